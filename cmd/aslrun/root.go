@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"strconv"
 
 	"github.com/spf13/cobra"
 )
@@ -13,7 +14,7 @@ var version = "0.1.0-dev"
 // exit with a given status (lint's 1 for errors, execute's 1 for a failed execution).
 type exitCode int
 
-func (e exitCode) Error() string { return "exit status " + string(rune('0'+int(e))) }
+func (e exitCode) Error() string { return "exit status " + strconv.Itoa(int(e)) }
 
 func asExit(err error, target *exitCode) bool { return errors.As(err, target) }
 
@@ -25,5 +26,6 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.AddCommand(newLintCmd(), newExecuteCmd())
 	return root
 }
