@@ -1,0 +1,198 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/ohler55/ojg/oj"
+	"github.com/spf13/cobra"
+
+	"github.com/aslrun/aslrun/asl"
+	"github.com/aslrun/aslrun/interpreter"
+	"github.com/aslrun/aslrun/resources"
+)
+
+type executeFlags struct {
+	input, handlers, name, typ, clock, history, format string
+	noPayloadLimit                                     bool
+}
+
+func newExecuteCmd() *cobra.Command {
+	var fl executeFlags
+	cmd := &cobra.Command{
+		Use:   "execute DEFINITION",
+		Short: "Run a state machine once and print its output",
+		Long: `Run a state machine once and print its output.
+
+Exit status: 0 when the execution succeeded (its output on stdout), 1 when it failed, timed out or was
+aborted (stdout {"status","error","cause"}), 2 when the definition, flags or files are bad.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return execute(cmd, args[0], fl)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&fl.input, "input", "", "execution input: a file, - for stdin, or JSON text (default {})")
+	f.StringVar(&fl.handlers, "handlers", "", "handler file (JSON or YAML) binding Task resources to stubs")
+	f.StringVar(&fl.name, "name", "", "execution name (default: a random id)")
+	f.StringVar(&fl.typ, "type", "STANDARD", "state machine type: STANDARD or EXPRESS")
+	f.StringVar(&fl.clock, "clock", "virtual", "virtual (waits cost nothing) or real")
+	f.StringVar(&fl.history, "history", "", "write the execution history (GetExecutionHistory's events) to this file")
+	f.StringVar(&fl.format, "format", "output", "output (the output alone on success) or json (always an envelope)")
+	f.BoolVar(&fl.noPayloadLimit, "no-payload-limit", false, "lift AWS's 256 KiB limit on state payloads")
+	return cmd
+}
+
+// usageError reports a problem with the command line or its files: exit status 2.
+func usageError(cmd *cobra.Command, format string, args ...any) error {
+	fmt.Fprintf(cmd.ErrOrStderr(), "aslrun: "+format+"\n", args...)
+	return exitCode(2)
+}
+
+func execute(cmd *cobra.Command, path string, fl executeFlags) error {
+	typ := strings.ToUpper(fl.typ)
+	if typ != "STANDARD" && typ != "EXPRESS" {
+		return usageError(cmd, "--type must be STANDARD or EXPRESS, not %q", fl.typ)
+	}
+	if fl.format != "output" && fl.format != "json" {
+		return usageError(cmd, "--format must be output or json, not %q", fl.format)
+	}
+	var clock interpreter.Clock
+	switch fl.clock {
+	case "virtual":
+		clock = interpreter.NewVirtualClock(time.Now())
+	case "real":
+		clock = interpreter.RealClock{}
+	default:
+		return usageError(cmd, "--clock must be virtual or real, not %q", fl.clock)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return usageError(cmd, "cannot read the definition: %v", err)
+	}
+	sm, diags := asl.Check(data, asl.Options{Type: typ})
+	if asl.HasErrors(diags) {
+		for _, d := range diags {
+			fmt.Fprintf(cmd.ErrOrStderr(), "%s:%s\n", path, d)
+		}
+		fmt.Fprintln(cmd.ErrOrStderr(), asl.InvalidDefinitionMessage(diags))
+		return exitCode(2)
+	}
+	prog, err := interpreter.Compile(sm)
+	if err != nil {
+		return usageError(cmd, "%s: %v", path, err)
+	}
+	input, err := readInput(cmd.InOrStdin(), fl.input)
+	if err != nil {
+		return usageError(cmd, "--input: %v", err)
+	}
+	reg := resources.NewRegistry()
+	if fl.handlers != "" {
+		if reg, err = resources.LoadHandlerFile(fl.handlers); err != nil {
+			return usageError(cmd, "--handlers: %v", err)
+		}
+	}
+	machineName := strings.SplitN(filepath.Base(path), ".", 2)[0]
+	name := fl.name
+	if name == "" {
+		name = interpreter.NewUUID()
+	}
+	cfg := interpreter.NewConfig(machineName, name, typ == "EXPRESS")
+	cfg.Invoker, cfg.Clock = reg, clock
+	if fl.noPayloadLimit {
+		cfg.PayloadLimit = -1
+	}
+	res := prog.Run(context.Background(), input, cfg)
+	if fl.history != "" {
+		b, err := json.MarshalIndent(map[string]any{"events": res.History}, "", "  ")
+		if err == nil {
+			err = os.WriteFile(fl.history, b, 0o644)
+		}
+		if err != nil {
+			return usageError(cmd, "--history: %v", err)
+		}
+	}
+	return report(cmd, res, cfg, fl.format)
+}
+
+// report prints the result and sets the exit status.
+func report(cmd *cobra.Command, res *interpreter.Result, cfg interpreter.Config, format string) error {
+	out := cmd.OutOrStdout()
+	env := map[string]any{"status": string(res.Status)}
+	if res.Error != "" {
+		env["error"] = res.Error
+	}
+	if res.Cause != "" {
+		env["cause"] = res.Cause
+	}
+	if format == "json" {
+		env["output"] = res.Output
+		env["executionArn"] = cfg.ARN
+		env["startDate"] = res.StartDate.UTC().Format(time.RFC3339Nano)
+		env["stopDate"] = res.StopDate.UTC().Format(time.RFC3339Nano)
+		if res.Status != interpreter.Succeed {
+			delete(env, "output")
+		}
+		fmt.Fprintln(out, oj.JSON(env, &oj.Options{Sort: true}))
+	} else if res.Status == interpreter.Succeed {
+		fmt.Fprintln(out, oj.JSON(res.Output, &oj.Options{Sort: true}))
+	} else {
+		fmt.Fprintln(out, oj.JSON(env, &oj.Options{Sort: true}))
+	}
+	if res.Status == interpreter.Succeed {
+		return nil
+	}
+	summary := fmt.Sprintf("execution %s %s", cfg.Name, res.Status)
+	if res.Error != "" {
+		summary += ": " + res.Error
+	}
+	if res.Cause != "" {
+		summary += ": " + firstLine(res.Cause)
+	}
+	fmt.Fprintln(cmd.ErrOrStderr(), summary)
+	return exitCode(1)
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i] + " ..."
+	}
+	return s
+}
+
+// readInput reads --input: "" is {}, "-" is stdin, an existing file is read, anything else is JSON text.
+func readInput(stdin io.Reader, arg string) (any, error) {
+	var data []byte
+	var err error
+	switch {
+	case arg == "":
+		return map[string]any{}, nil
+	case arg == "-":
+		data, err = io.ReadAll(stdin)
+	default:
+		if _, statErr := os.Stat(arg); statErr == nil {
+			data, err = os.ReadFile(arg)
+		} else {
+			data = []byte(arg)
+			v, perr := oj.Parse(data)
+			if perr != nil {
+				return nil, fmt.Errorf("%q is neither a file nor JSON text (%v)", arg, perr)
+			}
+			return v, nil
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	v, err := oj.Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: not JSON: %v", arg, err)
+	}
+	return v, nil
+}

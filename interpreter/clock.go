@@ -1,0 +1,174 @@
+package interpreter
+
+import (
+	"container/heap"
+	"context"
+	"sync"
+	"time"
+)
+
+// Clock is the time an execution sees. Waits, retry back-offs, timeouts and heartbeats all go through it,
+// so a virtual clock can skip them.
+type Clock interface {
+	Now() time.Time
+	// Sleep returns after d, or with ctx's error when ctx ends first.
+	Sleep(ctx context.Context, d time.Duration) error
+	// Hold marks the caller as busy until the returned release is called: a virtual clock does not jump
+	// while anyone holds it. Executions hold it while they compute; workers that will answer a task token
+	// hold it while they work.
+	Hold() (release func())
+	// Idle wraps a blocking wait on something other than the clock (children, a task token): the caller
+	// stops counting as busy until wait returns.
+	Idle(wait func())
+}
+
+// RealClock is wall-clock time.
+type RealClock struct{}
+
+// Now returns the wall-clock time.
+func (RealClock) Now() time.Time { return time.Now() }
+
+// Sleep waits d of real time.
+func (RealClock) Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Hold does nothing on a real clock.
+func (RealClock) Hold() func() { return func() {} }
+
+// Idle just waits.
+func (RealClock) Idle(wait func()) { wait() }
+
+// VirtualClock is simulated time: whenever nothing holds it, it jumps to the earliest pending timer, so a
+// 300 s Wait costs nothing while timers still fire in order.
+type VirtualClock struct {
+	mu     sync.Mutex
+	now    time.Time
+	busy   int
+	timers timerHeap
+	seq    uint64
+}
+
+// NewVirtualClock starts simulated time at start.
+func NewVirtualClock(start time.Time) *VirtualClock {
+	return &VirtualClock{now: start}
+}
+
+// Now returns the simulated time.
+func (c *VirtualClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+type vtimer struct {
+	at  time.Time
+	seq uint64
+	ch  chan struct{}
+	idx int
+}
+
+type timerHeap []*vtimer
+
+func (h timerHeap) Len() int { return len(h) }
+func (h timerHeap) Less(i, j int) bool {
+	if h[i].at.Equal(h[j].at) {
+		return h[i].seq < h[j].seq
+	}
+	return h[i].at.Before(h[j].at)
+}
+func (h timerHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i]; h[i].idx = i; h[j].idx = j }
+func (h *timerHeap) Push(x any)   { t := x.(*vtimer); t.idx = len(*h); *h = append(*h, t) }
+func (h *timerHeap) Pop() any {
+	old := *h
+	t := old[len(old)-1]
+	*h = old[:len(old)-1]
+	t.idx = -1
+	return t
+}
+func (h timerHeap) peek() *vtimer { return h[0] }
+func (h *timerHeap) remove(t *vtimer) {
+	if t.idx >= 0 {
+		heap.Remove(h, t.idx)
+	}
+}
+
+// Sleep parks the caller until simulated time reaches now+d. The caller must hold the clock (be busy);
+// it stops counting as busy while it sleeps and counts again when it wakes.
+func (c *VirtualClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	t := &vtimer{at: c.now.Add(max(d, 0)), seq: c.seq, ch: make(chan struct{})}
+	c.seq++
+	heap.Push(&c.timers, t)
+	c.busy--
+	c.advance()
+	c.mu.Unlock()
+	select {
+	case <-t.ch:
+		return nil // advance counted us busy again before waking us
+	case <-ctx.Done():
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		select {
+		case <-t.ch: // fired while we were cancelled: already counted busy
+		default:
+			c.timers.remove(t)
+			c.busy++
+		}
+		return ctx.Err()
+	}
+}
+
+// Hold counts the caller as busy.
+func (c *VirtualClock) Hold() func() {
+	c.mu.Lock()
+	c.busy++
+	c.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			c.mu.Lock()
+			c.busy--
+			c.advance()
+			c.mu.Unlock()
+		})
+	}
+}
+
+// Idle stops counting the caller as busy while wait runs.
+func (c *VirtualClock) Idle(wait func()) {
+	c.mu.Lock()
+	c.busy--
+	c.advance()
+	c.mu.Unlock()
+	wait()
+	c.mu.Lock()
+	c.busy++
+	c.mu.Unlock()
+}
+
+// advance fires the earliest timer when nobody is busy. Called with mu held.
+func (c *VirtualClock) advance() {
+	if c.busy > 0 {
+		return
+	}
+	if c.timers.Len() == 0 {
+		return
+	}
+	t := heap.Pop(&c.timers).(*vtimer)
+	if t.at.After(c.now) {
+		c.now = t.at
+	}
+	c.busy++ // the sleeper is busy from the moment it is woken
+	close(t.ch)
+}

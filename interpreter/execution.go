@@ -1,0 +1,389 @@
+package interpreter
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/aslrun/aslrun/asl/failure"
+)
+
+// Status is an execution's state, as DescribeExecution reports it.
+type Status string
+
+// The execution statuses.
+const (
+	Running  Status = "RUNNING"
+	Succeed  Status = "SUCCEEDED"
+	Failed   Status = "FAILED"
+	TimedOut Status = "TIMED_OUT"
+	Aborted  Status = "ABORTED"
+)
+
+// DefaultPayloadLimit is AWS's limit on a state's input, output or result: 256 KiB of JSON text.
+const DefaultPayloadLimit = 256 * 1024
+
+// Config says how an execution runs and what its context object holds.
+type Config struct {
+	Name             string
+	ARN              string
+	StateMachineName string
+	StateMachineARN  string
+	RoleARN          string
+	// Express executions have no history limit and no RedriveCount in their context object.
+	Express bool
+	Invoker Invoker
+	// Clock defaults to real time.
+	Clock Clock
+	// PayloadLimit is the largest state payload in bytes; 0 means DefaultPayloadLimit, negative none.
+	PayloadLimit int
+}
+
+// Result is how an execution ended.
+type Result struct {
+	Status Status
+	Output any
+	// Error and Cause are empty when the execution succeeded, or failed without them (a Fail state with
+	// neither Error nor Cause).
+	Error     string
+	Cause     string
+	StartDate time.Time
+	StopDate  time.Time
+	History   []Event
+}
+
+// Execution is one running execution of a Program.
+type Execution struct {
+	prog    *Program
+	cfg     Config
+	clock   Clock
+	input   any
+	start   time.Time
+	ctx     context.Context
+	cancel  context.CancelCauseFunc
+	history *history
+	limit   int
+	done    chan struct{}
+	result  *Result
+	// contextBase is the part of the context object that never changes during the execution.
+	contextBase map[string]any
+}
+
+// errStopped and errTimedOut end an execution from outside its states.
+type stopError struct {
+	status Status
+	fe     *failure.Error
+}
+
+func (e *stopError) Error() string { return string(e.status) }
+
+// Start begins an execution of p with input and returns at once.
+func (p *Program) Start(ctx context.Context, input any, cfg Config) *Execution {
+	if cfg.Clock == nil {
+		cfg.Clock = RealClock{}
+	}
+	ex := &Execution{prog: p, cfg: cfg, clock: cfg.Clock, input: input, done: make(chan struct{})}
+	ex.limit = cfg.PayloadLimit
+	if ex.limit == 0 {
+		ex.limit = DefaultPayloadLimit
+	}
+	ex.ctx, ex.cancel = context.WithCancelCause(ctx)
+	ex.start = ex.clock.Now()
+	ex.history = &history{clock: ex.clock}
+	if !cfg.Express {
+		ex.history.limit = MaxHistoryEvents
+	}
+	ex.contextBase = ex.buildContextBase()
+	release := ex.clock.Hold()
+	go func() {
+		defer release()
+		ex.run()
+	}()
+	return ex
+}
+
+// Run executes p on input and waits for the result.
+func (p *Program) Run(ctx context.Context, input any, cfg Config) *Result {
+	return p.Start(ctx, input, cfg).Wait()
+}
+
+// Wait blocks until the execution ends and returns its result.
+func (ex *Execution) Wait() *Result {
+	<-ex.done
+	return ex.result
+}
+
+// Done is closed when the execution has ended.
+func (ex *Execution) Done() <-chan struct{} { return ex.done }
+
+// Stop aborts the execution, as StopExecution does.
+func (ex *Execution) Stop(errName, cause string) {
+	ex.cancel(&stopError{status: Aborted, fe: &failure.Error{Name: errName, Cause: cause}})
+}
+
+func (ex *Execution) run() {
+	defer close(ex.done)
+	root := &frame{ex: ex, ctx: ex.ctx}
+	root.last, _ = ex.history.add(0, Event{Type: "ExecutionStarted", Input: ex.input, HasInput: true})
+	if ex.prog.timeout > 0 {
+		stop := ex.startTimeout()
+		defer stop()
+	}
+	out, err := root.runMachine(ex.prog.root, ex.input)
+	res := &Result{StartDate: ex.start}
+	var se *stopError
+	switch {
+	case err == nil:
+		res.Status, res.Output = Succeed, out
+		ex.history.add(root.last, Event{Type: "ExecutionSucceeded", Output: out, HasOutput: true})
+	case errors.As(context.Cause(ex.ctx), &se):
+		res.Status, res.Error, res.Cause = se.status, se.fe.Name, se.fe.Cause
+		typ := "ExecutionAborted"
+		if se.status == TimedOut {
+			typ = "ExecutionTimedOut"
+		}
+		ex.history.add(root.last, Event{Type: typ, Error: se.fe.Name, Cause: se.fe.Cause})
+	default:
+		fe := asFailure(err, "", 0)
+		res.Status, res.Error, res.Cause = Failed, fe.Name, fe.Cause
+		ex.history.add(root.last, Event{Type: "ExecutionFailed", Error: fe.Name, Cause: fe.Cause})
+	}
+	ex.cancel(nil)
+	res.StopDate = ex.clock.Now()
+	res.History = ex.history.snapshot()
+	ex.result = res
+}
+
+// startTimeout fails the execution with States.Timeout when its TimeoutSeconds pass.
+func (ex *Execution) startTimeout() (stop func()) {
+	ctx, cancel := context.WithCancel(ex.ctx)
+	release := ex.clock.Hold()
+	go func() {
+		defer release()
+		if ex.clock.Sleep(ctx, ex.prog.timeout) == nil {
+			ex.cancel(&stopError{status: TimedOut, fe: &failure.Error{Name: failure.Timeout,
+				Cause: "The execution timed out."}})
+		}
+	}()
+	return cancel
+}
+
+// buildContextBase makes the Execution and StateMachine parts of the context object.
+func (ex *Execution) buildContextBase() map[string]any {
+	exec := map[string]any{
+		"Id":        ex.cfg.ARN,
+		"Input":     ex.input,
+		"Name":      ex.cfg.Name,
+		"RoleArn":   ex.cfg.RoleARN,
+		"StartTime": formatTime(ex.start),
+	}
+	if !ex.cfg.Express {
+		exec["RedriveCount"] = int64(0)
+	}
+	return map[string]any{
+		"Execution":    exec,
+		"StateMachine": map[string]any{"Id": ex.cfg.StateMachineARN, "Name": ex.cfg.StateMachineName},
+	}
+}
+
+// formatTime writes a time as the context object does: ISO 8601 with milliseconds, UTC.
+func formatTime(t time.Time) string {
+	return t.UTC().Format("2006-01-02T15:04:05.000Z")
+}
+
+// frame is one thread of control: the whole execution, a Parallel branch or a Map iteration.
+type frame struct {
+	ex  *Execution
+	ctx context.Context
+	// last is the id of this frame's latest event, the previous event of the next one.
+	last int64
+	// The current state, for $$.State and error causes.
+	stateName    string
+	enteredEvent int64
+	enteredTime  time.Time
+	retryCount   int
+	// mapItem is $$.Map.Item while a Map's ItemSelector is evaluated; token is $$.Task.Token.
+	mapItem map[string]any
+	token   string
+	mu      sync.Mutex
+}
+
+// event records an event in this frame's chain.
+func (f *frame) event(e Event) int64 {
+	id, ok := f.ex.history.add(f.last, e)
+	f.last = id
+	if !ok {
+		f.ex.cancel(&stopError{status: Failed, fe: &failure.Error{Name: failure.Runtime,
+			Cause: "The execution reached the maximum number of history events (25000)."}})
+	}
+	return id
+}
+
+// contextObject builds $$ as the current state sees it.
+func (f *frame) contextObject() map[string]any {
+	state := map[string]any{"Name": f.stateName, "EnteredTime": formatTime(f.enteredTime)}
+	if f.retryCount > 0 {
+		state["RetryCount"] = int64(f.retryCount)
+	}
+	c := make(map[string]any, len(f.ex.contextBase)+3)
+	for k, v := range f.ex.contextBase {
+		c[k] = v
+	}
+	c["State"] = state
+	if f.token != "" {
+		c["Task"] = map[string]any{"Token": f.token}
+	}
+	if f.mapItem != nil {
+		c["Map"] = map[string]any{"Item": f.mapItem}
+	}
+	return c
+}
+
+// runMachine runs a machine from its start state to its end.
+func (f *frame) runMachine(m *machine, input any) (any, error) {
+	n := m.start
+	for {
+		if err := f.ctx.Err(); err != nil {
+			return nil, err
+		}
+		out, next, err := f.step(n, input)
+		if err != nil {
+			return nil, err
+		}
+		if next == nil {
+			return out, nil
+		}
+		n, input = next, out
+	}
+}
+
+// step runs one state: its entered event, its work with Retry and Catch, its exited event.
+func (f *frame) step(n *node, raw any) (any, *node, error) {
+	f.stateName, f.enteredTime, f.retryCount, f.token = n.name, f.ex.clock.Now(), 0, ""
+	f.enteredEvent = f.event(Event{Type: n.typ + "StateEntered", Name: n.name, Input: raw})
+	if err := f.checkSize(raw); err != nil {
+		return nil, nil, asFailure(err, n.name, f.enteredEvent)
+	}
+	out, next, err := f.process(n, raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	if n.typ != "Fail" {
+		f.event(Event{Type: n.typ + "StateExited", Name: n.name, Output: out})
+	}
+	return out, next, nil
+}
+
+// process runs the state's pipeline, retrying and catching its errors as its Retry and Catch say.
+func (f *frame) process(n *node, raw any) (any, *node, error) {
+	attempts := make([]int, len(n.retry))
+	for {
+		out, next, err := f.attempt(n, raw)
+		if err == nil {
+			return out, next, nil
+		}
+		if f.ctx.Err() != nil {
+			return nil, nil, f.ctx.Err()
+		}
+		fe := asFailure(err, n.name, f.enteredEvent)
+		if fe.Name == failure.Runtime {
+			return nil, nil, fe
+		}
+		inTask := n.typ == "Task"
+		if i := firstMatch(n.retry, fe.Name, inTask); i >= 0 && attempts[i] < n.retry[i].maxAttempts {
+			d := n.retry[i].delay(attempts[i])
+			attempts[i]++
+			f.retryCount++
+			if err := f.ex.clock.Sleep(f.ctx, d); err != nil {
+				return nil, nil, err
+			}
+			continue
+		}
+		for _, c := range n.catch {
+			if matches(c.errors, fe.Name, inTask) {
+				out, err := c.resultPath.apply(raw, errorOutput(fe))
+				if err != nil {
+					return nil, nil, asFailure(err, n.name, f.enteredEvent)
+				}
+				return out, c.next, nil
+			}
+		}
+		return nil, nil, fe
+	}
+}
+
+// firstMatch is the index of the first retrier whose ErrorEquals matches, or -1. Only that retrier
+// counts: once its attempts are spent the error goes to Catch, even if a later retrier would match.
+func firstMatch(rs []*retrier, name string, inTask bool) int {
+	for i, r := range rs {
+		if matches(r.errors, name, inTask) {
+			return i
+		}
+	}
+	return -1
+}
+
+// attempt runs the state's pipeline once.
+func (f *frame) attempt(n *node, raw any) (any, *node, error) {
+	sc := scope{doc: raw, f: f}
+	input, err := n.inputPath.apply(sc)
+	if err != nil {
+		return nil, nil, err
+	}
+	result, next, err := n.impl.run(f, n, input)
+	if err != nil {
+		return nil, nil, err
+	}
+	if n.resultSelector != nil {
+		if result, err = n.resultSelector.apply(scope{doc: result, f: f}); err != nil {
+			return nil, nil, err
+		}
+	}
+	out := result
+	if n.resultPath != nil {
+		if out, err = n.resultPath.apply(raw, result); err != nil {
+			return nil, nil, err
+		}
+	}
+	if out, err = n.outputPath.apply(scope{doc: out, f: f}); err != nil {
+		return nil, nil, err
+	}
+	if err := f.checkSize(out); err != nil {
+		return nil, nil, err
+	}
+	if n.end {
+		next = nil
+	}
+	return out, next, nil
+}
+
+// checkSize fails a payload larger than the execution's limit.
+func (f *frame) checkSize(v any) error {
+	if f.ex.limit < 0 {
+		return nil
+	}
+	if size := jsonSize(v, f.ex.limit); size > f.ex.limit {
+		return stateErrorf(failure.DataLimitExceeded,
+			"The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", f.stateName)
+	}
+	return nil
+}
+
+// NewConfig names an execution the way a local run does: in region us-east-1 of account 123456789012.
+// Express executions have AWS's express ARN form, which carries a unique id after the name.
+func NewConfig(stateMachine, execution string, express bool) Config {
+	const prefix = "arn:aws:states:us-east-1:123456789012:"
+	arn := prefix + "execution:" + stateMachine + ":" + execution
+	if express {
+		arn = prefix + "express:" + stateMachine + ":" + execution + ":" + NewUUID()
+	}
+	return Config{
+		Name:             execution,
+		ARN:              arn,
+		StateMachineName: stateMachine,
+		StateMachineARN:  prefix + "stateMachine:" + stateMachine,
+		RoleARN:          "arn:aws:iam::123456789012:role/aslrun",
+		Express:          express,
+	}
+}

@@ -1,0 +1,224 @@
+package interpreter
+
+import (
+	"fmt"
+	"strconv"
+	"sync"
+
+	"github.com/aslrun/aslrun/asl"
+	"github.com/aslrun/aslrun/asl/failure"
+	"github.com/aslrun/aslrun/asl/jsonpath"
+)
+
+// mapState runs its processor once for each item of an array, concurrently up to MaxConcurrency; its
+// result is the outputs in item order.
+type mapState struct {
+	processor   *machine
+	itemsPath   *jsonpath.Path
+	selector    *template
+	distributed bool
+	label       string
+	// The numeric settings, fixed or read from the input by their ...Path forms.
+	maxConcurrency     int
+	maxConcurrencyPath *jsonpath.Path
+	toleratedCount     int64
+	toleratedCountSet  bool
+	toleratedCountPath *jsonpath.Path
+	toleratedPct       float64
+	toleratedPctSet    bool
+	toleratedPctPath   *jsonpath.Path
+}
+
+func (c *compiler) mapState(m *machine, n *node, s *asl.Map, fail failFunc) error {
+	if err := c.io(n, s.IO, fail); err != nil {
+		return err
+	}
+	if err := c.results(n, s.ResultFields, fail); err != nil {
+		return err
+	}
+	if err := c.errors(m, n, s.Errors, fail); err != nil {
+		return err
+	}
+	ms := &mapState{distributed: s.ProcessorMode == "DISTRIBUTED", label: s.Label}
+	var err error
+	if s.Processor == nil {
+		return fail("ItemProcessor", fmt.Errorf("a Map state needs an ItemProcessor"))
+	}
+	if ms.processor, err = c.machine(s.Processor); err != nil {
+		return err
+	}
+	if s.ItemsPath != nil && *s.ItemsPath != "$" {
+		if ms.itemsPath, err = jsonpath.Parse(*s.ItemsPath); err != nil {
+			return fail("ItemsPath", err)
+		}
+	}
+	sel, field := s.ItemSelector, "ItemSelector"
+	if sel == nil {
+		sel, field = s.Parameters, "Parameters"
+	}
+	if sel != nil {
+		if ms.selector, err = compileTemplate(sel); err != nil {
+			return fail(field, err)
+		}
+	}
+	ms.maxConcurrency = int(s.MaxConcurrency.Value)
+	ms.toleratedCount, ms.toleratedCountSet = int64(s.ToleratedFailureCount.Value), s.ToleratedFailureCount.Set
+	ms.toleratedPct, ms.toleratedPctSet = s.ToleratedFailurePercentage.Value, s.ToleratedFailurePercentage.Set
+	paths := []struct {
+		src  string
+		dst  **jsonpath.Path
+		name string
+	}{
+		{s.MaxConcurrencyPath, &ms.maxConcurrencyPath, "MaxConcurrencyPath"},
+		{s.ToleratedFailureCountPath, &ms.toleratedCountPath, "ToleratedFailureCountPath"},
+		{s.ToleratedFailurePercentagePath, &ms.toleratedPctPath, "ToleratedFailurePercentagePath"},
+	}
+	for _, p := range paths {
+		if p.src == "" {
+			continue
+		}
+		if *p.dst, err = jsonpath.ParseReference(p.src); err != nil {
+			return fail(p.name, err)
+		}
+	}
+	n.impl = ms
+	return nil
+}
+
+// settings reads the ...Path forms of the numeric fields from the input.
+func (ms *mapState) settings(sc scope) (limit int, tolCount int64, tolCountSet bool, tolPct float64, tolPctSet bool, err error) {
+	limit, tolCount, tolCountSet, tolPct, tolPctSet = ms.maxConcurrency, ms.toleratedCount, ms.toleratedCountSet, ms.toleratedPct, ms.toleratedPctSet
+	if p := ms.maxConcurrencyPath; p != nil {
+		v, _ := p.Get(sc.document(p))
+		n, ok := wholeNumber(v)
+		if !ok || n < 0 {
+			return 0, 0, false, 0, false, runtimeErrorf("The MaxConcurrencyPath field refers to value %q which is not a valid integer: %s", valueText(v), p)
+		}
+		limit = int(n)
+	}
+	if p := ms.toleratedCountPath; p != nil {
+		v, _ := p.Get(sc.document(p))
+		n, ok := wholeNumber(v)
+		if !ok {
+			return 0, 0, false, 0, false, runtimeErrorf("The ToleratedFailureCountPath field refers to value %q which is not a valid integer: %s", valueText(v), p)
+		}
+		if n < 0 {
+			return 0, 0, false, 0, false, runtimeErrorf("ToleratedFailureCount cannot be negative.")
+		}
+		tolCount, tolCountSet = n, true
+	}
+	if p := ms.toleratedPctPath; p != nil {
+		v, _ := p.Get(sc.document(p))
+		f, ok := floatValue(v)
+		if !ok {
+			return 0, 0, false, 0, false, runtimeErrorf("The ToleratedFailurePercentagePath field refers to value %q which is not a valid float: %s", valueText(v), p)
+		}
+		if f < 0 || f > 100 {
+			return 0, 0, false, 0, false, runtimeErrorf("ToleratedFailurePercentage must be between 0 and 100.")
+		}
+		tolPct, tolPctSet = f, true
+	}
+	return limit, tolCount, tolCountSet, tolPct, tolPctSet, nil
+}
+
+// valueText is a value as AWS quotes it in messages: strings bare, everything else as JSON.
+func valueText(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return compactJSON(v)
+}
+
+func floatValue(v any) (float64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return float64(x), true
+	case float64:
+		return x, true
+	}
+	return 0, false
+}
+
+func (ms *mapState) run(f *frame, n *node, input any) (any, *node, error) {
+	sc := scope{doc: input, f: f}
+	items := input
+	if ms.itemsPath != nil {
+		v, ok := ms.itemsPath.Get(sc.document(ms.itemsPath))
+		if !ok {
+			return nil, nil, runtimeErrorf("Invalid path '%s' : %s", ms.itemsPath, missingReason(ms.itemsPath, sc.document(ms.itemsPath)))
+		}
+		items = v
+	}
+	list, ok := items.([]any)
+	if !ok {
+		return nil, nil, runtimeErrorf("Map state input must be an array but was: %s", jsonTypeName(items))
+	}
+	limit, tolCount, tolCountSet, tolPct, tolPctSet, err := ms.settings(sc)
+	if err != nil {
+		return nil, nil, err
+	}
+	f.event(Event{Type: "MapStateStarted", Length: len(list)})
+	var (
+		mu       sync.Mutex
+		failures int
+	)
+	tolerate := func(i int, err error) bool {
+		if !tolCountSet && !tolPctSet {
+			return false
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		failures++
+		if tolCountSet && int64(failures) <= tolCount {
+			return true
+		}
+		return tolPctSet && float64(failures)*100 <= tolPct*float64(len(list))
+	}
+	results, err := f.fork(len(list), limit, func(i int, it *frame) (any, error) {
+		it.event(Event{Type: "MapIterationStarted", Name: n.name, Index: i})
+		v := list[i]
+		if ms.selector != nil {
+			it.mapItem = map[string]any{"Index": int64(i), "Value": v}
+			sel, err := ms.selector.apply(scope{doc: input, f: it})
+			it.mapItem = nil
+			if err != nil {
+				return nil, asFailure(err, n.name, f.enteredEvent)
+			}
+			v = sel
+		}
+		out, err := it.runMachine(ms.processor, v)
+		if err != nil {
+			it.event(Event{Type: "MapIterationFailed", Name: n.name, Index: i})
+			return nil, err
+		}
+		it.event(Event{Type: "MapIterationSucceeded", Name: n.name, Index: i})
+		return out, nil
+	}, tolerate)
+	if err != nil {
+		f.event(Event{Type: "MapStateFailed"})
+		if ms.distributed && (tolCountSet || tolPctSet) {
+			return nil, nil, failure.New(failure.ExceedToleratedFailure, "The specified tolerated failure threshold was exceeded")
+		}
+		return nil, nil, err
+	}
+	f.event(Event{Type: "MapStateSucceeded"})
+	return results, n.next, nil
+}
+
+// jsonTypeName names a value's JSON type as AWS's messages do, in quotes.
+func jsonTypeName(v any) string {
+	name := "object"
+	switch v.(type) {
+	case nil:
+		name = "null"
+	case string:
+		name = "string"
+	case bool:
+		name = "boolean"
+	case int64, float64:
+		name = "number"
+	case []any:
+		name = "array"
+	}
+	return strconv.Quote(name)
+}

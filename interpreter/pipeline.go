@@ -1,0 +1,269 @@
+package interpreter
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/aslrun/aslrun/asl/intrinsic"
+	"github.com/aslrun/aslrun/asl/jsonpath"
+	"github.com/aslrun/aslrun/asl/source"
+)
+
+// The JSONPath data flow of a state, in the order it runs:
+//
+//	InputPath -> Parameters -> (the state's work) -> ResultSelector -> ResultPath -> OutputPath
+//
+// ResultPath merges into the raw state input, not the InputPath-filtered one. Every step here returns a
+// new value and never changes the one it was given.
+
+// scope is what paths read: the document in hand, the context object ($$) and, later, variables.
+type scope struct {
+	doc any
+	f   *frame
+}
+
+// document picks the document a path reads.
+func (s scope) document(p *jsonpath.Path) any {
+	if p.Root() == jsonpath.Context {
+		return s.f.contextObject()
+	}
+	return s.doc
+}
+
+// Resolve gives intrinsic functions their path arguments.
+func (s scope) Resolve(p *jsonpath.Path) (any, error) {
+	v, ok := p.Get(s.document(p))
+	if !ok {
+		return nil, runtimeErrorf("The JSONPath '%s' could not be found in the input '%s'", p, compactJSON(s.doc))
+	}
+	return v, nil
+}
+
+// selector is a compiled InputPath or OutputPath; nil stands for null, which yields {}.
+type selector struct {
+	path *jsonpath.Path
+}
+
+// whole is the path "$", which selects the whole document.
+var whole = "$"
+
+func compileSelector(p *string) (*selector, error) {
+	if p == nil {
+		return nil, nil
+	}
+	jp, err := jsonpath.Parse(*p)
+	if err != nil {
+		return nil, err
+	}
+	return &selector{path: jp}, nil
+}
+
+func (s *selector) readsContext() bool { return s != nil && s.path.Root() == jsonpath.Context }
+
+// apply selects from doc. "$" hands the document on as it is.
+func (s *selector) apply(sc scope) (any, error) {
+	if s == nil {
+		return map[string]any{}, nil
+	}
+	doc := sc.document(s.path)
+	v, ok := s.path.Get(doc)
+	if !ok {
+		return nil, runtimeErrorf("Invalid path '%s' : %s", s.path, missingReason(s.path, doc))
+	}
+	return v, nil
+}
+
+// missingReason words a path that selects nothing as AWS's JSONPath library does.
+func missingReason(p *jsonpath.Path, doc any) string {
+	return "No results for path: " + p.Normalized()
+}
+
+// template is a compiled payload template (Parameters, ResultSelector, ItemSelector): a value whose
+// "key.$" fields are paths or intrinsic functions evaluated against the state's data.
+type template struct {
+	root tnode
+	// constant holds the value when the template has no dynamic field, so evaluating it costs nothing.
+	constant     any
+	isConstant   bool
+	readsContext bool
+}
+
+type tnode interface {
+	eval(sc scope) (any, error)
+}
+
+type tconst struct{ v any }
+
+type tpath struct {
+	field string
+	path  *jsonpath.Path
+}
+
+type tcall struct {
+	call *intrinsic.Call
+}
+
+type tfield struct {
+	name  string
+	value tnode
+}
+
+type tobject struct{ fields []tfield }
+
+type tarray struct{ items []tnode }
+
+func compileTemplate(n *source.Node) (*template, error) {
+	t := &template{}
+	root, dynamic, err := t.compile(n)
+	if err != nil {
+		return nil, err
+	}
+	t.root = root
+	if !dynamic {
+		t.constant, t.isConstant = n.Value(), true
+	}
+	return t, nil
+}
+
+// compile returns the node and whether anything in it is evaluated at run time.
+func (t *template) compile(n *source.Node) (tnode, bool, error) {
+	switch n.Kind {
+	case source.Object:
+		obj := &tobject{}
+		dynamic := false
+		for _, m := range n.Members {
+			if name, ok := strings.CutSuffix(m.Key, ".$"); ok {
+				if m.Value.Kind != source.String {
+					return nil, false, fmt.Errorf("the value of field '%s' must be a string holding a path or an intrinsic function", m.Key)
+				}
+				v, err := t.dynamic(m.Key, m.Value.Str)
+				if err != nil {
+					return nil, false, err
+				}
+				obj.fields = append(obj.fields, tfield{name: name, value: v})
+				dynamic = true
+				continue
+			}
+			v, d, err := t.compile(m.Value)
+			if err != nil {
+				return nil, false, err
+			}
+			obj.fields = append(obj.fields, tfield{name: m.Key, value: v})
+			dynamic = dynamic || d
+		}
+		return obj, dynamic, nil
+	case source.Array:
+		arr := &tarray{}
+		dynamic := false
+		for _, it := range n.Items {
+			v, d, err := t.compile(it)
+			if err != nil {
+				return nil, false, err
+			}
+			arr.items = append(arr.items, v)
+			dynamic = dynamic || d
+		}
+		return arr, dynamic, nil
+	}
+	return tconst{v: n.Value()}, false, nil
+}
+
+// dynamic compiles the string of a "key.$" field.
+func (t *template) dynamic(key, s string) (tnode, error) {
+	if intrinsic.IsCall(s) {
+		c, err := intrinsic.Parse(s)
+		if err != nil {
+			return nil, fmt.Errorf("field '%s': %w", key, err)
+		}
+		t.readsContext = t.readsContext || strings.Contains(s, "$$")
+		return tcall{call: c}, nil
+	}
+	p, err := jsonpath.Parse(s)
+	if err != nil {
+		return nil, fmt.Errorf("field '%s': %w", key, err)
+	}
+	t.readsContext = t.readsContext || p.Root() == jsonpath.Context
+	return tpath{field: key, path: p}, nil
+}
+
+// apply evaluates the template against sc.
+func (t *template) apply(sc scope) (any, error) {
+	if t.isConstant {
+		return t.constant, nil
+	}
+	return t.root.eval(sc)
+}
+
+func (c tconst) eval(scope) (any, error) { return c.v, nil }
+
+func (p tpath) eval(sc scope) (any, error) {
+	doc := sc.document(p.path)
+	v, ok := p.path.Get(doc)
+	if !ok {
+		return nil, runtimeErrorf("The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'",
+			p.path, p.field, compactJSON(sc.doc))
+	}
+	return v, nil
+}
+
+func (c tcall) eval(sc scope) (any, error) { return c.call.Eval(sc) }
+
+func (o *tobject) eval(sc scope) (any, error) {
+	out := make(map[string]any, len(o.fields))
+	for _, f := range o.fields {
+		v, err := f.value.eval(sc)
+		if err != nil {
+			return nil, err
+		}
+		out[f.name] = v
+	}
+	return out, nil
+}
+
+func (a *tarray) eval(sc scope) (any, error) {
+	out := make([]any, len(a.items))
+	for i, it := range a.items {
+		v, err := it.eval(sc)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// resultPath is a compiled ResultPath; discard stands for null (the result is dropped, the input kept).
+type resultPath struct {
+	path    *jsonpath.Path
+	discard bool
+	whole   bool
+}
+
+func compileResultPath(p *string) (*resultPath, error) {
+	if p == nil {
+		return &resultPath{discard: true}, nil
+	}
+	if *p == "$" {
+		return &resultPath{whole: true}, nil
+	}
+	jp, err := jsonpath.ParseReference(*p)
+	if err != nil {
+		return nil, err
+	}
+	return &resultPath{path: jp}, nil
+}
+
+// apply places result into the raw state input.
+func (r *resultPath) apply(raw, result any) (any, error) {
+	switch {
+	case r.discard:
+		return raw, nil
+	case r.whole:
+		return result, nil
+	}
+	out, err := r.path.Set(raw, result)
+	if err != nil {
+		return nil, runtimeErrorf("Invalid path '%s': %v", r.path, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,193 @@
+// Package interpreter compiles a state machine into an immutable Program and runs executions of it with
+// AWS Step Functions' data flow, errors, retries and history.
+package interpreter
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/aslrun/aslrun/asl"
+)
+
+// Program is a compiled state machine. It is immutable: many executions share it.
+type Program struct {
+	def     *asl.StateMachine
+	root    *machine
+	timeout time.Duration
+}
+
+// Definition returns the state machine the program was compiled from.
+func (p *Program) Definition() *asl.StateMachine { return p.def }
+
+// machine is a compiled set of states: the whole definition, a Parallel branch or a Map processor.
+type machine struct {
+	start *node
+	nodes map[string]*node
+}
+
+// node is one compiled state: what every state type shares, and its behaviour.
+type node struct {
+	name string
+	typ  string
+	next *node
+	end  bool
+	// inputPath and outputPath are nil for a null path (the state sees, or hands on, {}).
+	inputPath, outputPath *selector
+	// resultSelector and resultPath exist on states that produce a result.
+	resultSelector *template
+	resultPath     *resultPath
+	retry          []*retrier
+	catch          []*catcher
+	impl           behaviour
+	// usesContext: some template or path reads $$, so the context object must be built.
+	usesContext bool
+}
+
+// behaviour is what a state type does with its effective input. It returns the state's result (before
+// ResultSelector and ResultPath) and the next state, nil at the end of a machine.
+type behaviour interface {
+	run(f *frame, n *node, input any) (result any, next *node, err error)
+}
+
+// Compile compiles a parsed and validated definition. It fails on what Validate reports as errors; run
+// Validate first for diagnostics with positions.
+func Compile(sm *asl.StateMachine) (*Program, error) {
+	c := &compiler{}
+	root, err := c.machine(&sm.Machine)
+	if err != nil {
+		return nil, err
+	}
+	p := &Program{def: sm, root: root}
+	if sm.TimeoutSeconds != nil {
+		p.timeout = time.Duration(*sm.TimeoutSeconds) * time.Second
+	}
+	return p, nil
+}
+
+type compiler struct{}
+
+// compileError names the state and field a compile problem sits in.
+type compileError struct {
+	state, field string
+	err          error
+}
+
+func (e *compileError) Error() string {
+	if e.field == "" {
+		return fmt.Sprintf("state %q: %v", e.state, e.err)
+	}
+	return fmt.Sprintf("state %q, field %s: %v", e.state, e.field, e.err)
+}
+
+func (e *compileError) Unwrap() error { return e.err }
+
+func (c *compiler) machine(m *asl.Machine) (*machine, error) {
+	out := &machine{nodes: make(map[string]*node, len(m.Order))}
+	for _, name := range m.Order {
+		out.nodes[name] = &node{name: name}
+	}
+	for _, name := range m.Order {
+		if err := c.state(out, m.States[name], out.nodes[name]); err != nil {
+			return nil, err
+		}
+	}
+	out.start = out.nodes[m.StartAt]
+	if out.start == nil {
+		return nil, fmt.Errorf("StartAt %q names no state", m.StartAt)
+	}
+	return out, nil
+}
+
+// state fills n from the definition of one state.
+func (c *compiler) state(m *machine, st asl.State, n *node) error {
+	b := st.Base()
+	n.typ, n.end = b.Type, b.End
+	fail := func(field string, err error) error { return &compileError{state: b.Name, field: field, err: err} }
+	if b.Next != "" {
+		if n.next = m.nodes[b.Next]; n.next == nil {
+			return fail("Next", fmt.Errorf("no state is named %q", b.Next))
+		}
+	}
+	if b.QueryLanguage == asl.JSONata {
+		return fail("QueryLanguage", fmt.Errorf("JSONata is not supported yet"))
+	}
+	var err error
+	switch s := st.(type) {
+	case *asl.Pass:
+		err = c.pass(m, n, s, fail)
+	case *asl.Task:
+		err = c.task(m, n, s, fail)
+	case *asl.Choice:
+		err = c.choice(m, n, s, fail)
+	case *asl.Wait:
+		err = c.wait(m, n, s, fail)
+	case *asl.Succeed:
+		err = c.io(n, s.IO, fail)
+		n.impl = succeedState{}
+	case *asl.Fail:
+		err = c.fail(m, n, s, fail)
+	case *asl.Parallel:
+		err = c.parallel(m, n, s, fail)
+	case *asl.Map:
+		err = c.mapState(m, n, s, fail)
+	default:
+		err = fail("Type", fmt.Errorf("unknown state type %q", b.Type))
+	}
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type failFunc func(field string, err error) error
+
+// io compiles InputPath and OutputPath.
+func (c *compiler) io(n *node, io asl.IO, fail failFunc) error {
+	var err error
+	if n.inputPath, err = compileSelector(io.InputPath); err != nil {
+		return fail("InputPath", err)
+	}
+	if n.outputPath, err = compileSelector(io.OutputPath); err != nil {
+		return fail("OutputPath", err)
+	}
+	n.usesContext = n.usesContext || n.inputPath.readsContext() || n.outputPath.readsContext()
+	return nil
+}
+
+// results compiles ResultSelector and ResultPath.
+func (c *compiler) results(n *node, rf asl.ResultFields, fail failFunc) error {
+	var err error
+	if rf.ResultSelector != nil {
+		if n.resultSelector, err = compileTemplate(rf.ResultSelector); err != nil {
+			return fail("ResultSelector", err)
+		}
+		n.usesContext = n.usesContext || n.resultSelector.readsContext
+	}
+	if n.resultPath, err = compileResultPath(rf.ResultPath); err != nil {
+		return fail("ResultPath", err)
+	}
+	return nil
+}
+
+// errors compiles Retry and Catch; catchers' Next names a state of the same machine.
+func (c *compiler) errors(m *machine, n *node, e asl.Errors, fail failFunc) error {
+	for _, r := range e.Retry {
+		n.retry = append(n.retry, &retrier{
+			errors: r.ErrorEquals, interval: time.Duration(r.IntervalSeconds) * time.Second,
+			maxAttempts: int(r.MaxAttempts), backoff: r.BackoffRate,
+			maxDelay: time.Duration(r.MaxDelaySeconds) * time.Second, fullJitter: r.JitterStrategy == "FULL",
+		})
+	}
+	for i, ct := range e.Catch {
+		next := m.nodes[ct.Next]
+		if next == nil {
+			return fail(fmt.Sprintf("Catch[%d].Next", i), fmt.Errorf("no state is named %q", ct.Next))
+		}
+		rp, err := compileResultPath(ct.ResultPath)
+		if err != nil {
+			return fail(fmt.Sprintf("Catch[%d].ResultPath", i), err)
+		}
+		n.catch = append(n.catch, &catcher{errors: ct.ErrorEquals, next: next, resultPath: rp})
+	}
+	return nil
+}

@@ -1,0 +1,43 @@
+package interpreter
+
+import (
+	"context"
+	"time"
+)
+
+// Invoker runs the resource of a Task state. The interpreter knows no AWS service: package resources
+// implements this for Lambda, the embedded services and the user's handlers.
+//
+// Invoke returns the task's result, or an error: a *failure.Error is seen by Retry and Catch under its
+// name; any other error becomes States.TaskFailed with the error's text as the cause.
+type Invoker interface {
+	Invoke(ctx context.Context, req *TaskRequest) (any, error)
+}
+
+// InvokerFunc adapts a function to Invoker.
+type InvokerFunc func(ctx context.Context, req *TaskRequest) (any, error)
+
+// Invoke calls f.
+func (f InvokerFunc) Invoke(ctx context.Context, req *TaskRequest) (any, error) { return f(ctx, req) }
+
+// TaskRequest is one invocation of a Task's resource.
+type TaskRequest struct {
+	// Resource is the state's Resource ARN as written.
+	Resource string
+	// Input is the effective input: the state input after InputPath and Parameters (or Arguments).
+	Input any
+	// StateName is the Task state's name; handlers may be bound to it.
+	StateName string
+	// Token is the task token of a .waitForTaskToken task (also in Context as $$.Task.Token).
+	Token string
+	// Context is the context object ($$) as the state sees it.
+	Context map[string]any
+	// Credentials is the state's Credentials field after evaluation, if any.
+	Credentials any
+	// Timeout and HeartbeatTimeout are the state's limits (0 when not set).
+	Timeout, HeartbeatTimeout time.Duration
+	// Heartbeat reports that the task is alive, resetting its heartbeat timer.
+	Heartbeat func()
+	// Clock is the execution's clock: handlers that wait use it, so virtual time stays consistent.
+	Clock Clock
+}
