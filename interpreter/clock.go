@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -52,8 +53,9 @@ func (RealClock) Idle(wait func()) { wait() }
 // VirtualClock is simulated time: whenever nothing holds it, it jumps to the earliest pending timer, so a
 // 300 s Wait costs nothing while timers still fire in order.
 type VirtualClock struct {
-	mu     sync.Mutex
-	now    time.Time
+	mu sync.Mutex
+	// now (Unix nanoseconds) is read without the lock, since every history event is stamped with it.
+	now    atomic.Int64
 	busy   int
 	timers timerHeap
 	seq    uint64
@@ -61,14 +63,14 @@ type VirtualClock struct {
 
 // NewVirtualClock starts simulated time at start.
 func NewVirtualClock(start time.Time) *VirtualClock {
-	return &VirtualClock{now: start}
+	c := &VirtualClock{}
+	c.now.Store(start.UnixNano())
+	return c
 }
 
 // Now returns the simulated time.
 func (c *VirtualClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
+	return time.Unix(0, c.now.Load()).UTC()
 }
 
 type vtimer struct {
@@ -107,7 +109,7 @@ func (h *timerHeap) remove(t *vtimer) {
 // it stops counting as busy while it sleeps and counts again when it wakes.
 func (c *VirtualClock) Sleep(ctx context.Context, d time.Duration) error {
 	c.mu.Lock()
-	t := &vtimer{at: c.now.Add(max(d, 0)), seq: c.seq, ch: make(chan struct{})}
+	t := &vtimer{at: c.Now().Add(max(d, 0)), seq: c.seq, ch: make(chan struct{})}
 	c.seq++
 	heap.Push(&c.timers, t)
 	c.busy--
@@ -166,8 +168,8 @@ func (c *VirtualClock) advance() {
 		return
 	}
 	t := heap.Pop(&c.timers).(*vtimer)
-	if t.at.After(c.now) {
-		c.now = t.at
+	if t.at.After(c.Now()) {
+		c.now.Store(t.at.UnixNano())
 	}
 	c.busy++ // the sleeper is busy from the moment it is woken
 	close(t.ch)

@@ -3,7 +3,6 @@ package interpreter
 import (
 	"context"
 	"errors"
-	"sync"
 	"time"
 
 	"github.com/aslrun/aslrun/asl/failure"
@@ -125,7 +124,7 @@ func (ex *Execution) Stop(errName, cause string) {
 func (ex *Execution) run() {
 	defer close(ex.done)
 	root := &frame{ex: ex, ctx: ex.ctx}
-	root.last, _ = ex.history.add(0, Event{Type: "ExecutionStarted", Input: ex.input, HasInput: true})
+	root.event(Event{Type: "ExecutionStarted", Input: ex.input, HasInput: true})
 	if ex.prog.timeout > 0 {
 		stop := ex.startTimeout()
 		defer stop()
@@ -136,19 +135,20 @@ func (ex *Execution) run() {
 	switch {
 	case err == nil:
 		res.Status, res.Output = Succeed, out
-		ex.history.add(root.last, Event{Type: "ExecutionSucceeded", Output: out, HasOutput: true})
+		root.event(Event{Type: "ExecutionSucceeded", Output: out, HasOutput: true})
 	case errors.As(context.Cause(ex.ctx), &se):
 		res.Status, res.Error, res.Cause = se.status, se.fe.Name, se.fe.Cause
 		typ := "ExecutionAborted"
 		if se.status == TimedOut {
 			typ = "ExecutionTimedOut"
 		}
-		ex.history.add(root.last, Event{Type: typ, Error: se.fe.Name, Cause: se.fe.Cause})
+		root.event(Event{Type: typ, Error: se.fe.Name, Cause: se.fe.Cause})
 	default:
 		fe := asFailure(err, "", 0)
 		res.Status, res.Error, res.Cause = Failed, fe.Name, fe.Cause
-		ex.history.add(root.last, Event{Type: "ExecutionFailed", Error: fe.Name, Cause: fe.Cause})
+		root.event(Event{Type: "ExecutionFailed", Error: fe.Name, Cause: fe.Cause})
 	}
+	ex.history.collect(root.events)
 	ex.cancel(nil)
 	res.StopDate = ex.clock.Now()
 	res.History = ex.history.snapshot()
@@ -206,12 +206,14 @@ type frame struct {
 	// mapItem is $$.Map.Item while a Map's ItemSelector is evaluated; token is $$.Task.Token.
 	mapItem map[string]any
 	token   string
-	mu      sync.Mutex
+	events  eventLog
 }
 
 // event records an event in this frame's chain.
 func (f *frame) event(e Event) int64 {
-	id, ok := f.ex.history.add(f.last, e)
+	id, ok := f.ex.history.next()
+	e.ID, e.PreviousEventID, e.Timestamp = id, f.last, f.ex.clock.Now()
+	f.events.append(e)
 	f.last = id
 	if !ok {
 		f.ex.cancel(&stopError{status: Failed, fe: &failure.Error{Name: failure.Runtime,

@@ -2,7 +2,9 @@ package interpreter
 
 import (
 	"encoding/json"
+	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -109,28 +111,56 @@ func (e Event) MarshalJSON() ([]byte, error) {
 func isStateEntered(t string) bool { return len(t) > 12 && t[len(t)-12:] == "StateEntered" }
 func isStateExited(t string) bool  { return len(t) > 11 && t[len(t)-11:] == "StateExited" }
 
-// history is an execution's event log, shared by the goroutines of its branches and iterations.
+// history is an execution's event log. Ids come from one atomic counter, so they order every event of the
+// execution; each frame (the execution, a branch, an iteration) keeps its own events without a lock, and
+// hands them in when it ends. A Map's 40 concurrent iterations thus never wait on one another here.
 type history struct {
-	mu     sync.Mutex
-	events []Event
-	clock  Clock
+	n     atomic.Int64
+	clock Clock
 	// limit is the number of events allowed; adding beyond it fails the execution.
-	limit int
+	limit int64
+	mu    sync.Mutex
+	ended []eventLog
 }
 
-// add appends an event after prev and returns its id; ok is false when the history limit is exceeded.
-func (h *history) add(prev int64, e Event) (int64, bool) {
+// eventLog is one frame's events, in fixed-size chunks so that a long history never copies what it holds.
+type eventLog struct {
+	chunks [][]Event
+}
+
+const logChunk = 256
+
+func (l *eventLog) append(e Event) {
+	if len(l.chunks) == 0 || len(l.chunks[len(l.chunks)-1]) == logChunk {
+		l.chunks = append(l.chunks, make([]Event, 0, logChunk))
+	}
+	last := len(l.chunks) - 1
+	l.chunks[last] = append(l.chunks[last], e)
+}
+
+// next numbers an event; ok is false once the history limit is exceeded.
+func (h *history) next() (int64, bool) {
+	id := h.n.Add(1)
+	return id, h.limit <= 0 || id <= h.limit
+}
+
+// collect takes the events of a frame that has ended.
+func (h *history) collect(l eventLog) {
 	h.mu.Lock()
-	defer h.mu.Unlock()
-	e.ID = int64(len(h.events)) + 1
-	e.PreviousEventID = prev
-	e.Timestamp = h.clock.Now()
-	h.events = append(h.events, e)
-	return e.ID, h.limit <= 0 || len(h.events) <= h.limit
+	h.ended = append(h.ended, l)
+	h.mu.Unlock()
 }
 
+// snapshot returns the collected events in id order.
 func (h *history) snapshot() []Event {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return append([]Event(nil), h.events...)
+	var out []Event
+	for _, l := range h.ended {
+		for _, c := range l.chunks {
+			out = append(out, c...)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
 }

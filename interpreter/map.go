@@ -10,6 +10,12 @@ import (
 	"github.com/aslrun/aslrun/asl/jsonpath"
 )
 
+// The most iterations AWS runs at once in each mode.
+const (
+	inlineConcurrency      = 40
+	distributedConcurrency = 10000
+)
+
 // mapState runs its processor once for each item of an array, concurrently up to MaxConcurrency; its
 // result is the outputs in item order.
 type mapState struct {
@@ -156,6 +162,15 @@ func (ms *mapState) run(f *frame, n *node, input any) (any, *node, error) {
 	limit, tolCount, tolCountSet, tolPct, tolPctSet, err := ms.settings(sc)
 	if err != nil {
 		return nil, nil, err
+	}
+	// AWS runs at most 40 iterations of an inline Map at once, and up to 10,000 child executions of a
+	// distributed one; MaxConcurrency 0 means as many as that.
+	ceiling := inlineConcurrency
+	if ms.distributed {
+		ceiling = distributedConcurrency
+	}
+	if limit <= 0 || limit > ceiling {
+		limit = ceiling
 	}
 	f.event(Event{Type: "MapStateStarted", Length: len(list)})
 	var (

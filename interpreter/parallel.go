@@ -93,6 +93,7 @@ func (f *frame) fork(count, limit int, child func(i int, cf *frame) (any, error)
 			mu.Unlock()
 			cf := &frame{ex: f.ex, ctx: ctx, last: f.last, stateName: f.stateName, enteredTime: f.enteredTime}
 			v, err := child(i, cf)
+			f.ex.history.collect(cf.events)
 			if err != nil && (onError == nil || !onError(i, err)) {
 				mu.Lock()
 				if firstErr == nil {

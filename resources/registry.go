@@ -1,0 +1,193 @@
+// Package resources runs the resources of Task states: it maps a Task to the Go handler that stands in for
+// the AWS service or Lambda function it names, and gives the call the shape AWS gives it (the Lambda
+// envelopes and error causes, later the embedded SQS, SNS and DynamoDB).
+package resources
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+
+	"github.com/ohler55/ojg/oj"
+
+	"github.com/aslrun/aslrun/asl/failure"
+	"github.com/aslrun/aslrun/interpreter"
+)
+
+// Handler serves Task invocations. For a Lambda function it is the function: it gets the event and returns
+// what the function returns. For any other resource it gets the effective input and returns the task result.
+//
+// An error that is (or wraps) a *failure.Error fails the task under that name, as a Lambda function's
+// errorType would (see Fail); any other error becomes States.TaskFailed.
+type Handler interface {
+	Handle(ctx context.Context, call *Call) (any, error)
+}
+
+// HandlerFunc adapts a function to Handler.
+type HandlerFunc func(ctx context.Context, call *Call) (any, error)
+
+// Handle calls f.
+func (f HandlerFunc) Handle(ctx context.Context, call *Call) (any, error) { return f(ctx, call) }
+
+// Call is one invocation of a handler.
+type Call struct {
+	// Input is the event: the effective input of the state, or for arn:aws:states:::lambda:invoke its
+	// Payload. It is shared with the execution and must not be mutated.
+	Input any
+	// Resource is the state's Resource ARN as written.
+	Resource string
+	// StateName is the Task state's name.
+	StateName string
+	// Token is the task token of a .waitForTaskToken task.
+	Token string
+	// Context is the context object ($$) as the state sees it.
+	Context map[string]any
+	// Heartbeat reports that the task is alive; never nil.
+	Heartbeat func()
+	// Clock is the execution's clock: a handler that waits must wait on it, so virtual time stays
+	// consistent. Nil when the interpreter gave none.
+	Clock interpreter.Clock
+}
+
+// Registry maps Task states to handlers and implements interpreter.Invoker. It is safe for concurrent use;
+// registering again under the same key replaces the earlier handler, so a handler file can be merged over
+// handlers registered in Go.
+//
+// A Task is served by, in order: the handler bound to its state name, the handler registered for its exact
+// Resource, then for a Lambda resource the handler of the function it names.
+type Registry struct {
+	mu        sync.RWMutex
+	states    map[string]Handler
+	resources map[string]Handler
+	functions map[string]Handler // by bare function name: qualifiers, regions and accounts do not matter
+}
+
+// NewRegistry returns an empty registry.
+func NewRegistry() *Registry {
+	return &Registry{
+		states:    map[string]Handler{},
+		resources: map[string]Handler{},
+		functions: map[string]Handler{},
+	}
+}
+
+// Lambda registers the Lambda function named by a bare name, a partial ARN (ACCOUNT:function:NAME) or a
+// full ARN; a qualifier and literal {region}/{account} placeholders are tolerated. All forms of one name
+// reach the same handler. A malformed name is a programming error and panics.
+func (r *Registry) Lambda(function string, h Handler) {
+	fn, ok := parseFunction(function)
+	if !ok {
+		panic(fmt.Sprintf("resources: %q is not a Lambda function name or ARN", function))
+	}
+	r.register(r.functions, fn.name, h)
+}
+
+// Resource registers the handler of a resource ARN, matched exactly. A handler registered for
+// arn:aws:states:::lambda:invoke replaces the whole integration: it gets the effective input and its result
+// is the task result.
+func (r *Registry) Resource(arn string, h Handler) { r.register(r.resources, arn, h) }
+
+// State binds a handler to the Task state of that name, whatever its resource; this wins over every other
+// binding. For a Lambda resource the handler stands in for the function (lambda:invoke still wraps its
+// result in the envelope), so a lambda:invoke without FunctionName can run; for any other resource it
+// replaces the service call.
+func (r *Registry) State(name string, h Handler) { r.register(r.states, name, h) }
+
+func (r *Registry) register(m map[string]Handler, key string, h Handler) {
+	if h == nil {
+		panic(fmt.Sprintf("resources: nil handler for %q", key))
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	m[key] = h
+}
+
+func (r *Registry) lookup(m map[string]Handler, key string) Handler {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return m[key]
+}
+
+// Invoke runs the Task's resource.
+func (r *Registry) Invoke(ctx context.Context, req *interpreter.TaskRequest) (any, error) {
+	call := &Call{
+		Input:     req.Input,
+		Resource:  req.Resource,
+		StateName: req.StateName,
+		Token:     req.Token,
+		Context:   req.Context,
+		Heartbeat: req.Heartbeat,
+		Clock:     req.Clock,
+	}
+	if call.Heartbeat == nil {
+		call.Heartbeat = func() {}
+	}
+	state := r.lookup(r.states, req.StateName)
+	if state == nil {
+		if h := r.lookup(r.resources, req.Resource); h != nil {
+			return invokeRaw(ctx, h, call)
+		}
+	}
+	if fn, ok := legacyLambda(req.Resource); ok {
+		return r.invokeLegacy(ctx, state, fn, call)
+	}
+	if isLambdaInvoke(req.Resource) {
+		return r.invokeService(ctx, state, call)
+	}
+	if state != nil {
+		return invokeRaw(ctx, state, call)
+	}
+	// A local emulator cannot call a service it has no handler for. AWS would make the call and the service
+	// would fail it, which a Catch sees as a task failure, so this is one too (and States.ALL catches it).
+	return nil, failure.New(failure.TaskFailed, fmt.Sprintf(
+		"no handler for the resource %q of the state %q: bind one in the handler file under the key %q or %q",
+		req.Resource, req.StateName, req.Resource, "state:"+req.StateName))
+}
+
+// invokeRaw runs a handler whose result is the task result as it is.
+func invokeRaw(ctx context.Context, h Handler, call *Call) (any, error) {
+	out, err := h.Handle(ctx, call)
+	if err != nil {
+		return nil, err
+	}
+	return normalise(out)
+}
+
+// normalise turns a handler's result into the generic values the interpreter works on. Handlers written in
+// Go may return structs, ints or typed maps; like a Lambda runtime, these go through JSON (encoding/json,
+// so json tags apply). Results that already are generic values are returned as they are.
+func normalise(v any) (any, error) {
+	if generic(v) {
+		return v, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("the handler returned a value that cannot be serialised to JSON: %w", err)
+	}
+	return oj.Parse(b)
+}
+
+// generic reports whether v is made of the values ojg's parser gives (json.Number for numbers that fit
+// neither int64 nor float64).
+func generic(v any) bool {
+	switch t := v.(type) {
+	case nil, bool, int64, float64, json.Number, string:
+		return true
+	case []any:
+		for _, e := range t {
+			if !generic(e) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		for _, e := range t {
+			if !generic(e) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}

@@ -1,0 +1,161 @@
+package resources
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/aslrun/aslrun/asl/failure"
+	"github.com/aslrun/aslrun/interpreter"
+)
+
+// returns is a handler that returns v.
+func returns(v any) Handler {
+	return HandlerFunc(func(context.Context, *Call) (any, error) { return v, nil })
+}
+
+func TestRegistryPriority(t *testing.T) {
+	const fnARN = "arn:aws:lambda:us-east-1:123456789012:function:fn"
+	r := NewRegistry()
+	r.Lambda("fn", returns("function"))
+	r.Resource(fnARN, returns("resource"))
+	r.Resource("arn:aws:states:::sns:publish", returns("sns"))
+	r.State("Bound", returns("state"))
+
+	tests := []struct {
+		name, state, resource string
+		want                  any
+	}{
+		{"the state binding wins over the resource", "Bound", fnARN, "state"},
+		{"the state binding wins for any resource", "Bound", "arn:aws:states:::sqs:sendMessage", "state"},
+		{"an exact resource wins over the function", "Other", fnARN, "resource"},
+		{"the function serves its other names", "Other", "arn:aws:lambda:eu-west-1:123456789012:function:fn:$LATEST", "function"},
+		{"a service resource", "Other", "arn:aws:states:::sns:publish", "sns"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := r.Invoke(context.Background(), &interpreter.TaskRequest{Resource: tt.resource, StateName: tt.state})
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestRegistryUnknownResource(t *testing.T) {
+	r := NewRegistry()
+	r.Lambda("fn", returns(nil))
+	tests := []struct{ name, resource string }{
+		{"a service without a handler", "arn:aws:states:::sqs:sendMessage"},
+		{"a Resource that is not an ARN is no Lambda function", "fn"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := r.Invoke(context.Background(), &interpreter.TaskRequest{Resource: tt.resource, StateName: "Notify"})
+			fe := requireFailure(t, err)
+			assert.Equal(t, failure.TaskFailed, fe.Name)
+			assert.Equal(t, `no handler for the resource "`+tt.resource+`" of the state "Notify": `+
+				`bind one in the handler file under the key "`+tt.resource+`" or "state:Notify"`, fe.Cause)
+		})
+	}
+}
+
+func TestRegistryConcurrentUse(t *testing.T) {
+	r := NewRegistry()
+	r.Lambda("fn", echo)
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			r.State(fmt.Sprint("S", i), returns(i))
+		}()
+		go func() {
+			defer wg.Done()
+			got, err := r.Invoke(context.Background(), &interpreter.TaskRequest{
+				Resource: lambdaInvoke, StateName: "other", Input: map[string]any{"FunctionName": "fn", "Payload": int64(i)}})
+			assert.NoError(t, err)
+			assert.Equal(t, int64(i), got.(map[string]any)["Payload"])
+		}()
+	}
+	wg.Wait()
+}
+
+func TestRegistryCall(t *testing.T) {
+	var got *Call
+	r := NewRegistry()
+	r.Resource("arn:aws:states:::sns:publish", HandlerFunc(func(_ context.Context, call *Call) (any, error) {
+		got = call
+		call.Heartbeat() // never nil
+		return nil, nil
+	}))
+	clock := interpreter.RealClock{}
+	_, err := r.Invoke(context.Background(), &interpreter.TaskRequest{
+		Resource:  "arn:aws:states:::sns:publish",
+		Input:     map[string]any{"Message": "hi"},
+		StateName: "Notify",
+		Token:     "tok",
+		Context:   map[string]any{"Task": map[string]any{"Token": "tok"}},
+		Clock:     clock,
+	})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"Message": "hi"}, got.Input)
+	assert.Equal(t, "arn:aws:states:::sns:publish", got.Resource)
+	assert.Equal(t, "Notify", got.StateName)
+	assert.Equal(t, "tok", got.Token)
+	assert.Equal(t, map[string]any{"Task": map[string]any{"Token": "tok"}}, got.Context)
+	assert.Equal(t, clock, got.Clock)
+}
+
+func TestRegistryErrorsPassThrough(t *testing.T) {
+	plain := errors.New("disk full")
+	r := NewRegistry()
+	r.Resource("arn:aws:states:::sns:publish", HandlerFunc(func(context.Context, *Call) (any, error) { return nil, plain }))
+	r.Lambda("fn", HandlerFunc(func(context.Context, *Call) (any, error) { return nil, context.Canceled }))
+
+	_, err := r.Invoke(context.Background(), &interpreter.TaskRequest{Resource: "arn:aws:states:::sns:publish"})
+	assert.Same(t, plain, err, "the interpreter turns other errors into States.TaskFailed")
+	_, err = r.Invoke(context.Background(), &interpreter.TaskRequest{
+		Resource: "arn:aws:states:::lambda:invoke", Input: map[string]any{"FunctionName": "fn"}})
+	assert.ErrorIs(t, err, context.Canceled)
+}
+
+func TestNormalise(t *testing.T) {
+	type order struct {
+		ID    string `json:"id"`
+		Items []int  `json:"items"`
+	}
+	tests := []struct {
+		name string
+		in   any
+		want any
+	}{
+		{"generic values stay", map[string]any{"a": []any{int64(1), 1.5, "x", true, nil}}, map[string]any{"a": []any{int64(1), 1.5, "x", true, nil}}},
+		{"a Go int becomes int64", 3, int64(3)},
+		{"a big number stays", json.Number("123456789012345678901234567890"), json.Number("123456789012345678901234567890")},
+		{"a struct goes through its json tags", order{"o-1", []int{1, 2}}, map[string]any{"id": "o-1", "items": []any{int64(1), int64(2)}}},
+		{"a typed map", map[string]string{"k": "v"}, map[string]any{"k": "v"}},
+		{"nested non-generic values", map[string]any{"n": []int{7}}, map[string]any{"n": []any{int64(7)}}},
+		{"non-generic values in an array", []any{int32(7)}, []any{int64(7)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := normalise(tt.in)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+	_, err := normalise(make(chan int))
+	assert.ErrorContains(t, err, "cannot be serialised to JSON")
+}
+
+func TestRegisterPanics(t *testing.T) {
+	r := NewRegistry()
+	assert.PanicsWithValue(t, `resources: "bad name" is not a Lambda function name or ARN`, func() { r.Lambda("bad name", returns(nil)) })
+	assert.PanicsWithValue(t, `resources: nil handler for "S"`, func() { r.State("S", nil) })
+}
