@@ -19,8 +19,11 @@ type Clock interface {
 	// hold it while they work.
 	Hold() (release func())
 	// Idle wraps a blocking wait on something other than the clock (children, a task token): the caller
-	// stops counting as busy until wait returns.
-	Idle(wait func())
+	// stops counting as busy until wait returns. ready reports, without blocking, whether what the caller
+	// waits for has arrived: a virtual clock never moves while an idle caller is ready to go on, since the
+	// waker may already have stopped counting as busy before the caller runs. ready must stay true until
+	// the caller is back (sticky state, not a channel the caller drains), and must not call the clock.
+	Idle(ready func() bool, wait func())
 }
 
 // RealClock is wall-clock time.
@@ -48,7 +51,7 @@ func (RealClock) Sleep(ctx context.Context, d time.Duration) error {
 func (RealClock) Hold() func() { return func() {} }
 
 // Idle just waits.
-func (RealClock) Idle(wait func()) { wait() }
+func (RealClock) Idle(_ func() bool, wait func()) { wait() }
 
 // VirtualClock is simulated time: whenever nothing holds it, it jumps to the earliest pending timer, so a
 // 300 s Wait costs nothing while timers still fire in order.
@@ -59,11 +62,13 @@ type VirtualClock struct {
 	busy   int
 	timers timerHeap
 	seq    uint64
+	// idle holds the ready checks of the callers inside Idle.
+	idle map[*func() bool]struct{}
 }
 
 // NewVirtualClock starts simulated time at start.
 func NewVirtualClock(start time.Time) *VirtualClock {
-	c := &VirtualClock{}
+	c := &VirtualClock{idle: map[*func() bool]struct{}{}}
 	c.now.Store(start.UnixNano())
 	return c
 }
@@ -78,6 +83,8 @@ type vtimer struct {
 	seq uint64
 	ch  chan struct{}
 	idx int
+	// ctx is the sleeper's: once it has ended the sleeper is about to wake, so time must not move.
+	ctx context.Context
 }
 
 type timerHeap []*vtimer
@@ -109,7 +116,7 @@ func (h *timerHeap) remove(t *vtimer) {
 // it stops counting as busy while it sleeps and counts again when it wakes.
 func (c *VirtualClock) Sleep(ctx context.Context, d time.Duration) error {
 	c.mu.Lock()
-	t := &vtimer{at: c.Now().Add(max(d, 0)), seq: c.seq, ch: make(chan struct{})}
+	t := &vtimer{at: c.Now().Add(max(d, 0)), seq: c.seq, ch: make(chan struct{}), ctx: ctx}
 	c.seq++
 	heap.Push(&c.timers, t)
 	c.busy--
@@ -148,24 +155,35 @@ func (c *VirtualClock) Hold() func() {
 }
 
 // Idle stops counting the caller as busy while wait runs.
-func (c *VirtualClock) Idle(wait func()) {
+func (c *VirtualClock) Idle(ready func() bool, wait func()) {
+	w := &ready
 	c.mu.Lock()
+	c.idle[w] = struct{}{}
 	c.busy--
 	c.advance()
 	c.mu.Unlock()
 	wait()
 	c.mu.Lock()
+	delete(c.idle, w)
 	c.busy++
 	c.mu.Unlock()
 }
 
-// advance fires the earliest timer when nobody is busy. Called with mu held.
+// advance fires the earliest timer when nobody is busy, no idle caller is ready to go on and no sleeper
+// is being woken by its context. Called with mu held.
 func (c *VirtualClock) advance() {
-	if c.busy > 0 {
+	if c.busy > 0 || c.timers.Len() == 0 {
 		return
 	}
-	if c.timers.Len() == 0 {
-		return
+	for w := range c.idle {
+		if (*w)() {
+			return
+		}
+	}
+	for _, t := range c.timers {
+		if t.ctx.Err() != nil {
+			return
+		}
 	}
 	t := heap.Pop(&c.timers).(*vtimer)
 	if t.at.After(c.Now()) {

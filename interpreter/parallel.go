@@ -3,6 +3,7 @@ package interpreter
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"github.com/aslrun/aslrun/asl"
 )
@@ -78,10 +79,12 @@ func (f *frame) fork(count, limit int, child func(i int, cf *frame) (any, error)
 		next     int
 		firstErr error
 		wg       sync.WaitGroup
+		running  atomic.Int64
 	)
 	clock := f.ex.clock
 	worker := func() {
 		defer wg.Done()
+		defer running.Add(-1)
 		for {
 			mu.Lock()
 			if next >= count || firstErr != nil {
@@ -107,6 +110,7 @@ func (f *frame) fork(count, limit int, child func(i int, cf *frame) (any, error)
 		}
 	}
 	wg.Add(limit)
+	running.Store(int64(limit))
 	for range limit {
 		release := clock.Hold()
 		go func() {
@@ -114,7 +118,7 @@ func (f *frame) fork(count, limit int, child func(i int, cf *frame) (any, error)
 			worker()
 		}()
 	}
-	clock.Idle(wg.Wait)
+	clock.Idle(func() bool { return running.Load() == 0 }, wg.Wait)
 	if firstErr != nil {
 		return nil, firstErr
 	}

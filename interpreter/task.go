@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aslrun/aslrun/asl"
@@ -195,34 +196,27 @@ func (t *taskState) invoke(f *frame, req *TaskRequest) (any, error) {
 	}
 	ctx, cancel := context.WithCancel(f.ctx)
 	defer cancel()
-	beats := make(chan struct{}, 1)
-	req.Heartbeat = func() {
-		select {
-		case beats <- struct{}{}:
-		default:
-		}
-	}
-	type outcome struct {
-		v   any
-		err error
-	}
-	done := make(chan outcome, 1)
+	w := &taskWait{notify: make(chan struct{}, 1)}
+	req.Heartbeat = func() { w.update(func() { w.beats++ }) }
 	clock := f.ex.clock
 	release := clock.Hold()
 	go func() {
 		defer release()
 		v, err := inv.Invoke(ctx, req)
-		done <- outcome{v, err}
+		w.update(func() { w.done, w.value, w.err = true, v, err })
 	}()
 	// Timers run as their own sleepers so that a virtual clock can fire them when nothing else moves.
-	timedOut := make(chan string, 2)
 	startTimer := func(d time.Duration, name string) context.CancelFunc {
 		tctx, tcancel := context.WithCancel(ctx)
 		rel := clock.Hold()
 		go func() {
 			defer rel()
 			if clock.Sleep(tctx, d) == nil {
-				timedOut <- name
+				w.update(func() {
+					if w.timedOut == "" {
+						w.timedOut = name
+					}
+				})
 			}
 		}()
 		return tcancel
@@ -234,23 +228,59 @@ func (t *taskState) invoke(f *frame, req *TaskRequest) (any, error) {
 		stopBeat = startTimer(req.HeartbeatTimeout, failure.HeartbeatTimeout)
 	}
 	defer func() { stopBeat() }()
-	var res outcome
-	clock.Idle(func() {
-		for {
-			select {
-			case res = <-done:
-				return
-			case <-beats:
-				stopBeat()
-				stopBeat = startTimer(req.HeartbeatTimeout, failure.HeartbeatTimeout)
-			case name := <-timedOut:
-				res = outcome{err: failure.New(name, "")}
-				return
-			case <-f.ctx.Done():
-				res = outcome{err: f.ctx.Err()}
-				return
+	seen := 0
+	for {
+		ready := func() bool { return w.ready(seen) || f.ctx.Err() != nil }
+		clock.Idle(ready, func() {
+			for !ready() {
+				select {
+				case <-w.notify:
+				case <-f.ctx.Done():
+				}
 			}
+		})
+		w.mu.Lock()
+		done, value, err, timedOut, beats := w.done, w.value, w.err, w.timedOut, w.beats
+		w.mu.Unlock()
+		switch {
+		case done:
+			return value, err
+		case timedOut != "":
+			return nil, failure.New(timedOut, "")
+		case f.ctx.Err() != nil:
+			return nil, f.ctx.Err()
 		}
-	})
-	return res.v, res.err
+		seen = beats
+		stopBeat()
+		stopBeat = startTimer(req.HeartbeatTimeout, failure.HeartbeatTimeout)
+	}
+}
+
+// taskWait is what a waiting Task learns from its handler and timers. Its fields only ever move forward
+// until the Task, busy again, has read them: that is what lets a virtual clock see that the Task is
+// about to go on (see Clock.Idle).
+type taskWait struct {
+	mu       sync.Mutex
+	done     bool
+	value    any
+	err      error
+	timedOut string
+	beats    int
+	notify   chan struct{}
+}
+
+func (w *taskWait) update(change func()) {
+	w.mu.Lock()
+	change()
+	w.mu.Unlock()
+	select {
+	case w.notify <- struct{}{}:
+	default:
+	}
+}
+
+func (w *taskWait) ready(seenBeats int) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.done || w.timedOut != "" || w.beats > seenBeats
 }
