@@ -1,0 +1,143 @@
+package intrinsic
+
+import (
+	"encoding/json"
+	"io"
+	"maps"
+	"strconv"
+	"strings"
+
+	"github.com/ohler55/ojg/oj"
+)
+
+// stringToJSON is States.StringToJson. A blank string gives null, as on AWS. Integers come back as int64
+// (json.Number beyond int64), other numbers as float64, like the documents ojg reads.
+func stringToJSON(c *Call, args []any) (any, error) {
+	s := args[0].(string)
+	if strings.TrimLeft(s, " \t\n\r") == "" {
+		return nil, nil
+	}
+	d := json.NewDecoder(strings.NewReader(s))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		return nil, c.fn.invalid()
+	}
+	if _, err := d.Token(); err != io.EOF {
+		return nil, c.fn.invalid()
+	}
+	v, ok := numbers(v)
+	if !ok {
+		return nil, c.fn.invalid()
+	}
+	return v, nil
+}
+
+// numbers replaces the json.Numbers of a freshly decoded value; ok is false for a number no float64
+// holds.
+func numbers(v any) (any, bool) {
+	switch x := v.(type) {
+	case json.Number:
+		if strings.ContainsAny(string(x), ".eE") {
+			f, err := strconv.ParseFloat(string(x), 64)
+			return f, err == nil
+		}
+		if i, err := x.Int64(); err == nil {
+			return i, true
+		}
+		return x, true
+	case []any:
+		for i, e := range x {
+			var ok bool
+			if x[i], ok = numbers(e); !ok {
+				return nil, false
+			}
+		}
+	case map[string]any:
+		for k, e := range x {
+			var ok bool
+			if x[k], ok = numbers(e); !ok {
+				return nil, false
+			}
+		}
+	}
+	return v, true
+}
+
+// jsonToString is States.JsonToString: compact JSON as Jackson writes it (a Double as Java prints it,
+// 100.0 and 1.0E20). Object keys are sorted: ojg objects are Go maps, which keep no order, while AWS
+// keeps the input's order.
+func jsonToString(_ *Call, args []any) (any, error) {
+	return string(appendJSON(nil, args[0])), nil
+}
+
+func appendJSON(b []byte, v any) []byte {
+	switch x := v.(type) {
+	case string:
+		return appendJSONString(b, x)
+	case []any:
+		b = append(b, '[')
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSON(b, e)
+		}
+		return append(b, ']')
+	case map[string]any:
+		b = append(b, '{')
+		for i, k := range sortedKeys(x) {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, k)
+			b = append(b, ':')
+			b = appendJSON(b, x[k])
+		}
+		return append(b, '}')
+	case nil, bool:
+		return appendScalar(b, x)
+	}
+	if _, ok := toNumber(v); ok {
+		return appendScalar(b, v)
+	}
+	return append(b, oj.JSON(v)...) // not an ojg generic value; no intrinsic produces one
+}
+
+// appendJSONString quotes s as Jackson does: \" \\ \b \t \n \f \r, \u00XX (upper-case hex) for the
+// other control characters, everything else as UTF-8.
+func appendJSONString(b []byte, s string) []byte {
+	const hexDigits = "0123456789ABCDEF"
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c >= 0x20:
+			b = append(b, c)
+		case c == '\b':
+			b = append(b, `\b`...)
+		case c == '\t':
+			b = append(b, `\t`...)
+		case c == '\n':
+			b = append(b, `\n`...)
+		case c == '\f':
+			b = append(b, `\f`...)
+		case c == '\r':
+			b = append(b, `\r`...)
+		default:
+			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+		}
+	}
+	return append(b, '"')
+}
+
+// jsonMerge is States.JsonMerge: a new object with the keys of the first, then those of the second
+// (shallow: a nested object of the second replaces that of the first).
+func jsonMerge(_ *Call, args []any) (any, error) {
+	a, b := args[0].(map[string]any), args[1].(map[string]any)
+	out := make(map[string]any, len(a)+len(b))
+	maps.Copy(out, a)
+	maps.Copy(out, b)
+	return out, nil
+}
