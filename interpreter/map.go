@@ -149,9 +149,9 @@ func (ms *mapState) run(f *frame, n *node, input any) (any, *node, error) {
 	sc := scope{doc: input, f: f}
 	items := input
 	if ms.itemsPath != nil {
-		v, ok := ms.itemsPath.Get(sc.document(ms.itemsPath))
-		if !ok {
-			return nil, nil, runtimeErrorf("Invalid path '%s' : %s", ms.itemsPath, missingReason(ms.itemsPath, sc.document(ms.itemsPath)))
+		v, err := ms.itemsPath.Lookup(sc.document(ms.itemsPath))
+		if err != nil {
+			return nil, nil, runtimeErrorf("%v", err)
 		}
 		items = v
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/intrinsic"
 	"github.com/aslrun/aslrun/asl/jsonpath"
 	"github.com/aslrun/aslrun/asl/source"
@@ -65,17 +66,11 @@ func (s *selector) apply(sc scope) (any, error) {
 	if s == nil {
 		return map[string]any{}, nil
 	}
-	doc := sc.document(s.path)
-	v, ok := s.path.Get(doc)
-	if !ok {
-		return nil, runtimeErrorf("Invalid path '%s' : %s", s.path, missingReason(s.path, doc))
+	v, err := s.path.Lookup(sc.document(s.path))
+	if err != nil {
+		return nil, runtimeErrorf("%v", err)
 	}
 	return v, nil
-}
-
-// missingReason words a path that selects nothing as AWS's JSONPath library does.
-func missingReason(p *jsonpath.Path, doc any) string {
-	return "No results for path: " + p.Normalized()
 }
 
 // template is a compiled payload template (Parameters, ResultSelector, ItemSelector): a value whose
@@ -263,7 +258,7 @@ func (r *resultPath) apply(raw, result any) (any, error) {
 	}
 	out, err := r.path.Set(raw, result)
 	if err != nil {
-		return nil, runtimeErrorf("Invalid path '%s': %v", r.path, err)
+		return nil, stateErrorf(failure.ReferencePathConflict, "%v", err)
 	}
 	return out, nil
 }

@@ -31,6 +31,7 @@ const (
 	Permissions            = "States.Permissions"
 	QueryEvaluationError   = "States.QueryEvaluationError"
 	ResultPathMatchFailure = "States.ResultPathMatchFailure"
+	ReferencePathConflict  = "States.ReferencePathConflict"
 	ResultWriterFailed     = "States.ResultWriterFailed"
 	Runtime                = "States.Runtime"
 	TaskFailed             = "States.TaskFailed"

@@ -1,0 +1,326 @@
+package jsonpath
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/ohler55/ojg/oj"
+)
+
+// NotFoundError reports that a path selected nothing. Reason is worded as Jayway words it, which AWS
+// quotes after "Invalid path '<path>' : " in the cause of States.Runtime for InputPath and OutputPath:
+// "No results for path: $['x']" (pass_io ST.INVALID_JSONPATH_IN_INPUTPATH) or
+// "Missing property in path $['no']" (retry_catch test_catch_states_runtime).
+type NotFoundError struct {
+	Path   string // the path as written
+	Reason string // Jayway's message
+	Step   string // the name, or the bracketed index, at which the path stopped matching
+}
+
+func (e *NotFoundError) Error() string { return "Invalid path '" + e.Path + "' : " + e.Reason }
+
+// Get evaluates the path on doc (the caller picks the input, the context object or the variable's
+// value by Root). A definite path returns its node and whether it exists; any other path returns the
+// []any of its matches, empty when nothing matches, and true.
+func (p *Path) Get(doc any) (any, bool) {
+	return get(p.segs, p.mode, doc, doc)
+}
+
+// Lookup is Get with the reason when a definite path selects nothing, as a *NotFoundError.
+func (p *Path) Lookup(doc any) (any, error) {
+	switch p.mode {
+	case modeMulti:
+		return collect(p.segs, doc, doc, []any{}), nil
+	case modeFunction:
+		f := &p.segs[len(p.segs)-1]
+		return nil, &NotFoundError{Path: p.src, Reason: "Function with name: " + f.name + " does not exist.",
+			Step: f.name}
+	}
+	v, fail := lookup(p.segs, doc)
+	if fail < 0 {
+		return v, nil
+	}
+	return nil, &NotFoundError{Path: p.src, Reason: reason(p.segs, fail, v), Step: stepText(&p.segs[fail])}
+}
+
+// get evaluates segs on node; root is what "$" means inside filters.
+func get(segs []segment, m mode, root, node any) (any, bool) {
+	switch m {
+	case modeMulti:
+		return collect(segs, root, node, []any{}), true
+	case modeFunction:
+		return nil, false
+	}
+	v, fail := lookup(segs, node)
+	if fail >= 0 {
+		return nil, false
+	}
+	return v, true
+}
+
+// lookup walks definite segments without allocating. When a segment does not apply it returns that
+// segment's index and the node it was applied to; otherwise the selected node and -1.
+func lookup(segs []segment, node any) (any, int) {
+	for i := range segs {
+		s := &segs[i]
+		switch s.kind {
+		case kName:
+			m, ok := node.(map[string]any)
+			if !ok {
+				return node, i
+			}
+			v, ok := m[s.name]
+			if !ok {
+				return node, i
+			}
+			node = v
+		case kIndex:
+			a, ok := node.([]any)
+			if !ok {
+				return node, i
+			}
+			j, ok := resolve(s.index, len(a))
+			if !ok {
+				return node, i
+			}
+			node = a[j]
+		default: // kNames, which only ends a definite path
+			m, ok := node.(map[string]any)
+			if !ok {
+				return node, i
+			}
+			return pick(m, s.names), -1
+		}
+	}
+	return node, -1
+}
+
+// resolve turns a possibly negative index into a position in an array of n elements.
+func resolve(i, n int) (int, bool) {
+	if i < 0 {
+		i += n
+	}
+	return i, 0 <= i && i < n
+}
+
+// pick is Jayway's result for "['a','b']" ending a path: an object with those of the keys that exist.
+func pick(m map[string]any, names []string) map[string]any {
+	out := make(map[string]any, len(names))
+	for _, n := range names {
+		if v, ok := m[n]; ok {
+			out[n] = v
+		}
+	}
+	return out
+}
+
+// The provider AWS's Jayway uses is not known; Jayway's default is json-smart.
+const jsonProvider = "com.jayway.jsonpath.spi.json.JsonSmartJsonProvider"
+
+// reason words the failure of segment i, applied to node, as Jayway does for a definite path.
+func reason(segs []segment, i int, node any) string {
+	s := &segs[i]
+	if s.kind == kIndex {
+		switch node.(type) {
+		case []any:
+			return "No results for path: " + normalized(segs)
+		case nil:
+			return "The path " + normalized(segs[:i]) + " is null"
+		}
+		return "Filter: " + normalized(segs[i:])[1:] + " can only be applied to arrays. Current context is: " +
+			javaString(node)
+	}
+	if _, ok := node.(map[string]any); ok {
+		if i == len(segs)-1 {
+			return "No results for path: " + normalized(segs)
+		}
+		return "Missing property in path " + normalized(segs[:i+1])
+	}
+	return fmt.Sprintf("Expected to find an object with property %s in path %s but found '%s'. "+
+		"This is not a json object according to the JsonProvider: '%s'.",
+		normalized(segs[i : i+1])[1:], normalized(segs[:i]), javaClass(node), jsonProvider)
+}
+
+// stepText names a segment the way AWS names a step: a name bare, anything else as Jayway prints it.
+func stepText(s *segment) string {
+	if s.kind == kName {
+		return s.name
+	}
+	return normalized([]segment{*s})[1:]
+}
+
+// javaClass is the class json-smart gives a value.
+func javaClass(v any) string {
+	switch t := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "java.lang.String"
+	case bool:
+		return "java.lang.Boolean"
+	case int64:
+		if t >= math.MinInt32 && t <= math.MaxInt32 {
+			return "java.lang.Integer"
+		}
+		return "java.lang.Long"
+	case float64:
+		return "java.lang.Double"
+	case []any:
+		return "net.minidev.json.JSONArray"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// javaString is Java's toString of a json-smart value: strings bare, containers as JSON.
+func javaString(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return compact(v)
+}
+
+// compact serialises v as compact JSON with sorted keys, unescaped as AWS prints inputs.
+func compact(v any) string {
+	return oj.JSON(v, &oj.Options{Sort: true, HTMLUnsafe: true})
+}
+
+// collect appends to out every node that segs select from node, in Jayway's order.
+func collect(segs []segment, root, node any, out []any) []any {
+	if len(segs) == 0 {
+		return append(out, node)
+	}
+	s, rest := &segs[0], segs[1:]
+	switch s.kind {
+	case kName:
+		if m, ok := node.(map[string]any); ok {
+			if v, ok := m[s.name]; ok {
+				out = collect(rest, root, v, out)
+			}
+		}
+	case kNames:
+		m, ok := node.(map[string]any)
+		if !ok {
+			break
+		}
+		if len(rest) == 0 {
+			return append(out, pick(m, s.names))
+		}
+		for _, n := range s.names {
+			if v, ok := m[n]; ok {
+				out = collect(rest, root, v, out)
+			}
+		}
+	case kIndex:
+		if a, ok := node.([]any); ok {
+			if j, ok := resolve(s.index, len(a)); ok {
+				out = collect(rest, root, a[j], out)
+			}
+		}
+	case kIndexes:
+		if a, ok := node.([]any); ok {
+			for _, i := range s.indexes {
+				if j, ok := resolve(i, len(a)); ok {
+					out = collect(rest, root, a[j], out)
+				}
+			}
+		}
+	case kSlice:
+		if a, ok := node.([]any); ok {
+			from, to := sliceBounds(s, len(a))
+			for i := from; i < to; i++ {
+				if j, ok := resolve(i, len(a)); ok {
+					out = collect(rest, root, a[j], out)
+				}
+			}
+		}
+	case kWildcard:
+		switch t := node.(type) {
+		case map[string]any:
+			for _, k := range sortedKeys(t) {
+				out = collect(rest, root, t[k], out)
+			}
+		case []any:
+			for _, v := range t {
+				out = collect(rest, root, v, out)
+			}
+		}
+	case kFilter:
+		switch t := node.(type) {
+		case map[string]any:
+			if s.filter.match(root, t) {
+				out = collect(rest, root, t, out)
+			}
+		case []any:
+			for _, v := range t {
+				if m, ok := v.(map[string]any); ok && s.filter.match(root, m) {
+					out = collect(rest, root, v, out)
+				}
+			}
+		}
+	case kDescent:
+		out = descend(rest, root, node, out)
+	}
+	// kFunc selects nothing: AWS does not evaluate JSONPath functions.
+	return out
+}
+
+// descend applies segs (what follows "..") to node and then to every node below it, depth first, the
+// way Jayway's ScanPathToken walks: a name or filter applies to objects, an index or slice to arrays.
+func descend(segs []segment, root, node any, out []any) []any {
+	m, isMap := node.(map[string]any)
+	a, isArray := node.([]any)
+	switch segs[0].kind {
+	case kName, kNames, kFilter:
+		if isMap {
+			out = collect(segs, root, node, out)
+		}
+	case kIndex, kIndexes, kSlice:
+		if isArray {
+			out = collect(segs, root, node, out)
+		}
+	case kWildcard:
+		out = collect(segs, root, node, out)
+	}
+	switch {
+	case isMap:
+		for _, k := range sortedKeys(m) {
+			out = descend(segs, root, m[k], out)
+		}
+	case isArray:
+		for _, v := range a {
+			out = descend(segs, root, v, out)
+		}
+	}
+	return out
+}
+
+// sliceBounds gives the positions Jayway's ArraySliceToken visits. Only a lone bound wraps when
+// negative; with both bounds each position is resolved on its own, so [-2:-1] works but [1:-1] is empty.
+func sliceBounds(s *segment, n int) (from, to int) {
+	switch {
+	case !s.hasTo:
+		from = s.from
+		if from < 0 {
+			from = max(0, from+n)
+		}
+		return from, n
+	case !s.hasFrom:
+		to = s.to
+		if to < 0 {
+			to += n
+		}
+		return 0, min(n, to)
+	}
+	return s.from, min(n, s.to)
+}
+
+// sortedKeys stands in for document order, which Go maps do not keep.
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,100 @@
+package jsonpath
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestSet(t *testing.T) {
+	for _, tc := range []struct {
+		name, doc, path, value, want string
+	}{
+		{"root replaces", `{"a": 1}`, "$", `"r"`, `"r"`},
+		{"root replaces a scalar", `"s"`, "$", `[1]`, `[1]`},
+		{"new key", `{"a": 1}`, "$.b", `2`, `{"a": 1, "b": 2}`},
+		{"replace key", `{"a": 1}`, "$.a", `{"x": true}`, `{"a": {"x": true}}`},
+		{"parents created", `{"a": 1}`, "$.b.c.d", `3`, `{"a": 1, "b": {"c": {"d": 3}}}`},
+		{"into existing object", `{"strings": {"s": "x"}}`, "$.strings.lambdaresult", `"r"`,
+			`{"strings": {"s": "x", "lambdaresult": "r"}}`},
+		{"bracket names", `{}`, "$['a b']['c.d']", `1`, `{"a b": {"c.d": 1}}`},
+		{"array element", `{"arr": [0, 1, 2]}`, "$.arr[1]", `"x"`, `{"arr": [0, "x", 2]}`},
+		{"negative index", `{"arr": [0, 1, 2]}`, "$.arr[-1]", `"x"`, `{"arr": [0, 1, "x"]}`},
+		{"into an element", `[{"a": 1}, {"id": 7}, {"c": 3}, 4]`, "$[1].payload", `{"subject_status": 1}`,
+			`[{"a": 1}, {"id": 7, "payload": {"subject_status": 1}}, {"c": 3}, 4]`},
+		{"null value", `{"a": 1}`, "$.a", `null`, `{"a": null}`},
+		{"context root", `{"a": 1}`, "$$.b", `2`, `{"a": 1, "b": 2}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := js(t, tc.doc)
+			before := compact(doc)
+			p, err := ParseReference(tc.path)
+			require.NoError(t, err)
+			got, err := p.Set(doc, js(t, tc.value))
+			require.NoError(t, err)
+			assert.Equal(t, js(t, tc.want), got)
+			assert.Equal(t, before, compact(doc), "the input was changed")
+		})
+	}
+}
+
+func TestSetErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, doc, path, step, cause string
+	}{
+		{"string input", `"{\"a\":1}"`, "$.partitioned", "",
+			`Unable to apply ReferencePath $.partitioned to input "{\"a\":1}"`},
+		{"number input", `3`, "$.a", "", `Unable to apply ReferencePath $.a to input 3`},
+		{"null input", `null`, "$.a.b", "", `Unable to apply ReferencePath $.a.b to input null`},
+		{"name on an array", `[{"a": 1}]`, "$.catalogBuilderOutput", "catalogBuilderOutput",
+			`Unable to apply step "catalogBuilderOutput" to input [{"a":1}]`},
+		{"name on a string", `{"a": "s"}`, "$.a.b", "b", `Unable to apply step "b" to input {"a":"s"}`},
+		{"name on null", `{"a": null}`, "$.a.b", "b", `Unable to apply step "b" to input {"a":null}`},
+		{"index on an object", `{"a": {}}`, "$.a[0]", "[0]", `Unable to apply step "[0]" to input {"a":{}}`},
+		{"index on a missing key", `{}`, "$.a[0]", "[0]", `Unable to apply step "[0]" to input {}`},
+		{"index out of range", `{"a": [1]}`, "$.a[1]", "[1]", `Unable to apply step "[1]" to input {"a":[1]}`},
+		{"deep failure", `{"a": [{"b": 1}]}`, "$.a[0].b.c", "c", `Unable to apply step "c" to input {"a":[{"b":1}]}`},
+		{"index on the object input", `{"a": 1}`, "$[0]", "[0]", `Unable to apply step "[0]" to input {"a":1}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := js(t, tc.doc)
+			before := compact(doc)
+			p, err := ParseReference(tc.path)
+			require.NoError(t, err)
+			got, err := p.Set(doc, "v")
+			assert.Nil(t, got)
+			var se *SetError
+			require.ErrorAs(t, err, &se)
+			assert.Equal(t, tc.cause, se.Error())
+			assert.Equal(t, tc.step, se.Step)
+			assert.Equal(t, tc.path, se.Path)
+			assert.Equal(t, before, compact(doc), "the input was changed")
+		})
+	}
+}
+
+func TestSetOnlyReferencePaths(t *testing.T) {
+	for _, s := range []string{"$.a[*]", "$..a", "$['a','b']", "$.a[?(@.b)]", "$.a.length()"} {
+		p, err := Parse(s)
+		require.NoError(t, err)
+		_, err = p.Set(map[string]any{}, 1)
+		assert.ErrorContains(t, err, "not a reference path", s)
+	}
+}
+
+// TestSetCopiesOnlyThePath checks that the result shares what it did not change, and that the copies
+// along the path are new.
+func TestSetCopiesOnlyThePath(t *testing.T) {
+	shared := map[string]any{"big": []any{int64(1)}}
+	doc := map[string]any{"keep": shared, "a": map[string]any{"b": int64(1)}}
+	p, err := ParseReference("$.a.c")
+	require.NoError(t, err)
+	got, err := p.Set(doc, "v")
+	require.NoError(t, err)
+	out := got.(map[string]any)
+	assert.Equal(t, reflect.ValueOf(shared).Pointer(), reflect.ValueOf(out["keep"]).Pointer())
+	out["a"].(map[string]any)["b"] = int64(2)
+	assert.Equal(t, int64(1), doc["a"].(map[string]any)["b"])
+}
