@@ -16,26 +16,39 @@ const (
 	SeverityWarning Severity = "WARNING"
 )
 
-// The diagnostic codes. The first group is AWS's own (ValidateStateMachineDefinition); the second is ours,
-// for what AWS accepts but is likely a mistake, or what AWS checks only at run time.
+// The diagnostic codes. The first group is AWS's own, as the ValidateStateMachineDefinition reference
+// lists them; the second is AWS's too but unlisted; the third is ours, for what AWS accepts but is likely
+// a mistake, or what AWS checks only at run time.
 const (
-	CodeInvalidJSON          = "INVALID_JSON_DESCRIPTION"
-	CodeMissingDescription   = "MISSING_DESCRIPTION"
-	CodeSchema               = "SCHEMA_VALIDATION_FAILED"
-	CodeInvalidResource      = "INVALID_RESOURCE"
-	CodeMissingEndState      = "MISSING_END_STATE"
-	CodeDuplicateStateName   = "DUPLICATE_STATE_NAME"
-	CodeInvalidStateName     = "INVALID_STATE_NAME"
-	CodeMissingTransition    = "MISSING_TRANSITION_TARGET"
-	CodeTooManyStates        = "TOO_MANY_STATES"
-	CodeNoDollar             = "NO_DOLLAR"
-	CodeNoPath               = "NO_PATH"
-	CodePassResultIsStatic   = "PASS_RESULT_IS_STATIC"
+	CodeInvalidJSON        = "INVALID_JSON_DESCRIPTION"
+	CodeMissingDescription = "MISSING_DESCRIPTION"
+	CodeSchema             = "SCHEMA_VALIDATION_FAILED"
+	CodeInvalidResource    = "INVALID_RESOURCE"
+	CodeMissingEndState    = "MISSING_END_STATE"
+	CodeDuplicateStateName = "DUPLICATE_STATE_NAME"
+	CodeInvalidStateName   = "INVALID_STATE_NAME"
+	CodeMissingTransition  = "MISSING_TRANSITION_TARGET"
+	CodeTooManyStates      = "TOO_MANY_STATES"
+	CodeNoDollar           = "NO_DOLLAR"
+	CodeNoPath             = "NO_PATH"
+	CodePassResultIsStatic = "PASS_RESULT_IS_STATIC"
+	// Codes AWS gives that its API reference does not list; seen in its answers (floci-io/floci#2670,
+	// #2745) or recorded by cdk-preflight from ValidateStateMachineDefinition.
+	CodeInvalidJSONata     = "INVALID_JSONATA_EXPRESSION"
+	CodeUnsupportedJSONata = "UNSUPPORTED_JSONATA_EXPRESSION"
+	CodeReservedVariable   = "RESERVED_VARIABLE_NAME"
+	CodeInvalidLabelName   = "INVALID_LABEL_NAME"
+	CodeDuplicateLabelName = "DUPLICATE_LABEL_NAME"
+	// Ours.
 	CodeUnreachableState     = "UNREACHABLE_STATE"
 	CodeNoPathToEnd          = "NO_PATH_TO_END"
 	CodeCatcherNeverFires    = "CATCHER_NEVER_FIRES"
+	CodeRetrierNeverApplies  = "RETRIER_NEVER_APPLIES"
 	CodeMissingFunctionName  = "MISSING_FUNCTION_NAME"
 	CodeResultWithParameters = "RESULT_WITH_PARAMETERS"
+	CodeUnknownErrorName     = "UNKNOWN_ERROR_NAME"
+	CodeUnrecognizedResource = "UNRECOGNIZED_RESOURCE"
+	CodeUnreadableVariable   = "UNREADABLE_VARIABLE_NAME"
 )
 
 // Diagnostic is one finding about a definition.
@@ -116,4 +129,15 @@ func (ds *diagnostics) errorf(code string, at source.Pos, pointer, format string
 
 func (ds *diagnostics) warnf(code string, at source.Pos, pointer, format string, args ...any) {
 	ds.add(SeverityWarning, code, at, pointer, format, args...)
+}
+
+// InvalidDefinitionMessage words the refusal as CreateStateMachine does, naming the first error:
+// "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: ... at /States/X'".
+func InvalidDefinitionMessage(ds []Diagnostic) string {
+	for _, d := range ds {
+		if d.Severity == SeverityError {
+			return "Invalid State Machine Definition: '" + d.AWSMessage() + "'"
+		}
+	}
+	return ""
 }

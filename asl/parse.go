@@ -14,13 +14,13 @@ import (
 func Parse(data []byte) (*StateMachine, []Diagnostic) {
 	var ds diagnostics
 	if len(strings.TrimSpace(string(data))) == 0 {
-		ds.errorf(CodeSchema, source.Pos{}, "", "Definition must be a valid JSON object")
+		ds.errorf(CodeSchema, source.Pos{Line: 1, Col: 1}, "", "Definition must be a valid JSON object")
 		return nil, ds.list
 	}
 	n, err := source.Parse(data)
 	if err != nil {
 		var se *source.SyntaxError
-		pos := source.Pos{}
+		pos := source.Pos{Line: 1, Col: 1}
 		msg := err.Error()
 		if errors.As(err, &se) {
 			pos, msg = se.Pos, se.Msg
@@ -78,6 +78,11 @@ func queryLanguage(o *object, def QueryLanguage) QueryLanguage {
 
 type parser struct {
 	ds *diagnostics
+	// inherit is the language the states of the machine being read inherit. A Parallel branch or a Map
+	// processor inherits it too, not the language of the Parallel or Map state that holds it: AWS
+	// measured (floci-io/floci#2968) that a Map declaring JSONata leaves its processor's states in the
+	// machine's language.
+	inherit QueryLanguage
 }
 
 // machine reads StartAt and States of o into m; ql is the language its states inherit.
@@ -87,6 +92,9 @@ func (p *parser) machine(m *Machine, o *object, ptr string, ql QueryLanguage) {
 		m.QueryLanguage = ql
 	}
 	m.StartAt, _ = o.str("StartAt")
+	saved := p.inherit
+	p.inherit = ql
+	defer func() { p.inherit = saved }()
 	states := o.get("States")
 	m.States = map[string]State{}
 	if states == nil {
@@ -97,7 +105,8 @@ func (p *parser) machine(m *Machine, o *object, ptr string, ql QueryLanguage) {
 		return
 	}
 	sp := o.child("States")
-	newObject(p.ds, states, sp) // reports duplicate state names as duplicate fields
+	// A state name given twice is not a duplicate field here: Validate reports it as AWS does, with
+	// DUPLICATE_STATE_NAME, together with names repeated across branches and processors.
 	for _, mem := range states.Members {
 		if _, dup := m.States[mem.Key]; dup {
 			continue
@@ -155,8 +164,9 @@ func (p *parser) state(name string, n *source.Node, ptr string, ql QueryLanguage
 	case TypeWait:
 		st = p.wait(o, c)
 	case TypeSucceed:
+		// No Assign: AWS refuses it on Succeed (and Fail), whose variables nothing could read.
 		st = &Succeed{Common: c, IO: io(o)}
-		p.output(o, st.Base())
+		st.Base().Output = o.node("Output")
 	case TypeFail:
 		st = p.fail(o, c)
 	case TypeParallel:
@@ -386,7 +396,11 @@ func (p *parser) wait(o *object, c Common) *Wait {
 			n++
 		}
 	}
-	if n != 1 {
+	switch {
+	case n > 1:
+		// AWS's wording and order, as cdk-preflight recorded it from ValidateStateMachineDefinition.
+		p.ds.errorf(CodeSchema, o.n.Pos, o.ptr, "There should only be one of the following fields: [SecondsPath, Seconds, TimestampPath, Timestamp]")
+	case n == 0:
 		p.ds.errorf(CodeSchema, o.n.Pos, o.ptr, "There should be exactly one of the following fields: [Seconds, SecondsPath, Timestamp, TimestampPath]")
 	}
 	s.Seconds = o.amount("Seconds", true)
@@ -429,7 +443,7 @@ func (p *parser) parallel(o *object, c Common) *Parallel {
 		p.ds.errorf(CodeSchema, v.Pos, o.child("Branches"), "The field 'Branches' must not be empty")
 	}
 	for i, it := range v.Items {
-		if m := p.sub(it, o.child("Branches")+"/"+strconv.Itoa(i), c.QueryLanguage); m != nil {
+		if m := p.sub(it, o.child("Branches")+"/"+strconv.Itoa(i), p.inherit); m != nil {
 			s.Branches = append(s.Branches, m)
 		}
 	}
@@ -452,7 +466,7 @@ func (p *parser) mapState(o *object, c Common) *Map {
 		key = "Iterator"
 	}
 	if v := o.get(key); v != nil {
-		s.Processor = p.processor(s, v, o.child(key), c.QueryLanguage)
+		s.Processor = p.processor(s, v, o.child(key), p.inherit)
 	} else if !o.has("ItemProcessor") {
 		o.required("ItemProcessor")
 	}
@@ -514,7 +528,8 @@ func (p *parser) processor(s *Map, n *source.Node, ptr string, ql QueryLanguage)
 		}
 		co.unknown()
 	}
-	ql = queryLanguage(o, ql)
+	// A processor takes no QueryLanguage of its own (AWS: "Field 'QueryLanguage' is not supported" at the
+	// ItemProcessor or Iterator, floci-io/floci#2968), so it is left for unknown() to report.
 	m := &Machine{}
 	p.machine(m, o, ptr, ql)
 	o.get("Comment")

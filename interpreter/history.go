@@ -2,7 +2,6 @@ package interpreter
 
 import (
 	"encoding/json"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -151,16 +150,26 @@ func (h *history) collect(l eventLog) {
 	h.mu.Unlock()
 }
 
-// snapshot returns the collected events in id order.
+// snapshot returns the collected events in id order. Ids are dense from 1, so each event goes straight
+// to its place; an id whose frame has not ended yet leaves no gap.
 func (h *history) snapshot() []Event {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	var out []Event
+	out := make([]Event, h.n.Load())
 	for _, l := range h.ended {
 		for _, c := range l.chunks {
-			out = append(out, c...)
+			for i := range c {
+				if id := c[i].ID; id >= 1 && id <= int64(len(out)) {
+					out[id-1] = c[i]
+				}
+			}
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
+	kept := out[:0]
+	for i := range out {
+		if out[i].ID != 0 {
+			kept = append(kept, out[i])
+		}
+	}
+	return kept
 }

@@ -1,0 +1,175 @@
+package asl
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/aslrun/aslrun/asl/source"
+)
+
+// The state machine types, as CreateStateMachine spells them.
+const (
+	Standard = "STANDARD"
+	Express  = "EXPRESS"
+)
+
+// MaxDefinitionChars is the size of the largest definition AWS accepts (the definition parameter of
+// CreateStateMachine is at most 1,048,576 characters).
+const MaxDefinitionChars = 1 << 20
+
+// maxNesting bounds how deeply Validate descends into Parallel branches and Map processors, and into
+// nested Choice rules. A parsed document cannot reach it (asl/source caps the nesting of the file well
+// below), but a model built in Go could, or could even hold a cycle.
+const maxNesting = 1000
+
+// Options are what Validate needs to know beyond the definition.
+type Options struct {
+	// Type is the state machine type, Standard (the default, when empty) or Express. Express machines
+	// refuse the .sync and .waitForTaskToken integration patterns and activities.
+	Type string
+}
+
+func (o Options) express() bool { return strings.EqualFold(o.Type, Express) }
+
+// Check parses a definition and validates it: every diagnostic AWS's CreateStateMachine would give, and
+// our warnings, sorted by position in the file.
+func Check(data []byte, opts Options) (*StateMachine, []Diagnostic) {
+	sm, ds := Parse(data)
+	if n := utf8.RuneCount(data); n > MaxDefinitionChars {
+		// Our wording: AWS refuses such a request before validating it (a ValidationException).
+		ds = append(ds, Diagnostic{Severity: SeverityError, Code: CodeSchema, Line: 1, Col: 1,
+			Message: "The definition has " + strconv.Itoa(n) + " characters, more than the 1,048,576 that AWS accepts"})
+	}
+	if sm != nil {
+		ds = append(ds, Validate(sm, opts)...)
+	}
+	sortDiagnostics(ds)
+	return sm, ds
+}
+
+// Validate reports what AWS would refuse in a parsed definition beyond its shape (which Parse reports):
+// transitions, reachability, names, paths, templates, intrinsic functions, JSONata expressions, Retry and
+// Catch, Choice rules, resources, the fields of each query language and the limits; and, as warnings,
+// what AWS accepts but is likely a mistake. It does not repeat Parse's diagnostics.
+func Validate(sm *StateMachine, opts Options) []Diagnostic {
+	if sm == nil {
+		return nil
+	}
+	v := &validator{opts: opts, sm: sm, names: map[string]bool{}, labels: map[string]bool{}}
+	v.top()
+	v.machine(&sm.Machine, 0, false)
+	sortDiagnostics(v.ds.list)
+	return v.ds.list
+}
+
+// validator holds what the checks of one definition share.
+type validator struct {
+	ds   diagnostics
+	opts Options
+	sm   *StateMachine
+	// names and labels are every state name and Map Label seen so far in the whole definition: both must
+	// be unique across branches and processors too.
+	names, labels map[string]bool
+}
+
+// top checks the fields of the definition's own object.
+func (v *validator) top() {
+	n := v.sm.Node
+	if n == nil {
+		return
+	}
+	if ver := member(n, "Version"); ver != nil && ver.Kind == source.String && ver.Str != "1.0" {
+		v.ds.errorf(CodeSchema, ver.Pos, "/Version", "Value should be one of the following: [1.0]")
+	}
+	if t := v.sm.TimeoutSeconds; t != nil {
+		v.maximum(member(n, "TimeoutSeconds"), "/TimeoutSeconds", float64(*t), maxSeconds)
+	}
+}
+
+// machine checks one set of states: the definition, a branch or a processor. distributed tells that it
+// is the processor of a DISTRIBUTED Map, whose states run as child executions.
+func (v *validator) machine(m *Machine, depth int, distributed bool) {
+	if m == nil {
+		return
+	}
+	if depth > maxNesting {
+		v.ds.errorf(CodeSchema, posOf(m.Node), m.Pointer, "The definition nests branches and processors more than %d deep", maxNesting)
+		return
+	}
+	v.stateNames(m)
+	v.graph(m)
+	for _, name := range m.Order {
+		st := m.States[name]
+		if st == nil {
+			continue
+		}
+		v.state(st, depth, distributed)
+	}
+}
+
+// state checks one state of any type.
+func (v *validator) state(st State, depth int, distributed bool) {
+	c := st.Base()
+	v.queryLanguage(c, distributed)
+	v.transition(st)
+	v.assign(c)
+	// Every state type but Fail has InputPath and OutputPath (Parse refuses them on a Fail state).
+	if _, isFail := st.(*Fail); !isFail && c.QueryLanguage != JSONata {
+		v.pathField(c.Node, c.Pointer, "InputPath", anyPath)
+		v.pathField(c.Node, c.Pointer, "OutputPath", anyPath)
+	}
+	switch s := st.(type) {
+	case *Task:
+		v.task(s)
+	case *Pass:
+		v.pass(s)
+	case *Choice:
+		v.choice(s, depth)
+	case *Wait:
+		v.wait(s)
+	case *Fail:
+		v.fail(s)
+	case *Parallel:
+		v.results(c, s.ResultFields)
+		v.template(c, "Parameters", s.Parameters)
+		v.errors(c, s.Errors)
+		for _, b := range s.Branches {
+			v.machine(b, depth+1, distributed)
+		}
+	case *Map:
+		v.mapState(s, depth, distributed)
+	}
+}
+
+// results checks ResultPath and ResultSelector, the JSONPath fields of a state that produces a result.
+func (v *validator) results(c *Common, rf ResultFields) {
+	if c.QueryLanguage == JSONata {
+		return
+	}
+	v.pathField(c.Node, c.Pointer, "ResultPath", resultPath)
+	v.template(c, "ResultSelector", rf.ResultSelector)
+}
+
+// member returns the value of the last member named key, the one AWS's parser (Jackson) keeps of
+// duplicates, or nil.
+func member(n *source.Node, key string) *source.Node {
+	if n == nil || n.Kind != source.Object {
+		return nil
+	}
+	var v *source.Node
+	for i := range n.Members {
+		if n.Members[i].Key == key {
+			v = n.Members[i].Value
+		}
+	}
+	return v
+}
+
+// posOf is the position of a node, or the unknown position for none.
+func posOf(n *source.Node) source.Pos {
+	if n == nil {
+		return source.Pos{}
+	}
+	return n.Pos
+}

@@ -1,0 +1,230 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/aslrun/aslrun/asl"
+)
+
+// definitionSuffixes are the file names lint looks for in a directory.
+var definitionSuffixes = []string{".asl.json", ".asl.yaml", ".asl.yml"}
+
+// maxFileBytes is how much of a file lint reads: more bytes than this cannot be a definition AWS accepts
+// (1,048,576 characters of at most 4 bytes each), so a larger file is reported without being parsed.
+const maxFileBytes = 4 * asl.MaxDefinitionChars
+
+type lintOptions struct {
+	format string
+	typ    string
+	strict bool
+}
+
+func newLintCmd() *cobra.Command {
+	var o lintOptions
+	cmd := &cobra.Command{
+		Use:   "lint FILE|DIR...",
+		Short: "Check state machine definitions as AWS does at CreateStateMachine",
+		Long: `Check Amazon States Language definitions (JSON or YAML) for everything AWS refuses at
+CreateStateMachine, with AWS's codes and messages, and warn about what AWS accepts but is likely a mistake.
+
+A directory is searched recursively for *.asl.json, *.asl.yaml and *.asl.yml files.
+
+Exit status: 0 when no definition has an error (with --strict: nor a warning), 1 when one has,
+2 on a usage error or a file that cannot be read.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runLint(cmd, args, o) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.format, "format", "text", "output format: text, json or github (workflow annotations)")
+	f.StringVar(&o.typ, "type", asl.Standard, "state machine type: STANDARD or EXPRESS (EXPRESS refuses .sync, .waitForTaskToken and activities)")
+	f.BoolVar(&o.strict, "strict", false, "fail (exit 1) on warnings too")
+	return cmd
+}
+
+// fileDiagnostic is one finding in one file, as the json format prints it.
+type fileDiagnostic struct {
+	File     string       `json:"file"`
+	Line     int          `json:"line"`
+	Col      int          `json:"col"`
+	Severity asl.Severity `json:"severity"`
+	Code     string       `json:"code"`
+	Message  string       `json:"message"`
+	Location string       `json:"location"`
+}
+
+func runLint(cmd *cobra.Command, args []string, o lintOptions) error {
+	typ := strings.ToUpper(o.typ)
+	if typ != asl.Standard && typ != asl.Express {
+		return fmt.Errorf("--type must be STANDARD or EXPRESS, not %q", o.typ)
+	}
+	var print func(io.Writer, []fileDiagnostic) error
+	switch o.format {
+	case "text":
+		print = printText
+	case "json":
+		print = printJSON
+	case "github":
+		print = printGitHub
+	default:
+		return fmt.Errorf("--format must be text, json or github, not %q", o.format)
+	}
+	stderr := cmd.ErrOrStderr()
+	files, ioFailed := findDefinitions(args, stderr)
+	var all []fileDiagnostic
+	errs, warns := 0, 0
+	for _, file := range files {
+		ds, err := lintFile(file, typ)
+		if err != nil {
+			fmt.Fprintf(stderr, "aslrun lint: %v\n", err)
+			ioFailed = true
+			continue
+		}
+		for _, d := range ds {
+			if d.Severity == asl.SeverityError {
+				errs++
+			} else {
+				warns++
+			}
+			all = append(all, fileDiagnostic{File: file, Line: d.Line, Col: d.Col, Severity: d.Severity,
+				Code: d.Code, Message: d.Message, Location: d.Location()})
+		}
+	}
+	if err := print(cmd.OutOrStdout(), all); err != nil {
+		return err
+	}
+	if o.format == "text" && len(files) > 0 {
+		fmt.Fprintf(stderr, "%s, %s in %s\n", plural(errs, "error"), plural(warns, "warning"), plural(len(files), "file"))
+	}
+	switch {
+	case ioFailed:
+		return exitCode(2)
+	case errs > 0 || (o.strict && warns > 0):
+		return exitCode(1)
+	}
+	return nil
+}
+
+// findDefinitions expands the arguments: a file is linted whatever its name, a directory is searched for
+// definition files. It reports each argument it cannot read on w.
+func findDefinitions(args []string, w io.Writer) (files []string, failed bool) {
+	for _, arg := range args {
+		info, err := os.Stat(arg)
+		if err != nil {
+			fmt.Fprintf(w, "aslrun lint: %v\n", err)
+			failed = true
+			continue
+		}
+		if !info.IsDir() {
+			files = append(files, arg)
+			continue
+		}
+		found := 0
+		err = filepath.WalkDir(arg, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && isDefinitionFile(path) {
+				files = append(files, path)
+				found++
+			}
+			return nil
+		})
+		if err != nil {
+			fmt.Fprintf(w, "aslrun lint: %v\n", err)
+			failed = true
+		} else if found == 0 {
+			fmt.Fprintf(w, "aslrun lint: no %s file in %s\n", strings.Join(definitionSuffixes, ", "), arg)
+		}
+	}
+	return files, failed
+}
+
+func isDefinitionFile(path string) bool {
+	for _, s := range definitionSuffixes {
+		if strings.HasSuffix(path, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// lintFile checks one file; the error is an I/O error, not a finding.
+func lintFile(path, typ string) ([]asl.Diagnostic, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxFileBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxFileBytes {
+		return []asl.Diagnostic{{Severity: asl.SeverityError, Code: asl.CodeSchema, Line: 1, Col: 1,
+			Message: fmt.Sprintf("The file is larger than %d bytes, far more than the 1,048,576 characters AWS accepts in a definition", maxFileBytes)}}, nil
+	}
+	_, ds := asl.Check(data, asl.Options{Type: typ})
+	return ds, nil
+}
+
+// printText prints one line per finding: file:line:col: severity CODE: message at /pointer.
+func printText(w io.Writer, ds []fileDiagnostic) error {
+	for _, d := range ds {
+		if _, err := fmt.Fprintf(w, "%s:%d:%d: %s %s: %s at %s\n", d.File, d.Line, d.Col,
+			strings.ToLower(string(d.Severity)), d.Code, d.Message, d.Location); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// printJSON prints every finding as one JSON array, empty when there is none.
+func printJSON(w io.Writer, ds []fileDiagnostic) error {
+	if ds == nil {
+		ds = []fileDiagnostic{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(ds)
+}
+
+// printGitHub prints GitHub Actions workflow commands, which the runner turns into annotations.
+func printGitHub(w io.Writer, ds []fileDiagnostic) error {
+	for _, d := range ds {
+		level := "error"
+		if d.Severity == asl.SeverityWarning {
+			level = "warning"
+		}
+		_, err := fmt.Fprintf(w, "::%s file=%s,line=%d,col=%d,title=%s::%s\n", level,
+			githubProperty(d.File), d.Line, d.Col, githubProperty(d.Code), githubData(d.Message+" at "+d.Location))
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// githubData escapes the message of a workflow command, as the Actions toolkit does.
+func githubData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+// githubProperty escapes a property value of a workflow command, which may not hold ":" or ",".
+func githubProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
