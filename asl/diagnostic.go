@@ -47,6 +47,8 @@ const (
 	CodeMissingFunctionName  = "MISSING_FUNCTION_NAME"
 	CodeResultWithParameters = "RESULT_WITH_PARAMETERS"
 	CodeUnknownErrorName     = "UNKNOWN_ERROR_NAME"
+	CodePlaceholderResource  = "PLACEHOLDER_RESOURCE"
+	CodeInvalidIntrinsicPath = "INVALID_INTRINSIC_PATH"
 	CodeUnrecognizedResource = "UNRECOGNIZED_RESOURCE"
 	CodeUnreadableVariable   = "UNREADABLE_VARIABLE_NAME"
 )

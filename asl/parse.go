@@ -2,6 +2,7 @@ package asl
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -28,9 +29,43 @@ func Parse(data []byte) (*StateMachine, []Diagnostic) {
 		ds.errorf(CodeInvalidJSON, pos, "", "%s", msg)
 		return nil, ds.list
 	}
+	if n.Kind == source.String {
+		if msg, ok := unrecognizedToken(data); ok {
+			ds.errorf(CodeInvalidJSON, source.Pos{Line: 1, Col: 1}, "", "%s", msg)
+			return nil, ds.list
+		}
+	}
 	sm := parseNode(&ds, n)
 	sortDiagnostics(ds.list)
 	return sm, ds.list
+}
+
+// unrecognizedToken words a document that is neither JSON nor a YAML mapping but a bare YAML string
+// ("not a definition") as AWS's JSON parser (Jackson) does, since AWS reads definitions as JSON only:
+// "Unrecognized token 'not': was expecting (...)\n at [Source: (String)"not a definition"; line: 1, column: 4]".
+func unrecognizedToken(data []byte) (string, bool) {
+	text := string(data)
+	trimmed := strings.TrimLeft(text, " \t\r\n")
+	if trimmed == "" || strings.ContainsRune("{[\"-0123456789", rune(trimmed[0])) {
+		return "", false
+	}
+	end := strings.IndexAny(trimmed, " \t\r\n,:{}[]\"")
+	if end < 0 {
+		end = len(trimmed)
+	}
+	token := trimmed[:end]
+	switch token {
+	case "true", "false", "null":
+		return "", false
+	}
+	line := 1 + strings.Count(text[:len(text)-len(trimmed)], "\n")
+	col := len(text) - len(trimmed) - strings.LastIndex(text[:len(text)-len(trimmed)], "\n") + len(token)
+	source := text
+	if len(source) > 500 {
+		source = source[:500] + "\"[truncated " + strconv.Itoa(len(text)-500) + " chars]"
+	}
+	return fmt.Sprintf("Unrecognized token '%s': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')\n at [Source: (String)%q; line: %d, column: %d]",
+		token, source, line, col), true
 }
 
 func parseNode(ds *diagnostics, n *source.Node) *StateMachine {
@@ -210,7 +245,11 @@ func (p *parser) task(o *object, c Common) *Task {
 	p.transition(o, &t.Common)
 	p.output(o, &t.Common)
 	o.required("Resource")
-	t.Resource = o.nonEmptyStr("Resource")
+	if r := o.get("Resource"); r != nil && isCloudFormationIntrinsic(r) {
+		// Validate warns; such a Resource names no local handler until CloudFormation resolves it.
+	} else {
+		t.Resource = o.nonEmptyStr("Resource")
+	}
 	t.Parameters = o.node("Parameters")
 	t.Arguments = o.node("Arguments")
 	if cr := o.get("Credentials"); cr != nil {

@@ -137,6 +137,11 @@ func (v *validator) walkTemplate(n *source.Node, ptr string) {
 			if msg := dynamicProblem(m.Value); msg != "" {
 				v.ds.errorf(CodeSchema, m.Value.Pos, ptr,
 					"The value for the field '%s' must be a valid JSONPath or a valid intrinsic function call%s", m.Key, msg)
+			} else if c, err := intrinsic.Parse(m.Value.Str); err == nil && intrinsic.IsCall(m.Value.Str) {
+				for _, bad := range c.BadPaths() {
+					v.ds.warnf(CodeInvalidIntrinsicPath, m.Value.Pos, ptr+"/"+m.Key,
+						"An argument of the intrinsic function is not a valid JSONPath: %s. AWS accepts the definition, but evaluating the argument fails with States.Runtime", detail(bad))
+				}
 			}
 		}
 	}

@@ -98,10 +98,20 @@ var (
 // offers, and what an EXPRESS machine refuses.
 func (v *validator) resource(s *Task) {
 	n := member(s.Node, "Resource")
+	ptr := s.Pointer + "/Resource"
+	if n != nil && isCloudFormationIntrinsic(n) {
+		v.ds.warnf(CodePlaceholderResource, n.Pos, ptr,
+			"Resource is a CloudFormation intrinsic (%s): it is checked only once CloudFormation has resolved it", n.Members[0].Key)
+		return
+	}
 	if n == nil || n.Kind != source.String || s.Resource == "" {
 		return // Parse reports it missing, empty or not a string.
 	}
-	ptr := s.Pointer + "/Resource"
+	if substitutionRe.MatchString(s.Resource) {
+		v.ds.warnf(CodePlaceholderResource, n.Pos, ptr,
+			"Resource holds a DefinitionSubstitutions placeholder: it is checked only once CloudFormation has substituted it")
+		return
+	}
 	bad := func() {
 		// AWS's wording for a value that is no ARN at all.
 		v.ds.errorf(CodeSchema, n.Pos, ptr, "Value is not a valid resource ARN")
@@ -232,4 +242,19 @@ func (v *validator) functionName(s *Task) {
 	}
 	v.ds.warnf(CodeMissingFunctionName, at, ptr,
 		"arn:aws:states:::lambda:invoke needs a FunctionName in %s: without one every execution fails here", key)
+}
+
+// substitutionRe matches a Resource made of CloudFormation DefinitionSubstitutions placeholders
+// ("${LambdaArn}", "arn:aws:lambda:${AWS::Region}:...") with nothing left unterminated. SAM, CDK and
+// CloudFormation users lint definitions before substitution, so these are not errors.
+var substitutionRe = regexp.MustCompile(`^(?:[^$]|\$[^{]|\$\{[A-Za-z0-9_.:-]+\})*\$\{[A-Za-z0-9_.:-]+\}(?:[^$]|\$[^{]|\$\{[A-Za-z0-9_.:-]+\})*$`)
+
+// isCloudFormationIntrinsic reports a Resource written as {"Ref": ...} or {"Fn::GetAtt": ...}: a
+// definition embedded in a CloudFormation template before the template is deployed.
+func isCloudFormationIntrinsic(n *source.Node) bool {
+	if n.Kind != source.Object || len(n.Members) != 1 {
+		return false
+	}
+	k := n.Members[0].Key
+	return k == "Ref" || strings.HasPrefix(k, "Fn::")
 }

@@ -104,7 +104,7 @@ func TestParse(t *testing.T) {
 		{"States.Array(1e)", `invalid number "1e"`, 13},
 		{"States.Array(-x)", `invalid number "-x"`, 13},
 		{"States.Array(1e999)", "number 1e999 is out of range", 13},
-		{"States.Array($.x[)", "invalid path $.x[)", 13},
+		{"States.Array($.x[)", "unclosed argument list of States.Array", 0},
 		// The lint corpus: AWS rejects \" in a string literal.
 		{`States.Format('He said, \"Hello, {}!\"', 'Test \"Name\" Here')`, `illegal escape \" in a string literal`, 24},
 		{`States.StringToJson('{"text":"An \"escaped double quote\" here"}')`, `illegal escape \"`, 33},
@@ -151,12 +151,21 @@ func TestParse(t *testing.T) {
 	}
 }
 
-func TestParsePathError(t *testing.T) {
-	_, err := Parse("States.Array($.x[)")
+// A path argument that is not valid JSONPath is accepted, as AWS accepts it at CreateStateMachine, and
+// fails when it is evaluated.
+func TestBadPathArgument(t *testing.T) {
+	c, err := Parse("States.ArrayGetItem($.outputs[?(@.OutputKey == FooBar)].OutputValue, 0)")
+	require.NoError(t, err)
+	bad := c.BadPaths()
+	require.Len(t, bad, 1)
 	var pe *ParseError
-	require.True(t, errors.As(err, &pe))
+	require.True(t, errors.As(bad[0], &pe))
 	assert.Error(t, pe.Err, "the path parser's error is kept")
-	assert.Equal(t, pe.Err, errors.Unwrap(err))
+	assert.Equal(t, pe.Err, errors.Unwrap(bad[0]))
+	_, err = c.Eval(nil)
+	var fe *failure.Error
+	require.True(t, errors.As(err, &fe))
+	assert.Equal(t, failure.Runtime, fe.Name)
 }
 
 func TestPaths(t *testing.T) {

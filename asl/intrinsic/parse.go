@@ -9,6 +9,7 @@ package intrinsic
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/aslrun/aslrun/asl/failure"
 	"math"
 	"strconv"
 	"strings"
@@ -50,10 +51,14 @@ type Call struct {
 // arg is one argument: a path, a nested call or a literal.
 type arg struct {
 	path *jsonpath.Path
-	call *Call
-	lit  any    // the literal's value: string, int64, float64, json.Number, bool or nil
-	src  string // the argument as written
-	at   int    // its offset in the expression
+	// badPath holds why a path argument is not valid JSONPath. AWS does not check the paths inside an
+	// intrinsic at CreateStateMachine (a filter with a bare word, "[?(@.k == FooBar)]", is accepted), so
+	// neither does Parse: evaluating the argument fails instead, and BadPaths lets a linter warn.
+	badPath error
+	call    *Call
+	lit     any    // the literal's value: string, int64, float64, json.Number, bool or nil
+	src     string // the argument as written
+	at      int    // its offset in the expression
 }
 
 // Env resolves path arguments at run time.
@@ -114,6 +119,20 @@ func (c *Call) Paths() []*jsonpath.Path {
 	return out
 }
 
+// BadPaths returns why path arguments of the call and its nested calls are not valid JSONPath.
+func (c *Call) BadPaths() []error {
+	var out []error
+	for _, a := range c.args {
+		switch {
+		case a.badPath != nil:
+			out = append(out, a.badPath)
+		case a.call != nil:
+			out = append(out, a.call.BadPaths()...)
+		}
+	}
+	return out
+}
+
 // Eval evaluates the call. An argument AWS would reject yields a *failure.Error named States.Runtime
 // (without the interpreter's "An error occurred while executing the state ..." prefix); an error from
 // env.Resolve is returned unchanged.
@@ -121,6 +140,8 @@ func (c *Call) Eval(env Env) (any, error) {
 	args := make([]any, len(c.args))
 	for i, a := range c.args {
 		switch {
+		case a.badPath != nil:
+			return nil, failure.New(failure.Runtime, a.badPath.Error())
 		case a.path != nil:
 			v, err := env.Resolve(a.path)
 			if err != nil {
@@ -333,9 +354,12 @@ scan:
 	}
 	p.pos = min(p.pos, len(p.s))
 	src := p.s[start:p.pos]
+	if src == "" {
+		return arg{}, p.errorf(start, "expected a path")
+	}
 	jp, err := jsonpath.Parse(src)
 	if err != nil {
-		return arg{}, &ParseError{Offset: start, Msg: fmt.Sprintf("invalid path %s: %v", src, err), Err: err}
+		return arg{badPath: &ParseError{Offset: start, Msg: fmt.Sprintf("invalid path %s: %v", src, err), Err: err}, src: src, at: start}, nil
 	}
 	return arg{path: jp, src: src, at: start}, nil
 }
@@ -414,7 +438,7 @@ func (c *Call) check(at int) error {
 	constant := true
 	for i, a := range c.args {
 		switch {
-		case a.path != nil:
+		case a.path != nil || a.badPath != nil:
 			constant = false
 		case a.call != nil:
 			constant = constant && len(a.call.Paths()) == 0
@@ -424,7 +448,7 @@ func (c *Call) check(at int) error {
 			}
 		}
 	}
-	if f.name == "States.Format" && c.args[0].path == nil && c.args[0].call == nil {
+	if f.name == "States.Format" && c.args[0].path == nil && c.args[0].badPath == nil && c.args[0].call == nil {
 		raw := c.args[0].src
 		tmpl, n, ok := parseTemplate(raw[1 : len(raw)-1])
 		switch {

@@ -175,11 +175,13 @@ func lintFile(path, typ string) ([]asl.Diagnostic, error) {
 	return ds, nil
 }
 
-// printText prints one line per finding: file:line:col: severity CODE: message at /pointer.
+// printText prints one line per finding: file:line:col: severity CODE: message at /pointer. A message
+// that spans lines (AWS's JSON parser errors do) is folded onto its line.
 func printText(w io.Writer, ds []fileDiagnostic) error {
 	for _, d := range ds {
+		msg := strings.ReplaceAll(d.Message, "\n", " ")
 		if _, err := fmt.Fprintf(w, "%s:%d:%d: %s %s: %s at %s\n", d.File, d.Line, d.Col,
-			strings.ToLower(string(d.Severity)), d.Code, d.Message, d.Location); err != nil {
+			strings.ToLower(string(d.Severity)), d.Code, msg, d.Location); err != nil {
 			return err
 		}
 	}
