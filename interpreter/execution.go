@@ -49,8 +49,11 @@ type Result struct {
 	Cause     string
 	StartDate time.Time
 	StopDate  time.Time
-	History   []Event
+	history   *history
 }
+
+// History returns the execution's events in order, as GetExecutionHistory does.
+func (r *Result) History() []Event { return r.history.snapshot() }
 
 // Execution is one running execution of a Program.
 type Execution struct {
@@ -129,7 +132,14 @@ func (ex *Execution) run() {
 		stop := ex.startTimeout()
 		defer stop()
 	}
-	out, err := root.runMachine(ex.prog.root, ex.input)
+	// A state's input is the output before it, which attempt checked; only the execution's input is new.
+	var out any
+	err := root.checkSize(ex.input)
+	if err != nil {
+		err = failure.New(failure.DataLimitExceeded, "The execution input exceeds the maximum number of bytes service limit.")
+	} else {
+		out, err = root.runMachine(ex.prog.root, ex.input)
+	}
 	res := &Result{StartDate: ex.start}
 	var se *stopError
 	switch {
@@ -151,7 +161,7 @@ func (ex *Execution) run() {
 	ex.history.collect(root.events)
 	ex.cancel(nil)
 	res.StopDate = ex.clock.Now()
-	res.History = ex.history.snapshot()
+	res.history = ex.history
 	ex.result = res
 }
 
@@ -203,10 +213,11 @@ type frame struct {
 	enteredEvent int64
 	enteredTime  time.Time
 	retryCount   int
-	// mapItem is $$.Map.Item while a Map's ItemSelector is evaluated; token is $$.Task.Token.
-	mapItem map[string]any
-	token   string
-	events  eventLog
+	// token is $$.Task.Token.
+	token  string
+	events eventLog
+	// ctxObject caches $$ for the current state; anything it shows that changes clears it.
+	ctxObject map[string]any
 }
 
 // event records an event in this frame's chain.
@@ -222,8 +233,15 @@ func (f *frame) event(e Event) int64 {
 	return id
 }
 
-// contextObject builds $$ as the current state sees it.
+// contextObject returns $$ as the current state sees it, built once per state (and retry).
 func (f *frame) contextObject() map[string]any {
+	if f.ctxObject == nil {
+		f.ctxObject = f.buildContextObject()
+	}
+	return f.ctxObject
+}
+
+func (f *frame) buildContextObject() map[string]any {
 	state := map[string]any{"Name": f.stateName, "EnteredTime": formatTime(f.enteredTime)}
 	if f.retryCount > 0 {
 		state["RetryCount"] = int64(f.retryCount)
@@ -235,9 +253,6 @@ func (f *frame) contextObject() map[string]any {
 	c["State"] = state
 	if f.token != "" {
 		c["Task"] = map[string]any{"Token": f.token}
-	}
-	if f.mapItem != nil {
-		c["Map"] = map[string]any{"Item": f.mapItem}
 	}
 	return c
 }
@@ -262,11 +277,9 @@ func (f *frame) runMachine(m *machine, input any) (any, error) {
 
 // step runs one state: its entered event, its work with Retry and Catch, its exited event.
 func (f *frame) step(n *node, raw any) (any, *node, error) {
-	f.stateName, f.enteredTime, f.retryCount, f.token = n.name, f.ex.clock.Now(), 0, ""
+	f.stateName, f.enteredTime, f.retryCount, f.token, f.ctxObject = n.name, f.ex.clock.Now(), 0, "", nil
 	f.enteredEvent = f.event(Event{Type: n.typ + "StateEntered", Name: n.name, Input: raw})
-	if err := f.checkSize(raw); err != nil {
-		return nil, nil, asFailure(err, n.name, f.enteredEvent)
-	}
+
 	out, next, err := f.process(n, raw)
 	if err != nil {
 		return nil, nil, err
@@ -297,6 +310,7 @@ func (f *frame) process(n *node, raw any) (any, *node, error) {
 			d := n.retry[i].delay(attempts[i])
 			attempts[i]++
 			f.retryCount++
+			f.ctxObject = nil
 			if err := f.ex.clock.Sleep(f.ctx, d); err != nil {
 				return nil, nil, err
 			}

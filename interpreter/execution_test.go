@@ -151,7 +151,7 @@ func TestExecutionTimeout(t *testing.T) {
 	assert.Equal(t, interpreter.TimedOut, res.Status)
 	assert.Equal(t, failure.Timeout, res.Error)
 	assert.Equal(t, 30*time.Second, res.StopDate.Sub(res.StartDate))
-	last := res.History[len(res.History)-1]
+	last := res.History()[len(res.History())-1]
 	assert.Equal(t, "ExecutionTimedOut", last.Type)
 }
 
@@ -173,7 +173,7 @@ func TestStop(t *testing.T) {
 	res := ex.Wait()
 	assert.Equal(t, interpreter.Aborted, res.Status)
 	assert.Equal(t, "Stopped", res.Error)
-	assert.Equal(t, "ExecutionAborted", res.History[len(res.History)-1].Type)
+	assert.Equal(t, "ExecutionAborted", res.History()[len(res.History())-1].Type)
 }
 
 func TestHistoryEvents(t *testing.T) {
@@ -186,7 +186,7 @@ func TestHistoryEvents(t *testing.T) {
 	res, _ := run(t, def, `{"items":[1]}`, inv)
 	require.Equal(t, interpreter.Succeed, res.Status, "%s: %s", res.Error, res.Cause)
 	var types []string
-	for i, e := range res.History {
+	for i, e := range res.History() {
 		assert.Equal(t, int64(i+1), e.ID)
 		types = append(types, e.Type)
 	}
@@ -197,7 +197,7 @@ func TestHistoryEvents(t *testing.T) {
 		"MapStateEntered", "MapStateStarted", "MapIterationStarted", "PassStateEntered", "PassStateExited", "MapIterationSucceeded",
 		"MapStateSucceeded", "MapStateExited", "ExecutionSucceeded",
 	}, types)
-	b, err := res.History[4].MarshalJSON()
+	b, err := res.History()[4].MarshalJSON()
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `"lambdaFunctionScheduledEventDetails"`)
 }
@@ -216,7 +216,7 @@ func TestHistoryLimit(t *testing.T) {
 	res, _ := run(t, def, `{}`, nil)
 	assert.Equal(t, interpreter.Failed, res.Status)
 	assert.Equal(t, failure.Runtime, res.Error)
-	assert.LessOrEqual(t, len(res.History), interpreter.MaxHistoryEvents+2)
+	assert.LessOrEqual(t, len(res.History()), interpreter.MaxHistoryEvents+2)
 }
 
 func TestProgramIsSharedByConcurrentExecutions(t *testing.T) {

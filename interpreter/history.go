@@ -122,16 +122,23 @@ type history struct {
 	ended []eventLog
 }
 
-// eventLog is one frame's events, in fixed-size chunks so that a long history never copies what it holds.
+// eventLog is one frame's events, in chunks so that a long history never copies what it holds. Chunks
+// start small, since most frames (a Map iteration) hold a handful of events, and double up to a cap.
 type eventLog struct {
 	chunks [][]Event
 }
 
-const logChunk = 256
+const (
+	firstChunk = 4
+	maxChunk   = 256
+)
 
 func (l *eventLog) append(e Event) {
-	if len(l.chunks) == 0 || len(l.chunks[len(l.chunks)-1]) == logChunk {
-		l.chunks = append(l.chunks, make([]Event, 0, logChunk))
+	switch {
+	case len(l.chunks) == 0:
+		l.chunks = append(l.chunks, make([]Event, 0, firstChunk))
+	case len(l.chunks[len(l.chunks)-1]) == cap(l.chunks[len(l.chunks)-1]):
+		l.chunks = append(l.chunks, make([]Event, 0, min(2*cap(l.chunks[len(l.chunks)-1]), maxChunk)))
 	}
 	last := len(l.chunks) - 1
 	l.chunks[last] = append(l.chunks[last], e)

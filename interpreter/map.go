@@ -127,6 +127,16 @@ func (ms *mapState) settings(sc scope) (limit int, tolCount int64, tolCountSet b
 	return limit, tolCount, tolCountSet, tolPct, tolPctSet, nil
 }
 
+// withMapItem is the Map state's context object with $$.Map.Item added, as its ItemSelector sees it.
+func withMapItem(base, item map[string]any) map[string]any {
+	c := make(map[string]any, len(base)+1)
+	for k, v := range base {
+		c[k] = v
+	}
+	c["Map"] = map[string]any{"Item": item}
+	return c
+}
+
 // valueText is a value as AWS quotes it in messages: strings bare, everything else as JSON.
 func valueText(v any) string {
 	if s, ok := v.(string); ok {
@@ -189,13 +199,17 @@ func (ms *mapState) run(f *frame, n *node, input any) (any, *node, error) {
 		}
 		return tolPctSet && float64(failures)*100 <= tolPct*float64(len(list))
 	}
+	var base map[string]any
+	if ms.selector != nil && ms.selector.readsContext {
+		base = f.contextObject()
+	}
 	results, err := f.fork(len(list), limit, func(i int, it *frame) (any, error) {
 		it.event(Event{Type: "MapIterationStarted", Name: n.name, Index: i})
 		v := list[i]
 		if ms.selector != nil {
-			it.mapItem = map[string]any{"Index": int64(i), "Value": v}
+			it.ctxObject = withMapItem(base, map[string]any{"Index": int64(i), "Value": v})
 			sel, err := ms.selector.apply(scope{doc: input, f: it})
-			it.mapItem = nil
+			it.ctxObject = nil
 			if err != nil {
 				return nil, asFailure(err, n.name, f.enteredEvent)
 			}

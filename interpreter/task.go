@@ -111,7 +111,7 @@ func NewUUID() string {
 
 func (t *taskState) run(f *frame, n *node, input any) (any, *node, error) {
 	if t.waitForToken {
-		f.token = newToken()
+		f.token, f.ctxObject = newToken(), nil
 	}
 	sc := scope{doc: input, f: f}
 	params := input

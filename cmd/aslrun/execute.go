@@ -110,7 +110,7 @@ func execute(cmd *cobra.Command, path string, fl executeFlags) error {
 	}
 	res := prog.Run(context.Background(), input, cfg)
 	if fl.history != "" {
-		b, err := json.MarshalIndent(map[string]any{"events": res.History}, "", "  ")
+		b, err := json.MarshalIndent(map[string]any{"events": res.History()}, "", "  ")
 		if err == nil {
 			err = os.WriteFile(fl.history, b, 0o644)
 		}
