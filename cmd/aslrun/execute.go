@@ -124,20 +124,16 @@ func execute(cmd *cobra.Command, path string, fl executeFlags) error {
 // report prints the result and sets the exit status.
 func report(cmd *cobra.Command, res *interpreter.Result, cfg interpreter.Config, format string) error {
 	out := cmd.OutOrStdout()
-	env := map[string]any{"status": string(res.Status)}
-	if res.Error != "" {
-		env["error"] = res.Error
-	}
-	if res.Cause != "" {
-		env["cause"] = res.Cause
-	}
+	// error and cause are null when the execution has none (a Fail state without them), so that the
+	// report always has one shape.
+	env := map[string]any{"status": string(res.Status), "error": nullable(res.Error), "cause": nullable(res.Cause)}
 	if format == "json" {
 		env["output"] = res.Output
 		env["executionArn"] = cfg.ARN
 		env["startDate"] = res.StartDate.UTC().Format(time.RFC3339Nano)
 		env["stopDate"] = res.StopDate.UTC().Format(time.RFC3339Nano)
 		if res.Status != interpreter.Succeed {
-			delete(env, "output")
+			env["output"] = nil
 		}
 		fmt.Fprintln(out, oj.JSON(env, &oj.Options{Sort: true}))
 	} else if res.Status == interpreter.Succeed {
@@ -157,6 +153,13 @@ func report(cmd *cobra.Command, res *interpreter.Result, cfg interpreter.Config,
 	}
 	fmt.Fprintln(cmd.ErrOrStderr(), summary)
 	return exitCode(1)
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 func firstLine(s string) string {

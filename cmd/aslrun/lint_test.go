@@ -12,23 +12,18 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// lint runs "aslrun lint args..." in-process and returns the exit status and the two outputs. It goes
-// through newRootCmd rather than run so that the outputs can be captured; the status follows run's rules.
-func lint(t *testing.T, args ...string) (code int, stdout, stderr string) {
+// aslrun runs the CLI in-process and returns the exit status and the two outputs.
+func aslrun(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	root := newRootCmd()
-	root.SetOut(&out)
-	root.SetErr(&errOut)
-	root.SetArgs(append([]string{"lint"}, args...))
-	if err := root.Execute(); err != nil {
-		var ec exitCode
-		if asExit(err, &ec) {
-			return int(ec), out.String(), errOut.String()
-		}
-		return 2, out.String(), errOut.String() + err.Error()
-	}
-	return 0, out.String(), errOut.String()
+	code = run(args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// lint runs "aslrun lint args...".
+func lint(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	return aslrun(t, "", append([]string{"lint"}, args...)...)
 }
 
 const (

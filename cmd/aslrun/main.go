@@ -3,23 +3,27 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:]))
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
 // run executes the CLI and returns the process exit code, so tests can call it in-process.
-func run(args []string) int {
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root := newRootCmd()
 	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
 	if err := root.Execute(); err != nil {
 		var ec exitCode
 		if asExit(err, &ec) {
 			return int(ec)
 		}
-		fmt.Fprintln(os.Stderr, "aslrun:", err)
+		fmt.Fprintln(stderr, "aslrun:", err)
 		return 2
 	}
 	return 0
