@@ -17,7 +17,7 @@ import (
 	"github.com/aslrun/aslrun/interpreter"
 )
 
-const casesDir = "testdata/aws-cases"
+const casesDir = "../conformance/testdata/aws"
 
 var uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 

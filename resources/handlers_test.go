@@ -19,11 +19,15 @@ import (
 func TestLoadEveryCaseHandlers(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(casesDir, "*", "*.json"))
 	require.NoError(t, err)
-	require.NotEmpty(t, files)
+	withHandlers := 0
 	for _, file := range files {
 		name, _ := filepath.Rel(casesDir, file)
+		handlers, ok := loadCase(t, name)["handlers"].(map[string]any)
+		if !ok {
+			continue
+		}
+		withHandlers++
 		t.Run(strings.TrimSuffix(name, ".json"), func(t *testing.T) {
-			handlers := loadCase(t, name)["handlers"].(map[string]any)
 			r, err := ParseHandlers([]byte(oj.JSON(handlers)))
 			require.NoError(t, err)
 			for key, stub := range handlers {
@@ -38,6 +42,7 @@ func TestLoadEveryCaseHandlers(t *testing.T) {
 			}
 		})
 	}
+	assert.Equal(t, 49, withHandlers, "the recorded cases that bind Lambda functions")
 }
 
 func TestHandlerFileFormats(t *testing.T) {

@@ -18,7 +18,7 @@ import (
 )
 
 // casesDir holds the executions recorded on AWS (see its README).
-const casesDir = "../../../shared/conformance-aws/cases"
+const casesDir = "../../conformance/testdata/aws"
 
 type recordedCase struct {
 	Name       string `json:"name"`
@@ -47,7 +47,7 @@ var statePrefix = regexp.MustCompile(`^An error occurred while executing the sta
 func TestRecordedIntrinsics(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join(casesDir, "intrinsics", "*.json"))
 	if len(files) == 0 {
-		t.Skip("no recorded cases at " + casesDir)
+		t.Fatal("no recorded cases at " + casesDir)
 	}
 	ran, passed := 0, 0
 	for _, file := range files {
@@ -206,7 +206,7 @@ func TestCorpusExpressions(t *testing.T) {
 		"States.Xyz($.result)": true, // statelint: not a JSONPath or intrinsic function expression
 	}
 	var files []string
-	for _, dir := range []string{casesDir, "../../../shared/lint-corpus/cases"} {
+	for _, dir := range []string{casesDir, "../../conformance/testdata/lint-corpus/cases"} {
 		_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 			if err == nil && strings.HasSuffix(p, ".json") {
 				files = append(files, p)
