@@ -246,3 +246,20 @@ func (o *object) required(keys ...string) bool {
 	}
 	return ok
 }
+
+// requiredList reads a required, non-empty array field and returns its items (none when it is absent or
+// not an array, each reported).
+func (o *object) requiredList(key string) []*source.Node {
+	if !o.required(key) {
+		return nil
+	}
+	v := o.get(key)
+	if v.Kind != source.Array {
+		o.typeError(key, v, "an array")
+		return nil
+	}
+	if len(v.Items) == 0 {
+		o.ds.errorf(CodeSchema, v.Pos, o.child(key), "The field '%s' must not be empty", key)
+	}
+	return v.Items
+}

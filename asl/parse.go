@@ -298,19 +298,7 @@ func (p *parser) choice(o *object, c Common) *Choice {
 	s := &Choice{Common: c, IO: io(o)}
 	p.output(o, &s.Common)
 	s.Default = o.nonEmptyStr("Default")
-	o.required("Choices")
-	v := o.get("Choices")
-	if v == nil {
-		return s
-	}
-	if v.Kind != source.Array {
-		o.typeError("Choices", v, "an array")
-		return s
-	}
-	if len(v.Items) == 0 {
-		p.ds.errorf(CodeSchema, v.Pos, o.child("Choices"), "The field 'Choices' must not be empty")
-	}
-	for i, it := range v.Items {
+	for i, it := range o.requiredList("Choices") {
 		if r := p.rule(it, o.child("Choices")+"/"+strconv.Itoa(i), true); r != nil {
 			s.Choices = append(s.Choices, r)
 		}
@@ -469,19 +457,7 @@ func (p *parser) parallel(o *object, c Common) *Parallel {
 	p.output(o, &s.Common)
 	s.Parameters = o.node("Parameters")
 	s.Arguments = o.node("Arguments")
-	o.required("Branches")
-	v := o.get("Branches")
-	if v == nil {
-		return s
-	}
-	if v.Kind != source.Array {
-		o.typeError("Branches", v, "an array")
-		return s
-	}
-	if len(v.Items) == 0 {
-		p.ds.errorf(CodeSchema, v.Pos, o.child("Branches"), "The field 'Branches' must not be empty")
-	}
-	for i, it := range v.Items {
+	for i, it := range o.requiredList("Branches") {
 		if m := p.sub(it, o.child("Branches")+"/"+strconv.Itoa(i), p.inherit); m != nil {
 			s.Branches = append(s.Branches, m)
 		}

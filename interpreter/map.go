@@ -36,13 +36,7 @@ type mapState struct {
 }
 
 func (c *compiler) mapState(m *machine, n *node, s *asl.Map, fail failFunc) error {
-	if err := c.io(n, s.IO, fail); err != nil {
-		return err
-	}
-	if err := c.results(n, s.ResultFields, fail); err != nil {
-		return err
-	}
-	if err := c.errors(m, n, s.Errors, fail); err != nil {
+	if err := c.produces(m, n, s.IO, s.ResultFields, s.Errors, fail); err != nil {
 		return err
 	}
 	ms := &mapState{distributed: s.ProcessorMode == "DISTRIBUTED", label: s.Label}

@@ -15,13 +15,7 @@ type parallelState struct {
 }
 
 func (c *compiler) parallel(m *machine, n *node, s *asl.Parallel, fail failFunc) error {
-	if err := c.io(n, s.IO, fail); err != nil {
-		return err
-	}
-	if err := c.results(n, s.ResultFields, fail); err != nil {
-		return err
-	}
-	if err := c.errors(m, n, s.Errors, fail); err != nil {
+	if err := c.produces(m, n, s.IO, s.ResultFields, s.Errors, fail); err != nil {
 		return err
 	}
 	p := &parallelState{}

@@ -169,6 +169,18 @@ func (c *compiler) results(n *node, rf asl.ResultFields, fail failFunc) error {
 	return nil
 }
 
+// produces compiles what the states that produce a result share: InputPath and OutputPath,
+// ResultSelector and ResultPath, Retry and Catch.
+func (c *compiler) produces(m *machine, n *node, io asl.IO, rf asl.ResultFields, e asl.Errors, fail failFunc) error {
+	if err := c.io(n, io, fail); err != nil {
+		return err
+	}
+	if err := c.results(n, rf, fail); err != nil {
+		return err
+	}
+	return c.errors(m, n, e, fail)
+}
+
 // errors compiles Retry and Catch; catchers' Next names a state of the same machine.
 func (c *compiler) errors(m *machine, n *node, e asl.Errors, fail failFunc) error {
 	for _, r := range e.Retry {

@@ -35,13 +35,7 @@ type taskState struct {
 const DefaultTaskTimeout = 99999999 * time.Second
 
 func (c *compiler) task(m *machine, n *node, s *asl.Task, fail failFunc) error {
-	if err := c.io(n, s.IO, fail); err != nil {
-		return err
-	}
-	if err := c.results(n, s.ResultFields, fail); err != nil {
-		return err
-	}
-	if err := c.errors(m, n, s.Errors, fail); err != nil {
+	if err := c.produces(m, n, s.IO, s.ResultFields, s.Errors, fail); err != nil {
 		return err
 	}
 	t := &taskState{resource: s.Resource, timeout: DefaultTaskTimeout}
