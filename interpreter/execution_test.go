@@ -237,3 +237,22 @@ func TestProgramIsSharedByConcurrentExecutions(t *testing.T) {
 	}
 	assert.Len(t, seen, 50)
 }
+
+func TestDistributedMapFailureThreshold(t *testing.T) {
+	def := func(tolerated string) string {
+		return `{"StartAt":"M","States":{"M":{"Type":"Map",` + tolerated + `"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"EXPRESS"},
+			"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Variable":"$","NumericEquals":0,"Next":"Bad"}],"Default":"Ok"},
+			"Bad":{"Type":"Fail","Error":"ItemFailed"},"Ok":{"Type":"Pass","End":true}}},"End":true}}}`
+	}
+	res, _ := run(t, def(""), `[1,0,2]`, nil)
+	assert.Equal(t, interpreter.Failed, res.Status)
+	assert.Equal(t, failure.ExceedToleratedFailure, res.Error)
+	res, _ = run(t, def(`"ToleratedFailureCount":1,`), `[1,0,2]`, nil)
+	assert.Equal(t, interpreter.Succeed, res.Status, res.Cause)
+	res, _ = run(t, def(`"ToleratedFailurePercentage":20,`), `[1,0,2]`, nil)
+	assert.Equal(t, failure.ExceedToleratedFailure, res.Error)
+	// An inline Map fails with the iteration's own error.
+	inline := strings.Replace(def(""), `"Mode":"DISTRIBUTED","ExecutionType":"EXPRESS"`, `"Mode":"INLINE"`, 1)
+	res, _ = run(t, inline, `[1,0,2]`, nil)
+	assert.Equal(t, "ItemFailed", res.Error)
+}

@@ -219,7 +219,9 @@ func (ms *mapState) run(f *frame, n *node, input any) (any, *node, error) {
 	}, tolerate)
 	if err != nil {
 		f.event(Event{Type: "MapStateFailed"})
-		if ms.distributed && (tolCountSet || tolPctSet) {
+		if ms.distributed && f.ctx.Err() == nil {
+			// A Distributed Map fails as a Map Run whose failures passed the tolerated threshold (0 by
+			// default); the iteration's own error stays in its child execution. The cause is our wording.
 			return nil, nil, failure.New(failure.ExceedToleratedFailure, "The specified tolerated failure threshold was exceeded")
 		}
 		return nil, nil, err
