@@ -2,6 +2,7 @@ package asl
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -88,6 +89,19 @@ func (o *object) str(key string) (string, bool) {
 		return "", false
 	}
 	return v.Str, true
+}
+
+// enum reads a string field that must be one of values; ok is false when it is absent or not one of them.
+func (o *object) enum(key string, values ...string) (string, bool) {
+	s, ok := o.str(key)
+	if !ok {
+		return "", false
+	}
+	if !slices.Contains(values, s) {
+		o.ds.errorf(CodeSchema, o.get(key).Pos, o.child(key), "The value for the field '%s' must be one of [%s]", key, strings.Join(values, ", "))
+		return "", false
+	}
+	return s, true
 }
 
 // nonEmptyStr reads a string field that must not be empty when present.

@@ -98,16 +98,9 @@ func parseNode(ds *diagnostics, n *source.Node) *StateMachine {
 
 // queryLanguage reads the QueryLanguage field; def is the language in force around it.
 func queryLanguage(o *object, def QueryLanguage) QueryLanguage {
-	s, ok := o.str("QueryLanguage")
-	if !ok {
-		return def
-	}
-	switch QueryLanguage(s) {
-	case JSONPath, JSONata:
+	if s, ok := o.enum("QueryLanguage", string(JSONPath), string(JSONata)); ok {
 		return QueryLanguage(s)
 	}
-	o.ds.errorf(CodeSchema, o.get("QueryLanguage").Pos, o.child("QueryLanguage"),
-		"The value for the field 'QueryLanguage' must be one of [JSONPath, JSONata]")
 	return def
 }
 
@@ -529,16 +522,10 @@ func (p *parser) processor(s *Map, n *source.Node, ptr string, ql QueryLanguage)
 	o.required("StartAt", "States")
 	if cfg := o.objectField("ProcessorConfig"); cfg != nil {
 		co := newObject(p.ds, cfg, o.child("ProcessorConfig"))
-		if mode, ok := co.str("Mode"); ok {
-			if mode != "INLINE" && mode != "DISTRIBUTED" {
-				p.ds.errorf(CodeSchema, co.get("Mode").Pos, co.child("Mode"), "The value for the field 'Mode' must be one of [INLINE, DISTRIBUTED]")
-			}
+		if mode, ok := co.enum("Mode", "INLINE", "DISTRIBUTED"); ok {
 			s.ProcessorMode = mode
 		}
-		if et, ok := co.str("ExecutionType"); ok {
-			if et != "STANDARD" && et != "EXPRESS" {
-				p.ds.errorf(CodeSchema, co.get("ExecutionType").Pos, co.child("ExecutionType"), "The value for the field 'ExecutionType' must be one of [STANDARD, EXPRESS]")
-			}
+		if et, ok := co.enum("ExecutionType", "STANDARD", "EXPRESS"); ok {
 			s.ExecutionType = et
 		}
 		co.unknown()
@@ -605,10 +592,7 @@ func (p *parser) retrier(n *source.Node, ptr string) *Retrier {
 	if v, ok := o.integer("MaxDelaySeconds", 1); ok {
 		r.MaxDelaySeconds = v
 	}
-	if v, ok := o.str("JitterStrategy"); ok {
-		if v != "FULL" && v != "NONE" {
-			p.ds.errorf(CodeSchema, o.get("JitterStrategy").Pos, o.child("JitterStrategy"), "The value for the field 'JitterStrategy' must be one of [FULL, NONE]")
-		}
+	if v, ok := o.enum("JitterStrategy", "FULL", "NONE"); ok {
 		r.JitterStrategy = v
 	}
 	o.unknown()
