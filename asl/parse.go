@@ -104,6 +104,15 @@ func queryLanguage(o *object, def QueryLanguage) QueryLanguage {
 	return def
 }
 
+// objectAt opens n as an object, reporting "<what> must be an object" when it is none.
+func (p *parser) objectAt(n *source.Node, ptr, what string) *object {
+	if n.Kind != source.Object {
+		p.ds.errorf(CodeSchema, n.Pos, ptr, "%s must be an object, not %s", what, article(n.Kind))
+		return nil
+	}
+	return newObject(p.ds, n, ptr)
+}
+
 type parser struct {
 	ds *diagnostics
 	// inherit is the language the states of the machine being read inherit. A Parallel branch or a Map
@@ -150,11 +159,10 @@ func (p *parser) machine(m *Machine, o *object, ptr string, ql QueryLanguage) {
 
 // sub reads a nested machine: a Parallel branch or a Map's processor.
 func (p *parser) sub(n *source.Node, ptr string, ql QueryLanguage) *Machine {
-	if n.Kind != source.Object {
-		p.ds.errorf(CodeSchema, n.Pos, ptr, "The value must be an object, not %s", article(n.Kind))
+	o := p.objectAt(n, ptr, "The value")
+	if o == nil {
 		return nil
 	}
-	o := newObject(p.ds, n, ptr)
 	o.required("StartAt", "States")
 	ql = queryLanguage(o, ql)
 	m := &Machine{}
@@ -166,11 +174,10 @@ func (p *parser) sub(n *source.Node, ptr string, ql QueryLanguage) *Machine {
 var stateTypes = []string{TypeTask, TypePass, TypeChoice, TypeWait, TypeSucceed, TypeFail, TypeParallel, TypeMap}
 
 func (p *parser) state(name string, n *source.Node, ptr string, ql QueryLanguage) State {
-	if n.Kind != source.Object {
-		p.ds.errorf(CodeSchema, n.Pos, ptr, "A state must be an object, not %s", article(n.Kind))
+	o := p.objectAt(n, ptr, "A state")
+	if o == nil {
 		return nil
 	}
-	o := newObject(p.ds, n, ptr)
 	typ, ok := o.str("Type")
 	if !ok {
 		if !o.has("Type") {
@@ -326,11 +333,10 @@ func IsComparison(name string) bool {
 }
 
 func (p *parser) rule(n *source.Node, ptr string, top bool) *ChoiceRule {
-	if n.Kind != source.Object {
-		p.ds.errorf(CodeSchema, n.Pos, ptr, "A choice rule must be an object, not %s", article(n.Kind))
+	o := p.objectAt(n, ptr, "A choice rule")
+	if o == nil {
 		return nil
 	}
-	o := newObject(p.ds, n, ptr)
 	r := &ChoiceRule{Pointer: ptr, Node: n}
 	r.Comment, _ = o.str("Comment")
 	if top {
@@ -514,11 +520,10 @@ func (p *parser) minimum(o *object, key string, integer bool, min float64) Amoun
 
 // processor reads a Map's ItemProcessor (or Iterator) with its ProcessorConfig.
 func (p *parser) processor(s *Map, n *source.Node, ptr string, ql QueryLanguage) *Machine {
-	if n.Kind != source.Object {
-		p.ds.errorf(CodeSchema, n.Pos, ptr, "The value must be an object, not %s", article(n.Kind))
+	o := p.objectAt(n, ptr, "The value")
+	if o == nil {
 		return nil
 	}
-	o := newObject(p.ds, n, ptr)
 	o.required("StartAt", "States")
 	if cfg := o.objectField("ProcessorConfig"); cfg != nil {
 		co := newObject(p.ds, cfg, o.child("ProcessorConfig"))
@@ -567,11 +572,10 @@ func (p *parser) errors(o *object) Errors {
 }
 
 func (p *parser) retrier(n *source.Node, ptr string) *Retrier {
-	if n.Kind != source.Object {
-		p.ds.errorf(CodeSchema, n.Pos, ptr, "A retrier must be an object, not %s", article(n.Kind))
+	o := p.objectAt(n, ptr, "A retrier")
+	if o == nil {
 		return nil
 	}
-	o := newObject(p.ds, n, ptr)
 	r := &Retrier{Pointer: ptr, Node: n, IntervalSeconds: DefaultIntervalSeconds, MaxAttempts: DefaultMaxAttempts,
 		BackoffRate: DefaultBackoffRate, JitterStrategy: "NONE"}
 	o.required("ErrorEquals")
@@ -600,11 +604,10 @@ func (p *parser) retrier(n *source.Node, ptr string) *Retrier {
 }
 
 func (p *parser) catcher(n *source.Node, ptr string) *Catcher {
-	if n.Kind != source.Object {
-		p.ds.errorf(CodeSchema, n.Pos, ptr, "A catcher must be an object, not %s", article(n.Kind))
+	o := p.objectAt(n, ptr, "A catcher")
+	if o == nil {
 		return nil
 	}
-	o := newObject(p.ds, n, ptr)
 	c := &Catcher{Pointer: ptr, Node: n}
 	o.required("ErrorEquals", "Next")
 	c.ErrorEquals = o.strings("ErrorEquals")

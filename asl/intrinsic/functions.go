@@ -159,23 +159,23 @@ func toNumber(v any) (num, bool) {
 // truncInt32 converts v as AWS converts the integer arguments of ArrayRange, ArrayPartition,
 // ArrayGetItem and MathRandom: a fraction is dropped, not rounded (AWS partitions by 2 for 2.6 and
 // returns item 1 for index 1.2).
-func truncInt32(v any) (int64, bool) {
-	n, ok := toNumber(v)
-	switch {
-	case !ok || n.big != "":
-		return 0, false
-	case !n.isInt:
-		if math.IsNaN(n.f) {
-			return 0, false
-		}
-		n.i = int64(math.Max(math.Min(math.Trunc(n.f), math.MaxInt32+1), math.MinInt32-1))
-	}
-	return n.i, n.i >= math.MinInt32 && n.i <= math.MaxInt32
-}
+func truncInt32(v any) (int64, bool) { return toInt32(v, math.Trunc) }
 
 // roundInt32 converts a MathAdd operand: AWS rounds with Java's Math.round, half up (the recorded cases
 // give 1.49 + 1.5 = 3, -0.5 + 0.5 = 1, -2.5 + 0 = -2).
-func roundInt32(v any) (int64, bool) {
+func roundInt32(v any) (int64, bool) { return toInt32(v, roundHalfUp) }
+
+func roundHalfUp(f float64) float64 {
+	r := math.Floor(f)
+	if f-r >= 0.5 {
+		r++
+	}
+	return r
+}
+
+// toInt32 converts a number to a 32-bit integer, a fraction made whole by toWhole; ok is false for a
+// value that is no number or falls outside 32 bits.
+func toInt32(v any, toWhole func(float64) float64) (int64, bool) {
 	n, ok := toNumber(v)
 	switch {
 	case !ok || n.big != "":
@@ -184,11 +184,7 @@ func roundInt32(v any) (int64, bool) {
 		if math.IsNaN(n.f) {
 			return 0, false
 		}
-		r := math.Floor(n.f)
-		if n.f-r >= 0.5 {
-			r++
-		}
-		n.i = int64(math.Max(math.Min(r, math.MaxInt32+1), math.MinInt32-1))
+		n.i = int64(math.Max(math.Min(toWhole(n.f), math.MaxInt32+1), math.MinInt32-1))
 	}
 	return n.i, n.i >= math.MinInt32 && n.i <= math.MaxInt32
 }
