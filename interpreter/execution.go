@@ -37,6 +37,9 @@ type Config struct {
 	Clock Clock
 	// PayloadLimit is the largest state payload in bytes; 0 means DefaultPayloadLimit, negative none.
 	PayloadLimit int
+	// Callbacks takes the answers to the execution's task tokens and hands out its activity tasks; nil
+	// gives the execution its own.
+	Callbacks *Callbacks
 }
 
 // Result is how an execution ended.
@@ -57,17 +60,18 @@ func (r *Result) History() []Event { return r.history.snapshot() }
 
 // Execution is one running execution of a Program.
 type Execution struct {
-	prog    *Program
-	cfg     Config
-	clock   Clock
-	input   any
-	start   time.Time
-	ctx     context.Context
-	cancel  context.CancelCauseFunc
-	history *history
-	limit   int
-	done    chan struct{}
-	result  *Result
+	prog      *Program
+	cfg       Config
+	clock     Clock
+	input     any
+	start     time.Time
+	ctx       context.Context
+	cancel    context.CancelCauseFunc
+	history   *history
+	callbacks *Callbacks
+	limit     int
+	done      chan struct{}
+	result    *Result
 	// contextBase is the part of the context object that never changes during the execution.
 	contextBase map[string]any
 }
@@ -86,6 +90,10 @@ func (p *Program) Start(ctx context.Context, input any, cfg Config) *Execution {
 		cfg.Clock = RealClock{}
 	}
 	ex := &Execution{prog: p, cfg: cfg, clock: cfg.Clock, input: input, done: make(chan struct{})}
+	ex.callbacks = cfg.Callbacks
+	if ex.callbacks == nil {
+		ex.callbacks = NewCallbacks()
+	}
 	ex.limit = cfg.PayloadLimit
 	if ex.limit == 0 {
 		ex.limit = DefaultPayloadLimit

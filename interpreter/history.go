@@ -32,6 +32,10 @@ type Event struct {
 	// Index is a Map iteration's index; Length a Map state's number of items.
 	Index  int
 	Length int
+	// WorkerName is the activity worker that took an activity task (ActivityStarted).
+	WorkerName string
+	// TimeoutInSeconds and HeartbeatInSeconds are an activity task's limits (0: not set).
+	TimeoutInSeconds, HeartbeatInSeconds int64
 }
 
 // detailsKey is the name of the details field each event type carries in the API.
@@ -48,6 +52,9 @@ var detailsKey = map[string]string{
 	"MapStateStarted":        "mapStateStartedEventDetails", "MapIterationStarted": "mapIterationStartedEventDetails",
 	"MapIterationSucceeded": "mapIterationSucceededEventDetails", "MapIterationFailed": "mapIterationFailedEventDetails",
 	"MapIterationAborted": "mapIterationAbortedEventDetails",
+	"ActivityScheduled":   "activityScheduledEventDetails", "ActivityStarted": "activityStartedEventDetails",
+	"ActivitySucceeded": "activitySucceededEventDetails", "ActivityFailed": "activityFailedEventDetails",
+	"ActivityTimedOut": "activityTimedOutEventDetails",
 }
 
 // MarshalJSON writes the event as GetExecutionHistory does.
@@ -94,6 +101,15 @@ func (e Event) MarshalJSON() ([]byte, error) {
 	}
 	if e.Parameters != nil {
 		d["parameters"] = compactJSON(e.Parameters)
+	}
+	if e.WorkerName != "" {
+		d["workerName"] = e.WorkerName
+	}
+	if e.TimeoutInSeconds > 0 {
+		d["timeoutInSeconds"] = e.TimeoutInSeconds
+	}
+	if e.HeartbeatInSeconds > 0 {
+		d["heartbeatInSeconds"] = e.HeartbeatInSeconds
 	}
 	switch e.Type {
 	case "MapStateStarted":

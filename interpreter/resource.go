@@ -40,4 +40,6 @@ type TaskRequest struct {
 	Heartbeat func()
 	// Clock is the execution's clock: handlers that wait use it, so virtual time stays consistent.
 	Clock Clock
+	// Callbacks takes the answer to Token (a mock answers at once; a worker later).
+	Callbacks *Callbacks
 }

@@ -3,7 +3,6 @@ package interpreter
 import (
 	"context"
 	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
@@ -21,10 +20,12 @@ type taskState struct {
 	parameters  *template
 	credentials *template
 	// lambda marks a legacy Lambda function ARN, whose history events are LambdaFunction*.
-	lambda        bool
-	resourceType  string
-	resourceName  string
-	waitForToken  bool
+	lambda       bool
+	resourceType string
+	resourceName string
+	waitForToken bool
+	// activity marks an activity ARN: the task is handed to a worker polling GetActivityTask.
+	activity      bool
 	timeout       time.Duration
 	heartbeat     time.Duration
 	timeoutPath   *jsonpath.Path
@@ -42,6 +43,7 @@ func (c *compiler) task(m *machine, n *node, s *asl.Task, fail failFunc) error {
 	t.lambda = strings.HasPrefix(s.Resource, "arn:aws:lambda:") || strings.Contains(s.Resource, ":lambda:") && strings.Contains(s.Resource, ":function:")
 	t.resourceType, t.resourceName = splitResource(s.Resource, t.lambda)
 	t.waitForToken = strings.HasSuffix(s.Resource, ".waitForTaskToken")
+	t.activity = isActivity(s.Resource)
 	var err error
 	if s.Parameters != nil {
 		if t.parameters, err = compileTemplate(s.Parameters); err != nil {
@@ -87,13 +89,6 @@ func splitResource(arn string, lambda bool) (string, string) {
 	return "", arn
 }
 
-// newToken makes a task token: opaque, unguessable, URL-safe.
-func newToken() string {
-	b := make([]byte, 48)
-	_, _ = rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
 // NewUUID makes a random (version 4) UUID, as AWS names executions by default.
 func NewUUID() string {
 	b := make([]byte, 16)
@@ -103,8 +98,14 @@ func NewUUID() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }
 
+// isActivity reports whether a resource is an activity: arn:PARTITION:states:REGION:ACCOUNT:activity:NAME.
+func isActivity(arn string) bool {
+	parts := strings.Split(arn, ":")
+	return len(parts) == 7 && parts[0] == "arn" && parts[2] == "states" && parts[5] == "activity" && parts[6] != ""
+}
+
 func (t *taskState) run(f *frame, n *node, input any) (any, *node, error) {
-	if t.waitForToken {
+	if t.waitForToken || t.activity {
 		f.token, f.ctxObject = newToken(), nil
 	}
 	sc := scope{doc: input, f: f}
@@ -120,7 +121,7 @@ func (t *taskState) run(f *frame, n *node, input any) (any, *node, error) {
 		return nil, nil, err
 	}
 	req := &TaskRequest{Resource: t.resource, Input: params, StateName: n.name, Token: f.token,
-		Timeout: timeout, HeartbeatTimeout: heartbeat, Clock: f.ex.clock}
+		Timeout: timeout, HeartbeatTimeout: heartbeat, Clock: f.ex.clock, Callbacks: f.ex.callbacks}
 	if n.usesContext || t.waitForToken {
 		req.Context = f.contextObject()
 	}
@@ -130,29 +131,56 @@ func (t *taskState) run(f *frame, n *node, input any) (any, *node, error) {
 		}
 	}
 	prefix := "Task"
-	if t.lambda {
+	sched := Event{Type: "TaskScheduled", Resource: t.resourceName, ResourceType: t.resourceType, Parameters: params}
+	switch {
+	case t.activity:
+		prefix = "Activity"
+		sched = Event{Type: "ActivityScheduled", Resource: t.resource, Input: params, HasInput: true}
+		if timeout != DefaultTaskTimeout {
+			sched.TimeoutInSeconds = int64(timeout / time.Second)
+		}
+		sched.HeartbeatInSeconds = int64(heartbeat / time.Second)
+	case t.lambda:
 		prefix = "LambdaFunction"
+		sched.Type = "LambdaFunctionScheduled"
 	}
-	sched := Event{Type: prefix + "Scheduled", Resource: t.resourceName, ResourceType: t.resourceType, Parameters: params}
+	resEvent := func(typ string) Event {
+		if t.activity {
+			return Event{Type: typ}
+		}
+		return Event{Type: typ, Resource: t.resourceName, ResourceType: t.resourceType}
+	}
 	f.event(sched)
-	f.event(Event{Type: prefix + "Started", Resource: t.resourceName, ResourceType: t.resourceType})
-	result, err := t.invoke(f, req)
+	if !t.activity {
+		f.event(resEvent(prefix + "Started"))
+	}
+	result, err := t.invoke(f, req, taskEvents{
+		submitted: func(out any) {
+			e := resEvent("TaskSubmitted")
+			e.Output, e.HasOutput = out, true
+			f.event(e)
+		},
+		started: func(worker string) { f.event(Event{Type: "ActivityStarted", WorkerName: worker}) },
+	})
 	if err != nil {
 		fe := asFailure(err, n.name, f.enteredEvent)
 		var se *stateError
 		if !errors.As(err, &se) {
-			typ := prefix + "Failed"
+			e := resEvent(prefix + "Failed")
 			if fe.Name == failure.Timeout || fe.Name == failure.HeartbeatTimeout {
-				typ = prefix + "TimedOut"
+				e.Type = prefix + "TimedOut"
 			}
-			f.event(Event{Type: typ, Resource: t.resourceName, ResourceType: t.resourceType, Error: fe.Name, Cause: fe.Cause})
+			e.Error, e.Cause = fe.Name, fe.Cause
+			f.event(e)
 		}
 		return nil, nil, err
 	}
 	if err := f.checkSize(result); err != nil {
 		return nil, nil, err
 	}
-	f.event(Event{Type: prefix + "Succeeded", Resource: t.resourceName, ResourceType: t.resourceType, Output: result, HasOutput: true})
+	e := resEvent(prefix + "Succeeded")
+	e.Output, e.HasOutput = result, true
+	f.event(e)
 	return result, n.next, nil
 }
 
@@ -182,23 +210,44 @@ func (t *taskState) limits(sc scope) (time.Duration, time.Duration, error) {
 }
 
 // invoke calls the resource, failing it with States.Timeout after TimeoutSeconds and with
-// States.HeartbeatTimeout when HeartbeatSeconds pass without a heartbeat.
-func (t *taskState) invoke(f *frame, req *TaskRequest) (any, error) {
+// States.HeartbeatTimeout when HeartbeatSeconds pass without a heartbeat. A .waitForTaskToken task waits,
+// once the resource has taken the request, for the token's answer; an activity task waits for a worker to
+// take it and answer.
+func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents) (any, error) {
 	inv := f.ex.cfg.Invoker
-	if inv == nil {
+	if inv == nil && !t.activity {
 		return nil, failure.New(failure.TaskFailed, "no resource handler is configured for '"+req.Resource+"'")
 	}
 	ctx, cancel := context.WithCancel(f.ctx)
 	defer cancel()
 	w := &taskWait{notify: make(chan struct{}, 1)}
 	req.Heartbeat = func() { w.update(func() { w.beats++ }) }
-	clock := f.ex.clock
-	release := clock.Hold()
-	go func() {
-		defer release()
-		v, err := inv.Invoke(ctx, req)
-		w.update(func() { w.done, w.value, w.err = true, v, err })
-	}()
+	clock, callbacks := f.ex.clock, f.ex.callbacks
+	if req.Token != "" {
+		callbacks.register(req.Token, w)
+		defer callbacks.close(req.Token)
+	}
+	switch {
+	case t.activity:
+		callbacks.schedule(t.resource, &scheduledActivity{token: req.Token, input: compactJSON(req.Input), clock: clock,
+			started: func(worker string) { w.update(func() { w.worker = worker }) }})
+		defer callbacks.unschedule(t.resource, req.Token)
+	default:
+		release := clock.Hold()
+		go func() {
+			defer release()
+			v, err := inv.Invoke(ctx, req)
+			w.update(func() {
+				switch {
+				case w.done:
+				case err == nil && t.waitForToken:
+					w.submitted, w.submittedValue = true, v
+				default:
+					w.done, w.value, w.err = true, v, err
+				}
+			})
+		}()
+	}
 	// Timers run as their own sleepers so that a virtual clock can fire them when nothing else moves.
 	startTimer := func(d time.Duration, name string) context.CancelFunc {
 		tctx, tcancel := context.WithCancel(ctx)
@@ -222,9 +271,9 @@ func (t *taskState) invoke(f *frame, req *TaskRequest) (any, error) {
 		stopBeat = startTimer(req.HeartbeatTimeout, failure.HeartbeatTimeout)
 	}
 	defer func() { stopBeat() }()
-	seen := 0
+	var seen taskProgress
 	for {
-		ready := func() bool { return w.ready(seen) || f.ctx.Err() != nil }
+		ready := func() bool { return w.ready(&seen) || f.ctx.Err() != nil }
 		clock.Idle(ready, func() {
 			for !ready() {
 				select {
@@ -234,33 +283,56 @@ func (t *taskState) invoke(f *frame, req *TaskRequest) (any, error) {
 			}
 		})
 		w.mu.Lock()
-		done, value, err, timedOut, beats := w.done, w.value, w.err, w.timedOut, w.beats
+		now := w.taskProgress
 		w.mu.Unlock()
+		if now.submitted && !seen.submitted {
+			ev.submitted(now.submittedValue)
+		}
+		if now.worker != "" && seen.worker == "" {
+			ev.started(now.worker)
+		}
 		switch {
-		case done:
-			return value, err
-		case timedOut != "":
-			return nil, failure.New(timedOut, "")
+		case now.done:
+			return now.value, now.err
+		case now.timedOut != "":
+			return nil, failure.New(now.timedOut, "")
 		case f.ctx.Err() != nil:
 			return nil, f.ctx.Err()
 		}
-		seen = beats
-		stopBeat()
-		stopBeat = startTimer(req.HeartbeatTimeout, failure.HeartbeatTimeout)
+		if now.beats > seen.beats {
+			stopBeat()
+			stopBeat = startTimer(req.HeartbeatTimeout, failure.HeartbeatTimeout)
+		}
+		seen = now
 	}
 }
 
-// taskWait is what a waiting Task learns from its handler and timers. Its fields only ever move forward
-// until the Task, busy again, has read them: that is what lets a virtual clock see that the Task is
-// about to go on (see Clock.Idle).
+// taskEvents records what a waiting task learns while it waits.
+type taskEvents struct {
+	// submitted: the resource of a .waitForTaskToken task took the request (TaskSubmitted).
+	submitted func(output any)
+	// started: a worker took an activity task (ActivityStarted).
+	started func(worker string)
+}
+
+// taskWait is what a waiting Task learns from its handler, its token's answer and its timers. Its fields
+// only ever move forward until the Task, busy again, has read them: that is what lets a virtual clock see
+// that the Task is about to go on (see Clock.Idle).
 type taskWait struct {
-	mu       sync.Mutex
-	done     bool
-	value    any
-	err      error
-	timedOut string
-	beats    int
-	notify   chan struct{}
+	mu sync.Mutex
+	taskProgress
+	notify chan struct{}
+}
+
+type taskProgress struct {
+	done           bool
+	value          any
+	err            error
+	submitted      bool
+	submittedValue any
+	worker         string
+	timedOut       string
+	beats          int
 }
 
 func (w *taskWait) update(change func()) {
@@ -273,8 +345,9 @@ func (w *taskWait) update(change func()) {
 	}
 }
 
-func (w *taskWait) ready(seenBeats int) bool {
+// ready reports whether anything happened that the task has not seen yet.
+func (w *taskWait) ready(seen *taskProgress) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.done || w.timedOut != "" || w.beats > seenBeats
+	return w.done || w.timedOut != "" || w.beats > seen.beats || w.submitted != seen.submitted || w.worker != seen.worker
 }

@@ -1,0 +1,197 @@
+package interpreter_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ohler55/ojg/oj"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/aslrun/aslrun/interpreter"
+)
+
+const tokenTask = `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+	"Parameters":{"MessageBody":{"token.$":"$$.Task.Token"}},"HeartbeatSeconds":10,"TimeoutSeconds":100,
+	"Catch":[{"ErrorEquals":["Declined"],"Next":"Caught"}],"End":true},
+	"Caught":{"Type":"Pass","End":true}}}`
+
+// worker is a resource that hands the token to fn in a goroutine holding the clock, as a queue consumer would.
+func worker(fn func(cb *interpreter.Callbacks, token string, clock interpreter.Clock)) interpreter.Invoker {
+	return interpreter.InvokerFunc(func(_ context.Context, req *interpreter.TaskRequest) (any, error) {
+		release := req.Clock.Hold()
+		go func() {
+			defer release()
+			fn(req.Callbacks, req.Token, req.Clock)
+		}()
+		return map[string]any{"MessageId": "m-1"}, nil
+	})
+}
+
+func eventTypes(res *interpreter.Result) []string {
+	var out []string
+	for _, e := range res.History() {
+		out = append(out, e.Type)
+	}
+	return out
+}
+
+func TestWaitForTaskToken(t *testing.T) {
+	sleep := func(clock interpreter.Clock, s int) {
+		_ = clock.Sleep(context.Background(), time.Duration(s)*time.Second)
+	}
+	tests := []struct {
+		name    string
+		work    func(cb *interpreter.Callbacks, token string, clock interpreter.Clock)
+		status  interpreter.Status
+		output  string
+		errName string
+		elapsed time.Duration
+		last    string
+	}{
+		{name: "success", work: func(cb *interpreter.Callbacks, token string, _ interpreter.Clock) {
+			_ = cb.SendTaskSuccess(token, `{"courier":"Ann"}`)
+		}, status: interpreter.Succeed, output: `{"courier":"Ann"}`, last: "TaskSucceeded"},
+		{name: "failure caught", work: func(cb *interpreter.Callbacks, token string, _ interpreter.Clock) {
+			_ = cb.SendTaskFailure(token, "Declined", "no courier")
+		}, status: interpreter.Succeed, output: `{"Cause":"no courier","Error":"Declined"}`, last: "TaskFailed"},
+		{name: "heartbeats keep it alive", work: func(cb *interpreter.Callbacks, token string, clock interpreter.Clock) {
+			for range 3 {
+				sleep(clock, 8)
+				_ = cb.SendTaskHeartbeat(token)
+			}
+			sleep(clock, 8)
+			_ = cb.SendTaskSuccess(token, `"done"`)
+		}, status: interpreter.Succeed, output: `"done"`, elapsed: 32 * time.Second, last: "TaskSucceeded"},
+		{name: "heartbeat timeout", work: func(cb *interpreter.Callbacks, token string, clock interpreter.Clock) {
+			sleep(clock, 8)
+			_ = cb.SendTaskHeartbeat(token)
+		}, status: interpreter.Failed, errName: "States.HeartbeatTimeout", elapsed: 18 * time.Second, last: "TaskTimedOut"},
+		{name: "nobody answers", work: func(cb *interpreter.Callbacks, token string, clock interpreter.Clock) {
+			for range 20 {
+				sleep(clock, 9)
+				_ = cb.SendTaskHeartbeat(token)
+			}
+		}, status: interpreter.Failed, errName: "States.Timeout", elapsed: 100 * time.Second, last: "TaskTimedOut"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, _ := run(t, tokenTask, `{}`, worker(tt.work))
+			require.Equal(t, tt.status, res.Status, "%s %s", res.Error, res.Cause)
+			assert.Equal(t, tt.errName, res.Error)
+			if tt.output != "" {
+				assert.Equal(t, tt.output, oj.JSON(res.Output, &oj.Options{Sort: true}))
+			}
+			assert.Equal(t, tt.elapsed, res.StopDate.Sub(res.StartDate))
+			types := eventTypes(res)
+			assert.Equal(t, []string{"ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSubmitted", tt.last},
+				types[:6])
+		})
+	}
+}
+
+func TestCallbackErrors(t *testing.T) {
+	var token string
+	var answers []error
+	inv := worker(func(cb *interpreter.Callbacks, tok string, _ interpreter.Clock) {
+		token = tok
+		answers = append(answers,
+			cb.SendTaskSuccess(tok, `{not json`),
+			cb.SendTaskSuccess(tok, `1`),
+			cb.SendTaskSuccess(tok, `2`),
+			cb.SendTaskHeartbeat(tok),
+			cb.SendTaskSuccess("garbage", `1`),
+			cb.SendTaskSuccess("AQ"+strings.Repeat("A", 64), `1`))
+	})
+	res, _ := run(t, tokenTask, `{}`, inv)
+	require.Equal(t, interpreter.Succeed, res.Status)
+	assert.Equal(t, int64(1), res.Output)
+	assert.True(t, strings.HasPrefix(token, "AQ"))
+	codes := make([]string, len(answers))
+	for i, err := range answers {
+		if err != nil {
+			codes[i] = err.(*interpreter.CallbackError).Code
+		}
+	}
+	assert.Equal(t, []string{"InvalidOutput", "", "TaskTimedOut", "TaskTimedOut", "InvalidToken", "TaskDoesNotExist"}, codes)
+	assert.EqualError(t, answers[2], "TaskTimedOut: Task Timed Out: 'Provided task does not exist anymore'")
+}
+
+func TestTokenOfTimedOutTask(t *testing.T) {
+	cb := interpreter.NewCallbacks()
+	var token string
+	inv := interpreter.InvokerFunc(func(_ context.Context, req *interpreter.TaskRequest) (any, error) {
+		token = req.Token
+		return nil, nil
+	})
+	def := `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken",
+		"Parameters":{"FunctionName":"f","Payload":{"t.$":"$$.Task.Token"}},"TimeoutSeconds":5,"End":true}}}`
+	clock := interpreter.NewVirtualClock(epoch)
+	cfg := interpreter.NewConfig("test", "exec", false)
+	cfg.Clock, cfg.Invoker, cfg.Callbacks = clock, inv, cb
+	res := compile(t, def).Run(context.Background(), map[string]any{}, cfg)
+	require.Equal(t, interpreter.Failed, res.Status)
+	assert.Equal(t, "States.Timeout", res.Error)
+	err := cb.SendTaskSuccess(token, `{}`)
+	require.Error(t, err)
+	assert.Equal(t, "TaskTimedOut", err.(*interpreter.CallbackError).Code)
+}
+
+func TestActivity(t *testing.T) {
+	def := `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:us-east-1:123456789012:activity:approve",
+		"TimeoutSeconds":60,"HeartbeatSeconds":20,"End":true}}}`
+	arn := "arn:aws:states:us-east-1:123456789012:activity:approve"
+	tests := []struct {
+		name    string
+		work    func(t *testing.T, cb *interpreter.Callbacks)
+		status  interpreter.Status
+		output  string
+		errName string
+		events  []string
+	}{
+		{name: "worker answers", work: func(t *testing.T, cb *interpreter.Callbacks) {
+			task := cb.GetActivityTask(context.Background(), arn, "w1")
+			require.NotNil(t, task)
+			assert.JSONEq(t, `{"amount":5}`, task.Input)
+			require.NoError(t, cb.SendTaskSuccess(task.Token, `{"approved":true}`))
+			task.Release()
+		}, status: interpreter.Succeed, output: `{"approved":true}`,
+			events: []string{"ActivityScheduled", "ActivityStarted", "ActivitySucceeded"}},
+		{name: "worker fails it", work: func(t *testing.T, cb *interpreter.Callbacks) {
+			task := cb.GetActivityTask(context.Background(), arn, "w1")
+			require.NoError(t, cb.SendTaskFailure(task.Token, "Rejected", "too much"))
+			task.Release()
+		}, status: interpreter.Failed, errName: "Rejected",
+			events: []string{"ActivityScheduled", "ActivityStarted", "ActivityFailed"}},
+		{name: "no worker", work: func(*testing.T, *interpreter.Callbacks) {}, status: interpreter.Failed,
+			errName: "States.HeartbeatTimeout", events: []string{"ActivityScheduled", "ActivityTimedOut"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cb := interpreter.NewCallbacks()
+			clock := interpreter.NewVirtualClock(epoch)
+			cfg := interpreter.NewConfig("test", "exec", false)
+			cfg.Clock, cfg.Callbacks = clock, cb
+			// The worker is polling before the execution starts, as a worker fleet would be.
+			done := make(chan struct{})
+			go func() { defer close(done); tt.work(t, cb) }()
+			time.Sleep(10 * time.Millisecond)
+			res := compile(t, def).Run(context.Background(), map[string]any{"amount": int64(5)}, cfg)
+			<-done
+			require.Equal(t, tt.status, res.Status, "%s %s", res.Error, res.Cause)
+			assert.Equal(t, tt.errName, res.Error)
+			if tt.output != "" {
+				assert.JSONEq(t, tt.output, oj.JSON(res.Output))
+			}
+			types := eventTypes(res)
+			assert.Equal(t, tt.events, types[2:2+len(tt.events)])
+			if tt.name == "worker answers" {
+				b, err := res.History()[3].MarshalJSON()
+				require.NoError(t, err)
+				assert.Contains(t, string(b), `"activityStartedEventDetails":{"workerName":"w1"}`)
+			}
+		})
+	}
+}
