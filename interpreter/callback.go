@@ -132,12 +132,12 @@ func (c *Callbacks) SendTaskSuccess(token, output string) error {
 	if err != nil {
 		return &CallbackError{ErrInvalidOutput, fmt.Sprintf("Invalid Output: '%v'", err)}
 	}
-	return c.answer(token, func(w *taskWait) { w.done, w.value = true, v })
+	return c.answer(token, func(w *taskWait) { w.answered, w.answer = true, v })
 }
 
 // SendTaskFailure fails the task of token with the given error name and cause.
 func (c *Callbacks) SendTaskFailure(token, errName, cause string) error {
-	return c.answer(token, func(w *taskWait) { w.done, w.err = true, failure.New(errName, cause) })
+	return c.answer(token, func(w *taskWait) { w.answered, w.answerErr = true, failure.New(errName, cause) })
 }
 
 // SendTaskHeartbeat reports that the worker of token is still at it, resetting its HeartbeatSeconds.
@@ -156,11 +156,7 @@ func (c *Callbacks) answer(token string, set func(*taskWait)) error {
 		return err
 	}
 	c.close(token)
-	w.update(func() {
-		if !w.done {
-			set(w)
-		}
-	})
+	w.update(func() { set(w) })
 	return nil
 }
 

@@ -239,7 +239,6 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents) (any, erro
 			v, err := inv.Invoke(ctx, req)
 			w.update(func() {
 				switch {
-				case w.done:
 				case err == nil && t.waitForToken:
 					w.submitted, w.submittedValue = true, v
 				default:
@@ -294,6 +293,8 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents) (any, erro
 		switch {
 		case now.done:
 			return now.value, now.err
+		case now.answered && (now.submitted || t.activity):
+			return now.answer, now.answerErr
 		case now.timedOut != "":
 			return nil, failure.New(now.timedOut, "")
 		case f.ctx.Err() != nil:
@@ -330,9 +331,14 @@ type taskProgress struct {
 	err            error
 	submitted      bool
 	submittedValue any
-	worker         string
-	timedOut       string
-	beats          int
+	// answered: the token was answered, with answer or answerErr. A .waitForTaskToken task takes the
+	// answer only once its resource has taken the request (submitted), however fast the worker was.
+	answered  bool
+	answer    any
+	answerErr error
+	worker    string
+	timedOut  string
+	beats     int
 }
 
 func (w *taskWait) update(change func()) {
@@ -349,5 +355,6 @@ func (w *taskWait) update(change func()) {
 func (w *taskWait) ready(seen *taskProgress) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.done || w.timedOut != "" || w.beats > seen.beats || w.submitted != seen.submitted || w.worker != seen.worker
+	return w.done || w.timedOut != "" || w.beats > seen.beats || w.submitted != seen.submitted || w.worker != seen.worker ||
+		w.answered != seen.answered
 }

@@ -117,9 +117,8 @@ func legacyLambda(resource string) (functionRef, bool) {
 
 // isLambdaInvoke recognises the optimised Lambda integration arn:aws:states:::lambda:invoke.
 //
-// The .waitForTaskToken form is served like request-response for now: the function runs and the task
-// result is the envelope. AWS instead ignores the function's response and waits for SendTaskSuccess or
-// SendTaskFailure with the token; that belongs with the token machinery of the interpreter.
+// For the .waitForTaskToken form the function runs as for request-response; its envelope becomes the
+// TaskSubmitted event's output, and the interpreter then waits for SendTaskSuccess or SendTaskFailure.
 func isLambdaInvoke(resource string) bool {
 	parts := strings.Split(resource, ":")
 	return len(parts) == 7 && parts[0] == "arn" && strings.HasPrefix(parts[1], "aws") && parts[2] == "states" &&
@@ -246,41 +245,27 @@ func eventPayload(p any) any {
 // request id shared by the headers and the response metadata, the Date of the execution's clock, the
 // length of the payload as compact JSON). Only a 200 has a body; only a run of the function has a version.
 func envelope(status int, version string, payload any, call *Call) map[string]any {
-	now := time.Now()
-	if call.Clock != nil {
-		now = call.Clock.Now()
-	}
+	now := callTime(call)
 	contentLength := 0
 	if status == http.StatusOK {
 		contentLength = len(oj.JSON(payload))
 	}
-	requestID := interpreter.NewUUID()
 	headers := [][2]string{
 		{"Connection", "keep-alive"},
 		{"Content-Length", fmt.Sprint(contentLength)},
 		{"Content-Type", "application/json"},
 		{"Date", now.UTC().Format(http.TimeFormat)},
 		{"x-amzn-Remapped-Content-Length", "0"},
-		{"x-amzn-RequestId", requestID},
 		{"X-Amzn-Trace-Id", traceID(now)},
 	}
 	if version != "" {
 		headers = append(headers, [2]string{"X-Amz-Executed-Version", version})
 	}
-	all := map[string]any{}
-	single := map[string]any{}
-	for _, h := range headers {
-		all[h[0]] = []any{h[1]}
-		single[h[0]] = h[1]
-	}
+	httpMeta, responseMeta := sdkMetadata(status, headers)
 	out := map[string]any{
-		"Payload": payload,
-		"SdkHttpMetadata": map[string]any{
-			"AllHttpHeaders": all,
-			"HttpHeaders":    single,
-			"HttpStatusCode": int64(status),
-		},
-		"SdkResponseMetadata": map[string]any{"RequestId": requestID},
+		"Payload":             payload,
+		"SdkHttpMetadata":     httpMeta,
+		"SdkResponseMetadata": responseMeta,
 		"StatusCode":          int64(status),
 	}
 	if version != "" {

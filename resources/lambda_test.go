@@ -291,7 +291,7 @@ func TestLambdaInvokeRequestErrors(t *testing.T) {
 	}
 }
 
-func TestLambdaWaitForTaskTokenServedAsRequestResponse(t *testing.T) {
+func TestLambdaWaitForTaskTokenSubmitsTheEnvelope(t *testing.T) {
 	r := NewRegistry()
 	r.Lambda("fn", echo)
 	got, err := invoke(t, r, lambdaInvoke+".waitForTaskToken", "S", map[string]any{"FunctionName": "fn", "Payload": "1"})

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"sync"
 
 	"github.com/ohler55/ojg/oj"
@@ -48,6 +49,8 @@ type Call struct {
 	// Clock is the execution's clock: a handler that waits must wait on it, so virtual time stays
 	// consistent. Nil when the interpreter gave none.
 	Clock interpreter.Clock
+	// Callbacks takes the answer to Token: a handler may answer at once, or hand the token to a worker.
+	Callbacks *interpreter.Callbacks
 }
 
 // Registry maps Task states to handlers and implements interpreter.Invoker. It is safe for concurrent use;
@@ -61,6 +64,7 @@ type Registry struct {
 	states    map[string]Handler
 	resources map[string]Handler
 	functions map[string]Handler // by bare function name: qualifiers, regions and accounts do not matter
+	machines  StateMachines
 }
 
 // NewRegistry returns an empty registry.
@@ -119,6 +123,7 @@ func (r *Registry) Invoke(ctx context.Context, req *interpreter.TaskRequest) (an
 		Context:   req.Context,
 		Heartbeat: req.Heartbeat,
 		Clock:     req.Clock,
+		Callbacks: req.Callbacks,
 	}
 	if call.Heartbeat == nil {
 		call.Heartbeat = func() {}
@@ -137,6 +142,12 @@ func (r *Registry) Invoke(ctx context.Context, req *interpreter.TaskRequest) (an
 	}
 	if state != nil {
 		return invokeRaw(ctx, state, call)
+	}
+	if req.Resource == httpInvoke {
+		return invokeHTTP(ctx, call, http.DefaultClient)
+	}
+	if pattern, ok := startExecutionPattern(req.Resource); ok {
+		return r.invokeStartExecution(ctx, pattern, call)
 	}
 	// A local emulator cannot call a service it has no handler for. AWS would make the call and the service
 	// would fail it, which a Catch sees as a task failure, so this is one too (and States.ALL catches it).

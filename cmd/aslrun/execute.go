@@ -56,59 +56,39 @@ func usageError(cmd *cobra.Command, format string, args ...any) error {
 }
 
 func execute(cmd *cobra.Command, path string, fl executeFlags) error {
-	typ := strings.ToUpper(fl.typ)
-	if typ != "STANDARD" && typ != "EXPRESS" {
-		return usageError(cmd, "--type must be STANDARD or EXPRESS, not %q", fl.typ)
+	typ, err := machineType(cmd, fl.typ)
+	if err != nil {
+		return err
 	}
 	if fl.format != "output" && fl.format != "json" {
 		return usageError(cmd, "--format must be output or json, not %q", fl.format)
 	}
-	var clock interpreter.Clock
-	switch fl.clock {
-	case "virtual":
-		clock = interpreter.NewVirtualClock(time.Now())
-	case "real":
-		clock = interpreter.RealClock{}
-	default:
-		return usageError(cmd, "--clock must be virtual or real, not %q", fl.clock)
-	}
-	data, err := os.ReadFile(path)
+	clock, err := newClock(cmd, fl.clock)
 	if err != nil {
-		return usageError(cmd, "cannot read the definition: %v", err)
+		return err
 	}
-	sm, diags := asl.Check(data, asl.Options{Type: typ})
-	if asl.HasErrors(diags) {
-		for _, d := range diags {
-			fmt.Fprintf(cmd.ErrOrStderr(), "%s:%s\n", path, d)
-		}
-		fmt.Fprintln(cmd.ErrOrStderr(), asl.InvalidDefinitionMessage(diags))
-		return exitCode(2)
-	}
-	prog, err := interpreter.Compile(sm)
+	m, err := loadMachine(cmd, path, typ)
 	if err != nil {
-		return usageError(cmd, "%s: %v", path, err)
+		return err
 	}
 	input, err := readInput(cmd.InOrStdin(), fl.input)
 	if err != nil {
 		return usageError(cmd, "--input: %v", err)
 	}
-	reg := resources.NewRegistry()
-	if fl.handlers != "" {
-		if reg, err = resources.LoadHandlerFile(fl.handlers); err != nil {
-			return usageError(cmd, "--handlers: %v", err)
-		}
+	reg, err := loadRegistry(cmd, path, fl.handlers)
+	if err != nil {
+		return err
 	}
-	machineName := strings.SplitN(filepath.Base(path), ".", 2)[0]
 	name := fl.name
 	if name == "" {
 		name = interpreter.NewUUID()
 	}
-	cfg := interpreter.NewConfig(machineName, name, typ == "EXPRESS")
+	cfg := interpreter.NewConfig(m.name, name, typ == "EXPRESS")
 	cfg.Invoker, cfg.Clock = reg, clock
 	if fl.noPayloadLimit {
 		cfg.PayloadLimit = -1
 	}
-	res := prog.Run(context.Background(), input, cfg)
+	res := m.prog.Run(context.Background(), input, cfg)
 	if fl.history != "" {
 		b, err := json.MarshalIndent(map[string]any{"events": res.History()}, "", "  ")
 		if err == nil {
@@ -119,6 +99,66 @@ func execute(cmd *cobra.Command, path string, fl executeFlags) error {
 		}
 	}
 	return report(cmd, res, cfg, fl.format)
+}
+
+// machine is a definition checked and compiled for a run.
+type machine struct {
+	// name is the state machine's name: the file name without its extensions.
+	name string
+	prog *interpreter.Program
+}
+
+func machineType(cmd *cobra.Command, flag string) (string, error) {
+	typ := strings.ToUpper(flag)
+	if typ != "STANDARD" && typ != "EXPRESS" {
+		return "", usageError(cmd, "--type must be STANDARD or EXPRESS, not %q", flag)
+	}
+	return typ, nil
+}
+
+func newClock(cmd *cobra.Command, flag string) (interpreter.Clock, error) {
+	switch flag {
+	case "virtual":
+		return interpreter.NewVirtualClock(time.Now()), nil
+	case "real":
+		return interpreter.RealClock{}, nil
+	}
+	return nil, usageError(cmd, "--clock must be virtual or real, not %q", flag)
+}
+
+// loadMachine reads, checks and compiles a definition; a definition with errors is reported as lint lines
+// and CreateStateMachine's message (exit status 2).
+func loadMachine(cmd *cobra.Command, path, typ string) (*machine, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, usageError(cmd, "cannot read the definition: %v", err)
+	}
+	sm, diags := asl.Check(data, asl.Options{Type: typ})
+	if asl.HasErrors(diags) {
+		for _, d := range diags {
+			fmt.Fprintf(cmd.ErrOrStderr(), "%s:%s\n", path, d)
+		}
+		fmt.Fprintln(cmd.ErrOrStderr(), asl.InvalidDefinitionMessage(diags))
+		return nil, exitCode(2)
+	}
+	prog, err := interpreter.Compile(sm)
+	if err != nil {
+		return nil, usageError(cmd, "%s: %v", path, err)
+	}
+	return &machine{name: strings.SplitN(filepath.Base(path), ".", 2)[0], prog: prog}, nil
+}
+
+// loadRegistry binds the Tasks of the definition at path: the handler file given, and the definitions in
+// the same directory as the state machines that states:startExecution starts.
+func loadRegistry(cmd *cobra.Command, path, handlers string) (*resources.Registry, error) {
+	reg := resources.NewRegistry()
+	if handlers != "" {
+		if err := reg.LoadHandlerFile(handlers); err != nil {
+			return nil, usageError(cmd, "--handlers: %v", err)
+		}
+	}
+	reg.StateMachines(&resources.LocalStateMachines{Dir: filepath.Dir(path), Invoker: reg})
+	return reg, nil
 }
 
 // report prints the result and sets the exit status.

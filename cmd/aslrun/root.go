@@ -26,6 +26,6 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newLintCmd(), newExecuteCmd())
+	root.AddCommand(newLintCmd(), newExecuteCmd(), newTestCmd())
 	return root
 }

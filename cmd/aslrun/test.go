@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/ohler55/ojg/oj"
+	"github.com/spf13/cobra"
+
+	"github.com/aslrun/aslrun/interpreter"
+	"github.com/aslrun/aslrun/resources"
+)
+
+type testFlags struct {
+	mockConfig, stateMachine, testCase, handlers, input, typ string
+}
+
+func newTestCmd() *cobra.Command {
+	var fl testFlags
+	cmd := &cobra.Command{
+		Use:   "test DEFINITION --mock-config FILE",
+		Short: "Run the test cases of a Step Functions Local mock config against a state machine",
+		Long: `Run the test cases of an AWS Step Functions Local mock configuration file (MockConfigFile.json)
+against a state machine, one execution per test case, in virtual time. States a test case does not mock run
+with the handler file and the embedded services.
+
+Each test case must end as its "x-aslrun-expect" entry says (SUCCEEDED when it has none). One line per test
+case: PASS or FAIL, its name, its status and its output or error.
+
+Exit status: 0 when every test case ended as expected, 1 when one did not, 2 when the definition, flags or
+files are bad.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runTests(cmd, args[0], fl) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&fl.mockConfig, "mock-config", "", "Step Functions Local mock configuration file (required)")
+	f.StringVar(&fl.stateMachine, "state-machine", "", "state machine name in the mock config (default: the definition's file name without extensions)")
+	f.StringVar(&fl.testCase, "test-case", "", "run only this test case")
+	f.StringVar(&fl.handlers, "handlers", "", "handler file for the states a test case does not mock")
+	f.StringVar(&fl.input, "input", "", "execution input for test cases without an expected input: a file, - for stdin, or JSON text (default {})")
+	f.StringVar(&fl.typ, "type", "STANDARD", "state machine type: STANDARD or EXPRESS")
+	return cmd
+}
+
+func runTests(cmd *cobra.Command, path string, fl testFlags) error {
+	if fl.mockConfig == "" {
+		return usageError(cmd, "--mock-config is required")
+	}
+	typ, err := machineType(cmd, fl.typ)
+	if err != nil {
+		return err
+	}
+	mocks, err := resources.LoadMockConfig(fl.mockConfig)
+	if err != nil {
+		return usageError(cmd, "--mock-config: %v", err)
+	}
+	m, err := loadMachine(cmd, path, typ)
+	if err != nil {
+		return err
+	}
+	name := fl.stateMachine
+	if name == "" {
+		name = m.name
+	}
+	cases, err := mocks.TestCases(name)
+	if err != nil {
+		return usageError(cmd, "%v", err)
+	}
+	if fl.testCase != "" {
+		cases = []string{fl.testCase}
+	}
+	defaultInput, err := readInput(cmd.InOrStdin(), fl.input)
+	if err != nil {
+		return usageError(cmd, "--input: %v", err)
+	}
+	failed := 0
+	for _, tc := range cases {
+		reg, err := loadRegistry(cmd, path, fl.handlers)
+		if err != nil {
+			return err
+		}
+		inv, err := mocks.Invoker(name, tc, reg)
+		if err != nil {
+			return usageError(cmd, "%v", err)
+		}
+		expect := mocks.Expectation(name, tc)
+		input := defaultInput
+		if expect.HasInput {
+			input = expect.Input
+		}
+		cfg := interpreter.NewConfig(name, tc, typ == "EXPRESS")
+		cfg.Invoker, cfg.Clock = inv, interpreter.NewVirtualClock(time.Now())
+		res := m.prog.Run(context.Background(), input, cfg)
+		verdict, problem := "PASS", mismatch(res, expect)
+		if problem != "" {
+			verdict = "FAIL"
+			failed++
+		}
+		line := fmt.Sprintf("%s %s %s", verdict, tc, res.Status)
+		if res.Status == interpreter.Succeed {
+			line += " " + oj.JSON(res.Output, &oj.Options{Sort: true})
+		} else {
+			line += fmt.Sprintf(" error=%q cause=%q", res.Error, res.Cause)
+		}
+		if problem != "" {
+			line += " (" + problem + ")"
+		}
+		fmt.Fprintln(cmd.OutOrStdout(), line)
+	}
+	if failed > 0 {
+		fmt.Fprintf(cmd.ErrOrStderr(), "%d of %d test cases failed\n", failed, len(cases))
+		return exitCode(1)
+	}
+	return nil
+}
+
+// mismatch says how a result differs from what was expected, or "".
+func mismatch(res *interpreter.Result, x resources.Expectation) string {
+	switch {
+	case string(res.Status) != x.Status:
+		return "expected " + x.Status
+	case x.Error != nil && res.Error != *x.Error:
+		return fmt.Sprintf("expected error %q", *x.Error)
+	case x.Cause != nil && res.Cause != *x.Cause:
+		return fmt.Sprintf("expected cause %q", *x.Cause)
+	case x.HasOutput && oj.JSON(res.Output, &oj.Options{Sort: true}) != oj.JSON(x.Output, &oj.Options{Sort: true}):
+		return "expected output " + oj.JSON(x.Output, &oj.Options{Sort: true})
+	}
+	return ""
+}
