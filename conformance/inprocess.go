@@ -4,9 +4,8 @@ import (
 	"context"
 	"time"
 
-	"github.com/ohler55/ojg/oj"
-
 	"github.com/aslrun/aslrun/asl"
+	"github.com/aslrun/aslrun/asl/source"
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/resources"
 )
@@ -31,7 +30,7 @@ func RunInProcess(c *Case) *Outcome {
 			return &Outcome{Status: "HARNESS_ERROR", Message: err.Error()}
 		}
 	}
-	input, err := oj.Parse(c.Input)
+	input, err := source.Decode(c.Input)
 	if err != nil {
 		return &Outcome{Status: "HARNESS_ERROR", Message: err.Error()}
 	}

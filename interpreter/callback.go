@@ -8,9 +8,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/ohler55/ojg/oj"
-
 	"github.com/aslrun/aslrun/asl/failure"
+	"github.com/aslrun/aslrun/asl/source"
 )
 
 // The errors of SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat and GetActivityTask, under the API's
@@ -128,7 +127,7 @@ func (c *Callbacks) lookup(token string) (*taskWait, error) {
 
 // SendTaskSuccess completes the task of token with output, a JSON text.
 func (c *Callbacks) SendTaskSuccess(token, output string) error {
-	v, err := oj.ParseString(output)
+	v, err := source.DecodeString(output)
 	if err != nil {
 		return &CallbackError{ErrInvalidOutput, fmt.Sprintf("Invalid Output: '%v'", err)}
 	}

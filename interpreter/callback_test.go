@@ -92,6 +92,16 @@ func TestWaitForTaskToken(t *testing.T) {
 	}
 }
 
+func TestHeartbeatWithoutHeartbeatSeconds(t *testing.T) {
+	def := strings.Replace(tokenTask, `"HeartbeatSeconds":10,`, "", 1)
+	res, _ := run(t, def, `{}`, worker(func(cb *interpreter.Callbacks, token string, _ interpreter.Clock) {
+		_ = cb.SendTaskHeartbeat(token)
+		_ = cb.SendTaskSuccess(token, `"ok"`)
+	}))
+	require.Equal(t, interpreter.Succeed, res.Status, "%s %s", res.Error, res.Cause)
+	assert.Equal(t, "ok", res.Output)
+}
+
 func TestCallbackErrors(t *testing.T) {
 	var token string
 	var answers []error

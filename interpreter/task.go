@@ -300,7 +300,7 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents) (any, erro
 		case f.ctx.Err() != nil:
 			return nil, f.ctx.Err()
 		}
-		if now.beats > seen.beats {
+		if now.beats > seen.beats && req.HeartbeatTimeout > 0 {
 			stopBeat()
 			stopBeat = startTimer(req.HeartbeatTimeout, failure.HeartbeatTimeout)
 		}

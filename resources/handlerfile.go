@@ -6,17 +6,23 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ohler55/ojg"
 	"github.com/ohler55/ojg/oj"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/aslrun/aslrun/asl/failure"
+	"github.com/aslrun/aslrun/asl/source"
+	"github.com/aslrun/aslrun/interpreter"
 )
 
 // The handler file (aslrun execute --handlers FILE) is a JSON or YAML object of stubs, the "handlers" map
@@ -37,7 +43,14 @@ import (
 //   - "return": <json>: returns that value;
 //   - "throw": {"error": E, "cause": C, "payload": P}: fails with errorType E; C is the error payload string
 //     as the Lambda runtime wrote it, P the same parsed (give either or both; with P alone the cause is P
-//     serialised compactly with sorted keys).
+//     serialised compactly with sorted keys);
+//   - "exec": [cmd, args...] with "dir", "env", "timeout": runs a command per invocation (handler_exec.go);
+//   - "http": URL with "headers", "timeout": POSTs the event to a URL (handler_http.go);
+//   - "lambdaEndpoint": URL: invokes the function through a Lambda Invoke API such as sam local
+//     start-lambda serves (handler_lambda_endpoint.go; function keys only);
+//   - "sequence": [stub, ...]: the next stub per invocation, the last one repeating (handler_sequence.go);
+//   - "aws": true: forwards to the real AWS service (handler_aws.go; opt-in, function keys and a few
+//     resources only).
 //
 // Other keys of a stub ("description", ...) are ignored.
 
@@ -86,16 +99,25 @@ func (r *Registry) AddHandlers(source string, data []byte) error {
 	handlers := map[binding]Handler{}
 	owners := map[binding]string{} // two file keys may not make the same binding
 	keys := make([]string, 0, len(top))
-	for k := range top {
+	special := map[string]any{}
+	for k, v := range top {
+		if strings.HasPrefix(k, "$") { // never a function name, resource or state: aslrun's own settings
+			special[k] = v
+			continue
+		}
 		keys = append(keys, k)
 	}
 	sort.Strings(keys) // report the first error deterministically
+	dir, err := filepath.Abs(filepath.Dir(source))
+	if err != nil { // only when the working directory is gone: relative paths then fail when run
+		dir = filepath.Dir(source)
+	}
 	for _, k := range keys {
-		h, err := parseStub(top[k])
+		b, err := bindingOf(k)
 		if err != nil {
 			return fmt.Errorf("%s: key %q: %w", source, k, err)
 		}
-		b, err := bindingOf(k)
+		h, err := parseStub(top[k], stubScope{dir: dir, key: k, binding: b, env: r.environment()})
 		if err != nil {
 			return fmt.Errorf("%s: key %q: %w", source, k, err)
 		}
@@ -104,6 +126,9 @@ func (r *Registry) AddHandlers(source string, data []byte) error {
 		}
 		owners[b] = k
 		handlers[b] = h
+	}
+	if err := r.addSpecial(special, dir); err != nil {
+		return fmt.Errorf("%s: %w", source, err)
 	}
 	for b, h := range handlers {
 		r.register(tables[b.table], b.key, h)
@@ -140,16 +165,16 @@ func bindingOf(k string) (binding, error) {
 }
 
 // decodeHandlerFile parses JSON with ojg, so integers stay exact, and YAML into the same generic values.
-func decodeHandlerFile(source string, data []byte) (any, error) {
+func decodeHandlerFile(name string, data []byte) (any, error) {
 	isJSON := bytes.HasPrefix(bytes.TrimSpace(data), []byte("{"))
-	switch strings.ToLower(filepath.Ext(source)) {
+	switch strings.ToLower(filepath.Ext(name)) {
 	case ".json":
 		isJSON = true
 	case ".yaml", ".yml":
 		isJSON = false
 	}
 	if isJSON {
-		v, err := oj.Parse(data)
+		v, err := source.Decode(data)
 		if err != nil {
 			return nil, fmt.Errorf("invalid JSON: %w", err)
 		}
@@ -218,20 +243,40 @@ func fromYAML(n *yaml.Node) (any, error) {
 	return v, nil
 }
 
+// stubScope is what a stub depends on besides its own keys.
+type stubScope struct {
+	dir     string // the handler file's directory, against which exec resolves relative paths
+	key     string // the handler file key as written
+	binding binding
+	nested  bool // inside a sequence, which cannot hold another
+	env     *Env // what built-in handlers work with
+}
+
+// stubKinds are the keys that give a stub its behaviour.
+var stubKinds = []string{"echo", "return", "throw", "exec", "http", "lambdaEndpoint", "sequence", "aws", "builtin"}
+
+// The messages begin as they did when only the first three kinds existed, so existing tooling that
+// matches them keeps working.
+const otherKinds = `"exec", "http", "lambdaEndpoint", "sequence", "aws" or "builtin"`
+
 // parseStub reads one stub.
-func parseStub(v any) (Handler, error) {
+func parseStub(v any, sc stubScope) (Handler, error) {
 	stub, ok := v.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf(`a stub is an object with one of "echo", "return" or "throw", not %s`, kind(v))
+		return nil, fmt.Errorf(`a stub is an object with one of "echo", "return" or "throw", not %s (or with one of %s)`, kind(v), otherKinds)
 	}
 	var found []string
-	for _, k := range []string{"echo", "return", "throw"} {
+	for _, k := range stubKinds {
 		if _, ok := stub[k]; ok {
 			found = append(found, k)
 		}
 	}
-	if len(found) != 1 {
-		return nil, fmt.Errorf(`a stub has exactly one of "echo", "return" or "throw", this one has %d`, len(found))
+	switch len(found) {
+	case 0:
+		return nil, fmt.Errorf(`a stub has exactly one of "echo", "return" or "throw", this one has 0 (nor any of %s)`, otherKinds)
+	case 1:
+	default:
+		return nil, fmt.Errorf(`a stub has exactly one of "echo", "return" or "throw", this one has %d: %s`, len(found), stubQuoteAll(found))
 	}
 	switch found[0] {
 	case "echo":
@@ -242,12 +287,39 @@ func parseStub(v any) (Handler, error) {
 	case "return":
 		result := stub["return"] // shared by every call: nobody mutates a value handed on
 		return HandlerFunc(func(context.Context, *Call) (any, error) { return result, nil }), nil
+	case "exec":
+		return parseExec(stub, sc)
+	case "http":
+		return parseHTTP(stub)
+	case "lambdaEndpoint":
+		return parseLambdaEndpoint(stub, sc)
+	case "sequence":
+		return parseSequence(stub, sc)
+	case "aws":
+		return parseAWS(stub, sc)
+	case "builtin":
+		name, ok := stub["builtin"].(string)
+		if !ok {
+			return nil, errors.New(`"builtin" must name a built-in handler`)
+		}
+		if sc.env == nil {
+			return nil, errors.New("built-in handlers need the embedded services (Registry.UseEnv)")
+		}
+		return builtinHandler(name, sc.env)
 	}
 	name, cause, err := parseThrow(stub["throw"])
 	if err != nil {
 		return nil, fmt.Errorf(`"throw": %w`, err)
 	}
 	return HandlerFunc(func(context.Context, *Call) (any, error) { return nil, failure.New(name, cause) }), nil
+}
+
+func stubQuoteAll(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, ", ")
 }
 
 // parseThrow reads {"error": E, "cause": C, "payload": P} and returns the error name and the cause text.
@@ -274,7 +346,7 @@ func parseThrow(v any) (name, cause string, err error) {
 	}
 	switch {
 	case hasCause && hasPayload:
-		parsed, perr := oj.ParseString(cause)
+		parsed, perr := source.DecodeString(cause)
 		if perr != nil {
 			return "", "", fmt.Errorf(`"cause" is not JSON, so it cannot be the text of "payload": %w`, perr)
 		}
@@ -348,4 +420,152 @@ func kind(v any) string {
 		return "an array"
 	}
 	return "an object"
+}
+
+// What the stubs that call out (exec, http, lambdaEndpoint, aws) share.
+
+// stubPayloadLimit is Step Functions' limit on a task result, 256 KiB: a stub reads no more of an output.
+const stubPayloadLimit = 256 * 1024
+
+// stubMaxTimeout bounds "timeout" as Step Functions bounds TimeoutSeconds.
+const stubMaxTimeout = 99999999
+
+// stubReadAll reads r up to the payload limit; over reports that r held more.
+func stubReadAll(r io.Reader) (data []byte, over bool, err error) {
+	data, err = io.ReadAll(io.LimitReader(r, stubPayloadLimit+1))
+	if len(data) > stubPayloadLimit {
+		return data[:stubPayloadLimit], true, err
+	}
+	return data, false, err
+}
+
+// stubTooLarge fails an output over the limit as Step Functions fails a task result over 256 KiB.
+func stubTooLarge(what string) error {
+	return failure.New(failure.DataLimitExceeded, fmt.Sprintf(
+		"%s exceeds the maximum number of bytes service limit (%d bytes)", what, stubPayloadLimit))
+}
+
+// stubResult decodes a result: one JSON value. No output at all is null, as Lambda returns for a function
+// that returns nothing.
+func stubResult(data []byte) (any, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, nil
+	}
+	return source.Decode(data)
+}
+
+// stubFunctionError finds a Lambda function's error payload, an object with a string errorType, in an
+// output: the whole output, or its last non-empty line so that log lines may come first. The failure is
+// named by the errorType and its cause is the object's text as written.
+func stubFunctionError(out []byte) (*failure.Error, bool) {
+	text := bytes.TrimSpace(out)
+	if fe, ok := stubErrorPayload(text); ok {
+		return fe, true
+	}
+	if i := bytes.LastIndexByte(text, '\n'); i >= 0 {
+		return stubErrorPayload(bytes.TrimSpace(text[i+1:]))
+	}
+	return nil, false
+}
+
+func stubErrorPayload(text []byte) (*failure.Error, bool) {
+	if len(text) == 0 || text[0] != '{' {
+		return nil, false
+	}
+	v, err := source.Decode(text)
+	obj, _ := v.(map[string]any)
+	name, _ := obj["errorType"].(string)
+	if err != nil || name == "" {
+		return nil, false
+	}
+	return failure.New(name, string(text)), true
+}
+
+// stubSnippet quotes the start of an output for a message.
+func stubSnippet(b []byte) string {
+	const n = 200
+	if len(b) > n {
+		return strconv.Quote(string(b[:n])) + fmt.Sprintf(" (the first %d bytes)", n)
+	}
+	return strconv.Quote(string(b))
+}
+
+// stubTimeout reads a stub's optional "timeout" in seconds; 0 means none.
+func stubTimeout(stub map[string]any) (time.Duration, error) {
+	v, ok := stub["timeout"]
+	if !ok {
+		return 0, nil
+	}
+	var secs float64
+	switch t := v.(type) {
+	case int64:
+		secs = float64(t)
+	case float64:
+		secs = t
+	default:
+		return 0, fmt.Errorf(`"timeout" must be a number of seconds, not %s`, kind(v))
+	}
+	if secs <= 0 || secs > stubMaxTimeout {
+		return 0, fmt.Errorf(`"timeout" must be more than 0 and at most %d seconds, not %v`, stubMaxTimeout, v)
+	}
+	return time.Duration(secs * float64(time.Second)), nil
+}
+
+// stubEnd is the error of a call whose context ended. When the caller's context ended (the Task's
+// TimeoutSeconds, a stopped execution) the caller names the failure; otherwise the stub's own timeout ran
+// out, which is a function timeout: Lambda reports Sandbox.Timedout with this message
+// (https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html#troubleshooting-timeouts).
+func stubEnd(parent context.Context, timeout time.Duration) error {
+	if err := parent.Err(); err != nil {
+		return err
+	}
+	return Fail("Sandbox.Timedout", fmt.Sprintf("RequestId: %s Error: Task timed out after %.2f seconds",
+		interpreter.NewUUID(), timeout.Seconds()))
+}
+
+// stubStrings reads an optional object of strings ("env", "headers").
+func stubStrings(stub map[string]any, key string) (map[string]string, error) {
+	v, ok := stub[key]
+	if !ok {
+		return nil, nil
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%q must be an object of strings, not %s", key, kind(v))
+	}
+	out := make(map[string]string, len(obj))
+	for k, e := range obj {
+		s, ok := e.(string)
+		if !ok {
+			return nil, fmt.Errorf("%q: the value of %q must be a string (quote it), not %s", key, k, kind(e))
+		}
+		out[k] = s
+	}
+	return out, nil
+}
+
+// stubURL reads an http or https URL.
+func stubURL(stub map[string]any, key string) (*url.URL, error) {
+	s, ok := stub[key].(string)
+	if !ok {
+		return nil, fmt.Errorf("%q must be an http or https URL, not %s", key, kind(stub[key]))
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return nil, fmt.Errorf("%q: %w", key, err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("%q must be an http or https URL with a host, not %q", key, s)
+	}
+	return u, nil
+}
+
+// stubException is the exception a service error code names: Step Functions reports a service's errors as
+// <Service>.<Exception> and adds the suffix Exception where the service's code lacks it
+// (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html).
+func stubException(code string) string {
+	if strings.HasSuffix(code, "Exception") {
+		return code
+	}
+	return code + "Exception"
 }

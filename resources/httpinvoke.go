@@ -13,6 +13,7 @@ import (
 	"github.com/ohler55/ojg/oj"
 
 	"github.com/aslrun/aslrun/asl/failure"
+	"github.com/aslrun/aslrun/asl/source"
 )
 
 const httpInvoke = "arn:aws:states:::http:invoke"
@@ -84,7 +85,7 @@ func invokeHTTP(ctx context.Context, call *Call, client *http.Client) (any, erro
 		headers[strings.ToLower(k)] = list
 	}
 	var responseBody any = string(raw)
-	if v, err := oj.Parse(raw); err == nil && len(bytes.TrimSpace(raw)) > 0 {
+	if v, err := source.Decode(raw); err == nil && len(bytes.TrimSpace(raw)) > 0 {
 		responseBody = v
 	}
 	out := map[string]any{

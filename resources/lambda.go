@@ -17,6 +17,7 @@ import (
 	"github.com/ohler55/ojg/oj"
 
 	"github.com/aslrun/aslrun/asl/failure"
+	"github.com/aslrun/aslrun/asl/source"
 	"github.com/aslrun/aslrun/interpreter"
 )
 
@@ -233,7 +234,7 @@ func eventPayload(p any) any {
 	case nil:
 		return map[string]any{}
 	case string:
-		if v, err := oj.ParseString(t); err == nil {
+		if v, err := source.DecodeString(t); err == nil {
 			return v
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/ohler55/ojg/oj"
 
 	"github.com/aslrun/aslrun/asl/failure"
+	"github.com/aslrun/aslrun/asl/source"
 	"github.com/aslrun/aslrun/interpreter"
 )
 
@@ -77,7 +78,7 @@ func LoadMockConfig(path string) (*MockConfig, error) {
 
 // ParseMockConfig reads the contents of a mock configuration file.
 func ParseMockConfig(data []byte) (*MockConfig, error) {
-	doc, err := oj.Parse(data)
+	doc, err := source.Decode(data)
 	if err != nil {
 		return nil, fmt.Errorf("invalid JSON: %w", err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/aslrun/aslrun/asl"
 	"github.com/aslrun/aslrun/asl/failure"
+	"github.com/aslrun/aslrun/asl/source"
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/resources/awserr"
 )
@@ -54,7 +55,7 @@ var stepFunctions = service{
 		"InvalidName": "InvalidNameException", "InvalidArn": "InvalidArnException", "InvalidExecutionInput": "InvalidExecutionInputException",
 		"ExecutionLimitExceeded": "ExecutionLimitExceededException", "StateMachineDeleting": "StateMachineDeletingException",
 	},
-	fallback: "AWSStepFunctionsException",
+	fallback: "AWSStepFunctionsException", sdkFallback: "SfnException",
 }
 
 // StateMachines sets where states:startExecution finds the state machines it starts.
@@ -95,7 +96,7 @@ func (r *Registry) invokeStartExecution(ctx context.Context, pattern string, cal
 	switch in := params["Input"].(type) {
 	case nil:
 	case string:
-		v, err := oj.ParseString(in)
+		v, err := source.DecodeString(in)
 		if err != nil {
 			return nil, stepFunctions.taskError(awserr.Newf("InvalidExecutionInput", http.StatusBadRequest,
 				"Invalid State Machine Execution Input: '%v'", err), false)

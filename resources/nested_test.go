@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/aslrun/aslrun/asl"
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/resources"
 )
@@ -99,10 +98,7 @@ var epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 func runWith(t *testing.T, def string, inv interpreter.Invoker) *interpreter.Result {
 	t.Helper()
-	sm, diags := asl.Check([]byte(def), asl.Options{})
-	require.False(t, asl.HasErrors(diags), "%v", diags)
-	prog, err := interpreter.Compile(sm)
-	require.NoError(t, err)
+	prog := compileDef(t, def)
 	cfg := interpreter.NewConfig("parent", "p1", false)
 	cfg.Invoker, cfg.Clock = inv, interpreter.NewVirtualClock(epoch)
 	return prog.Run(context.Background(), map[string]any{}, cfg)

@@ -10,9 +10,8 @@ import (
 	"net/http"
 	"sync"
 
-	"github.com/ohler55/ojg/oj"
-
 	"github.com/aslrun/aslrun/asl/failure"
+	"github.com/aslrun/aslrun/asl/source"
 	"github.com/aslrun/aslrun/interpreter"
 )
 
@@ -65,6 +64,7 @@ type Registry struct {
 	resources map[string]Handler
 	functions map[string]Handler // by bare function name: qualifiers, regions and accounts do not matter
 	machines  StateMachines
+	env       *Env
 }
 
 // NewRegistry returns an empty registry.
@@ -143,6 +143,9 @@ func (r *Registry) Invoke(ctx context.Context, req *interpreter.TaskRequest) (an
 	if state != nil {
 		return invokeRaw(ctx, state, call)
 	}
+	if out, ok, err := r.invokeServices(ctx, call); ok {
+		return out, err
+	}
 	if req.Resource == httpInvoke {
 		return invokeHTTP(ctx, call, http.DefaultClient)
 	}
@@ -176,7 +179,7 @@ func normalise(v any) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the handler returned a value that cannot be serialised to JSON: %w", err)
 	}
-	return oj.Parse(b)
+	return source.Decode(b)
 }
 
 // generic reports whether v is made of the values ojg's parser gives (json.Number for numbers that fit

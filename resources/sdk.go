@@ -60,26 +60,30 @@ type service struct {
 	optimized, sdk string
 	// javaService is the service name in the Java SDK v1's error text (AmazonDynamoDBv2, ...).
 	javaService string
-	// javaExceptions are the error codes the Java SDK v1 has an exception class for; any other code is
-	// raised as the service's generic exception (fallback), as Step Functions reports it.
-	javaExceptions map[string]string
-	fallback       string
+	// javaExceptions are the error codes the AWS SDKs have an exception class for; any other code is
+	// raised as the service's generic exception: fallback in the Java SDK v1 of optimized integrations,
+	// sdkFallback in the SDK v2 of aws-sdk integrations.
+	javaExceptions        map[string]string
+	fallback, sdkFallback string
 }
 
-// taskError turns a service's error into the error a Task sees. For an optimized integration, the name is
-// <Service>.<Java exception class> and the cause is the Java SDK v1's rendering; for an aws-sdk integration
-// it is <Service>.<error code> with the SDK v2's rendering.
+// taskError turns a service's error into the error a Task sees: <Service>.<SDK exception class>, with the
+// Java SDK v1's rendering of the message as the cause for an optimized integration and the SDK v2's for an
+// aws-sdk integration.
 func (s service) taskError(err error, sdk bool) error {
 	var e *awserr.Error
 	if !errors.As(err, &e) {
 		return err
 	}
 	requestID := interpreter.NewUUID()
+	exception, ok := s.javaExceptions[e.Code]
 	if sdk {
-		return failure.New(s.sdk+"."+e.Code, fmt.Sprintf("%s (Service: %s, Status Code: %d, Request ID: %s)",
+		if !ok {
+			exception = s.sdkFallback
+		}
+		return failure.New(s.sdk+"."+exception, fmt.Sprintf("%s (Service: %s, Status Code: %d, Request ID: %s)",
 			e.Message, s.sdk, e.Status, requestID))
 	}
-	exception, ok := s.javaExceptions[e.Code]
 	if !ok {
 		exception = s.fallback
 	}

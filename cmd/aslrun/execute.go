@@ -14,13 +14,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aslrun/aslrun/asl"
+	"github.com/aslrun/aslrun/asl/source"
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/resources"
 )
 
 type executeFlags struct {
 	input, handlers, name, typ, clock, history, format string
-	noPayloadLimit                                     bool
+	noPayloadLimit, dumpServices                       bool
 }
 
 func newExecuteCmd() *cobra.Command {
@@ -46,6 +47,7 @@ aborted (stdout {"status","error","cause"}), 2 when the definition, flags or fil
 	f.StringVar(&fl.history, "history", "", "write the execution history (GetExecutionHistory's events) to this file")
 	f.StringVar(&fl.format, "format", "output", "output (the output alone on success) or json (always an envelope)")
 	f.BoolVar(&fl.noPayloadLimit, "no-payload-limit", false, "lift AWS's 256 KiB limit on state payloads")
+	f.BoolVar(&fl.dumpServices, "dump-services", false, "after the run, print the embedded DynamoDB tables, SQS queues and SNS topics (JSON, on stderr)")
 	return cmd
 }
 
@@ -75,7 +77,7 @@ func execute(cmd *cobra.Command, path string, fl executeFlags) error {
 	if err != nil {
 		return usageError(cmd, "--input: %v", err)
 	}
-	reg, err := loadRegistry(cmd, path, fl.handlers)
+	local, err := newLocal(cmd, path, clock, fl.handlers)
 	if err != nil {
 		return err
 	}
@@ -84,7 +86,7 @@ func execute(cmd *cobra.Command, path string, fl executeFlags) error {
 		name = interpreter.NewUUID()
 	}
 	cfg := interpreter.NewConfig(m.name, name, typ == "EXPRESS")
-	cfg.Invoker, cfg.Clock = reg, clock
+	cfg.Invoker, cfg.Clock, cfg.Callbacks = local.Registry, clock, local.Env.Callbacks
 	if fl.noPayloadLimit {
 		cfg.PayloadLimit = -1
 	}
@@ -98,7 +100,12 @@ func execute(cmd *cobra.Command, path string, fl executeFlags) error {
 			return usageError(cmd, "--history: %v", err)
 		}
 	}
-	return report(cmd, res, cfg, fl.format)
+	err = report(cmd, res, cfg, fl.format)
+	if fl.dumpServices {
+		b, _ := json.MarshalIndent(local.Env.Services.Dump(), "", "  ") // generic values always marshal
+		fmt.Fprintf(cmd.ErrOrStderr(), "%s\n", b)
+	}
+	return err
 }
 
 // machine is a definition checked and compiled for a run.
@@ -148,17 +155,19 @@ func loadMachine(cmd *cobra.Command, path, typ string) (*machine, error) {
 	return &machine{name: strings.SplitN(filepath.Base(path), ".", 2)[0], prog: prog}, nil
 }
 
-// loadRegistry binds the Tasks of the definition at path: the handler file given, and the definitions in
-// the same directory as the state machines that states:startExecution starts.
-func loadRegistry(cmd *cobra.Command, path, handlers string) (*resources.Registry, error) {
-	reg := resources.NewRegistry()
+// newLocal prepares the Tasks of the definition at path: its sidecar handler file (NAME.handlers.json next
+// to it), the handler file given, the embedded services and the definitions beside it as nested state
+// machines.
+func newLocal(cmd *cobra.Command, path string, clock interpreter.Clock, handlers string) (*resources.Local, error) {
+	var files []string
 	if handlers != "" {
-		if err := reg.LoadHandlerFile(handlers); err != nil {
-			return nil, usageError(cmd, "--handlers: %v", err)
-		}
+		files = append(files, handlers)
 	}
-	reg.StateMachines(&resources.LocalStateMachines{Dir: filepath.Dir(path), Invoker: reg})
-	return reg, nil
+	local, err := resources.NewLocal(path, clock, files...)
+	if err != nil {
+		return nil, usageError(cmd, "%v", err)
+	}
+	return local, nil
 }
 
 // report prints the result and sets the exit status.
@@ -223,7 +232,7 @@ func readInput(stdin io.Reader, arg string) (any, error) {
 			data, err = os.ReadFile(arg)
 		} else {
 			data = []byte(arg)
-			v, perr := oj.Parse(data)
+			v, perr := source.Decode(data)
 			if perr != nil {
 				return nil, fmt.Errorf("%q is neither a file nor JSON text (%v)", arg, perr)
 			}
@@ -233,7 +242,7 @@ func readInput(stdin io.Reader, arg string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := oj.Parse(data)
+	v, err := source.Decode(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: not JSON: %v", arg, err)
 	}

@@ -40,7 +40,7 @@ func TestExecute(t *testing.T) {
 		{"not JSON", []string{write(t, t.TempDir(), "d.json", `{"StartAt":`)}, "", 2, "", "INVALID_JSON_DESCRIPTION"},
 		{"missing definition", []string{filepath.Join(t.TempDir(), "none.json")}, "", 2, "", "cannot read the definition"},
 		{"bad input", []string{write(t, t.TempDir(), "d.json", echoDef), "--input", "{nope"}, "", 2, "", "--input"},
-		{"bad handlers", []string{write(t, t.TempDir(), "d.json", echoDef), "--handlers", write(t, t.TempDir(), "h.json", `{"f": {"bogus": 1}}`)}, "", 2, "", "--handlers"},
+		{"bad handlers", []string{write(t, t.TempDir(), "d.json", echoDef), "--handlers", write(t, t.TempDir(), "h.json", `{"f": {"bogus": 1}}`)}, "", 2, "", `h.json: key "f"`},
 		{"bad type", []string{write(t, t.TempDir(), "d.json", echoDef), "--type", "FAST"}, "", 2, "", "--type"},
 		{"bad clock", []string{write(t, t.TempDir(), "d.json", echoDef), "--clock", "slow"}, "", 2, "", "--clock"},
 		{"express refuses callbacks", []string{write(t, t.TempDir(), "d.json", `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","Parameters":{"QueueUrl":"q","MessageBody.$":"$$.Task.Token"},"End":true}}}`), "--type", "EXPRESS"}, "", 2, "", "Express state machine does not support"},

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	// The Go handlers of the example workflows, which their sidecar handler files bind as built-ins.
+	_ "github.com/aslrun/aslrun/resources/examples"
 )
 
 func main() {

@@ -76,11 +76,12 @@ func runTests(cmd *cobra.Command, path string, fl testFlags) error {
 	}
 	failed := 0
 	for _, tc := range cases {
-		reg, err := loadRegistry(cmd, path, fl.handlers)
+		clock := interpreter.NewVirtualClock(time.Now())
+		local, err := newLocal(cmd, path, clock, fl.handlers)
 		if err != nil {
 			return err
 		}
-		inv, err := mocks.Invoker(name, tc, reg)
+		inv, err := mocks.Invoker(name, tc, local.Registry)
 		if err != nil {
 			return usageError(cmd, "%v", err)
 		}
@@ -90,7 +91,7 @@ func runTests(cmd *cobra.Command, path string, fl testFlags) error {
 			input = expect.Input
 		}
 		cfg := interpreter.NewConfig(name, tc, typ == "EXPRESS")
-		cfg.Invoker, cfg.Clock = inv, interpreter.NewVirtualClock(time.Now())
+		cfg.Invoker, cfg.Clock, cfg.Callbacks = inv, clock, local.Env.Callbacks
 		res := m.prog.Run(context.Background(), input, cfg)
 		verdict, problem := "PASS", mismatch(res, expect)
 		if problem != "" {

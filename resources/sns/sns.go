@@ -138,8 +138,10 @@ func (b *Broker) topicName(ref string) (string, bool) {
 	if !strings.HasPrefix(ref, "arn:") {
 		return ref, ref != ""
 	}
+	// One local SNS stands for every region and account, so topics are known by name: definitions written
+	// with literal {region}/{account} placeholders or another account's ARNs reach the same topic.
 	parts := strings.Split(ref, ":")
-	if len(parts) != 6 || parts[2] != "sns" || parts[3] != b.region || parts[4] != b.account {
+	if len(parts) != 6 || parts[2] != "sns" {
 		return "", false
 	}
 	return parts[5], true

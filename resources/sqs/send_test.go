@@ -151,10 +151,6 @@ func TestSendMessageErrors(t *testing.T) {
 			"MissingParameter", "The request must contain the parameter QueueUrl."},
 		{"unknown queue", map[string]any{"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/nope", "MessageBody": "x"},
 			"QueueDoesNotExist", "The specified queue does not exist."},
-		{"queue of another account", map[string]any{"QueueUrl": "https://sqs.us-east-1.amazonaws.com/999999999999/orders", "MessageBody": "x"},
-			"QueueDoesNotExist", "The specified queue does not exist."},
-		{"queue of another region", map[string]any{"QueueUrl": "arn:aws:sqs:eu-west-1:123456789012:orders", "MessageBody": "x"},
-			"QueueDoesNotExist", "The specified queue does not exist."},
 		{"missing body", map[string]any{"QueueUrl": url},
 			"MissingParameter", "The request must contain the parameter MessageBody."},
 		{"empty body", map[string]any{"QueueUrl": url, "MessageBody": ""},
@@ -243,8 +239,11 @@ func TestSendMessageAutoCreate(t *testing.T) {
 	assert.Equal(t, "https://sqs.eu-west-1.amazonaws.com/111122223333/jobs.fifo", q["Url"])
 	assert.Equal(t, "arn:aws:sqs:eu-west-1:111122223333:jobs.fifo", q["Arn"])
 
-	_, err = b.SendMessage(context.Background(), map[string]any{"QueueUrl": "https://sqs.eu-west-1.amazonaws.com/999999999999/x", "MessageBody": "x"}, nil)
-	requireAWSError(t, err, "QueueDoesNotExist", 400, "The specified queue does not exist.")
+	// Any region, account or host reaches the queue of that name.
+	_, err = b.SendMessage(context.Background(), map[string]any{"QueueUrl": "http://localhost:4566/000000000000/jobs.fifo", "MessageBody": "x",
+		"MessageGroupId": "g", "MessageDeduplicationId": "d2"}, nil)
+	require.NoError(t, err)
+	assert.Len(t, b.Dump()["jobs.fifo"].(map[string]any)["Messages"], 2)
 }
 
 func TestFIFODeduplication(t *testing.T) {

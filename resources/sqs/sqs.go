@@ -206,19 +206,18 @@ func (b *Broker) QueueURL(queue string) (string, error) {
 // queueName reads a queue's name from a URL (…/ACCOUNT/NAME), an ARN (arn:aws:sqs:REGION:ACCOUNT:NAME) or
 // a bare name. A URL or ARN of another account or region names a queue this broker does not have.
 func (b *Broker) queueName(ref string) (string, bool) {
+	// One local SQS stands for every region and account, so queues are known by name, whatever region,
+	// account or host their ARN or URL names.
 	switch {
 	case strings.HasPrefix(ref, "arn:"):
 		parts := strings.Split(ref, ":")
-		if len(parts) != 6 || parts[2] != "sqs" || parts[3] != b.region || parts[4] != b.account {
+		if len(parts) != 6 || parts[2] != "sqs" {
 			return "", false
 		}
 		return parts[5], true
 	case strings.Contains(ref, "://"):
 		path := strings.Split(strings.TrimRight(ref[strings.Index(ref, "://")+3:], "/"), "/")
-		if len(path) != 3 || path[1] != b.account {
-			return "", false
-		}
-		if host := path[0]; strings.HasPrefix(host, "sqs.") && !strings.HasPrefix(host, "sqs."+b.region+".") {
+		if len(path) != 3 {
 			return "", false
 		}
 		return path[2], true
