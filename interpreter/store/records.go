@@ -1,0 +1,139 @@
+package store
+
+import "time"
+
+// State machine types and statuses, as the API spells them.
+const (
+	TypeStandard = "STANDARD"
+	TypeExpress  = "EXPRESS"
+
+	MachineActive   = "ACTIVE"
+	MachineDeleting = "DELETING"
+)
+
+// Execution statuses.
+const (
+	Running        = "RUNNING"
+	Succeeded      = "SUCCEEDED"
+	Failed         = "FAILED"
+	TimedOut       = "TIMED_OUT"
+	Aborted        = "ABORTED"
+	PendingRedrive = "PENDING_REDRIVE"
+)
+
+// Task token statuses.
+const (
+	TokenPending   = "PENDING"
+	TokenSucceeded = "SUCCEEDED"
+	TokenFailed    = "FAILED"
+	TokenTimedOut  = "TIMED_OUT"
+	TokenClosed    = "CLOSED"
+)
+
+// Activity task statuses: scheduled until a worker claims it, started until its token is answered.
+const (
+	TaskScheduled = "SCHEDULED"
+	TaskStarted   = "STARTED"
+	TaskDone      = "DONE"
+)
+
+// Finished reports whether an execution status is final. PENDING_REDRIVE is not: the execution will run again.
+func Finished(status string) bool {
+	switch status {
+	case Succeeded, Failed, TimedOut, Aborted:
+		return true
+	}
+	return false
+}
+
+// StateMachine is a state machine as CreateStateMachine and UpdateStateMachine leave it.
+type StateMachine struct {
+	Arn, Name  string
+	Type       string
+	Definition string
+	RoleArn    string
+	Status     string
+	// CreationDate orders ListStateMachines' display; the listing itself follows insertion order.
+	CreationDate, UpdateDate time.Time
+	RevisionID               string
+	// LoggingConfiguration and TracingConfiguration are the API's JSON objects, kept verbatim (nil: none).
+	LoggingConfiguration, TracingConfiguration []byte
+	Tags                                       map[string]string
+}
+
+// Activity is an activity as CreateActivity leaves it.
+type Activity struct {
+	Arn, Name    string
+	CreationDate time.Time
+	Tags         map[string]string
+}
+
+// Execution is one execution: its API-visible fields plus the interpreter's opaque checkpoint.
+type Execution struct {
+	Arn, StateMachineArn, Name string
+	Status                     string
+	// Input and Output are JSON text; Output is nil until the execution succeeds.
+	Input  string
+	Output *string
+	// Error and Cause are nil when absent, which the API distinguishes from empty.
+	Error, Cause *string
+	// StopDate is zero while the execution runs.
+	StartDate, StopDate time.Time
+	// Definition is the definition this execution runs: UpdateStateMachine must not change running executions.
+	Definition string
+	// Checkpoint is the interpreter's resume state; the store never looks inside.
+	Checkpoint []byte
+	// Version counts committed steps; Commit refuses a step whose Version is not the stored one.
+	Version int64
+	Express bool
+}
+
+// Event is one history event. IDs start at 1 and are dense per execution.
+type Event struct {
+	ExecutionArn string
+	ID           int64
+	Timestamp    time.Time
+	Type         string
+	// Data is the whole event as GetExecutionHistory returns it (JSON).
+	Data []byte
+}
+
+// TimerKey names a timer: an execution has at most one timer per key ("wait", "heartbeat:TOKEN"...).
+type TimerKey struct {
+	ExecutionArn, Key string
+}
+
+// Timer wakes an execution at Due. Owner and LeaseUntil describe the current claim, if any: a claim expires,
+// so a scheduler that dies holding one delays the timer by the lease, never loses it.
+type Timer struct {
+	TimerKey
+	Due        time.Time
+	Owner      string
+	LeaseUntil time.Time
+}
+
+// Token is a task token handed out by a .waitForTaskToken task or an activity task.
+type Token struct {
+	Token        string
+	ExecutionArn string
+	StateName    string
+	Status       string
+	// Output is the JSON text SendTaskSuccess delivered.
+	Output string
+	// Error and Cause are what SendTaskFailure delivered; nil when absent.
+	Error, Cause *string
+	Created      time.Time
+	HeartbeatAt  time.Time
+}
+
+// ActivityTask is work scheduled for an activity's workers. Token is its task token.
+type ActivityTask struct {
+	Token        string
+	ActivityArn  string
+	ExecutionArn string
+	// Input is JSON text.
+	Input      string
+	Status     string
+	WorkerName string
+	Created    time.Time
+}

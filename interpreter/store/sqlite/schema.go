@@ -1,0 +1,142 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+)
+
+// migrations[i] brings the schema from version i to i+1. Append; never edit a released one.
+var migrations = []string{schemaV1}
+
+// Times are INTEGER microseconds since the Unix epoch, NULL for the zero time. Executions are referenced
+// by ARN from small tables but by their integer seq from events, the big one. Definitions are stored once
+// per distinct text: every execution snapshots its definition, and they are mostly the same.
+const schemaV1 = `
+CREATE TABLE state_machines (
+	seq INTEGER PRIMARY KEY AUTOINCREMENT,
+	arn TEXT NOT NULL UNIQUE,
+	name TEXT NOT NULL UNIQUE,
+	type TEXT NOT NULL,
+	definition TEXT NOT NULL,
+	role_arn TEXT NOT NULL,
+	status TEXT NOT NULL,
+	creation_date INTEGER,
+	update_date INTEGER,
+	revision_id TEXT NOT NULL,
+	logging BLOB,
+	tracing BLOB,
+	tags TEXT
+);
+
+CREATE TABLE activities (
+	seq INTEGER PRIMARY KEY AUTOINCREMENT,
+	arn TEXT NOT NULL UNIQUE,
+	name TEXT NOT NULL UNIQUE,
+	creation_date INTEGER,
+	tags TEXT
+);
+
+CREATE TABLE definitions (
+	hash BLOB PRIMARY KEY,
+	text TEXT NOT NULL
+);
+
+CREATE TABLE executions (
+	seq INTEGER PRIMARY KEY,
+	arn TEXT NOT NULL UNIQUE,
+	state_machine_arn TEXT NOT NULL,
+	name TEXT NOT NULL,
+	status TEXT NOT NULL,
+	input TEXT NOT NULL,
+	output TEXT,
+	error TEXT,
+	cause TEXT,
+	start_date INTEGER,
+	stop_date INTEGER,
+	definition BLOB NOT NULL REFERENCES definitions(hash),
+	checkpoint BLOB,
+	version INTEGER NOT NULL,
+	express INTEGER NOT NULL,
+	last_event INTEGER NOT NULL
+);
+CREATE INDEX executions_by_machine ON executions(state_machine_arn, seq);
+CREATE INDEX executions_by_machine_status ON executions(state_machine_arn, status, seq);
+CREATE INDEX executions_by_status ON executions(status, seq);
+
+CREATE TABLE events (
+	execution INTEGER NOT NULL REFERENCES executions(seq),
+	id INTEGER NOT NULL,
+	timestamp INTEGER,
+	type TEXT NOT NULL,
+	data BLOB NOT NULL,
+	PRIMARY KEY (execution, id)
+);
+
+-- ready_at is when the timer can next be claimed: due, or the end of its lease.
+CREATE TABLE timers (
+	execution_arn TEXT NOT NULL REFERENCES executions(arn),
+	key TEXT NOT NULL,
+	due INTEGER,
+	owner TEXT NOT NULL,
+	lease_until INTEGER,
+	ready_at INTEGER NOT NULL,
+	PRIMARY KEY (execution_arn, key)
+) WITHOUT ROWID;
+CREATE INDEX timers_ready ON timers(ready_at);
+
+CREATE TABLE tokens (
+	token TEXT PRIMARY KEY,
+	execution_arn TEXT NOT NULL REFERENCES executions(arn),
+	state_name TEXT NOT NULL,
+	status TEXT NOT NULL,
+	output TEXT NOT NULL,
+	error TEXT,
+	cause TEXT,
+	created INTEGER,
+	heartbeat_at INTEGER
+) WITHOUT ROWID;
+
+CREATE TABLE activity_tasks (
+	seq INTEGER PRIMARY KEY,
+	token TEXT NOT NULL UNIQUE,
+	activity_arn TEXT NOT NULL,
+	execution_arn TEXT NOT NULL REFERENCES executions(arn),
+	input TEXT NOT NULL,
+	status TEXT NOT NULL,
+	worker_name TEXT NOT NULL,
+	created INTEGER
+);
+CREATE INDEX activity_tasks_scheduled ON activity_tasks(activity_arn, status, created, seq);
+`
+
+// migrate applies the migrations the database lacks, in one transaction, and refuses a database written
+// by a newer aslrun. It bypasses the statement cache: statements prepared on another connection would not
+// see the tables this transaction creates.
+func (s *Store) migrate(ctx context.Context) error {
+	return s.write(ctx, func(t *tx) error {
+		tx := t.tx
+		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
+			return err
+		}
+		var version int
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_version`).Scan(&version); err != nil {
+			return err
+		}
+		if version > len(migrations) {
+			return fmt.Errorf("schema version %d is newer than this program's %d", version, len(migrations))
+		}
+		for v := version; v < len(migrations); v++ {
+			if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+				return fmt.Errorf("migrating to schema version %d: %w", v+1, err)
+			}
+		}
+		if version == len(migrations) {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM schema_version`); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO schema_version VALUES (?)`, len(migrations))
+		return err
+	})
+}

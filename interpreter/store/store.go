@@ -1,0 +1,94 @@
+// Package store persists what aslrun serve keeps: state machines, activities, executions with their history,
+// timers, task tokens and activity tasks. A waiting execution is rows, not a goroutine; a step of an execution
+// is one Commit, applied entirely or not at all, so a restart (even after SIGKILL) resumes from the last step.
+//
+// Backends live in sub-packages (memory, sqlite); storetest holds the suite every backend must pass. Claims on
+// timers are leases with an expiry rather than locks held by a process, so that a backend shared by several
+// servers can be added without changing callers.
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Store is implemented by every backend. Records go in and come out as copies: a caller never aliases
+// the store's state. Times are kept to the microsecond (PostgreSQL's precision; AWS shows milliseconds).
+// Methods are safe for concurrent use.
+type Store interface {
+	// CreateStateMachine fails with ErrExists when a state machine with that ARN or name exists.
+	CreateStateMachine(ctx context.Context, sm *StateMachine) error
+	GetStateMachine(ctx context.Context, arn string) (*StateMachine, error)
+	// UpdateStateMachine replaces the mutable fields: Definition, RoleArn, Status, UpdateDate, RevisionID and
+	// the logging and tracing configurations. Tags change through SetTags.
+	UpdateStateMachine(ctx context.Context, sm *StateMachine) error
+	// DeleteStateMachine removes the state machine; its executions stay readable.
+	DeleteStateMachine(ctx context.Context, arn string) error
+	// ListStateMachines lists in creation order.
+	ListStateMachines(ctx context.Context, p Page) ([]*StateMachine, string, error)
+
+	// CreateActivity fails with ErrExists when an activity with that ARN or name exists.
+	CreateActivity(ctx context.Context, a *Activity) error
+	GetActivity(ctx context.Context, arn string) (*Activity, error)
+	DeleteActivity(ctx context.Context, arn string) error
+	// ListActivities lists in creation order.
+	ListActivities(ctx context.Context, p Page) ([]*Activity, string, error)
+
+	// SetTags adds or overwrites tags, then removes the keys in remove, on a state machine or an activity.
+	SetTags(ctx context.Context, arn string, tags map[string]string, remove []string) error
+
+	// CreateExecution stores a new execution at Version 1 with its first events (IDs from 1). It sets
+	// e.Version and returns the stored execution. When the ARN is taken it returns the existing execution
+	// and ErrExists, so that the caller can tell an idempotent retry from a clash.
+	CreateExecution(ctx context.Context, e *Execution, events []Event) (*Execution, error)
+	GetExecution(ctx context.Context, arn string) (*Execution, error)
+	// ListExecutions lists newest first, as AWS does.
+	ListExecutions(ctx context.Context, f ExecutionFilter, p Page) ([]*Execution, string, error)
+	// Unfinished returns the executions to resume at startup: RUNNING and PENDING_REDRIVE, oldest first.
+	Unfinished(ctx context.Context) ([]*Execution, error)
+
+	// Commit applies one step atomically; see Step. On success it advances s.Execution.Version, so the caller
+	// can commit its next step with the same record. A stale Version is ErrConflict, an unknown execution
+	// ErrNotFound, events that do not continue the history densely ErrInvalid; on any error nothing changes.
+	Commit(ctx context.Context, s Step) error
+	// History pages through an execution's events, by ID ascending, or descending when reverse.
+	History(ctx context.Context, executionArn string, p Page, reverse bool) ([]Event, string, error)
+
+	// ClaimDueTimers leases up to n timers due at or before now, and not leased by anyone at now, to owner
+	// until now+lease, and returns them in due order. Committing a step that deletes the timer completes it;
+	// otherwise the lease expires and the timer can be claimed again.
+	ClaimDueTimers(ctx context.Context, now time.Time, owner string, lease time.Duration, n int) ([]Timer, error)
+	// NextTimer returns when the earliest timer becomes claimable (its due time, or its lease's end while
+	// leased), for the scheduler's sleep; false when there are no timers.
+	NextTimer(ctx context.Context) (time.Time, bool, error)
+
+	GetToken(ctx context.Context, token string) (*Token, error)
+	// ClaimActivityTask moves the oldest SCHEDULED task of the activity to STARTED for worker and returns it;
+	// nil, nil when there is none.
+	ClaimActivityTask(ctx context.Context, activityArn, worker string) (*ActivityTask, error)
+
+	Close() error
+}
+
+// ExecutionFilter narrows ListExecutions; empty fields match everything.
+type ExecutionFilter struct {
+	StateMachineArn string
+	Status          string
+}
+
+// Step is what one execution step changes. Commit applies it in this order:
+//  1. Execution's mutable fields (Status, Output, Error, Cause, StopDate, Checkpoint) if its Version is current;
+//  2. Events, whose IDs must continue the execution's history densely;
+//  3. DeleteTimers, then SetTimers (so a step can reschedule a key; setting a timer clears its lease);
+//  4. Tokens and ActivityTasks, inserted or replaced by token.
+//
+// Timers, tokens and tasks may belong to other executions (a child waking its parent), which must exist.
+// When the step leaves the execution finished, its remaining timers are dropped: nothing is left to wake.
+type Step struct {
+	Execution     *Execution
+	Events        []Event
+	SetTimers     []Timer
+	DeleteTimers  []TimerKey
+	Tokens        []Token
+	ActivityTasks []ActivityTask
+}
