@@ -1,0 +1,184 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/aslrun/aslrun/interpreter"
+	"github.com/aslrun/aslrun/interpreter/httpapi"
+	"github.com/aslrun/aslrun/interpreter/service"
+	"github.com/aslrun/aslrun/interpreter/store"
+	"github.com/aslrun/aslrun/interpreter/store/memory"
+	"github.com/aslrun/aslrun/interpreter/store/sqlite"
+	"github.com/aslrun/aslrun/resources"
+)
+
+type serveFlags struct {
+	addr, data, handlers, mockConfig, clock string
+	memory                                  bool
+}
+
+// shutdownGrace bounds how long a shutdown waits for requests in flight.
+const shutdownGrace = 30 * time.Second
+
+func newServeCmd() *cobra.Command {
+	var fl serveFlags
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the AWS Step Functions API locally",
+		Long: `Serve the AWS Step Functions API (AWS JSON 1.0) locally, for the AWS SDKs and CLI:
+
+  aws stepfunctions --endpoint-url http://127.0.0.1:8083 list-state-machines
+
+State machines, activities and executions are kept in SQLite at DIR/aslrun.db. The default DIR is
+$XDG_DATA_HOME/aslrun, or ~/.local/share/aslrun when XDG_DATA_HOME is unset (on macOS
+~/Library/Application Support/aslrun, on Windows %AppData%\aslrun). --memory keeps nothing.
+
+The server binds the loopback interface unless --addr says otherwise, and shuts down gracefully on SIGINT
+or SIGTERM: it stops accepting, lets requests in flight finish, and closes the store. Executions still
+running stay RUNNING in the store.
+
+StartExecution of "STATE_MACHINE_ARN#TEST_CASE" runs a test case of --mock-config, as Step Functions
+Local does.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return serve(cmd, fl)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&fl.addr, "addr", "127.0.0.1:8083", "address to listen on")
+	f.StringVar(&fl.data, "data", "", "directory of the SQLite store (default: see above)")
+	f.BoolVar(&fl.memory, "memory", false, "keep everything in memory, nothing on disk")
+	f.StringVar(&fl.handlers, "handlers", "", "handler file (JSON or YAML) binding Task resources to stubs")
+	f.StringVar(&fl.mockConfig, "mock-config", "", "Step Functions Local mock configuration file")
+	f.StringVar(&fl.clock, "clock", "real", "real or virtual (waits cost nothing)")
+	cmd.MarkFlagsMutuallyExclusive("data", "memory")
+	return cmd
+}
+
+func serve(cmd *cobra.Command, fl serveFlags) error {
+	clock, err := newClock(cmd, fl.clock)
+	if err != nil {
+		return err
+	}
+	reg, mocks, callbacks, err := serverResources(clock, fl)
+	if err != nil {
+		return usageError(cmd, "%v", err)
+	}
+	st, where, err := openStore(fl)
+	if err != nil {
+		return usageError(cmd, "%v", err)
+	}
+	defer st.Close()
+	svc, err := service.New(service.Options{Store: st, Invoker: reg, Callbacks: callbacks, Clock: clock, Mocks: mocks})
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	ln, err := net.Listen("tcp", fl.addr)
+	if err != nil {
+		return usageError(cmd, "%v", err)
+	}
+	srv := &http.Server{
+		Handler:           httpapi.New(svc, httpapi.Options{Log: log.New(cmd.ErrOrStderr(), "aslrun serve: ", log.LstdFlags)}),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	// Ending long polls and executions when the shutdown starts lets their requests finish at once.
+	srv.RegisterOnShutdown(svc.Close)
+	fmt.Fprintf(cmd.OutOrStdout(), "aslrun serve: listening on http://%s (%s)\n", ln.Addr(), where)
+
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	fmt.Fprintln(cmd.OutOrStdout(), "aslrun serve: stopped")
+	return nil
+}
+
+// serverResources builds what Tasks of every execution share: one registry over the embedded services,
+// the handler file's bindings, and the mock config's test cases.
+func serverResources(clock interpreter.Clock, fl serveFlags) (*resources.Registry, func(string, string) (interpreter.Invoker, error), *interpreter.Callbacks, error) {
+	callbacks := interpreter.NewCallbacks()
+	reg := resources.NewRegistry()
+	reg.UseEnv(&resources.Env{Services: resources.NewServices(), Callbacks: callbacks, Clock: clock})
+	if fl.handlers != "" {
+		if err := reg.LoadHandlerFile(fl.handlers); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	var mocks func(string, string) (interpreter.Invoker, error)
+	if fl.mockConfig != "" {
+		mc, err := resources.LoadMockConfig(fl.mockConfig)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("--mock-config: %w", err)
+		}
+		mocks = func(machine, testCase string) (interpreter.Invoker, error) { return mc.Invoker(machine, testCase, reg) }
+	}
+	return reg, mocks, callbacks, nil
+}
+
+// openStore opens the store the flags name and says which it is.
+func openStore(fl serveFlags) (store.Store, string, error) {
+	if fl.memory {
+		return memory.New(), "in memory", nil
+	}
+	dir := fl.data
+	if dir == "" {
+		var err error
+		if dir, err = defaultDataDir(); err != nil {
+			return nil, "", fmt.Errorf("no data directory: %w (give --data DIR or --memory)", err)
+		}
+	}
+	path := filepath.Join(dir, "aslrun.db")
+	st, err := sqlite.Open(path)
+	if err != nil {
+		return nil, "", err
+	}
+	return st, "data in " + path, nil
+}
+
+// defaultDataDir is the per-user data directory: XDG's data home where XDG applies, the platform's
+// per-user configuration directory elsewhere.
+func defaultDataDir() (string, error) {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "aslrun"), nil
+	}
+	switch runtime.GOOS {
+	case "darwin", "windows", "ios", "plan9":
+		d, err := os.UserConfigDir()
+		if err != nil {
+			return "", err
+		}
+		return filepath.Join(d, "aslrun"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(home, ".local", "share", "aslrun"), nil
+}

@@ -1,0 +1,312 @@
+package service
+
+import (
+	"encoding/json"
+	"strconv"
+	"time"
+)
+
+// Requests and responses of the operations, with the AWS JSON 1.0 member names. Absent optional members are
+// zero values; responses leave zero members out, as AWS does.
+
+// Time is a timestamp as the AWS JSON protocol writes it: epoch seconds, a JSON number with milliseconds.
+type Time time.Time
+
+// MarshalJSON writes epoch seconds.
+func (t Time) MarshalJSON() ([]byte, error) {
+	return strconv.AppendFloat(nil, float64(time.Time(t).UnixMilli())/1000, 'f', -1, 64), nil
+}
+
+// IsZero lets omitzero leave an unset time out.
+func (t Time) IsZero() bool { return time.Time(t).IsZero() }
+
+// Tag is a resource tag.
+type Tag struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// Details tells whether a payload is included (DescribeExecution's inputDetails and outputDetails).
+type Details struct {
+	Included bool `json:"included"`
+}
+
+type CreateStateMachineInput struct {
+	Name                 string          `json:"name"`
+	Definition           string          `json:"definition"`
+	RoleArn              string          `json:"roleArn"`
+	Type                 string          `json:"type"`
+	LoggingConfiguration json.RawMessage `json:"loggingConfiguration"`
+	TracingConfiguration json.RawMessage `json:"tracingConfiguration"`
+	Tags                 []Tag           `json:"tags"`
+}
+
+type CreateStateMachineOutput struct {
+	StateMachineArn string `json:"stateMachineArn"`
+	CreationDate    Time   `json:"creationDate"`
+}
+
+type DescribeStateMachineInput struct {
+	StateMachineArn string `json:"stateMachineArn"`
+}
+
+type DescribeStateMachineOutput struct {
+	StateMachineArn      string          `json:"stateMachineArn"`
+	Name                 string          `json:"name"`
+	Status               string          `json:"status"`
+	Definition           string          `json:"definition"`
+	RoleArn              string          `json:"roleArn"`
+	Type                 string          `json:"type"`
+	CreationDate         Time            `json:"creationDate"`
+	LoggingConfiguration json.RawMessage `json:"loggingConfiguration,omitempty"`
+	TracingConfiguration json.RawMessage `json:"tracingConfiguration,omitempty"`
+	RevisionID           string          `json:"revisionId,omitempty"`
+}
+
+type UpdateStateMachineInput struct {
+	StateMachineArn      string          `json:"stateMachineArn"`
+	Definition           string          `json:"definition"`
+	RoleArn              string          `json:"roleArn"`
+	LoggingConfiguration json.RawMessage `json:"loggingConfiguration"`
+	TracingConfiguration json.RawMessage `json:"tracingConfiguration"`
+}
+
+type UpdateStateMachineOutput struct {
+	UpdateDate Time   `json:"updateDate"`
+	RevisionID string `json:"revisionId,omitempty"`
+}
+
+type DeleteStateMachineInput struct {
+	StateMachineArn string `json:"stateMachineArn"`
+}
+
+type ListStateMachinesInput struct {
+	MaxResults int    `json:"maxResults"`
+	NextToken  string `json:"nextToken"`
+}
+
+type StateMachineListItem struct {
+	StateMachineArn string `json:"stateMachineArn"`
+	Name            string `json:"name"`
+	Type            string `json:"type"`
+	CreationDate    Time   `json:"creationDate"`
+}
+
+type ListStateMachinesOutput struct {
+	StateMachines []StateMachineListItem `json:"stateMachines"`
+	NextToken     string                 `json:"nextToken,omitempty"`
+}
+
+type ValidateStateMachineDefinitionInput struct {
+	Definition string `json:"definition"`
+	Type       string `json:"type"`
+	// Severity is the least severity reported: ERROR (the default) or WARNING.
+	Severity   string `json:"severity"`
+	MaxResults int    `json:"maxResults"`
+}
+
+type ValidationDiagnostic struct {
+	Severity string `json:"severity"`
+	Code     string `json:"code"`
+	Message  string `json:"message"`
+	Location string `json:"location,omitempty"`
+}
+
+type ValidateStateMachineDefinitionOutput struct {
+	Result      string                 `json:"result"`
+	Diagnostics []ValidationDiagnostic `json:"diagnostics"`
+	Truncated   bool                   `json:"truncated"`
+}
+
+type StartExecutionInput struct {
+	StateMachineArn string `json:"stateMachineArn"`
+	Name            string `json:"name"`
+	Input           string `json:"input"`
+	TraceHeader     string `json:"traceHeader"`
+}
+
+type StartExecutionOutput struct {
+	ExecutionArn string `json:"executionArn"`
+	StartDate    Time   `json:"startDate"`
+}
+
+type StartSyncExecutionOutput struct {
+	ExecutionArn    string   `json:"executionArn"`
+	StateMachineArn string   `json:"stateMachineArn,omitempty"`
+	Name            string   `json:"name,omitempty"`
+	StartDate       Time     `json:"startDate"`
+	StopDate        Time     `json:"stopDate"`
+	Status          string   `json:"status"`
+	Error           *string  `json:"error,omitempty"`
+	Cause           *string  `json:"cause,omitempty"`
+	Input           string   `json:"input"`
+	InputDetails    Details  `json:"inputDetails"`
+	Output          *string  `json:"output,omitempty"`
+	OutputDetails   *Details `json:"outputDetails,omitempty"`
+	BillingDetails  Billing  `json:"billingDetails"`
+}
+
+// Billing is what StartSyncExecution reports as billed; locally the duration, and the smallest memory step.
+type Billing struct {
+	BilledMemoryUsedInMB         int64 `json:"billedMemoryUsedInMB"`
+	BilledDurationInMilliseconds int64 `json:"billedDurationInMilliseconds"`
+}
+
+type StopExecutionInput struct {
+	ExecutionArn string `json:"executionArn"`
+	Error        string `json:"error"`
+	Cause        string `json:"cause"`
+}
+
+type StopExecutionOutput struct {
+	StopDate Time `json:"stopDate"`
+}
+
+type DescribeExecutionInput struct {
+	ExecutionArn string `json:"executionArn"`
+}
+
+type DescribeExecutionOutput struct {
+	ExecutionArn    string   `json:"executionArn"`
+	StateMachineArn string   `json:"stateMachineArn"`
+	Name            string   `json:"name"`
+	Status          string   `json:"status"`
+	StartDate       Time     `json:"startDate"`
+	StopDate        Time     `json:"stopDate,omitzero"`
+	Input           string   `json:"input"`
+	InputDetails    Details  `json:"inputDetails"`
+	Output          *string  `json:"output,omitempty"`
+	OutputDetails   *Details `json:"outputDetails,omitempty"`
+	Error           *string  `json:"error,omitempty"`
+	Cause           *string  `json:"cause,omitempty"`
+	RedriveCount    int      `json:"redriveCount"`
+	RedriveStatus   string   `json:"redriveStatus,omitempty"`
+}
+
+type ListExecutionsInput struct {
+	StateMachineArn string `json:"stateMachineArn"`
+	StatusFilter    string `json:"statusFilter"`
+	MaxResults      int    `json:"maxResults"`
+	NextToken       string `json:"nextToken"`
+}
+
+type ExecutionListItem struct {
+	ExecutionArn    string `json:"executionArn"`
+	StateMachineArn string `json:"stateMachineArn"`
+	Name            string `json:"name"`
+	Status          string `json:"status"`
+	StartDate       Time   `json:"startDate"`
+	StopDate        Time   `json:"stopDate,omitzero"`
+}
+
+type ListExecutionsOutput struct {
+	Executions []ExecutionListItem `json:"executions"`
+	NextToken  string              `json:"nextToken,omitempty"`
+}
+
+type GetExecutionHistoryInput struct {
+	ExecutionArn string `json:"executionArn"`
+	MaxResults   int    `json:"maxResults"`
+	ReverseOrder bool   `json:"reverseOrder"`
+	NextToken    string `json:"nextToken"`
+	// IncludeExecutionData defaults to true: nil is absent.
+	IncludeExecutionData *bool `json:"includeExecutionData"`
+}
+
+type GetExecutionHistoryOutput struct {
+	// Events are the stored events, each the JSON object GetExecutionHistory returns.
+	Events    []json.RawMessage `json:"events"`
+	NextToken string            `json:"nextToken,omitempty"`
+}
+
+type DescribeStateMachineForExecutionInput struct {
+	ExecutionArn string `json:"executionArn"`
+}
+
+type DescribeStateMachineForExecutionOutput struct {
+	StateMachineArn      string          `json:"stateMachineArn"`
+	Name                 string          `json:"name"`
+	Definition           string          `json:"definition"`
+	RoleArn              string          `json:"roleArn"`
+	UpdateDate           Time            `json:"updateDate"`
+	LoggingConfiguration json.RawMessage `json:"loggingConfiguration,omitempty"`
+	TracingConfiguration json.RawMessage `json:"tracingConfiguration,omitempty"`
+	RevisionID           string          `json:"revisionId,omitempty"`
+}
+
+type SendTaskSuccessInput struct {
+	TaskToken string `json:"taskToken"`
+	Output    string `json:"output"`
+}
+
+type SendTaskFailureInput struct {
+	TaskToken string `json:"taskToken"`
+	Error     string `json:"error"`
+	Cause     string `json:"cause"`
+}
+
+type SendTaskHeartbeatInput struct {
+	TaskToken string `json:"taskToken"`
+}
+
+// Empty is the answer of operations that return nothing.
+type Empty struct{}
+
+type CreateActivityInput struct {
+	Name string `json:"name"`
+	Tags []Tag  `json:"tags"`
+}
+
+type CreateActivityOutput struct {
+	ActivityArn  string `json:"activityArn"`
+	CreationDate Time   `json:"creationDate"`
+}
+
+type ActivityInput struct {
+	ActivityArn string `json:"activityArn"`
+}
+
+type DescribeActivityOutput struct {
+	ActivityArn  string `json:"activityArn"`
+	Name         string `json:"name"`
+	CreationDate Time   `json:"creationDate"`
+}
+
+type ListActivitiesInput struct {
+	MaxResults int    `json:"maxResults"`
+	NextToken  string `json:"nextToken"`
+}
+
+type ListActivitiesOutput struct {
+	Activities []DescribeActivityOutput `json:"activities"`
+	NextToken  string                   `json:"nextToken,omitempty"`
+}
+
+type GetActivityTaskInput struct {
+	ActivityArn string `json:"activityArn"`
+	WorkerName  string `json:"workerName"`
+}
+
+// GetActivityTaskOutput is empty when no task came within the poll.
+type GetActivityTaskOutput struct {
+	TaskToken string `json:"taskToken,omitempty"`
+	Input     string `json:"input,omitempty"`
+}
+
+type TagResourceInput struct {
+	ResourceArn string `json:"resourceArn"`
+	Tags        []Tag  `json:"tags"`
+}
+
+type UntagResourceInput struct {
+	ResourceArn string   `json:"resourceArn"`
+	TagKeys     []string `json:"tagKeys"`
+}
+
+type ListTagsForResourceInput struct {
+	ResourceArn string `json:"resourceArn"`
+}
+
+type ListTagsForResourceOutput struct {
+	Tags []Tag `json:"tags"`
+}
