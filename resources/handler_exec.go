@@ -125,6 +125,8 @@ func execResolve(base, path string) string {
 
 // Handle runs the command once.
 func (s *execStub) Handle(ctx context.Context, call *Call) (any, error) {
+	ctx, cancelTask := taskDeadline(ctx, call)
+	defer cancelTask()
 	var run context.Context
 	var cancel context.CancelFunc
 	if s.timeout > 0 {

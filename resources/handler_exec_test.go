@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/aslrun/aslrun/asl"
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/interpreter"
 )
@@ -258,4 +259,24 @@ func TestExecTailKeepsTheEnd(t *testing.T) {
 	_, _ = w.Write([]byte("tail"))
 	assert.Len(t, w.buf, execTailSize)
 	assert.True(t, strings.HasSuffix(string(w.buf), "xtail"))
+}
+
+// Under a virtual clock a Task's TimeoutSeconds cannot fire while a command runs, so the command gets it in
+// real time: a hung handler fails the Task with States.Timeout instead of hanging the run.
+func TestExecStubHangsPastTaskTimeout(t *testing.T) {
+	reg, err := ParseHandlers([]byte(`{"f": {"exec": ["sleep", "30"]}}`))
+	require.NoError(t, err)
+	def := `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","TimeoutSeconds":1,"End":true}}}`
+	sm, diags := asl.Check([]byte(def), asl.Options{})
+	require.False(t, asl.HasErrors(diags))
+	prog, err := interpreter.Compile(sm)
+	require.NoError(t, err)
+	cfg := interpreter.NewConfig("m", "e", false)
+	cfg.Invoker, cfg.Clock = reg, interpreter.NewVirtualClock(time.Now())
+	start := time.Now()
+	res := prog.Run(context.Background(), map[string]any{}, cfg)
+	assert.Less(t, time.Since(start), 10*time.Second)
+	require.Equal(t, interpreter.Failed, res.Status)
+	assert.Equal(t, "States.Timeout", res.Error)
+	assert.Contains(t, res.Cause, "did not answer within the Task's TimeoutSeconds (1s)")
 }

@@ -45,6 +45,8 @@ func parseHTTP(stub map[string]any) (Handler, error) {
 
 // Handle makes one request.
 func (s *httpStub) Handle(ctx context.Context, call *Call) (any, error) {
+	ctx, cancelTask := taskDeadline(ctx, call)
+	defer cancelTask()
 	run, cancel := ctx, context.CancelFunc(func() {})
 	if s.timeout > 0 {
 		run, cancel = context.WithTimeout(ctx, s.timeout)

@@ -515,8 +515,23 @@ func stubTimeout(stub map[string]any) (time.Duration, error) {
 // TimeoutSeconds, a stopped execution) the caller names the failure; otherwise the stub's own timeout ran
 // out, which is a function timeout: Lambda reports Sandbox.Timedout with this message
 // (https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html#troubleshooting-timeouts).
+// taskDeadline bounds a stub that calls out of the process (a command, a URL) by the Task's TimeoutSeconds
+// in real time: a virtual clock stands still while the stub runs, so without it a hung command would hang
+// the run instead of failing the Task with States.Timeout.
+func taskDeadline(ctx context.Context, call *Call) (context.Context, context.CancelFunc) {
+	if call.Timeout <= 0 {
+		return ctx, func() {}
+	}
+	return context.WithTimeoutCause(ctx, call.Timeout, failure.New(failure.Timeout,
+		fmt.Sprintf("the handler of the state %q did not answer within the Task's TimeoutSeconds (%s)", call.StateName, call.Timeout)))
+}
+
 func stubEnd(parent context.Context, timeout time.Duration) error {
 	if err := parent.Err(); err != nil {
+		var fe *failure.Error
+		if errors.As(context.Cause(parent), &fe) {
+			return fe
+		}
 		return err
 	}
 	return Fail("Sandbox.Timedout", fmt.Sprintf("RequestId: %s Error: Task timed out after %.2f seconds",

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/source"
@@ -50,6 +51,8 @@ type Call struct {
 	Clock interpreter.Clock
 	// Callbacks takes the answer to Token: a handler may answer at once, or hand the token to a worker.
 	Callbacks *interpreter.Callbacks
+	// Timeout is the Task's TimeoutSeconds (0 when the interpreter gave none).
+	Timeout time.Duration
 }
 
 // Registry maps Task states to handlers and implements interpreter.Invoker. It is safe for concurrent use;
@@ -124,6 +127,7 @@ func (r *Registry) Invoke(ctx context.Context, req *interpreter.TaskRequest) (an
 		Heartbeat: req.Heartbeat,
 		Clock:     req.Clock,
 		Callbacks: req.Callbacks,
+		Timeout:   req.Timeout,
 	}
 	if call.Heartbeat == nil {
 		call.Heartbeat = func() {}
