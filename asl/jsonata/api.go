@@ -1,0 +1,188 @@
+// Package jsonata is a JSONata 2.x engine (https://jsonata.org), a port of the reference
+// implementation jsonata-js 2.x: the same operators, built-in functions, error codes and
+// sequence semantics, checked against its conformance suite.
+//
+// Input and output values are the generic JSON values of github.com/ohler55/ojg
+// (map[string]any, []any, int64, float64, string, bool, nil); json.Number and the other Go
+// integer types are accepted on input. Go maps have no key order, so where JSONata depends on
+// key order ($keys, $each, $spread, *, **, $string) the keys of an input map are visited in
+// sorted order (integer-like keys first, ascending, as JavaScript lists them). Objects built by
+// an expression keep their order internally but are returned as map[string]any.
+package jsonata
+
+import (
+	"context"
+	"time"
+)
+
+// Expr is a compiled expression. It is immutable and safe for concurrent use.
+type Expr struct {
+	src string
+	ast *node
+}
+
+// Options control one evaluation.
+type Options struct {
+	// Bindings are variables ($name) bound before evaluation: plain values, or Function values.
+	Bindings map[string]any
+	// Timeout stops an evaluation that runs longer with U1001; 0 means none.
+	Timeout time.Duration
+	// MaxDepth is the deepest nesting of node evaluations before U1001; 0 means the default
+	// (10000), which only guards the Go stack.
+	MaxDepth int
+	// Now is the clock of $now and $millis, read once per evaluation; nil means time.Now.
+	Now func() time.Time
+	// Disabled names built-in functions to refuse, with or without the $ ("$eval").
+	Disabled []string
+}
+
+// Function is a host function bindable as $name. Signature, when not empty, is a JSONata
+// signature ("<s-n?:s>") the arguments are validated and converted against. Call receives the
+// arguments as generic JSON values (nil for null and for missing arguments); a nil result is
+// JSON null.
+type Function struct {
+	Signature string
+	Call      func(ctx context.Context, args []any) (any, error)
+}
+
+// Compile parses an expression. Syntax errors are *Error with the position of the problem.
+func Compile(expr string) (*Expr, error) {
+	ast, err := parse(expr)
+	if err != nil {
+		return nil, err
+	}
+	return &Expr{src: expr, ast: ast}, nil
+}
+
+// String returns the source of the expression.
+func (e *Expr) String() string {
+	return e.src
+}
+
+// Eval evaluates the expression against input (nil is JSON null). defined is false when the
+// result is JSONata's undefined (no value), which is distinct from JSON null. Errors are *Error.
+func (e *Expr) Eval(ctx context.Context, input any, opts *Options) (value any, defined bool, err error) {
+	return e.evaluate(ctx, input, true, opts)
+}
+
+// evaluate evaluates against input, or against no input at all (undefined) when hasInput is false.
+func (e *Expr) evaluate(ctx context.Context, input any, hasInput bool, opts *Options) (any, bool, error) {
+	if opts == nil {
+		opts = &Options{}
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ev := &evaluator{ctx: ctx, maxDepth: opts.MaxDepth}
+	if ev.maxDepth <= 0 {
+		ev.maxDepth = defaultMaxDepth
+	}
+	if opts.Timeout > 0 {
+		ev.deadline = time.Now().Add(opts.Timeout)
+	}
+	if d, ok := ctx.Deadline(); ok && (ev.deadline.IsZero() || d.Before(ev.deadline)) {
+		ev.deadline = d
+	}
+	if opts.Now != nil {
+		ev.now = opts.Now()
+	} else {
+		ev.now = time.Now()
+	}
+	if len(opts.Disabled) > 0 {
+		ev.disabled = make(map[string]bool, len(opts.Disabled))
+		for _, name := range opts.Disabled {
+			if len(name) > 0 && name[0] == '$' {
+				name = name[1:]
+			}
+			ev.disabled[name] = true
+		}
+	}
+	if len(opts.Bindings) > 0 {
+		ev.globals = make(map[string]any, len(opts.Bindings))
+		for name, v := range opts.Bindings {
+			ev.globals[name] = bindingValue(name, v)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, false, &Error{Code: "U1001", Position: -1, Message: "Expression evaluation cancelled: " + err.Error()}
+	}
+	var in any
+	if hasInput {
+		in = prepareInput(input)
+	}
+	env := newFrame(nil)
+	env.bind("$", in)
+	result, err := ev.eval(e.ast, in, env)
+	if err != nil {
+		return nil, false, err
+	}
+	if result == nil {
+		return nil, false, nil
+	}
+	if isFunction(result) {
+		return nil, false, nil
+	}
+	if err := checkFinite(result); err != nil {
+		return nil, false, err
+	}
+	return toOutput(result), true, nil
+}
+
+// prepareInput normalises the input; a JSON array is wrapped so that the whole array is the
+// context, as jsonata-js does.
+func prepareInput(input any) any {
+	in := norm(input)
+	if a, ok := in.([]any); ok {
+		return &sequence{items: []any{a}, isSeq: true, outerWrapper: true}
+	}
+	return in
+}
+
+// bindingValue converts a caller binding to an evaluator value.
+func bindingValue(name string, v any) any {
+	switch f := v.(type) {
+	case Function:
+		return newHostFunction(name, &f)
+	case *Function:
+		return newHostFunction(name, f)
+	case *builtin, *hostFunction:
+		return v
+	}
+	return norm(v)
+}
+
+func newHostFunction(name string, f *Function) any {
+	h := &hostFunction{name: name, fn: f.Call}
+	if f.Signature != "" {
+		if sig, err := parseSignature(f.Signature); err == nil {
+			h.sig = sig
+		}
+	}
+	if h.fn == nil {
+		return nil
+	}
+	return h
+}
+
+// checkFinite rejects results holding numbers JSON cannot represent.
+func checkFinite(v any) error {
+	switch x := v.(type) {
+	case float64:
+		return checkNumber(x)
+	case []any:
+		for _, it := range x {
+			if err := checkFinite(it); err != nil {
+				return err
+			}
+		}
+	case *sequence:
+		return checkFinite(x.items)
+	case *object:
+		for _, k := range x.keys {
+			if err := checkFinite(x.vals[k]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

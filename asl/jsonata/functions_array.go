@@ -1,0 +1,122 @@
+package jsonata
+
+import "math/rand/v2"
+
+func registerArrayFunctions() {
+	def("count", "<a:n>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
+		items, _ := arrayItems(argAt(args, 0))
+		return float64(len(items)), nil
+	})
+	def("append", "<xx:a>", 2, func(_ *evaluator, _ *call, args []any) (any, error) {
+		return appendValues(argAt(args, 0), argAt(args, 1)), nil
+	})
+	def("sort", "<af?:a>", 2, fnSort)
+	def("reverse", "<a:a>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
+		arr := argAt(args, 0)
+		items, ok := arrayItems(arr)
+		if !ok {
+			return nil, nil
+		}
+		if len(items) <= 1 {
+			return arr, nil
+		}
+		out := make([]any, len(items))
+		for i, it := range items {
+			out[len(items)-1-i] = it
+		}
+		return out, nil
+	})
+	def("shuffle", "<a:a>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
+		arr := argAt(args, 0)
+		items, ok := arrayItems(arr)
+		if !ok {
+			return nil, nil
+		}
+		if len(items) <= 1 {
+			return arr, nil
+		}
+		out := append([]any(nil), items...)
+		rand.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+		return out, nil
+	})
+	def("distinct", "<x:x>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
+		arr := argAt(args, 0)
+		items, ok := arrayItems(arr)
+		if !ok || len(items) <= 1 {
+			return arr, nil
+		}
+		var out []any
+		for _, it := range items {
+			dup := false
+			for _, seen := range out {
+				if deepEqual(it, seen) {
+					dup = true
+					break
+				}
+			}
+			if !dup {
+				out = append(out, it)
+			}
+		}
+		if isSequence(arr) {
+			return &sequence{items: out, isSeq: true}, nil
+		}
+		return out, nil
+	})
+	def("zip", "<a+>", 0, func(_ *evaluator, _ *call, args []any) (any, error) {
+		length := -1
+		lists := make([][]any, len(args))
+		for i, a := range args {
+			lists[i], _ = arrayItems(a)
+			if length < 0 || len(lists[i]) < length {
+				length = len(lists[i])
+			}
+		}
+		out := make([]any, 0, max(length, 0))
+		for i := 0; i < length; i++ {
+			t := make([]any, len(lists))
+			for j, l := range lists {
+				t[j] = l[i]
+			}
+			out = append(out, t)
+		}
+		return out, nil
+	})
+}
+
+func fnSort(ev *evaluator, c *call, args []any) (any, error) {
+	arr := argAt(args, 0)
+	items, ok := arrayItems(arr)
+	if !ok {
+		return nil, nil
+	}
+	if len(items) <= 1 {
+		return arr, nil
+	}
+	comparator := argAt(args, 1)
+	var greater func(a, b any) (bool, error)
+	if comparator == nil {
+		allNum, allStr := true, true
+		for _, it := range items {
+			_, n := it.(float64)
+			_, s := it.(string)
+			allNum = allNum && n
+			allStr = allStr && s
+		}
+		if !allNum && !allStr {
+			return nil, newError("D3070", -1, "", nil)
+		}
+		greater = func(a, b any) (bool, error) {
+			if allNum {
+				return a.(float64) > b.(float64), nil
+			}
+			return a.(string) > b.(string), nil
+		}
+	} else {
+		greater = func(a, b any) (bool, error) {
+			r, err := ev.callFunction(comparator, c, a, b)
+			return truthy(r), err
+		}
+	}
+	return mergeSort(items, greater)
+}

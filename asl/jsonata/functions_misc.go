@@ -1,0 +1,105 @@
+package jsonata
+
+import "math"
+
+func registerMiscFunctions() {
+	def("boolean", "<x-:b>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
+		v := argAt(args, 0)
+		if v == nil {
+			return nil, nil
+		}
+		return truthy(v), nil
+	})
+	def("not", "<x-:b>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
+		v := argAt(args, 0)
+		if v == nil {
+			return nil, nil
+		}
+		return !truthy(v), nil
+	})
+	def("exists", "<x:b>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
+		return argAt(args, 0) != nil, nil
+	})
+	def("clone", "<(oa)-:o>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
+		return cloneValue(argAt(args, 0)), nil
+	})
+	def("eval", "<sx?:x>", 2, fnEval)
+}
+
+// cloneValue is $clone: a deep copy made mutable (objects become ordered objects), with
+// jsonata-js's JSON round trip: numbers to 15 digits, functions and undefined dropped.
+func cloneValue(v any) any {
+	switch x := v.(type) {
+	case float64:
+		if x != math.Trunc(x) {
+			return toPrecision15(x)
+		}
+		return x
+	case []any:
+		return cloneArray(x)
+	case *sequence:
+		return cloneArray(x.items)
+	case *object, map[string]any:
+		o := newObject(objectLen(x))
+		for _, k := range objectKeys(x) {
+			val, _ := field(x, k)
+			if val == nil || isFunction(val) {
+				continue
+			}
+			o.set(k, cloneValue(val))
+		}
+		return o
+	}
+	if isFunction(v) {
+		return ""
+	}
+	return v
+}
+
+func cloneArray(items []any) []any {
+	out := make([]any, len(items))
+	for i, it := range items {
+		it = norm(it)
+		if it == nil {
+			it = nullValue
+		}
+		out[i] = cloneValue(it)
+	}
+	return out
+}
+
+// fnEval is $eval: parse and evaluate an expression against the focus (default the context).
+func fnEval(ev *evaluator, c *call, args []any) (any, error) {
+	src, ok := str(args, 0)
+	if !ok {
+		return nil, nil
+	}
+	input := c.input
+	if len(args) > 1 && args[1] != nil {
+		input = args[1]
+		if a, ok := input.([]any); ok {
+			input = &sequence{items: []any{a}, isSeq: true, outerWrapper: true}
+		}
+	}
+	ast, err := parse(src)
+	if err != nil {
+		msg := err.Error()
+		if e, ok := err.(*Error); ok {
+			msg = e.Message
+		}
+		return nil, &Error{Code: "D3120", Position: -1, Value: msg, Message: renderMessage("D3120", "", msg)}
+	}
+	res, err := ev.eval(ast, input, c.env)
+	if err != nil {
+		e, ok := err.(*Error)
+		if ok && e.Code == "U1001" {
+			return nil, err
+		}
+		msg := err.Error()
+		if ok {
+			msg = e.Message
+		}
+		return nil, &Error{Code: "D3121", Position: -1, Value: msg, Message: renderMessage("D3121", "", msg)}
+	}
+	return res, nil
+}

@@ -1,0 +1,155 @@
+package jsonata
+
+func registerObjectFunctions() {
+	def("keys", "<x-:a<s>>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
+		return keysOf(argAt(args, 0)), nil
+	})
+	def("lookup", "<x-s:x>", 2, func(_ *evaluator, _ *call, args []any) (any, error) {
+		k, _ := str(args, 1)
+		return lookupField(argAt(args, 0), k), nil
+	})
+	def("spread", "<x-:a<o>>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
+		return spread(argAt(args, 0)), nil
+	})
+	def("merge", "<a<o>:o>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
+		items, ok := arrayItems(argAt(args, 0))
+		if !ok {
+			return nil, nil
+		}
+		result := newObject(8)
+		for _, it := range items {
+			for _, k := range objectKeys(it) {
+				v, _ := field(it, k)
+				result.set(k, v)
+			}
+		}
+		return result, nil
+	})
+	def("sift", "<o-f?:o>", 2, func(ev *evaluator, c *call, args []any) (any, error) {
+		obj, fn := argAt(args, 0), argAt(args, 1)
+		result := newObject(4)
+		for _, k := range objectKeys(obj) {
+			v, _ := field(obj, k)
+			r, err := ev.callFunction(fn, c, hofArgs(fn, v, k, obj)...)
+			if err != nil {
+				return nil, err
+			}
+			if truthy(r) {
+				result.set(k, v)
+			}
+		}
+		if len(result.keys) == 0 {
+			return nil, nil
+		}
+		return result, nil
+	})
+	def("each", "<o-f:a>", 2, func(ev *evaluator, c *call, args []any) (any, error) {
+		obj, fn := argAt(args, 0), argAt(args, 1)
+		result := newSeq(objectLen(obj))
+		for _, k := range objectKeys(obj) {
+			v, _ := field(obj, k)
+			r, err := ev.callFunction(fn, c, hofArgs(fn, v, k, obj)...)
+			if err != nil {
+				return nil, err
+			}
+			if r != nil {
+				result.items = append(result.items, r)
+			}
+		}
+		return result, nil
+	})
+	def("error", "<s?:x>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
+		msg, ok := str(args, 0)
+		if !ok || msg == "" {
+			msg = "$error() function evaluated"
+		}
+		return nil, &Error{Code: "D3137", Position: -1, Message: msg}
+	})
+	def("assert", "<bs?:x>", 2, func(_ *evaluator, _ *call, args []any) (any, error) {
+		if ok, _ := argAt(args, 0).(bool); ok {
+			return nil, nil
+		}
+		msg, ok := str(args, 1)
+		if !ok || msg == "" {
+			msg = "$assert() statement failed"
+		}
+		return nil, &Error{Code: "D3141", Position: -1, Message: msg}
+	})
+	def("type", "<x:s>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
+		v := argAt(args, 0)
+		switch v.(type) {
+		case nil:
+			return nil, nil
+		case jsonNull:
+			return "null", nil
+		case float64:
+			return "number", nil
+		case string:
+			return "string", nil
+		case bool:
+			return "boolean", nil
+		}
+		if isArray(v) {
+			return "array", nil
+		}
+		if isFunction(v) {
+			return "function", nil
+		}
+		return "object", nil
+	})
+}
+
+// keysOf is $keys: an object's keys, or the distinct keys of the objects in an array.
+func keysOf(v any) any {
+	result := newSeq(4)
+	if items, ok := arrayItems(v); ok {
+		seen := map[string]bool{}
+		merged := newObject(8)
+		for _, it := range items {
+			ks, _ := arrayItems(keysOf(it))
+			for _, k := range ks {
+				s := k.(string)
+				if !seen[s] {
+					seen[s] = true
+					merged.set(s, true)
+				}
+			}
+		}
+		result.items = append(result.items, stringsToAny(merged.keys)...)
+		return result
+	}
+	if isObject(v) {
+		result.items = append(result.items, stringsToAny(objectKeys(v))...)
+	}
+	return result
+}
+
+func stringsToAny(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+// spread is $spread: an object as an array of one-key objects.
+func spread(v any) any {
+	if items, ok := arrayItems(v); ok {
+		var result any = newSeq(len(items))
+		for _, it := range items {
+			result = appendValues(result, spread(it))
+		}
+		return result
+	}
+	if isObject(v) {
+		result := newSeq(objectLen(v))
+		for _, k := range objectKeys(v) {
+			o := newObject(1)
+			val, _ := field(v, k)
+			o.set(k, val)
+			result.items = append(result.items, o)
+		}
+		return result
+	}
+	return v
+}
