@@ -9,25 +9,7 @@ var (
 
 // putItem is PutItem: store an item, replacing any with the same key, if the condition holds.
 func (db *DB) putItem(req map[string]any) (map[string]any, *awserr.Error) {
-	rv, err := returnValues(req)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := enumMember(req, "ReturnValuesOnConditionCheckFailure", "NONE", "ALL_OLD"); err != nil {
-		return nil, err
-	}
-	ctx, err := newExprContext(req, conditionMembers, conditionMembers)
-	if err != nil {
-		return nil, err
-	}
-	cond, err := optCondition(req, ctx, "ConditionExpression")
-	if err != nil {
-		return nil, err
-	}
-	if err := ctx.checkUnused(); err != nil {
-		return nil, err
-	}
-	t, err := db.table(req)
+	rv, cond, t, err := db.conditionalWrite(req)
 	if err != nil {
 		return nil, err
 	}
@@ -105,25 +87,7 @@ func (db *DB) getItem(req map[string]any) (map[string]any, *awserr.Error) {
 
 // deleteItem is DeleteItem: remove the item with the key, if the condition holds.
 func (db *DB) deleteItem(req map[string]any) (map[string]any, *awserr.Error) {
-	rv, err := returnValues(req)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := enumMember(req, "ReturnValuesOnConditionCheckFailure", "NONE", "ALL_OLD"); err != nil {
-		return nil, err
-	}
-	ctx, err := newExprContext(req, conditionMembers, conditionMembers)
-	if err != nil {
-		return nil, err
-	}
-	cond, err := optCondition(req, ctx, "ConditionExpression")
-	if err != nil {
-		return nil, err
-	}
-	if err := ctx.checkUnused(); err != nil {
-		return nil, err
-	}
-	t, err := db.table(req)
+	rv, cond, t, err := db.conditionalWrite(req)
 	if err != nil {
 		return nil, err
 	}
@@ -140,4 +104,33 @@ func (db *DB) deleteItem(req map[string]any) (map[string]any, *awserr.Error) {
 	}
 	delete(t.items, k)
 	return oldAttributes(rv, old), nil
+}
+
+// conditionalWrite reads what PutItem and DeleteItem share, in DynamoDB's order of validation: ReturnValues,
+// ReturnValuesOnConditionCheckFailure, the ConditionExpression and its attribute names and values, then the
+// table.
+func (db *DB) conditionalWrite(req map[string]any) (string, condition, *table, *awserr.Error) {
+	rv, err := returnValues(req)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	if _, err := enumMember(req, "ReturnValuesOnConditionCheckFailure", "NONE", "ALL_OLD"); err != nil {
+		return "", nil, nil, err
+	}
+	ctx, err := newExprContext(req, conditionMembers, conditionMembers)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	cond, err := optCondition(req, ctx, "ConditionExpression")
+	if err != nil {
+		return "", nil, nil, err
+	}
+	if err := ctx.checkUnused(); err != nil {
+		return "", nil, nil, err
+	}
+	t, err := db.table(req)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	return rv, cond, t, nil
 }
