@@ -15,6 +15,8 @@ type choiceState struct {
 	rules   []*choiceRule
 	dflt    *node
 	choices []*node
+	// outcomes are the rules' Assign and Output, by rule.
+	outcomes []*outcome
 }
 
 // choiceRule is a compiled Choice rule: a comparison, or And/Or/Not of rules.
@@ -28,6 +30,8 @@ type choiceRule struct {
 	not         *choiceRule
 	// pattern is StringMatches' operand, split at unescaped '*'.
 	pattern []string
+	// condition is a JSONata rule's Condition.
+	condition ataNode
 }
 
 func (c *compiler) choice(m *machine, n *node, s *asl.Choice, fail failFunc) error {
@@ -45,8 +49,18 @@ func (c *compiler) choice(m *machine, n *node, s *asl.Choice, fail failFunc) err
 		if next == nil {
 			return fail(field+".Next", fmt.Errorf("no state is named %q", r.Next))
 		}
+		oc := &outcome{}
+		if oc.assign, err = compileAssign(n.ata, r.Assign); err != nil {
+			return fail(field+".Assign", err)
+		}
+		if n.ata {
+			if oc.output, err = compileATA("Output", r.Output); err != nil {
+				return fail(field+".Output", err)
+			}
+		}
 		st.rules = append(st.rules, cr)
 		st.choices = append(st.choices, next)
+		st.outcomes = append(st.outcomes, oc)
 	}
 	if s.Default != "" {
 		if st.dflt = m.nodes[s.Default]; st.dflt == nil {
@@ -79,6 +93,12 @@ func compileRule(r *asl.ChoiceRule) (*choiceRule, error) {
 			return nil, err
 		}
 	}
+	if r.Condition != nil {
+		if cr.condition, err = compileATA("Condition", r.Condition); err != nil {
+			return nil, err
+		}
+		return cr, nil
+	}
 	if r.Operator == "" {
 		return cr, nil
 	}
@@ -108,6 +128,7 @@ func (s *choiceState) run(f *frame, n *node, input any) (any, *node, error) {
 			return nil, nil, err
 		}
 		if ok {
+			f.outcome = s.outcomes[i]
 			return input, s.choices[i], nil
 		}
 	}
@@ -119,6 +140,18 @@ func (s *choiceState) run(f *frame, n *node, input any) (any, *node, error) {
 
 func (r *choiceRule) eval(sc scope) (bool, error) {
 	switch {
+	case r.condition != nil:
+		v, err := r.condition.eval(sc.f.env)
+		if err != nil {
+			return false, err
+		}
+		b, ok := v.(bool)
+		if !ok {
+			if x, isExpr := r.condition.(*ataExpr); isExpr {
+				return false, x.wrongType("boolean", v)
+			}
+		}
+		return b, nil
 	case r.and != nil:
 		for _, x := range r.and {
 			if ok, err := x.eval(sc); err != nil || !ok {
@@ -137,7 +170,7 @@ func (r *choiceRule) eval(sc scope) (bool, error) {
 		ok, err := r.not.eval(sc)
 		return !ok, err
 	}
-	v, present := r.variable.Get(sc.document(r.variable))
+	v, present := sc.get(r.variable)
 	if r.op == "IsPresent" {
 		return present == r.operand.(bool), nil
 	}
@@ -147,7 +180,7 @@ func (r *choiceRule) eval(sc scope) (bool, error) {
 	operand := r.operand
 	if r.operandPath != nil {
 		var ok bool
-		if operand, ok = r.operandPath.Get(sc.document(r.operandPath)); !ok {
+		if operand, ok = sc.get(r.operandPath); !ok {
 			return false, runtimeErrorf("Invalid path '%s': The choice state's condition path references an invalid value.", r.operandPath)
 		}
 	}

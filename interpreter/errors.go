@@ -96,6 +96,9 @@ type catcher struct {
 	errors     []string
 	next       *node
 	resultPath *resultPath
+	// output (JSONata) replaces the error output; assign sets variables when the catcher is taken.
+	output ataNode
+	assign *assignment
 }
 
 // errorOutput is the value a catcher hands on: {"Error", "Cause"}, Cause left out when there is none.

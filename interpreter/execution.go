@@ -134,7 +134,7 @@ func (ex *Execution) Stop(errName, cause string) {
 
 func (ex *Execution) run() {
 	defer close(ex.done)
-	root := &frame{ex: ex, ctx: ex.ctx}
+	root := &frame{ex: ex, ctx: ex.ctx, vars: &variables{}}
 	root.event(Event{Type: "ExecutionStarted", Input: ex.input, HasInput: true})
 	if ex.prog.timeout > 0 {
 		stop := ex.startTimeout()
@@ -226,6 +226,19 @@ type frame struct {
 	events eventLog
 	// ctxObject caches $$ for the current state; anything it shows that changes clears it.
 	ctxObject map[string]any
+	// vars are the workflow variables this frame sees.
+	vars *variables
+	// env is the current attempt's JSONata environment, for the fields a JSONata state's behaviour
+	// evaluates (Arguments, Items, ...).
+	env *ataEnv
+	// outcome, set by a Choice state that took a rule, replaces the state's Assign and Output by the rule's.
+	outcome *outcome
+}
+
+// outcome is what a Choice rule assigns and outputs.
+type outcome struct {
+	assign *assignment
+	output ataNode
 }
 
 // event records an event in this frame's chain.
@@ -285,7 +298,7 @@ func (f *frame) runMachine(m *machine, input any) (any, error) {
 
 // step runs one state: its entered event, its work with Retry and Catch, its exited event.
 func (f *frame) step(n *node, raw any) (any, *node, error) {
-	f.stateName, f.enteredTime, f.retryCount, f.token, f.ctxObject = n.name, f.ex.clock.Now(), 0, "", nil
+	f.stateName, f.enteredTime, f.retryCount, f.token, f.ctxObject, f.outcome = n.name, f.ex.clock.Now(), 0, "", nil, nil
 	f.enteredEvent = f.event(Event{Type: n.typ + "StateEntered", Name: n.name, Input: raw})
 
 	out, next, err := f.process(n, raw)
@@ -326,7 +339,7 @@ func (f *frame) process(n *node, raw any) (any, *node, error) {
 		}
 		for _, c := range n.catch {
 			if matches(c.errors, fe.Name, inTask) {
-				out, err := c.resultPath.apply(raw, errorOutput(fe))
+				out, err := f.caught(n, c, raw, errorOutput(fe))
 				if err != nil {
 					return nil, nil, asFailure(err, n.name, f.enteredEvent)
 				}
@@ -348,8 +361,41 @@ func firstMatch(rs []*retrier, name string, inTask bool) int {
 	return -1
 }
 
+// caught hands on the error output as catcher c says, and sets its variables.
+func (f *frame) caught(n *node, c *catcher, raw any, errOut map[string]any) (any, error) {
+	var out any = errOut
+	var vals map[string]any
+	var err error
+	if n.ata {
+		env := f.ataEnv(raw).with("errorOutput", errOut)
+		if vals, err = c.assign.eval(f, nil, env); err != nil {
+			return nil, err
+		}
+		if c.output != nil {
+			if out, err = c.output.eval(env); err != nil {
+				return nil, err
+			}
+		}
+	} else {
+		if vals, err = c.assign.eval(f, errOut, nil); err != nil {
+			return nil, err
+		}
+		if out, err = c.resultPath.apply(raw, errOut); err != nil {
+			return nil, err
+		}
+	}
+	if err := f.checkSize(out); err != nil {
+		return nil, err
+	}
+	f.vars.set(vals)
+	return out, nil
+}
+
 // attempt runs the state's pipeline once.
 func (f *frame) attempt(n *node, raw any) (any, *node, error) {
+	if n.ata {
+		return f.attemptJSONata(n, raw)
+	}
 	sc := scope{doc: raw, f: f}
 	input, err := n.inputPath.apply(sc)
 	if err != nil {
@@ -364,6 +410,11 @@ func (f *frame) attempt(n *node, raw any) (any, *node, error) {
 			return nil, nil, err
 		}
 	}
+	// Assign reads the result, and every path of the state the variables as they were on entry.
+	vals, err := f.assignment(n).eval(f, result, nil)
+	if err != nil {
+		return nil, nil, err
+	}
 	out := result
 	if n.resultPath != nil {
 		if out, err = n.resultPath.apply(raw, result); err != nil {
@@ -373,9 +424,54 @@ func (f *frame) attempt(n *node, raw any) (any, *node, error) {
 	if out, err = n.outputPath.apply(scope{doc: out, f: f}); err != nil {
 		return nil, nil, err
 	}
+	return f.finish(n, out, next, vals)
+}
+
+// attemptJSONata runs a JSONata state once: its behaviour (which evaluates Arguments and the like in
+// f.env), then Assign and Output on $states.result.
+func (f *frame) attemptJSONata(n *node, raw any) (any, *node, error) {
+	env := f.ataEnv(raw)
+	f.env = env
+	result, next, err := n.impl.run(f, n, raw)
+	f.env = nil
+	if err != nil {
+		return nil, nil, err
+	}
+	switch n.typ {
+	case "Task", "Map", "Parallel":
+		env = env.with("result", result)
+	}
+	vals, err := f.assignment(n).eval(f, nil, env)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := result
+	output := n.output
+	if f.outcome != nil {
+		output = f.outcome.output
+	}
+	if output != nil {
+		if out, err = output.eval(env); err != nil {
+			return nil, nil, err
+		}
+	}
+	return f.finish(n, out, next, vals)
+}
+
+// assignment is the Assign that applies: the state's, or that of the Choice rule taken.
+func (f *frame) assignment(n *node) *assignment {
+	if f.outcome != nil {
+		return f.outcome.assign
+	}
+	return n.assign
+}
+
+// finish checks the state's output and makes its assignments visible.
+func (f *frame) finish(n *node, out any, next *node, vals map[string]any) (any, *node, error) {
 	if err := f.checkSize(out); err != nil {
 		return nil, nil, err
 	}
+	f.vars.set(vals)
 	if n.end {
 		next = nil
 	}

@@ -12,6 +12,8 @@ type failState struct {
 	err, cause         string
 	errPath, causePath *failField
 	hasError, hasCause bool
+	// errExpr and causeExpr are a JSONata state's expressions for Error and Cause.
+	errExpr, causeExpr *ataExpr
 }
 
 // failField is an ErrorPath or CausePath: a path or an intrinsic function.
@@ -44,6 +46,14 @@ func (c *compiler) fail(m *machine, n *node, s *asl.Fail, fail failFunc) error {
 	if st.causePath, err = compileFailField("CausePath", s.CausePath); err != nil {
 		return fail("CausePath", err)
 	}
+	if n.ata {
+		if st.errExpr, err = compileATAString("Error", s.Error); err != nil {
+			return fail("Error", err)
+		}
+		if st.causeExpr, err = compileATAString("Cause", s.Cause); err != nil {
+			return fail("Cause", err)
+		}
+	}
 	n.impl = st
 	return nil
 }
@@ -62,6 +72,16 @@ func (s failState) run(f *frame, n *node, input any) (any, *node, error) {
 			return nil, nil, err
 		}
 	}
+	if s.errExpr != nil {
+		if fe.Name, err = s.errExpr.evalString(f.env); err != nil {
+			return nil, nil, err
+		}
+	}
+	if s.causeExpr != nil {
+		if fe.Cause, err = s.causeExpr.evalString(f.env); err != nil {
+			return nil, nil, err
+		}
+	}
 	return nil, nil, fe
 }
 
@@ -72,7 +92,7 @@ func (ff *failField) eval(sc scope) (string, error) {
 		v, err = ff.call.Eval(sc)
 	} else {
 		var ok bool
-		if v, ok = ff.path.Get(sc.document(ff.path)); !ok {
+		if v, ok = sc.get(ff.path); !ok {
 			err = runtimeErrorf("The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'",
 				ff.path, ff.name, compactJSON(sc.doc))
 		}

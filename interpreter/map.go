@@ -33,6 +33,10 @@ type mapState struct {
 	toleratedPct       float64
 	toleratedPctSet    bool
 	toleratedPctPath   *jsonpath.Path
+	// The JSONata forms: Items, ItemSelector and the numeric fields' expressions.
+	items                                              ataNode
+	itemSelector                                       ataNode
+	maxConcurrencyExpr, toleratedCountExpr, tolPctExpr *ataExpr
 }
 
 func (c *compiler) mapState(m *machine, n *node, s *asl.Map, fail failFunc) error {
@@ -61,6 +65,11 @@ func (c *compiler) mapState(m *machine, n *node, s *asl.Map, fail failFunc) erro
 			return fail(field, err)
 		}
 	}
+	if n.ata {
+		if err := ms.compileJSONata(s, fail); err != nil {
+			return err
+		}
+	}
 	ms.maxConcurrency = int(s.MaxConcurrency.Value)
 	ms.toleratedCount, ms.toleratedCountSet = int64(s.ToleratedFailureCount.Value), s.ToleratedFailureCount.Set
 	ms.toleratedPct, ms.toleratedPctSet = s.ToleratedFailurePercentage.Value, s.ToleratedFailurePercentage.Set
@@ -85,11 +94,71 @@ func (c *compiler) mapState(m *machine, n *node, s *asl.Map, fail failFunc) erro
 	return nil
 }
 
-// settings reads the ...Path forms of the numeric fields from the input.
+// compileJSONata compiles the fields of a JSONata Map state.
+func (ms *mapState) compileJSONata(s *asl.Map, fail failFunc) error {
+	var err error
+	if ms.items, err = compileATA("Items", s.Items); err != nil {
+		return fail("Items", err)
+	}
+	if ms.itemSelector, err = compileATA("ItemSelector", s.ItemSelector); err != nil {
+		return fail("ItemSelector", err)
+	}
+	ms.selector = nil
+	exprs := []struct {
+		name string
+		src  string
+		dst  **ataExpr
+	}{
+		{"MaxConcurrency", s.MaxConcurrency.Expr, &ms.maxConcurrencyExpr},
+		{"ToleratedFailureCount", s.ToleratedFailureCount.Expr, &ms.toleratedCountExpr},
+		{"ToleratedFailurePercentage", s.ToleratedFailurePercentage.Expr, &ms.tolPctExpr},
+	}
+	for _, e := range exprs {
+		if *e.dst, err = compileATAString(e.name, e.src); err != nil {
+			return fail(e.name, err)
+		}
+	}
+	return nil
+}
+
+// itemsOf gives the array a Map state iterates over.
+func (ms *mapState) itemsOf(f *frame, sc scope) ([]any, error) {
+	items := sc.doc
+	var err error
+	switch {
+	case ms.items != nil:
+		if items, err = ms.items.eval(f.env); err != nil {
+			return nil, err
+		}
+		if x, isExpr := ms.items.(*ataExpr); isExpr {
+			if _, ok := items.([]any); !ok {
+				return nil, x.wrongType("array", items)
+			}
+		}
+	case ms.itemsPath != nil:
+		if items, err = sc.lookup(ms.itemsPath); err != nil {
+			return nil, err
+		}
+	}
+	list, ok := items.([]any)
+	switch {
+	case ok:
+		return list, nil
+	case f.env != nil:
+		return nil, stateErrorf(failure.QueryEvaluationError, "Map state input must be an array but was: %s", compactJSON(items))
+	}
+	return nil, runtimeErrorf("Map state input must be an array but was: %s", jsonTypeName(items))
+}
+
+// settings reads the ...Path forms of the numeric fields from the input, or evaluates their JSONata
+// expressions.
 func (ms *mapState) settings(sc scope) (limit int, tolCount int64, tolCountSet bool, tolPct float64, tolPctSet bool, err error) {
 	limit, tolCount, tolCountSet, tolPct, tolPctSet = ms.maxConcurrency, ms.toleratedCount, ms.toleratedCountSet, ms.toleratedPct, ms.toleratedPctSet
+	if env := sc.f.env; env != nil {
+		return ms.jsonataSettings(env, limit, tolCount, tolCountSet, tolPct, tolPctSet)
+	}
 	if p := ms.maxConcurrencyPath; p != nil {
-		v, _ := p.Get(sc.document(p))
+		v, _ := sc.get(p)
 		n, ok := wholeNumber(v)
 		if !ok || n < 0 {
 			return 0, 0, false, 0, false, runtimeErrorf("The MaxConcurrencyPath field refers to value %q which is not a valid integer: %s", valueText(v), p)
@@ -97,7 +166,7 @@ func (ms *mapState) settings(sc scope) (limit int, tolCount int64, tolCountSet b
 		limit = int(n)
 	}
 	if p := ms.toleratedCountPath; p != nil {
-		v, _ := p.Get(sc.document(p))
+		v, _ := sc.get(p)
 		n, ok := wholeNumber(v)
 		if !ok {
 			return 0, 0, false, 0, false, runtimeErrorf("The ToleratedFailureCountPath field refers to value %q which is not a valid integer: %s", valueText(v), p)
@@ -108,7 +177,7 @@ func (ms *mapState) settings(sc scope) (limit int, tolCount int64, tolCountSet b
 		tolCount, tolCountSet = n, true
 	}
 	if p := ms.toleratedPctPath; p != nil {
-		v, _ := p.Get(sc.document(p))
+		v, _ := sc.get(p)
 		f, ok := floatValue(v)
 		if !ok {
 			return 0, 0, false, 0, false, runtimeErrorf("The ToleratedFailurePercentagePath field refers to value %q which is not a valid float: %s", valueText(v), p)
@@ -117,6 +186,42 @@ func (ms *mapState) settings(sc scope) (limit int, tolCount int64, tolCountSet b
 			return 0, 0, false, 0, false, runtimeErrorf("ToleratedFailurePercentage must be between 0 and 100.")
 		}
 		tolPct, tolPctSet = f, true
+	}
+	return limit, tolCount, tolCountSet, tolPct, tolPctSet, nil
+}
+
+// jsonataSettings evaluates the numeric fields' JSONata expressions.
+func (ms *mapState) jsonataSettings(env *ataEnv, limit int, tolCount int64, tolCountSet bool, tolPct float64, tolPctSet bool) (int, int64, bool, float64, bool, error) {
+	if x := ms.maxConcurrencyExpr; x != nil {
+		n, err := x.evalInt(env)
+		if err == nil && n < 0 {
+			err = x.wrongType("non-negative integer", n)
+		}
+		if err != nil {
+			return 0, 0, false, 0, false, err
+		}
+		limit = int(n)
+	}
+	if x := ms.toleratedCountExpr; x != nil {
+		n, err := x.evalInt(env)
+		if err == nil && n < 0 {
+			err = x.wrongType("non-negative integer", n)
+		}
+		if err != nil {
+			return 0, 0, false, 0, false, err
+		}
+		tolCount, tolCountSet = n, true
+	}
+	if x := ms.tolPctExpr; x != nil {
+		v, err := x.eval(env)
+		if err != nil {
+			return 0, 0, false, 0, false, err
+		}
+		pct, ok := floatValue(v)
+		if !ok || pct < 0 || pct > 100 {
+			return 0, 0, false, 0, false, x.wrongType("number between 0 and 100", v)
+		}
+		tolPct, tolPctSet = pct, true
 	}
 	return limit, tolCount, tolCountSet, tolPct, tolPctSet, nil
 }
@@ -151,17 +256,9 @@ func floatValue(v any) (float64, bool) {
 
 func (ms *mapState) run(f *frame, n *node, input any) (any, *node, error) {
 	sc := scope{doc: input, f: f}
-	items := input
-	if ms.itemsPath != nil {
-		v, err := ms.itemsPath.Lookup(sc.document(ms.itemsPath))
-		if err != nil {
-			return nil, nil, runtimeErrorf("%v", err)
-		}
-		items = v
-	}
-	list, ok := items.([]any)
-	if !ok {
-		return nil, nil, runtimeErrorf("Map state input must be an array but was: %s", jsonTypeName(items))
+	list, err := ms.itemsOf(f, sc)
+	if err != nil {
+		return nil, nil, err
 	}
 	limit, tolCount, tolCountSet, tolPct, tolPctSet, err := ms.settings(sc)
 	if err != nil {
@@ -194,15 +291,21 @@ func (ms *mapState) run(f *frame, n *node, input any) (any, *node, error) {
 		return tolPctSet && float64(failures)*100 <= tolPct*float64(len(list))
 	}
 	var base map[string]any
-	if ms.selector != nil && ms.selector.readsContext {
+	if ms.selector != nil && ms.selector.readsContext || ms.itemSelector != nil {
 		base = f.contextObject()
 	}
 	results, err := f.fork(len(list), limit, func(i int, it *frame) (any, error) {
 		it.event(Event{Type: "MapIterationStarted", Name: n.name, Index: i})
 		v := list[i]
-		if ms.selector != nil {
+		if ms.selector != nil || ms.itemSelector != nil {
 			it.ctxObject = withMapItem(base, map[string]any{"Index": int64(i), "Value": v})
-			sel, err := ms.selector.apply(scope{doc: input, f: it})
+			var sel any
+			var err error
+			if ms.itemSelector != nil {
+				sel, err = ms.itemSelector.eval(it.ataEnv(input))
+			} else {
+				sel, err = ms.selector.apply(scope{doc: input, f: it})
+			}
 			it.ctxObject = nil
 			if err != nil {
 				return nil, asFailure(err, n.name, f.enteredEvent)

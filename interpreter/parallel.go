@@ -12,6 +12,8 @@ import (
 type parallelState struct {
 	branches   []*machine
 	parameters *template
+	// arguments is the JSONata form of parameters.
+	arguments ataNode
 }
 
 func (c *compiler) parallel(m *machine, n *node, s *asl.Parallel, fail failFunc) error {
@@ -23,6 +25,11 @@ func (c *compiler) parallel(m *machine, n *node, s *asl.Parallel, fail failFunc)
 	if s.Parameters != nil {
 		if p.parameters, err = compileTemplate(s.Parameters); err != nil {
 			return fail("Parameters", err)
+		}
+	}
+	if n.ata {
+		if p.arguments, err = compileATA("Arguments", s.Arguments); err != nil {
+			return fail("Arguments", err)
 		}
 	}
 	for _, b := range s.Branches {
@@ -37,11 +44,15 @@ func (c *compiler) parallel(m *machine, n *node, s *asl.Parallel, fail failFunc)
 }
 
 func (p *parallelState) run(f *frame, n *node, input any) (any, *node, error) {
-	if p.parameters != nil {
-		var err error
-		if input, err = p.parameters.apply(scope{doc: input, f: f}); err != nil {
-			return nil, nil, err
-		}
+	var err error
+	switch {
+	case p.arguments != nil:
+		input, err = p.arguments.eval(f.env)
+	case p.parameters != nil:
+		input, err = p.parameters.apply(scope{doc: input, f: f})
+	}
+	if err != nil {
+		return nil, nil, err
 	}
 	f.event(Event{Type: "ParallelStateStarted"})
 	results, err := f.fork(len(p.branches), len(p.branches), func(i int, bf *frame) (any, error) {
@@ -88,7 +99,8 @@ func (f *frame) fork(count, limit int, child func(i int, cf *frame) (any, error)
 			i := next
 			next++
 			mu.Unlock()
-			cf := &frame{ex: f.ex, ctx: ctx, last: f.last, stateName: f.stateName, enteredTime: f.enteredTime}
+			cf := &frame{ex: f.ex, ctx: ctx, last: f.last, stateName: f.stateName, enteredTime: f.enteredTime,
+				vars: f.vars.child()}
 			v, err := child(i, cf)
 			f.ex.history.collect(cf.events)
 			if err != nil && (onError == nil || !onError(i, err)) {

@@ -17,23 +17,48 @@ import (
 // ResultPath merges into the raw state input, not the InputPath-filtered one. Every step here returns a
 // new value and never changes the one it was given.
 
-// scope is what paths read: the document in hand, the context object ($$) and, later, variables.
+// scope is what paths read: the document in hand, the context object ($$) and the variables ($name).
 type scope struct {
 	doc any
 	f   *frame
 }
 
-// document picks the document a path reads.
-func (s scope) document(p *jsonpath.Path) any {
-	if p.Root() == jsonpath.Context {
-		return s.f.contextObject()
+// document picks the document a path reads; ok is false for a variable that is not set.
+func (s scope) document(p *jsonpath.Path) (any, bool) {
+	switch p.Root() {
+	case jsonpath.Context:
+		return s.f.contextObject(), true
+	case jsonpath.Variable:
+		return s.f.vars.get(p.Variable())
 	}
-	return s.doc
+	return s.doc, true
+}
+
+// get evaluates p; ok is false when it selects nothing.
+func (s scope) get(p *jsonpath.Path) (any, bool) {
+	doc, ok := s.document(p)
+	if !ok {
+		return nil, false
+	}
+	return p.Get(doc)
+}
+
+// lookup evaluates p and fails with Jayway's message when it selects nothing.
+func (s scope) lookup(p *jsonpath.Path) (any, error) {
+	doc, ok := s.document(p)
+	if !ok {
+		return nil, runtimeErrorf("Invalid path '%s' : The variable '%s' is not defined", p, p.Variable())
+	}
+	v, err := p.Lookup(doc)
+	if err != nil {
+		return nil, runtimeErrorf("%v", err)
+	}
+	return v, nil
 }
 
 // Resolve gives intrinsic functions their path arguments.
 func (s scope) Resolve(p *jsonpath.Path) (any, error) {
-	v, ok := p.Get(s.document(p))
+	v, ok := s.get(p)
 	if !ok {
 		return nil, runtimeErrorf("The JSONPath '%s' could not be found in the input '%s'", p, compactJSON(s.doc))
 	}
@@ -66,11 +91,7 @@ func (s *selector) apply(sc scope) (any, error) {
 	if s == nil {
 		return map[string]any{}, nil
 	}
-	v, err := s.path.Lookup(sc.document(s.path))
-	if err != nil {
-		return nil, runtimeErrorf("%v", err)
-	}
-	return v, nil
+	return sc.lookup(s.path)
 }
 
 // template is a compiled payload template (Parameters, ResultSelector, ItemSelector): a value whose
@@ -192,8 +213,7 @@ func (t *template) apply(sc scope) (any, error) {
 func (c tconst) eval(scope) (any, error) { return c.v, nil }
 
 func (p tpath) eval(sc scope) (any, error) {
-	doc := sc.document(p.path)
-	v, ok := p.path.Get(doc)
+	v, ok := sc.get(p.path)
 	if !ok {
 		return nil, runtimeErrorf("The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'",
 			p.path, p.field, compactJSON(sc.doc))

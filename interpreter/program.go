@@ -41,6 +41,12 @@ type node struct {
 	impl           behaviour
 	// usesContext: some template or path reads $$, so the context object must be built.
 	usesContext bool
+	// ata marks a JSONata state: its data flow is Arguments, Output and Assign instead of the paths.
+	ata bool
+	// output is a JSONata state's Output; nil hands on the default (the result, or the input).
+	output ataNode
+	// assign is the state's Assign; nil when it has none.
+	assign *assignment
 }
 
 // behaviour is what a state type does with its effective input. It returns the state's result (before
@@ -108,10 +114,16 @@ func (c *compiler) state(m *machine, st asl.State, n *node) error {
 			return fail("Next", fmt.Errorf("no state is named %q", b.Next))
 		}
 	}
-	if b.QueryLanguage == asl.JSONata {
-		return fail("QueryLanguage", fmt.Errorf("JSONata is not supported yet"))
-	}
+	n.ata = b.QueryLanguage == asl.JSONata
 	var err error
+	if n.assign, err = compileAssign(n.ata, b.Assign); err != nil {
+		return fail("Assign", err)
+	}
+	if n.ata {
+		if n.output, err = compileATA("Output", b.Output); err != nil {
+			return fail("Output", err)
+		}
+	}
 	switch s := st.(type) {
 	case *asl.Pass:
 		err = c.pass(m, n, s, fail)
@@ -199,7 +211,16 @@ func (c *compiler) errors(m *machine, n *node, e asl.Errors, fail failFunc) erro
 		if err != nil {
 			return fail(fmt.Sprintf("Catch[%d].ResultPath", i), err)
 		}
-		n.catch = append(n.catch, &catcher{errors: ct.ErrorEquals, next: next, resultPath: rp})
+		cat := &catcher{errors: ct.ErrorEquals, next: next, resultPath: rp}
+		if cat.assign, err = compileAssign(n.ata, ct.Assign); err != nil {
+			return fail(fmt.Sprintf("Catch[%d].Assign", i), err)
+		}
+		if n.ata {
+			if cat.output, err = compileATA("Output", ct.Output); err != nil {
+				return fail(fmt.Sprintf("Catch[%d].Output", i), err)
+			}
+		}
+		n.catch = append(n.catch, cat)
 	}
 	return nil
 }

@@ -30,6 +30,11 @@ type taskState struct {
 	heartbeat     time.Duration
 	timeoutPath   *jsonpath.Path
 	heartbeatPath *jsonpath.Path
+	// The JSONata forms: Arguments, Credentials and the expressions of TimeoutSeconds and HeartbeatSeconds.
+	arguments      ataNode
+	credentialsATA ataNode
+	timeoutExpr    *ataExpr
+	heartbeatExpr  *ataExpr
 }
 
 // DefaultTaskTimeout is AWS's default TimeoutSeconds for a Task: 99999999 seconds, a year or so.
@@ -54,6 +59,21 @@ func (c *compiler) task(m *machine, n *node, s *asl.Task, fail failFunc) error {
 	if s.Credentials != nil {
 		if t.credentials, err = compileTemplate(s.Credentials); err != nil {
 			return fail("Credentials", err)
+		}
+	}
+	if n.ata {
+		if t.arguments, err = compileATA("Arguments", s.Arguments); err != nil {
+			return fail("Arguments", err)
+		}
+		if t.credentialsATA, err = compileATA("Credentials", s.Credentials); err != nil {
+			return fail("Credentials", err)
+		}
+		t.credentials = nil
+		if t.timeoutExpr, err = compileATAString("TimeoutSeconds", s.TimeoutSeconds.Expr); err != nil {
+			return fail("TimeoutSeconds", err)
+		}
+		if t.heartbeatExpr, err = compileATAString("HeartbeatSeconds", s.HeartbeatSeconds.Expr); err != nil {
+			return fail("HeartbeatSeconds", err)
 		}
 	}
 	if s.TimeoutSeconds.Set {
@@ -108,27 +128,20 @@ func (t *taskState) run(f *frame, n *node, input any) (any, *node, error) {
 	if t.waitForToken || t.activity {
 		f.token, f.ctxObject = newToken(), nil
 	}
-	sc := scope{doc: input, f: f}
-	params := input
+	var req *TaskRequest
 	var err error
-	if t.parameters != nil {
-		if params, err = t.parameters.apply(sc); err != nil {
-			return nil, nil, err
-		}
+	if f.env != nil {
+		req, err = t.jsonataRequest(f.env, input)
+	} else {
+		req, err = t.request(scope{doc: input, f: f})
 	}
-	timeout, heartbeat, err := t.limits(sc)
 	if err != nil {
 		return nil, nil, err
 	}
-	req := &TaskRequest{Resource: t.resource, Input: params, StateName: n.name, Token: f.token,
-		Timeout: timeout, HeartbeatTimeout: heartbeat, Clock: f.ex.clock, Callbacks: f.ex.callbacks}
-	if n.usesContext || t.waitForToken {
+	params, timeout, heartbeat := req.Input, req.Timeout, req.HeartbeatTimeout
+	req.StateName, req.Token, req.Clock, req.Callbacks = n.name, f.token, f.ex.clock, f.ex.callbacks
+	if n.usesContext || t.waitForToken || n.ata {
 		req.Context = f.contextObject()
-	}
-	if t.credentials != nil {
-		if req.Credentials, err = t.credentials.apply(sc); err != nil {
-			return nil, nil, err
-		}
 	}
 	prefix := "Task"
 	sched := Event{Type: "TaskScheduled", Resource: t.resourceName, ResourceType: t.resourceType, Parameters: params}
@@ -184,11 +197,59 @@ func (t *taskState) run(f *frame, n *node, input any) (any, *node, error) {
 	return result, n.next, nil
 }
 
+// request builds a JSONPath Task's request: Parameters, the limits and Credentials.
+func (t *taskState) request(sc scope) (*TaskRequest, error) {
+	req := &TaskRequest{Resource: t.resource, Input: sc.doc}
+	var err error
+	if t.parameters != nil {
+		if req.Input, err = t.parameters.apply(sc); err != nil {
+			return nil, err
+		}
+	}
+	if req.Timeout, req.HeartbeatTimeout, err = t.limits(sc); err != nil {
+		return nil, err
+	}
+	if t.credentials != nil {
+		if req.Credentials, err = t.credentials.apply(sc); err != nil {
+			return nil, err
+		}
+	}
+	return req, nil
+}
+
+// jsonataRequest builds a JSONata Task's request: Arguments (the state input when absent), the limits
+// and Credentials.
+func (t *taskState) jsonataRequest(env *ataEnv, input any) (*TaskRequest, error) {
+	req := &TaskRequest{Resource: t.resource, Input: input, Timeout: t.timeout, HeartbeatTimeout: t.heartbeat}
+	var err error
+	if t.arguments != nil {
+		if req.Input, err = t.arguments.eval(env); err != nil {
+			return nil, err
+		}
+	}
+	if t.timeoutExpr != nil {
+		if req.Timeout, err = t.timeoutExpr.evalSeconds(env); err != nil {
+			return nil, err
+		}
+	}
+	if t.heartbeatExpr != nil {
+		if req.HeartbeatTimeout, err = t.heartbeatExpr.evalSeconds(env); err != nil {
+			return nil, err
+		}
+	}
+	if t.credentialsATA != nil {
+		if req.Credentials, err = t.credentialsATA.eval(env); err != nil {
+			return nil, err
+		}
+	}
+	return req, nil
+}
+
 // limits reads TimeoutSecondsPath and HeartbeatSecondsPath.
 func (t *taskState) limits(sc scope) (time.Duration, time.Duration, error) {
 	timeout, heartbeat := t.timeout, t.heartbeat
 	read := func(p *jsonpath.Path, field string) (time.Duration, error) {
-		v, ok := p.Get(sc.document(p))
+		v, ok := sc.get(p)
 		secs, whole := wholeNumber(v)
 		if !ok || !whole || secs < 1 {
 			return 0, runtimeErrorf("The %s parameter does not reference a positive integer value: %s", field, p)

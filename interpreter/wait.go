@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/aslrun/aslrun/asl"
+	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/jsonpath"
 )
 
@@ -15,6 +16,8 @@ type waitState struct {
 	hasTimestamp  bool
 	secondsPath   *jsonpath.Path
 	timestampPath *jsonpath.Path
+	// secondsExpr and timestampExpr are a JSONata state's expressions for Seconds and Timestamp.
+	secondsExpr, timestampExpr *ataExpr
 }
 
 func (c *compiler) wait(m *machine, n *node, s *asl.Wait, fail failFunc) error {
@@ -24,6 +27,14 @@ func (c *compiler) wait(m *machine, n *node, s *asl.Wait, fail failFunc) error {
 	w := waitState{}
 	var err error
 	switch {
+	case n.ata && s.Seconds.Expr != "":
+		if w.secondsExpr, err = compileATAString("Seconds", s.Seconds.Expr); err != nil {
+			return fail("Seconds", err)
+		}
+	case n.ata && isExpression(s.Timestamp):
+		if w.timestampExpr, err = compileATAString("Timestamp", s.Timestamp); err != nil {
+			return fail("Timestamp", err)
+		}
 	case s.Seconds.Set:
 		w.seconds = time.Duration(s.Seconds.Value) * time.Second
 	case s.Timestamp != "":
@@ -60,8 +71,28 @@ func (w waitState) run(f *frame, n *node, input any) (any, *node, error) {
 func (w waitState) duration(f *frame, input any) (time.Duration, error) {
 	sc := scope{doc: input, f: f}
 	switch {
+	case w.secondsExpr != nil:
+		secs, err := w.secondsExpr.evalInt(f.env)
+		if err != nil {
+			return 0, err
+		}
+		if secs < 0 {
+			return 0, w.secondsExpr.wrongType("non-negative integer", secs)
+		}
+		return time.Duration(secs) * time.Second, nil
+	case w.timestampExpr != nil:
+		s, err := w.timestampExpr.evalString(f.env)
+		if err != nil {
+			return 0, err
+		}
+		t, ok := parseTimestamp(s)
+		if !ok {
+			return 0, stateErrorf(failure.QueryEvaluationError,
+				"The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: %s", s)
+		}
+		return t.Sub(f.ex.clock.Now()), nil
 	case w.secondsPath != nil:
-		v, ok := w.secondsPath.Get(sc.document(w.secondsPath))
+		v, ok := sc.get(w.secondsPath)
 		if !ok {
 			return 0, runtimeErrorf("The SecondsPath parameter does not reference an input value: %s", w.secondsPath)
 		}
@@ -72,7 +103,7 @@ func (w waitState) duration(f *frame, input any) (time.Duration, error) {
 		}
 		return time.Duration(secs) * time.Second, nil
 	case w.timestampPath != nil:
-		v, ok := w.timestampPath.Get(sc.document(w.timestampPath))
+		v, ok := sc.get(w.timestampPath)
 		if !ok {
 			return 0, runtimeErrorf("The TimestampPath parameter does not reference an input value: %s", w.timestampPath)
 		}

@@ -12,6 +12,7 @@ package jsonata
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -34,7 +35,14 @@ type Options struct {
 	Now func() time.Time
 	// Disabled names built-in functions to refuse, with or without the $ ("$eval").
 	Disabled []string
+	// RejectFunctions makes a function result an ErrFunctionResult instead of undefined: Step
+	// Functions refuses such a result where the reference would hand on nothing.
+	RejectFunctions bool
 }
+
+// ErrFunctionResult is the error of an expression whose result is a function, under
+// Options.RejectFunctions.
+var ErrFunctionResult = errors.New("the expression returned a function")
 
 // Function is a host function bindable as $name. Signature, when not empty, is a JSONata
 // signature ("<s-n?:s>") the arguments are validated and converted against. Call receives the
@@ -63,6 +71,12 @@ func (e *Expr) String() string {
 // result is JSONata's undefined (no value), which is distinct from JSON null. Errors are *Error.
 func (e *Expr) Eval(ctx context.Context, input any, opts *Options) (value any, defined bool, err error) {
 	return e.evaluate(ctx, input, true, opts)
+}
+
+// EvalWithoutInput evaluates the expression with no input document at all: "$" and top-level
+// names are undefined, as in a Step Functions state, which reads its data from bindings.
+func (e *Expr) EvalWithoutInput(ctx context.Context, opts *Options) (value any, defined bool, err error) {
+	return e.evaluate(ctx, nil, false, opts)
 }
 
 // evaluate evaluates against input, or against no input at all (undefined) when hasInput is false.
@@ -120,6 +134,9 @@ func (e *Expr) evaluate(ctx context.Context, input any, hasInput bool, opts *Opt
 		return nil, false, nil
 	}
 	if isFunction(result) {
+		if opts.RejectFunctions {
+			return nil, false, ErrFunctionResult
+		}
 		return nil, false, nil
 	}
 	if err := checkFinite(result); err != nil {

@@ -20,14 +20,20 @@ import (
 // $hash, $random with an optional seed, $uuid, $parse), as bindings for Options.Bindings. Step
 // Functions does not offer $eval: pass Disabled: []string{"$eval"} as well.
 func StepFunctions() map[string]any {
-	return map[string]any{
-		"partition": Function{Signature: "<an:a>", Call: sfPartition},
-		"range":     Function{Signature: "<nnn?:a>", Call: sfRange},
-		"hash":      Function{Signature: "<ss:s>", Call: sfHash},
-		"random":    Function{Signature: "<n?:n>", Call: sfRandom},
-		"uuid":      Function{Signature: "<:s>", Call: sfUUID},
-		"parse":     Function{Signature: "<s:x>", Call: sfParse},
+	fns := map[string]Function{
+		"partition": {Signature: "<an:a>", Call: sfPartition},
+		"range":     {Signature: "<nnn?:a>", Call: sfRange},
+		"hash":      {Signature: "<ss:s>", Call: sfHash},
+		"random":    {Signature: "<n?:n>", Call: sfRandom},
+		"uuid":      {Signature: "<:s>", Call: sfUUID},
+		"parse":     {Signature: "<s:x>", Call: sfParse},
 	}
+	// Bound ready-made, so that an evaluation does not parse their signatures again.
+	out := make(map[string]any, len(fns))
+	for name, f := range fns {
+		out[name] = newHostFunction(name, &f)
+	}
+	return out
 }
 
 // maxRangeItems is the limit of States.ArrayRange, which $range replaces.

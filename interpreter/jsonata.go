@@ -1,0 +1,244 @@
+package interpreter
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aslrun/aslrun/asl/failure"
+	"github.com/aslrun/aslrun/asl/jsonata"
+	"github.com/aslrun/aslrun/asl/source"
+)
+
+// The JSONata data flow of a state:
+//
+//	Arguments -> (the state's work) -> $states.result -> Assign and Output
+//
+// Expressions read $states (input, result, errorOutput, context) and the variables as they were when the
+// state was entered; Assign's values become visible after the state.
+
+// ataTimeout stops a runaway expression (a deep recursion, a huge range) with the reference's U1001.
+const ataTimeout = 10 * time.Second
+
+// stepFunctions are the functions AWS adds to JSONata, bound once for every evaluation.
+var stepFunctions = jsonata.StepFunctions()
+
+// ataExpr is one compiled "{% ... %}" expression and the field it fills, which AWS's causes name
+// ("Output/result").
+type ataExpr struct {
+	field string
+	src   string
+	expr  *jsonata.Expr
+}
+
+// ataNode is a compiled JSONata template: a JSON value whose "{% %}" strings are expressions.
+type ataNode interface {
+	eval(env *ataEnv) (any, error)
+}
+
+type ataConst struct{ v any }
+
+type ataField struct {
+	name  string
+	value ataNode
+}
+
+type ataObject struct{ fields []ataField }
+
+type ataArray struct{ items []ataNode }
+
+// isExpression reports whether a string is a JSONata expression: "{%" and "%}" around it.
+func isExpression(s string) bool {
+	return len(s) >= 4 && strings.HasPrefix(s, "{%") && strings.HasSuffix(s, "%}")
+}
+
+// compileExpression compiles the expression a "{% ... %}" string holds.
+func compileExpression(field, s string) (*ataExpr, error) {
+	body := s[2 : len(s)-2]
+	e, err := jsonata.Compile(body)
+	if err != nil {
+		return nil, fmt.Errorf("the JSONata expression in field '%s' is malformed: %w", field, err)
+	}
+	return &ataExpr{field: field, src: strings.TrimSpace(body), expr: e}, nil
+}
+
+// compileATA compiles a template. A nil node gives nil: the field is absent.
+func compileATA(field string, n *source.Node) (ataNode, error) {
+	if n == nil {
+		return nil, nil
+	}
+	switch n.Kind {
+	case source.String:
+		if isExpression(n.Str) {
+			return compileExpression(field, n.Str)
+		}
+	case source.Object:
+		obj := &ataObject{}
+		dynamic := false
+		for _, m := range n.Members {
+			v, err := compileATA(field+"/"+m.Key, m.Value)
+			if err != nil {
+				return nil, err
+			}
+			_, isConst := v.(ataConst)
+			dynamic = dynamic || !isConst
+			obj.fields = append(obj.fields, ataField{name: m.Key, value: v})
+		}
+		if dynamic {
+			return obj, nil
+		}
+	case source.Array:
+		arr := &ataArray{}
+		dynamic := false
+		for i, it := range n.Items {
+			v, err := compileATA(field+"/"+strconv.Itoa(i), it)
+			if err != nil {
+				return nil, err
+			}
+			_, isConst := v.(ataConst)
+			dynamic = dynamic || !isConst
+			arr.items = append(arr.items, v)
+		}
+		if dynamic {
+			return arr, nil
+		}
+	}
+	return ataConst{v: n.Value()}, nil
+}
+
+// compileATAString compiles a field a JSONata state may give as an expression string (Wait's Timestamp,
+// Fail's Error and Cause, the numeric fields): nil when s is no expression.
+func compileATAString(field, s string) (*ataExpr, error) {
+	if !isExpression(s) {
+		return nil, nil
+	}
+	return compileExpression(field, s)
+}
+
+func (c ataConst) eval(*ataEnv) (any, error) { return c.v, nil }
+
+func (o *ataObject) eval(env *ataEnv) (any, error) {
+	out := make(map[string]any, len(o.fields))
+	for _, f := range o.fields {
+		v, err := f.value.eval(env)
+		if err != nil {
+			return nil, err
+		}
+		out[f.name] = v
+	}
+	return out, nil
+}
+
+func (a *ataArray) eval(env *ataEnv) (any, error) {
+	out := make([]any, len(a.items))
+	for i, it := range a.items {
+		v, err := it.eval(env)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+func (x *ataExpr) eval(env *ataEnv) (any, error) {
+	v, defined, err := x.expr.EvalWithoutInput(env.f.ctx, env.options())
+	switch {
+	case errors.Is(err, jsonata.ErrFunctionResult):
+		return nil, x.fail("returned an unsupported result type.")
+	case err != nil:
+		return nil, x.fail("threw an error during evaluation. " + err.Error())
+	case !defined:
+		return nil, x.fail("returned nothing (undefined).")
+	}
+	return v, nil
+}
+
+func (x *ataExpr) fail(what string) error {
+	return stateErrorf(failure.QueryEvaluationError, "The JSONata expression '%s' specified for the field '%s' %s",
+		x.src, x.field, what)
+}
+
+// wrongType is AWS's cause for an expression whose value has the wrong JSON type for its field.
+func (x *ataExpr) wrongType(want string, v any) error {
+	return x.fail(fmt.Sprintf("returned an unexpected result type. Expected '%s', but was '%s' for value: %s",
+		want, strings.Trim(jsonTypeName(v), `"`), compactJSON(v)))
+}
+
+// evalInt evaluates an expression that must give a whole number (a number of seconds, a count).
+func (x *ataExpr) evalInt(env *ataEnv) (int64, error) {
+	v, err := x.eval(env)
+	if err != nil {
+		return 0, err
+	}
+	n, ok := wholeNumber(v)
+	if !ok {
+		return 0, x.wrongType("integer", v)
+	}
+	return n, nil
+}
+
+// evalSeconds evaluates a TimeoutSeconds or HeartbeatSeconds expression: a positive whole number.
+func (x *ataExpr) evalSeconds(env *ataEnv) (time.Duration, error) {
+	v, err := x.eval(env)
+	if err != nil {
+		return 0, err
+	}
+	n, ok := wholeNumber(v)
+	if !ok || n < 1 {
+		return 0, x.wrongType("positive integer", v)
+	}
+	return time.Duration(n) * time.Second, nil
+}
+
+// evalString evaluates an expression that must give a string.
+func (x *ataExpr) evalString(env *ataEnv) (string, error) {
+	v, err := x.eval(env)
+	if err != nil {
+		return "", err
+	}
+	s, ok := v.(string)
+	if !ok {
+		return "", x.wrongType("string", v)
+	}
+	return s, nil
+}
+
+// ataEnv is what a state's expressions see: $states and the variables.
+type ataEnv struct {
+	f      *frame
+	states map[string]any
+	opts   *jsonata.Options
+}
+
+// ataEnv starts the environment of a state whose input is input.
+func (f *frame) ataEnv(input any) *ataEnv {
+	return &ataEnv{f: f, states: map[string]any{"input": input, "context": f.contextObject()}}
+}
+
+// with returns a copy of env with $states.<key> set (result, errorOutput).
+func (env *ataEnv) with(key string, v any) *ataEnv {
+	states := make(map[string]any, len(env.states)+1)
+	for k, x := range env.states {
+		states[k] = x
+	}
+	states[key] = v
+	return &ataEnv{f: env.f, states: states}
+}
+
+func (env *ataEnv) options() *jsonata.Options {
+	if env.opts != nil {
+		return env.opts
+	}
+	b := make(map[string]any, len(stepFunctions)+8)
+	for k, v := range stepFunctions {
+		b[k] = v
+	}
+	env.f.vars.each(func(name string, x any) { b[name] = x })
+	b["states"] = env.states
+	env.opts = &jsonata.Options{Bindings: b, Timeout: ataTimeout, Now: env.f.ex.clock.Now,
+		Disabled: []string{"eval"}, RejectFunctions: true}
+	return env.opts
+}
