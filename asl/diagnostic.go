@@ -51,6 +51,9 @@ const (
 	CodeInvalidIntrinsicPath = "INVALID_INTRINSIC_PATH"
 	CodeUnrecognizedResource = "UNRECOGNIZED_RESOURCE"
 	CodeUnreadableVariable   = "UNREADABLE_VARIABLE_NAME"
+	CodeUndefinedVariable    = "UNDEFINED_VARIABLE"
+	CodeVariableOutOfScope   = "VARIABLE_OUT_OF_SCOPE"
+	CodeVariableNameInUse    = "VARIABLE_ASSIGNED_IN_OUTER_SCOPE"
 )
 
 // Diagnostic is one finding about a definition.

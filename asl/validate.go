@@ -42,7 +42,7 @@ func Check(data []byte, opts Options) (*StateMachine, []Diagnostic) {
 			Message: "The definition has " + strconv.Itoa(n) + " characters, more than the 1,048,576 that AWS accepts"})
 	}
 	if sm != nil {
-		ds = append(ds, Validate(sm, opts)...)
+		ds = append(ds, validate(sm, opts, data)...)
 	}
 	sortDiagnostics(ds)
 	return sm, ds
@@ -50,15 +50,24 @@ func Check(data []byte, opts Options) (*StateMachine, []Diagnostic) {
 
 // Validate reports what AWS would refuse in a parsed definition beyond its shape (which Parse reports):
 // transitions, reachability, names, paths, templates, intrinsic functions, JSONata expressions, Retry and
-// Catch, Choice rules, resources, the fields of each query language and the limits; and, as warnings,
-// what AWS accepts but is likely a mistake. It does not repeat Parse's diagnostics.
+// Catch, Choice rules, resources, the fields of each query language, variable names and the limits; and,
+// as warnings, what AWS accepts but is likely a mistake, such as reading a variable no state in scope
+// assigns. It does not repeat Parse's diagnostics. Without the definition's text, a problem inside a
+// string is located at the string; Check locates it inside.
 func Validate(sm *StateMachine, opts Options) []Diagnostic {
+	return validate(sm, opts, nil)
+}
+
+// validate is Validate with the definition's text, when known, to locate problems inside strings.
+func validate(sm *StateMachine, opts Options, data []byte) []Diagnostic {
 	if sm == nil {
 		return nil
 	}
-	v := &validator{opts: opts, sm: sm, names: map[string]bool{}, labels: map[string]bool{}}
+	v := &validator{opts: opts, sm: sm, names: map[string]bool{}, labels: map[string]bool{}, text: text{data: data}}
 	v.top()
+	v.scope = v.newScope(nil, false)
 	v.machine(&sm.Machine, 0, false)
+	v.variables()
 	sortDiagnostics(v.ds.list)
 	return v.ds.list
 }
@@ -71,6 +80,13 @@ type validator struct {
 	// names and labels are every state name and Map Label seen so far in the whole definition: both must
 	// be unique across branches and processors too.
 	names, labels map[string]bool
+	// text locates positions inside the definition's strings.
+	text text
+	// scope is the variable scope of the states being checked; refs are the variable references found,
+	// resolved once every scope's assignments are known.
+	scope  *varScope
+	scopes []*varScope
+	refs   []varRef
 }
 
 // top checks the fields of the definition's own object.
@@ -135,7 +151,7 @@ func (v *validator) state(st State, depth int, distributed bool) {
 		v.template(c, "Parameters", s.Parameters)
 		v.errors(c, s.Errors)
 		for _, b := range s.Branches {
-			v.machine(b, depth+1, distributed)
+			v.inScope(b, false, func() { v.machine(b, depth+1, distributed) })
 		}
 	case *Map:
 		v.mapState(s, depth, distributed)

@@ -1,6 +1,7 @@
 package asl
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -41,7 +42,9 @@ func (v *validator) mapState(s *Map, depth int, distributed bool) {
 	v.itemBatcher(s)
 	v.resultWriter(s)
 	v.errors(c, s.Errors)
-	v.machine(s.Processor, depth+1, distributed || s.ProcessorMode == modeDistributed)
+	v.inScope(s.Processor, s.ProcessorMode == modeDistributed, func() {
+		v.machine(s.Processor, depth+1, distributed || s.ProcessorMode == modeDistributed)
+	})
 }
 
 // processorConfig checks that ExecutionType is given exactly when the processor runs DISTRIBUTED. The
@@ -114,7 +117,7 @@ func (v *validator) itemReader(s *Map) {
 	if in == nil || in.Kind != source.String {
 		return
 	}
-	if !containsString(readerInputs, in.Str) {
+	if !slices.Contains(readerInputs, in.Str) {
 		v.ds.errorf(CodeSchema, in.Pos, cptr+"/InputType", "Value should be one of the following: [%s]", strings.Join(readerInputs, ", "))
 	}
 	loc := member(cfg, "CSVHeaderLocation")
@@ -176,7 +179,7 @@ func (v *validator) resultWriter(s *Map) {
 // of the state's query language, and its templates or JSONata expressions.
 func (v *validator) subObject(n *source.Node, ptr string, ql QueryLanguage, known ...string) {
 	for _, m := range n.Members {
-		if !containsString(known, m.Key) {
+		if !slices.Contains(known, m.Key) {
 			v.ds.errorf(CodeSchema, m.KeyPos, ptr, "Field '%s' is not supported", m.Key)
 		}
 	}
@@ -202,7 +205,7 @@ func (v *validator) s3Resource(n *source.Node, ptr string, allowed []string) {
 	}
 	parts := strings.SplitN(r.Str, ":", 6)
 	if len(parts) != 6 || parts[0] != "arn" || !partitionRe.MatchString(parts[1]) || parts[2] != statesService ||
-		parts[3] != "" || parts[4] != "" || !containsString(allowed, parts[5]) {
+		parts[3] != "" || parts[4] != "" || !slices.Contains(allowed, parts[5]) {
 		// AWS's wording, as cdk-preflight recorded it.
 		v.ds.errorf(CodeSchema, r.Pos, ptr+"/Resource", "The field 'Resource' does not match any of the allowed values")
 	}

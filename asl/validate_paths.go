@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/aslrun/aslrun/asl/intrinsic"
 	"github.com/aslrun/aslrun/asl/jsonpath"
@@ -37,6 +36,8 @@ func (v *validator) pathField(obj *source.Node, objPtr, key string, kind pathKin
 	}
 	if msg := pathProblem(n.Str, kind); msg != "" {
 		v.ds.errorf(CodeSchema, n.Pos, objPtr+"/"+key, "%s", msg)
+	} else if kind != resultPath {
+		v.pathRefs(n, objPtr+"/"+key)
 	}
 }
 
@@ -137,7 +138,10 @@ func (v *validator) walkTemplate(n *source.Node, ptr string) {
 			if msg := dynamicProblem(m.Value); msg != "" {
 				v.ds.errorf(CodeSchema, m.Value.Pos, ptr,
 					"The value for the field '%s' must be a valid JSONPath or a valid intrinsic function call%s", m.Key, msg)
-			} else if c, err := intrinsic.Parse(m.Value.Str); err == nil && intrinsic.IsCall(m.Value.Str) {
+				continue
+			}
+			v.pathRefs(m.Value, ptr+"/"+m.Key)
+			if c, err := intrinsic.Parse(m.Value.Str); err == nil && intrinsic.IsCall(m.Value.Str) {
 				for _, bad := range c.BadPaths() {
 					v.ds.warnf(CodeInvalidIntrinsicPath, m.Value.Pos, ptr+"/"+m.Key,
 						"An argument of the intrinsic function is not a valid JSONPath: %s. AWS accepts the definition, but evaluating the argument fails with States.Runtime", detail(bad))
@@ -190,66 +194,4 @@ func looksDynamic(s string) bool {
 		return true
 	}
 	return false
-}
-
-// The reserved variable of JSONata states, which Assign cannot set.
-const reservedVariable = "states"
-
-// maxVariableName is the longest variable name we accept without a warning (ours: the limit AWS puts on
-// state names).
-const maxVariableName = 80
-
-// assign checks a state's Assign: the variable names, and in a JSONPath state a payload template (names
-// ending in ".$" take a path or an intrinsic function).
-func (v *validator) assign(c *Common) {
-	a := c.Assign
-	if a == nil || a.Kind != source.Object {
-		return
-	}
-	v.assignNames(a, c.Pointer+"/Assign", c.QueryLanguage)
-	if c.QueryLanguage == JSONata {
-		v.jsonataValue(a, c.Pointer+"/Assign")
-		return
-	}
-	v.walkTemplate(a, c.Pointer+"/Assign")
-}
-
-// assignNames checks the variable names an Assign object sets: "states" is reserved; a name that is not
-// an identifier is accepted by AWS as far as we know (the lint corpus holds "top-level" as valid), but
-// neither a JSONata expression nor a path can read it back, so it is our warning.
-func (v *validator) assignNames(a *source.Node, ptr string, ql QueryLanguage) {
-	for _, m := range a.Members {
-		name := m.Key
-		if ql != JSONata {
-			name = strings.TrimSuffix(name, ".$")
-		}
-		switch {
-		case name == reservedVariable:
-			// AWS's code and wording, as cdk-preflight recorded them from ValidateStateMachineDefinition.
-			v.ds.errorf(CodeReservedVariable, m.KeyPos, ptr+"/"+m.Key, "Cannot assign to reserved variable '$%s'.", reservedVariable)
-		case !identifier(name):
-			v.ds.warnf(CodeUnreadableVariable, m.KeyPos, ptr+"/"+m.Key,
-				"Variable name '%s' is not an identifier (a letter or '_', then letters, digits and '_', at most %d): no expression can read it as $%s",
-				name, maxVariableName, name)
-		}
-	}
-}
-
-// identifier reports whether s is a letter or "_" followed by letters, digits and "_" (Unicode's
-// ID_Start and ID_Continue, roughly), at most maxVariableName characters.
-func identifier(s string) bool {
-	if s == "" {
-		return false
-	}
-	n := 0
-	for i, r := range s {
-		n++
-		switch {
-		case r == '_' || unicode.IsLetter(r):
-		case i > 0 && unicode.IsDigit(r):
-		default:
-			return false
-		}
-	}
-	return n <= maxVariableName
 }

@@ -125,14 +125,7 @@ func (v *validator) jsonataString(n *source.Node, ptr string) {
 		v.ds.errorf(CodeInvalidJSONata, n.Pos, ptr, "A JSONata expression must be written \"{%% expression %%}\", with a blank after \"{%%\" and before \"%%}\"")
 		return
 	}
-	res := checkJSONata(body)
-	switch {
-	case res.err != "":
-		v.ds.errorf(CodeInvalidJSONata, n.Pos, ptr, "%s", res.err)
-	case res.topLevel != "":
-		// AWS's code and wording (floci-io/floci#2670).
-		v.ds.errorf(CodeUnsupportedJSONata, n.Pos, ptr, "Reference to '%s' at the top level is not supported.", res.topLevel)
-	}
+	v.expression(n, ptr, body)
 }
 
 func startsWithSpace(s string) bool {

@@ -14,8 +14,8 @@ func sm(states string) string {
 	return `{"StartAt": "A", "States": {` + states + `}}`
 }
 
-// jsonata builds a JSONata definition whose states are the given JSON members, starting at A.
-func jsonata(states string) string {
+// jsonataSM builds a JSONata definition whose states are the given JSON members, starting at A.
+func jsonataSM(states string) string {
 	return `{"QueryLanguage": "JSONata", "StartAt": "A", "States": {` + states + `}}`
 }
 
@@ -86,7 +86,7 @@ var ruleCases = []struct {
 	{name: "error path not a reference", def: sm(`"A": {"Type": "Fail", "ErrorPath": "$.e[*]"}`),
 		want: "SCHEMA_VALIDATION_FAILED /States/A/ErrorPath"},
 	{name: "assign in a JSONPath state", def: sm(`"A": {"Type": "Pass", "Assign": {"x.$": "$.a", "y": 1}, "End": true}`)},
-	{name: "assign to states", def: jsonata(`"A": {"Type": "Pass", "Assign": {"states": 1}, "End": true}`),
+	{name: "assign to states", def: jsonataSM(`"A": {"Type": "Pass", "Assign": {"states": 1}, "End": true}`),
 		want: "RESERVED_VARIABLE_NAME /States/A/Assign/states"},
 
 	// Retry and Catch.
@@ -108,15 +108,15 @@ var ruleCases = []struct {
 		want: "SCHEMA_VALIDATION_FAILED /States/A/Choices/0/Variable", msg: "Value is not a Reference Path"},
 	{name: "choice timestamp operand", def: sm(`"A": {"Type": "Choice", "Choices": [{"Not": {"Variable": "$.a", "TimestampLessThan": "yesterday"}, "Next": "B"}]}, "B": {"Type": "Succeed"}`),
 		want: "SCHEMA_VALIDATION_FAILED /States/A/Choices/0/Not/TimestampLessThan", msg: "String does not match RFC3339 timestamp"},
-	{name: "jsonata condition", def: jsonata(`"A": {"Type": "Choice", "Choices": [{"Condition": "{% $states.input.x > 1 %}", "Next": "B"}], "Default": "B"}, "B": {"Type": "Succeed"}`)},
-	{name: "variable in a jsonata rule", def: jsonata(`"A": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsPresent": true, "Next": "B"}], "Default": "B"}, "B": {"Type": "Succeed"}`),
+	{name: "jsonata condition", def: jsonataSM(`"A": {"Type": "Choice", "Choices": [{"Condition": "{% $states.input.x > 1 %}", "Next": "B"}], "Default": "B"}, "B": {"Type": "Succeed"}`)},
+	{name: "variable in a jsonata rule", def: jsonataSM(`"A": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsPresent": true, "Next": "B"}], "Default": "B"}, "B": {"Type": "Succeed"}`),
 		want: "SCHEMA_VALIDATION_FAILED /States/A/Choices/0", msg: "field 'Variable' is only supported for the 'JSONPath' QueryLanguage"},
 
 	// Wait.
 	{name: "timestamp", def: sm(`"A": {"Type": "Wait", "Timestamp": "2016-03-14T01:59:00.123+01:00", "End": true}`)},
 	{name: "timestamp of a 13th month", def: sm(`"A": {"Type": "Wait", "Timestamp": "2016-13-14T01:59:00Z", "End": true}`),
 		want: "SCHEMA_VALIDATION_FAILED /States/A/Timestamp", msg: "String does not match RFC3339 timestamp"},
-	{name: "jsonata timestamp", def: jsonata(`"A": {"Type": "Wait", "Timestamp": "{% $states.input.when %}", "End": true}`)},
+	{name: "jsonata timestamp", def: jsonataSM(`"A": {"Type": "Wait", "Timestamp": "{% $states.input.when %}", "End": true}`)},
 
 	// Task resources.
 	{name: "lambda function with alias", def: sm(`"A": {"Type": "Task", "Resource": "arn:aws:lambda:eu-west-1:123456789012:function:f:live", "End": true}`)},
@@ -151,25 +151,25 @@ var ruleCases = []struct {
 		want: "SCHEMA_VALIDATION_FAILED /States/A/HeartbeatSeconds"},
 
 	// Query languages and JSONata.
-	{name: "jsonata state", def: jsonata(`"A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": {"FunctionName": "f", "Payload": "{% $states.input %}"}, "TimeoutSeconds": "{% 10 %}", "Output": "{% $states.result.Payload %}", "End": true}`)},
-	{name: "jsonpath field in a jsonata state", def: jsonata(`"A": {"Type": "Pass", "ResultPath": "$.x", "End": true}`),
+	{name: "jsonata state", def: jsonataSM(`"A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": {"FunctionName": "f", "Payload": "{% $states.input %}"}, "TimeoutSeconds": "{% 10 %}", "Output": "{% $states.result.Payload %}", "End": true}`)},
+	{name: "jsonpath field in a jsonata state", def: jsonataSM(`"A": {"Type": "Pass", "ResultPath": "$.x", "End": true}`),
 		want: "SCHEMA_VALIDATION_FAILED /States/A", msg: "The QueryLanguage is set to 'JSONata', but field 'ResultPath' is only supported for the 'JSONPath' QueryLanguage"},
 	{name: "jsonata field in a jsonpath state", def: sm(`"A": {"Type": "Pass", "Output": {}, "End": true}`),
 		want: "SCHEMA_VALIDATION_FAILED /States/A", msg: "The QueryLanguage is set to 'JSONPath', but field 'Output' is only supported for the 'JSONata' QueryLanguage"},
-	{name: "jsonpath state under a jsonata machine", def: jsonata(`"A": {"Type": "Pass", "QueryLanguage": "JSONPath", "End": true}`),
+	{name: "jsonpath state under a jsonata machine", def: jsonataSM(`"A": {"Type": "Pass", "QueryLanguage": "JSONPath", "End": true}`),
 		want: "SCHEMA_VALIDATION_FAILED /States/A", msg: "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine"},
 	{name: "jsonata state under a jsonpath machine", def: sm(`"A": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% 1 %}", "End": true}`)},
 	{name: "processor takes no query language", def: sm(`"A": {"Type": "Map", "ItemProcessor": {"QueryLanguage": "JSONata", "StartAt": "B", "States": {"B": {"Type": "Succeed"}}}, "End": true}`),
 		want: "SCHEMA_VALIDATION_FAILED /States/A/ItemProcessor", msg: "Field 'QueryLanguage' is not supported"},
 	{name: "number as a string in jsonpath", def: sm(`"A": {"Type": "Wait", "Seconds": "10", "End": true}`),
 		want: "SCHEMA_VALIDATION_FAILED /States/A/Seconds"},
-	{name: "number as a literal string in jsonata", def: jsonata(`"A": {"Type": "Wait", "Seconds": "10", "End": true}`),
+	{name: "number as a literal string in jsonata", def: jsonataSM(`"A": {"Type": "Wait", "Seconds": "10", "End": true}`),
 		want: "SCHEMA_VALIDATION_FAILED /States/A/Seconds"},
-	{name: "jsonata delimiters", def: jsonata(`"A": {"Type": "Pass", "Output": {"x": "{% 1 + 2"}, "End": true}`),
+	{name: "jsonata delimiters", def: jsonataSM(`"A": {"Type": "Pass", "Output": {"x": "{% 1 + 2"}, "End": true}`),
 		want: "SCHEMA_VALIDATION_FAILED /States/A/Output/x", msg: "JSONata string must start with {% and end with %}"},
-	{name: "jsonata syntax", def: jsonata(`"A": {"Type": "Pass", "Output": "{% 1 + %}", "End": true}`),
+	{name: "jsonata syntax", def: jsonataSM(`"A": {"Type": "Pass", "Output": "{% 1 + %}", "End": true}`),
 		want: "INVALID_JSONATA_EXPRESSION /States/A/Output", msg: "Unexpected end of expression"},
-	{name: "jsonata top-level reference", def: jsonata(`"A": {"Type": "Pass", "Output": {"v": "{% phone %}"}, "End": true}`),
+	{name: "jsonata top-level reference", def: jsonataSM(`"A": {"Type": "Pass", "Output": {"v": "{% phone %}"}, "End": true}`),
 		want: "UNSUPPORTED_JSONATA_EXPRESSION /States/A/Output/v", msg: "Reference to 'phone' at the top level is not supported."},
 
 	// Map and Parallel.
@@ -221,40 +221,6 @@ func TestDiagnosticsSortedWithPositions(t *testing.T) {
 	assert.Equal(t, "4:33: error MISSING_TRANSITION_TARGET: Missing 'Next' target: X at /States/A/Next", ds[0].String())
 	assert.Equal(t, "5:8: error MISSING_TRANSITION_TARGET: State \"B\" is not reachable. at /States/B", ds[1].String())
 	assert.Equal(t, "5:38: error SCHEMA_VALIDATION_FAILED", ds[2].String()[:36])
-}
-
-func TestJSONataSyntax(t *testing.T) {
-	for _, tc := range []struct{ expr, err, top string }{
-		{expr: "$states.input.a[b > 1].c"},
-		{expr: "$sum($states.input.items.(price * qty))"},
-		{expr: `$match($x, /^[a-z]{2,}$/i) and $y ? "a" : 'b'`},
-		{expr: "function($v, $w) { $v + $w }($states.input.a, 2)"},
-		{expr: "( $a := 1; $b := [1..5]; $a ~> $string() )"},
-		{expr: "$states.input.orders^(>price, <name){ customer: $sum(price) }"},
-		{expr: `{ "k": $states.context.Execution.Id, "n": -1.5e3 } /* comment */`},
-		{expr: "$states.input.a@$x#$i.b"},
-		{expr: `$states.input ~> | a | {"b": 1}, ["c"] |`},
-		{expr: "$map($states.input, $uppercase(?))"},
-		{expr: "10 + * 2", err: `Syntax error: "2"`},
-		{expr: "a[1,2)", err: `Expected "]", got ","`},
-		{expr: `"unterminated`, err: "String literal must be terminated by a matching quote"},
-		{expr: "1 +", err: "Unexpected end of expression"},
-		{expr: `{"a":}`, err: `The symbol "}" cannot be used as a unary operator`},
-		{expr: "$x :=", err: "Unexpected end of expression"},
-		{expr: `$match("a", /abc`, err: "No terminating / in regular expression"},
-		{expr: "1 := 2", err: "The left side of := must be a variable name (start with $)"},
-		{expr: "function(a) { 1 }", err: "Parameter a of function definition must be a variable name (start with $)"},
-		{expr: `"\q"`, err: `Unsupported escape sequence: \q`},
-		{expr: strings.Repeat("(", 600) + "1" + strings.Repeat(")", 600), err: "The expression is nested too deeply"},
-		{expr: "phone.number", top: "phone"},
-		{expr: "$count(items)", top: "items"},
-		{expr: "$states.input.items[price > 1]"},
-	} {
-		t.Run(tc.expr, func(t *testing.T) {
-			got := checkJSONata(tc.expr)
-			assert.Equal(t, jsonataResult{err: tc.err, topLevel: tc.top}, got)
-		})
-	}
 }
 
 // TestDeepNesting: nesting at and beyond what the parser accepts gives diagnostics, never a crash.
