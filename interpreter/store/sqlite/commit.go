@@ -38,13 +38,13 @@ func (s *Store) Commit(ctx context.Context, st store.Step) error {
 			last+int64(len(st.Events)), seq); err != nil {
 			return err
 		}
-		if err := insertEvents(ctx, tx, seq, st.Events); err != nil {
+		if err := insertEvents(tx, seq, st.Events); err != nil {
 			return err
 		}
-		if err := applyTimers(ctx, tx, st); err != nil {
+		if err := applyTimers(tx, st); err != nil {
 			return err
 		}
-		if err := applyTokens(ctx, tx, st); err != nil {
+		if err := applyTokens(tx, st); err != nil {
 			return err
 		}
 		if store.Finished(e.Status) {
@@ -62,7 +62,7 @@ func (s *Store) Commit(ctx context.Context, st store.Step) error {
 	return nil
 }
 
-func applyTimers(ctx context.Context, tx *tx, st store.Step) error {
+func applyTimers(tx *tx, st store.Step) error {
 	for _, k := range st.DeleteTimers {
 		if _, err := tx.exec(`DELETE FROM timers WHERE execution_arn = ? AND key = ?`, k.ExecutionArn, k.Key); err != nil {
 			return err
@@ -80,7 +80,7 @@ func applyTimers(ctx context.Context, tx *tx, st store.Step) error {
 	return nil
 }
 
-func applyTokens(ctx context.Context, tx *tx, st store.Step) error {
+func applyTokens(tx *tx, st store.Step) error {
 	for _, t := range st.Tokens {
 		if _, err := tx.exec(`INSERT INTO tokens (token, execution_arn, state_name, status, output, error, cause,
 			created, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -40,33 +40,36 @@ func crashStep(e *store.Execution, k int64) store.Step {
 	}
 }
 
-// crashChild commits steps round-robin over the executions, forever, printing "NAME VERSION" after each
-// commit returns: what it printed was acknowledged, so it must survive the kill.
+// crashChild commits steps on every execution, one goroutine each so that the store commits them together,
+// forever, printing "NAME VERSION" after each commit returns: what it printed was acknowledged, so it must
+// survive the kill.
 func crashChild(path string) error {
 	s, err := sqlite.Open(path)
 	if err != nil {
 		return err
 	}
-	execs := make([]*store.Execution, crashExecutions)
-	for i := range execs {
+	errs := make(chan error)
+	for i := range crashExecutions {
 		e := storetest.Execution("m", fmt.Sprintf("e%d", i))
 		if got, err := s.CreateExecution(context.Background(), e, storetest.Events(1, 1)); errors.Is(err, store.ErrExists) {
 			e = got // a previous round's
 		} else if err != nil {
 			return err
 		}
-		execs[i] = e
+		go func() {
+			for {
+				if err := s.Commit(context.Background(), crashStep(e, e.Version)); err != nil {
+					errs <- err
+					return
+				}
+				fmt.Printf("%s %d\n", e.Name, e.Version)
+			}
+		}()
 	}
-	for i := 0; ; i++ {
-		e := execs[i%crashExecutions]
-		if err := s.Commit(context.Background(), crashStep(e, e.Version)); err != nil {
-			return err
-		}
-		fmt.Printf("%s %d\n", e.Name, e.Version)
-	}
+	return <-errs
 }
 
-// TestCrash SIGKILLs a process committing steps, at a random moment, several times over the same file; after
+// TestCrash SIGKILLs a process committing steps concurrently, at a random moment, several times over the same file; after
 // each kill every acknowledged step must be there, whole, and no step may be there in part.
 func TestCrash(t *testing.T) {
 	if path := os.Getenv(crashEnv); path != "" {

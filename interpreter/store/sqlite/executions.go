@@ -59,6 +59,7 @@ func (s *Store) CreateExecution(ctx context.Context, e *store.Execution, events 
 	}
 	var existing *store.Execution
 	err := s.write(ctx, func(tx *tx) error {
+		existing = nil // fn may run again; see op
 		r, err := loadExecution(tx.queryRow, e.Arn)
 		if err == nil {
 			existing = r.Execution
@@ -82,7 +83,7 @@ func (s *Store) CreateExecution(ctx context.Context, e *store.Execution, events 
 		if err != nil {
 			return err
 		}
-		return insertEvents(ctx, tx, seq, events)
+		return insertEvents(tx, seq, events)
 	})
 	if err != nil {
 		return existing, err
@@ -91,20 +92,39 @@ func (s *Store) CreateExecution(ctx context.Context, e *store.Execution, events 
 	return e.Clone(), nil
 }
 
+// eventsPerInsert is how many events one INSERT statement takes: a statement per event cost more in
+// binding and stepping than the rows themselves.
+const eventsPerInsert = 16
+
+// insertEventsSQL[n] inserts n events.
+var insertEventsSQL = func() (q [eventsPerInsert + 1]string) {
+	for n := 1; n <= eventsPerInsert; n++ {
+		q[n] = `INSERT INTO events (execution, id, timestamp, type, data) VALUES (?, ?, ?, ?, ?)` +
+			strings.Repeat(`, (?, ?, ?, ?, ?)`, n-1)
+	}
+	return q
+}()
+
 // insertEvents appends events, already checked, to the execution numbered seq.
-func insertEvents(ctx context.Context, tx *tx, seq int64, events []store.Event) error {
-	for _, ev := range events {
-		if _, err := tx.exec(`INSERT INTO events (execution, id, timestamp, type, data) VALUES (?, ?, ?, ?, ?)`,
-			seq, ev.ID, micros(ev.Timestamp), ev.Type, ev.Data); err != nil {
+func insertEvents(tx *tx, seq int64, events []store.Event) error {
+	args := make([]any, 0, 5*min(len(events), eventsPerInsert))
+	for len(events) > 0 {
+		n := min(len(events), eventsPerInsert)
+		args = args[:0]
+		for _, ev := range events[:n] {
+			args = append(args, seq, ev.ID, micros(ev.Timestamp), ev.Type, ev.Data)
+		}
+		if _, err := tx.exec(insertEventsSQL[n], args...); err != nil {
 			return err
 		}
+		events = events[n:]
 	}
 	return nil
 }
 
 // GetExecution implements store.Store.
 func (s *Store) GetExecution(ctx context.Context, arn string) (*store.Execution, error) {
-	r, err := loadExecution(func(query string, args ...any) scanner { return s.db.QueryRowContext(ctx, query, args...) }, arn)
+	r, err := loadExecution(func(query string, args ...any) scanner { return s.queryRow(ctx, query, args...) }, arn)
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +152,7 @@ func (s *Store) ListExecutions(ctx context.Context, f store.ExecutionFilter, p s
 	if len(where) > 0 {
 		query += ` WHERE ` + strings.Join(where, " AND ")
 	}
-	rows, err := s.db.QueryContext(ctx, query+` ORDER BY x.seq DESC LIMIT ?`, append(args, p.Size()+1)...)
+	rows, err := s.query(ctx, query+` ORDER BY x.seq DESC LIMIT ?`, append(args, p.Size()+1)...)
 	if err != nil {
 		return nil, "", err
 	}
@@ -150,7 +170,7 @@ func (s *Store) ListExecutions(ctx context.Context, f store.ExecutionFilter, p s
 
 // Unfinished implements store.Store.
 func (s *Store) Unfinished(ctx context.Context) ([]*store.Execution, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+executionColumns+` WHERE x.status IN (?, ?) ORDER BY x.seq`, store.Running, store.PendingRedrive)
+	rows, err := s.query(ctx, `SELECT `+executionColumns+` WHERE x.status IN (?, ?) ORDER BY x.seq`, store.Running, store.PendingRedrive)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +197,7 @@ func (s *Store) History(ctx context.Context, arn string, p store.Page, reverse b
 		return nil, "", err
 	}
 	var seq, last int64
-	err = s.db.QueryRowContext(ctx, `SELECT seq, last_event FROM executions WHERE arn = ?`, arn).Scan(&seq, &last)
+	err = s.queryRow(ctx, `SELECT seq, last_event FROM executions WHERE arn = ?`, arn).Scan(&seq, &last)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", fmt.Errorf("%w: execution %s", store.ErrNotFound, arn)
 	}
@@ -187,7 +207,7 @@ func (s *Store) History(ctx context.Context, arn string, p store.Page, reverse b
 	if reverse && cursor == 0 {
 		cursor = last + 1
 	}
-	rows, err := s.db.QueryContext(ctx, query, seq, cursor, p.Size()+1)
+	rows, err := s.query(ctx, query, seq, cursor, p.Size()+1)
 	if err != nil {
 		return nil, "", err
 	}

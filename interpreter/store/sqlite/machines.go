@@ -54,7 +54,7 @@ func (s *Store) CreateStateMachine(ctx context.Context, sm *store.StateMachine) 
 
 // GetStateMachine implements store.Store.
 func (s *Store) GetStateMachine(ctx context.Context, arn string) (*store.StateMachine, error) {
-	_, sm, err := scanMachine(s.db.QueryRowContext(ctx, `SELECT `+machineColumns+` FROM state_machines WHERE arn = ?`, arn))
+	_, sm, err := scanMachine(s.queryRow(ctx, `SELECT `+machineColumns+` FROM state_machines WHERE arn = ?`, arn))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("%w: state machine %s", store.ErrNotFound, arn)
 	}
@@ -86,7 +86,7 @@ func (s *Store) ListStateMachines(ctx context.Context, p store.Page) ([]*store.S
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+machineColumns+` FROM state_machines WHERE seq > ? ORDER BY seq LIMIT ?`, after, p.Size()+1)
+	rows, err := s.query(ctx, `SELECT `+machineColumns+` FROM state_machines WHERE seq > ? ORDER BY seq LIMIT ?`, after, p.Size()+1)
 	if err != nil {
 		return nil, "", err
 	}
@@ -142,7 +142,7 @@ func (s *Store) CreateActivity(ctx context.Context, a *store.Activity) error {
 
 // GetActivity implements store.Store.
 func (s *Store) GetActivity(ctx context.Context, arn string) (*store.Activity, error) {
-	_, a, err := scanActivity(s.db.QueryRowContext(ctx, `SELECT `+activityColumns+` FROM activities WHERE arn = ?`, arn))
+	_, a, err := scanActivity(s.queryRow(ctx, `SELECT `+activityColumns+` FROM activities WHERE arn = ?`, arn))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("%w: activity %s", store.ErrNotFound, arn)
 	}
@@ -163,7 +163,7 @@ func (s *Store) ListActivities(ctx context.Context, p store.Page) ([]*store.Acti
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+activityColumns+` FROM activities WHERE seq > ? ORDER BY seq LIMIT ?`, after, p.Size()+1)
+	rows, err := s.query(ctx, `SELECT `+activityColumns+` FROM activities WHERE seq > ? ORDER BY seq LIMIT ?`, after, p.Size()+1)
 	if err != nil {
 		return nil, "", err
 	}

@@ -26,7 +26,7 @@ func TestQueryPlans(t *testing.T) {
 		"finished timers":        `DELETE FROM timers WHERE execution_arn = 'a'`,
 	}
 	for name, q := range queries {
-		rows, err := s.db.Query(`EXPLAIN QUERY PLAN ` + q)
+		rows, err := s.reads.Query(`EXPLAIN QUERY PLAN ` + q)
 		require.NoError(t, err, name)
 		var plan []string
 		for rows.Next() {

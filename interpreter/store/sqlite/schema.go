@@ -110,11 +110,10 @@ CREATE INDEX activity_tasks_scheduled ON activity_tasks(activity_arn, status, cr
 `
 
 // migrate applies the migrations the database lacks, in one transaction, and refuses a database written
-// by a newer aslrun. It bypasses the statement cache: statements prepared on another connection would not
-// see the tables this transaction creates.
+// by a newer aslrun. It bypasses the statement cache: its statements run once.
 func (s *Store) migrate(ctx context.Context) error {
 	return s.write(ctx, func(t *tx) error {
-		tx := t.tx
+		tx := t.conn
 		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
 			return err
 		}

@@ -14,7 +14,7 @@ func (s *Store) GetToken(ctx context.Context, token string) (*store.Token, error
 	t := store.Token{Token: token}
 	var errorName, cause sql.Null[string]
 	var created, heartbeat sql.Null[int64]
-	err := s.db.QueryRowContext(ctx, `SELECT execution_arn, state_name, status, output, error, cause, created, heartbeat_at
+	err := s.queryRow(ctx, `SELECT execution_arn, state_name, status, output, error, cause, created, heartbeat_at
 		FROM tokens WHERE token = ?`, token).Scan(&t.ExecutionArn, &t.StateName, &t.Status, &t.Output, &errorName, &cause, &created, &heartbeat)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("%w: task token", store.ErrNotFound)
@@ -30,6 +30,7 @@ func (s *Store) GetToken(ctx context.Context, token string) (*store.Token, error
 func (s *Store) ClaimActivityTask(ctx context.Context, activityArn, worker string) (*store.ActivityTask, error) {
 	var task *store.ActivityTask
 	err := s.write(ctx, func(tx *tx) error {
+		task = nil // fn may run again; see op
 		t := store.ActivityTask{}
 		var created sql.Null[int64]
 		err := tx.queryRow(`UPDATE activity_tasks SET status = ?, worker_name = ?

@@ -19,6 +19,7 @@ func (s *Store) ClaimDueTimers(ctx context.Context, now time.Time, owner string,
 	until := now.Add(lease)
 	var out []store.Timer
 	err := s.write(ctx, func(tx *tx) error {
+		out = nil // fn may run again; see op
 		rows, err := tx.query(`UPDATE timers SET owner = ?, lease_until = ?, ready_at = max(coalesce(due, 0), ?)
 			WHERE (execution_arn, key) IN (SELECT execution_arn, key FROM timers WHERE ready_at <= ? ORDER BY ready_at, execution_arn, key LIMIT ?)
 			RETURNING execution_arn, key, due, owner, lease_until`,
@@ -51,7 +52,7 @@ func (s *Store) ClaimDueTimers(ctx context.Context, now time.Time, owner string,
 // NextTimer implements store.Store.
 func (s *Store) NextTimer(ctx context.Context) (time.Time, bool, error) {
 	var next sql.Null[int64]
-	if err := s.db.QueryRowContext(ctx, `SELECT min(ready_at) FROM timers`).Scan(&next); err != nil {
+	if err := s.queryRow(ctx, `SELECT min(ready_at) FROM timers`).Scan(&next); err != nil {
 		return time.Time{}, false, err
 	}
 	if !next.Valid {

@@ -104,6 +104,51 @@ func testConcurrentSameExecution(t *testing.T, s store.Store) {
 	require.Len(t, evs, 1+workers*each)
 }
 
+// testConcurrentFailures interleaves, across executions committing in parallel, steps that fail after
+// writing part of themselves (their timer names a missing execution) with good ones: a backend that commits
+// concurrent steps together must undo the failed ones alone.
+func testConcurrentFailures(t *testing.T, s store.Store) {
+	const steps = 10
+	execs := make([]*store.Execution, workers)
+	for i := range execs {
+		execs[i] = create(t, s, "m", fmt.Sprintf("e%d", i))
+	}
+	var wg sync.WaitGroup
+	for _, e := range execs {
+		wg.Go(func() {
+			for i := range steps {
+				bad := *e
+				bad.Status, bad.Checkpoint = store.Failed, []byte("bad")
+				err := s.Commit(ctx(), store.Step{
+					Execution: &bad, Events: Events(e.Version+1, 2),
+					SetTimers: []store.Timer{timer(e.Arn, "wait", t0), timer(e.Arn+"-missing", "wait", t0)},
+				})
+				if !assert.ErrorIs(t, err, store.ErrNotFound) {
+					return
+				}
+				e.Checkpoint = fmt.Appendf(nil, "step %d", i)
+				if !assert.NoError(t, s.Commit(ctx(), store.Step{Execution: e, Events: Events(e.Version+1, 1)})) {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, e := range execs {
+		got, err := s.GetExecution(ctx(), e.Arn)
+		require.NoError(t, err)
+		require.Equal(t, int64(1+steps), got.Version)
+		require.Equal(t, store.Running, got.Status)
+		require.Equal(t, fmt.Sprintf("step %d", steps-1), string(got.Checkpoint))
+		evs, _, err := s.History(ctx(), e.Arn, store.Page{}, false)
+		require.NoError(t, err)
+		require.Len(t, evs, 1+steps)
+	}
+	_, ok, err := s.NextTimer(ctx())
+	require.NoError(t, err)
+	require.False(t, ok, "no failed step's timer")
+}
+
 func testConcurrentActivityClaims(t *testing.T, s store.Store) {
 	const tasks = 40
 	e := create(t, s, "m", "e")

@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ActivityTasks", testActivityTasks},
 		{"ConcurrentCommits", testConcurrentCommits},
 		{"ConcurrentSameExecution", testConcurrentSameExecution},
+		{"ConcurrentFailures", testConcurrentFailures},
 		{"ConcurrentActivityClaims", testConcurrentActivityClaims},
 		{"ConcurrentTimerClaims", testConcurrentTimerClaims},
 	}
