@@ -99,18 +99,22 @@ func LoadCases(dir string) ([]*Case, error) {
 
 // Outcome is what aslrun did with a case.
 type Outcome struct {
-	// Status is SUCCEEDED, FAILED, TIMED_OUT, ABORTED, or INVALID_DEFINITION.
+	// Status is SUCCEEDED, FAILED, TIMED_OUT, ABORTED, INVALID_DEFINITION, or HARNESS_ERROR when the
+	// runner could not get an outcome.
 	Status string
 	Output any
 	Error  string
 	Cause  string
-	// Message holds the diagnostics of a refused definition.
+	// Message holds the diagnostics of a refused definition, or what went wrong in the runner.
 	Message string
 }
 
 // Judge compares an outcome with the case's expectation and lists the differences (none: it passes).
 func Judge(c *Case, o *Outcome) []string {
 	exp := c.Expect
+	if o.Status == "HARNESS_ERROR" {
+		return []string{"runner: " + o.Message}
+	}
 	switch exp.Status {
 	case "INVALID_DEFINITION":
 		if o.Status != "INVALID_DEFINITION" {

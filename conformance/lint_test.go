@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/aslrun/aslrun/asl"
 )
 
@@ -118,26 +120,44 @@ func messageProblem(c *lintCase, ds []asl.Diagnostic) string {
 	return "no diagnostic holds AWS's message " + want
 }
 
+// lintProblem is what is wrong with a verdict on a case, or "".
+func lintProblem(c *lintCase, invalid bool, ds []asl.Diagnostic) string {
+	if invalid != c.wantInvalid() {
+		return "aslrun says invalid=" + strconv.FormatBool(invalid) + ", the corpus invalid=" + strconv.FormatBool(c.wantInvalid())
+	}
+	return messageProblem(c, ds)
+}
+
+// TestLintCorpus lints every case in-process and through ValidateStateMachineDefinition, judges both
+// verdicts against the corpus, and requires the same result and diagnostics from both.
 func TestLintCorpus(t *testing.T) {
 	cases := loadLintCases(t, filepath.Join("testdata", "lint-corpus", "cases"))
+	api := newAPI(t)
 	agree := 0
 	seen := map[string]bool{}
 	for _, c := range cases {
 		seen[c.key()] = true
 		t.Run(c.key(), func(t *testing.T) {
 			_, ds := asl.Check(c.definition(), asl.Options{Type: c.StateMachineType})
-			problem := ""
-			if got := asl.HasErrors(ds); got != c.wantInvalid() {
-				problem = "aslrun says invalid=" + strconv.FormatBool(got) + ", the corpus invalid=" + strconv.FormatBool(c.wantInvalid())
-			} else {
-				problem = messageProblem(c, ds)
+			apiDs, apiInvalid, err := api.Validate(c.definition(), c.StateMachineType)
+			require.NoError(t, err)
+			// The API gives no line and column, and a page of diagnostics at the most.
+			if in, out := awsDiagnostics(ds[:min(len(ds), maxDiagnostics)]), awsDiagnostics(apiDs); asl.HasErrors(ds) != apiInvalid || in != out {
+				t.Errorf("the lint corpus gives a different verdict in-process and through the API:\nin-process invalid=%v\n%sapi invalid=%v\n%s",
+					asl.HasErrors(ds), in, apiInvalid, out)
 			}
+			problem := lintProblem(c, asl.HasErrors(ds), ds)
 			reason, listed := lintDisagreements[c.key()]
-			switch {
-			case problem == "" && listed:
-				t.Errorf("listed as a disagreement (%s) but agrees now: remove it from lintDisagreements", reason)
-			case problem != "" && !listed:
-				t.Errorf("%s\ndiagnostics:\n%s", problem, diagnosticList(ds))
+			for _, v := range []struct {
+				mode, problem string
+				ds            []asl.Diagnostic
+			}{{"in-process", problem, ds}, {"api", lintProblem(c, apiInvalid, apiDs), apiDs}} {
+				switch {
+				case v.problem == "" && listed:
+					t.Errorf("%s: listed as a disagreement (%s) but agrees now: remove it from lintDisagreements", v.mode, reason)
+				case v.problem != "" && !listed:
+					t.Errorf("%s: %s\ndiagnostics:\n%s", v.mode, v.problem, diagnosticList(v.ds))
+				}
 			}
 			if problem == "" {
 				agree++
@@ -177,6 +197,15 @@ func diagnosticList(ds []asl.Diagnostic) string {
 	var b strings.Builder
 	for _, d := range ds {
 		b.WriteString("  " + d.String() + "\n")
+	}
+	return b.String()
+}
+
+// awsDiagnostics lists diagnostics as ValidateStateMachineDefinition tells them.
+func awsDiagnostics(ds []asl.Diagnostic) string {
+	var b strings.Builder
+	for _, d := range ds {
+		b.WriteString("  " + string(d.Severity) + " " + d.AWSMessage() + "\n")
 	}
 	return b.String()
 }
