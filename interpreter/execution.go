@@ -40,6 +40,8 @@ type Config struct {
 	// Callbacks takes the answers to the execution's task tokens and hands out its activity tasks; nil
 	// gives the execution its own.
 	Callbacks *Callbacks
+	// Durable parks the execution at the waits of its top-level states instead of waiting; see Parked.
+	Durable bool
 }
 
 // Result is how an execution ended.
@@ -52,7 +54,9 @@ type Result struct {
 	Cause     string
 	StartDate time.Time
 	StopDate  time.Time
-	history   *history
+	// Parked is set when the execution stopped at a wait (Status RUNNING); see Program.Resume.
+	Parked  *Parked
+	history *history
 }
 
 // History returns the execution's events in order, as GetExecutionHistory does.
@@ -86,6 +90,21 @@ func (e *stopError) Error() string { return string(e.status) }
 
 // Start begins an execution of p with input and returns at once.
 func (p *Program) Start(ctx context.Context, input any, cfg Config) *Execution {
+	ex := p.newExecution(ctx, input, cfg, time.Time{})
+	root := &frame{ex: ex, ctx: ex.ctx, vars: &variables{}, park: true}
+	ex.begin(func() (any, error) {
+		root.event(Event{Type: "ExecutionStarted", Input: input, HasInput: true})
+		// A state's input is the output before it, which attempt checked; only the execution's input is new.
+		if err := root.checkSize(input); err != nil {
+			return nil, failure.New(failure.DataLimitExceeded, "The execution input exceeds the maximum number of bytes service limit.")
+		}
+		return root.runMachine(p.root, input)
+	}, root)
+	return ex
+}
+
+// newExecution prepares an execution that started at start (now when zero).
+func (p *Program) newExecution(ctx context.Context, input any, cfg Config, start time.Time) *Execution {
 	if cfg.Clock == nil {
 		cfg.Clock = RealClock{}
 	}
@@ -99,18 +118,25 @@ func (p *Program) Start(ctx context.Context, input any, cfg Config) *Execution {
 		ex.limit = DefaultPayloadLimit
 	}
 	ex.ctx, ex.cancel = context.WithCancelCause(ctx)
-	ex.start = ex.clock.Now()
+	ex.start = start
+	if start.IsZero() {
+		ex.start = ex.clock.Now()
+	}
 	ex.history = &history{clock: ex.clock}
 	if !cfg.Express {
 		ex.history.limit = MaxHistoryEvents
 	}
 	ex.contextBase = ex.buildContextBase()
+	return ex
+}
+
+// begin runs body, the execution's work in root, in its own goroutine.
+func (ex *Execution) begin(body func() (any, error), root *frame) {
 	release := ex.clock.Hold()
 	go func() {
 		defer release()
-		ex.run()
+		ex.run(body, root)
 	}()
-	return ex
 }
 
 // Run executes p on input and waits for the result.
@@ -132,24 +158,16 @@ func (ex *Execution) Stop(errName, cause string) {
 	ex.cancel(&stopError{status: Aborted, fe: &failure.Error{Name: errName, Cause: cause}})
 }
 
-func (ex *Execution) run() {
+func (ex *Execution) run(body func() (any, error), root *frame) {
 	defer close(ex.done)
-	root := &frame{ex: ex, ctx: ex.ctx, vars: &variables{}}
-	root.event(Event{Type: "ExecutionStarted", Input: ex.input, HasInput: true})
 	if ex.prog.timeout > 0 {
 		stop := ex.startTimeout()
 		defer stop()
 	}
-	// A state's input is the output before it, which attempt checked; only the execution's input is new.
-	var out any
-	err := root.checkSize(ex.input)
-	if err != nil {
-		err = failure.New(failure.DataLimitExceeded, "The execution input exceeds the maximum number of bytes service limit.")
-	} else {
-		out, err = root.runMachine(ex.prog.root, ex.input)
-	}
+	out, err := body()
 	res := &Result{StartDate: ex.start}
 	var se *stopError
+	var ps *parkSignal
 	switch {
 	case err == nil:
 		res.Status, res.Output = Succeed, out
@@ -161,6 +179,13 @@ func (ex *Execution) run() {
 			typ = "ExecutionTimedOut"
 		}
 		root.event(Event{Type: typ, Error: se.fe.Name, Cause: se.fe.Cause})
+	case errors.As(err, &ps):
+		res.Status = Running
+		if res.Parked, err = ps.result(ex); err != nil {
+			fe := failure.New(failure.Runtime, "the execution could not be parked: "+err.Error())
+			res.Status, res.Error, res.Cause, res.Parked = Failed, fe.Name, fe.Cause, nil
+			root.event(Event{Type: "ExecutionFailed", Error: fe.Name, Cause: fe.Cause})
+		}
 	default:
 		fe := asFailure(err, "", 0)
 		res.Status, res.Error, res.Cause = Failed, fe.Name, fe.Cause
@@ -168,23 +193,33 @@ func (ex *Execution) run() {
 	}
 	ex.history.collect(root.events)
 	ex.cancel(nil)
-	res.StopDate = ex.clock.Now()
+	if res.Status != Running {
+		res.StopDate = ex.clock.Now()
+	}
 	res.history = ex.history
 	ex.result = res
 }
 
-// startTimeout fails the execution with States.Timeout when its TimeoutSeconds pass.
+// startTimeout fails the execution with States.Timeout when its TimeoutSeconds pass; at once when they
+// passed while it was parked.
 func (ex *Execution) startTimeout() (stop func()) {
+	if !ex.clock.Now().Before(ex.start.Add(ex.prog.timeout)) {
+		ex.timeOut()
+		return func() {}
+	}
 	ctx, cancel := context.WithCancel(ex.ctx)
 	release := ex.clock.Hold()
 	go func() {
 		defer release()
-		if ex.clock.Sleep(ctx, ex.prog.timeout) == nil {
-			ex.cancel(&stopError{status: TimedOut, fe: &failure.Error{Name: failure.Timeout,
-				Cause: "The execution timed out."}})
+		if ex.clock.Sleep(ctx, ex.start.Add(ex.prog.timeout).Sub(ex.clock.Now())) == nil {
+			ex.timeOut()
 		}
 	}()
 	return cancel
+}
+
+func (ex *Execution) timeOut() {
+	ex.cancel(&stopError{status: TimedOut, fe: &failure.Error{Name: failure.Timeout, Cause: "The execution timed out."}})
 }
 
 // buildContextBase makes the Execution and StateMachine parts of the context object.
@@ -233,6 +268,14 @@ type frame struct {
 	env *ataEnv
 	// outcome, set by a Choice state that took a rule, replaces the state's Assign and Output by the rule's.
 	outcome *outcome
+	// assigned are the variables the current state set, for its StateExited event.
+	assigned map[string]any
+	// retries: the current state has a Retry field, so $$.State shows RetryCount.
+	retries bool
+	// park: this is the execution's own frame, whose waits may park it (see parks).
+	park bool
+	// resume is the wake of a resumed execution, for the state code of its phase to take up.
+	resume *resumePoint
 }
 
 // outcome is what a Choice rule assigns and outputs.
@@ -264,7 +307,9 @@ func (f *frame) contextObject() map[string]any {
 
 func (f *frame) buildContextObject() map[string]any {
 	state := map[string]any{"Name": f.stateName, "EnteredTime": formatTime(f.enteredTime)}
-	if f.retryCount > 0 {
+	// States that can retry show their count from 0 (the guide's context object); AWS's recorded Pass
+	// states show none.
+	if f.retryCount > 0 || f.retries {
 		state["RetryCount"] = int64(f.retryCount)
 	}
 	c := make(map[string]any, len(f.ex.contextBase)+3)
@@ -280,7 +325,11 @@ func (f *frame) buildContextObject() map[string]any {
 
 // runMachine runs a machine from its start state to its end.
 func (f *frame) runMachine(m *machine, input any) (any, error) {
-	n := m.start
+	return f.runFrom(m.start, input)
+}
+
+// runFrom runs states from n until one ends the machine.
+func (f *frame) runFrom(n *node, input any) (any, error) {
 	for {
 		if err := f.ctx.Err(); err != nil {
 			return nil, err
@@ -298,26 +347,40 @@ func (f *frame) runMachine(m *machine, input any) (any, error) {
 
 // step runs one state: its entered event, its work with Retry and Catch, its exited event.
 func (f *frame) step(n *node, raw any) (any, *node, error) {
-	f.stateName, f.enteredTime, f.retryCount, f.token, f.ctxObject, f.outcome = n.name, f.ex.clock.Now(), 0, "", nil, nil
+	f.stateName, f.enteredTime, f.retryCount, f.token, f.ctxObject = n.name, f.ex.clock.Now(), 0, "", nil
+	f.retries = len(n.retry) > 0
 	f.enteredEvent = f.event(Event{Type: n.typ + "StateEntered", Name: n.name, Input: raw})
+	return f.finishState(n, raw, nil)
+}
 
-	out, next, err := f.process(n, raw)
+// finishState runs a state that has been entered, with the retry attempts already spent, and records its
+// exited event.
+func (f *frame) finishState(n *node, raw any, attempts []int) (any, *node, error) {
+	f.outcome, f.assigned = nil, nil
+	out, next, err := f.process(n, raw, attempts)
 	if err != nil {
 		return nil, nil, err
 	}
 	if n.typ != "Fail" {
-		f.event(Event{Type: n.typ + "StateExited", Name: n.name, Output: out})
+		f.event(Event{Type: n.typ + "StateExited", Name: n.name, Output: out, Assigned: f.assigned})
 	}
 	return out, next, nil
 }
 
 // process runs the state's pipeline, retrying and catching its errors as its Retry and Catch say.
-func (f *frame) process(n *node, raw any) (any, *node, error) {
-	attempts := make([]int, len(n.retry))
+// attempts counts the retries spent per retrier (nil: none yet).
+func (f *frame) process(n *node, raw any, attempts []int) (any, *node, error) {
+	if attempts == nil {
+		attempts = make([]int, len(n.retry))
+	}
 	for {
 		out, next, err := f.attempt(n, raw)
 		if err == nil {
 			return out, next, nil
+		}
+		var ps *parkSignal
+		if errors.As(err, &ps) {
+			return nil, nil, f.parked(ps, n, raw, attempts)
 		}
 		if f.ctx.Err() != nil {
 			return nil, nil, f.ctx.Err()
@@ -332,6 +395,9 @@ func (f *frame) process(n *node, raw any) (any, *node, error) {
 			attempts[i]++
 			f.retryCount++
 			f.ctxObject = nil
+			if f.parks() && d > 0 {
+				return nil, nil, f.parked(&parkSignal{phase: phaseRetry, due: f.ex.clock.Now().Add(d)}, n, raw, attempts)
+			}
 			if err := f.ex.clock.Sleep(f.ctx, d); err != nil {
 				return nil, nil, err
 			}
@@ -388,6 +454,7 @@ func (f *frame) caught(n *node, c *catcher, raw any, errOut map[string]any) (any
 		return nil, err
 	}
 	f.vars.set(vals)
+	f.assigned = vals
 	return out, nil
 }
 
@@ -472,6 +539,7 @@ func (f *frame) finish(n *node, out any, next *node, vals map[string]any) (any, 
 		return nil, nil, err
 	}
 	f.vars.set(vals)
+	f.assigned = vals
 	if n.end {
 		next = nil
 	}

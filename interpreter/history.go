@@ -36,6 +36,8 @@ type Event struct {
 	WorkerName string
 	// TimeoutInSeconds and HeartbeatInSeconds are an activity task's limits (0: not set).
 	TimeoutInSeconds, HeartbeatInSeconds int64
+	// Assigned are the variables a state set (StateExited), as the API shows them: name -> JSON text.
+	Assigned map[string]any
 }
 
 // detailsKey is the name of the details field each event type carries in the API.
@@ -80,6 +82,14 @@ func (e Event) MarshalJSON() ([]byte, error) {
 		d["name"] = e.Name
 		d["output"] = compactJSON(e.Output)
 		d["outputDetails"] = map[string]any{"truncated": false}
+		if e.Assigned != nil {
+			vars := make(map[string]string, len(e.Assigned))
+			for name, v := range e.Assigned {
+				vars[name] = compactJSON(v)
+			}
+			d["assignedVariables"] = vars
+			d["assignedVariablesDetails"] = map[string]any{"truncated": false}
+		}
 	}
 	if e.HasInput {
 		d["input"] = compactJSON(e.Input)

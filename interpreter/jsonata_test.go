@@ -157,3 +157,21 @@ func TestVariableSizeLimit(t *testing.T) {
 	assert.Equal(t, failure.DataLimitExceeded, res.Error)
 	assert.Contains(t, res.Cause, "The variable 'big' assigned in the state 'A' exceeds the maximum size")
 }
+
+// A state's StateExited event lists the variables it assigned, as GetExecutionHistory shows them.
+func TestAssignedVariablesInHistory(t *testing.T) {
+	def := machine(`"A":{"Type":"Pass","Assign":{"x":{"k":[1]},"s":"t"},"End":true}`)
+	res, _ := run(t, def, `{}`, echo)
+	require.Equal(t, interpreter.Succeed, res.Status)
+	var exited *interpreter.Event
+	for _, e := range res.History() {
+		if e.Type == "PassStateExited" {
+			exited = &e
+		}
+	}
+	require.NotNil(t, exited)
+	b, err := exited.MarshalJSON()
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"assignedVariables":{"s":"\"t\"","x":"{\"k\":[1]}"}`)
+	assert.Contains(t, string(b), `"assignedVariablesDetails":{"truncated":false}`)
+}

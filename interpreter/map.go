@@ -298,7 +298,9 @@ func (ms *mapState) run(f *frame, n *node, input any) (any, *node, error) {
 		it.event(Event{Type: "MapIterationStarted", Name: n.name, Index: i})
 		v := list[i]
 		if ms.selector != nil || ms.itemSelector != nil {
-			it.ctxObject = withMapItem(base, map[string]any{"Index": int64(i), "Value": v})
+			// Source tells where the item came from: the state's input, for an inline Map (the guide's
+			// context object page).
+			it.ctxObject = withMapItem(base, map[string]any{"Index": int64(i), "Value": v, "Source": "STATE_DATA"})
 			var sel any
 			var err error
 			if ms.itemSelector != nil {

@@ -125,6 +125,9 @@ func isActivity(arn string) bool {
 }
 
 func (t *taskState) run(f *frame, n *node, input any) (any, *node, error) {
+	if r := f.takeResume(phaseToken); r != nil {
+		return t.resumedTask(f, n, r)
+	}
 	if t.waitForToken || t.activity {
 		f.token, f.ctxObject = newToken(), nil
 	}
@@ -143,43 +146,64 @@ func (t *taskState) run(f *frame, n *node, input any) (any, *node, error) {
 	if n.usesContext || t.waitForToken || n.ata {
 		req.Context = f.contextObject()
 	}
-	prefix := "Task"
 	sched := Event{Type: "TaskScheduled", Resource: t.resourceName, ResourceType: t.resourceType, Parameters: params}
+	prefix := t.eventPrefix()
 	switch {
 	case t.activity:
-		prefix = "Activity"
 		sched = Event{Type: "ActivityScheduled", Resource: t.resource, Input: params, HasInput: true}
 		if timeout != DefaultTaskTimeout {
 			sched.TimeoutInSeconds = int64(timeout / time.Second)
 		}
 		sched.HeartbeatInSeconds = int64(heartbeat / time.Second)
 	case t.lambda:
-		prefix = "LambdaFunction"
 		sched.Type = "LambdaFunctionScheduled"
-	}
-	resEvent := func(typ string) Event {
-		if t.activity {
-			return Event{Type: typ}
-		}
-		return Event{Type: typ, Resource: t.resourceName, ResourceType: t.resourceType}
 	}
 	f.event(sched)
 	if !t.activity {
-		f.event(resEvent(prefix + "Started"))
+		f.event(t.resourceEvent(prefix + "Started"))
 	}
 	result, err := t.invoke(f, req, taskEvents{
 		submitted: func(out any) {
-			e := resEvent("TaskSubmitted")
+			e := t.resourceEvent("TaskSubmitted")
 			e.Output, e.HasOutput = out, true
 			f.event(e)
 		},
 		started: func(worker string) { f.event(Event{Type: "ActivityStarted", WorkerName: worker}) },
 	})
+	return t.completed(f, n, result, err)
+}
+
+// eventPrefix is the first word of the task's history events.
+func (t *taskState) eventPrefix() string {
+	switch {
+	case t.activity:
+		return "Activity"
+	case t.lambda:
+		return "LambdaFunction"
+	}
+	return "Task"
+}
+
+// resourceEvent is an event naming the task's resource.
+func (t *taskState) resourceEvent(typ string) Event {
+	if t.activity {
+		return Event{Type: typ}
+	}
+	return Event{Type: typ, Resource: t.resourceName, ResourceType: t.resourceType}
+}
+
+// completed records how the task's resource answered and hands the result on.
+func (t *taskState) completed(f *frame, n *node, result any, err error) (any, *node, error) {
+	prefix := t.eventPrefix()
+	var ps *parkSignal
+	if errors.As(err, &ps) {
+		return nil, nil, err
+	}
 	if err != nil {
 		fe := asFailure(err, n.name, f.enteredEvent)
 		var se *stateError
 		if !errors.As(err, &se) {
-			e := resEvent(prefix + "Failed")
+			e := t.resourceEvent(prefix + "Failed")
 			if fe.Name == failure.Timeout || fe.Name == failure.HeartbeatTimeout {
 				e.Type = prefix + "TimedOut"
 			}
@@ -191,7 +215,7 @@ func (t *taskState) run(f *frame, n *node, input any) (any, *node, error) {
 	if err := f.checkSize(result); err != nil {
 		return nil, nil, err
 	}
-	e := resEvent(prefix + "Succeeded")
+	e := t.resourceEvent(prefix + "Succeeded")
 	e.Output, e.HasOutput = result, true
 	f.event(e)
 	return result, n.next, nil
@@ -283,6 +307,7 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents) (any, erro
 	defer cancel()
 	w := &taskWait{notify: make(chan struct{}, 1)}
 	req.Heartbeat = func() { w.update(func() { w.beats++ }) }
+	begun := f.ex.clock.Now()
 	clock, callbacks := f.ex.clock, f.ex.callbacks
 	if req.Token != "" {
 		callbacks.register(req.Token, w)
@@ -347,6 +372,11 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents) (any, erro
 		w.mu.Unlock()
 		if now.submitted && !seen.submitted {
 			ev.submitted(now.submittedValue)
+			if f.parks() && !now.answered && now.timedOut == "" {
+				// The resource took the request and the answer is not in: wait as rows, not a goroutine.
+				return nil, &parkSignal{phase: phaseToken, token: req.Token, deadline: begun.Add(req.Timeout),
+					heartbeat: req.HeartbeatTimeout, due: t.due(begun, req)}
+			}
 		}
 		if now.worker != "" && seen.worker == "" {
 			ev.started(now.worker)
@@ -367,6 +397,17 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents) (any, erro
 		}
 		seen = now
 	}
+}
+
+// due is when a parked task's first deadline falls: its heartbeat's, else its timeout's.
+func (t *taskState) due(begun time.Time, req *TaskRequest) time.Time {
+	deadline := begun.Add(req.Timeout)
+	if req.HeartbeatTimeout > 0 {
+		if beat := begun.Add(req.HeartbeatTimeout); beat.Before(deadline) {
+			return beat
+		}
+	}
+	return deadline
 }
 
 // taskEvents records what a waiting task learns while it waits.

@@ -57,9 +57,16 @@ func (c *compiler) wait(m *machine, n *node, s *asl.Wait, fail failFunc) error {
 }
 
 func (w waitState) run(f *frame, n *node, input any) (any, *node, error) {
+	if f.takeResume(phaseWait) != nil {
+		// Resumed once its time came: the wait is over.
+		return input, n.next, nil
+	}
 	d, err := w.duration(f, input)
 	if err != nil {
 		return nil, nil, err
+	}
+	if f.parks() && d > 0 {
+		return nil, nil, &parkSignal{phase: phaseWait, due: f.ex.clock.Now().Add(d)}
 	}
 	if err := f.ex.clock.Sleep(f.ctx, d); err != nil {
 		return nil, nil, err

@@ -1,0 +1,211 @@
+package interpreter_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ohler55/ojg/oj"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/aslrun/aslrun/interpreter"
+)
+
+// manualClock is a clock the test sets. A sleep never ends by itself: parked executions do not sleep, so
+// only the timers a running task arms do, and they must not fire.
+type manualClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *manualClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *manualClock) set(t time.Time) {
+	c.mu.Lock()
+	c.now = t
+	c.mu.Unlock()
+}
+
+func (c *manualClock) Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+func (c *manualClock) Hold() func()                    { return func() {} }
+func (c *manualClock) Idle(_ func() bool, wait func()) { wait() }
+
+// durable runs or resumes executions of one definition with parking on, the way the server does.
+type durable struct {
+	t     *testing.T
+	prog  *interpreter.Program
+	clock *manualClock
+	cfg   interpreter.Config
+	input any
+	// events are every event so far, across runs.
+	events []interpreter.Event
+}
+
+func newDurable(t *testing.T, def, input string, inv interpreter.Invoker) *durable {
+	in, err := oj.ParseString(input)
+	require.NoError(t, err)
+	d := &durable{t: t, prog: compile(t, def), clock: &manualClock{now: epoch}, input: in}
+	d.cfg = interpreter.NewConfig("test", "exec", false)
+	d.cfg.Clock, d.cfg.Invoker, d.cfg.Durable = d.clock, inv, true
+	return d
+}
+
+func (d *durable) keep(res *interpreter.Result) *interpreter.Result {
+	h := res.History()
+	if len(d.events) > 0 && len(h) > 0 {
+		require.Equal(d.t, d.events[len(d.events)-1].ID+1, h[0].ID, "the resumed history continues the stored one")
+	}
+	d.events = append(d.events, h...)
+	return res
+}
+
+func (d *durable) start() *interpreter.Result {
+	return d.keep(d.prog.Run(context.Background(), d.input, d.cfg))
+}
+
+func (d *durable) resume(p *interpreter.Parked, w interpreter.Wake) *interpreter.Result {
+	ex, err := d.prog.Resume(context.Background(), d.input, p.Checkpoint, w, d.cfg)
+	require.NoError(d.t, err)
+	return d.keep(ex.Wait())
+}
+
+func (d *durable) types() []string {
+	var out []string
+	for _, e := range d.events {
+		out = append(out, e.Type)
+	}
+	return out
+}
+
+func TestParkAtWaitAndResume(t *testing.T) {
+	d := newDurable(t, `{"StartAt":"A","TimeoutSeconds":100,"States":{
+		"A":{"Type":"Pass","Assign":{"v":1},"Next":"W"},
+		"W":{"Type":"Wait","Seconds":30,"Next":"B"},
+		"B":{"Type":"Pass","Parameters":{"v.$":"$v","in.$":"$"},"End":true}}}`, `{"k":"x"}`, echo)
+	res := d.start()
+	require.Equal(t, interpreter.Running, res.Status)
+	require.NotNil(t, res.Parked)
+	assert.Equal(t, epoch.Add(30*time.Second), res.Parked.Due)
+	assert.Empty(t, res.Parked.Token)
+
+	d.clock.set(res.Parked.Due)
+	res = d.resume(res.Parked, interpreter.Wake{})
+	require.Equal(t, interpreter.Succeed, res.Status, res.Cause)
+	assert.Equal(t, map[string]any{"v": int64(1), "in": map[string]any{"k": "x"}}, res.Output)
+	assert.Equal(t, []string{"ExecutionStarted", "PassStateEntered", "PassStateExited", "WaitStateEntered",
+		"WaitStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"}, d.types())
+}
+
+func TestParkOnTokenAndResume(t *testing.T) {
+	def := `{"StartAt":"T","States":{
+		"T":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","HeartbeatSeconds":10,"TimeoutSeconds":60,
+			"Parameters":{"token.$":"$$.Task.Token"},"ResultPath":"$.answer",
+			"Catch":[{"ErrorEquals":["States.Timeout","States.HeartbeatTimeout"],"ResultPath":"$.error","Next":"Late"}],"End":true},
+		"Late":{"Type":"Pass","End":true}}}`
+	submit := interpreter.InvokerFunc(func(context.Context, *interpreter.TaskRequest) (any, error) {
+		return map[string]any{"MessageId": "m"}, nil
+	})
+	tests := []struct {
+		name   string
+		at     time.Duration
+		wake   interpreter.Wake
+		status interpreter.Status
+		output string
+		last   string
+	}{
+		{name: "answered", at: 5 * time.Second, wake: interpreter.Wake{Answered: true, Output: `{"ok":1}`},
+			status: interpreter.Succeed, output: `{"answer":{"ok":1},"in":1}`, last: "TaskSucceeded"},
+		{name: "failed", at: 5 * time.Second, wake: interpreter.Wake{Answered: true, Failed: true, Error: "Nope", Cause: "no"},
+			status: interpreter.Failed, last: "TaskFailed"},
+		{name: "heartbeat missed", at: 10 * time.Second,
+			status: interpreter.Succeed, output: `{"error":{"Error":"States.HeartbeatTimeout"},"in":1}`, last: "TaskTimedOut"},
+		{name: "timed out", at: 60 * time.Second,
+			status: interpreter.Succeed, output: `{"error":{"Error":"States.Timeout"},"in":1}`, last: "TaskTimedOut"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := newDurable(t, def, `{"in":1}`, submit)
+			res := d.start()
+			require.Equal(t, interpreter.Running, res.Status)
+			p := res.Parked
+			require.NotNil(t, p)
+			assert.NotEmpty(t, p.Token)
+			assert.Equal(t, epoch.Add(10*time.Second), p.Due)
+			assert.Equal(t, epoch.Add(60*time.Second), p.Deadline)
+			assert.Equal(t, 10*time.Second, p.Heartbeat)
+			assert.Equal(t, "TaskSubmitted", d.events[len(d.events)-1].Type)
+
+			d.clock.set(epoch.Add(tc.at))
+			res = d.resume(p, tc.wake)
+			require.Equal(t, tc.status, res.Status, res.Cause)
+			if tc.output != "" {
+				assert.Equal(t, tc.output, oj.JSON(res.Output, &oj.Options{Sort: true}))
+			}
+			types := d.types()
+			assert.Contains(t, types, tc.last)
+			assert.Equal(t, 1, count(types, "TaskStateEntered"), "the task is not entered again")
+		})
+	}
+}
+
+func TestParkForRetryBackoff(t *testing.T) {
+	inv, calls := failing(2, &interpreter.CallbackError{Code: "Boom"})
+	d := newDurable(t, `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f","End":true,
+		"Retry":[{"ErrorEquals":["States.ALL"],"IntervalSeconds":2,"BackoffRate":3,"MaxAttempts":3}]}}}`, `{}`, inv)
+	res := d.start()
+	var dues []time.Duration
+	for res.Status == interpreter.Running {
+		dues = append(dues, res.Parked.Due.Sub(d.clock.Now()))
+		d.clock.set(res.Parked.Due)
+		res = d.resume(res.Parked, interpreter.Wake{})
+	}
+	require.Equal(t, interpreter.Succeed, res.Status, res.Cause)
+	assert.Equal(t, []time.Duration{2 * time.Second, 6 * time.Second}, dues)
+	assert.Equal(t, 3, *calls)
+	assert.Equal(t, 1, count(d.types(), "TaskStateEntered"))
+}
+
+// A parked execution past its TimeoutSeconds times out when it wakes.
+func TestParkedExecutionTimesOut(t *testing.T) {
+	d := newDurable(t, `{"StartAt":"W","TimeoutSeconds":5,"States":{"W":{"Type":"Wait","Seconds":30,"End":true}}}`, `{}`, echo)
+	res := d.start()
+	require.Equal(t, interpreter.Running, res.Status)
+	assert.Equal(t, epoch.Add(5*time.Second), res.Parked.Due)
+	d.clock.set(res.Parked.Due)
+	res = d.resume(res.Parked, interpreter.Wake{})
+	assert.Equal(t, interpreter.TimedOut, res.Status)
+	assert.Equal(t, "ExecutionTimedOut", d.events[len(d.events)-1].Type)
+}
+
+// Waits inside a Parallel branch keep their goroutine: the execution does not park.
+func TestNoParkingInsideBranches(t *testing.T) {
+	d := newDurable(t, `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+		{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3,"End":true}}}]}}}`, `{}`, echo)
+	d.cfg.Clock = interpreter.NewVirtualClock(epoch)
+	res := d.start()
+	assert.Equal(t, interpreter.Succeed, res.Status)
+	assert.Nil(t, res.Parked)
+}
+
+func count(list []string, s string) int {
+	n := 0
+	for _, x := range list {
+		if x == s {
+			n++
+		}
+	}
+	return n
+}
