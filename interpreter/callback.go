@@ -109,6 +109,14 @@ func (c *Callbacks) close(token string) {
 	c.mu.Unlock()
 }
 
+// release forgets a token whose execution parked: its owner answers it from now on, so this process
+// must not call it ended.
+func (c *Callbacks) release(token string) {
+	c.mu.Lock()
+	delete(c.open, token)
+	c.mu.Unlock()
+}
+
 // lookup finds the waiting task of a token, or the error AWS gives for it.
 func (c *Callbacks) lookup(token string) (*taskWait, error) {
 	if !validToken(token) {

@@ -309,9 +309,16 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents) (any, erro
 	req.Heartbeat = func() { w.update(func() { w.beats++ }) }
 	begun := f.ex.clock.Now()
 	clock, callbacks := f.ex.clock, f.ex.callbacks
+	parked := false
 	if req.Token != "" {
 		callbacks.register(req.Token, w)
-		defer callbacks.close(req.Token)
+		defer func() {
+			if parked {
+				callbacks.release(req.Token)
+			} else {
+				callbacks.close(req.Token)
+			}
+		}()
 	}
 	switch {
 	case t.activity:
@@ -374,6 +381,7 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents) (any, erro
 			ev.submitted(now.submittedValue)
 			if f.parks() && !now.answered && now.timedOut == "" {
 				// The resource took the request and the answer is not in: wait as rows, not a goroutine.
+				parked = true
 				return nil, &parkSignal{phase: phaseToken, token: req.Token, deadline: begun.Add(req.Timeout),
 					heartbeat: req.HeartbeatTimeout, due: t.due(begun, req)}
 			}

@@ -87,6 +87,10 @@ func serve(cmd *cobra.Command, fl serveFlags) error {
 		return err
 	}
 	defer svc.Close()
+	// Executions the last process left running start again; parked ones wake on their timers.
+	if err := svc.ResumeUnfinished(cmd.Context()); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", fl.addr)
 	if err != nil {
 		return usageError(cmd, "%v", err)

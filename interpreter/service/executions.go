@@ -108,7 +108,7 @@ func (s *Service) begin(ctx context.Context, in *StartExecutionInput, sync bool)
 	}
 	return &started{rec: stored, prog: prog, input: input, cfg: interpreter.Config{
 		Name: name, ARN: arn, StateMachineName: sm.Name, StateMachineARN: sm.Arn, RoleARN: sm.RoleArn,
-		Express: express, Invoker: invoker, Clock: s.clock, Callbacks: s.callbacks,
+		Express: express, Invoker: invoker, Clock: s.clock, Callbacks: s.callbacks, Durable: s.durable(express),
 	}}, nil
 }
 
@@ -226,27 +226,35 @@ func (s *Service) StopExecution(ctx context.Context, in *StopExecutionInput) (*S
 		if r.err != nil {
 			return nil, internal(r.err)
 		}
-		return &StopExecutionOutput{StopDate: Time(r.rec.StopDate)}, nil
+		if r.rec.Status != store.Running {
+			return &StopExecutionOutput{StopDate: Time(r.rec.StopDate)}, nil
+		}
+		// It parked before the stop reached it: abort the parked execution.
+		return s.abortOrphan(ctx, r.rec, in, store.Aborted)
 	case e.Status == store.Running:
-		return s.abortOrphan(ctx, e, in)
+		return s.abortOrphan(ctx, e, in, store.Aborted)
 	}
 	return &StopExecutionOutput{StopDate: Time(e.StopDate)}, nil
 }
 
-// abortOrphan aborts an execution the store holds as RUNNING that no goroutine of this process runs (one
-// a previous process left): the abort is written directly.
-func (s *Service) abortOrphan(ctx context.Context, e *store.Execution, in *StopExecutionInput) (*StopExecutionOutput, error) {
+// abortOrphan ends an execution the store holds as RUNNING that no goroutine of this process runs (a
+// parked one, or one a previous process left): the end (ABORTED, or FAILED) is written directly.
+func (s *Service) abortOrphan(ctx context.Context, e *store.Execution, in *StopExecutionInput, status string) (*StopExecutionOutput, error) {
 	last, _, err := s.store.History(ctx, e.Arn, store.Page{Max: 1}, true)
 	if err != nil || len(last) == 0 {
 		return nil, internal(errors.Join(err, errors.New("the execution has no history")))
 	}
 	now := s.now()
-	ev := interpreter.Event{ID: last[0].ID + 1, PreviousEventID: last[0].ID, Timestamp: now, Type: "ExecutionAborted", Error: in.Error, Cause: in.Cause}
+	typ := "ExecutionAborted"
+	if status == store.Failed {
+		typ = "ExecutionFailed"
+	}
+	ev := interpreter.Event{ID: last[0].ID + 1, PreviousEventID: last[0].ID, Timestamp: now, Type: typ, Error: in.Error, Cause: in.Cause}
 	data, err := ev.MarshalJSON()
 	if err != nil {
 		return nil, internal(err)
 	}
-	e.Status, e.StopDate, e.Error, e.Cause = store.Aborted, now, optional(in.Error), optional(in.Cause)
+	e.Status, e.StopDate, e.Error, e.Cause, e.Checkpoint = status, now, optional(in.Error), optional(in.Cause), nil
 	step := store.Step{Execution: e, Events: []store.Event{{ExecutionArn: e.Arn, ID: ev.ID, Timestamp: now, Type: ev.Type, Data: data}}}
 	if err := s.store.Commit(ctx, step); err != nil {
 		return nil, internal(err)

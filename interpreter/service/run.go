@@ -25,20 +25,30 @@ type run struct {
 
 var errClosed = errors.New("the service is shutting down")
 
-// execute runs a stored execution and commits its outcome: status, output, error and cause, stop date and
-// the history after the events already stored, in one Commit. It is the one place an execution runs, so a
-// resume after a restart goes through it with the program, input and configuration rebuilt from the record.
-// No lock is held while the execution runs.
+// execute starts a stored execution and commits its outcome.
 func (s *Service) execute(e *store.Execution, prog *interpreter.Program, input any, cfg interpreter.Config) (*run, error) {
+	return s.run(e, func() (*interpreter.Execution, error) { return prog.Start(s.ctx, input, cfg), nil }, nil)
+}
+
+// run runs an execution that start begins (or resumes) and commits how it ended or where it parked: status,
+// output, error and cause, stop date or checkpoint, and the history after the events already stored, in one
+// Commit; answered is the token a resumed execution took up, closed in the same step. It is the one place
+// an execution runs. No lock is held while the execution runs.
+func (s *Service) run(e *store.Execution, start func() (*interpreter.Execution, error), answered *store.Token) (*run, error) {
 	r := &run{done: make(chan struct{})}
 	s.mu.Lock()
 	if s.ctx.Err() != nil {
 		s.mu.Unlock()
 		return nil, errClosed
 	}
+	// Starting under the lock makes r.ex visible to StopExecution with r.
+	ex, err := start()
+	if err != nil {
+		s.mu.Unlock()
+		return nil, err
+	}
 	s.wg.Add(1)
-	// Start returns at once; starting under the lock makes r.ex visible to StopExecution with r.
-	r.ex = prog.Start(s.ctx, input, cfg)
+	r.ex = ex
 	s.running[e.Arn] = r
 	s.mu.Unlock()
 	go func() {
@@ -48,7 +58,7 @@ func (s *Service) execute(e *store.Execution, prog *interpreter.Program, input a
 			// Interrupted by Close: the record stays RUNNING for a later resume.
 			r.err = errClosed
 		} else {
-			r.rec, r.err = s.commitOutcome(e, res)
+			r.rec, r.err = s.commitOutcome(e, res, answered)
 		}
 		s.mu.Lock()
 		delete(s.running, e.Arn)
@@ -58,9 +68,9 @@ func (s *Service) execute(e *store.Execution, prog *interpreter.Program, input a
 	return r, nil
 }
 
-// commitOutcome writes how an execution ended. Its first event (ExecutionStarted) was stored when it
-// started; the interpreter numbers its events from 1 the same way, so the rest continue the history.
-func (s *Service) commitOutcome(e *store.Execution, res *interpreter.Result) (*store.Execution, error) {
+// commitOutcome writes how an execution ended, or where it parked. The interpreter numbers events on from
+// the stored ones (ExecutionStarted, stored when the execution started, or the checkpoint's last).
+func (s *Service) commitOutcome(e *store.Execution, res *interpreter.Result, answered *store.Token) (*store.Execution, error) {
 	var events []store.Event
 	for _, ev := range res.History() {
 		if ev.ID <= 1 {
@@ -73,15 +83,29 @@ func (s *Service) commitOutcome(e *store.Execution, res *interpreter.Result) (*s
 		events = append(events, store.Event{ExecutionArn: e.Arn, ID: ev.ID, Timestamp: ev.Timestamp.Truncate(time.Microsecond), Type: ev.Type, Data: data})
 	}
 	rec := e.Clone()
-	rec.Status = string(res.Status)
-	if res.Status == interpreter.Succeed {
-		out := oj.JSON(res.Output, &oj.Options{Sort: true})
-		rec.Output = &out
+	rec.Status, rec.Checkpoint = string(res.Status), nil
+	step := store.Step{Execution: rec, Events: events,
+		DeleteTimers: []store.TimerKey{{ExecutionArn: e.Arn, Key: wakeTimer}}}
+	if answered != nil {
+		step.Tokens = append(step.Tokens, *answered)
 	}
-	rec.Error, rec.Cause = optional(res.Error), optional(res.Cause)
-	rec.StopDate = res.StopDate.Truncate(time.Microsecond)
-	if err := s.store.Commit(context.Background(), store.Step{Execution: rec, Events: events}); err != nil {
+	if res.Parked != nil {
+		if err := s.parkStep(&step, res.Parked, s.now()); err != nil {
+			return nil, err
+		}
+	} else {
+		if res.Status == interpreter.Succeed {
+			out := oj.JSON(res.Output, &oj.Options{Sort: true})
+			rec.Output = &out
+		}
+		rec.Error, rec.Cause = optional(res.Error), optional(res.Cause)
+		rec.StopDate = res.StopDate.Truncate(time.Microsecond)
+	}
+	if err := s.store.Commit(context.Background(), step); err != nil {
 		return nil, err
+	}
+	if res.Parked != nil {
+		s.pokeScheduler()
 	}
 	return rec, nil
 }

@@ -56,6 +56,10 @@ type Service struct {
 	// programs caches the compiled definition of each state machine, keyed by ARN.
 	programs map[string]compiled
 	wg       sync.WaitGroup
+	// parking: executions park at their waits and the scheduler wakes them (under a real clock; a virtual
+	// clock moves only while executions hold it, so they keep their goroutines).
+	parking bool
+	poke    chan struct{}
 }
 
 // compiled is a state machine's program and the definition it was compiled from.
@@ -90,6 +94,12 @@ func New(opts Options) (*Service, error) {
 		s.pollTimeout = DefaultPollTimeout
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
+	_, virtual := s.clock.(*interpreter.VirtualClock)
+	s.parking, s.poke = !virtual, make(chan struct{}, 1)
+	if s.parking {
+		s.wg.Add(1)
+		go s.schedule()
+	}
 	return s, nil
 }
 

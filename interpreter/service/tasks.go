@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/aslrun/aslrun/interpreter"
+	"github.com/aslrun/aslrun/interpreter/store"
 )
 
 // Limits of the callback members.
@@ -29,8 +30,15 @@ func callbackError(err error) error {
 	return internal(err)
 }
 
+// doesNotExist reports the in-memory callbacks' refusal of a token they do not hold, which may belong to a
+// parked execution.
+func doesNotExist(err error) bool {
+	var ce *interpreter.CallbackError
+	return errors.As(err, &ce) && ce.Code == "TaskDoesNotExist"
+}
+
 // SendTaskSuccess completes the task of a token with output, a JSON text.
-func (s *Service) SendTaskSuccess(_ context.Context, in *SendTaskSuccessInput) (*Empty, error) {
+func (s *Service) SendTaskSuccess(ctx context.Context, in *SendTaskSuccessInput) (*Empty, error) {
 	var v violations
 	checkToken(&v, in.TaskToken)
 	if v.required("output", in.Output) {
@@ -40,13 +48,18 @@ func (s *Service) SendTaskSuccess(_ context.Context, in *SendTaskSuccessInput) (
 		return nil, err
 	}
 	if err := s.callbacks.SendTaskSuccess(in.TaskToken, in.Output); err != nil {
-		return nil, callbackError(err)
+		if !doesNotExist(err) {
+			return nil, callbackError(err)
+		}
+		if err := s.answerParked(ctx, in.TaskToken, func(t *store.Token) { t.Status, t.Output = store.TokenSucceeded, in.Output }, err); err != nil {
+			return nil, err
+		}
 	}
 	return &Empty{}, nil
 }
 
 // SendTaskFailure fails the task of a token with an error name and a cause, both optional.
-func (s *Service) SendTaskFailure(_ context.Context, in *SendTaskFailureInput) (*Empty, error) {
+func (s *Service) SendTaskFailure(ctx context.Context, in *SendTaskFailureInput) (*Empty, error) {
 	var v violations
 	checkToken(&v, in.TaskToken)
 	v.maxLen("error", in.Error, maxErrorLen, false)
@@ -55,20 +68,31 @@ func (s *Service) SendTaskFailure(_ context.Context, in *SendTaskFailureInput) (
 		return nil, err
 	}
 	if err := s.callbacks.SendTaskFailure(in.TaskToken, in.Error, in.Cause); err != nil {
-		return nil, callbackError(err)
+		if !doesNotExist(err) {
+			return nil, callbackError(err)
+		}
+		answer := func(t *store.Token) { t.Status, t.Error, t.Cause = store.TokenFailed, &in.Error, &in.Cause }
+		if err := s.answerParked(ctx, in.TaskToken, answer, err); err != nil {
+			return nil, err
+		}
 	}
 	return &Empty{}, nil
 }
 
 // SendTaskHeartbeat reports that the worker of a token is still at it.
-func (s *Service) SendTaskHeartbeat(_ context.Context, in *SendTaskHeartbeatInput) (*Empty, error) {
+func (s *Service) SendTaskHeartbeat(ctx context.Context, in *SendTaskHeartbeatInput) (*Empty, error) {
 	var v violations
 	checkToken(&v, in.TaskToken)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
 	if err := s.callbacks.SendTaskHeartbeat(in.TaskToken); err != nil {
-		return nil, callbackError(err)
+		if !doesNotExist(err) {
+			return nil, callbackError(err)
+		}
+		if err := s.heartbeatParked(ctx, in.TaskToken, err); err != nil {
+			return nil, err
+		}
 	}
 	return &Empty{}, nil
 }

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// childArgs, when set, makes the test binary run aslrun with these arguments: the restart test's server
+// is a process of its own, so that it can be killed with SIGKILL.
+const childArgs = "ASLRUN_TEST_CHILD_ARGS"
+
+func TestMain(m *testing.M) {
+	if args := os.Getenv(childArgs); args != "" {
+		root := newRootCmd()
+		root.SetArgs(strings.Split(args, "\n"))
+		if err := root.Execute(); err != nil {
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// serverProcess runs aslrun serve in a child process and returns its URL.
+func serverProcess(t *testing.T, args ...string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childArgs+"="+strings.Join(append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), "\n"))
+	stderr, err := cmd.StderrPipe()
+	require.NoError(t, err)
+	cmd.Stdout = cmd.Stderr
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	urls := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
+				urls <- m[1]
+			}
+		}
+	}()
+	select {
+	case url := <-urls:
+		return cmd, url
+	case <-time.After(20 * time.Second):
+		t.Fatal("the server did not start")
+		return nil, ""
+	}
+}
+
+func sfnClient(url string) *sfn.Client {
+	return sfn.New(sfn.Options{Region: "us-east-1", BaseEndpoint: aws.String(url),
+		Credentials: credentials.NewStaticCredentialsProvider("k", "s", "")})
+}
+
+// Executions waiting in a Wait and on task tokens survive a SIGKILL of the server: started again on the
+// same data, it completes each of them once, with the right output, and the tokens stay valid.
+func TestRestartResumesParkedExecutions(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts server processes")
+	}
+	dir := t.TempDir()
+	// The asking function writes each event, with its token, to a file of its own.
+	handlers := filepath.Join(dir, "handlers.json")
+	require.NoError(t, os.WriteFile(handlers, fmt.Appendf(nil,
+		`{"arn:aws:lambda:us-east-1:123456789012:function:ask": {"exec": ["sh", "-c", "cat > %s/token-$$.json; echo {}"]}}`, dir), 0o600))
+	data := filepath.Join(dir, "data")
+	args := []string{"--data", data, "--handlers", handlers}
+	server, url := serverProcess(t, args...)
+	client := sfnClient(url)
+	ctx := context.Background()
+
+	create := func(name, def string) string {
+		out, err := client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(name), Definition: aws.String(def),
+			RoleArn: aws.String("arn:aws:iam::123456789012:role/r")})
+		require.NoError(t, err)
+		return aws.ToString(out.StateMachineArn)
+	}
+	waiter := create("waiter", `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":2,"Next":"P"},
+		"P":{"Type":"Pass","Parameters":{"waited.$":"$.n"},"End":true}}}`)
+	asker := create("asker", `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken",
+		"Parameters":{"FunctionName":"arn:aws:lambda:us-east-1:123456789012:function:ask","Payload":{"token.$":"$$.Task.Token","n.$":"$.n"}},
+		"ResultPath":"$.answer","End":true}}}`)
+	var arns []string
+	for i := range 3 {
+		for _, m := range []string{waiter, asker} {
+			out, err := client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(m), Input: aws.String(fmt.Sprintf(`{"n":%d}`, i))})
+			require.NoError(t, err)
+			arns = append(arns, aws.ToString(out.ExecutionArn))
+		}
+	}
+	var asked []map[string]any
+	require.Eventually(t, func() bool {
+		files, _ := filepath.Glob(filepath.Join(dir, "token-*.json"))
+		asked = nil
+		for _, f := range files {
+			b, _ := os.ReadFile(f)
+			var ev map[string]any
+			if json.Unmarshal(b, &ev) == nil {
+				asked = append(asked, ev)
+			}
+		}
+		return len(asked) == 3
+	}, 10*time.Second, 10*time.Millisecond)
+	// Let the askers commit their park, then kill the server before any Wait is over.
+	require.Eventually(t, func() bool {
+		for _, arn := range arns {
+			h, err := client.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(arn), ReverseOrder: true, MaxResults: 1})
+			if err != nil || len(h.Events) == 0 || (h.Events[0].Type != types.HistoryEventTypeTaskSubmitted && h.Events[0].Type != types.HistoryEventTypeWaitStateEntered) {
+				return false
+			}
+		}
+		return true
+	}, 10*time.Second, 10*time.Millisecond)
+	require.NoError(t, server.Process.Kill())
+	_ = server.Wait()
+
+	_, url = serverProcess(t, args...)
+	client = sfnClient(url)
+	for _, ev := range asked {
+		_, err := client.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String(ev["token"].(string)),
+			Output: aws.String(fmt.Sprintf(`{"for":%v}`, ev["n"]))})
+		require.NoError(t, err)
+	}
+	for _, arn := range arns {
+		var d *sfn.DescribeExecutionOutput
+		require.Eventually(t, func() bool {
+			var err error
+			d, err = client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(arn)})
+			return err == nil && d.Status != types.ExecutionStatusRunning
+		}, 20*time.Second, 20*time.Millisecond, arn)
+		require.Equal(t, types.ExecutionStatusSucceeded, d.Status, aws.ToString(d.Cause))
+		var in, out map[string]any
+		require.NoError(t, json.Unmarshal([]byte(aws.ToString(d.Input)), &in))
+		require.NoError(t, json.Unmarshal([]byte(aws.ToString(d.Output)), &out))
+		if strings.Contains(arn, ":waiter:") {
+			assert.Equal(t, map[string]any{"waited": in["n"]}, out)
+		} else {
+			assert.Equal(t, map[string]any{"n": in["n"], "answer": map[string]any{"for": in["n"]}}, out)
+		}
+		h, err := client.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(arn), MaxResults: 1000})
+		require.NoError(t, err)
+		seen := map[types.HistoryEventType]int{}
+		for i, e := range h.Events {
+			assert.Equal(t, int64(i+1), e.Id, "dense ids")
+			seen[e.Type]++
+		}
+		assert.Equal(t, 1, seen[types.HistoryEventTypeExecutionSucceeded], "completed once")
+		assert.LessOrEqual(t, seen[types.HistoryEventTypeTaskSubmitted], 1, "the task ran once")
+	}
+	// An answered token is used up.
+	_, err := client.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String(asked[0]["token"].(string)), Output: aws.String(`{}`)})
+	var timedOut *types.TaskTimedOut
+	assert.ErrorAs(t, err, &timedOut)
+}
