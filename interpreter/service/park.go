@@ -204,19 +204,9 @@ func (s *Service) ResumeUnfinished(ctx context.Context) error {
 // refusal, returned when the store does not know the token either.
 func (s *Service) answerParked(ctx context.Context, token string, answer func(*store.Token), memErr error) error {
 	for attempt := 0; ; attempt++ {
-		tok, err := s.parkedToken(ctx, token)
-		if errors.Is(err, store.ErrNotFound) {
-			return callbackError(memErr)
-		}
+		tok, rec, err := s.pendingToken(ctx, token, memErr)
 		if err != nil {
 			return err
-		}
-		rec, err := s.store.GetExecution(ctx, tok.ExecutionArn)
-		if err != nil {
-			return internal(err)
-		}
-		if tok.Status != store.TokenPending || rec.Status != store.Running {
-			return taskTimedOut()
 		}
 		answer(tok)
 		step := store.Step{Execution: rec, Tokens: []store.Token{*tok},
@@ -235,19 +225,9 @@ func (s *Service) answerParked(ctx context.Context, token string, answer func(*s
 
 // heartbeatParked moves a parked task's heartbeat deadline on.
 func (s *Service) heartbeatParked(ctx context.Context, token string, memErr error) error {
-	tok, err := s.parkedToken(ctx, token)
-	if errors.Is(err, store.ErrNotFound) {
-		return callbackError(memErr)
-	}
+	_, rec, err := s.pendingToken(ctx, token, memErr)
 	if err != nil {
 		return err
-	}
-	rec, err := s.store.GetExecution(ctx, tok.ExecutionArn)
-	if err != nil {
-		return internal(err)
-	}
-	if tok.Status != store.TokenPending || rec.Status != store.Running {
-		return taskTimedOut()
 	}
 	var pr parkedRecord
 	if err := json.Unmarshal(rec.Checkpoint, &pr); err != nil || pr.Heartbeat <= 0 {
@@ -262,6 +242,26 @@ func (s *Service) heartbeatParked(ctx context.Context, token string, memErr erro
 		return internal(err)
 	}
 	return nil
+}
+
+// pendingToken finds a parked execution's unanswered token and the execution; memErr is the in-memory
+// refusal, returned when the store does not know the token either.
+func (s *Service) pendingToken(ctx context.Context, token string, memErr error) (*store.Token, *store.Execution, error) {
+	tok, err := s.parkedToken(ctx, token)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil, callbackError(memErr)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	rec, err := s.store.GetExecution(ctx, tok.ExecutionArn)
+	if err != nil {
+		return nil, nil, internal(err)
+	}
+	if tok.Status != store.TokenPending || rec.Status != store.Running {
+		return nil, nil, taskTimedOut()
+	}
+	return tok, rec, nil
 }
 
 // parkedToken reads a token from the store. An execution that has just parked on it may not have
