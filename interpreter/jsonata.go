@@ -180,6 +180,16 @@ func (x *ataExpr) evalInt(env *ataEnv) (int64, error) {
 	return n, nil
 }
 
+// evalCount evaluates an expression that must give a non-negative whole number (seconds to wait, a
+// concurrency, a tolerated count).
+func (x *ataExpr) evalCount(env *ataEnv) (int64, error) {
+	n, err := x.evalInt(env)
+	if err == nil && n < 0 {
+		err = x.wrongType("non-negative integer", n)
+	}
+	return n, err
+}
+
 // evalSeconds evaluates a TimeoutSeconds or HeartbeatSeconds expression: a positive whole number.
 func (x *ataExpr) evalSeconds(env *ataEnv) (time.Duration, error) {
 	v, err := x.eval(env)

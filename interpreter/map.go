@@ -193,20 +193,14 @@ func (ms *mapState) settings(sc scope) (limit int, tolCount int64, tolCountSet b
 // jsonataSettings evaluates the numeric fields' JSONata expressions.
 func (ms *mapState) jsonataSettings(env *ataEnv, limit int, tolCount int64, tolCountSet bool, tolPct float64, tolPctSet bool) (int, int64, bool, float64, bool, error) {
 	if x := ms.maxConcurrencyExpr; x != nil {
-		n, err := x.evalInt(env)
-		if err == nil && n < 0 {
-			err = x.wrongType("non-negative integer", n)
-		}
+		n, err := x.evalCount(env)
 		if err != nil {
 			return 0, 0, false, 0, false, err
 		}
 		limit = int(n)
 	}
 	if x := ms.toleratedCountExpr; x != nil {
-		n, err := x.evalInt(env)
-		if err == nil && n < 0 {
-			err = x.wrongType("non-negative integer", n)
-		}
+		n, err := x.evalCount(env)
 		if err != nil {
 			return 0, 0, false, 0, false, err
 		}

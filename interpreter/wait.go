@@ -79,12 +79,9 @@ func (w waitState) duration(f *frame, input any) (time.Duration, error) {
 	sc := scope{doc: input, f: f}
 	switch {
 	case w.secondsExpr != nil:
-		secs, err := w.secondsExpr.evalInt(f.env)
+		secs, err := w.secondsExpr.evalCount(f.env)
 		if err != nil {
 			return 0, err
-		}
-		if secs < 0 {
-			return 0, w.secondsExpr.wrongType("non-negative integer", secs)
 		}
 		return time.Duration(secs) * time.Second, nil
 	case w.timestampExpr != nil:
