@@ -19,13 +19,13 @@ import (
 
 	"github.com/aslrun/aslrun/asl"
 	"github.com/aslrun/aslrun/interpreter"
-	"github.com/aslrun/aslrun/interpreter/httpapi"
-	"github.com/aslrun/aslrun/interpreter/service"
-	"github.com/aslrun/aslrun/interpreter/store"
+	"github.com/aslrun/aslrun/server/httpapi"
+	"github.com/aslrun/aslrun/server/service"
+	"github.com/aslrun/aslrun/server/store"
 )
 
-// API runs cases through the stack of `aslrun serve --clock virtual`: interpreter/service over a store,
-// behind interpreter/httpapi on a loopback server, driven by aws-sdk-go-v2's sfn client as a user's
+// API runs cases through the stack of `aslrun serve --clock virtual`: server/service over a store,
+// behind server/httpapi on a loopback server, driven by aws-sdk-go-v2's sfn client as a user's
 // program drives it. The service takes one Invoker for all executions and a Task's request does not
 // always name its state machine, so each case gets a service of its own, with its handlers and a fresh
 // virtual clock as in-process, over the one store.

@@ -12,7 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/aslrun/aslrun/interpreter/store/sqlite"
+	"github.com/aslrun/aslrun/server/store/sqlite"
 )
 
 // suite is a folder of cases (<dir>/<area>/*.json) and the list of those aslrun does not pass yet, each

@@ -17,12 +17,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aslrun/aslrun/interpreter"
-	"github.com/aslrun/aslrun/interpreter/httpapi"
-	"github.com/aslrun/aslrun/interpreter/service"
-	"github.com/aslrun/aslrun/interpreter/store"
-	"github.com/aslrun/aslrun/interpreter/store/memory"
-	"github.com/aslrun/aslrun/interpreter/store/sqlite"
 	"github.com/aslrun/aslrun/resources"
+	"github.com/aslrun/aslrun/server/httpapi"
+	"github.com/aslrun/aslrun/server/service"
+	"github.com/aslrun/aslrun/server/store"
+	"github.com/aslrun/aslrun/server/store/memory"
+	"github.com/aslrun/aslrun/server/store/sqlite"
 )
 
 type serveFlags struct {

@@ -1,0 +1,73 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"runtime"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/aslrun/aslrun/server/service"
+)
+
+// BenchmarkStartExecution starts executions of a 3-state Pass machine over loopback HTTP from 32 concurrent
+// connections. starts/s is the rate StartExecution answers at; done/s counts until every execution's
+// outcome is committed too.
+func BenchmarkStartExecution(b *testing.B) {
+	for _, name := range []string{"memory", "sqlite"} {
+		b.Run(name, func(b *testing.B) {
+			e := newEnv(b, backends[name](b), service.Options{})
+			machine := e.create(b, "bench", passMachine, "")
+			const conns = 32
+			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns}}
+			var n atomic.Int64
+			b.SetParallelism((conns + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
+			b.ResetTimer()
+			start := time.Now()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					body := fmt.Sprintf(`{"stateMachineArn":%q,"name":"e%d","input":"{\"k\":1}"}`, machine, n.Add(1))
+					req, _ := http.NewRequest(http.MethodPost, e.url, bytes.NewBufferString(body))
+					req.Header.Set("X-Amz-Target", "AWSStepFunctions.StartExecution")
+					req.Header.Set("Content-Type", "application/x-amz-json-1.0")
+					resp, err := client.Do(req)
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != http.StatusOK {
+						b.Errorf("status %d", resp.StatusCode)
+						return
+					}
+				}
+			})
+			started := time.Since(start)
+			waitIdle(b, e, machine)
+			done := time.Since(start)
+			b.StopTimer()
+			b.ReportMetric(float64(b.N)/started.Seconds(), "starts/s")
+			b.ReportMetric(float64(b.N)/done.Seconds(), "done/s")
+		})
+	}
+}
+
+// waitIdle waits until no execution of the machine is RUNNING.
+func waitIdle(b *testing.B, e *env, machine string) {
+	for deadline := time.Now().Add(time.Minute); ; {
+		status, body := post(b, e.url, "AWSStepFunctions.ListExecutions",
+			fmt.Sprintf(`{"stateMachineArn":%q,"statusFilter":"RUNNING","maxResults":1}`, machine))
+		require.Equal(b, http.StatusOK, status)
+		if len(body["executions"].([]any)) == 0 {
+			return
+		}
+		require.True(b, time.Now().Before(deadline), "executions still running")
+		time.Sleep(time.Millisecond)
+	}
+}

@@ -1,0 +1,193 @@
+// Package httpapi serves the Step Functions API (AWS JSON 1.0) over a service.Service: POST / with
+// X-Amz-Target: AWSStepFunctions.<Operation>, a JSON body, and errors as {"__type": CODE, "message": TEXT}
+// with HTTP 400, so that the AWS SDKs and CLI raise their typed errors. The Host header is ignored, since
+// the SDKs send StartSyncExecution to a "sync-" host prefix.
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"strings"
+
+	"github.com/aslrun/aslrun/interpreter"
+	"github.com/aslrun/aslrun/server/service"
+)
+
+// DefaultMaxBody bounds a request body. A definition may hold 1,048,576 characters, up to 4 MiB of UTF-8
+// and more once escaped in the request's JSON.
+const DefaultMaxBody = 8 << 20
+
+const (
+	targetPrefix = "AWSStepFunctions."
+	contentType  = "application/x-amz-json-1.0"
+)
+
+// Options configure the handler.
+type Options struct {
+	// MaxBody bounds request bodies in bytes; default DefaultMaxBody.
+	MaxBody int64
+	// Log receives failures that are the server's, not the caller's; nil discards them.
+	Log *log.Logger
+}
+
+// Handler serves the API.
+type Handler struct {
+	ops     map[string]operation
+	maxBody int64
+	log     *log.Logger
+}
+
+// New returns the API's handler over svc.
+func New(svc *service.Service, opts Options) *Handler {
+	h := &Handler{ops: operations(svc), maxBody: opts.MaxBody, log: opts.Log}
+	if h.maxBody <= 0 {
+		h.maxBody = DefaultMaxBody
+	}
+	return h
+}
+
+// apiError is an error response that is not one of the service's.
+type apiError struct {
+	code, message string
+	status        int
+}
+
+func (e *apiError) Error() string { return e.code + ": " + e.message }
+
+// ServeHTTP answers one call.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		// The last guard: a bug must not take the server down, nor look like the caller's fault.
+		if v := recover(); v != nil {
+			h.logf("panic serving %s: %v", r.Header.Get("X-Amz-Target"), v)
+			writeError(w, &apiError{code: service.CodeInternalFailure, message: "internal failure", status: http.StatusInternalServerError})
+		}
+	}()
+	w.Header().Set("X-Amzn-Requestid", interpreter.NewUUID())
+	if r.Method != http.MethodPost {
+		writeError(w, &apiError{code: "UnknownOperationException", status: http.StatusMethodNotAllowed,
+			message: fmt.Sprintf("the Step Functions API takes POST requests, not %s", r.Method)})
+		return
+	}
+	target := r.Header.Get("X-Amz-Target")
+	name, ok := strings.CutPrefix(target, targetPrefix)
+	op := h.ops[name]
+	if !ok || op == nil {
+		writeError(w, &apiError{code: "UnknownOperationException", status: http.StatusBadRequest,
+			message: fmt.Sprintf("unknown operation %q: the X-Amz-Target header must name one as %s<Operation>", target, targetPrefix)})
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			writeError(w, &service.Error{Code: service.CodeValidation,
+				Message: fmt.Sprintf("1 validation error detected: the request body exceeds the limit of %d bytes", h.maxBody)})
+			return
+		}
+		writeError(w, &apiError{code: "SerializationException", message: "cannot read the request body: " + err.Error(), status: http.StatusBadRequest})
+		return
+	}
+	out, err := op(r.Context(), body)
+	if err != nil {
+		var se *service.Error
+		if errors.As(err, &se) && se.Status() >= 500 {
+			h.logf("%s: %v", name, err)
+		}
+		writeError(w, err)
+		return
+	}
+	data, err := json.Marshal(out)
+	if err != nil {
+		h.logf("%s: encoding the response: %v", name, err)
+		writeError(w, &apiError{code: service.CodeInternalFailure, message: "cannot encode the response", status: http.StatusInternalServerError})
+		return
+	}
+	w.Header().Set("Content-Type", contentType)
+	_, _ = w.Write(data)
+}
+
+func (h *Handler) logf(format string, args ...any) {
+	if h.log != nil {
+		h.log.Printf(format, args...)
+	}
+}
+
+// writeError writes an error response: {"__type", "message"} with the error's status.
+func writeError(w http.ResponseWriter, err error) {
+	code, message, status := service.CodeInternalFailure, err.Error(), http.StatusInternalServerError
+	var se *service.Error
+	var ae *apiError
+	switch {
+	case errors.As(err, &se):
+		code, message, status = se.Code, se.Message, se.Status()
+	case errors.As(err, &ae):
+		code, message, status = ae.code, ae.message, ae.status
+	}
+	data, _ := json.Marshal(map[string]string{"__type": code, "message": message}) // strings always marshal
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("X-Amzn-Errortype", code)
+	w.WriteHeader(status)
+	_, _ = w.Write(data)
+}
+
+// operation decodes a request body, calls the service and returns the response to encode.
+type operation func(ctx context.Context, body []byte) (any, error)
+
+// op adapts a service method: the body must be a JSON object (an empty body is {}); malformed JSON and
+// members of the wrong type are a SerializationException, as AWS's JSON protocol reports them.
+func op[In, Out any](f func(context.Context, *In) (*Out, error)) operation {
+	return func(ctx context.Context, body []byte) (any, error) {
+		in := new(In)
+		if len(bytes.TrimSpace(body)) > 0 {
+			if err := decode(body, in); err != nil {
+				return nil, err
+			}
+		}
+		return f(ctx, in)
+	}
+}
+
+func decode(body []byte, in any) error {
+	trimmed := bytes.TrimSpace(body)
+	if trimmed[0] != '{' && !bytes.Equal(trimmed, []byte("null")) {
+		return &apiError{code: "SerializationException", status: http.StatusBadRequest, message: "the request body must be a JSON object"}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	err := dec.Decode(in)
+	if err == nil && dec.More() {
+		err = errors.New("data after the JSON object")
+	}
+	if err == nil {
+		return nil
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return &apiError{code: "SerializationException", status: http.StatusBadRequest,
+			message: fmt.Sprintf("the member '%s' must be %s, not a JSON %s", te.Field, jsonKind(te.Type.Kind().String()), te.Value)}
+	}
+	return &apiError{code: "SerializationException", status: http.StatusBadRequest, message: "the request body is not valid JSON: " + err.Error()}
+}
+
+// jsonKind names a Go kind as the JSON type a member takes.
+func jsonKind(kind string) string {
+	switch kind {
+	case "string":
+		return "a string"
+	case "int", "int64":
+		return "an integer"
+	case "bool":
+		return "a boolean"
+	case "slice":
+		return "a list"
+	case "struct", "map":
+		return "an object"
+	}
+	return "a " + kind
+}

@@ -1,0 +1,319 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/ohler55/ojg/oj"
+
+	"github.com/aslrun/aslrun/interpreter"
+	"github.com/aslrun/aslrun/server/store"
+)
+
+// Limits of execution members.
+const (
+	maxTraceHeaderLen    = 256
+	maxExecutionTokenLen = 3096
+)
+
+// executionStatuses is the statusFilter enum, in the order AWS lists it.
+var executionStatuses = []string{store.Succeeded, store.TimedOut, store.PendingRedrive, store.Aborted, store.Failed, store.Running}
+
+// started is an execution StartExecution or StartSyncExecution has stored, with what runs it.
+type started struct {
+	rec   *store.Execution
+	prog  *interpreter.Program
+	input any
+	cfg   interpreter.Config
+	// existing is set when the request repeated a running execution's name and input.
+	existing bool
+}
+
+// begin checks a start request and stores the execution; sync is StartSyncExecution, which only EXPRESS
+// state machines take. The order of checks is AWS's: the request's constraints, the ARN, the state machine,
+// the name, then the input.
+func (s *Service) begin(ctx context.Context, in *StartExecutionInput, sync bool) (*started, error) {
+	var v violations
+	if v.required("stateMachineArn", in.StateMachineArn) {
+		v.maxLen("stateMachineArn", in.StateMachineArn, maxArnLen, true)
+	}
+	v.maxLen("name", in.Name, maxNameLen, true)
+	v.maxBytes("input", in.Input, maxPayloadBytes)
+	v.maxLen("traceHeader", in.TraceHeader, maxTraceHeaderLen, true)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	// Step Functions Local's form: stateMachineArn#TestCaseName runs the test case of the mock config.
+	machineArn, testCase, mocked := strings.Cut(in.StateMachineArn, "#")
+	sm, err := s.getStateMachine(ctx, machineArn)
+	if err != nil {
+		return nil, err
+	}
+	if sync && sm.Type != store.TypeExpress {
+		return nil, newError(CodeStateMachineTypeNotSupported, "This operation is not supported by this type of state machine")
+	}
+	name := in.Name
+	if name == "" {
+		name = interpreter.NewUUID()
+	} else if !validName(name) {
+		return nil, invalidName(name)
+	}
+	text := in.Input
+	if text == "" {
+		text = "{}"
+	}
+	input, err := oj.ParseString(text)
+	if err != nil {
+		return nil, newError(CodeInvalidExecutionInput, "Invalid State Machine Execution Input: '%v'", err)
+	}
+	invoker := s.invoker
+	if mocked {
+		if s.mocks == nil {
+			return nil, newError(CodeValidation, "The state machine ARN names the test case '%s', but the server has no mock config (aslrun serve --mock-config)", testCase)
+		}
+		if invoker, err = s.mocks(sm.Name, testCase); err != nil {
+			return nil, newError(CodeValidation, "%v", err)
+		}
+	}
+	prog, err := s.program(sm)
+	if err != nil {
+		return nil, err
+	}
+	express := sm.Type == store.TypeExpress
+	arn := s.arn(arnExecution, sm.Name, name)
+	if express {
+		arn = s.arn(arnExpress, sm.Name, name, interpreter.NewUUID())
+	}
+	now := s.now()
+	first, err := startedEvent(arn, now, input, sm.RoleArn)
+	if err != nil {
+		return nil, internal(err)
+	}
+	rec := &store.Execution{
+		Arn: arn, StateMachineArn: sm.Arn, Name: name, Status: store.Running, Input: text, StartDate: now,
+		Definition: sm.Definition, Express: express,
+	}
+	stored, err := s.store.CreateExecution(ctx, rec, []store.Event{first})
+	if errors.Is(err, store.ErrExists) {
+		// AWS's idempotency: the same name and input while the first still runs is the same execution.
+		if stored != nil && stored.Status == store.Running && stored.Input == text {
+			return &started{rec: stored, existing: true}, nil
+		}
+		return nil, newError(CodeExecutionAlreadyExists, "Execution Already Exists: '%s'", arn)
+	}
+	if err != nil {
+		return nil, internal(err)
+	}
+	return &started{rec: stored, prog: prog, input: input, cfg: interpreter.Config{
+		Name: name, ARN: arn, StateMachineName: sm.Name, StateMachineARN: sm.Arn, RoleARN: sm.RoleArn,
+		Express: express, Invoker: invoker, Clock: s.clock, Callbacks: s.callbacks, Durable: s.durable(express),
+	}}, nil
+}
+
+// StartExecution starts an execution and returns at once.
+func (s *Service) StartExecution(ctx context.Context, in *StartExecutionInput) (*StartExecutionOutput, error) {
+	st, err := s.begin(ctx, in, false)
+	if err != nil {
+		return nil, err
+	}
+	if !st.existing {
+		if _, err := s.execute(st.rec, st.prog, st.input, st.cfg); err != nil {
+			return nil, internal(err)
+		}
+	}
+	return &StartExecutionOutput{ExecutionArn: st.rec.Arn, StartDate: Time(st.rec.StartDate)}, nil
+}
+
+// StartSyncExecution runs an execution of an EXPRESS state machine and answers with its outcome.
+func (s *Service) StartSyncExecution(ctx context.Context, in *StartExecutionInput) (*StartSyncExecutionOutput, error) {
+	st, err := s.begin(ctx, in, true)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.execute(st.rec, st.prog, st.input, st.cfg)
+	if err != nil {
+		return nil, internal(err)
+	}
+	select {
+	case <-r.done:
+	case <-ctx.Done():
+		return nil, internal(ctx.Err())
+	}
+	if r.err != nil {
+		return nil, internal(r.err)
+	}
+	e := r.rec
+	out := &StartSyncExecutionOutput{
+		ExecutionArn: e.Arn, StateMachineArn: e.StateMachineArn, Name: e.Name, StartDate: Time(e.StartDate),
+		StopDate: Time(e.StopDate), Status: e.Status, Error: e.Error, Cause: e.Cause, Input: e.Input,
+		InputDetails: Details{Included: true}, Output: e.Output,
+		BillingDetails: Billing{BilledMemoryUsedInMB: 64, BilledDurationInMilliseconds: billed(e.StopDate.Sub(e.StartDate))},
+	}
+	if e.Output != nil {
+		out.OutputDetails = &Details{Included: true}
+	}
+	return out, nil
+}
+
+// billed rounds a duration up to AWS's 100 ms billing steps.
+func billed(d time.Duration) int64 {
+	ms := d.Milliseconds()
+	return max(100, (ms+99)/100*100)
+}
+
+// getExecution checks an execution ARN and loads the execution.
+func (s *Service) getExecution(ctx context.Context, arn string) (*store.Execution, error) {
+	if err := requiredArn("executionArn", arn); err != nil {
+		return nil, err
+	}
+	if _, err := parseArn(arn, arnExecution, arnExpress); err != nil {
+		return nil, err
+	}
+	e, err := s.store.GetExecution(ctx, arn)
+	if err != nil {
+		return nil, storeError(err, func() *Error { return executionDoesNotExist(arn) })
+	}
+	return e, nil
+}
+
+// DescribeExecution describes an execution.
+func (s *Service) DescribeExecution(ctx context.Context, in *DescribeExecutionInput) (*DescribeExecutionOutput, error) {
+	e, err := s.getExecution(ctx, in.ExecutionArn)
+	if err != nil {
+		return nil, err
+	}
+	out := &DescribeExecutionOutput{
+		ExecutionArn: e.Arn, StateMachineArn: e.StateMachineArn, Name: e.Name, Status: e.Status,
+		StartDate: Time(e.StartDate), StopDate: Time(e.StopDate), Input: e.Input, InputDetails: Details{Included: true},
+		Output: e.Output, Error: e.Error, Cause: e.Cause,
+	}
+	if e.Output != nil {
+		out.OutputDetails = &Details{Included: true}
+	}
+	if store.Finished(e.Status) && e.Status != store.Succeeded && !e.Express {
+		out.RedriveStatus = "REDRIVABLE"
+	} else if !e.Express {
+		out.RedriveStatus = "NOT_REDRIVABLE"
+	}
+	return out, nil
+}
+
+// StopExecution aborts a running execution and waits until its outcome is stored. Stopping a finished
+// execution changes nothing and answers with its stop date.
+func (s *Service) StopExecution(ctx context.Context, in *StopExecutionInput) (*StopExecutionOutput, error) {
+	var v violations
+	if v.required("executionArn", in.ExecutionArn) {
+		v.maxLen("executionArn", in.ExecutionArn, maxArnLen, true)
+	}
+	v.maxLen("error", in.Error, maxErrorLen, false)
+	v.maxLen("cause", in.Cause, maxCauseLen, false)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	e, err := s.getExecution(ctx, in.ExecutionArn)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	r := s.running[e.Arn]
+	s.mu.Unlock()
+	switch {
+	case r != nil:
+		r.ex.Stop(in.Error, in.Cause)
+		<-r.done
+		if r.err != nil {
+			return nil, internal(r.err)
+		}
+		if r.rec.Status != store.Running {
+			return &StopExecutionOutput{StopDate: Time(r.rec.StopDate)}, nil
+		}
+		// It parked before the stop reached it: abort the parked execution.
+		return s.abortOrphan(ctx, r.rec, in, store.Aborted)
+	case e.Status == store.Running:
+		return s.abortOrphan(ctx, e, in, store.Aborted)
+	}
+	return &StopExecutionOutput{StopDate: Time(e.StopDate)}, nil
+}
+
+// abortOrphan ends an execution the store holds as RUNNING that no goroutine of this process runs (a
+// parked one, or one a previous process left): the end (ABORTED, or FAILED) is written directly.
+func (s *Service) abortOrphan(ctx context.Context, e *store.Execution, in *StopExecutionInput, status string) (*StopExecutionOutput, error) {
+	last, _, err := s.store.History(ctx, e.Arn, store.Page{Max: 1}, true)
+	if err != nil || len(last) == 0 {
+		return nil, internal(errors.Join(err, errors.New("the execution has no history")))
+	}
+	now := s.now()
+	typ := "ExecutionAborted"
+	if status == store.Failed {
+		typ = "ExecutionFailed"
+	}
+	ev := interpreter.Event{ID: last[0].ID + 1, PreviousEventID: last[0].ID, Timestamp: now, Type: typ, Error: in.Error, Cause: in.Cause}
+	data, err := ev.MarshalJSON()
+	if err != nil {
+		return nil, internal(err)
+	}
+	e.Status, e.StopDate, e.Error, e.Cause, e.Checkpoint = status, now, optional(in.Error), optional(in.Cause), nil
+	step := store.Step{Execution: e, Events: []store.Event{{ExecutionArn: e.Arn, ID: ev.ID, Timestamp: now, Type: ev.Type, Data: data}}}
+	if err := s.store.Commit(ctx, step); err != nil {
+		return nil, internal(err)
+	}
+	return &StopExecutionOutput{StopDate: Time(now)}, nil
+}
+
+// ListExecutions lists a state machine's executions, newest first, optionally of one status.
+func (s *Service) ListExecutions(ctx context.Context, in *ListExecutionsInput) (*ListExecutionsOutput, error) {
+	var v violations
+	v.enum("statusFilter", in.StatusFilter, executionStatuses...)
+	v.maxResults(in.MaxResults, store.MaxPageSize)
+	v.maxLen("nextToken", in.NextToken, maxExecutionTokenLen, false)
+	v.maxLen("stateMachineArn", in.StateMachineArn, maxArnLen, true)
+	if in.StateMachineArn == "" {
+		v.add("Must provide a StateMachine ARN or MapRun ARN")
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if _, err := s.getStateMachine(ctx, in.StateMachineArn); err != nil {
+		return nil, err
+	}
+	list, next, err := s.store.ListExecutions(ctx, store.ExecutionFilter{StateMachineArn: in.StateMachineArn, Status: in.StatusFilter},
+		store.Page{Token: in.NextToken, Max: in.MaxResults})
+	if err != nil {
+		return nil, storeError(err, nil)
+	}
+	out := &ListExecutionsOutput{Executions: make([]ExecutionListItem, len(list)), NextToken: next}
+	for i, e := range list {
+		out.Executions[i] = ExecutionListItem{
+			ExecutionArn: e.Arn, StateMachineArn: e.StateMachineArn, Name: e.Name, Status: e.Status,
+			StartDate: Time(e.StartDate), StopDate: Time(e.StopDate),
+		}
+	}
+	return out, nil
+}
+
+// DescribeStateMachineForExecution describes the state machine as the execution runs it: the definition it
+// started with, even after an update or a deletion.
+func (s *Service) DescribeStateMachineForExecution(ctx context.Context, in *DescribeStateMachineForExecutionInput) (*DescribeStateMachineForExecutionOutput, error) {
+	e, err := s.getExecution(ctx, in.ExecutionArn)
+	if err != nil {
+		return nil, err
+	}
+	out := &DescribeStateMachineForExecutionOutput{
+		StateMachineArn: e.StateMachineArn, Name: e.StateMachineArn[strings.LastIndexByte(e.StateMachineArn, ':')+1:],
+		Definition: e.Definition, UpdateDate: Time(e.StartDate),
+		LoggingConfiguration: defaultLogging, TracingConfiguration: defaultTracing,
+	}
+	sm, err := s.store.GetStateMachine(ctx, e.StateMachineArn)
+	switch {
+	case err == nil:
+		out.RoleArn, out.LoggingConfiguration, out.TracingConfiguration = sm.RoleArn, sm.LoggingConfiguration, sm.TracingConfiguration
+		if sm.Definition == e.Definition {
+			out.UpdateDate, out.RevisionID = Time(sm.UpdateDate), sm.RevisionID
+		}
+	case !errors.Is(err, store.ErrNotFound):
+		return nil, internal(err)
+	}
+	return out, nil
+}

@@ -1,0 +1,136 @@
+package memory
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/aslrun/aslrun/server/store"
+)
+
+// CreateExecution implements store.Store.
+func (s *Store) CreateExecution(_ context.Context, e *store.Execution, events []store.Event) (*store.Execution, error) {
+	if e.Arn == "" {
+		return nil, fmt.Errorf("%w: an execution needs an ARN", store.ErrInvalid)
+	}
+	if err := store.CheckEvents(e.Arn, 0, events); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if x, ok := s.executions[e.Arn]; ok {
+		return x.e.Clone(), fmt.Errorf("%w: execution %s", store.ErrExists, e.Arn)
+	}
+	x := &execution{seq: s.next(), e: e.Clone(), timers: map[string]struct{}{}}
+	x.e.Version = 1
+	x.events = appendEvents(nil, e.Arn, events)
+	s.executions[e.Arn] = x
+	s.started = append(s.started, x)
+	e.Version = 1
+	return x.e.Clone(), nil
+}
+
+// GetExecution implements store.Store.
+func (s *Store) GetExecution(_ context.Context, arn string) (*store.Execution, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	x, ok := s.executions[arn]
+	if !ok {
+		return nil, fmt.Errorf("%w: execution %s", store.ErrNotFound, arn)
+	}
+	return x.e.Clone(), nil
+}
+
+// ListExecutions implements store.Store.
+func (s *Store) ListExecutions(_ context.Context, f store.ExecutionFilter, p store.Page) ([]*store.Execution, string, error) {
+	before, err := p.Cursor(store.KindExecutions)
+	if err != nil {
+		return nil, "", err
+	}
+	size := p.Size()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i := len(s.started)
+	if before > 0 {
+		i = sort.Search(len(s.started), func(i int) bool { return s.started[i].seq >= before })
+	}
+	var out []*store.Execution
+	var last int64
+	for i--; i >= 0; i-- {
+		x := s.started[i]
+		if (f.StateMachineArn != "" && x.e.StateMachineArn != f.StateMachineArn) || (f.Status != "" && x.e.Status != f.Status) {
+			continue
+		}
+		if len(out) == size {
+			return out, store.NextToken(store.KindExecutions, last), nil
+		}
+		out = append(out, x.e.Clone())
+		last = x.seq
+	}
+	return out, "", nil
+}
+
+// Unfinished implements store.Store.
+func (s *Store) Unfinished(context.Context) ([]*store.Execution, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*store.Execution
+	for _, x := range s.started {
+		if x.e.Status == store.Running || x.e.Status == store.PendingRedrive {
+			out = append(out, x.e.Clone())
+		}
+	}
+	return out, nil
+}
+
+// History implements store.Store.
+func (s *Store) History(_ context.Context, arn string, p store.Page, reverse bool) ([]store.Event, string, error) {
+	kind := store.KindHistory
+	if reverse {
+		kind = store.KindHistoryReverse
+	}
+	cursor, err := p.Cursor(kind)
+	if err != nil {
+		return nil, "", err
+	}
+	size := p.Size()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	x, ok := s.executions[arn]
+	if !ok {
+		return nil, "", fmt.Errorf("%w: execution %s", store.ErrNotFound, arn)
+	}
+	n := int64(len(x.events))
+	var out []store.Event
+	if !reverse {
+		// Event i has ID i+1: the events after the cursor start at index cursor.
+		for id := cursor + 1; id <= n && len(out) < size; id++ {
+			out = append(out, x.events[id-1].Clone())
+		}
+		if len(out) == size && out[size-1].ID < n {
+			return out, store.NextToken(kind, out[size-1].ID), nil
+		}
+		return out, "", nil
+	}
+	from := n
+	if cursor > 0 {
+		from = min(cursor-1, n)
+	}
+	for id := from; id >= 1 && len(out) < size; id-- {
+		out = append(out, x.events[id-1].Clone())
+	}
+	if len(out) == size && out[size-1].ID > 1 {
+		return out, store.NextToken(kind, out[size-1].ID), nil
+	}
+	return out, "", nil
+}
+
+// appendEvents copies events onto history, naming their execution.
+func appendEvents(history []store.Event, arn string, events []store.Event) []store.Event {
+	for _, ev := range events {
+		ev = ev.Clone()
+		ev.ExecutionArn = arn
+		history = append(history, ev)
+	}
+	return history
+}

@@ -1,0 +1,80 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/aslrun/aslrun/server/store"
+)
+
+// TestBatch runs batches on a connection of its own, so that it decides what goes in one transaction, and
+// reads the outcome through the store: an op that fails leaves nothing and costs the others nothing, even
+// when its failure takes the whole transaction down.
+func TestBatch(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "batch.db")
+	s, err := Open(path)
+	require.NoError(t, err)
+	defer s.Close()
+	db, err := sql.Open("sqlite", path+"?"+writePragmas)
+	require.NoError(t, err)
+	defer db.Close()
+	conn, err := db.Conn(t.Context())
+	require.NoError(t, err)
+	w := &tx{conn: conn, stmts: map[string]*sql.Stmt{}}
+	defer w.close()
+
+	runs := map[string]int{}
+	// insert is an op that adds activity name, then fails with fail if it is not nil.
+	insert := func(name string, fail error) *op {
+		return &op{ctx: t.Context(), done: make(chan struct{}), fn: func(t *tx) error {
+			runs[name]++
+			if _, err := t.exec(`INSERT INTO activities (arn, name) VALUES (?, ?)`, "arn:"+name, name); err != nil {
+				return err
+			}
+			return fail
+		}}
+	}
+	// doom is an op whose failure rolls back the whole transaction, as an I/O error can.
+	doom := &op{ctx: t.Context(), done: make(chan struct{}), fn: func(t *tx) error {
+		if _, err := t.exec(`INSERT INTO activities (arn, name) VALUES ('arn:doom', 'doom')`); err != nil {
+			return err
+		}
+		_, err := t.exec(`ROLLBACK`)
+		return errors.Join(errors.New("doomed"), err)
+	}}
+	canceled, cancel := context.WithCancel(t.Context())
+	cancel()
+	late := insert("late", nil)
+	late.ctx = canceled
+
+	batches := [][]*op{
+		{insert("a", nil), insert("conflict", store.ErrConflict), late, insert("b", nil)},
+		{insert("c", nil), doom, insert("d", nil)},
+	}
+	for _, batch := range batches {
+		w.runBatch(batch)
+	}
+	require.NoError(t, batches[0][0].err)
+	require.ErrorIs(t, batches[0][1].err, store.ErrConflict)
+	require.ErrorIs(t, batches[0][2].err, context.Canceled)
+	require.NoError(t, batches[0][3].err)
+	require.ErrorContains(t, doom.err, "doomed")
+	require.NoError(t, batches[1][0].err)
+	require.NoError(t, batches[1][2].err)
+	require.Equal(t, map[string]int{"a": 1, "conflict": 1, "b": 1, "c": 2, "d": 1}, runs,
+		"the first batch in one transaction; the second again op by op once doom took it down")
+
+	for _, name := range []string{"a", "b", "c", "d"} {
+		_, err := s.GetActivity(t.Context(), "arn:"+name)
+		require.NoError(t, err, name)
+	}
+	for _, name := range []string{"conflict", "late", "doom"} {
+		_, err := s.GetActivity(t.Context(), "arn:"+name)
+		require.ErrorIs(t, err, store.ErrNotFound, name)
+	}
+}
