@@ -49,6 +49,15 @@ func validToken(token string) bool {
 	return err == nil && len(b) == 48
 }
 
+// TaskAnswers takes workers' answers to task tokens. *Callbacks implements it for the tasks it holds; the
+// control plane (server/service) implements it for every execution, running or parked, and is what
+// workers, mocks and the API go through.
+type TaskAnswers interface {
+	SendTaskSuccess(token, output string) error
+	SendTaskFailure(token, errName, cause string) error
+	SendTaskHeartbeat(token string) error
+}
+
 // Callbacks is where tasks wait for someone else to finish them: the task tokens of .waitForTaskToken
 // tasks and the tasks of activities. Workers answer through SendTaskSuccess, SendTaskFailure and
 // SendTaskHeartbeat; activity workers take tasks with GetActivityTask. One Callbacks serves any number of
@@ -57,14 +66,26 @@ type Callbacks struct {
 	mu sync.Mutex
 	// open holds the tokens of tasks still waiting; closed those that were answered or timed out, so a
 	// second answer gets TaskTimedOut as on AWS rather than TaskDoesNotExist.
-	open       map[string]*taskWait
-	closed     map[string]struct{}
+	open   map[string]*taskWait
+	closed map[string]struct{}
+	// parking holds the tokens of executions that parked on them but whose owner has not taken them over
+	// yet (HandOff): what reaches them meanwhile is held for the owner, so no answer falls between memory
+	// and the owner's store.
+	parking    map[string]*Held
 	activities map[string]*activityQueue
+}
+
+// Held is what reached a parking token before its owner took it over: an answer (Wake.Answered) and the
+// number of heartbeats.
+type Held struct {
+	Wake  Wake
+	Beats int
 }
 
 // NewCallbacks returns an empty Callbacks.
 func NewCallbacks() *Callbacks {
-	return &Callbacks{open: map[string]*taskWait{}, closed: map[string]struct{}{}, activities: map[string]*activityQueue{}}
+	return &Callbacks{open: map[string]*taskWait{}, closed: map[string]struct{}{}, parking: map[string]*Held{},
+		activities: map[string]*activityQueue{}}
 }
 
 // ActivityTask is a task handed to an activity worker.
@@ -109,28 +130,48 @@ func (c *Callbacks) close(token string) {
 	c.mu.Unlock()
 }
 
-// release forgets a token whose execution parked: its owner answers it from now on, so this process
-// must not call it ended.
-func (c *Callbacks) release(token string) {
+// park moves the token of a task whose execution parked from waiting to parking: answers are held for the
+// execution's owner until it takes the token over with HandOff.
+func (c *Callbacks) park(token string) {
 	c.mu.Lock()
 	delete(c.open, token)
+	c.parking[token] = &Held{}
 	c.mu.Unlock()
 }
 
-// lookup finds the waiting task of a token, or the error AWS gives for it.
-func (c *Callbacks) lookup(token string) (*taskWait, error) {
-	if !validToken(token) {
-		return nil, &CallbackError{ErrInvalidToken, "Invalid Token: 'Invalid token'"}
-	}
+// HandOff is called by the owner of a parked execution once its park is stored: the token is no longer
+// this Callbacks' to answer. It returns what reached the token meanwhile; ok is false for a token that
+// was not parking.
+func (c *Callbacks) HandOff(token string) (held Held, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	h, ok := c.parking[token]
+	if !ok {
+		return Held{}, false
+	}
+	delete(c.parking, token)
+	return *h, true
+}
+
+// lookup finds the waiting task of a token, or what holds it while it parks, or the error AWS gives for it.
+func (c *Callbacks) lookup(token string) (*taskWait, *Held, error) {
+	if !validToken(token) {
+		return nil, nil, &CallbackError{ErrInvalidToken, "Invalid Token: 'Invalid token'"}
+	}
 	if w, ok := c.open[token]; ok {
-		return w, nil
+		return w, nil, nil
 	}
-	if _, ok := c.closed[token]; ok {
-		return nil, &CallbackError{ErrTaskTimedOut, "Task Timed Out: 'Provided task does not exist anymore'"}
+	if h, ok := c.parking[token]; ok && !h.Wake.Answered {
+		return nil, h, nil
 	}
-	return nil, &CallbackError{ErrTaskDoesNotExist, "Task Does Not Exist: 'Provided task does not exist'"}
+	if _, ok := c.closed[token]; ok || c.parking[token] != nil {
+		return nil, nil, taskTimedOut()
+	}
+	return nil, nil, &CallbackError{ErrTaskDoesNotExist, "Task Does Not Exist: 'Provided task does not exist'"}
+}
+
+func taskTimedOut() *CallbackError {
+	return &CallbackError{ErrTaskTimedOut, "Task Timed Out: 'Provided task does not exist anymore'"}
 }
 
 // SendTaskSuccess completes the task of token with output, a JSON text.
@@ -139,32 +180,48 @@ func (c *Callbacks) SendTaskSuccess(token, output string) error {
 	if err != nil {
 		return &CallbackError{ErrInvalidOutput, fmt.Sprintf("Invalid Output: '%v'", err)}
 	}
-	return c.answer(token, func(w *taskWait) { w.answered, w.answer = true, v })
+	return c.answer(token, Wake{Answered: true, Output: output}, func(w *taskWait) { w.answered, w.answer = true, v })
 }
 
 // SendTaskFailure fails the task of token with the given error name and cause.
 func (c *Callbacks) SendTaskFailure(token, errName, cause string) error {
-	return c.answer(token, func(w *taskWait) { w.answered, w.answerErr = true, failure.New(errName, cause) })
+	return c.answer(token, Wake{Answered: true, Failed: true, Error: errName, Cause: cause},
+		func(w *taskWait) { w.answered, w.answerErr = true, failure.New(errName, cause) })
 }
 
 // SendTaskHeartbeat reports that the worker of token is still at it, resetting its HeartbeatSeconds.
 func (c *Callbacks) SendTaskHeartbeat(token string) error {
-	w, err := c.lookup(token)
+	c.mu.Lock()
+	w, h, err := c.lookup(token)
+	if h != nil {
+		h.Beats++
+	}
+	c.mu.Unlock()
 	if err != nil {
 		return err
 	}
-	w.update(func() { w.beats++ })
+	if w != nil {
+		w.update(func() { w.beats++ })
+	}
 	return nil
 }
 
-func (c *Callbacks) answer(token string, set func(*taskWait)) error {
-	w, err := c.lookup(token)
-	if err != nil {
-		return err
+// answer delivers an answer to a waiting task, or holds it for the owner of a parking one.
+func (c *Callbacks) answer(token string, wake Wake, set func(*taskWait)) error {
+	c.mu.Lock()
+	w, h, err := c.lookup(token)
+	switch {
+	case h != nil:
+		h.Wake = wake
+	case w != nil:
+		delete(c.open, token)
+		c.closed[token] = struct{}{}
 	}
-	c.close(token)
-	w.update(func() { set(w) })
-	return nil
+	c.mu.Unlock()
+	if w != nil {
+		w.update(func() { set(w) })
+	}
+	return err
 }
 
 // schedule queues an activity task, handing it at once to a waiting worker if there is one.

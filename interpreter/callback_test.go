@@ -19,12 +19,12 @@ const tokenTask = `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:a
 	"Caught":{"Type":"Pass","End":true}}}`
 
 // worker is a resource that hands the token to fn in a goroutine holding the clock, as a queue consumer would.
-func worker(fn func(cb *interpreter.Callbacks, token string, clock interpreter.Clock)) interpreter.Invoker {
+func worker(fn func(cb interpreter.TaskAnswers, token string, clock interpreter.Clock)) interpreter.Invoker {
 	return interpreter.InvokerFunc(func(_ context.Context, req *interpreter.TaskRequest) (any, error) {
 		release := req.Clock.Hold()
 		go func() {
 			defer release()
-			fn(req.Callbacks, req.Token, req.Clock)
+			fn(req.Answers, req.Token, req.Clock)
 		}()
 		return map[string]any{"MessageId": "m-1"}, nil
 	})
@@ -44,20 +44,20 @@ func TestWaitForTaskToken(t *testing.T) {
 	}
 	tests := []struct {
 		name    string
-		work    func(cb *interpreter.Callbacks, token string, clock interpreter.Clock)
+		work    func(cb interpreter.TaskAnswers, token string, clock interpreter.Clock)
 		status  interpreter.Status
 		output  string
 		errName string
 		elapsed time.Duration
 		last    string
 	}{
-		{name: "success", work: func(cb *interpreter.Callbacks, token string, _ interpreter.Clock) {
+		{name: "success", work: func(cb interpreter.TaskAnswers, token string, _ interpreter.Clock) {
 			_ = cb.SendTaskSuccess(token, `{"courier":"Ann"}`)
 		}, status: interpreter.Succeed, output: `{"courier":"Ann"}`, last: "TaskSucceeded"},
-		{name: "failure caught", work: func(cb *interpreter.Callbacks, token string, _ interpreter.Clock) {
+		{name: "failure caught", work: func(cb interpreter.TaskAnswers, token string, _ interpreter.Clock) {
 			_ = cb.SendTaskFailure(token, "Declined", "no courier")
 		}, status: interpreter.Succeed, output: `{"Cause":"no courier","Error":"Declined"}`, last: "TaskFailed"},
-		{name: "heartbeats keep it alive", work: func(cb *interpreter.Callbacks, token string, clock interpreter.Clock) {
+		{name: "heartbeats keep it alive", work: func(cb interpreter.TaskAnswers, token string, clock interpreter.Clock) {
 			for range 3 {
 				sleep(clock, 8)
 				_ = cb.SendTaskHeartbeat(token)
@@ -65,11 +65,11 @@ func TestWaitForTaskToken(t *testing.T) {
 			sleep(clock, 8)
 			_ = cb.SendTaskSuccess(token, `"done"`)
 		}, status: interpreter.Succeed, output: `"done"`, elapsed: 32 * time.Second, last: "TaskSucceeded"},
-		{name: "heartbeat timeout", work: func(cb *interpreter.Callbacks, token string, clock interpreter.Clock) {
+		{name: "heartbeat timeout", work: func(cb interpreter.TaskAnswers, token string, clock interpreter.Clock) {
 			sleep(clock, 8)
 			_ = cb.SendTaskHeartbeat(token)
 		}, status: interpreter.Failed, errName: "States.HeartbeatTimeout", elapsed: 18 * time.Second, last: "TaskTimedOut"},
-		{name: "nobody answers", work: func(cb *interpreter.Callbacks, token string, clock interpreter.Clock) {
+		{name: "nobody answers", work: func(cb interpreter.TaskAnswers, token string, clock interpreter.Clock) {
 			for range 20 {
 				sleep(clock, 9)
 				_ = cb.SendTaskHeartbeat(token)
@@ -94,7 +94,7 @@ func TestWaitForTaskToken(t *testing.T) {
 
 func TestHeartbeatWithoutHeartbeatSeconds(t *testing.T) {
 	def := strings.Replace(tokenTask, `"HeartbeatSeconds":10,`, "", 1)
-	res, _ := run(t, def, `{}`, worker(func(cb *interpreter.Callbacks, token string, _ interpreter.Clock) {
+	res, _ := run(t, def, `{}`, worker(func(cb interpreter.TaskAnswers, token string, _ interpreter.Clock) {
 		_ = cb.SendTaskHeartbeat(token)
 		_ = cb.SendTaskSuccess(token, `"ok"`)
 	}))
@@ -105,7 +105,7 @@ func TestHeartbeatWithoutHeartbeatSeconds(t *testing.T) {
 func TestCallbackErrors(t *testing.T) {
 	var token string
 	var answers []error
-	inv := worker(func(cb *interpreter.Callbacks, tok string, _ interpreter.Clock) {
+	inv := worker(func(cb interpreter.TaskAnswers, tok string, _ interpreter.Clock) {
 		token = tok
 		answers = append(answers,
 			cb.SendTaskSuccess(tok, `{not json`),

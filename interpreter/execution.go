@@ -40,8 +40,18 @@ type Config struct {
 	// Callbacks takes the answers to the execution's task tokens and hands out its activity tasks; nil
 	// gives the execution its own.
 	Callbacks *Callbacks
+	// Answers is where the execution's Tasks send their tokens' answers (TaskRequest.Answers): the
+	// control plane, so that one path answers every token; nil sends them to Callbacks.
+	Answers TaskAnswers
 	// Durable parks the execution at the waits of its top-level states instead of waiting; see Parked.
 	Durable bool
+	// OnEvent, when set, receives every history event as it is recorded, instead of the execution keeping
+	// them for Result.History. Events of concurrent branches may arrive out of id order. It must not block.
+	OnEvent func(Event)
+	// EventsBefore is the number of history events already recorded elsewhere (by the control plane, at
+	// least ExecutionStarted): the execution numbers its events after them and, when it is not zero, does
+	// not record ExecutionStarted itself.
+	EventsBefore int64
 }
 
 // Result is how an execution ended.
@@ -73,6 +83,7 @@ type Execution struct {
 	cancel    context.CancelCauseFunc
 	history   *history
 	callbacks *Callbacks
+	answers   TaskAnswers
 	limit     int
 	done      chan struct{}
 	result    *Result
@@ -91,9 +102,12 @@ func (e *stopError) Error() string { return string(e.status) }
 // Start begins an execution of p with input and returns at once.
 func (p *Program) Start(ctx context.Context, input any, cfg Config) *Execution {
 	ex := p.newExecution(ctx, input, cfg, time.Time{})
-	root := &frame{ex: ex, ctx: ex.ctx, vars: &variables{}, park: true}
+	root := &frame{ex: ex, ctx: ex.ctx, vars: &variables{}, park: true, last: cfg.EventsBefore}
+	ex.history.n.Store(cfg.EventsBefore)
 	ex.begin(func() (any, error) {
-		root.event(Event{Type: "ExecutionStarted", Input: input, HasInput: true})
+		if cfg.EventsBefore == 0 {
+			root.event(Event{Type: "ExecutionStarted", Input: input, HasInput: true})
+		}
 		// A state's input is the output before it, which attempt checked; only the execution's input is new.
 		if err := root.checkSize(input); err != nil {
 			return nil, failure.New(failure.DataLimitExceeded, "The execution input exceeds the maximum number of bytes service limit.")
@@ -112,6 +126,10 @@ func (p *Program) newExecution(ctx context.Context, input any, cfg Config, start
 	ex.callbacks = cfg.Callbacks
 	if ex.callbacks == nil {
 		ex.callbacks = NewCallbacks()
+	}
+	ex.answers = cfg.Answers
+	if ex.answers == nil {
+		ex.answers = ex.callbacks
 	}
 	ex.limit = cfg.PayloadLimit
 	if ex.limit == 0 {
@@ -288,7 +306,11 @@ type outcome struct {
 func (f *frame) event(e Event) int64 {
 	id, ok := f.ex.history.next()
 	e.ID, e.PreviousEventID, e.Timestamp = id, f.last, f.ex.clock.Now()
-	f.events.append(e)
+	if sink := f.ex.cfg.OnEvent; sink != nil {
+		sink(e)
+	} else {
+		f.events.append(e)
+	}
 	f.last = id
 	if !ok {
 		f.ex.cancel(&stopError{status: Failed, fe: &failure.Error{Name: failure.Runtime,

@@ -159,8 +159,11 @@ func (p *Program) Resume(ctx context.Context, input any, cpText []byte, wake Wak
 		vars.set(map[string]any{name: v})
 	}
 	ex := p.newExecution(ctx, input, cfg, cp.Start)
-	ex.history.n.Store(cp.LastEvent)
-	root := &frame{ex: ex, ctx: ex.ctx, vars: vars, park: true, last: cp.LastEvent,
+	// Events recorded after the checkpoint (a run that crashed before its next park) stay: numbering goes on
+	// after them.
+	last := max(cp.LastEvent, cfg.EventsBefore)
+	ex.history.n.Store(last)
+	root := &frame{ex: ex, ctx: ex.ctx, vars: vars, park: true, last: last,
 		stateName: n.name, enteredEvent: cp.EnteredEvent, enteredTime: cp.EnteredTime, retryCount: cp.RetryCount, retries: len(n.retry) > 0,
 		resume: &resumePoint{cp: &cp, wake: wake}}
 	ex.begin(func() (any, error) {

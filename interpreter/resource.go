@@ -14,6 +14,14 @@ type Invoker interface {
 	Invoke(ctx context.Context, req *TaskRequest) (any, error)
 }
 
+// Binder is implemented by Invokers that can tell which Tasks they bind themselves. An activity Task is
+// handed to workers polling GetActivityTask unless its execution's Invoker is a Binder that binds it: then
+// the Invoker runs it like any other Task, so that handlers and mocks can stand in for the workers.
+type Binder interface {
+	// Binds reports whether the Invoker has a binding of its own for the resource or the state's name.
+	Binds(resource, stateName string) bool
+}
+
 // InvokerFunc adapts a function to Invoker.
 type InvokerFunc func(ctx context.Context, req *TaskRequest) (any, error)
 
@@ -40,6 +48,6 @@ type TaskRequest struct {
 	Heartbeat func()
 	// Clock is the execution's clock: handlers that wait use it, so virtual time stays consistent.
 	Clock Clock
-	// Callbacks takes the answer to Token (a mock answers at once; a worker later).
-	Callbacks *Callbacks
+	// Answers takes the answer to Token (a mock answers at once; a worker later).
+	Answers TaskAnswers
 }

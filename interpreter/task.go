@@ -24,7 +24,8 @@ type taskState struct {
 	resourceType string
 	resourceName string
 	waitForToken bool
-	// activity marks an activity ARN: the task is handed to a worker polling GetActivityTask.
+	// activity marks an activity ARN: the task is handed to a worker polling GetActivityTask, unless the
+	// Invoker binds it (see Binder).
 	activity      bool
 	timeout       time.Duration
 	heartbeat     time.Duration
@@ -142,7 +143,7 @@ func (t *taskState) run(f *frame, n *node, input any) (any, *node, error) {
 		return nil, nil, err
 	}
 	params, timeout, heartbeat := req.Input, req.Timeout, req.HeartbeatTimeout
-	req.StateName, req.Token, req.Clock, req.Callbacks = n.name, f.token, f.ex.clock, f.ex.callbacks
+	req.StateName, req.Token, req.Clock, req.Answers = n.name, f.token, f.ex.clock, f.ex.answers
 	if n.usesContext || t.waitForToken || n.ata {
 		req.Context = f.contextObject()
 	}
@@ -297,7 +298,7 @@ func (t *taskState) limits(sc scope) (time.Duration, time.Duration, error) {
 // invoke calls the resource, failing it with States.Timeout after TimeoutSeconds and with
 // States.HeartbeatTimeout when HeartbeatSeconds pass without a heartbeat. A .waitForTaskToken task waits,
 // once the resource has taken the request, for the token's answer; an activity task waits for a worker to
-// take it and answer.
+// take it and answer, unless the Invoker binds the activity and runs it itself.
 func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents) (any, error) {
 	inv := f.ex.cfg.Invoker
 	if inv == nil && !t.activity {
@@ -314,18 +315,22 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents) (any, erro
 		callbacks.register(req.Token, w)
 		defer func() {
 			if parked {
-				callbacks.release(req.Token)
+				callbacks.park(req.Token)
 			} else {
 				callbacks.close(req.Token)
 			}
 		}()
 	}
 	switch {
-	case t.activity:
+	case t.activity && !binds(inv, req):
 		callbacks.schedule(t.resource, &scheduledActivity{token: req.Token, input: compactJSON(req.Input), clock: clock,
 			started: func(worker string) { w.update(func() { w.worker = worker }) }})
 		defer callbacks.unschedule(t.resource, req.Token)
 	default:
+		if t.activity {
+			// No worker takes a bound activity: aslrun runs it and is the worker ActivityStarted names.
+			w.update(func() { w.worker = "aslrun" })
+		}
 		release := clock.Hold()
 		go func() {
 			defer release()
@@ -405,6 +410,12 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents) (any, erro
 		}
 		seen = now
 	}
+}
+
+// binds reports whether inv binds the activity Task of req, and so runs it in place of activity workers.
+func binds(inv Invoker, req *TaskRequest) bool {
+	b, ok := inv.(Binder)
+	return ok && b.Binds(req.Resource, req.StateName)
 }
 
 // due is when a parked task's first deadline falls: its heartbeat's, else its timeout's.

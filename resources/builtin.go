@@ -11,12 +11,12 @@ import (
 	"github.com/aslrun/aslrun/resources/sqs"
 )
 
-// Env is what built-in handlers and workers work with: the embedded services, the callbacks their
-// workers answer, and the run's clock.
+// Env is what built-in handlers and workers work with: the embedded services, where their workers answer
+// task tokens (the control plane, once it runs), and the run's clock.
 type Env struct {
-	Services  *Services
-	Callbacks *interpreter.Callbacks
-	Clock     interpreter.Clock
+	Services *Services
+	Answers  interpreter.TaskAnswers
+	Clock    interpreter.Clock
 }
 
 // Worker consumes the messages of an SQS queue of the embedded services, as a worker process would.

@@ -11,21 +11,22 @@ import (
 )
 
 // Local is what one local run of a definition needs: a registry binding its Tasks, the embedded
-// services, the callbacks its tokens and activities go through, and its clock.
+// services, and the callbacks its tokens and activities go through until a control plane answers them.
 type Local struct {
-	Registry *Registry
-	Env      *Env
+	Registry  *Registry
+	Env       *Env
+	Callbacks *interpreter.Callbacks
 }
 
 // NewLocal prepares a local run of the definition at path: the handler file next to it (its sidecar,
 // NAME.handlers.json, .yaml or .yml for NAME.asl.json), if there is one, then the handler files given, each
-// overriding the bindings before it; the other definitions in its directory as the state machines that
-// states:startExecution starts.
+// overriding the bindings before it. The caller wires states:startExecution (Registry.StateMachines) and,
+// when a control plane runs the executions, Env.Answers.
 func NewLocal(path string, clock interpreter.Clock, handlerFiles ...string) (*Local, error) {
-	env := &Env{Services: NewServices(), Callbacks: interpreter.NewCallbacks(), Clock: clock}
+	callbacks := interpreter.NewCallbacks()
+	env := &Env{Services: NewServices(), Answers: callbacks, Clock: clock}
 	reg := NewRegistry()
 	reg.UseEnv(env)
-	reg.StateMachines(&LocalStateMachines{Dir: filepath.Dir(path), Invoker: reg})
 	sidecar, err := Sidecar(path)
 	if err != nil {
 		return nil, err
@@ -38,7 +39,7 @@ func NewLocal(path string, clock interpreter.Clock, handlerFiles ...string) (*Lo
 			return nil, err
 		}
 	}
-	return &Local{Registry: reg, Env: env}, nil
+	return &Local{Registry: reg, Env: env, Callbacks: callbacks}, nil
 }
 
 // Sidecar returns the handler file that goes with a definition, or "" when there is none.
@@ -61,6 +62,6 @@ func Sidecar(path string) (string, error) {
 // Config names an execution of the run, with the run's registry, clock and callbacks.
 func (l *Local) Config(stateMachine, execution string) interpreter.Config {
 	cfg := interpreter.NewConfig(stateMachine, execution, false)
-	cfg.Invoker, cfg.Clock, cfg.Callbacks = l.Registry, l.Env.Clock, l.Env.Callbacks
+	cfg.Invoker, cfg.Clock, cfg.Callbacks = l.Registry, l.Env.Clock, l.Callbacks
 	return cfg
 }

@@ -265,8 +265,9 @@ func (c *MockConfig) Expectation(machine, testCase string) Expectation {
 }
 
 // Invoker returns the invoker of one execution of a test case: the mocked states answer from the file,
-// the others go to base. Use a new one per execution, since invocations are counted per execution.
-func (c *MockConfig) Invoker(machine, testCase string, base interpreter.Invoker) (interpreter.Invoker, error) {
+// the others go to base. Use a new one per execution, since invocations are counted per execution; calls
+// are the invocations per state an execution made before it parked (nil for a new one).
+func (c *MockConfig) Invoker(machine, testCase string, base interpreter.Invoker, calls map[string]int) (interpreter.Invoker, error) {
 	states, ok := c.machines[machine][testCase]
 	if !ok {
 		if _, err := c.TestCases(machine); err != nil {
@@ -274,7 +275,22 @@ func (c *MockConfig) Invoker(machine, testCase string, base interpreter.Invoker)
 		}
 		return nil, fmt.Errorf("the state machine %q has no test case %q", machine, testCase)
 	}
-	return &mockInvoker{testCase: testCase, states: states, responses: c.responses, base: base, calls: map[string]int{}}, nil
+	m := &mockInvoker{testCase: testCase, states: states, responses: c.responses, base: base, calls: map[string]int{}}
+	for state, n := range calls {
+		m.calls[state] = n
+	}
+	return m, nil
+}
+
+// MockCalls returns the invocations per state so far, for the checkpoint of an execution that parks.
+func (m *mockInvoker) MockCalls() map[string]int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make(map[string]int, len(m.calls))
+	for state, n := range m.calls {
+		out[state] = n
+	}
+	return out
 }
 
 type mockInvoker struct {
@@ -307,8 +323,8 @@ func (m *mockInvoker) Invoke(ctx context.Context, req *interpreter.TaskRequest) 
 		if s.fail != nil {
 			return nil, failure.New(s.fail.Name, s.fail.Cause)
 		}
-		if req.Token != "" && req.Callbacks != nil {
-			if err := req.Callbacks.SendTaskSuccess(req.Token, oj.JSON(s.value)); err != nil {
+		if req.Token != "" && req.Answers != nil {
+			if err := req.Answers.SendTaskSuccess(req.Token, oj.JSON(s.value)); err != nil {
 				return nil, err
 			}
 		}
@@ -316,6 +332,16 @@ func (m *mockInvoker) Invoke(ctx context.Context, req *interpreter.TaskRequest) 
 	}
 	return nil, failure.New(failure.TaskFailed, fmt.Sprintf(
 		"the mocked response %q of the state %q in the test case %q defines no invocation %d", name, req.StateName, m.testCase, n))
+}
+
+// Binds reports whether the test case mocks the state, else whether base binds it (interpreter.Binder), so
+// that a mocked activity Task answers from the file rather than waiting for a GetActivityTask worker.
+func (m *mockInvoker) Binds(resource, state string) bool {
+	if _, ok := m.states[state]; ok {
+		return true
+	}
+	b, ok := m.base.(interpreter.Binder)
+	return ok && b.Binds(resource, state)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

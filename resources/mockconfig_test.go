@@ -36,7 +36,7 @@ func TestMockedWaitForTaskToken(t *testing.T) {
 	cfg, err := resources.ParseMockConfig([]byte(`{"StateMachines":{"M":{"TestCases":{"T":{"Wait":"R"}}}},
 		"MockedResponses":{"R":{"0":{"Return":{"courier":"Ann"}}}}}`))
 	require.NoError(t, err)
-	inv, err := cfg.Invoker("M", "T", nil)
+	inv, err := cfg.Invoker("M", "T", nil, nil)
 	require.NoError(t, err)
 	def := `{"StartAt":"Wait","States":{"Wait":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
 		"Parameters":{"MessageBody":{"t.$":"$$.Task.Token"}},"Next":"Unmocked"},

@@ -7,22 +7,19 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/ohler55/ojg/oj"
 
-	"github.com/aslrun/aslrun/asl"
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/source"
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/resources/awserr"
 )
 
-// StateMachines starts the executions that arn:aws:states:::states:startExecution asks for: the local
-// definitions of aslrun execute (LocalStateMachines), or the state machines of aslrun serve.
+// StateMachines starts the executions that arn:aws:states:::states:startExecution asks for: the control
+// plane (server/service), which runs them as child executions beside their parent.
 type StateMachines interface {
 	StartExecution(ctx context.Context, req *StartRequest) (*Started, error)
 }
@@ -33,9 +30,6 @@ type StartRequest struct {
 	// Name is the execution's name; empty for a generated one.
 	Name  string
 	Input any
-	// Clock and Callbacks are the parent's: a nested execution lives in the same time as its parent.
-	Clock     interpreter.Clock
-	Callbacks *interpreter.Callbacks
 }
 
 // Started is an execution that a Task started.
@@ -89,7 +83,7 @@ func (r *Registry) invokeStartExecution(ctx context.Context, pattern string, cal
 		return nil, failure.New(failure.TaskFailed, fmt.Sprintf(
 			"the state %q starts an execution of %q, but no state machines are available to start", call.StateName, arn))
 	}
-	req := &StartRequest{StateMachineArn: arn, Input: map[string]any{}, Clock: call.Clock}
+	req := &StartRequest{StateMachineArn: arn, Input: map[string]any{}}
 	if name, ok := params["Name"].(string); ok {
 		req.Name = name
 	}
@@ -105,7 +99,6 @@ func (r *Registry) invokeStartExecution(ctx context.Context, pattern string, cal
 	default:
 		req.Input = in
 	}
-	req.Callbacks = call.Callbacks
 	started, err := machines.StartExecution(ctx, req)
 	if err != nil {
 		return nil, stepFunctions.taskError(err, false)
@@ -168,99 +161,20 @@ func (r *Registry) invokeStartExecution(ctx context.Context, pattern string, cal
 	return nil, failure.New(failure.TaskFailed, oj.JSON(out, &oj.Options{Sort: true}))
 }
 
-// LocalStateMachines runs the definitions in a directory as the state machines that states:startExecution
-// starts, for aslrun execute: the state machine arn:aws:states:REGION:ACCOUNT:stateMachine:NAME is the file
-// NAME.asl.json (or .asl.yaml, .asl.yml, .json, .yaml, .yml) in Dir, run as a STANDARD state machine with
-// the given Invoker.
-type LocalStateMachines struct {
-	Dir     string
-	Invoker interpreter.Invoker
-	mu      sync.Mutex
-	// programs caches compiled definitions by state machine name; names holds the execution names used.
-	programs map[string]*interpreter.Program
-	names    map[string]bool
-}
-
-var (
-	stateMachineARN = regexp.MustCompile(`^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:([A-Za-z0-9_-]{1,80})$`)
-	executionName   = regexp.MustCompile(`^[A-Za-z0-9_-]{1,80}$`)
-)
-
-// StartExecution starts an execution of a local definition.
-func (l *LocalStateMachines) StartExecution(ctx context.Context, req *StartRequest) (*Started, error) {
-	m := stateMachineARN.FindStringSubmatch(req.StateMachineArn)
-	if m == nil {
-		return nil, awserr.Newf("InvalidArn", http.StatusBadRequest, "Invalid Arn: 'Resource type not valid in this context: %s'", req.StateMachineArn)
-	}
-	machine := m[1]
-	prog, err := l.program(machine)
-	if err != nil {
-		return nil, err
-	}
-	name := req.Name
-	if name == "" {
-		name = interpreter.NewUUID()
-	} else if !executionName.MatchString(name) {
-		return nil, awserr.Newf("InvalidName", http.StatusBadRequest, "Invalid Name: '%s'", name)
-	}
-	cfg := interpreter.NewConfig(machine, name, false)
-	l.mu.Lock()
-	if l.names[cfg.ARN] {
-		l.mu.Unlock()
-		return nil, awserr.Newf("ExecutionAlreadyExists", http.StatusBadRequest, "Execution Already Exists: '%s'", cfg.ARN)
-	}
-	if l.names == nil {
-		l.names = map[string]bool{}
-	}
-	l.names[cfg.ARN] = true
-	l.mu.Unlock()
-	cfg.Invoker, cfg.Clock, cfg.Callbacks = l.Invoker, req.Clock, req.Callbacks
-	// The child outlives the Task only if the parent ends first; it stops with the parent's run.
-	ex := prog.Start(context.WithoutCancel(ctx), req.Input, cfg)
-	started := &Started{ExecutionArn: cfg.ARN, Name: name, StateMachineArn: cfg.StateMachineARN, Input: req.Input,
-		Done: ex.Done(), Result: ex.Wait}
-	started.StartDate = time.Now()
-	if req.Clock != nil {
-		started.StartDate = req.Clock.Now()
-	}
-	return started, nil
-}
-
-// program compiles a local definition once.
-func (l *LocalStateMachines) program(machine string) (*interpreter.Program, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if p, ok := l.programs[machine]; ok {
-		return p, nil
-	}
-	var data []byte
-	var path string
+// LocalDefinition finds the definition of the state machine NAME beside a definition, for aslrun execute and
+// test: NAME.asl.json (or .asl.yaml, .asl.yml, .json, .yaml, .yml) in dir. It returns the file's path and
+// text, or StateMachineDoesNotExist.
+func LocalDefinition(dir, name string) (path string, data []byte, err error) {
 	for _, ext := range []string{".asl.json", ".asl.yaml", ".asl.yml", ".json", ".yaml", ".yml"} {
-		path = filepath.Join(l.Dir, machine+ext)
-		b, err := os.ReadFile(path)
+		path = filepath.Join(dir, name+ext)
+		data, err = os.ReadFile(path)
 		if err == nil {
-			data = b
-			break
+			return path, data, nil
 		}
 		if !errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("state machine %s: %w", machine, err)
+			return "", nil, fmt.Errorf("state machine %s: %w", name, err)
 		}
 	}
-	if data == nil {
-		return nil, awserr.Newf("StateMachineDoesNotExist", http.StatusBadRequest,
-			"State Machine Does Not Exist: 'arn:aws:states:us-east-1:123456789012:stateMachine:%s' (no %s.asl.json in %s)", machine, machine, l.Dir)
-	}
-	sm, diags := asl.Check(data, asl.Options{Type: "STANDARD"})
-	if asl.HasErrors(diags) {
-		return nil, fmt.Errorf("state machine %s (%s): %s", machine, path, asl.InvalidDefinitionMessage(diags))
-	}
-	p, err := interpreter.Compile(sm)
-	if err != nil {
-		return nil, fmt.Errorf("state machine %s (%s): %w", machine, path, err)
-	}
-	if l.programs == nil {
-		l.programs = map[string]*interpreter.Program{}
-	}
-	l.programs[machine] = p
-	return p, nil
+	return "", nil, awserr.Newf("StateMachineDoesNotExist", http.StatusBadRequest,
+		"State Machine Does Not Exist: 'arn:aws:states:us-east-1:123456789012:stateMachine:%s' (no %s.asl.json in %s)", name, name, dir)
 }

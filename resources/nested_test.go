@@ -2,8 +2,10 @@ package resources_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,8 +13,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/aslrun/aslrun/asl"
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/resources"
+	"github.com/aslrun/aslrun/resources/awserr"
 )
 
 func TestStartExecution(t *testing.T) {
@@ -59,8 +63,9 @@ func TestStartExecution(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			reg := resources.NewRegistry()
-			reg.StateMachines(&resources.LocalStateMachines{Dir: dir, Invoker: reg})
-			res := runWith(t, parent(tt.resource, tt.input), reg)
+			clock := interpreter.NewVirtualClock(epoch)
+			reg.StateMachines(&localMachines{dir: dir, inv: reg, clock: clock})
+			res := runOn(t, parent(tt.resource, tt.input), reg, clock)
 			require.Equal(t, interpreter.Succeed, res.Status, "%s: %s", res.Error, res.Cause)
 			tt.check(t, res.Output.(map[string]any))
 		})
@@ -82,11 +87,12 @@ func TestStartExecutionErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			reg := resources.NewRegistry()
-			reg.StateMachines(&resources.LocalStateMachines{Dir: dir, Invoker: reg})
+			clock := interpreter.NewVirtualClock(epoch)
+			reg.StateMachines(&localMachines{dir: dir, inv: reg, clock: clock})
 			def := `{"StartAt":"S","States":{"S":{"Type":"Task","Resource":"arn:aws:states:::states:startExecution.sync",
 				"Parameters":{` + tt.params + `},"Next":"Again"},
 				"Again":{"Type":"Task","Resource":"arn:aws:states:::states:startExecution.sync","Parameters":{` + tt.params + `},"End":true}}}`
-			res := runWith(t, def, reg)
+			res := runOn(t, def, reg, clock)
 			require.Equal(t, interpreter.Failed, res.Status)
 			assert.Equal(t, tt.errName, res.Error)
 			assert.Contains(t, res.Cause, "(Service: AWSStepFunctions; Status Code: 400; Error Code: ")
@@ -97,9 +103,57 @@ func TestStartExecutionErrors(t *testing.T) {
 var epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 func runWith(t *testing.T, def string, inv interpreter.Invoker) *interpreter.Result {
+	return runOn(t, def, inv, interpreter.NewVirtualClock(epoch))
+}
+
+// runOn runs def on clock, which the executions it starts share.
+func runOn(t *testing.T, def string, inv interpreter.Invoker, clock interpreter.Clock) *interpreter.Result {
 	t.Helper()
 	prog := compileDef(t, def)
 	cfg := interpreter.NewConfig("parent", "p1", false)
-	cfg.Invoker, cfg.Clock = inv, interpreter.NewVirtualClock(epoch)
+	cfg.Invoker, cfg.Clock = inv, clock
 	return prog.Run(context.Background(), map[string]any{}, cfg)
+}
+
+// localMachines starts the definitions of a directory as the control plane would (server/service runs them
+// for real; cmd/aslrun tests that path): enough to check what the Task makes of the child's outcome.
+type localMachines struct {
+	dir   string
+	inv   interpreter.Invoker
+	clock interpreter.Clock
+	names map[string]bool
+}
+
+func (l *localMachines) StartExecution(_ context.Context, req *resources.StartRequest) (*resources.Started, error) {
+	parts := strings.Split(req.StateMachineArn, ":")
+	if len(parts) != 7 || parts[5] != "stateMachine" {
+		return nil, awserr.Newf("InvalidArn", 400, "Invalid Arn: '%s'", req.StateMachineArn)
+	}
+	if strings.ContainsAny(req.Name, " ") {
+		return nil, awserr.Newf("InvalidName", 400, "Invalid Name: '%s'", req.Name)
+	}
+	if l.names == nil {
+		l.names = map[string]bool{}
+	}
+	if l.names[req.Name] {
+		return nil, awserr.Newf("ExecutionAlreadyExists", 400, "Execution Already Exists: '%s'", req.Name)
+	}
+	l.names[req.Name] = true
+	_, data, err := resources.LocalDefinition(l.dir, parts[6])
+	if err != nil {
+		return nil, err
+	}
+	sm, diags := asl.Check(data, asl.Options{})
+	if asl.HasErrors(diags) {
+		return nil, fmt.Errorf("%v", diags)
+	}
+	prog, err := interpreter.Compile(sm)
+	if err != nil {
+		return nil, err
+	}
+	cfg := interpreter.NewConfig(parts[6], req.Name, false)
+	cfg.Invoker, cfg.Clock = l.inv, l.clock
+	ex := prog.Start(context.Background(), req.Input, cfg)
+	return &resources.Started{ExecutionArn: cfg.ARN, Name: req.Name, StateMachineArn: cfg.StateMachineARN, Input: req.Input,
+		StartDate: epoch, Done: ex.Done(), Result: ex.Wait}, nil
 }

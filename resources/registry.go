@@ -49,8 +49,8 @@ type Call struct {
 	// Clock is the execution's clock: a handler that waits must wait on it, so virtual time stays
 	// consistent. Nil when the interpreter gave none.
 	Clock interpreter.Clock
-	// Callbacks takes the answer to Token: a handler may answer at once, or hand the token to a worker.
-	Callbacks *interpreter.Callbacks
+	// Answers takes the answer to Token: a handler may answer at once, or hand the token to a worker.
+	Answers interpreter.TaskAnswers
 	// Timeout is the Task's TimeoutSeconds (0 when the interpreter gave none).
 	Timeout time.Duration
 }
@@ -126,7 +126,7 @@ func (r *Registry) Invoke(ctx context.Context, req *interpreter.TaskRequest) (an
 		Context:   req.Context,
 		Heartbeat: req.Heartbeat,
 		Clock:     req.Clock,
-		Callbacks: req.Callbacks,
+		Answers:   req.Answers,
 		Timeout:   req.Timeout,
 	}
 	if call.Heartbeat == nil {
@@ -161,6 +161,12 @@ func (r *Registry) Invoke(ctx context.Context, req *interpreter.TaskRequest) (an
 	return nil, failure.New(failure.TaskFailed, fmt.Sprintf(
 		"no handler for the resource %q of the state %q: bind one in the handler file under the key %q or %q",
 		req.Resource, req.StateName, req.Resource, "state:"+req.StateName))
+}
+
+// Binds reports whether a handler is bound to the state's name or registered for the exact resource: an
+// activity Task then runs that handler instead of waiting for a GetActivityTask worker (interpreter.Binder).
+func (r *Registry) Binds(resource, state string) bool {
+	return r.lookup(r.states, state) != nil || r.lookup(r.resources, resource) != nil
 }
 
 // invokeRaw runs a handler whose result is the task result as it is.

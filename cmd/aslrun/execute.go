@@ -17,11 +17,12 @@ import (
 	"github.com/aslrun/aslrun/asl/source"
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/resources"
+	"github.com/aslrun/aslrun/server/service"
 )
 
 type executeFlags struct {
 	input, handlers, name, typ, clock, history, format string
-	noPayloadLimit, dumpServices                       bool
+	noPayloadLimit, dumpServices, trace                bool
 }
 
 func newExecuteCmd() *cobra.Command {
@@ -48,6 +49,7 @@ aborted (stdout {"status","error","cause"}), 2 when the definition, flags or fil
 	f.StringVar(&fl.format, "format", "output", "output (the output alone on success) or json (always an envelope)")
 	f.BoolVar(&fl.noPayloadLimit, "no-payload-limit", false, "lift AWS's 256 KiB limit on state payloads")
 	f.BoolVar(&fl.dumpServices, "dump-services", false, "after the run, print the embedded DynamoDB tables, SQS queues and SNS topics (JSON, on stderr)")
+	f.BoolVar(&fl.trace, "trace", false, "print each history event on stderr as it happens: elapsed (execution) time, type, state, error and cause")
 	return cmd
 }
 
@@ -81,18 +83,27 @@ func execute(cmd *cobra.Command, path string, fl executeFlags) error {
 	if err != nil {
 		return err
 	}
-	name := fl.name
-	if name == "" {
-		name = interpreter.NewUUID()
+	svc, err := newEngine(local.Registry, local.Env, nil, service.Options{Clock: clock, NoHistory: true,
+		PayloadLimit: payloadLimit(fl.noPayloadLimit), Definitions: siblings(path)})
+	if err != nil {
+		return err
 	}
-	cfg := interpreter.NewConfig(m.name, name, typ == "EXPRESS")
-	cfg.Invoker, cfg.Clock, cfg.Callbacks = local.Registry, clock, local.Env.Callbacks
-	if fl.noPayloadLimit {
-		cfg.PayloadLimit = -1
+	defer svc.Close()
+	if fl.trace {
+		defer svc.Subscribe("", newTracer(cmd.ErrOrStderr()).event)()
 	}
-	res := m.prog.Run(context.Background(), input, cfg)
+	ctx := context.Background()
+	fin, err := svc.RunLocal(ctx, service.LocalRun{StateMachine: m.name, Definition: m.definition, Type: typ,
+		Execution: fl.name, Input: input, History: fl.history != ""})
+	if err != nil {
+		return usageError(cmd, "%v", err)
+	}
 	if fl.history != "" {
-		b, err := json.MarshalIndent(map[string]any{"events": res.History()}, "", "  ")
+		events, err := svc.History(ctx, fin.ExecutionArn)
+		var b []byte
+		if err == nil {
+			b, err = json.MarshalIndent(map[string]any{"events": events}, "", "  ")
+		}
 		if err == nil {
 			err = os.WriteFile(fl.history, b, 0o644)
 		}
@@ -100,7 +111,7 @@ func execute(cmd *cobra.Command, path string, fl executeFlags) error {
 			return usageError(cmd, "--history: %v", err)
 		}
 	}
-	err = report(cmd, res, cfg, fl.format)
+	err = report(cmd, fin, fl.format)
 	if fl.dumpServices {
 		b, _ := json.MarshalIndent(local.Env.Services.Dump(), "", "  ") // generic values always marshal
 		fmt.Fprintf(cmd.ErrOrStderr(), "%s\n", b)
@@ -108,11 +119,24 @@ func execute(cmd *cobra.Command, path string, fl executeFlags) error {
 	return err
 }
 
-// machine is a definition checked and compiled for a run.
+// payloadLimit is the executions' payload limit for --no-payload-limit: none, or AWS's.
+func payloadLimit(lifted bool) int {
+	if lifted {
+		return -1
+	}
+	return 0
+}
+
+// siblings finds the state machines that states:startExecution starts beside the definition at path.
+func siblings(path string) func(string) (string, []byte, error) {
+	return func(name string) (string, []byte, error) { return resources.LocalDefinition(filepath.Dir(path), name) }
+}
+
+// machine is a definition checked for a run.
 type machine struct {
 	// name is the state machine's name: the file name without its extensions.
-	name string
-	prog *interpreter.Program
+	name       string
+	definition string
 }
 
 func machineType(cmd *cobra.Command, flag string) (string, error) {
@@ -148,11 +172,10 @@ func loadMachine(cmd *cobra.Command, path, typ string) (*machine, error) {
 		fmt.Fprintln(cmd.ErrOrStderr(), asl.InvalidDefinitionMessage(diags))
 		return nil, exitCode(2)
 	}
-	prog, err := interpreter.Compile(sm)
-	if err != nil {
+	if _, err := interpreter.Compile(sm); err != nil {
 		return nil, usageError(cmd, "%s: %v", path, err)
 	}
-	return &machine{name: strings.SplitN(filepath.Base(path), ".", 2)[0], prog: prog}, nil
+	return &machine{name: strings.SplitN(filepath.Base(path), ".", 2)[0], definition: string(data)}, nil
 }
 
 // newLocal prepares the Tasks of the definition at path: its sidecar handler file (NAME.handlers.json next
@@ -171,14 +194,15 @@ func newLocal(cmd *cobra.Command, path string, clock interpreter.Clock, handlers
 }
 
 // report prints the result and sets the exit status.
-func report(cmd *cobra.Command, res *interpreter.Result, cfg interpreter.Config, format string) error {
+func report(cmd *cobra.Command, fin *service.Finished, format string) error {
+	res := fin.Result
 	out := cmd.OutOrStdout()
 	// error and cause are null when the execution has none (a Fail state without them), so that the
 	// report always has one shape.
 	env := map[string]any{"status": string(res.Status), "error": nullable(res.Error), "cause": nullable(res.Cause)}
 	if format == "json" {
 		env["output"] = res.Output
-		env["executionArn"] = cfg.ARN
+		env["executionArn"] = fin.ExecutionArn
 		env["startDate"] = res.StartDate.UTC().Format(time.RFC3339Nano)
 		env["stopDate"] = res.StopDate.UTC().Format(time.RFC3339Nano)
 		if res.Status != interpreter.Succeed {
@@ -193,7 +217,7 @@ func report(cmd *cobra.Command, res *interpreter.Result, cfg interpreter.Config,
 	if res.Status == interpreter.Succeed {
 		return nil
 	}
-	summary := fmt.Sprintf("execution %s %s", cfg.Name, res.Status)
+	summary := fmt.Sprintf("execution %s %s", fin.Name, res.Status)
 	if res.Error != "" {
 		summary += ": " + res.Error
 	}

@@ -73,7 +73,7 @@ func serve(cmd *cobra.Command, fl serveFlags) error {
 	if err != nil {
 		return err
 	}
-	reg, mocks, callbacks, err := serverResources(clock, fl)
+	reg, env, mocks, err := serverResources(clock, fl)
 	if err != nil {
 		return usageError(cmd, "%v", err)
 	}
@@ -82,7 +82,7 @@ func serve(cmd *cobra.Command, fl serveFlags) error {
 		return usageError(cmd, "%v", err)
 	}
 	defer st.Close()
-	svc, err := service.New(service.Options{Store: st, Invoker: reg, Callbacks: callbacks, Clock: clock, Mocks: mocks})
+	svc, err := newEngine(reg, env, mocks, service.Options{Store: st, Clock: clock})
 	if err != nil {
 		return err
 	}
@@ -126,24 +126,23 @@ func serve(cmd *cobra.Command, fl serveFlags) error {
 
 // serverResources builds what Tasks of every execution share: one registry over the embedded services,
 // the handler file's bindings, and the mock config's test cases.
-func serverResources(clock interpreter.Clock, fl serveFlags) (*resources.Registry, func(string, string) (interpreter.Invoker, error), *interpreter.Callbacks, error) {
-	callbacks := interpreter.NewCallbacks()
+func serverResources(clock interpreter.Clock, fl serveFlags) (*resources.Registry, *resources.Env, *resources.MockConfig, error) {
+	env := &resources.Env{Services: resources.NewServices(), Clock: clock}
 	reg := resources.NewRegistry()
-	reg.UseEnv(&resources.Env{Services: resources.NewServices(), Callbacks: callbacks, Clock: clock})
+	reg.UseEnv(env)
 	if fl.handlers != "" {
 		if err := reg.LoadHandlerFile(fl.handlers); err != nil {
 			return nil, nil, nil, err
 		}
 	}
-	var mocks func(string, string) (interpreter.Invoker, error)
+	var mocks *resources.MockConfig
 	if fl.mockConfig != "" {
-		mc, err := resources.LoadMockConfig(fl.mockConfig)
-		if err != nil {
+		var err error
+		if mocks, err = resources.LoadMockConfig(fl.mockConfig); err != nil {
 			return nil, nil, nil, fmt.Errorf("--mock-config: %w", err)
 		}
-		mocks = func(machine, testCase string) (interpreter.Invoker, error) { return mc.Invoker(machine, testCase, reg) }
 	}
-	return reg, mocks, callbacks, nil
+	return reg, env, mocks, nil
 }
 
 // openStore opens the store the flags name and says which it is.

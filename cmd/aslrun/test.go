@@ -10,6 +10,7 @@ import (
 
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/resources"
+	"github.com/aslrun/aslrun/server/service"
 )
 
 type testFlags struct {
@@ -76,23 +77,11 @@ func runTests(cmd *cobra.Command, path string, fl testFlags) error {
 	}
 	failed := 0
 	for _, tc := range cases {
-		clock := interpreter.NewVirtualClock(time.Now())
-		local, err := newLocal(cmd, path, clock, fl.handlers)
+		res, err := runTestCase(cmd, path, fl, m, name, tc, mocks, typ, defaultInput)
 		if err != nil {
 			return err
 		}
-		inv, err := mocks.Invoker(name, tc, local.Registry)
-		if err != nil {
-			return usageError(cmd, "%v", err)
-		}
 		expect := mocks.Expectation(name, tc)
-		input := defaultInput
-		if expect.HasInput {
-			input = expect.Input
-		}
-		cfg := interpreter.NewConfig(name, tc, typ == "EXPRESS")
-		cfg.Invoker, cfg.Clock, cfg.Callbacks = inv, clock, local.Env.Callbacks
-		res := m.prog.Run(context.Background(), input, cfg)
 		verdict, problem := "PASS", mismatch(res, expect)
 		if problem != "" {
 			verdict = "FAIL"
@@ -114,6 +103,34 @@ func runTests(cmd *cobra.Command, path string, fl testFlags) error {
 		return exitCode(1)
 	}
 	return nil
+}
+
+// runTestCase runs one test case as its own execution "TEST_CASE" of the state machine, on a fresh
+// service and fresh embedded services in virtual time, as Step Functions Local runs
+// "stateMachineArn#TEST_CASE".
+func runTestCase(cmd *cobra.Command, path string, fl testFlags, m *machine, name, tc string, mocks *resources.MockConfig, typ string, input any) (*interpreter.Result, error) {
+	if _, err := mocks.Invoker(name, tc, nil, nil); err != nil {
+		return nil, usageError(cmd, "%v", err)
+	}
+	clock := interpreter.NewVirtualClock(time.Now())
+	local, err := newLocal(cmd, path, clock, fl.handlers)
+	if err != nil {
+		return nil, err
+	}
+	svc, err := newEngine(local.Registry, local.Env, mocks, service.Options{Clock: clock, NoHistory: true, Definitions: siblings(path)})
+	if err != nil {
+		return nil, err
+	}
+	defer svc.Close()
+	if expect := mocks.Expectation(name, tc); expect.HasInput {
+		input = expect.Input
+	}
+	fin, err := svc.RunLocal(context.Background(), service.LocalRun{StateMachine: name, Definition: m.definition, Type: typ,
+		Execution: tc, TestCase: tc, Input: input})
+	if err != nil {
+		return nil, usageError(cmd, "%v", err)
+	}
+	return fin.Result, nil
 }
 
 // mismatch says how a result differs from what was expected, or "".

@@ -200,10 +200,10 @@ func sqsWorker(env *resources.Env) resources.Worker {
 			}
 		}
 		if err == nil {
-			err = env.Callbacks.SendTaskSuccess(token, `{"courier":"`+courier+`"}`)
+			err = env.Answers.SendTaskSuccess(token, `{"courier":"`+courier+`"}`)
 		}
 		if err != nil {
-			return env.Callbacks.SendTaskFailure(token, "NoCourierAvailable", "No couriers available")
+			return env.Answers.SendTaskFailure(token, "NoCourierAvailable", "No couriers available")
 		}
 		return nil
 	}

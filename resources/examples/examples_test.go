@@ -75,7 +75,7 @@ func courierAnswering(h *harness, errName, cause string) resources.Worker {
 			return err
 		}
 		token, _ := field(body, "Token").(string)
-		return h.local.Env.Callbacks.SendTaskFailure(token, errName, cause)
+		return h.local.Env.Answers.SendTaskFailure(token, errName, cause)
 	}
 }
 
@@ -200,12 +200,12 @@ func TestCheckout(t *testing.T) {
 				// The courier's own SendTaskSuccess fails (here: it answers to callbacks that do not know the
 				// token), after it took the stock; it then reports NoCourierAvailable for real.
 				lost := *h.local.Env
-				lost.Callbacks = interpreter.NewCallbacks()
+				lost.Answers = interpreter.NewCallbacks()
 				courier := sqsWorker(&lost)
 				h.subscribe(orderQueue, func(ctx context.Context, m sqs.Message) error {
 					assert.Error(t, courier(ctx, m))
 					token, _ := field(parse(t, m.Body), "Token").(string)
-					return h.local.Env.Callbacks.SendTaskFailure(token, "NoCourierAvailable", "No couriers available")
+					return h.local.Env.Answers.SendTaskFailure(token, "NoCourierAvailable", "No couriers available")
 				})
 			},
 			check: func(t *testing.T, h *harness, res *interpreter.Result) {
@@ -844,7 +844,7 @@ func TestCloudPizza(t *testing.T) {
 						if err := h.local.Env.Clock.Sleep(ctx, 5*time.Second); err != nil {
 							return err
 						}
-						if err := h.local.Env.Callbacks.SendTaskHeartbeat(token); err != nil {
+						if err := h.local.Env.Answers.SendTaskHeartbeat(token); err != nil {
 							return err // the execution is over
 						}
 					}

@@ -58,7 +58,7 @@ func TestHandlersOnOddInput(t *testing.T) {
 		for _, in := range oddInputs {
 			_, err := local.Registry.Invoke(ctx, &interpreter.TaskRequest{
 				Resource: fmt.Sprintf("arn:aws:lambda:us-east-1:123456789012:function:fn%d", i), StateName: "S",
-				Input: in, Clock: local.Env.Clock, Callbacks: local.Env.Callbacks,
+				Input: in, Clock: local.Env.Clock, Answers: local.Env.Answers,
 			})
 			if err != nil {
 				assert.NotContains(t, err.Error(), "panic", "%s on %v", name, in)

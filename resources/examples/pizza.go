@@ -170,7 +170,7 @@ func orderProcessor(env *resources.Env) resources.Worker {
 			return err
 		}
 		token, _ := field(body, "taskToken").(string)
-		if err := env.Callbacks.SendTaskSuccess(token, `"Callback task completed successfully."`); err != nil {
+		if err := env.Answers.SendTaskSuccess(token, `"Callback task completed successfully."`); err != nil {
 			return err
 		}
 		updateStatus(ctx, env, env.Clock, payload, statusDeliveryConfirmed)

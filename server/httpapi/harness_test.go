@@ -56,18 +56,19 @@ func eachStore(t *testing.T, test func(t *testing.T, e *env)) {
 	}
 }
 
-// newEnv serves the API over st. opts.Store, Invoker and Callbacks are filled in; PollTimeout defaults
-// to half a second so that an empty long poll does not slow the tests.
+// newEnv serves the API over st. opts.Store and Invoker are filled in; PollTimeout defaults to half a
+// second so that an empty long poll does not slow the tests.
 func newEnv(t testing.TB, st store.Store, opts service.Options) *env {
-	callbacks := interpreter.NewCallbacks()
+	renv := &resources.Env{Services: resources.NewServices(), Clock: interpreter.RealClock{}}
 	reg := resources.NewRegistry()
-	reg.UseEnv(&resources.Env{Services: resources.NewServices(), Callbacks: callbacks, Clock: interpreter.RealClock{}})
-	opts.Store, opts.Invoker, opts.Callbacks = st, reg, callbacks
+	reg.UseEnv(renv)
+	opts.Store, opts.Invoker = st, reg
 	if opts.PollTimeout == 0 {
 		opts.PollTimeout = 500 * time.Millisecond
 	}
 	svc, err := service.New(opts)
 	require.NoError(t, err)
+	renv.Answers = svc.Answers()
 	srv := httptest.NewServer(httpapi.New(svc, httpapi.Options{}))
 	t.Cleanup(func() {
 		srv.Close()

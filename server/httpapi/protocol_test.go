@@ -97,8 +97,8 @@ func TestMockConfigTestCases(t *testing.T) {
 	mocks, err := resources.LoadMockConfig(path)
 	require.NoError(t, err)
 	var e *env
-	e = newEnv(t, memory.New(), service.Options{Mocks: func(machine, testCase string) (interpreter.Invoker, error) {
-		return mocks.Invoker(machine, testCase, e.reg)
+	e = newEnv(t, memory.New(), service.Options{Mocks: func(machine, testCase string, calls map[string]int) (interpreter.Invoker, error) {
+		return mocks.Invoker(machine, testCase, e.reg, calls)
 	}})
 	ctx := context.Background()
 	machine := e.create(t, "orders", `{"StartAt":"Charge","States":{"Charge":{"Type":"Task",

@@ -29,6 +29,8 @@ type started struct {
 	cfg   interpreter.Config
 	// existing is set when the request repeated a running execution's name and input.
 	existing bool
+	// history keeps its history in the store although the service keeps none (Options.NoHistory).
+	history bool
 }
 
 // begin checks a start request and stores the execution; sync is StartSyncExecution, which only EXPRESS
@@ -73,7 +75,7 @@ func (s *Service) begin(ctx context.Context, in *StartExecutionInput, sync bool)
 		if s.mocks == nil {
 			return nil, newError(CodeValidation, "The state machine ARN names the test case '%s', but the server has no mock config (aslrun serve --mock-config)", testCase)
 		}
-		if invoker, err = s.mocks(sm.Name, testCase); err != nil {
+		if invoker, err = s.mocks(sm.Name, testCase, nil); err != nil {
 			return nil, newError(CodeValidation, "%v", err)
 		}
 	}
@@ -93,7 +95,7 @@ func (s *Service) begin(ctx context.Context, in *StartExecutionInput, sync bool)
 	}
 	rec := &store.Execution{
 		Arn: arn, StateMachineArn: sm.Arn, Name: name, Status: store.Running, Input: text, StartDate: now,
-		Definition: sm.Definition, Express: express,
+		Definition: sm.Definition, Express: express, TestCase: testCase,
 	}
 	stored, err := s.store.CreateExecution(ctx, rec, []store.Event{first})
 	if errors.Is(err, store.ErrExists) {
@@ -106,9 +108,10 @@ func (s *Service) begin(ctx context.Context, in *StartExecutionInput, sync bool)
 	if err != nil {
 		return nil, internal(err)
 	}
+	s.publish(arn, interpreter.Event{ID: 1, Timestamp: now, Type: "ExecutionStarted", Input: input, HasInput: true})
 	return &started{rec: stored, prog: prog, input: input, cfg: interpreter.Config{
 		Name: name, ARN: arn, StateMachineName: sm.Name, StateMachineARN: sm.Arn, RoleARN: sm.RoleArn,
-		Express: express, Invoker: invoker, Clock: s.clock, Callbacks: s.callbacks, Durable: s.durable(express),
+		Express: express, Invoker: invoker, Clock: s.clock, Durable: s.durable(express),
 	}}, nil
 }
 
@@ -119,7 +122,7 @@ func (s *Service) StartExecution(ctx context.Context, in *StartExecutionInput) (
 		return nil, err
 	}
 	if !st.existing {
-		if _, err := s.execute(st.rec, st.prog, st.input, st.cfg); err != nil {
+		if _, err := s.execute(st); err != nil {
 			return nil, internal(err)
 		}
 	}
@@ -132,7 +135,7 @@ func (s *Service) StartSyncExecution(ctx context.Context, in *StartExecutionInpu
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.execute(st.rec, st.prog, st.input, st.cfg)
+	r, err := s.execute(st)
 	if err != nil {
 		return nil, internal(err)
 	}
@@ -259,6 +262,8 @@ func (s *Service) abortOrphan(ctx context.Context, e *store.Execution, in *StopE
 	if err := s.store.Commit(ctx, step); err != nil {
 		return nil, internal(err)
 	}
+	s.publish(e.Arn, ev)
+	s.notifyEnded(e.Arn)
 	return &StopExecutionOutput{StopDate: Time(now)}, nil
 }
 

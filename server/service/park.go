@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -36,19 +37,22 @@ type parkedRecord struct {
 	Token      string          `json:"token,omitempty"`
 	Heartbeat  time.Duration   `json:"heartbeat,omitempty"`
 	Deadline   time.Time       `json:"deadline,omitzero"`
+	// MockCalls are a mock-config test case's invocations per state so far, so that its numbered responses
+	// go on where they were.
+	MockCalls map[string]int `json:"mockCalls,omitempty"`
 }
 
 // durable reports whether executions of a record park.
 func (s *Service) durable(express bool) bool { return s.parking && !express }
 
 // parkStep completes an execution's step when it parked: its checkpoint, its timer and its token.
-func (s *Service) parkStep(step *store.Step, p *interpreter.Parked, now time.Time) error {
-	cp, err := json.Marshal(parkedRecord{Checkpoint: p.Checkpoint, Token: p.Token, Heartbeat: p.Heartbeat, Deadline: p.Deadline})
+func (s *Service) parkStep(step *store.Step, rec *store.Execution, p *interpreter.Parked, calls map[string]int, now time.Time) error {
+	cp, err := json.Marshal(parkedRecord{Checkpoint: p.Checkpoint, Token: p.Token, Heartbeat: p.Heartbeat, Deadline: p.Deadline, MockCalls: calls})
 	if err != nil {
 		return err
 	}
-	arn := step.Execution.Arn
-	step.Execution.Checkpoint = cp
+	arn := rec.Arn
+	rec.Checkpoint = cp
 	if !p.Due.IsZero() {
 		step.SetTimers = append(step.SetTimers, store.Timer{TimerKey: store.TimerKey{ExecutionArn: arn, Key: wakeTimer}, Due: p.Due.Truncate(time.Microsecond)})
 	}
@@ -133,21 +137,27 @@ func (s *Service) wake(arn string) {
 		closed.Status = store.TokenClosed
 		answered = &closed
 	}
-	prog, input, cfg, err := s.rebuild(ctx, rec)
+	prog, input, cfg, err := s.rebuild(ctx, rec, pr.MockCalls)
 	if err != nil {
 		s.failExecution(rec, err.Error())
 		return
 	}
-	_, err = s.run(rec, func() (*interpreter.Execution, error) {
-		return prog.Resume(s.ctx, input, pr.Checkpoint, wake, cfg)
-	}, answered)
+	after, err := s.lastEventID(ctx, rec.Arn)
+	if err != nil {
+		return // the store is failing: the timer's lease runs out and it is tried again
+	}
+	_, err = s.run(launch{rec: rec, cfg: cfg, answered: answered, after: after,
+		start: func(cfg interpreter.Config) (*interpreter.Execution, error) {
+			return prog.Resume(s.ctx, input, pr.Checkpoint, wake, cfg)
+		}})
 	if err != nil && !errors.Is(err, errClosed) {
 		s.failExecution(rec, err.Error())
 	}
 }
 
-// rebuild makes the program, input and configuration of a stored execution, to run it again.
-func (s *Service) rebuild(ctx context.Context, rec *store.Execution) (*interpreter.Program, any, interpreter.Config, error) {
+// rebuild makes the program, input and configuration of a stored execution, to run it again: a mock-config
+// test case's executions run mocked again, its responses numbered on from calls.
+func (s *Service) rebuild(ctx context.Context, rec *store.Execution, calls map[string]int) (*interpreter.Program, any, interpreter.Config, error) {
 	var cfg interpreter.Config
 	typ := store.TypeStandard
 	if rec.Express {
@@ -162,8 +172,17 @@ func (s *Service) rebuild(ctx context.Context, rec *store.Execution) (*interpret
 		return nil, nil, cfg, err
 	}
 	smName := rec.StateMachineArn[strings.LastIndex(rec.StateMachineArn, ":")+1:]
+	invoker := s.invoker
+	if rec.TestCase != "" {
+		if s.mocks == nil {
+			return nil, nil, cfg, fmt.Errorf("the execution runs the mock-config test case %q, but the server has no mock config (aslrun serve --mock-config)", rec.TestCase)
+		}
+		if invoker, err = s.mocks(smName, rec.TestCase, calls); err != nil {
+			return nil, nil, cfg, err
+		}
+	}
 	cfg = interpreter.Config{Name: rec.Name, ARN: rec.Arn, StateMachineName: smName, StateMachineARN: rec.StateMachineArn,
-		Express: rec.Express, Invoker: s.invoker, Clock: s.clock, Callbacks: s.callbacks, Durable: s.durable(rec.Express)}
+		Express: rec.Express, Invoker: invoker, Clock: s.clock, Durable: s.durable(rec.Express)}
 	if sm, err := s.store.GetStateMachine(ctx, rec.StateMachineArn); err == nil {
 		cfg.RoleARN = sm.RoleArn
 	}
@@ -187,24 +206,43 @@ func (s *Service) ResumeUnfinished(ctx context.Context) error {
 		if rec.Status != store.Running || len(rec.Checkpoint) > 0 {
 			continue
 		}
-		prog, input, cfg, err := s.rebuild(ctx, rec)
+		prog, input, cfg, err := s.rebuild(ctx, rec, nil)
 		if err != nil {
 			s.failExecution(rec, err.Error())
 			continue
 		}
-		if _, err := s.run(rec, func() (*interpreter.Execution, error) { return prog.Start(s.ctx, input, cfg), nil }, nil); err != nil {
+		// The events it recorded before the crash stay; its states run again after them.
+		after, err := s.lastEventID(ctx, rec.Arn)
+		if err != nil {
+			return err
+		}
+		l := launch{rec: rec, cfg: cfg, after: after, start: func(cfg interpreter.Config) (*interpreter.Execution, error) {
+			return prog.Start(s.ctx, input, cfg), nil
+		}}
+		if _, err := s.run(l); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// lastEventID is the id of an execution's latest stored event.
+func (s *Service) lastEventID(ctx context.Context, arn string) (int64, error) {
+	last, _, err := s.store.History(ctx, arn, store.Page{Max: 1}, true)
+	if err != nil {
+		return 0, err
+	}
+	if len(last) == 0 {
+		return 0, errors.New("the execution has no history")
+	}
+	return last[0].ID, nil
+}
+
 // answerParked takes a SendTaskSuccess or SendTaskFailure for a token whose execution is parked: the
-// answer is stored with a timer due now, which resumes the execution. memErr is the in-memory answer's
-// refusal, returned when the store does not know the token either.
-func (s *Service) answerParked(ctx context.Context, token string, answer func(*store.Token), memErr error) error {
+// answer is stored with a timer due now, which resumes the execution.
+func (s *Service) answerParked(ctx context.Context, token string, answer func(*store.Token)) error {
 	for attempt := 0; ; attempt++ {
-		tok, rec, err := s.pendingToken(ctx, token, memErr)
+		tok, rec, err := s.pendingToken(ctx, token)
 		if err != nil {
 			return err
 		}
@@ -224,8 +262,8 @@ func (s *Service) answerParked(ctx context.Context, token string, answer func(*s
 }
 
 // heartbeatParked moves a parked task's heartbeat deadline on.
-func (s *Service) heartbeatParked(ctx context.Context, token string, memErr error) error {
-	_, rec, err := s.pendingToken(ctx, token, memErr)
+func (s *Service) heartbeatParked(ctx context.Context, token string) error {
+	_, rec, err := s.pendingToken(ctx, token)
 	if err != nil {
 		return err
 	}
@@ -244,15 +282,15 @@ func (s *Service) heartbeatParked(ctx context.Context, token string, memErr erro
 	return nil
 }
 
-// pendingToken finds a parked execution's unanswered token and the execution; memErr is the in-memory
-// refusal, returned when the store does not know the token either.
-func (s *Service) pendingToken(ctx context.Context, token string, memErr error) (*store.Token, *store.Execution, error) {
-	tok, err := s.parkedToken(ctx, token)
+// pendingToken finds a parked execution's unanswered token and the execution. The callbacks hand a token
+// over only after its park is stored, so a token they do not know is in the store or nowhere.
+func (s *Service) pendingToken(ctx context.Context, token string) (*store.Token, *store.Execution, error) {
+	tok, err := s.store.GetToken(ctx, token)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil, callbackError(memErr)
+		return nil, nil, &Error{Code: interpreter.ErrTaskDoesNotExist, Message: "Task Does Not Exist: 'Provided task does not exist'"}
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, internal(err)
 	}
 	rec, err := s.store.GetExecution(ctx, tok.ExecutionArn)
 	if err != nil {
@@ -262,28 +300,6 @@ func (s *Service) pendingToken(ctx context.Context, token string, memErr error) 
 		return nil, nil, taskTimedOut()
 	}
 	return tok, rec, nil
-}
-
-// parkedToken reads a token from the store. An execution that has just parked on it may not have
-// committed it yet: while executions run here, a missing token is looked for again for a moment.
-func (s *Service) parkedToken(ctx context.Context, token string) (*store.Token, error) {
-	for range 200 {
-		tok, err := s.store.GetToken(ctx, token)
-		if !errors.Is(err, store.ErrNotFound) {
-			if err != nil {
-				return nil, internal(err)
-			}
-			return tok, nil
-		}
-		s.mu.Lock()
-		busy := len(s.running) > 0
-		s.mu.Unlock()
-		if !busy {
-			break
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	return nil, store.ErrNotFound
 }
 
 func taskTimedOut() error {

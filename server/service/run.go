@@ -1,10 +1,8 @@
 package service
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/ohler55/ojg/oj"
@@ -18,79 +16,93 @@ type run struct {
 	ex *interpreter.Execution
 	// done is closed once the outcome is committed, or abandoned because the service closed.
 	done chan struct{}
-	// rec is the execution as committed; err why it was not.
+	// rec is the execution as committed; err why it was not; res how the interpreter ended it.
 	rec *store.Execution
 	err error
+	res *interpreter.Result
 }
 
 var errClosed = errors.New("the service is shutting down")
 
-// execute starts a stored execution and commits its outcome.
-func (s *Service) execute(e *store.Execution, prog *interpreter.Program, input any, cfg interpreter.Config) (*run, error) {
-	return s.run(e, func() (*interpreter.Execution, error) { return prog.Start(s.ctx, input, cfg), nil }, nil)
+// launch is one run of a stored execution: from its start, or resumed from where it parked.
+type launch struct {
+	rec *store.Execution
+	cfg interpreter.Config
+	// start begins or resumes the execution with the configuration run completes.
+	start func(cfg interpreter.Config) (*interpreter.Execution, error)
+	// answered is the token a resumed execution took up, closed in its first step.
+	answered *store.Token
+	// after is the number of history events already stored.
+	after int64
+	// history keeps the history in the store although the service keeps none (Options.NoHistory).
+	history bool
 }
 
-// run runs an execution that start begins (or resumes) and commits how it ended or where it parked: status,
-// output, error and cause, stop date or checkpoint, and the history after the events already stored, in one
-// Commit; answered is the token a resumed execution took up, closed in the same step. It is the one place
-// an execution runs. No lock is held while the execution runs.
-func (s *Service) run(e *store.Execution, start func() (*interpreter.Execution, error), answered *store.Token) (*run, error) {
+// execute starts a stored execution from its input.
+func (s *Service) execute(st *started) (*run, error) {
+	return s.run(launch{rec: st.rec, cfg: st.cfg, after: 1, history: st.history,
+		start: func(cfg interpreter.Config) (*interpreter.Execution, error) {
+			return st.prog.Start(s.ctx, st.input, cfg), nil
+		}})
+}
+
+// run runs an execution and commits how it ended or where it parked: status, output, error and cause, stop
+// date or checkpoint, and the history events not committed yet, in one Commit; the recorder commits the
+// events before that as the execution runs. It is the one place an execution runs. No lock is held while
+// the execution runs.
+func (s *Service) run(l launch) (*run, error) {
 	r := &run{done: make(chan struct{})}
+	rc := newRecorder(s, l.rec, l.after, !s.noHistory || l.history, !l.rec.Express)
+	cfg := l.cfg
+	cfg.OnEvent, cfg.EventsBefore, cfg.Callbacks, cfg.Answers = rc.add, l.after, s.callbacks, s.Answers()
+	cfg.PayloadLimit = s.payloadLimit
 	s.mu.Lock()
 	if s.ctx.Err() != nil {
 		s.mu.Unlock()
 		return nil, errClosed
 	}
 	// Starting under the lock makes r.ex visible to StopExecution with r.
-	ex, err := start()
+	ex, err := l.start(cfg)
 	if err != nil {
 		s.mu.Unlock()
 		return nil, err
 	}
 	s.wg.Add(1)
 	r.ex = ex
-	s.running[e.Arn] = r
+	s.running[l.rec.Arn] = r
 	s.mu.Unlock()
 	go func() {
 		defer s.wg.Done()
-		res := r.ex.Wait()
+		r.res = r.ex.Wait()
 		if s.ctx.Err() != nil {
 			// Interrupted by Close: the record stays RUNNING for a later resume.
 			r.err = errClosed
 		} else {
-			r.rec, r.err = s.commitOutcome(e, res, answered)
+			r.rec, r.err = s.commitOutcome(l, rc, cfg.Invoker, r.res)
 		}
 		s.mu.Lock()
-		delete(s.running, e.Arn)
+		delete(s.running, l.rec.Arn)
 		s.mu.Unlock()
+		if r.err == nil && r.rec.Status != store.Running {
+			s.notifyEnded(r.rec.Arn)
+		}
 		close(r.done)
 	}()
 	return r, nil
 }
 
-// commitOutcome writes how an execution ended, or where it parked. The interpreter numbers events on from
-// the stored ones (ExecutionStarted, stored when the execution started, or the checkpoint's last).
-func (s *Service) commitOutcome(e *store.Execution, res *interpreter.Result, answered *store.Token) (*store.Execution, error) {
-	var events []store.Event
-	for _, ev := range res.History() {
-		if ev.ID <= 1 {
-			continue
-		}
-		data, err := ev.MarshalJSON() // directly: json.Marshal would validate and compact it once more
-		if err != nil {
-			return nil, fmt.Errorf("history event %d: %w", ev.ID, err)
-		}
-		events = append(events, store.Event{ExecutionArn: e.Arn, ID: ev.ID, Timestamp: ev.Timestamp.Truncate(time.Microsecond), Type: ev.Type, Data: data})
-	}
-	rec := e.Clone()
+// commitOutcome writes how an execution ended, or where it parked, with the events the recorder has not
+// committed yet. A parked execution's token is then this service's store's to answer: what reached it
+// meanwhile is applied there.
+func (s *Service) commitOutcome(l launch, rc *recorder, inv interpreter.Invoker, res *interpreter.Result) (*store.Execution, error) {
+	rec := rc.rec
 	rec.Status, rec.Checkpoint = string(res.Status), nil
-	step := store.Step{Execution: rec, Events: events,
-		DeleteTimers: []store.TimerKey{{ExecutionArn: e.Arn, Key: wakeTimer}}}
-	if answered != nil {
-		step.Tokens = append(step.Tokens, *answered)
+	step := store.Step{DeleteTimers: []store.TimerKey{{ExecutionArn: rec.Arn, Key: wakeTimer}}}
+	if l.answered != nil {
+		step.Tokens = append(step.Tokens, *l.answered)
 	}
 	if res.Parked != nil {
-		if err := s.parkStep(&step, res.Parked, s.now()); err != nil {
+		if err := s.parkStep(&step, rec, res.Parked, mockCalls(inv), s.now()); err != nil {
 			return nil, err
 		}
 	} else {
@@ -101,13 +113,49 @@ func (s *Service) commitOutcome(e *store.Execution, res *interpreter.Result, ans
 		rec.Error, rec.Cause = optional(res.Error), optional(res.Cause)
 		rec.StopDate = res.StopDate.Truncate(time.Microsecond)
 	}
-	if err := s.store.Commit(context.Background(), step); err != nil {
+	if err := rc.final(step); err != nil {
 		return nil, err
 	}
 	if res.Parked != nil {
+		if err := s.takeOver(res.Parked.Token); err != nil {
+			return nil, err
+		}
 		s.pokeScheduler()
 	}
-	return rec, nil
+	return rec.Clone(), nil
+}
+
+// takeOver takes a parked execution's token from the in-memory callbacks once the park is stored, and
+// applies what reached it while the execution was parking.
+func (s *Service) takeOver(token string) error {
+	if token == "" {
+		return nil
+	}
+	held, ok := s.callbacks.HandOff(token)
+	switch {
+	case !ok:
+		return nil
+	case held.Wake.Answered:
+		w := held.Wake
+		return s.answerParked(s.ctx, token, func(t *store.Token) {
+			if w.Failed {
+				t.Status, t.Error, t.Cause = store.TokenFailed, &w.Error, &w.Cause
+			} else {
+				t.Status, t.Output = store.TokenSucceeded, w.Output
+			}
+		})
+	case held.Beats > 0:
+		return s.heartbeatParked(s.ctx, token)
+	}
+	return nil
+}
+
+// mockCalls is what a mock-config invoker counted, for the checkpoint of an execution that parks.
+func mockCalls(inv interpreter.Invoker) map[string]int {
+	if m, ok := inv.(interface{ MockCalls() map[string]int }); ok {
+		return m.MockCalls()
+	}
+	return nil
 }
 
 // optional is nil for an absent error or cause.

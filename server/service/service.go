@@ -1,7 +1,8 @@
-// Package service is the control plane of aslrun serve: the Step Functions API's operations over a
-// store.Store, with AWS's request checks, error codes and messages. Executions run in-process on the
-// interpreter; each one is stored when it starts and its outcome committed, with its history, when it ends.
-// Package httpapi puts the operations on the wire.
+// Package service is the control plane: the one place executions are created, run, parked, resumed and
+// recorded, for aslrun serve, execute and test and for nested executions. It offers the Step Functions
+// API's operations over a store.Store, with AWS's request checks, error codes and messages. Executions run
+// in-process on the interpreter; each is stored when it starts, its history committed as it runs, and its
+// outcome when it ends. Package httpapi puts the operations on the wire; local.go serves the CLI.
 package service
 
 import (
@@ -20,16 +21,24 @@ const DefaultPollTimeout = 60 * time.Second
 // Options configure a Service. Store is required; the rest have defaults.
 type Options struct {
 	Store store.Store
-	// Invoker runs Task resources (the server's resources.Registry); nil fails every Task.
+	// Invoker runs Task resources (the server's resources.Registry); nil fails every Task. Workers in its
+	// environment answer task tokens through Answers.
 	Invoker interpreter.Invoker
-	// Callbacks takes SendTask* answers and hands out activity tasks; the Invoker's environment must use
-	// the same one. Default: a new one.
-	Callbacks *interpreter.Callbacks
 	// Clock defaults to real time.
 	Clock interpreter.Clock
 	// Mocks returns the invoker of one execution of a Step Functions Local test case, for StartExecution's
-	// "stateMachineArn#TestCaseName" form; nil refuses that form.
-	Mocks func(stateMachine, testCase string) (interpreter.Invoker, error)
+	// "stateMachineArn#TestCaseName" form; nil refuses that form. calls are the invocations per state the
+	// execution made before it parked (nil when it starts); the invoker reports them with MockCalls.
+	Mocks func(stateMachine, testCase string, calls map[string]int) (interpreter.Invoker, error)
+	// Definitions finds a state machine that states:startExecution names but the store does not hold: the
+	// definition NAME.asl.json beside the one aslrun execute runs. nil: only created state machines start.
+	Definitions func(name string) (path string, definition []byte, err error)
+	// PayloadLimit is the executions' largest state payload in bytes (interpreter.Config.PayloadLimit): 0
+	// is AWS's 256 KiB, negative none.
+	PayloadLimit int
+	// NoHistory keeps no history events in the store but ExecutionStarted (subscribers still see every
+	// event): aslrun execute's runs that nobody reads. A Start can ask for the history all the same.
+	NoHistory bool
 	// Region and Account go into the ARNs the service makes; default us-east-1 and 123456789012.
 	Region, Account string
 	// PollTimeout bounds GetActivityTask's long poll; default DefaultPollTimeout.
@@ -42,7 +51,10 @@ type Service struct {
 	invoker         interpreter.Invoker
 	callbacks       *interpreter.Callbacks
 	clock           interpreter.Clock
-	mocks           func(stateMachine, testCase string) (interpreter.Invoker, error)
+	mocks           func(stateMachine, testCase string, calls map[string]int) (interpreter.Invoker, error)
+	definitions     func(name string) (string, []byte, error)
+	noHistory       bool
+	payloadLimit    int
 	region, account string
 	pollTimeout     time.Duration
 
@@ -55,7 +67,12 @@ type Service struct {
 	running map[string]*run
 	// programs caches the compiled definition of each state machine, keyed by ARN.
 	programs map[string]compiled
-	wg       sync.WaitGroup
+	// ended holds, per execution a Task of another waits for, what is told when it ends (see nested.go).
+	ended map[string][]chan struct{}
+	wg    sync.WaitGroup
+
+	subMu sync.RWMutex
+	subs  map[*subscriber]struct{}
 	// parking: executions park at their waits and the scheduler wakes them (under a real clock; a virtual
 	// clock moves only while executions hold it, so they keep their goroutines).
 	parking bool
@@ -74,12 +91,11 @@ func New(opts Options) (*Service, error) {
 		return nil, errors.New("service: a store is required")
 	}
 	s := &Service{
-		store: opts.Store, invoker: opts.Invoker, callbacks: opts.Callbacks, clock: opts.Clock, mocks: opts.Mocks,
+		store: opts.Store, invoker: opts.Invoker, callbacks: interpreter.NewCallbacks(), clock: opts.Clock, mocks: opts.Mocks,
+		definitions: opts.Definitions, noHistory: opts.NoHistory, payloadLimit: opts.PayloadLimit,
 		region: opts.Region, account: opts.Account, pollTimeout: opts.PollTimeout,
-		running: map[string]*run{}, programs: map[string]compiled{},
-	}
-	if s.callbacks == nil {
-		s.callbacks = interpreter.NewCallbacks()
+		running: map[string]*run{}, programs: map[string]compiled{}, ended: map[string][]chan struct{}{},
+		subs: map[*subscriber]struct{}{},
 	}
 	if s.clock == nil {
 		s.clock = interpreter.RealClock{}

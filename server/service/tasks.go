@@ -27,14 +27,60 @@ func callbackError(err error) error {
 	if errors.As(err, &ce) {
 		return &Error{Code: ce.Code, Message: ce.Message}
 	}
-	return internal(err)
+	return err
 }
 
 // doesNotExist reports the in-memory callbacks' refusal of a token they do not hold, which may belong to a
 // parked execution.
 func doesNotExist(err error) bool {
 	var ce *interpreter.CallbackError
-	return errors.As(err, &ce) && ce.Code == "TaskDoesNotExist"
+	return errors.As(err, &ce) && ce.Code == interpreter.ErrTaskDoesNotExist
+}
+
+// Tokens are answered on one path, whoever answers (the API, a handler file's worker, a mock): the
+// in-memory callbacks take the answer when the execution runs in this process, also while it parks (they
+// hold it until the park is stored, see takeOver); otherwise the store's token row does, for a parked
+// execution, which the answer wakes.
+
+func (s *Service) sendTaskSuccess(ctx context.Context, token, output string) error {
+	err := s.callbacks.SendTaskSuccess(token, output)
+	if doesNotExist(err) {
+		return s.answerParked(ctx, token, func(t *store.Token) { t.Status, t.Output = store.TokenSucceeded, output })
+	}
+	return callbackError(err)
+}
+
+func (s *Service) sendTaskFailure(ctx context.Context, token, errName, cause string) error {
+	err := s.callbacks.SendTaskFailure(token, errName, cause)
+	if doesNotExist(err) {
+		return s.answerParked(ctx, token, func(t *store.Token) { t.Status, t.Error, t.Cause = store.TokenFailed, &errName, &cause })
+	}
+	return callbackError(err)
+}
+
+func (s *Service) sendTaskHeartbeat(ctx context.Context, token string) error {
+	err := s.callbacks.SendTaskHeartbeat(token)
+	if doesNotExist(err) {
+		return s.heartbeatParked(ctx, token)
+	}
+	return callbackError(err)
+}
+
+// Answers is the one path for in-process callers (workers, mocks) to answer task tokens.
+func (s *Service) Answers() interpreter.TaskAnswers { return answers{s} }
+
+type answers struct{ s *Service }
+
+func (a answers) SendTaskSuccess(token, output string) error {
+	return a.s.sendTaskSuccess(a.s.ctx, token, output)
+}
+
+func (a answers) SendTaskFailure(token, errName, cause string) error {
+	return a.s.sendTaskFailure(a.s.ctx, token, errName, cause)
+}
+
+func (a answers) SendTaskHeartbeat(token string) error {
+	return a.s.sendTaskHeartbeat(a.s.ctx, token)
 }
 
 // SendTaskSuccess completes the task of a token with output, a JSON text.
@@ -47,13 +93,8 @@ func (s *Service) SendTaskSuccess(ctx context.Context, in *SendTaskSuccessInput)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	if err := s.callbacks.SendTaskSuccess(in.TaskToken, in.Output); err != nil {
-		if !doesNotExist(err) {
-			return nil, callbackError(err)
-		}
-		if err := s.answerParked(ctx, in.TaskToken, func(t *store.Token) { t.Status, t.Output = store.TokenSucceeded, in.Output }, err); err != nil {
-			return nil, err
-		}
+	if err := s.sendTaskSuccess(ctx, in.TaskToken, in.Output); err != nil {
+		return nil, apiError(err)
 	}
 	return &Empty{}, nil
 }
@@ -67,14 +108,8 @@ func (s *Service) SendTaskFailure(ctx context.Context, in *SendTaskFailureInput)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	if err := s.callbacks.SendTaskFailure(in.TaskToken, in.Error, in.Cause); err != nil {
-		if !doesNotExist(err) {
-			return nil, callbackError(err)
-		}
-		answer := func(t *store.Token) { t.Status, t.Error, t.Cause = store.TokenFailed, &in.Error, &in.Cause }
-		if err := s.answerParked(ctx, in.TaskToken, answer, err); err != nil {
-			return nil, err
-		}
+	if err := s.sendTaskFailure(ctx, in.TaskToken, in.Error, in.Cause); err != nil {
+		return nil, apiError(err)
 	}
 	return &Empty{}, nil
 }
@@ -86,15 +121,19 @@ func (s *Service) SendTaskHeartbeat(ctx context.Context, in *SendTaskHeartbeatIn
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	if err := s.callbacks.SendTaskHeartbeat(in.TaskToken); err != nil {
-		if !doesNotExist(err) {
-			return nil, callbackError(err)
-		}
-		if err := s.heartbeatParked(ctx, in.TaskToken, err); err != nil {
-			return nil, err
-		}
+	if err := s.sendTaskHeartbeat(ctx, in.TaskToken); err != nil {
+		return nil, apiError(err)
 	}
 	return &Empty{}, nil
+}
+
+// apiError keeps the API's own errors and reports anything else as InternalFailure.
+func apiError(err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return internal(err)
 }
 
 // GetActivityTask waits up to the poll timeout for a task of the activity and hands it to the worker; it

@@ -81,6 +81,9 @@ type Execution struct {
 	StartDate, StopDate time.Time
 	// Definition is the definition this execution runs: UpdateStateMachine must not change running executions.
 	Definition string
+	// TestCase is the Step Functions Local mock-config test case the execution runs ("" for none): started as
+	// "stateMachineArn#TestCase", it must run mocked again after a restart or a park.
+	TestCase string
 	// Checkpoint is the interpreter's resume state; the store never looks inside.
 	Checkpoint []byte
 	// Version counts committed steps; Commit refuses a step whose Version is not the stored one.

@@ -6,7 +6,7 @@ import (
 )
 
 // migrations[i] brings the schema from version i to i+1. Append; never edit a released one.
-var migrations = []string{schemaV1}
+var migrations = []string{schemaV1, schemaV2}
 
 // Times are INTEGER microseconds since the Unix epoch, NULL for the zero time. Executions are referenced
 // by ARN from small tables but by their integer seq from events, the big one. Definitions are stored once
@@ -107,6 +107,12 @@ CREATE TABLE activity_tasks (
 	created INTEGER
 );
 CREATE INDEX activity_tasks_scheduled ON activity_tasks(activity_arn, status, created, seq);
+`
+
+// schemaV2 records the mock-config test case an execution was started with, so that it runs mocked again
+// when resumed. Executions from before it ran no test case: the default says so.
+const schemaV2 = `
+ALTER TABLE executions ADD COLUMN test_case TEXT NOT NULL DEFAULT '';
 `
 
 // migrate applies the migrations the database lacks, in one transaction, and refuses a database written

@@ -115,6 +115,49 @@ func testUnfinished(t *testing.T, s store.Store) {
 	require.Equal(t, []string{"e0", "e2", "e4"}, names)
 }
 
+// testExecutionTestCase checks that the mock-config test case is kept wherever a resumed execution is read
+// from, and that Commit leaves it alone: it is fixed when the execution starts.
+func testExecutionTestCase(t *testing.T, s store.Store) {
+	const testCase = "HappyPath"
+	e := Execution("m", "mocked")
+	e.TestCase = testCase
+	got, err := s.CreateExecution(ctx(), e, Events(1, 1))
+	require.NoError(t, err)
+	require.Equal(t, testCase, got.TestCase)
+	plain := create(t, s, "m", "plain")
+
+	check := func(when string) {
+		t.Helper()
+		got, err := s.GetExecution(ctx(), e.Arn)
+		require.NoError(t, err)
+		require.Equal(t, testCase, got.TestCase, "GetExecution %s", when)
+		got, err = s.GetExecution(ctx(), plain.Arn)
+		require.NoError(t, err)
+		require.Empty(t, got.TestCase, "GetExecution %s", when)
+		unfinished, err := s.Unfinished(ctx())
+		require.NoError(t, err)
+		require.Len(t, unfinished, 2)
+		require.Equal(t, testCase, unfinished[0].TestCase, "Unfinished %s", when)
+		require.Empty(t, unfinished[1].TestCase, "Unfinished %s", when)
+		list, _, err := s.ListExecutions(ctx(), store.ExecutionFilter{}, store.Page{})
+		require.NoError(t, err)
+		require.Len(t, list, 2)
+		require.Equal(t, testCase, list[1].TestCase, "ListExecutions %s", when)
+	}
+	check("after CreateExecution")
+
+	e.TestCase = "Other" // not a mutable field: the step must not carry it into the store
+	e.Checkpoint = []byte("checkpoint-1")
+	require.NoError(t, s.Commit(ctx(), store.Step{Execution: e, Events: Events(2, 1)}))
+	check("after Commit")
+	got, err = s.GetExecution(ctx(), e.Arn)
+	require.NoError(t, err)
+	require.Equal(t, []byte("checkpoint-1"), got.Checkpoint, "the step itself was applied")
+
+	got.TestCase = "Changed"
+	check("after changing a returned copy")
+}
+
 func testHistory(t *testing.T, s store.Store) {
 	e := Execution("m", "e")
 	_, err := s.CreateExecution(ctx(), e, Events(1, 3))

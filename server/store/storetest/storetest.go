@@ -23,6 +23,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"CreateExecution", testCreateExecution},
 		{"ListExecutions", testListExecutions},
 		{"Unfinished", testUnfinished},
+		{"ExecutionTestCase", testExecutionTestCase},
 		{"History", testHistory},
 		{"Commit", testCommit},
 		{"CommitRejects", testCommitRejects},

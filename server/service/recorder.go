@@ -1,0 +1,170 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/aslrun/aslrun/interpreter"
+	"github.com/aslrun/aslrun/server/store"
+)
+
+// flushDelay is how long a running execution's events wait to be committed: the events of one step and of
+// the steps that follow within it go in one Commit, so a quick execution commits once, at its end, while a
+// waiting one shows its live history within milliseconds.
+const flushDelay = 5 * time.Millisecond
+
+// ExecutionEvent is one history event of an execution, as subscribers see it.
+type ExecutionEvent struct {
+	ExecutionArn string
+	Event        interpreter.Event
+}
+
+// subscriber is one Subscribe call.
+type subscriber struct {
+	arn string
+	fn  func(ExecutionEvent)
+}
+
+// Subscribe calls fn with each history event of the execution arn (of every execution when arn is "") as
+// it is recorded, in id order per execution, until the returned cancel is called. fn runs on the
+// execution's goroutine: it must not block (copy the event to a buffered channel and drop or disconnect
+// when it is full).
+func (s *Service) Subscribe(arn string, fn func(ExecutionEvent)) (cancel func()) {
+	sub := &subscriber{arn: arn, fn: fn}
+	s.subMu.Lock()
+	s.subs[sub] = struct{}{}
+	s.subMu.Unlock()
+	return func() {
+		s.subMu.Lock()
+		delete(s.subs, sub)
+		s.subMu.Unlock()
+	}
+}
+
+// publish hands an event to its subscribers.
+func (s *Service) publish(arn string, e interpreter.Event) {
+	s.subMu.RLock()
+	defer s.subMu.RUnlock()
+	for sub := range s.subs {
+		if sub.arn == "" || sub.arn == arn {
+			sub.fn(ExecutionEvent{ExecutionArn: arn, Event: e})
+		}
+	}
+}
+
+// recorder takes one running execution's events as the interpreter records them (Config.OnEvent), puts
+// them in id order (concurrent branches number their events from one counter but report them on their own
+// goroutines), publishes them, and commits them while the execution runs.
+type recorder struct {
+	s   *Service
+	arn string
+	// keep: events go to the store (otherwise only subscribers see them); live: they are committed as the
+	// execution runs, not only with its outcome.
+	keep, live bool
+
+	mu sync.Mutex
+	// next is the id of the next event to release; early holds events that came before it did.
+	next  int64
+	early map[int64]interpreter.Event
+	// ready are released events not yet committed; err is the first that could not be encoded.
+	ready []store.Event
+	err   error
+	timer *time.Timer
+	ended bool
+
+	// commitMu serialises the commits, which share rec and its version.
+	commitMu sync.Mutex
+	rec      *store.Execution
+}
+
+func newRecorder(s *Service, rec *store.Execution, after int64, keep, live bool) *recorder {
+	return &recorder{s: s, arn: rec.Arn, rec: rec, keep: keep, live: keep && live, next: after + 1, early: map[int64]interpreter.Event{}}
+}
+
+// add is the execution's OnEvent.
+func (r *recorder) add(e interpreter.Event) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if e.ID != r.next {
+		r.early[e.ID] = e
+		return
+	}
+	r.release(e)
+	for {
+		e, ok := r.early[r.next]
+		if !ok {
+			break
+		}
+		delete(r.early, e.ID)
+		r.release(e)
+	}
+	if r.live && len(r.ready) > 0 && r.timer == nil && !r.ended {
+		r.timer = time.AfterFunc(flushDelay, r.flush)
+	}
+}
+
+// release publishes the next event and queues it for the store. Called with mu held.
+func (r *recorder) release(e interpreter.Event) {
+	r.next++
+	r.s.publish(r.arn, e)
+	if !r.keep {
+		return
+	}
+	data, err := e.MarshalJSON() // directly: json.Marshal would validate and compact it once more
+	if err != nil {
+		if r.err == nil {
+			r.err = fmt.Errorf("history event %d: %w", e.ID, err)
+		}
+		return
+	}
+	r.ready = append(r.ready, store.Event{ExecutionArn: r.arn, ID: e.ID, Timestamp: e.Timestamp.Truncate(time.Microsecond), Type: e.Type, Data: data})
+}
+
+// take hands over the events ready to commit.
+func (r *recorder) take() []store.Event {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	batch := r.ready
+	r.ready, r.timer = nil, nil
+	return batch
+}
+
+// flush commits the events recorded so far. A failed flush puts them back: the outcome's commit retries.
+func (r *recorder) flush() {
+	r.commitMu.Lock()
+	defer r.commitMu.Unlock()
+	batch := r.take()
+	if len(batch) == 0 {
+		return
+	}
+	if err := r.s.store.Commit(context.Background(), store.Step{Execution: r.rec, Events: batch}); err != nil {
+		r.mu.Lock()
+		r.ready = append(batch, r.ready...)
+		r.mu.Unlock()
+	}
+}
+
+// final commits the execution's last step (its outcome or its park) with the events not committed yet. The
+// execution has ended, so no event comes after these.
+func (r *recorder) final(step store.Step) error {
+	r.commitMu.Lock()
+	defer r.commitMu.Unlock()
+	r.mu.Lock()
+	r.ended = true
+	if r.timer != nil {
+		r.timer.Stop()
+	}
+	err := r.err
+	if len(r.early) > 0 && err == nil {
+		err = fmt.Errorf("history events from %d on were not recorded densely", r.next)
+	}
+	r.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	step.Execution = r.rec
+	step.Events = append(r.take(), step.Events...)
+	return r.s.store.Commit(context.Background(), step)
+}

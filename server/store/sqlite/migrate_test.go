@@ -1,0 +1,123 @@
+package sqlite
+
+import (
+	"crypto/sha256"
+	"database/sql"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/aslrun/aslrun/server/store/storetest"
+)
+
+// schemaV1Executions is the executions table, and the tables it needs, as schema version 1 made them. It
+// is spelled out here rather than taken from schemaV1 so that the test keeps describing the databases
+// already on disk even if someone edits schemaV1 by mistake.
+const schemaV1Executions = `
+CREATE TABLE schema_version (version INTEGER NOT NULL);
+INSERT INTO schema_version VALUES (1);
+CREATE TABLE definitions (
+	hash BLOB PRIMARY KEY,
+	text TEXT NOT NULL
+);
+CREATE TABLE executions (
+	seq INTEGER PRIMARY KEY,
+	arn TEXT NOT NULL UNIQUE,
+	state_machine_arn TEXT NOT NULL,
+	name TEXT NOT NULL,
+	status TEXT NOT NULL,
+	input TEXT NOT NULL,
+	output TEXT,
+	error TEXT,
+	cause TEXT,
+	start_date INTEGER,
+	stop_date INTEGER,
+	definition BLOB NOT NULL REFERENCES definitions(hash),
+	checkpoint BLOB,
+	version INTEGER NOT NULL,
+	express INTEGER NOT NULL,
+	last_event INTEGER NOT NULL
+);
+CREATE TABLE events (
+	execution INTEGER NOT NULL REFERENCES executions(seq),
+	id INTEGER NOT NULL,
+	timestamp INTEGER,
+	type TEXT NOT NULL,
+	data BLOB NOT NULL,
+	PRIMARY KEY (execution, id)
+);
+`
+
+// TestMigrateTestCase opens a database written before executions had a test case: its executions read as
+// running none, and new ones keep theirs.
+func TestMigrateTestCase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v1.db")
+	old := storetest.Execution("m", "old")
+	db, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	_, err = db.Exec(schemaV1Executions)
+	require.NoError(t, err)
+	hash := sha256.Sum256([]byte(old.Definition))
+	_, err = db.Exec(`INSERT INTO definitions (hash, text) VALUES (?, ?)`, hash[:], old.Definition)
+	require.NoError(t, err)
+	_, err = db.Exec(`INSERT INTO executions (arn, state_machine_arn, name, status, input, start_date, definition,
+		checkpoint, version, express, last_event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, 0, 0)`,
+		old.Arn, old.StateMachineArn, old.Name, old.Status, old.Input, old.StartDate.UnixMicro(), hash[:], old.Checkpoint)
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+
+	s, err := Open(path)
+	require.NoError(t, err)
+	got, err := s.GetExecution(t.Context(), old.Arn)
+	require.NoError(t, err)
+	require.Empty(t, got.TestCase)
+	require.Equal(t, old.Checkpoint, got.Checkpoint, "the old row is otherwise intact")
+
+	mocked := storetest.Execution("m", "mocked")
+	mocked.TestCase = "HappyPath"
+	_, err = s.CreateExecution(t.Context(), mocked, storetest.Events(1, 1))
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+
+	// Reopening must not migrate again: the ALTER would fail on the column it already added.
+	s, err = Open(path)
+	require.NoError(t, err)
+	defer s.Close()
+	unfinished, err := s.Unfinished(t.Context())
+	require.NoError(t, err)
+	require.Len(t, unfinished, 2)
+	require.Empty(t, unfinished[0].TestCase)
+	require.Equal(t, "HappyPath", unfinished[1].TestCase)
+	var version int
+	require.NoError(t, s.reads.QueryRow(`SELECT version FROM schema_version`).Scan(&version))
+	require.Equal(t, len(migrations), version)
+
+	// A migrated database and a new one must end up with the same executions table.
+	fresh, err := Open(filepath.Join(t.TempDir(), "fresh.db"))
+	require.NoError(t, err)
+	defer fresh.Close()
+	require.Equal(t, executionsColumns(t, fresh), executionsColumns(t, s))
+}
+
+// executionsColumns describes the executions table's columns: name, type, NOT NULL and default.
+func executionsColumns(t *testing.T, s *Store) []string {
+	t.Helper()
+	rows, err := s.reads.Query(`SELECT name, type, "notnull", coalesce(dflt_value, '') FROM pragma_table_info('executions') ORDER BY cid`)
+	require.NoError(t, err)
+	defer rows.Close()
+	var cols []string
+	for rows.Next() {
+		var name, typ, dflt string
+		var notNull bool
+		require.NoError(t, rows.Scan(&name, &typ, &notNull, &dflt))
+		col := name + " " + typ + " default " + dflt
+		if notNull {
+			col += " NOT NULL"
+		}
+		cols = append(cols, col)
+	}
+	require.NoError(t, rows.Err())
+	require.Contains(t, cols, "test_case TEXT default '' NOT NULL")
+	return cols
+}
