@@ -105,7 +105,10 @@ func TestHeartbeatWithoutHeartbeatSeconds(t *testing.T) {
 func TestCallbackErrors(t *testing.T) {
 	var token string
 	var answers []error
+	// The worker goes on answering after the execution took its answer: wait for it before reading.
+	worked := make(chan struct{})
 	inv := worker(func(cb interpreter.TaskAnswers, tok string, _ interpreter.Clock) {
+		defer close(worked)
 		token = tok
 		answers = append(answers,
 			cb.SendTaskSuccess(tok, `{not json`),
@@ -116,6 +119,7 @@ func TestCallbackErrors(t *testing.T) {
 			cb.SendTaskSuccess("AQ"+strings.Repeat("A", 64), `1`))
 	})
 	res, _ := run(t, tokenTask, `{}`, inv)
+	<-worked
 	require.Equal(t, interpreter.Succeed, res.Status)
 	assert.Equal(t, int64(1), res.Output)
 	assert.True(t, strings.HasPrefix(token, "AQ"))

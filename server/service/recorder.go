@@ -132,9 +132,14 @@ func (r *recorder) take() []store.Event {
 }
 
 // flush commits the events recorded so far. A failed flush puts them back: the outcome's commit retries.
+// Once the service closes nothing more is committed: the executions it interrupts record their end as they
+// stop, which must not reach the store (they stay RUNNING, to resume).
 func (r *recorder) flush() {
 	r.commitMu.Lock()
 	defer r.commitMu.Unlock()
+	if r.s.ctx.Err() != nil {
+		return
+	}
 	batch := r.take()
 	if len(batch) == 0 {
 		return
@@ -146,9 +151,9 @@ func (r *recorder) flush() {
 	}
 }
 
-// final commits the execution's last step (its outcome or its park) with the events not committed yet. The
-// execution has ended, so no event comes after these.
-func (r *recorder) final(step store.Step) error {
+// final commits the execution's last step (its outcome or its park) with the events not committed yet:
+// last fills in the record and the step. The execution has ended, so no event comes after these.
+func (r *recorder) final(last func(rec *store.Execution, step *store.Step) error) error {
 	r.commitMu.Lock()
 	defer r.commitMu.Unlock()
 	r.mu.Lock()
@@ -162,6 +167,10 @@ func (r *recorder) final(step store.Step) error {
 	}
 	r.mu.Unlock()
 	if err != nil {
+		return err
+	}
+	var step store.Step
+	if err := last(r.rec, &step); err != nil {
 		return err
 	}
 	step.Execution = r.rec

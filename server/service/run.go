@@ -95,25 +95,29 @@ func (s *Service) run(l launch) (*run, error) {
 // committed yet. A parked execution's token is then this service's store's to answer: what reached it
 // meanwhile is applied there.
 func (s *Service) commitOutcome(l launch, rc *recorder, inv interpreter.Invoker, res *interpreter.Result) (*store.Execution, error) {
-	rec := rc.rec
-	rec.Status, rec.Checkpoint = string(res.Status), nil
-	step := store.Step{DeleteTimers: []store.TimerKey{{ExecutionArn: rec.Arn, Key: wakeTimer}}}
-	if l.answered != nil {
-		step.Tokens = append(step.Tokens, *l.answered)
-	}
-	if res.Parked != nil {
-		if err := s.parkStep(&step, rec, res.Parked, mockCalls(inv), s.now()); err != nil {
-			return nil, err
+	var committed *store.Execution
+	err := rc.final(func(rec *store.Execution, step *store.Step) error {
+		rec.Status, rec.Checkpoint = string(res.Status), nil
+		step.DeleteTimers = []store.TimerKey{{ExecutionArn: rec.Arn, Key: wakeTimer}}
+		if l.answered != nil {
+			step.Tokens = append(step.Tokens, *l.answered)
 		}
-	} else {
-		if res.Status == interpreter.Succeed {
-			out := oj.JSON(res.Output, &oj.Options{Sort: true})
-			rec.Output = &out
+		if res.Parked != nil {
+			if err := s.parkStep(step, rec, res.Parked, mockCalls(inv), s.now()); err != nil {
+				return err
+			}
+		} else {
+			if res.Status == interpreter.Succeed {
+				out := oj.JSON(res.Output, &oj.Options{Sort: true})
+				rec.Output = &out
+			}
+			rec.Error, rec.Cause = optional(res.Error), optional(res.Cause)
+			rec.StopDate = res.StopDate.Truncate(time.Microsecond)
 		}
-		rec.Error, rec.Cause = optional(res.Error), optional(res.Cause)
-		rec.StopDate = res.StopDate.Truncate(time.Microsecond)
-	}
-	if err := rc.final(step); err != nil {
+		committed = rec
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	if res.Parked != nil {
@@ -122,7 +126,7 @@ func (s *Service) commitOutcome(l launch, rc *recorder, inv interpreter.Invoker,
 		}
 		s.pokeScheduler()
 	}
-	return rec.Clone(), nil
+	return committed.Clone(), nil
 }
 
 // takeOver takes a parked execution's token from the in-memory callbacks once the park is stored, and
