@@ -110,7 +110,14 @@ func errorOutput(fe *failure.Error) map[string]any {
 	return out
 }
 
+// JSONText is a value already written as JSON text: history events show it as it is (an execution's input
+// as StartExecution got it) rather than writing the value again.
+type JSONText string
+
 // compactJSON writes v as AWS prints values in causes: compact, keys sorted (Go maps keep no order).
 func compactJSON(v any) string {
+	if t, ok := v.(JSONText); ok {
+		return string(t)
+	}
 	return oj.JSON(v, &oj.Options{Sort: true, OmitNil: false})
 }

@@ -38,6 +38,8 @@ type Event struct {
 	TimeoutInSeconds, HeartbeatInSeconds int64
 	// Assigned are the variables a state set (StateExited), as the API shows them: name -> JSON text.
 	Assigned map[string]any
+	// RoleArn is the execution's role (ExecutionStarted), which only the control plane knows.
+	RoleArn string
 }
 
 // detailsKey is the name of the details field each event type carries in the API.
@@ -111,6 +113,9 @@ func (e Event) MarshalJSON() ([]byte, error) {
 	}
 	if e.Parameters != nil {
 		d["parameters"] = compactJSON(e.Parameters)
+	}
+	if e.RoleArn != "" {
+		d["roleArn"] = e.RoleArn
 	}
 	if e.WorkerName != "" {
 		d["workerName"] = e.WorkerName

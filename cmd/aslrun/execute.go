@@ -75,7 +75,7 @@ func execute(cmd *cobra.Command, path string, fl executeFlags) error {
 	if err != nil {
 		return err
 	}
-	input, err := readInput(cmd.InOrStdin(), fl.input)
+	input, text, err := readInput(cmd.InOrStdin(), fl.input)
 	if err != nil {
 		return usageError(cmd, "--input: %v", err)
 	}
@@ -93,8 +93,8 @@ func execute(cmd *cobra.Command, path string, fl executeFlags) error {
 		defer svc.Subscribe("", newTracer(cmd.ErrOrStderr()).event)()
 	}
 	ctx := context.Background()
-	fin, err := svc.RunLocal(ctx, service.LocalRun{StateMachine: m.name, Definition: m.definition, Type: typ,
-		Execution: fl.name, Input: input, History: fl.history != ""})
+	fin, err := svc.RunLocal(ctx, service.LocalRun{StateMachine: m.name, Definition: m.definition, Program: m.prog, Type: typ,
+		Execution: fl.name, Input: input, InputText: text, History: fl.history != ""})
 	if err != nil {
 		return usageError(cmd, "%v", err)
 	}
@@ -132,11 +132,12 @@ func siblings(path string) func(string) (string, []byte, error) {
 	return func(name string) (string, []byte, error) { return resources.LocalDefinition(filepath.Dir(path), name) }
 }
 
-// machine is a definition checked for a run.
+// machine is a definition checked and compiled for a run.
 type machine struct {
 	// name is the state machine's name: the file name without its extensions.
 	name       string
 	definition string
+	prog       *interpreter.Program
 }
 
 func machineType(cmd *cobra.Command, flag string) (string, error) {
@@ -172,10 +173,11 @@ func loadMachine(cmd *cobra.Command, path, typ string) (*machine, error) {
 		fmt.Fprintln(cmd.ErrOrStderr(), asl.InvalidDefinitionMessage(diags))
 		return nil, exitCode(2)
 	}
-	if _, err := interpreter.Compile(sm); err != nil {
+	prog, err := interpreter.Compile(sm)
+	if err != nil {
 		return nil, usageError(cmd, "%s: %v", path, err)
 	}
-	return &machine{name: strings.SplitN(filepath.Base(path), ".", 2)[0], definition: string(data)}, nil
+	return &machine{name: strings.SplitN(filepath.Base(path), ".", 2)[0], definition: string(data), prog: prog}, nil
 }
 
 // newLocal prepares the Tasks of the definition at path: its sidecar handler file (NAME.handlers.json next
@@ -210,7 +212,7 @@ func report(cmd *cobra.Command, fin *service.Finished, format string) error {
 		}
 		fmt.Fprintln(out, oj.JSON(env, &oj.Options{Sort: true}))
 	} else if res.Status == interpreter.Succeed {
-		fmt.Fprintln(out, oj.JSON(res.Output, &oj.Options{Sort: true}))
+		fmt.Fprintln(out, *fin.Output)
 	} else {
 		fmt.Fprintln(out, oj.JSON(env, &oj.Options{Sort: true}))
 	}
@@ -243,32 +245,32 @@ func firstLine(s string) string {
 }
 
 // readInput reads --input: "" is {}, "-" is stdin, an existing file is read, anything else is JSON text.
-func readInput(stdin io.Reader, arg string) (any, error) {
+// It returns the value and its text as given.
+func readInput(stdin io.Reader, arg string) (any, string, error) {
 	var data []byte
 	var err error
 	switch {
 	case arg == "":
-		return map[string]any{}, nil
+		return map[string]any{}, "{}", nil
 	case arg == "-":
 		data, err = io.ReadAll(stdin)
 	default:
 		if _, statErr := os.Stat(arg); statErr == nil {
 			data, err = os.ReadFile(arg)
 		} else {
-			data = []byte(arg)
-			v, perr := source.Decode(data)
+			v, perr := source.Decode([]byte(arg))
 			if perr != nil {
-				return nil, fmt.Errorf("%q is neither a file nor JSON text (%v)", arg, perr)
+				return nil, "", fmt.Errorf("%q is neither a file nor JSON text (%v)", arg, perr)
 			}
-			return v, nil
+			return v, arg, nil
 		}
 	}
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	v, err := source.Decode(data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: not JSON: %v", arg, err)
+		return nil, "", fmt.Errorf("%s: not JSON: %v", arg, err)
 	}
-	return v, nil
+	return v, string(data), nil
 }

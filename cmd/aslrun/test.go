@@ -71,7 +71,7 @@ func runTests(cmd *cobra.Command, path string, fl testFlags) error {
 	if fl.testCase != "" {
 		cases = []string{fl.testCase}
 	}
-	defaultInput, err := readInput(cmd.InOrStdin(), fl.input)
+	defaultInput, _, err := readInput(cmd.InOrStdin(), fl.input)
 	if err != nil {
 		return usageError(cmd, "--input: %v", err)
 	}
@@ -125,7 +125,7 @@ func runTestCase(cmd *cobra.Command, path string, fl testFlags, m *machine, name
 	if expect := mocks.Expectation(name, tc); expect.HasInput {
 		input = expect.Input
 	}
-	fin, err := svc.RunLocal(context.Background(), service.LocalRun{StateMachine: name, Definition: m.definition, Type: typ,
+	fin, err := svc.RunLocal(context.Background(), service.LocalRun{StateMachine: name, Definition: m.definition, Program: m.prog, Type: typ,
 		Execution: tc, TestCase: tc, Input: input})
 	if err != nil {
 		return nil, usageError(cmd, "%v", err)

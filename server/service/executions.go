@@ -33,16 +33,28 @@ type started struct {
 	history bool
 }
 
+// beginOptions say how begin starts: parsed is the input when the caller has it already (the request's
+// input is then its text; nil: parse it); sync is StartSyncExecution; history keeps the execution's
+// history although the service keeps none (Options.NoHistory).
+type beginOptions struct {
+	parsed  any
+	sync    bool
+	history bool
+}
+
 // begin checks a start request and stores the execution; sync is StartSyncExecution, which only EXPRESS
 // state machines take. The order of checks is AWS's: the request's constraints, the ARN, the state machine,
 // the name, then the input.
-func (s *Service) begin(ctx context.Context, in *StartExecutionInput, sync bool) (*started, error) {
+func (s *Service) begin(ctx context.Context, in *StartExecutionInput, o beginOptions) (*started, error) {
+	parsed, sync := o.parsed, o.sync
 	var v violations
 	if v.required("stateMachineArn", in.StateMachineArn) {
 		v.maxLen("stateMachineArn", in.StateMachineArn, maxArnLen, true)
 	}
 	v.maxLen("name", in.Name, maxNameLen, true)
-	v.maxBytes("input", in.Input, maxPayloadBytes)
+	if s.payloadLimit >= 0 {
+		v.maxBytes("input", in.Input, maxPayloadBytes)
+	}
 	v.maxLen("traceHeader", in.TraceHeader, maxTraceHeaderLen, true)
 	if err := v.err(); err != nil {
 		return nil, err
@@ -66,9 +78,11 @@ func (s *Service) begin(ctx context.Context, in *StartExecutionInput, sync bool)
 	if text == "" {
 		text = "{}"
 	}
-	input, err := oj.ParseString(text)
-	if err != nil {
-		return nil, newError(CodeInvalidExecutionInput, "Invalid State Machine Execution Input: '%v'", err)
+	input := parsed
+	if input == nil {
+		if input, err = oj.ParseString(text); err != nil {
+			return nil, newError(CodeInvalidExecutionInput, "Invalid State Machine Execution Input: '%v'", err)
+		}
 	}
 	invoker := s.invoker
 	if mocked {
@@ -89,15 +103,19 @@ func (s *Service) begin(ctx context.Context, in *StartExecutionInput, sync bool)
 		arn = s.arn(arnExpress, sm.Name, name, interpreter.NewUUID())
 	}
 	now := s.now()
-	first, err := startedEvent(arn, now, input, sm.RoleArn)
-	if err != nil {
-		return nil, internal(err)
+	var events []store.Event
+	if !s.noHistory || o.history {
+		first, err := startedEvent(arn, now, text, sm.RoleArn)
+		if err != nil {
+			return nil, internal(err)
+		}
+		events = append(events, first)
 	}
 	rec := &store.Execution{
 		Arn: arn, StateMachineArn: sm.Arn, Name: name, Status: store.Running, Input: text, StartDate: now,
 		Definition: sm.Definition, Express: express, TestCase: testCase,
 	}
-	stored, err := s.store.CreateExecution(ctx, rec, []store.Event{first})
+	stored, err := s.store.CreateExecution(ctx, rec, events)
 	if errors.Is(err, store.ErrExists) {
 		// AWS's idempotency: the same name and input while the first still runs is the same execution.
 		if stored != nil && stored.Status == store.Running && stored.Input == text {
@@ -109,7 +127,7 @@ func (s *Service) begin(ctx context.Context, in *StartExecutionInput, sync bool)
 		return nil, internal(err)
 	}
 	s.publish(arn, interpreter.Event{ID: 1, Timestamp: now, Type: "ExecutionStarted", Input: input, HasInput: true})
-	return &started{rec: stored, prog: prog, input: input, cfg: interpreter.Config{
+	return &started{rec: stored, prog: prog, input: input, history: o.history, cfg: interpreter.Config{
 		Name: name, ARN: arn, StateMachineName: sm.Name, StateMachineARN: sm.Arn, RoleARN: sm.RoleArn,
 		Express: express, Invoker: invoker, Clock: s.clock, Durable: s.durable(express),
 	}}, nil
@@ -117,7 +135,7 @@ func (s *Service) begin(ctx context.Context, in *StartExecutionInput, sync bool)
 
 // StartExecution starts an execution and returns at once.
 func (s *Service) StartExecution(ctx context.Context, in *StartExecutionInput) (*StartExecutionOutput, error) {
-	st, err := s.begin(ctx, in, false)
+	st, err := s.begin(ctx, in, beginOptions{})
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +149,7 @@ func (s *Service) StartExecution(ctx context.Context, in *StartExecutionInput) (
 
 // StartSyncExecution runs an execution of an EXPRESS state machine and answers with its outcome.
 func (s *Service) StartSyncExecution(ctx context.Context, in *StartExecutionInput) (*StartSyncExecutionOutput, error) {
-	st, err := s.begin(ctx, in, true)
+	st, err := s.begin(ctx, in, beginOptions{sync: true})
 	if err != nil {
 		return nil, err
 	}

@@ -23,12 +23,16 @@ func NewLocal(opts Options) (*Service, error) {
 
 // LocalRun is one execution that RunLocal runs to its end.
 type LocalRun struct {
-	// StateMachine, Definition and Type make the state machine (created unless it exists).
+	// StateMachine, Definition and Type make the state machine (created unless it exists); Program, when
+	// set, is Definition already compiled.
 	StateMachine, Definition, Type string
+	Program                        *interpreter.Program
 	// Execution is the execution's name ("" for a generated one); TestCase runs a test case of the mock
 	// config (Options.Mocks) instead of the Invoker.
 	Execution, TestCase string
 	Input               any
+	// InputText is Input as JSON text, as the user gave it ("": written from Input).
+	InputText string
 	// History keeps the execution's history in the store, for GetExecutionHistory, whatever
 	// Options.NoHistory says.
 	History bool
@@ -38,13 +42,15 @@ type LocalRun struct {
 type Finished struct {
 	ExecutionArn, Name string
 	Result             *interpreter.Result
+	// Output is the output as JSON text (keys sorted), as DescribeExecution shows it; nil unless it succeeded.
+	Output *string
 }
 
 // RunLocal creates the state machine, runs one execution of it and waits for its end. Subscribe first to
 // see its events as they happen.
 func (s *Service) RunLocal(ctx context.Context, in LocalRun) (*Finished, error) {
-	created, err := s.CreateStateMachine(ctx, &CreateStateMachineInput{Name: in.StateMachine, Definition: in.Definition,
-		Type: in.Type, RoleArn: "arn:aws:iam::" + s.account + ":role/aslrun"})
+	created, err := s.createStateMachine(ctx, &CreateStateMachineInput{Name: in.StateMachine, Definition: in.Definition,
+		Type: in.Type, RoleArn: "arn:aws:iam::" + s.account + ":role/aslrun"}, in.Program)
 	if err != nil {
 		return nil, err
 	}
@@ -52,11 +58,14 @@ func (s *Service) RunLocal(ctx context.Context, in LocalRun) (*Finished, error) 
 	if in.TestCase != "" {
 		arn += "#" + in.TestCase
 	}
-	st, err := s.begin(ctx, &StartExecutionInput{StateMachineArn: arn, Name: in.Execution, Input: oj.JSON(in.Input, &oj.Options{Sort: true})}, false)
+	text := in.InputText
+	if text == "" {
+		text = oj.JSON(in.Input, &oj.Options{Sort: true})
+	}
+	st, err := s.begin(ctx, &StartExecutionInput{StateMachineArn: arn, Name: in.Execution, Input: text}, beginOptions{parsed: in.Input, history: in.History})
 	if err != nil {
 		return nil, err
 	}
-	st.history = in.History
 	r, err := s.execute(st)
 	if err != nil {
 		return nil, err
@@ -72,7 +81,7 @@ func (s *Service) RunLocal(ctx context.Context, in LocalRun) (*Finished, error) 
 	if r.rec.Status == store.Running {
 		return nil, errors.New("the execution parked: a local run needs the virtual clock or a service that resumes it")
 	}
-	return &Finished{ExecutionArn: st.rec.Arn, Name: st.rec.Name, Result: r.res}, nil
+	return &Finished{ExecutionArn: st.rec.Arn, Name: st.rec.Name, Result: r.res, Output: r.rec.Output}, nil
 }
 
 // History reads an execution's whole history, oldest first, as GetExecutionHistory's events.

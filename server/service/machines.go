@@ -29,6 +29,12 @@ var (
 // configurations returns the existing one, as AWS does; another definition under the name is
 // StateMachineAlreadyExists.
 func (s *Service) CreateStateMachine(ctx context.Context, in *CreateStateMachineInput) (*CreateStateMachineOutput, error) {
+	return s.createStateMachine(ctx, in, nil)
+}
+
+// createStateMachine creates a state machine whose definition prog is compiled from, if not nil (the CLI
+// checked and compiled it already).
+func (s *Service) createStateMachine(ctx context.Context, in *CreateStateMachineInput, prog *interpreter.Program) (*CreateStateMachineOutput, error) {
 	var v violations
 	if v.required("name", in.Name) {
 		v.maxLen("name", in.Name, maxNameLen, true)
@@ -51,9 +57,11 @@ func (s *Service) CreateStateMachine(ctx context.Context, in *CreateStateMachine
 	if typ == "" {
 		typ = store.TypeStandard
 	}
-	prog, err := compile(in.Definition, typ)
-	if err != nil {
-		return nil, err
+	if prog == nil {
+		var err error
+		if prog, err = compile(in.Definition, typ); err != nil {
+			return nil, err
+		}
 	}
 	now := s.now()
 	sm := &store.StateMachine{
@@ -64,7 +72,7 @@ func (s *Service) CreateStateMachine(ctx context.Context, in *CreateStateMachine
 		TracingConfiguration: orDefault(in.TracingConfiguration, defaultTracing),
 		Tags:                 tagMap(in.Tags),
 	}
-	err = s.store.CreateStateMachine(ctx, sm)
+	err := s.store.CreateStateMachine(ctx, sm)
 	if errors.Is(err, store.ErrExists) {
 		old, gerr := s.store.GetStateMachine(ctx, sm.Arn)
 		if gerr == nil && old.Definition == sm.Definition && old.Type == sm.Type &&

@@ -37,7 +37,7 @@ func (s *Service) StartNested(ctx context.Context, machineArn, name string, inpu
 	if err != nil {
 		return nil, err
 	}
-	st, err := s.begin(ctx, &StartExecutionInput{StateMachineArn: sm.Arn, Name: name, Input: oj.JSON(input, &oj.Options{Sort: true})}, false)
+	st, err := s.begin(ctx, &StartExecutionInput{StateMachineArn: sm.Arn, Name: name, Input: oj.JSON(input, &oj.Options{Sort: true})}, beginOptions{parsed: input})
 	if err != nil {
 		return nil, err
 	}

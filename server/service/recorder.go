@@ -1,8 +1,10 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -43,6 +45,13 @@ func (s *Service) Subscribe(arn string, fn func(ExecutionEvent)) (cancel func())
 	}
 }
 
+// subscribed reports whether anyone subscribed to events.
+func (s *Service) subscribed() bool {
+	s.subMu.RLock()
+	defer s.subMu.RUnlock()
+	return len(s.subs) > 0
+}
+
 // publish hands an event to its subscribers.
 func (s *Service) publish(arn string, e interpreter.Event) {
 	s.subMu.RLock()
@@ -65,9 +74,10 @@ type recorder struct {
 	keep, live bool
 
 	mu sync.Mutex
-	// next is the id of the next event to release; early holds events that came before it did.
+	// next is the id of the next event to release; early[i] holds the event next+i when it came before
+	// next did (a concurrent branch's), marked by its non-zero ID.
 	next  int64
-	early map[int64]interpreter.Event
+	early []interpreter.Event
 	// ready are released events not yet committed; err is the first that could not be encoded.
 	ready []store.Event
 	err   error
@@ -80,25 +90,39 @@ type recorder struct {
 }
 
 func newRecorder(s *Service, rec *store.Execution, after int64, keep, live bool) *recorder {
-	return &recorder{s: s, arn: rec.Arn, rec: rec, keep: keep, live: keep && live, next: after + 1, early: map[int64]interpreter.Event{}}
+	return &recorder{s: s, arn: rec.Arn, rec: rec, keep: keep, live: keep && live, next: after + 1}
 }
 
-// add is the execution's OnEvent.
+// sink is the execution's OnEvent: add, or nothing when no one will read the events (no history is kept
+// and no one subscribed when it started).
+func (r *recorder) sink() func(interpreter.Event) {
+	if !r.keep && !r.s.subscribed() {
+		return func(interpreter.Event) {}
+	}
+	return r.add
+}
+
+// add takes an event of the execution.
 func (r *recorder) add(e interpreter.Event) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if e.ID != r.next {
-		r.early[e.ID] = e
+	i := int(e.ID - r.next)
+	if i < 0 {
+		r.err = cmp.Or(r.err, fmt.Errorf("history event %d came twice", e.ID))
+		return
+	}
+	if i > 0 {
+		for len(r.early) <= i {
+			r.early = append(r.early, interpreter.Event{})
+		}
+		r.early[i] = e
 		return
 	}
 	r.release(e)
-	for {
-		e, ok := r.early[r.next]
-		if !ok {
-			break
-		}
-		delete(r.early, e.ID)
-		r.release(e)
+	r.early = r.early[min(1, len(r.early)):]
+	for len(r.early) > 0 && r.early[0].ID != 0 {
+		r.release(r.early[0])
+		r.early = r.early[1:]
 	}
 	if r.live && len(r.ready) > 0 && r.timer == nil && !r.ended {
 		r.timer = time.AfterFunc(flushDelay, r.flush)
@@ -162,7 +186,7 @@ func (r *recorder) final(last func(rec *store.Execution, step *store.Step) error
 		r.timer.Stop()
 	}
 	err := r.err
-	if len(r.early) > 0 && err == nil {
+	if slices.ContainsFunc(r.early, func(e interpreter.Event) bool { return e.ID != 0 }) && err == nil {
 		err = fmt.Errorf("history events from %d on were not recorded densely", r.next)
 	}
 	r.mu.Unlock()

@@ -1,7 +1,6 @@
 package service
 
 import (
-	"encoding/json"
 	"errors"
 	"time"
 
@@ -54,7 +53,7 @@ func (s *Service) run(l launch) (*run, error) {
 	r := &run{done: make(chan struct{})}
 	rc := newRecorder(s, l.rec, l.after, !s.noHistory || l.history, !l.rec.Express)
 	cfg := l.cfg
-	cfg.OnEvent, cfg.EventsBefore, cfg.Callbacks, cfg.Answers = rc.add, l.after, s.callbacks, s.Answers()
+	cfg.OnEvent, cfg.EventsBefore, cfg.Callbacks, cfg.Answers = rc.sink(), l.after, s.callbacks, s.Answers()
 	cfg.PayloadLimit = s.payloadLimit
 	s.mu.Lock()
 	if s.ctx.Err() != nil {
@@ -170,34 +169,13 @@ func optional(s string) *string {
 	return &s
 }
 
-// startedEvent is an execution's first history event, stored with the execution.
-func startedEvent(arn string, at time.Time, input any, roleArn string) (store.Event, error) {
-	data, err := interpreter.Event{ID: 1, Timestamp: at, Type: "ExecutionStarted", Input: input, HasInput: true}.MarshalJSON()
+// startedEvent is an execution's first history event, stored with the execution: its input as
+// StartExecution got it, and its role.
+func startedEvent(arn string, at time.Time, input string, roleArn string) (store.Event, error) {
+	data, err := interpreter.Event{ID: 1, Timestamp: at, Type: "ExecutionStarted", Input: interpreter.JSONText(input), HasInput: true,
+		RoleArn: roleArn}.MarshalJSON()
 	if err != nil {
 		return store.Event{}, err
 	}
-	if roleArn != "" {
-		if data, err = withRole(data, roleArn); err != nil {
-			return store.Event{}, err
-		}
-	}
 	return store.Event{ExecutionArn: arn, ID: 1, Timestamp: at, Type: "ExecutionStarted", Data: data}, nil
-}
-
-// withRole adds the role to an ExecutionStarted event's details, as AWS shows it; the interpreter does not
-// know the role.
-func withRole(event []byte, roleArn string) ([]byte, error) {
-	var ev, details map[string]json.RawMessage
-	if err := json.Unmarshal(event, &ev); err != nil {
-		return nil, err
-	}
-	if err := json.Unmarshal(ev["executionStartedEventDetails"], &details); err != nil {
-		return nil, err
-	}
-	details["roleArn"], _ = json.Marshal(roleArn) // a string always marshals
-	var err error
-	if ev["executionStartedEventDetails"], err = json.Marshal(details); err != nil {
-		return nil, err
-	}
-	return json.Marshal(ev)
 }

@@ -36,8 +36,8 @@ type Options struct {
 	// PayloadLimit is the executions' largest state payload in bytes (interpreter.Config.PayloadLimit): 0
 	// is AWS's 256 KiB, negative none.
 	PayloadLimit int
-	// NoHistory keeps no history events in the store but ExecutionStarted (subscribers still see every
-	// event): aslrun execute's runs that nobody reads. A Start can ask for the history all the same.
+	// NoHistory keeps no history events in the store (subscribers still see every event): aslrun execute's
+	// runs that nobody reads. A local run can ask for its history all the same (LocalRun.History).
 	NoHistory bool
 	// Region and Account go into the ARNs the service makes; default us-east-1 and 123456789012.
 	Region, Account string
