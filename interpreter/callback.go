@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -39,6 +40,12 @@ func newToken() string {
 	_, _ = rand.Read(b)
 	return tokenPrefix + base64.RawURLEncoding.EncodeToString(b)
 }
+
+// tokenText matches a task token inside other text: the prefix and 48 bytes in unpadded base64url.
+var tokenText = regexp.MustCompile(tokenPrefix + `[A-Za-z0-9_-]{64}`)
+
+// TokensIn finds the task tokens in a text, such as the body of a message that hands one to a worker.
+func TokensIn(text string) []string { return tokenText.FindAllString(text, -1) }
 
 func validToken(token string) bool {
 	rest, ok := strings.CutPrefix(token, tokenPrefix)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/resources/sqs"
 )
@@ -115,7 +116,7 @@ func (r *Registry) addSpecial(special map[string]any, dir string) error {
 				if err != nil {
 					return fmt.Errorf(`"$workers"[%d]: %w`, i, err)
 				}
-				subs = append(subs, subscription{queue, worker})
+				subs = append(subs, subscription{queue, guarded(name, queue, env, worker)})
 			}
 		default:
 			return fmt.Errorf(`unknown setting %q (the settings are "$fixtures" and "$workers")`, k)
@@ -137,4 +138,24 @@ func (r *Registry) addSpecial(special map[string]any, dir string) error {
 		env.Services.SQS.Subscribe(s.queue, s.worker)
 	}
 	return nil
+}
+
+// guarded runs a worker so that its panic fails the Tasks waiting for the tokens its message carries, with
+// States.TaskFailed and a cause naming the worker, instead of leaving them waiting for their timeout (the
+// queue keeps the message with the error, as it does for any worker error).
+func guarded(name, queue string, env *Env, w Worker) Worker {
+	return func(ctx context.Context, m sqs.Message) (err error) {
+		defer func() {
+			r := recover()
+			if r == nil {
+				return
+			}
+			cause := fmt.Sprintf("the worker %q of the queue %q panicked: %v", name, queue, r)
+			err = errors.New(cause)
+			for _, token := range interpreter.TokensIn(m.Body) {
+				_ = env.Answers.SendTaskFailure(token, failure.TaskFailed, cause) // a token already answered keeps its answer
+			}
+		}()
+		return w(ctx, m)
+	}
 }

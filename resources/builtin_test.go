@@ -1,6 +1,7 @@
 package resources_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -8,7 +9,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/resources"
+	"github.com/aslrun/aslrun/resources/sqs"
 )
 
 func TestHandlerFileSettings(t *testing.T) {
@@ -43,4 +46,29 @@ func TestHandlerFileSettings(t *testing.T) {
 			assert.Contains(t, err.Error(), tt.err)
 		})
 	}
+}
+
+// TestPanickingWorker: a worker that panics fails the Task waiting for the token its message carries, with
+// States.TaskFailed and a cause naming the worker; the process goes on.
+func TestPanickingWorker(t *testing.T) {
+	resources.RegisterWorker("test/panics", func(*resources.Env) resources.Worker {
+		return func(context.Context, sqs.Message) error { panic("boom") }
+	})
+	dir := t.TempDir()
+	def := filepath.Join(dir, "m.asl.json")
+	require.NoError(t, os.WriteFile(def, []byte(`{"StartAt":"T","States":{"T":{"Type":"Task",
+		"Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+		"Parameters":{"QueueUrl":"https://sqs.us-east-1.amazonaws.com/123456789012/jobs","MessageBody":{"token.$":"$$.Task.Token"}},
+		"Catch":[{"ErrorEquals":["States.TaskFailed"],"Next":"Caught"}],"End":true},
+		"Caught":{"Type":"Pass","End":true}}}`), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "m.handlers.json"),
+		[]byte(`{"$workers":[{"queue":"jobs","builtin":"test/panics"}]}`), 0o644))
+	local, err := resources.NewLocal(def, interpreter.NewVirtualClock(epoch))
+	require.NoError(t, err)
+	data, err := os.ReadFile(def)
+	require.NoError(t, err)
+	res := compileDef(t, string(data)).Run(context.Background(), map[string]any{}, local.Config("m", "e"))
+	require.Equal(t, interpreter.Succeed, res.Status, "%s %s", res.Error, res.Cause)
+	assert.Equal(t, map[string]any{"Error": "States.TaskFailed",
+		"Cause": `the worker "test/panics" of the queue "jobs" panicked: boom`}, res.Output)
 }
