@@ -231,6 +231,33 @@ func (c *Callbacks) answer(token string, wake Wake, set func(*taskWait)) error {
 	return err
 }
 
+// ActivityQueue hands the tasks of activity Tasks to the workers that poll GetActivityTask. *Callbacks
+// queues them in memory; the control plane (server/service) as store rows.
+type ActivityQueue interface {
+	// Schedule queues a task; done takes it back or closes it once the Task no longer waits for it
+	// (answered, timed out, stopped).
+	Schedule(task ScheduledActivity) (done func(), err error)
+}
+
+// ScheduledActivity is an activity task to queue.
+type ScheduledActivity struct {
+	// Activity is the activity's ARN; Execution the ARN of the execution whose Task it is.
+	Activity, Execution string
+	Token               string
+	// Input is the effective input of the Task state as JSON text.
+	Input string
+	// Clock is the execution's: a worker in this process holds it while it works (see ActivityTask).
+	Clock Clock
+	// Started must be called with the worker's name when a worker takes the task (ActivityStarted).
+	Started func(worker string)
+}
+
+// Schedule queues an activity task in memory, handing it at once to a waiting worker if there is one.
+func (c *Callbacks) Schedule(t ScheduledActivity) (func(), error) {
+	c.schedule(t.Activity, &scheduledActivity{token: t.Token, input: t.Input, clock: t.Clock, started: t.Started})
+	return func() { c.unschedule(t.Activity, t.Token) }, nil
+}
+
 // schedule queues an activity task, handing it at once to a waiting worker if there is one.
 func (c *Callbacks) schedule(activity string, a *scheduledActivity) {
 	c.mu.Lock()

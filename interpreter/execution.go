@@ -40,6 +40,8 @@ type Config struct {
 	// Callbacks takes the answers to the execution's task tokens and hands out its activity tasks; nil
 	// gives the execution its own.
 	Callbacks *Callbacks
+	// Activities queues the execution's activity tasks for workers; nil queues them in Callbacks.
+	Activities ActivityQueue
 	// Answers is where the execution's Tasks send their tokens' answers (TaskRequest.Answers): the
 	// control plane, so that one path answers every token; nil sends them to Callbacks.
 	Answers TaskAnswers
@@ -84,9 +86,11 @@ type Execution struct {
 	history   *history
 	callbacks *Callbacks
 	answers   TaskAnswers
-	limit     int
-	done      chan struct{}
-	result    *Result
+	// activities queues activity tasks: Config.Activities, or callbacks.
+	activities ActivityQueue
+	limit      int
+	done       chan struct{}
+	result     *Result
 	// contextBase is the part of the context object that never changes during the execution.
 	contextBase map[string]any
 }
@@ -130,6 +134,10 @@ func (p *Program) newExecution(ctx context.Context, input any, cfg Config, start
 	ex.answers = cfg.Answers
 	if ex.answers == nil {
 		ex.answers = ex.callbacks
+	}
+	ex.activities = cfg.Activities
+	if ex.activities == nil {
+		ex.activities = ex.callbacks
 	}
 	ex.limit = cfg.PayloadLimit
 	if ex.limit == 0 {

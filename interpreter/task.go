@@ -323,9 +323,12 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents) (any, erro
 	}
 	switch {
 	case t.activity && !binds(inv, req):
-		callbacks.schedule(t.resource, &scheduledActivity{token: req.Token, input: compactJSON(req.Input), clock: clock,
-			started: func(worker string) { w.update(func() { w.worker = worker }) }})
-		defer callbacks.unschedule(t.resource, req.Token)
+		done, err := f.ex.activities.Schedule(ScheduledActivity{Activity: t.resource, Execution: f.ex.cfg.ARN, Token: req.Token,
+			Input: compactJSON(req.Input), Clock: clock, Started: func(worker string) { w.update(func() { w.worker = worker }) }})
+		if err != nil {
+			return nil, failure.New(failure.Runtime, "the activity task could not be scheduled: "+err.Error())
+		}
+		defer done()
 	default:
 		if t.activity {
 			// No worker takes a bound activity: aslrun runs it and is the worker ActivityStarted names.

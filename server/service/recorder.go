@@ -175,6 +175,18 @@ func (r *recorder) flush() {
 	}
 }
 
+// commitSide commits a change the execution makes while it runs that is not history (an activity task's
+// row), in turn with the history's commits, which share the record's version.
+func (r *recorder) commitSide(step store.Step) error {
+	r.commitMu.Lock()
+	defer r.commitMu.Unlock()
+	if r.s.ctx.Err() != nil {
+		return errClosed
+	}
+	step.Execution = r.rec
+	return r.s.store.Commit(context.Background(), step)
+}
+
 // final commits the execution's last step (its outcome or its park) with the events not committed yet:
 // last fills in the record and the step. The execution has ended, so no event comes after these.
 func (r *recorder) final(last func(rec *store.Execution, step *store.Step) error) error {

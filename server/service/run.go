@@ -54,7 +54,7 @@ func (s *Service) run(l launch) (*run, error) {
 	rc := newRecorder(s, l.rec, l.after, !s.noHistory || l.history, !l.rec.Express)
 	cfg := l.cfg
 	cfg.OnEvent, cfg.EventsBefore, cfg.Callbacks, cfg.Answers = rc.sink(), l.after, s.callbacks, s.Answers()
-	cfg.PayloadLimit = s.payloadLimit
+	cfg.PayloadLimit, cfg.Activities = s.payloadLimit, activityQueue{s: s, rc: rc}
 	s.mu.Lock()
 	if s.ctx.Err() != nil {
 		s.mu.Unlock()

@@ -73,6 +73,12 @@ type Service struct {
 
 	subMu sync.RWMutex
 	subs  map[*subscriber]struct{}
+
+	actMu sync.Mutex
+	// started tells the activity Tasks running here that a worker took their task, by token; polls holds,
+	// per activity, what is closed when a task is queued for it, to wake this process's long polls.
+	started map[string]func(worker string)
+	polls   map[string]chan struct{}
 	// parking: executions park at their waits and the scheduler wakes them (under a real clock; a virtual
 	// clock moves only while executions hold it, so they keep their goroutines).
 	parking bool
@@ -95,7 +101,7 @@ func New(opts Options) (*Service, error) {
 		definitions: opts.Definitions, noHistory: opts.NoHistory, payloadLimit: opts.PayloadLimit,
 		region: opts.Region, account: opts.Account, pollTimeout: opts.PollTimeout,
 		running: map[string]*run{}, programs: map[string]compiled{}, ended: map[string][]chan struct{}{},
-		subs: map[*subscriber]struct{}{},
+		subs: map[*subscriber]struct{}{}, started: map[string]func(string){}, polls: map[string]chan struct{}{},
 	}
 	if s.clock == nil {
 		s.clock = interpreter.RealClock{}
