@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -90,4 +91,36 @@ func TestVersionAndCompletion(t *testing.T) {
 	code, stdout, _ = aslrun(t, "", "completion", "bash")
 	assert.Equal(t, 0, code)
 	assert.Contains(t, stdout, "aslrun")
+}
+
+// TestExecuteTrace: --trace prints each event as it happens, with the time since the start on the
+// execution's clock, the state it belongs to, and an error and its cause.
+func TestExecuteTrace(t *testing.T) {
+	def := write(t, t.TempDir(), "d.json", `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":90,"Next":"T"},
+		"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:flaky",
+			"Retry":[{"ErrorEquals":["Busy"],"IntervalSeconds":2,"MaxAttempts":1}],"Next":"F"},
+		"F":{"Type":"Fail","Error":"Done","Cause":"as planned"}}}`)
+	handlers := write(t, t.TempDir(), "h.json", `{"flaky": {"sequence": [{"throw": {"error": "Busy", "cause": "try later"}}, {"return": 1}]}}`)
+	code, _, stderr := aslrun(t, "", "execute", def, "--handlers", handlers, "--trace")
+	require.Equal(t, 1, code)
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(stderr), "\n") {
+		lines = append(lines, strings.Join(strings.Fields(l), " "))
+	}
+	assert.Equal(t, []string{
+		"+0.000s ExecutionStarted",
+		"+0.000s WaitStateEntered W",
+		"+90.000s WaitStateExited W",
+		"+90.000s TaskStateEntered T",
+		"+90.000s LambdaFunctionScheduled T",
+		"+90.000s LambdaFunctionStarted T",
+		"+90.000s LambdaFunctionFailed T error=Busy cause=try later",
+		"+92.000s LambdaFunctionScheduled T",
+		"+92.000s LambdaFunctionStarted T",
+		"+92.000s LambdaFunctionSucceeded T",
+		"+92.000s TaskStateExited T",
+		"+92.000s FailStateEntered F",
+		"+92.000s ExecutionFailed F error=Done cause=as planned",
+	}, lines[:13])
+	assert.Contains(t, lines[13], "FAILED: Done: as planned")
 }
