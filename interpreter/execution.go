@@ -54,6 +54,10 @@ type Config struct {
 	// least ExecutionStarted): the execution numbers its events after them and, when it is not zero, does
 	// not record ExecutionStarted itself.
 	EventsBefore int64
+	// OnEnd, when set, is called once the execution has ended or parked, before Done closes, while the
+	// execution still holds its clock: its owner takes the clock (Hold) there to record the end before a
+	// virtual clock moves on.
+	OnEnd func()
 }
 
 // Result is how an execution ended.
@@ -186,6 +190,9 @@ func (ex *Execution) Stop(errName, cause string) {
 
 func (ex *Execution) run(body func() (any, error), root *frame) {
 	defer close(ex.done)
+	if ex.cfg.OnEnd != nil {
+		defer ex.cfg.OnEnd()
+	}
 	if ex.prog.timeout > 0 {
 		stop := ex.startTimeout()
 		defer stop()

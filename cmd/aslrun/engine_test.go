@@ -198,3 +198,45 @@ func TestServeMockedTestCaseSurvivesParks(t *testing.T) {
 		"LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded", "TaskStateExited", "ExecutionSucceeded"},
 		historyTypes(t, client, arn))
 }
+
+// TestExecuteNested: under execute, states:startExecution runs the sibling definition as a child execution
+// of the same local service, in the same virtual time.
+func TestExecuteNested(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "Child.asl.json", `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":30,"Next":"C"},
+		"C":{"Type":"Choice","Choices":[{"Variable":"$.ok","BooleanEquals":true,"Next":"Yes"}],"Default":"No"},
+		"Yes":{"Type":"Pass","Parameters":{"got.$":"$.n"},"End":true},
+		"No":{"Type":"Fail","Error":"ChildError","Cause":"not ok"}}}`)
+	parent := func(params string) string {
+		return write(t, dir, "Parent.asl.json", `{"StartAt":"S","States":{"S":{"Type":"Task","TimeoutSeconds":60,
+			"Resource":"arn:aws:states:::states:startExecution.sync:2",
+			"Parameters":{"StateMachineArn":"arn:aws:states:{region}:{account}:stateMachine:Child",`+params+`},
+			"Catch":[{"ErrorEquals":["States.ALL"],"ResultPath":"$.error","Next":"Caught"}],"End":true},
+			"Caught":{"Type":"Pass","OutputPath":"$.error.Error","End":true}}}`)
+	}
+	tests := []struct {
+		name, params, output string
+	}{
+		{"child succeeds", `"Input":{"ok":true,"n":7}`, `{"got":7}`},
+		{"child fails", `"Input":{"ok":false}`, `"States.TaskFailed"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := aslrun(t, "", "execute", parent(tt.params))
+			require.Equal(t, 0, code, stderr)
+			var out any
+			require.NoError(t, json.Unmarshal([]byte(stdout), &out))
+			if m, ok := out.(map[string]any); ok {
+				out = m["Output"]
+			}
+			b, err := json.Marshal(out)
+			require.NoError(t, err)
+			assert.JSONEq(t, tt.output, string(b))
+		})
+	}
+	missing := write(t, dir, "Missing.asl.json", `{"StartAt":"S","States":{"S":{"Type":"Task",
+		"Resource":"arn:aws:states:::states:startExecution.sync","Parameters":{"StateMachineArn":"arn:aws:states:us-east-1:123456789012:stateMachine:Nope"},"End":true}}}`)
+	code, stdout, _ := aslrun(t, "", "execute", missing)
+	require.Equal(t, 1, code)
+	assert.Contains(t, stdout, "StepFunctions.StateMachineDoesNotExistException")
+}

@@ -55,6 +55,10 @@ func (s *Service) run(l launch) (*run, error) {
 	cfg := l.cfg
 	cfg.OnEvent, cfg.EventsBefore, cfg.Callbacks, cfg.Answers = rc.sink(), l.after, s.callbacks, s.Answers()
 	cfg.PayloadLimit, cfg.Activities = s.payloadLimit, activityQueue{s: s, rc: rc}
+	// The end is recorded, and those waiting for it told, before a virtual clock moves on: a parent's .sync
+	// Task must see its child end before its own timeout can fire.
+	var hold func()
+	cfg.OnEnd = func() { hold = s.clock.Hold() }
 	s.mu.Lock()
 	if s.ctx.Err() != nil {
 		s.mu.Unlock()
@@ -73,6 +77,7 @@ func (s *Service) run(l launch) (*run, error) {
 	go func() {
 		defer s.wg.Done()
 		r.res = r.ex.Wait()
+		defer hold()
 		if s.ctx.Err() != nil {
 			// Interrupted by Close: the record stays RUNNING for a later resume.
 			r.err = errClosed
