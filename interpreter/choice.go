@@ -15,8 +15,14 @@ type choiceState struct {
 	rules   []*choiceRule
 	dflt    *node
 	choices []*node
-	// outcomes are the rules' Assign and Output, by rule.
-	outcomes []*outcome
+	// fields are the rules' Assign and Output, by rule.
+	fields []*choiceFields
+}
+
+// choiceFields are what a Choice rule assigns and outputs, in place of the state's Assign and Output.
+type choiceFields struct {
+	assign *assignment
+	output ataNode
 }
 
 // choiceRule is a compiled Choice rule: a comparison, or And/Or/Not of rules.
@@ -49,18 +55,18 @@ func (c *compiler) choice(m *machine, n *node, s *asl.Choice, fail failFunc) err
 		if next == nil {
 			return fail(field+".Next", fmt.Errorf("no state is named %q", r.Next))
 		}
-		oc := &outcome{}
-		if oc.assign, err = compileAssign(n.ata, r.Assign); err != nil {
+		cf := &choiceFields{}
+		if cf.assign, err = compileAssign(n.ata, r.Assign); err != nil {
 			return fail(field+".Assign", err)
 		}
 		if n.ata {
-			if oc.output, err = compileATA("Output", r.Output); err != nil {
+			if cf.output, err = compileATA("Output", r.Output); err != nil {
 				return fail(field+".Output", err)
 			}
 		}
 		st.rules = append(st.rules, cr)
 		st.choices = append(st.choices, next)
-		st.outcomes = append(st.outcomes, oc)
+		st.fields = append(st.fields, cf)
 	}
 	if s.Default != "" {
 		if st.dflt = m.nodes[s.Default]; st.dflt == nil {
@@ -120,28 +126,28 @@ func compileRule(r *asl.ChoiceRule) (*choiceRule, error) {
 	return cr, nil
 }
 
-func (s *choiceState) run(f *frame, n *node, input any) (any, *node, error) {
-	sc := scope{doc: input, f: f}
+func (s *choiceState) run(f *frame, n *node, in stateInput) (actionOutcome, error) {
+	sc := scope{doc: in.value, f: f}
 	for i, r := range s.rules {
-		ok, err := r.eval(sc)
+		ok, err := r.eval(sc, in.env)
 		if err != nil {
-			return nil, nil, err
+			return actionOutcome{}, err
 		}
 		if ok {
-			f.outcome = s.outcomes[i]
-			return input, s.choices[i], nil
+			return actionOutcome{result: in.value, next: s.choices[i], rule: s.fields[i]}, nil
 		}
 	}
 	if s.dflt == nil {
-		return nil, nil, failure.New(failure.NoChoiceMatched, fmt.Sprintf("No Choice Rules matched and no Default was specified for state '%s'", n.name))
+		return actionOutcome{}, failure.New(failure.NoChoiceMatched, fmt.Sprintf("No Choice Rules matched and no Default was specified for state '%s'", n.name))
 	}
-	return input, s.dflt, nil
+	return actionOutcome{result: in.value, next: s.dflt}, nil
 }
 
-func (r *choiceRule) eval(sc scope) (bool, error) {
+// eval reports whether the rule matches: its paths read sc, a JSONata Condition env.
+func (r *choiceRule) eval(sc scope, env *ataEnv) (bool, error) {
 	switch {
 	case r.condition != nil:
-		v, err := r.condition.eval(sc.f.env)
+		v, err := r.condition.eval(env)
 		if err != nil {
 			return false, err
 		}
@@ -154,20 +160,20 @@ func (r *choiceRule) eval(sc scope) (bool, error) {
 		return b, nil
 	case r.and != nil:
 		for _, x := range r.and {
-			if ok, err := x.eval(sc); err != nil || !ok {
+			if ok, err := x.eval(sc, env); err != nil || !ok {
 				return false, err
 			}
 		}
 		return true, nil
 	case r.or != nil:
 		for _, x := range r.or {
-			if ok, err := x.eval(sc); err != nil || ok {
+			if ok, err := x.eval(sc, env); err != nil || ok {
 				return ok, err
 			}
 		}
 		return false, nil
 	case r.not != nil:
-		ok, err := r.not.eval(sc)
+		ok, err := r.not.eval(sc, env)
 		return !ok, err
 	}
 	v, present := sc.get(r.variable)

@@ -58,6 +58,10 @@ type Config struct {
 	// execution still holds its clock: its owner takes the clock (Hold) there to record the end before a
 	// virtual clock moves on.
 	OnEnd func()
+	// Observer, when set, sees the value each pipeline stage of each state attempt produces, in order (see
+	// Stage): TestState's inspection data, the console. It is called on the execution's goroutines,
+	// concurrently for Parallel branches and Map iterations; it must not block, nor change the values.
+	Observer func(StageEvent)
 }
 
 // Result is how an execution ended.
@@ -112,15 +116,15 @@ func (p *Program) Start(ctx context.Context, input any, cfg Config) *Execution {
 	ex := p.newExecution(ctx, input, cfg, time.Time{})
 	root := &frame{ex: ex, ctx: ex.ctx, vars: &variables{}, park: true, last: cfg.EventsBefore}
 	ex.history.n.Store(cfg.EventsBefore)
-	ex.begin(func() (any, error) {
+	ex.begin(func() (outcome, error) {
 		if cfg.EventsBefore == 0 {
 			root.event(Event{Type: "ExecutionStarted", Input: input, HasInput: true})
 		}
 		// A state's input is the output before it, which attempt checked; only the execution's input is new.
 		if err := root.checkSize(input); err != nil {
-			return nil, failure.New(failure.DataLimitExceeded, "The execution input exceeds the maximum number of bytes service limit.")
+			return outcome{}, failure.New(failure.DataLimitExceeded, "The execution input exceeds the maximum number of bytes service limit.")
 		}
-		return root.runMachine(p.root, input)
+		return root.runFrom(p.root.start, input)
 	}, root)
 	return ex
 }
@@ -161,7 +165,7 @@ func (p *Program) newExecution(ctx context.Context, input any, cfg Config, start
 }
 
 // begin runs body, the execution's work in root, in its own goroutine.
-func (ex *Execution) begin(body func() (any, error), root *frame) {
+func (ex *Execution) begin(body func() (outcome, error), root *frame) {
 	release := ex.clock.Hold()
 	go func() {
 		defer release()
@@ -188,7 +192,7 @@ func (ex *Execution) Stop(errName, cause string) {
 	ex.cancel(&stopError{status: Aborted, fe: &failure.Error{Name: errName, Cause: cause}})
 }
 
-func (ex *Execution) run(body func() (any, error), root *frame) {
+func (ex *Execution) run(body func() (outcome, error), root *frame) {
 	defer close(ex.done)
 	if ex.cfg.OnEnd != nil {
 		defer ex.cfg.OnEnd()
@@ -197,14 +201,13 @@ func (ex *Execution) run(body func() (any, error), root *frame) {
 		stop := ex.startTimeout()
 		defer stop()
 	}
-	out, err := body()
+	oc, err := body()
 	res := &Result{StartDate: ex.start}
 	var se *stopError
-	var ps *parkSignal
 	switch {
-	case err == nil:
-		res.Status, res.Output = Succeed, out
-		root.event(Event{Type: "ExecutionSucceeded", Output: out, HasOutput: true})
+	case err == nil && oc.parked == nil:
+		res.Status, res.Output = Succeed, oc.out
+		root.event(Event{Type: "ExecutionSucceeded", Output: oc.out, HasOutput: true})
 	case errors.As(context.Cause(ex.ctx), &se):
 		res.Status, res.Error, res.Cause = se.status, se.fe.Name, se.fe.Cause
 		typ := "ExecutionAborted"
@@ -212,9 +215,9 @@ func (ex *Execution) run(body func() (any, error), root *frame) {
 			typ = "ExecutionTimedOut"
 		}
 		root.event(Event{Type: typ, Error: se.fe.Name, Cause: se.fe.Cause})
-	case errors.As(err, &ps):
+	case oc.parked != nil:
 		res.Status = Running
-		if res.Parked, err = ps.result(ex); err != nil {
+		if res.Parked, err = oc.parked.result(ex); err != nil {
 			fe := failure.New(failure.Runtime, "the execution could not be parked: "+err.Error())
 			res.Status, res.Error, res.Cause, res.Parked = Failed, fe.Name, fe.Cause, nil
 			root.event(Event{Type: "ExecutionFailed", Error: fe.Name, Cause: fe.Cause})
@@ -296,25 +299,19 @@ type frame struct {
 	ctxObject map[string]any
 	// vars are the workflow variables this frame sees.
 	vars *variables
-	// env is the current attempt's JSONata environment, for the fields a JSONata state's behaviour
-	// evaluates (Arguments, Items, ...).
-	env *ataEnv
-	// outcome, set by a Choice state that took a rule, replaces the state's Assign and Output by the rule's.
-	outcome *outcome
-	// assigned are the variables the current state set, for its StateExited event.
-	assigned map[string]any
 	// retries: the current state has a Retry field, so $$.State shows RetryCount.
 	retries bool
 	// park: this is the execution's own frame, whose waits may park it (see parks).
 	park bool
-	// resume is the wake of a resumed execution, for the state code of its phase to take up.
-	resume *resumePoint
 }
 
-// outcome is what a Choice rule assigns and outputs.
+// outcome is how a state, or one attempt at it, ended: with its output and the next state, nil when the
+// machine ends; or parked at a wait, with nothing else set. Small enough (three fields, 32 bytes) for the
+// compiler to keep in registers on the way up: a larger one costs several per cent on short states.
 type outcome struct {
-	assign *assignment
-	output ataNode
+	out    any
+	next   *node
+	parked *parkSignal
 }
 
 // event records an event in this frame's chain.
@@ -360,71 +357,57 @@ func (f *frame) buildContextObject() map[string]any {
 	return c
 }
 
-// runMachine runs a machine from its start state to its end.
+// runMachine runs the machine of a Parallel branch or a Map iteration from its start state to its end.
+// Their frames never park (see frame.park), so the outcome is their output.
 func (f *frame) runMachine(m *machine, input any) (any, error) {
-	return f.runFrom(m.start, input)
+	oc, err := f.runFrom(m.start, input)
+	return oc.out, err
 }
 
-// runFrom runs states from n until one ends the machine.
-func (f *frame) runFrom(n *node, input any) (any, error) {
+// runFrom runs states from n until one ends the machine or parks.
+func (f *frame) runFrom(n *node, input any) (outcome, error) {
 	for {
 		if err := f.ctx.Err(); err != nil {
-			return nil, err
+			return outcome{}, err
 		}
-		out, next, err := f.step(n, input)
-		if err != nil {
-			return nil, err
+		oc, err := f.step(n, input)
+		if err != nil || oc.parked != nil || oc.next == nil {
+			return oc, err
 		}
-		if next == nil {
-			return out, nil
-		}
-		n, input = next, out
+		n, input = oc.next, oc.out
 	}
 }
 
-// step runs one state: its entered event, its work with Retry and Catch, its exited event.
-func (f *frame) step(n *node, raw any) (any, *node, error) {
+// step runs one state: its entered event, then its work with Retry and Catch, up to its exited event.
+func (f *frame) step(n *node, raw any) (outcome, error) {
 	f.stateName, f.enteredTime, f.retryCount, f.token, f.ctxObject = n.name, f.ex.clock.Now(), 0, "", nil
 	f.retries = len(n.retry) > 0
 	f.enteredEvent = f.event(Event{Type: n.typ + "StateEntered", Name: n.name, Input: raw})
-	return f.finishState(n, raw, nil)
+	return f.process(n, raw, nil, nil)
 }
 
-// finishState runs a state that has been entered, with the retry attempts already spent, and records its
-// exited event.
-func (f *frame) finishState(n *node, raw any, attempts []int) (any, *node, error) {
-	f.outcome, f.assigned = nil, nil
-	out, next, err := f.process(n, raw, attempts)
-	if err != nil {
-		return nil, nil, err
-	}
-	if n.typ != "Fail" {
-		f.event(Event{Type: n.typ + "StateExited", Name: n.name, Output: out, Assigned: f.assigned})
-	}
-	return out, next, nil
-}
-
-// process runs the state's pipeline, retrying and catching its errors as its Retry and Catch say.
-// attempts counts the retries spent per retrier (nil: none yet).
-func (f *frame) process(n *node, raw any, attempts []int) (any, *node, error) {
+// process runs the pipeline of a state that has been entered, retrying and catching its errors as its
+// Retry and Catch say. attempts counts the retries spent per retrier (nil: none yet); resume, when the
+// execution resumes at this state, is for its first attempt to take up.
+func (f *frame) process(n *node, raw any, attempts []int, resume *resumePoint) (outcome, error) {
 	if attempts == nil {
 		attempts = make([]int, len(n.retry))
 	}
 	for {
-		out, next, err := f.attempt(n, raw)
+		oc, err := f.attempt(n, raw, resume)
+		resume = nil
 		if err == nil {
-			return out, next, nil
-		}
-		var ps *parkSignal
-		if errors.As(err, &ps) {
-			return nil, nil, f.parked(ps, n, raw, attempts)
+			if oc.parked != nil {
+				return f.parkAt(oc.parked, n, raw, attempts), nil
+			}
+			return oc, nil
 		}
 		if f.ctx.Err() != nil {
-			return nil, nil, f.ctx.Err()
+			return outcome{}, f.ctx.Err()
 		}
 		fe := asFailure(err, n.name, f.enteredEvent)
 		if fe.Name == failure.Runtime {
-			return nil, nil, fe
+			return outcome{}, fe
 		}
 		inTask := n.typ == "Task"
 		if i := firstMatch(n.retry, fe.Name, inTask); i >= 0 && attempts[i] < n.retry[i].maxAttempts {
@@ -433,23 +416,23 @@ func (f *frame) process(n *node, raw any, attempts []int) (any, *node, error) {
 			f.retryCount++
 			f.ctxObject = nil
 			if f.parks() && d > 0 {
-				return nil, nil, f.parked(&parkSignal{phase: phaseRetry, due: f.ex.clock.Now().Add(d)}, n, raw, attempts)
+				return f.parkAt(&parkSignal{phase: phaseRetry, due: f.ex.clock.Now().Add(d)}, n, raw, attempts), nil
 			}
 			if err := f.ex.clock.Sleep(f.ctx, d); err != nil {
-				return nil, nil, err
+				return outcome{}, err
 			}
 			continue
 		}
 		for _, c := range n.catch {
 			if matches(c.errors, fe.Name, inTask) {
-				out, err := f.caught(n, c, raw, errorOutput(fe))
+				oc, err := f.caught(n, c, raw, errorOutput(fe))
 				if err != nil {
-					return nil, nil, asFailure(err, n.name, f.enteredEvent)
+					return outcome{}, asFailure(err, n.name, f.enteredEvent)
 				}
-				return out, c.next, nil
+				return oc, nil
 			}
 		}
-		return nil, nil, fe
+		return outcome{}, fe
 	}
 }
 
@@ -464,123 +447,33 @@ func firstMatch(rs []*retrier, name string, inTask bool) int {
 	return -1
 }
 
-// caught hands on the error output as catcher c says, and sets its variables.
-func (f *frame) caught(n *node, c *catcher, raw any, errOut map[string]any) (any, error) {
+// caught hands on the error output as catcher c says, sets its variables and records the exited event.
+func (f *frame) caught(n *node, c *catcher, raw any, errOut map[string]any) (outcome, error) {
 	var out any = errOut
 	var vals map[string]any
 	var err error
 	if n.ata {
 		env := f.ataEnv(raw).with("errorOutput", errOut)
 		if vals, err = c.assign.eval(f, nil, env); err != nil {
-			return nil, err
+			return outcome{}, err
 		}
 		if c.output != nil {
 			if out, err = c.output.eval(env); err != nil {
-				return nil, err
+				return outcome{}, err
 			}
 		}
 	} else {
 		if vals, err = c.assign.eval(f, errOut, nil); err != nil {
-			return nil, err
+			return outcome{}, err
 		}
 		if out, err = c.resultPath.apply(raw, errOut); err != nil {
-			return nil, err
+			return outcome{}, err
 		}
 	}
-	if err := f.checkSize(out); err != nil {
-		return nil, err
+	if err := f.exit(n, out, vals); err != nil {
+		return outcome{}, err
 	}
-	f.vars.set(vals)
-	f.assigned = vals
-	return out, nil
-}
-
-// attempt runs the state's pipeline once.
-func (f *frame) attempt(n *node, raw any) (any, *node, error) {
-	if n.ata {
-		return f.attemptJSONata(n, raw)
-	}
-	sc := scope{doc: raw, f: f}
-	input, err := n.inputPath.apply(sc)
-	if err != nil {
-		return nil, nil, err
-	}
-	result, next, err := n.impl.run(f, n, input)
-	if err != nil {
-		return nil, nil, err
-	}
-	if n.resultSelector != nil {
-		if result, err = n.resultSelector.apply(scope{doc: result, f: f}); err != nil {
-			return nil, nil, err
-		}
-	}
-	// Assign reads the result, and every path of the state the variables as they were on entry.
-	vals, err := f.assignment(n).eval(f, result, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	out := result
-	if n.resultPath != nil {
-		if out, err = n.resultPath.apply(raw, result); err != nil {
-			return nil, nil, err
-		}
-	}
-	if out, err = n.outputPath.apply(scope{doc: out, f: f}); err != nil {
-		return nil, nil, err
-	}
-	return f.finish(n, out, next, vals)
-}
-
-// attemptJSONata runs a JSONata state once: its behaviour (which evaluates Arguments and the like in
-// f.env), then Assign and Output on $states.result.
-func (f *frame) attemptJSONata(n *node, raw any) (any, *node, error) {
-	env := f.ataEnv(raw)
-	f.env = env
-	result, next, err := n.impl.run(f, n, raw)
-	f.env = nil
-	if err != nil {
-		return nil, nil, err
-	}
-	switch n.typ {
-	case "Task", "Map", "Parallel":
-		env = env.with("result", result)
-	}
-	vals, err := f.assignment(n).eval(f, nil, env)
-	if err != nil {
-		return nil, nil, err
-	}
-	out := result
-	output := n.output
-	if f.outcome != nil {
-		output = f.outcome.output
-	}
-	if output != nil {
-		if out, err = output.eval(env); err != nil {
-			return nil, nil, err
-		}
-	}
-	return f.finish(n, out, next, vals)
-}
-
-// assignment is the Assign that applies: the state's, or that of the Choice rule taken.
-func (f *frame) assignment(n *node) *assignment {
-	if f.outcome != nil {
-		return f.outcome.assign
-	}
-	return n.assign
-}
-
-// finish checks the state's output and makes its assignments visible.
-func (f *frame) finish(n *node, out any, next *node, vals map[string]any) (any, *node, error) {
-	if err := f.checkSize(out); err != nil {
-		return nil, nil, err
-	}
-	f.vars.set(vals)
-	f.assigned = vals
-	if n.end {
-		next = nil
-	}
-	return out, next, nil
+	return outcome{out: out, next: c.next}, nil
 }
 
 // checkSize fails a payload larger than the execution's limit.

@@ -58,31 +58,31 @@ func (c *compiler) fail(m *machine, n *node, s *asl.Fail, fail failFunc) error {
 	return nil
 }
 
-func (s failState) run(f *frame, n *node, input any) (any, *node, error) {
+func (s failState) run(f *frame, _ *node, in stateInput) (actionOutcome, error) {
 	fe := &failure.Error{Name: s.err, Cause: s.cause}
-	sc := scope{doc: input, f: f}
+	sc := scope{doc: in.value, f: f}
 	var err error
 	if s.errPath != nil {
 		if fe.Name, err = s.errPath.eval(sc); err != nil {
-			return nil, nil, err
+			return actionOutcome{}, err
 		}
 	}
 	if s.causePath != nil {
 		if fe.Cause, err = s.causePath.eval(sc); err != nil {
-			return nil, nil, err
+			return actionOutcome{}, err
 		}
 	}
 	if s.errExpr != nil {
-		if fe.Name, err = s.errExpr.evalString(f.env); err != nil {
-			return nil, nil, err
+		if fe.Name, err = s.errExpr.evalString(in.env); err != nil {
+			return actionOutcome{}, err
 		}
 	}
 	if s.causeExpr != nil {
-		if fe.Cause, err = s.causeExpr.evalString(f.env); err != nil {
-			return nil, nil, err
+		if fe.Cause, err = s.causeExpr.evalString(in.env); err != nil {
+			return actionOutcome{}, err
 		}
 	}
-	return nil, nil, fe
+	return actionOutcome{}, fe
 }
 
 func (ff *failField) eval(sc scope) (string, error) {

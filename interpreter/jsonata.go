@@ -12,12 +12,7 @@ import (
 	"github.com/aslrun/aslrun/asl/source"
 )
 
-// The JSONata data flow of a state:
-//
-//	Arguments -> (the state's work) -> $states.result -> Assign and Output
-//
-// Expressions read $states (input, result, errorOutput, context) and the variables as they were when the
-// state was entered; Assign's values become visible after the state.
+// JSONata expressions and templates; pipeline.go runs them as a JSONata state's stages.
 
 // ataTimeout stops a runaway expression (a deep recursion, a huge range) with the reference's U1001.
 const ataTimeout = 10 * time.Second

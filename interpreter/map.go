@@ -121,13 +121,13 @@ func (ms *mapState) compileJSONata(s *asl.Map, fail failFunc) error {
 	return nil
 }
 
-// itemsOf gives the array a Map state iterates over.
-func (ms *mapState) itemsOf(f *frame, sc scope) ([]any, error) {
+// itemsOf gives the array a Map state iterates over: read by ItemsPath from sc, or by Items in env.
+func (ms *mapState) itemsOf(sc scope, env *ataEnv) ([]any, error) {
 	items := sc.doc
 	var err error
 	switch {
 	case ms.items != nil:
-		if items, err = ms.items.eval(f.env); err != nil {
+		if items, err = ms.items.eval(env); err != nil {
 			return nil, err
 		}
 		if x, isExpr := ms.items.(*ataExpr); isExpr {
@@ -144,17 +144,17 @@ func (ms *mapState) itemsOf(f *frame, sc scope) ([]any, error) {
 	switch {
 	case ok:
 		return list, nil
-	case f.env != nil:
+	case env != nil:
 		return nil, stateErrorf(failure.QueryEvaluationError, "Map state input must be an array but was: %s", compactJSON(items))
 	}
 	return nil, runtimeErrorf("Map state input must be an array but was: %s", jsonTypeName(items))
 }
 
-// settings reads the ...Path forms of the numeric fields from the input, or evaluates their JSONata
-// expressions.
-func (ms *mapState) settings(sc scope) (limit int, tolCount int64, tolCountSet bool, tolPct float64, tolPctSet bool, err error) {
+// settings reads the ...Path forms of the numeric fields from sc, or evaluates their JSONata expressions
+// in env.
+func (ms *mapState) settings(sc scope, env *ataEnv) (limit int, tolCount int64, tolCountSet bool, tolPct float64, tolPctSet bool, err error) {
 	limit, tolCount, tolCountSet, tolPct, tolPctSet = ms.maxConcurrency, ms.toleratedCount, ms.toleratedCountSet, ms.toleratedPct, ms.toleratedPctSet
-	if env := sc.f.env; env != nil {
+	if env != nil {
 		return ms.jsonataSettings(env, limit, tolCount, tolCountSet, tolPct, tolPctSet)
 	}
 	if p := ms.maxConcurrencyPath; p != nil {
@@ -248,15 +248,16 @@ func floatValue(v any) (float64, bool) {
 	return 0, false
 }
 
-func (ms *mapState) run(f *frame, n *node, input any) (any, *node, error) {
+func (ms *mapState) run(f *frame, n *node, in stateInput) (actionOutcome, error) {
+	input := in.value
 	sc := scope{doc: input, f: f}
-	list, err := ms.itemsOf(f, sc)
+	list, err := ms.itemsOf(sc, in.env)
 	if err != nil {
-		return nil, nil, err
+		return actionOutcome{}, err
 	}
-	limit, tolCount, tolCountSet, tolPct, tolPctSet, err := ms.settings(sc)
+	limit, tolCount, tolCountSet, tolPct, tolPctSet, err := ms.settings(sc, in.env)
 	if err != nil {
-		return nil, nil, err
+		return actionOutcome{}, err
 	}
 	// AWS runs at most 40 iterations of an inline Map at once, and up to 10,000 child executions of a
 	// distributed one; MaxConcurrency 0 means as many as that.
@@ -321,12 +322,12 @@ func (ms *mapState) run(f *frame, n *node, input any) (any, *node, error) {
 		if ms.distributed && f.ctx.Err() == nil {
 			// A Distributed Map fails as a Map Run whose failures passed the tolerated threshold (0 by
 			// default); the iteration's own error stays in its child execution. The cause is our wording.
-			return nil, nil, failure.New(failure.ExceedToleratedFailure, "The specified tolerated failure threshold was exceeded")
+			return actionOutcome{}, failure.New(failure.ExceedToleratedFailure, "The specified tolerated failure threshold was exceeded")
 		}
-		return nil, nil, err
+		return actionOutcome{}, err
 	}
 	f.event(Event{Type: "MapStateSucceeded"})
-	return results, n.next, nil
+	return actionOutcome{result: results, next: n.next}, nil
 }
 
 // jsonTypeName names a value's JSON type as AWS's messages do, in quotes.

@@ -10,28 +10,17 @@ import (
 
 // parallelState runs its branches concurrently on the same input; its result is their outputs in order.
 type parallelState struct {
-	branches   []*machine
-	parameters *template
-	// arguments is the JSONata form of parameters.
-	arguments ataNode
+	branches []*machine
 }
 
 func (c *compiler) parallel(m *machine, n *node, s *asl.Parallel, fail failFunc) error {
 	if err := c.produces(m, n, s.IO, s.ResultFields, s.Errors, fail); err != nil {
 		return err
 	}
+	if err := c.parameters(n, s.Parameters, s.Arguments, fail); err != nil {
+		return err
+	}
 	p := &parallelState{}
-	var err error
-	if s.Parameters != nil {
-		if p.parameters, err = compileTemplate(s.Parameters); err != nil {
-			return fail("Parameters", err)
-		}
-	}
-	if n.ata {
-		if p.arguments, err = compileATA("Arguments", s.Arguments); err != nil {
-			return fail("Arguments", err)
-		}
-	}
 	for _, b := range s.Branches {
 		bm, err := c.machine(b)
 		if err != nil {
@@ -43,27 +32,17 @@ func (c *compiler) parallel(m *machine, n *node, s *asl.Parallel, fail failFunc)
 	return nil
 }
 
-func (p *parallelState) run(f *frame, n *node, input any) (any, *node, error) {
-	var err error
-	switch {
-	case p.arguments != nil:
-		input, err = p.arguments.eval(f.env)
-	case p.parameters != nil:
-		input, err = p.parameters.apply(scope{doc: input, f: f})
-	}
-	if err != nil {
-		return nil, nil, err
-	}
+func (p *parallelState) run(f *frame, n *node, in stateInput) (actionOutcome, error) {
 	f.event(Event{Type: "ParallelStateStarted"})
 	results, err := f.fork(len(p.branches), len(p.branches), func(i int, bf *frame) (any, error) {
-		return bf.runMachine(p.branches[i], input)
+		return bf.runMachine(p.branches[i], in.value)
 	}, nil)
 	if err != nil {
 		f.event(Event{Type: "ParallelStateFailed"})
-		return nil, nil, err
+		return actionOutcome{}, err
 	}
 	f.event(Event{Type: "ParallelStateSucceeded"})
-	return results, n.next, nil
+	return actionOutcome{result: results, next: n.next}, nil
 }
 
 // fork runs count children, at most limit at a time, each in its own frame under a context that the

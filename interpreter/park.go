@@ -30,6 +30,8 @@ type Parked struct {
 	Heartbeat time.Duration
 	// Deadline is the latest Due can become (the task's TimeoutSeconds, or the execution's).
 	Deadline time.Time
+	// LastEvent is the id of the execution's latest event: a resumed execution numbers on from it.
+	LastEvent int64
 }
 
 // Wake is why a parked execution resumes: its timer fell due (the zero Wake), or its token was answered.
@@ -48,7 +50,7 @@ const (
 	phaseToken = "token"
 )
 
-// parkSignal stops a top-level state at a wait. It travels up as an error; the state's process fills in
+// parkSignal stops a top-level state at a wait. It travels up in an outcome; the state's process fills in
 // where the state stands, and Execution.run turns it into a Parked result.
 type parkSignal struct {
 	phase string
@@ -59,8 +61,6 @@ type parkSignal struct {
 	heartbeat time.Duration
 	cp        checkpoint
 }
-
-func (p *parkSignal) Error() string { return "parked (" + p.phase + ")" }
 
 // checkpoint is where a parked execution stands.
 type checkpoint struct {
@@ -86,8 +86,9 @@ type rawJSON = json.RawMessage
 // parks reports whether a wait in this frame's current state parks the execution.
 func (f *frame) parks() bool { return f.park && f.ex.cfg.Durable }
 
-// parked fills a signal in with where the frame stands in state n, on raw input.
-func (f *frame) parked(ps *parkSignal, n *node, raw any, attempts []int) *parkSignal {
+// parkAt fills a signal in with where the frame stands in state n, on raw input: the outcome of a state
+// that parks.
+func (f *frame) parkAt(ps *parkSignal, n *node, raw any, attempts []int) outcome {
 	ps.cp = checkpoint{Phase: ps.phase, State: n.name, Input: rawJSON(compactJSON(raw)),
 		EnteredEvent: f.enteredEvent, EnteredTime: f.enteredTime, RetryCount: f.retryCount, Attempts: attempts,
 		LastEvent: f.last, Start: f.ex.start, Token: ps.token, Deadline: ps.deadline, Heartbeat: ps.heartbeat}
@@ -97,7 +98,7 @@ func (f *frame) parked(ps *parkSignal, n *node, raw any, attempts []int) *parkSi
 		}
 		ps.cp.Vars[name] = rawJSON(compactJSON(x))
 	})
-	return ps
+	return outcome{parked: ps}
 }
 
 // result is the Parked a signal makes, with the execution's own deadline applied.
@@ -106,7 +107,7 @@ func (ps *parkSignal) result(ex *Execution) (*Parked, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Parked{Checkpoint: b, Due: ps.due, Token: ps.token, Heartbeat: ps.heartbeat, Deadline: ps.deadline}
+	p := &Parked{Checkpoint: b, Due: ps.due, Token: ps.token, Heartbeat: ps.heartbeat, Deadline: ps.deadline, LastEvent: ps.cp.LastEvent}
 	if ex.prog.timeout > 0 {
 		end := ex.start.Add(ex.prog.timeout)
 		if p.Due.IsZero() || end.Before(p.Due) {
@@ -119,20 +120,11 @@ func (ps *parkSignal) result(ex *Execution) (*Parked, error) {
 	return p, nil
 }
 
-// resumePoint is what a resumed state takes up: its phase and why it woke.
+// resumePoint is what the action of a state that parked takes up when it resumes: where it stood and why
+// it woke.
 type resumePoint struct {
 	cp   *checkpoint
 	wake Wake
-}
-
-// takeResume hands the resume point to the state code of its phase, once.
-func (f *frame) takeResume(phase string) *resumePoint {
-	r := f.resume
-	if r == nil || r.cp.Phase != phase {
-		return nil
-	}
-	f.resume = nil
-	return r
 }
 
 // Resume continues a parked execution of p from its checkpoint. input is the execution's input (for the
@@ -164,24 +156,27 @@ func (p *Program) Resume(ctx context.Context, input any, cpText []byte, wake Wak
 	last := max(cp.LastEvent, cfg.EventsBefore)
 	ex.history.n.Store(last)
 	root := &frame{ex: ex, ctx: ex.ctx, vars: vars, park: true, last: last,
-		stateName: n.name, enteredEvent: cp.EnteredEvent, enteredTime: cp.EnteredTime, retryCount: cp.RetryCount, retries: len(n.retry) > 0,
-		resume: &resumePoint{cp: &cp, wake: wake}}
-	ex.begin(func() (any, error) {
+		stateName: n.name, enteredEvent: cp.EnteredEvent, enteredTime: cp.EnteredTime, retryCount: cp.RetryCount, retries: len(n.retry) > 0}
+	// A back-off that is over leaves nothing to take up: the state simply tries again.
+	var resume *resumePoint
+	if cp.Phase != phaseRetry {
+		resume = &resumePoint{cp: &cp, wake: wake}
+	}
+	ex.begin(func() (outcome, error) {
 		if err := root.ctx.Err(); err != nil {
-			return nil, err
+			return outcome{}, err
 		}
-		out, next, err := root.finishState(n, raw, cp.Attempts)
-		if err != nil || next == nil {
-			return out, err
+		oc, err := root.process(n, raw, cp.Attempts, resume)
+		if err != nil || oc.parked != nil || oc.next == nil {
+			return oc, err
 		}
-		return root.runFrom(next, out)
+		return root.runFrom(oc.next, oc.out)
 	}, root)
 	return ex, nil
 }
 
 // resumedTask completes a parked .waitForTaskToken task from its wake: the answer, or a deadline.
-func (t *taskState) resumedTask(f *frame, n *node, r *resumePoint) (any, *node, error) {
-	f.token = r.cp.Token
+func (t *taskState) resumedTask(f *frame, n *node, r *resumePoint) (actionOutcome, error) {
 	var result any
 	var err error
 	switch {

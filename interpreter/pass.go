@@ -2,11 +2,10 @@ package interpreter
 
 import "github.com/aslrun/aslrun/asl"
 
-// passState hands on its input, a fixed Result, or its Parameters.
+// passState hands on its effective input, or a fixed Result.
 type passState struct {
-	result     any
-	hasResult  bool
-	parameters *template
+	result    any
+	hasResult bool
 }
 
 func (c *compiler) pass(m *machine, n *node, s *asl.Pass, fail failFunc) error {
@@ -21,23 +20,19 @@ func (c *compiler) pass(m *machine, n *node, s *asl.Pass, fail failFunc) error {
 	if s.Result != nil {
 		p.result, p.hasResult = s.Result.Value(), true
 	}
-	if s.Parameters != nil {
-		if p.parameters, err = compileTemplate(s.Parameters); err != nil {
-			return fail("Parameters", err)
+	// Result replaces the effective input, so Parameters beside it are not evaluated at all.
+	if !p.hasResult {
+		if err := c.parameters(n, s.Parameters, nil, fail); err != nil {
+			return err
 		}
-		n.usesContext = n.usesContext || p.parameters.readsContext
 	}
 	n.impl = p
 	return nil
 }
 
-func (p passState) run(f *frame, n *node, input any) (any, *node, error) {
-	switch {
-	case p.hasResult:
-		return p.result, n.next, nil
-	case p.parameters != nil:
-		v, err := p.parameters.apply(scope{doc: input, f: f})
-		return v, n.next, err
+func (p passState) run(_ *frame, n *node, in stateInput) (actionOutcome, error) {
+	if p.hasResult {
+		return actionOutcome{result: p.result, next: n.next}, nil
 	}
-	return input, n.next, nil
+	return actionOutcome{result: in.value, next: n.next}, nil
 }

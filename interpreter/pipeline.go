@@ -10,12 +10,190 @@ import (
 	"github.com/aslrun/aslrun/asl/source"
 )
 
-// The JSONPath data flow of a state, in the order it runs:
+// The pipeline: each attempt at a state runs the stages of its query language in order,
 //
-//	InputPath -> Parameters -> (the state's work) -> ResultSelector -> ResultPath -> OutputPath
+//	JSONPath: InputPath -> Parameters -> action -> ResultSelector -> (Assign) -> ResultPath -> OutputPath
+//	JSONata:  Arguments -> action -> Assign and Output
 //
-// ResultPath merges into the raw state input, not the InputPath-filtered one. Every step here returns a
-// new value and never changes the one it was given.
+// where the action is the state type's work (behaviour.run) on the effective input. ResultPath merges
+// into the raw state input, not the InputPath-filtered one. JSONata expressions read $states (input,
+// result, errorOutput, context) and the variables as they were when the state was entered; Assign's
+// values become visible after the state. Every stage returns a new value and never changes the one it
+// was given.
+
+// Stage names a pipeline stage, as Config.Observer sees it.
+type Stage string
+
+// The stages, in the order they run. A JSONata state has Arguments, Result and Output.
+const (
+	StageInputPath      Stage = "InputPath"
+	StageParameters     Stage = "Parameters"
+	StageArguments      Stage = "Arguments"
+	StageResult         Stage = "Result"
+	StageResultSelector Stage = "ResultSelector"
+	StageResultPath     Stage = "ResultPath"
+	StageOutputPath     Stage = "OutputPath"
+	StageOutput         Stage = "Output"
+)
+
+// StageEvent is the value one stage of a state attempt produced. Every stage of the attempt's query
+// language is reported, in order, up to the one that fails or the action that parks; a stage whose field
+// the state lacks hands its input on and is reported all the same.
+type StageEvent struct {
+	State string
+	Stage Stage
+	// Value is the execution's own: read it, never change it.
+	Value any
+}
+
+// observe hands the value a stage produced to the Observer, if there is one.
+func (f *frame) observe(n *node, s Stage, v any) {
+	if obs := f.ex.cfg.Observer; obs != nil {
+		obs(StageEvent{State: n.name, Stage: s, Value: v})
+	}
+}
+
+// actionOutcome is what a state's action hands back: its result and the next state, or the wait it
+// parked at. A Choice names the rule it took: its Assign and Output replace the state's.
+type actionOutcome struct {
+	result any
+	next   *node
+	parked *parkSignal
+	rule   *choiceFields
+}
+
+// stateInput is what a state's action works on.
+type stateInput struct {
+	// value is the effective input: the state input after InputPath and Parameters, or after Arguments
+	// (the state input itself when the state has none).
+	value any
+	// selected is the state input after InputPath, before Parameters: what a JSONPath Task's
+	// TimeoutSecondsPath, HeartbeatSecondsPath and Credentials read, as AWS says.
+	selected any
+	// env is a JSONata state's environment, for the fields its action evaluates (Items, Seconds,
+	// TimeoutSeconds, Credentials, Condition, ...); nil in a JSONPath state.
+	env *ataEnv
+	// resume, when a parked execution resumes at this state, is for the action to take up its wait.
+	resume *resumePoint
+}
+
+// attempt runs the state's pipeline once.
+func (f *frame) attempt(n *node, raw any, resume *resumePoint) (outcome, error) {
+	if n.ata {
+		return f.attemptJSONata(n, raw, resume)
+	}
+	input, err := n.inputPath.apply(scope{doc: raw, f: f})
+	if err != nil {
+		return outcome{}, err
+	}
+	f.observe(n, StageInputPath, input)
+	f.taskToken(n, resume)
+	effective := input
+	if n.parameters != nil {
+		if effective, err = n.parameters.apply(scope{doc: input, f: f}); err != nil {
+			return outcome{}, err
+		}
+	}
+	f.observe(n, StageParameters, effective)
+	act, err := n.impl.run(f, n, stateInput{value: effective, selected: input, resume: resume})
+	if err != nil || act.parked != nil {
+		return outcome{parked: act.parked}, err
+	}
+	result := act.result
+	f.observe(n, StageResult, result)
+	if n.resultSelector != nil {
+		if result, err = n.resultSelector.apply(scope{doc: result, f: f}); err != nil {
+			return outcome{}, err
+		}
+	}
+	f.observe(n, StageResultSelector, result)
+	// Assign reads the result, and every path of the state the variables as they were on entry.
+	vals, err := act.assignment(n).eval(f, result, nil)
+	if err != nil {
+		return outcome{}, err
+	}
+	out := result
+	if n.resultPath != nil {
+		if out, err = n.resultPath.apply(raw, result); err != nil {
+			return outcome{}, err
+		}
+	}
+	f.observe(n, StageResultPath, out)
+	if out, err = n.outputPath.apply(scope{doc: out, f: f}); err != nil {
+		return outcome{}, err
+	}
+	f.observe(n, StageOutputPath, out)
+	return f.finish(n, out, act.next, vals)
+}
+
+// attemptJSONata runs a JSONata state's pipeline once.
+func (f *frame) attemptJSONata(n *node, raw any, resume *resumePoint) (outcome, error) {
+	f.taskToken(n, resume)
+	env := f.ataEnv(raw)
+	args := raw
+	var err error
+	if n.arguments != nil {
+		if args, err = n.arguments.eval(env); err != nil {
+			return outcome{}, err
+		}
+	}
+	f.observe(n, StageArguments, args)
+	act, err := n.impl.run(f, n, stateInput{value: args, env: env, resume: resume})
+	if err != nil || act.parked != nil {
+		return outcome{parked: act.parked}, err
+	}
+	result := act.result
+	f.observe(n, StageResult, result)
+	switch n.typ {
+	case "Task", "Map", "Parallel":
+		env = env.with("result", result)
+	}
+	vals, err := act.assignment(n).eval(f, nil, env)
+	if err != nil {
+		return outcome{}, err
+	}
+	out := result
+	output := n.output
+	if act.rule != nil {
+		output = act.rule.output
+	}
+	if output != nil {
+		if out, err = output.eval(env); err != nil {
+			return outcome{}, err
+		}
+	}
+	f.observe(n, StageOutput, out)
+	return f.finish(n, out, act.next, vals)
+}
+
+// assignment is the Assign that applies: the state's, or that of the Choice rule taken.
+func (act *actionOutcome) assignment(n *node) *assignment {
+	if act.rule != nil {
+		return act.rule.assign
+	}
+	return n.assign
+}
+
+// finish ends a successful attempt: the state exits with its output to next, or ends its machine.
+func (f *frame) finish(n *node, out any, next *node, vals map[string]any) (outcome, error) {
+	if err := f.exit(n, out, vals); err != nil {
+		return outcome{}, err
+	}
+	if n.end {
+		next = nil
+	}
+	return outcome{out: out, next: next}, nil
+}
+
+// exit checks the state's output, makes its assignments visible and records its exited event.
+func (f *frame) exit(n *node, out any, vals map[string]any) error {
+	if err := f.checkSize(out); err != nil {
+		return err
+	}
+	f.vars.set(vals)
+	f.event(Event{Type: n.typ + "StateExited", Name: n.name, Output: out, Assigned: vals})
+	return nil
+}
 
 // scope is what paths read: the document in hand, the context object ($$) and the variables ($name).
 type scope struct {

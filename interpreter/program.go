@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aslrun/aslrun/asl"
+	"github.com/aslrun/aslrun/asl/source"
 )
 
 // Program is a compiled state machine. It is immutable: many executions share it.
@@ -33,6 +34,9 @@ type node struct {
 	end  bool
 	// inputPath and outputPath are nil for a null path (the state sees, or hands on, {}).
 	inputPath, outputPath *selector
+	// parameters (JSONPath) or arguments (JSONata) make the effective input of a Pass, Task or Parallel.
+	parameters *template
+	arguments  ataNode
 	// resultSelector and resultPath exist on states that produce a result.
 	resultSelector *template
 	resultPath     *resultPath
@@ -41,6 +45,8 @@ type node struct {
 	impl           behaviour
 	// usesContext: some template or path reads $$, so the context object must be built.
 	usesContext bool
+	// tokens: each attempt gets a task token ($$.Task.Token), as a .waitForTaskToken or activity Task does.
+	tokens bool
 	// ata marks a JSONata state: its data flow is Arguments, Output and Assign instead of the paths.
 	ata bool
 	// output is a JSONata state's Output; nil hands on the default (the result, or the input).
@@ -49,10 +55,11 @@ type node struct {
 	assign *assignment
 }
 
-// behaviour is what a state type does with its effective input. It returns the state's result (before
-// ResultSelector and ResultPath) and the next state, nil at the end of a machine.
+// behaviour is a state type's action: what it does with its effective input (see stateInput). It hands
+// back the state's result (before ResultSelector and ResultPath) and the next state, nil at the end of a
+// machine, or the wait it parked at.
 type behaviour interface {
-	run(f *frame, n *node, input any) (result any, next *node, err error)
+	run(f *frame, n *node, in stateInput) (actionOutcome, error)
 }
 
 // Compile compiles a parsed and validated definition. It fails on what Validate reports as errors; run
@@ -163,6 +170,23 @@ func (c *compiler) io(n *node, io asl.IO, fail failFunc) error {
 		return fail("OutputPath", err)
 	}
 	n.usesContext = n.usesContext || n.inputPath.readsContext() || n.outputPath.readsContext()
+	return nil
+}
+
+// parameters compiles the Parameters, or a JSONata state's Arguments, that make its effective input.
+func (c *compiler) parameters(n *node, params, args *source.Node, fail failFunc) error {
+	var err error
+	if params != nil {
+		if n.parameters, err = compileTemplate(params); err != nil {
+			return fail("Parameters", err)
+		}
+		n.usesContext = n.usesContext || n.parameters.readsContext
+	}
+	if n.ata {
+		if n.arguments, err = compileATA("Arguments", args); err != nil {
+			return fail("Arguments", err)
+		}
+	}
 	return nil
 }
 

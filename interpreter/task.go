@@ -17,7 +17,6 @@ import (
 // taskState runs a resource through the execution's Invoker.
 type taskState struct {
 	resource    string
-	parameters  *template
 	credentials *template
 	// lambda marks a legacy Lambda function ARN, whose history events are LambdaFunction*.
 	lambda       bool
@@ -31,8 +30,7 @@ type taskState struct {
 	heartbeat     time.Duration
 	timeoutPath   *jsonpath.Path
 	heartbeatPath *jsonpath.Path
-	// The JSONata forms: Arguments, Credentials and the expressions of TimeoutSeconds and HeartbeatSeconds.
-	arguments      ataNode
+	// The JSONata forms: Credentials and the expressions of TimeoutSeconds and HeartbeatSeconds.
 	credentialsATA ataNode
 	timeoutExpr    *ataExpr
 	heartbeatExpr  *ataExpr
@@ -50,22 +48,17 @@ func (c *compiler) task(m *machine, n *node, s *asl.Task, fail failFunc) error {
 	t.resourceType, t.resourceName = splitResource(s.Resource, t.lambda)
 	t.waitForToken = strings.HasSuffix(s.Resource, ".waitForTaskToken")
 	t.activity = isActivity(s.Resource)
-	var err error
-	if s.Parameters != nil {
-		if t.parameters, err = compileTemplate(s.Parameters); err != nil {
-			return fail("Parameters", err)
-		}
-		n.usesContext = n.usesContext || t.parameters.readsContext
+	n.tokens = t.waitForToken || t.activity
+	if err := c.parameters(n, s.Parameters, s.Arguments, fail); err != nil {
+		return err
 	}
+	var err error
 	if s.Credentials != nil {
 		if t.credentials, err = compileTemplate(s.Credentials); err != nil {
 			return fail("Credentials", err)
 		}
 	}
 	if n.ata {
-		if t.arguments, err = compileATA("Arguments", s.Arguments); err != nil {
-			return fail("Arguments", err)
-		}
 		if t.credentialsATA, err = compileATA("Credentials", s.Credentials); err != nil {
 			return fail("Credentials", err)
 		}
@@ -125,22 +118,28 @@ func isActivity(arn string) bool {
 	return len(parts) == 7 && parts[0] == "arn" && parts[2] == "states" && parts[5] == "activity" && parts[6] != ""
 }
 
-func (t *taskState) run(f *frame, n *node, input any) (any, *node, error) {
-	if r := f.takeResume(phaseToken); r != nil {
-		return t.resumedTask(f, n, r)
+// taskToken gives each attempt of a Task that waits for its token (or an activity) a token of its own,
+// before Parameters or Arguments so that they can hand $$.Task.Token on; a resumed attempt takes up the
+// token it parked with.
+func (f *frame) taskToken(n *node, resume *resumePoint) {
+	switch {
+	case !n.tokens:
+		return
+	case resume != nil:
+		f.token = resume.cp.Token
+	default:
+		f.token = newToken()
 	}
-	if t.waitForToken || t.activity {
-		f.token, f.ctxObject = newToken(), nil
+	f.ctxObject = nil
+}
+
+func (t *taskState) run(f *frame, n *node, in stateInput) (actionOutcome, error) {
+	if in.resume != nil {
+		return t.resumedTask(f, n, in.resume)
 	}
-	var req *TaskRequest
-	var err error
-	if f.env != nil {
-		req, err = t.jsonataRequest(f.env, input)
-	} else {
-		req, err = t.request(scope{doc: input, f: f})
-	}
+	req, err := t.request(f, in)
 	if err != nil {
-		return nil, nil, err
+		return actionOutcome{}, err
 	}
 	params, timeout, heartbeat := req.Input, req.Timeout, req.HeartbeatTimeout
 	req.StateName, req.Token, req.Clock, req.Answers = n.name, f.token, f.ex.clock, f.ex.answers
@@ -163,7 +162,7 @@ func (t *taskState) run(f *frame, n *node, input any) (any, *node, error) {
 	if !t.activity {
 		f.event(t.resourceEvent(prefix + "Started"))
 	}
-	result, err := t.invoke(f, req, taskEvents{
+	result, parked, err := t.invoke(f, req, taskEvents{
 		submitted: func(out any) {
 			e := t.resourceEvent("TaskSubmitted")
 			e.Output, e.HasOutput = out, true
@@ -171,6 +170,9 @@ func (t *taskState) run(f *frame, n *node, input any) (any, *node, error) {
 		},
 		started: func(worker string) { f.event(Event{Type: "ActivityStarted", WorkerName: worker}) },
 	})
+	if parked != nil {
+		return actionOutcome{parked: parked}, nil
+	}
 	return t.completed(f, n, result, err)
 }
 
@@ -194,12 +196,8 @@ func (t *taskState) resourceEvent(typ string) Event {
 }
 
 // completed records how the task's resource answered and hands the result on.
-func (t *taskState) completed(f *frame, n *node, result any, err error) (any, *node, error) {
+func (t *taskState) completed(f *frame, n *node, result any, err error) (actionOutcome, error) {
 	prefix := t.eventPrefix()
-	var ps *parkSignal
-	if errors.As(err, &ps) {
-		return nil, nil, err
-	}
 	if err != nil {
 		fe := asFailure(err, n.name, f.enteredEvent)
 		var se *stateError
@@ -211,26 +209,26 @@ func (t *taskState) completed(f *frame, n *node, result any, err error) (any, *n
 			e.Error, e.Cause = fe.Name, fe.Cause
 			f.event(e)
 		}
-		return nil, nil, err
+		return actionOutcome{}, err
 	}
 	if err := f.checkSize(result); err != nil {
-		return nil, nil, err
+		return actionOutcome{}, err
 	}
 	e := t.resourceEvent(prefix + "Succeeded")
 	e.Output, e.HasOutput = result, true
 	f.event(e)
-	return result, n.next, nil
+	return actionOutcome{result: result, next: n.next}, nil
 }
 
-// request builds a JSONPath Task's request: Parameters, the limits and Credentials.
-func (t *taskState) request(sc scope) (*TaskRequest, error) {
-	req := &TaskRequest{Resource: t.resource, Input: sc.doc}
-	var err error
-	if t.parameters != nil {
-		if req.Input, err = t.parameters.apply(sc); err != nil {
-			return nil, err
-		}
+// request builds the Task's request for its effective input, with the limits and Credentials: a JSONata
+// Task's expressions, or the paths and template of a JSONPath Task, which read the input before Parameters.
+func (t *taskState) request(f *frame, in stateInput) (*TaskRequest, error) {
+	if in.env != nil {
+		return t.jsonataRequest(in.env, in.value)
 	}
+	sc := scope{doc: in.selected, f: f}
+	req := &TaskRequest{Resource: t.resource, Input: in.value}
+	var err error
 	if req.Timeout, req.HeartbeatTimeout, err = t.limits(sc); err != nil {
 		return nil, err
 	}
@@ -242,16 +240,10 @@ func (t *taskState) request(sc scope) (*TaskRequest, error) {
 	return req, nil
 }
 
-// jsonataRequest builds a JSONata Task's request: Arguments (the state input when absent), the limits
-// and Credentials.
+// jsonataRequest builds a JSONata Task's request: its effective input, the limits and Credentials.
 func (t *taskState) jsonataRequest(env *ataEnv, input any) (*TaskRequest, error) {
 	req := &TaskRequest{Resource: t.resource, Input: input, Timeout: t.timeout, HeartbeatTimeout: t.heartbeat}
 	var err error
-	if t.arguments != nil {
-		if req.Input, err = t.arguments.eval(env); err != nil {
-			return nil, err
-		}
-	}
 	if t.timeoutExpr != nil {
 		if req.Timeout, err = t.timeoutExpr.evalSeconds(env); err != nil {
 			return nil, err
@@ -297,12 +289,13 @@ func (t *taskState) limits(sc scope) (time.Duration, time.Duration, error) {
 
 // invoke calls the resource, failing it with States.Timeout after TimeoutSeconds and with
 // States.HeartbeatTimeout when HeartbeatSeconds pass without a heartbeat. A .waitForTaskToken task waits,
-// once the resource has taken the request, for the token's answer; an activity task waits for a worker to
-// take it and answer, unless the Invoker binds the activity and runs it itself.
-func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents) (any, error) {
+// once the resource has taken the request, for the token's answer, or parks there in a frame that parks;
+// an activity task waits for a worker to take it and answer, unless the Invoker binds the activity and
+// runs it itself.
+func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents) (any, *parkSignal, error) {
 	inv := f.ex.cfg.Invoker
 	if inv == nil && !t.activity {
-		return nil, failure.New(failure.TaskFailed, "no resource handler is configured for '"+req.Resource+"'")
+		return nil, nil, failure.New(failure.TaskFailed, "no resource handler is configured for '"+req.Resource+"'")
 	}
 	ctx, cancel := context.WithCancel(f.ctx)
 	defer cancel()
@@ -326,7 +319,7 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents) (any, erro
 		done, err := f.ex.activities.Schedule(ScheduledActivity{Activity: t.resource, Execution: f.ex.cfg.ARN, Token: req.Token,
 			Input: compactJSON(req.Input), Clock: clock, Started: func(worker string) { w.update(func() { w.worker = worker }) }})
 		if err != nil {
-			return nil, failure.New(failure.Runtime, "the activity task could not be scheduled: "+err.Error())
+			return nil, nil, failure.New(failure.Runtime, "the activity task could not be scheduled: "+err.Error())
 		}
 		defer done()
 	default:
@@ -391,7 +384,7 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents) (any, erro
 				// The resource took the request and the answer is not in: wait as rows, not a goroutine.
 				parked = true
 				return nil, &parkSignal{phase: phaseToken, token: req.Token, deadline: begun.Add(req.Timeout),
-					heartbeat: req.HeartbeatTimeout, due: t.due(begun, req)}
+					heartbeat: req.HeartbeatTimeout, due: t.due(begun, req)}, nil
 			}
 		}
 		if now.worker != "" && seen.worker == "" {
@@ -399,13 +392,13 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents) (any, erro
 		}
 		switch {
 		case now.done:
-			return now.value, now.err
+			return now.value, nil, now.err
 		case now.answered && (now.submitted || t.activity):
-			return now.answer, now.answerErr
+			return now.answer, nil, now.answerErr
 		case now.timedOut != "":
-			return nil, failure.New(now.timedOut, "")
+			return nil, nil, failure.New(now.timedOut, "")
 		case f.ctx.Err() != nil:
-			return nil, f.ctx.Err()
+			return nil, nil, f.ctx.Err()
 		}
 		if now.beats > seen.beats && req.HeartbeatTimeout > 0 {
 			stopBeat()

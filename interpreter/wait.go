@@ -56,36 +56,36 @@ func (c *compiler) wait(m *machine, n *node, s *asl.Wait, fail failFunc) error {
 	return nil
 }
 
-func (w waitState) run(f *frame, n *node, input any) (any, *node, error) {
-	if f.takeResume(phaseWait) != nil {
+func (w waitState) run(f *frame, n *node, in stateInput) (actionOutcome, error) {
+	if in.resume != nil {
 		// Resumed once its time came: the wait is over.
-		return input, n.next, nil
+		return actionOutcome{result: in.value, next: n.next}, nil
 	}
-	d, err := w.duration(f, input)
+	d, err := w.duration(f, in)
 	if err != nil {
-		return nil, nil, err
+		return actionOutcome{}, err
 	}
 	if f.parks() && d > 0 {
-		return nil, nil, &parkSignal{phase: phaseWait, due: f.ex.clock.Now().Add(d)}
+		return actionOutcome{parked: &parkSignal{phase: phaseWait, due: f.ex.clock.Now().Add(d)}}, nil
 	}
 	if err := f.ex.clock.Sleep(f.ctx, d); err != nil {
-		return nil, nil, err
+		return actionOutcome{}, err
 	}
-	return input, n.next, nil
+	return actionOutcome{result: in.value, next: n.next}, nil
 }
 
 // duration is how long to wait from now.
-func (w waitState) duration(f *frame, input any) (time.Duration, error) {
-	sc := scope{doc: input, f: f}
+func (w waitState) duration(f *frame, in stateInput) (time.Duration, error) {
+	sc := scope{doc: in.value, f: f}
 	switch {
 	case w.secondsExpr != nil:
-		secs, err := w.secondsExpr.evalCount(f.env)
+		secs, err := w.secondsExpr.evalCount(in.env)
 		if err != nil {
 			return 0, err
 		}
 		return time.Duration(secs) * time.Second, nil
 	case w.timestampExpr != nil:
-		s, err := w.timestampExpr.evalString(f.env)
+		s, err := w.timestampExpr.evalString(in.env)
 		if err != nil {
 			return 0, err
 		}

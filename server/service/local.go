@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"encoding/json"
-	"errors"
 
 	"github.com/ohler55/ojg/oj"
 
@@ -66,6 +65,7 @@ func (s *Service) RunLocal(ctx context.Context, in LocalRun) (*Finished, error) 
 	if err != nil {
 		return nil, err
 	}
+	ended := s.WhenEnded(st.rec.Arn)
 	r, err := s.execute(st)
 	if err != nil {
 		return nil, err
@@ -78,10 +78,24 @@ func (s *Service) RunLocal(ctx context.Context, in LocalRun) (*Finished, error) 
 	if r.err != nil {
 		return nil, r.err
 	}
-	if r.rec.Status == store.Running {
-		return nil, errors.New("the execution parked: a local run needs the virtual clock or a service that resumes it")
+	if r.rec.Status != store.Running {
+		return &Finished{ExecutionArn: st.rec.Arn, Name: st.rec.Name, Result: r.res, Output: r.rec.Output}, nil
 	}
-	return &Finished{ExecutionArn: st.rec.Arn, Name: st.rec.Name, Result: r.res, Output: r.rec.Output}, nil
+	// It parked (the real clock): the scheduler resumes it, maybe more than once, until it ends.
+	select {
+	case <-ended:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	res, err := s.Outcome(ctx, st.rec.Arn)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := s.store.GetExecution(ctx, st.rec.Arn)
+	if err != nil {
+		return nil, internal(err)
+	}
+	return &Finished{ExecutionArn: st.rec.Arn, Name: st.rec.Name, Result: res, Output: rec.Output}, nil
 }
 
 // History reads an execution's whole history, oldest first, as GetExecutionHistory's events.

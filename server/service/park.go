@@ -37,6 +37,8 @@ type parkedRecord struct {
 	Token      string          `json:"token,omitempty"`
 	Heartbeat  time.Duration   `json:"heartbeat,omitempty"`
 	Deadline   time.Time       `json:"deadline,omitzero"`
+	// LastEvent is the id of the execution's latest event when it parked.
+	LastEvent int64 `json:"lastEvent,omitempty"`
 	// MockCalls are a mock-config test case's invocations per state so far, so that its numbered responses
 	// go on where they were.
 	MockCalls map[string]int `json:"mockCalls,omitempty"`
@@ -47,7 +49,8 @@ func (s *Service) durable(express bool) bool { return s.parking && !express }
 
 // parkStep completes an execution's step when it parked: its checkpoint, its timer and its token.
 func (s *Service) parkStep(step *store.Step, rec *store.Execution, p *interpreter.Parked, calls map[string]int, now time.Time) error {
-	cp, err := json.Marshal(parkedRecord{Checkpoint: p.Checkpoint, Token: p.Token, Heartbeat: p.Heartbeat, Deadline: p.Deadline, MockCalls: calls})
+	cp, err := json.Marshal(parkedRecord{Checkpoint: p.Checkpoint, Token: p.Token, Heartbeat: p.Heartbeat, Deadline: p.Deadline,
+		LastEvent: p.LastEvent, MockCalls: calls})
 	if err != nil {
 		return err
 	}
@@ -146,6 +149,8 @@ func (s *Service) wake(arn string) {
 	if err != nil {
 		return // the store is failing: the timer's lease runs out and it is tried again
 	}
+	// Without a stored history (Options.NoHistory) the numbering goes on from the park.
+	after = max(after, pr.LastEvent)
 	_, err = s.run(launch{rec: rec, cfg: cfg, answered: answered, after: after,
 		start: func(cfg interpreter.Config) (*interpreter.Execution, error) {
 			return prog.Resume(s.ctx, input, pr.Checkpoint, wake, cfg)
@@ -226,14 +231,12 @@ func (s *Service) ResumeUnfinished(ctx context.Context) error {
 	return nil
 }
 
-// lastEventID is the id of an execution's latest stored event.
+// lastEventID is the id of an execution's latest stored event; 0 when the service keeps no history
+// (Options.NoHistory), where a resumed execution numbers on from its checkpoint.
 func (s *Service) lastEventID(ctx context.Context, arn string) (int64, error) {
 	last, _, err := s.store.History(ctx, arn, store.Page{Max: 1}, true)
-	if err != nil {
+	if err != nil || len(last) == 0 {
 		return 0, err
-	}
-	if len(last) == 0 {
-		return 0, errors.New("the execution has no history")
 	}
 	return last[0].ID, nil
 }

@@ -87,6 +87,9 @@ func (s *Service) run(l launch) (*run, error) {
 		s.mu.Lock()
 		delete(s.running, l.rec.Arn)
 		s.mu.Unlock()
+		if r.err != nil && !errors.Is(r.err, errClosed) {
+			r.rec, r.err = s.failUnstored(l.rec.Arn, r.err)
+		}
 		if r.err == nil && r.rec.Status != store.Running {
 			s.notifyEnded(r.rec.Arn)
 		}
@@ -131,6 +134,20 @@ func (s *Service) commitOutcome(l launch, rc *recorder, inv interpreter.Invoker,
 		s.pokeScheduler()
 	}
 	return committed.Clone(), nil
+}
+
+// failUnstored ends an execution whose step could not be stored (its events could not be encoded, the
+// store refused them): it fails with States.Runtime rather than staying RUNNING with no one running it.
+func (s *Service) failUnstored(arn string, cause error) (*store.Execution, error) {
+	rec, err := s.store.GetExecution(s.ctx, arn)
+	if err != nil {
+		return nil, errors.Join(cause, err)
+	}
+	if _, err := s.abortOrphan(s.ctx, rec, &StopExecutionInput{Error: "States.Runtime",
+		Cause: "the execution's step could not be stored: " + cause.Error()}, store.Failed); err != nil {
+		return nil, errors.Join(cause, err)
+	}
+	return s.store.GetExecution(s.ctx, arn)
 }
 
 // takeOver takes a parked execution's token from the in-memory callbacks once the park is stored, and
