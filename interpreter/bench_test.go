@@ -41,13 +41,7 @@ func BenchmarkWorkloads(b *testing.B) {
 					b.Fatalf("%s: %s %s", res.Status, res.Error, res.Cause)
 				}
 			}
-			report(b, time.Since(start), w.Transitions)
+			workloads.Report(b, time.Since(start), w.Transitions)
 		})
 	}
-}
-
-func report(b *testing.B, elapsed time.Duration, transitions int) {
-	total := float64(transitions) * float64(b.N)
-	b.ReportMetric(total/elapsed.Seconds(), "transitions/s")
-	b.ReportMetric(float64(elapsed.Microseconds())/total, "µs/transition")
 }

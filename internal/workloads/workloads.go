@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/ohler55/ojg/oj"
 	"github.com/stretchr/testify/require"
@@ -62,4 +63,12 @@ func Generate(b *testing.B) map[string]Workload {
 			Express: name == "map-10k", NoPayloadLimit: name == "big-payload" || name == "map-10k"}
 	}
 	return all
+}
+
+// Report gives a benchmark's rate: state transitions per second of execution and microseconds per
+// transition, for b.N executions of transitions each in elapsed.
+func Report(b *testing.B, elapsed time.Duration, transitions int) {
+	total := float64(transitions) * float64(b.N)
+	b.ReportMetric(total/elapsed.Seconds(), "transitions/s")
+	b.ReportMetric(float64(elapsed.Microseconds())/total, "µs/transition")
 }

@@ -50,7 +50,7 @@ func BenchmarkLocalWorkloads(b *testing.B) {
 				}
 				_ = oj.JSON(res.Output, &oj.Options{Sort: true})
 			}
-			report(b, time.Since(start), w.Transitions)
+			workloads.Report(b, time.Since(start), w.Transitions)
 		})
 		b.Run(name+"/service", func(b *testing.B) {
 			start := time.Now()
@@ -66,13 +66,7 @@ func BenchmarkLocalWorkloads(b *testing.B) {
 				}
 				svc.Close()
 			}
-			report(b, time.Since(start), w.Transitions)
+			workloads.Report(b, time.Since(start), w.Transitions)
 		})
 	}
-}
-
-func report(b *testing.B, elapsed time.Duration, transitions int) {
-	total := float64(transitions) * float64(b.N)
-	b.ReportMetric(total/elapsed.Seconds(), "transitions/s")
-	b.ReportMetric(float64(elapsed.Microseconds())/total, "µs/transition")
 }
