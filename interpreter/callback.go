@@ -139,11 +139,19 @@ func (c *Callbacks) close(token string) {
 
 // park moves the token of a task whose execution parked from waiting to parking: answers are held for the
 // execution's owner until it takes the token over with HandOff.
-func (c *Callbacks) park(token string) {
+// An answer that reached the task after it decided to park, but before this, is carried over.
+func (c *Callbacks) park(token string, w *taskWait) {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	delete(c.open, token)
-	c.parking[token] = &Held{}
-	c.mu.Unlock()
+	h := &Held{}
+	w.mu.Lock()
+	if w.answered {
+		h.Wake = w.wake
+	}
+	h.Beats = w.beats
+	w.mu.Unlock()
+	c.parking[token] = h
 }
 
 // HandOff is called by the owner of a parked execution once its park is stored: the token is no longer
@@ -223,11 +231,13 @@ func (c *Callbacks) answer(token string, wake Wake, set func(*taskWait)) error {
 	case w != nil:
 		delete(c.open, token)
 		c.closed[token] = struct{}{}
+		// Under c.mu, so that a task parking at this moment either sees the answer or is seen parking.
+		w.update(func() {
+			set(w)
+			w.wake = wake
+		})
 	}
 	c.mu.Unlock()
-	if w != nil {
-		w.update(func() { set(w) })
-	}
 	return err
 }
 

@@ -87,7 +87,9 @@ func (f *frame) attempt(n *node, raw any, resume *resumePoint) (outcome, error) 
 		return outcome{}, err
 	}
 	f.observe(n, StageInputPath, input)
-	f.taskToken(n, resume)
+	if n.tokens {
+		f.taskToken(resume)
+	}
 	effective := input
 	if n.parameters != nil {
 		if effective, err = n.parameters.apply(scope{doc: input, f: f}); err != nil {
@@ -128,7 +130,9 @@ func (f *frame) attempt(n *node, raw any, resume *resumePoint) (outcome, error) 
 
 // attemptJSONata runs a JSONata state's pipeline once.
 func (f *frame) attemptJSONata(n *node, raw any, resume *resumePoint) (outcome, error) {
-	f.taskToken(n, resume)
+	if n.tokens {
+		f.taskToken(resume)
+	}
 	env := f.ataEnv(raw)
 	args := raw
 	var err error

@@ -118,16 +118,13 @@ func isActivity(arn string) bool {
 	return len(parts) == 7 && parts[0] == "arn" && parts[2] == "states" && parts[5] == "activity" && parts[6] != ""
 }
 
-// taskToken gives each attempt of a Task that waits for its token (or an activity) a token of its own,
+// taskToken gives an attempt of a Task that waits for its token (or of an activity) a token of its own,
 // before Parameters or Arguments so that they can hand $$.Task.Token on; a resumed attempt takes up the
 // token it parked with.
-func (f *frame) taskToken(n *node, resume *resumePoint) {
-	switch {
-	case !n.tokens:
-		return
-	case resume != nil:
+func (f *frame) taskToken(resume *resumePoint) {
+	if resume != nil {
 		f.token = resume.cp.Token
-	default:
+	} else {
 		f.token = newToken()
 	}
 	f.ctxObject = nil
@@ -308,7 +305,7 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents) (any, *par
 		callbacks.register(req.Token, w)
 		defer func() {
 			if parked {
-				callbacks.park(req.Token)
+				callbacks.park(req.Token, w)
 			} else {
 				callbacks.close(req.Token)
 			}
@@ -453,9 +450,11 @@ type taskProgress struct {
 	answered  bool
 	answer    any
 	answerErr error
-	worker    string
-	timedOut  string
-	beats     int
+	// wake is the answer as it came, for the owner of an execution that parks before taking it.
+	wake     Wake
+	worker   string
+	timedOut string
+	beats    int
 }
 
 func (w *taskWait) update(change func()) {

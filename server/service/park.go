@@ -28,8 +28,12 @@ const wakeTimer = "wake"
 // retried after it.
 const timerLease = 10 * time.Second
 
-// schedulerBatch is the most timers the scheduler claims at once.
-const schedulerBatch = 64
+// schedulerBatch is the most timers the scheduler claims at once; wakers the most executions it wakes at
+// once, so that their reads (record, token, last event) run side by side on the store's read pool.
+const (
+	schedulerBatch = 64
+	wakers         = 8
+)
 
 // parkedRecord is what a parked execution's store record keeps as its checkpoint.
 type parkedRecord struct {
@@ -69,13 +73,21 @@ func (s *Service) parkStep(step *store.Step, rec *store.Execution, p *interprete
 func (s *Service) schedule() {
 	defer s.wg.Done()
 	owner := interpreter.NewUUID()
+	busy := make(chan struct{}, wakers)
 	for {
 		timers, err := s.store.ClaimDueTimers(s.ctx, s.now(), owner, timerLease, schedulerBatch)
 		if err == nil {
 			for _, t := range timers {
-				if t.Key == wakeTimer {
-					s.wake(t.ExecutionArn)
+				if t.Key != wakeTimer {
+					continue
 				}
+				busy <- struct{}{}
+				s.wg.Add(1)
+				go func() {
+					defer s.wg.Done()
+					s.wake(t.ExecutionArn)
+					<-busy
+				}()
 			}
 			if len(timers) == schedulerBatch {
 				continue
@@ -108,11 +120,19 @@ func (s *Service) pokeScheduler() {
 // wake resumes a parked execution whose timer fell due: with its token's answer when there is one.
 func (s *Service) wake(arn string) {
 	s.mu.Lock()
-	busy := s.running[arn] != nil
+	busy := s.running[arn] != nil || s.waking[arn]
+	if !busy {
+		s.waking[arn] = true
+	}
 	s.mu.Unlock()
 	if busy {
 		return // its own step will reschedule it; the claimed timer comes back after its lease
 	}
+	defer func() {
+		s.mu.Lock()
+		delete(s.waking, arn)
+		s.mu.Unlock()
+	}()
 	ctx := s.ctx
 	rec, err := s.store.GetExecution(ctx, arn)
 	if err != nil || rec.Status != store.Running || len(rec.Checkpoint) == 0 {

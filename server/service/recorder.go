@@ -12,10 +12,13 @@ import (
 	"github.com/aslrun/aslrun/server/store"
 )
 
-// flushDelay is how long a running execution's events wait to be committed: the events of one step and of
-// the steps that follow within it go in one Commit, so a quick execution commits once, at its end, while a
-// waiting one shows its live history within milliseconds.
-const flushDelay = 5 * time.Millisecond
+// A running execution's events are committed once it has been quiet for flushDelay (it waits: a Wait,
+// a task token, a slow Task), and at least every maxFlushDelay while it keeps busy. An execution that ends
+// or parks sooner commits its events once, with its outcome, as it did before history was live.
+const (
+	flushDelay    = 5 * time.Millisecond
+	maxFlushDelay = 100 * time.Millisecond
+)
 
 // ExecutionEvent is one history event of an execution, as subscribers see it.
 type ExecutionEvent struct {
@@ -83,6 +86,8 @@ type recorder struct {
 	err   error
 	timer *time.Timer
 	ended bool
+	// first is when the oldest event not committed came, last when the latest did.
+	first, last time.Time
 
 	// commitMu serialises the commits, which share rec and its version.
 	commitMu sync.Mutex
@@ -124,8 +129,12 @@ func (r *recorder) add(e interpreter.Event) {
 		r.release(r.early[0])
 		r.early = r.early[1:]
 	}
-	if r.live && len(r.ready) > 0 && r.timer == nil && !r.ended {
-		r.timer = time.AfterFunc(flushDelay, r.flush)
+	if r.live && len(r.ready) > 0 && !r.ended {
+		r.last = time.Now()
+		if r.timer == nil {
+			r.first = r.last
+			r.timer = time.AfterFunc(flushDelay, r.flush)
+		}
 	}
 }
 
@@ -159,6 +168,14 @@ func (r *recorder) take() []store.Event {
 // Once the service closes nothing more is committed: the executions it interrupts record their end as they
 // stop, which must not reach the store (they stay RUNNING, to resume).
 func (r *recorder) flush() {
+	r.mu.Lock()
+	now := time.Now()
+	if quiet := now.Sub(r.last); quiet < flushDelay && now.Sub(r.first) < maxFlushDelay && r.timer != nil && !r.ended {
+		r.timer.Reset(flushDelay - quiet) // still busy: look again when it may have gone quiet
+		r.mu.Unlock()
+		return
+	}
+	r.mu.Unlock()
 	r.commitMu.Lock()
 	defer r.commitMu.Unlock()
 	if r.s.ctx.Err() != nil {

@@ -87,7 +87,15 @@ func (s *Service) run(l launch) (*run, error) {
 		s.mu.Lock()
 		delete(s.running, l.rec.Arn)
 		s.mu.Unlock()
-		if r.err != nil && !errors.Is(r.err, errClosed) {
+		if r.err == nil && r.res.Parked != nil {
+			// Only now, with the execution no longer running here, can a wake resume it.
+			if err := s.takeOver(r.res.Parked.Token); err != nil {
+				r.err = err
+			}
+			s.pokeScheduler()
+		}
+		// A conflict means another run moved the execution on: it is that run's to record.
+		if r.err != nil && !errors.Is(r.err, errClosed) && !errors.Is(r.err, store.ErrConflict) {
 			r.rec, r.err = s.failUnstored(l.rec.Arn, r.err)
 		}
 		if r.err == nil && r.rec.Status != store.Running {
@@ -99,8 +107,7 @@ func (s *Service) run(l launch) (*run, error) {
 }
 
 // commitOutcome writes how an execution ended, or where it parked, with the events the recorder has not
-// committed yet. A parked execution's token is then this service's store's to answer: what reached it
-// meanwhile is applied there.
+// committed yet. A parked execution's token is then the store's to answer (takeOver).
 func (s *Service) commitOutcome(l launch, rc *recorder, inv interpreter.Invoker, res *interpreter.Result) (*store.Execution, error) {
 	var committed *store.Execution
 	err := rc.final(func(rec *store.Execution, step *store.Step) error {
@@ -126,12 +133,6 @@ func (s *Service) commitOutcome(l launch, rc *recorder, inv interpreter.Invoker,
 	})
 	if err != nil {
 		return nil, err
-	}
-	if res.Parked != nil {
-		if err := s.takeOver(res.Parked.Token); err != nil {
-			return nil, err
-		}
-		s.pokeScheduler()
 	}
 	return committed.Clone(), nil
 }

@@ -65,6 +65,8 @@ type Service struct {
 	mu sync.Mutex
 	// running holds the executions this process runs, to stop them and to wait for their outcome.
 	running map[string]*run
+	// waking holds the executions the scheduler is resuming, until they run.
+	waking map[string]bool
 	// programs caches the compiled definition of each state machine, keyed by ARN.
 	programs map[string]compiled
 	// ended holds, per execution a Task of another waits for, what is told when it ends (see nested.go).
@@ -100,7 +102,7 @@ func New(opts Options) (*Service, error) {
 		store: opts.Store, invoker: opts.Invoker, callbacks: interpreter.NewCallbacks(), clock: opts.Clock, mocks: opts.Mocks,
 		definitions: opts.Definitions, noHistory: opts.NoHistory, payloadLimit: opts.PayloadLimit,
 		region: opts.Region, account: opts.Account, pollTimeout: opts.PollTimeout,
-		running: map[string]*run{}, programs: map[string]compiled{}, ended: map[string][]chan struct{}{},
+		running: map[string]*run{}, waking: map[string]bool{}, programs: map[string]compiled{}, ended: map[string][]chan struct{}{},
 		subs: map[*subscriber]struct{}{}, started: map[string]func(string){}, polls: map[string]chan struct{}{},
 	}
 	if s.clock == nil {
