@@ -261,10 +261,7 @@ func (s *Service) StopExecution(ctx context.Context, in *StopExecutionInput) (*S
 // abortOrphan ends an execution the store holds as RUNNING that no goroutine of this process runs (a
 // parked one, or one a previous process left): the end (ABORTED, or FAILED) is written directly.
 func (s *Service) abortOrphan(ctx context.Context, e *store.Execution, in *StopExecutionInput, status string) (*StopExecutionOutput, error) {
-	last, err := s.lastEventID(ctx, e.Arn)
-	if err != nil {
-		return nil, internal(err)
-	}
+	last := e.LastEvent
 	now := s.now()
 	typ := "ExecutionAborted"
 	if status == store.Failed {

@@ -165,12 +165,9 @@ func (s *Service) wake(arn string) {
 		s.failExecution(rec, err.Error())
 		return
 	}
-	after, err := s.lastEventID(ctx, rec.Arn)
-	if err != nil {
-		return // the store is failing: the timer's lease runs out and it is tried again
-	}
-	// Without a stored history (Options.NoHistory) the numbering goes on from the park.
-	after = max(after, pr.LastEvent)
+	// Events a run after the park recorded before it died stay; without a stored history
+	// (Options.NoHistory) the numbering goes on from the park.
+	after := max(rec.LastEvent, pr.LastEvent)
 	_, err = s.run(launch{rec: rec, cfg: cfg, answered: answered, after: after,
 		start: func(cfg interpreter.Config) (*interpreter.Execution, error) {
 			return prog.Resume(s.ctx, input, pr.Checkpoint, wake, cfg)
@@ -237,11 +234,7 @@ func (s *Service) ResumeUnfinished(ctx context.Context) error {
 			continue
 		}
 		// The events it recorded before the crash stay; its states run again after them.
-		after, err := s.lastEventID(ctx, rec.Arn)
-		if err != nil {
-			return err
-		}
-		l := launch{rec: rec, cfg: cfg, after: after, start: func(cfg interpreter.Config) (*interpreter.Execution, error) {
+		l := launch{rec: rec, cfg: cfg, after: rec.LastEvent, start: func(cfg interpreter.Config) (*interpreter.Execution, error) {
 			return prog.Start(s.ctx, input, cfg), nil
 		}}
 		if _, err := s.run(l); err != nil {
@@ -249,16 +242,6 @@ func (s *Service) ResumeUnfinished(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-// lastEventID is the id of an execution's latest stored event; 0 when the service keeps no history
-// (Options.NoHistory), where a resumed execution numbers on from its checkpoint.
-func (s *Service) lastEventID(ctx context.Context, arn string) (int64, error) {
-	last, _, err := s.store.History(ctx, arn, store.Page{Max: 1}, true)
-	if err != nil || len(last) == 0 {
-		return 0, err
-	}
-	return last[0].ID, nil
 }
 
 // answerParked takes a SendTaskSuccess or SendTaskFailure for a token whose execution is parked: the

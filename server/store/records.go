@@ -88,7 +88,10 @@ type Execution struct {
 	Checkpoint []byte
 	// Version counts committed steps; Commit refuses a step whose Version is not the stored one.
 	Version int64
-	Express bool
+	// LastEvent is the id of the execution's latest stored event (0: none). The store keeps it: what a
+	// caller sets is ignored, and Commit advances it like Version.
+	LastEvent int64
+	Express   bool
 }
 
 // Event is one history event. IDs start at 1 and are dense per execution.

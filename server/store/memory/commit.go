@@ -35,6 +35,7 @@ func (s *Store) Commit(_ context.Context, st store.Step) error {
 	x.e.StopDate, x.e.Checkpoint = in.StopDate, in.Checkpoint
 	x.e.Version++
 	x.events = appendEvents(x.events, x.e.Arn, st.Events)
+	x.e.LastEvent = int64(len(x.events))
 	for _, k := range st.DeleteTimers {
 		s.deleteTimer(k)
 	}
@@ -59,7 +60,7 @@ func (s *Store) Commit(_ context.Context, st store.Step) error {
 			s.deleteTimer(store.TimerKey{ExecutionArn: x.e.Arn, Key: key})
 		}
 	}
-	st.Execution.Version = x.e.Version
+	st.Execution.Version, st.Execution.LastEvent = x.e.Version, x.e.LastEvent
 	return nil
 }
 

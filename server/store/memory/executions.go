@@ -22,11 +22,11 @@ func (s *Store) CreateExecution(_ context.Context, e *store.Execution, events []
 		return x.e.Clone(), fmt.Errorf("%w: execution %s", store.ErrExists, e.Arn)
 	}
 	x := &execution{seq: s.next(), e: e.Clone(), timers: map[string]struct{}{}}
-	x.e.Version = 1
+	x.e.Version, x.e.LastEvent = 1, int64(len(events))
 	x.events = appendEvents(nil, e.Arn, events)
 	s.executions[e.Arn] = x
 	s.started = append(s.started, x)
-	e.Version = 1
+	e.Version, e.LastEvent = 1, x.e.LastEvent
 	return x.e.Clone(), nil
 }
 

@@ -17,6 +17,7 @@ func (s *Store) Commit(ctx context.Context, st store.Step) error {
 		return err
 	}
 	e := st.Execution
+	var lastEvent int64
 	err := s.write(ctx, func(tx *tx) error {
 		var seq, version, last int64
 		err := tx.queryRow(`SELECT seq, version, last_event FROM executions WHERE arn = ?`, e.Arn).Scan(&seq, &version, &last)
@@ -32,6 +33,7 @@ func (s *Store) Commit(ctx context.Context, st store.Step) error {
 		if err := store.CheckEvents(e.Arn, last, st.Events); err != nil {
 			return err
 		}
+		lastEvent = last + int64(len(st.Events))
 		if _, err := tx.exec(`UPDATE executions SET status = ?, output = ?, error = ?, cause = ?, stop_date = ?,
 			checkpoint = ?, version = version + 1, last_event = ? WHERE seq = ?`,
 			e.Status, optional(e.Output), optional(e.Error), optional(e.Cause), micros(e.StopDate), blob(e.Checkpoint),
@@ -58,7 +60,7 @@ func (s *Store) Commit(ctx context.Context, st store.Step) error {
 	if err != nil {
 		return err
 	}
-	e.Version++
+	e.Version, e.LastEvent = e.Version+1, lastEvent
 	return nil
 }
 

@@ -17,8 +17,7 @@ const executionColumns = `x.seq, x.arn, x.state_machine_arn, x.name, x.status, x
 
 // executionRow is an execution with the columns records do not show.
 type executionRow struct {
-	seq       int64
-	lastEvent int64
+	seq int64
 	*store.Execution
 }
 
@@ -31,7 +30,7 @@ func scanExecution(row scanner) (executionRow, error) {
 		startDate, stopDate sql.Null[int64]
 	)
 	err := row.Scan(&r.seq, &e.Arn, &e.StateMachineArn, &e.Name, &e.Status, &e.Input, &output, &errorName, &cause,
-		&startDate, &stopDate, &e.Definition, &e.TestCase, &e.Checkpoint, &e.Version, &e.Express, &r.lastEvent)
+		&startDate, &stopDate, &e.Definition, &e.TestCase, &e.Checkpoint, &e.Version, &e.Express, &e.LastEvent)
 	if err != nil {
 		return executionRow{}, err
 	}
@@ -89,7 +88,7 @@ func (s *Store) CreateExecution(ctx context.Context, e *store.Execution, events 
 	if err != nil {
 		return existing, err
 	}
-	e.Version = 1
+	e.Version, e.LastEvent = 1, int64(len(events))
 	return e.Clone(), nil
 }
 

@@ -20,7 +20,7 @@ func testCommit(t *testing.T, s store.Store) {
 
 	want := Execution("m", "e")
 	want.Status, want.Output, want.Error, want.Cause = store.Failed, ptr(`{"r":1}`), ptr("States.TaskFailed"), ptr("boom")
-	want.StopDate, want.Checkpoint, want.Version = t0.Add(time.Second), []byte("checkpoint-1"), 2
+	want.StopDate, want.Checkpoint, want.Version, want.LastEvent = t0.Add(time.Second), []byte("checkpoint-1"), 2, 4
 	got, err := s.GetExecution(ctx(), want.Arn)
 	require.NoError(t, err)
 	require.Equal(t, want, got)

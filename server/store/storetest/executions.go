@@ -16,7 +16,7 @@ func testCreateExecution(t *testing.T, s store.Store) {
 	require.NoError(t, err)
 	require.Equal(t, int64(1), e.Version, "the caller's record is at the stored version")
 	want := Execution("m", "e1")
-	want.Cause, want.Version = ptr(""), 1
+	want.Cause, want.Version, want.LastEvent = ptr(""), 1, 2
 	require.Equal(t, want, got)
 	got.Checkpoint[0] = 'X'
 	got, err = s.GetExecution(ctx(), e.Arn)
@@ -207,4 +207,25 @@ func testHistory(t *testing.T, s store.Store) {
 	all[0].Data[0] = 'X'
 	again, _, _ := s.History(ctx(), e.Arn, store.Page{Max: 1}, false)
 	require.Equal(t, want[0], again[0], "events come out as copies")
+}
+
+// testLastEvent: the store keeps the id of an execution's latest event, whatever callers set, and
+// hands it out with the record.
+func testLastEvent(t *testing.T, s store.Store) {
+	e := create(t, s, "m", "last")
+	require.Equal(t, int64(1), e.LastEvent)
+	e.LastEvent = 99
+	require.NoError(t, s.Commit(ctx(), store.Step{Execution: e, Events: Events(2, 2)}))
+	require.Equal(t, int64(3), e.LastEvent, "Commit advances the caller's record")
+	got, err := s.GetExecution(ctx(), e.Arn)
+	require.NoError(t, err)
+	require.Equal(t, int64(3), got.LastEvent)
+	require.NoError(t, s.Commit(ctx(), store.Step{Execution: got}))
+	unfinished, err := s.Unfinished(ctx())
+	require.NoError(t, err)
+	for _, u := range unfinished {
+		if u.Arn == e.Arn {
+			require.Equal(t, int64(3), u.LastEvent)
+		}
+	}
 }

@@ -24,6 +24,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ListExecutions", testListExecutions},
 		{"Unfinished", testUnfinished},
 		{"ExecutionTestCase", testExecutionTestCase},
+		{"LastEvent", testLastEvent},
 		{"History", testHistory},
 		{"Commit", testCommit},
 		{"CommitRejects", testCommitRejects},
