@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aslrun/aslrun/interpreter"
+	"github.com/aslrun/aslrun/server/store"
 )
 
 // TestLocalRunOnTheRealClock: aslrun execute --clock real parks at a Wait like serve does and the scheduler
@@ -32,4 +34,60 @@ func TestLocalRunOnTheRealClock(t *testing.T) {
 	assert.Equal(t, []string{"ExecutionStarted", "WaitStateEntered", "WaitStateExited", "PassStateEntered", "PassStateExited",
 		"ExecutionSucceeded"}, seen)
 	assert.Equal(t, []int64{1, 2, 3, 4, 5, 6}, ids)
+}
+
+// TestResumeAfterLiveEvents: an execution interrupted while its history was live (some events of its
+// running step stored) runs again from its input in the next process, numbering its events after the
+// stored ones: the history stays dense and shows the Task that ran again.
+func TestResumeAfterLiveEvents(t *testing.T) {
+	for name, open := range backends {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			st := open(t)
+			defer st.Close()
+			hang := interpreter.InvokerFunc(func(ctx context.Context, _ *interpreter.TaskRequest) (any, error) {
+				<-ctx.Done()
+				return nil, ctx.Err()
+			})
+			s, err := New(Options{Store: st, Invoker: hang})
+			require.NoError(t, err)
+			sm, err := s.CreateStateMachine(ctx, &CreateStateMachineInput{Name: "m", RoleArn: "arn:aws:iam::123456789012:role/r",
+				Definition: `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","End":true}}}`})
+			require.NoError(t, err)
+			run, err := s.StartExecution(ctx, &StartExecutionInput{StateMachineArn: sm.StateMachineArn, Input: `{"n":1}`})
+			require.NoError(t, err)
+			require.Eventually(t, func() bool {
+				rec, err := st.GetExecution(ctx, run.ExecutionArn)
+				require.NoError(t, err)
+				return rec.LastEvent == 4 // ExecutionStarted, TaskStateEntered, LambdaFunctionScheduled, LambdaFunctionStarted
+			}, 5*time.Second, 2*time.Millisecond)
+			s.Close()
+
+			echo := interpreter.InvokerFunc(func(_ context.Context, req *interpreter.TaskRequest) (any, error) { return req.Input, nil })
+			next, err := New(Options{Store: st, Invoker: echo})
+			require.NoError(t, err)
+			defer next.Close()
+			require.NoError(t, next.ResumeUnfinished(ctx))
+			require.Eventually(t, func() bool {
+				d, err := next.DescribeExecution(ctx, &DescribeExecutionInput{ExecutionArn: run.ExecutionArn})
+				require.NoError(t, err)
+				return d.Status == store.Succeeded
+			}, 5*time.Second, 2*time.Millisecond)
+			h, err := next.History(ctx, run.ExecutionArn)
+			require.NoError(t, err)
+			var types []string
+			for i, raw := range h {
+				var e struct {
+					ID   int64  `json:"id"`
+					Type string `json:"type"`
+				}
+				require.NoError(t, json.Unmarshal(raw, &e))
+				assert.Equal(t, int64(i+1), e.ID)
+				types = append(types, e.Type)
+			}
+			assert.Equal(t, []string{"ExecutionStarted", "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted",
+				"TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded", "TaskStateExited",
+				"ExecutionSucceeded"}, types)
+		})
+	}
 }
