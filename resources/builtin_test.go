@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -51,9 +52,12 @@ func TestHandlerFileSettings(t *testing.T) {
 // TestPanickingWorker: a worker that panics fails the Task waiting for the token its message carries, with
 // States.TaskFailed and a cause naming the worker; the process goes on.
 func TestPanickingWorker(t *testing.T) {
-	resources.RegisterWorker("test/panics", func(*resources.Env) resources.Worker {
-		return func(context.Context, sqs.Message) error { panic("boom") }
-	})
+	// Names are global to the process: register once, whatever -count says.
+	if _, workers := resources.Builtins(); !slices.Contains(workers, "test/panics") {
+		resources.RegisterWorker("test/panics", func(*resources.Env) resources.Worker {
+			return func(context.Context, sqs.Message) error { panic("boom") }
+		})
+	}
 	dir := t.TempDir()
 	def := filepath.Join(dir, "m.asl.json")
 	require.NoError(t, os.WriteFile(def, []byte(`{"StartAt":"T","States":{"T":{"Type":"Task",
