@@ -1,9 +1,14 @@
 package service
 
+// Activities: their API (create, describe, list, delete) and their tasks, which are store rows that
+// GetActivityTask claims.
+
 import (
 	"context"
 	"errors"
+	"time"
 
+	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/server/store"
 )
 
@@ -85,4 +90,97 @@ func (s *Service) ListActivities(ctx context.Context, in *ListActivitiesInput) (
 		out.Activities[i] = DescribeActivityOutput{ActivityArn: a.Arn, Name: a.Name, CreationDate: Time(a.CreationDate)}
 	}
 	return out, nil
+}
+
+// GetActivityTask waits up to the poll timeout for a task of the activity and hands it to the worker; it
+// answers {} when none came, when the caller gave up or when the service closes. Tasks are store rows:
+// the oldest scheduled one is claimed. A poll wakes when this process queues a task for the activity, and
+// looks again every second for those other processes queue.
+func (s *Service) GetActivityTask(ctx context.Context, in *GetActivityTaskInput) (*GetActivityTaskOutput, error) {
+	var v violations
+	v.maxLen("workerName", in.WorkerName, maxNameLen, true)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if _, err := s.getActivity(ctx, in.ActivityArn); err != nil {
+		return nil, err
+	}
+	poll, cancel := context.WithTimeout(ctx, s.pollTimeout)
+	defer cancel()
+	stop := context.AfterFunc(s.ctx, cancel)
+	defer stop()
+	for {
+		queued := s.activityQueued(in.ActivityArn)
+		task, err := s.store.ClaimActivityTask(poll, in.ActivityArn, in.WorkerName)
+		if poll.Err() != nil {
+			return &GetActivityTaskOutput{}, nil
+		}
+		if err != nil {
+			return nil, internal(err)
+		}
+		if task != nil {
+			s.actMu.Lock()
+			started := s.started[task.Token]
+			s.actMu.Unlock()
+			if started != nil {
+				started(in.WorkerName)
+			}
+			return &GetActivityTaskOutput{TaskToken: task.Token, Input: task.Input}, nil
+		}
+		t := time.NewTimer(time.Second)
+		select {
+		case <-queued:
+		case <-t.C:
+		case <-poll.Done():
+		}
+		t.Stop()
+	}
+}
+
+// activityQueued returns what is closed when a task is next queued for the activity here.
+func (s *Service) activityQueued(activity string) <-chan struct{} {
+	s.actMu.Lock()
+	defer s.actMu.Unlock()
+	ch, ok := s.polls[activity]
+	if !ok {
+		ch = make(chan struct{})
+		s.polls[activity] = ch
+	}
+	return ch
+}
+
+// activityQueue queues one execution's activity tasks as store rows, committed in turn with its history.
+type activityQueue struct {
+	s  *Service
+	rc *recorder
+}
+
+func (q activityQueue) Schedule(t interpreter.ScheduledActivity) (func(), error) {
+	s := q.s
+	row := store.ActivityTask{Token: t.Token, ActivityArn: t.Activity, ExecutionArn: q.rc.arn, Input: t.Input,
+		Status: store.TaskScheduled, Created: s.now()}
+	s.actMu.Lock()
+	s.started[t.Token] = t.Started
+	s.actMu.Unlock()
+	forget := func() {
+		s.actMu.Lock()
+		delete(s.started, t.Token)
+		s.actMu.Unlock()
+	}
+	if err := q.rc.commitSide(store.Step{ActivityTasks: []store.ActivityTask{row}}); err != nil {
+		forget()
+		return nil, err
+	}
+	s.actMu.Lock()
+	if ch, ok := s.polls[t.Activity]; ok {
+		close(ch)
+		delete(s.polls, t.Activity)
+	}
+	s.actMu.Unlock()
+	return func() {
+		forget()
+		// Closed, so that no worker takes it any more; one that took it and answers late gets TaskTimedOut.
+		row.Status = store.TaskDone
+		_ = q.rc.commitSide(store.Step{ActivityTasks: []store.ActivityTask{row}})
+	}, nil
 }

@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -23,17 +22,6 @@ import (
 
 // wakeTimer is the key of a parked execution's timer.
 const wakeTimer = "wake"
-
-// timerLease is how long the scheduler holds a claimed timer: a resume that dies with its process is
-// retried after it.
-const timerLease = 10 * time.Second
-
-// schedulerBatch is the most timers the scheduler claims at once; wakers the most executions it wakes at
-// once, so that their reads (record, token, last event) run side by side on the store's read pool.
-const (
-	schedulerBatch = 64
-	wakers         = 8
-)
 
 // parkedRecord is what a parked execution's store record keeps as its checkpoint.
 type parkedRecord struct {
@@ -67,114 +55,6 @@ func (s *Service) parkStep(step *store.Step, rec *store.Execution, p *interprete
 		step.Tokens = append(step.Tokens, store.Token{Token: p.Token, ExecutionArn: arn, Status: store.TokenPending, Created: now})
 	}
 	return nil
-}
-
-// schedule wakes parked executions as their timers fall due, until the service closes.
-func (s *Service) schedule() {
-	defer s.wg.Done()
-	owner := interpreter.NewUUID()
-	busy := make(chan struct{}, wakers)
-	for {
-		timers, err := s.store.ClaimDueTimers(s.ctx, s.now(), owner, timerLease, schedulerBatch)
-		if err == nil {
-			for _, t := range timers {
-				if t.Key != wakeTimer {
-					continue
-				}
-				busy <- struct{}{}
-				s.wg.Add(1)
-				go func() {
-					defer s.wg.Done()
-					s.wake(t.ExecutionArn)
-					<-busy
-				}()
-			}
-			if len(timers) == schedulerBatch {
-				continue
-			}
-		}
-		sleep := time.Second
-		if next, ok, err := s.store.NextTimer(s.ctx); err == nil && ok {
-			sleep = min(max(next.Sub(s.now()), time.Millisecond), time.Second)
-		}
-		t := time.NewTimer(sleep)
-		select {
-		case <-t.C:
-		case <-s.poke:
-			t.Stop()
-		case <-s.ctx.Done():
-			t.Stop()
-			return
-		}
-	}
-}
-
-// pokeScheduler makes the scheduler look at its timers now.
-func (s *Service) pokeScheduler() {
-	select {
-	case s.poke <- struct{}{}:
-	default:
-	}
-}
-
-// wake resumes a parked execution whose timer fell due: with its token's answer when there is one.
-func (s *Service) wake(arn string) {
-	s.mu.Lock()
-	busy := s.running[arn] != nil || s.waking[arn]
-	if !busy {
-		s.waking[arn] = true
-	}
-	s.mu.Unlock()
-	if busy {
-		return // its own step will reschedule it; the claimed timer comes back after its lease
-	}
-	defer func() {
-		s.mu.Lock()
-		delete(s.waking, arn)
-		s.mu.Unlock()
-	}()
-	ctx := s.ctx
-	rec, err := s.store.GetExecution(ctx, arn)
-	if err != nil || rec.Status != store.Running || len(rec.Checkpoint) == 0 {
-		return
-	}
-	var pr parkedRecord
-	if err := json.Unmarshal(rec.Checkpoint, &pr); err != nil {
-		s.failExecution(rec, "the execution's checkpoint cannot be read: "+err.Error())
-		return
-	}
-	var wake interpreter.Wake
-	var answered *store.Token
-	if pr.Token != "" {
-		tok, err := s.store.GetToken(ctx, pr.Token)
-		if err != nil {
-			return
-		}
-		switch tok.Status {
-		case store.TokenSucceeded:
-			wake = interpreter.Wake{Answered: true, Output: tok.Output}
-		case store.TokenFailed:
-			wake = interpreter.Wake{Answered: true, Failed: true, Error: deref(tok.Error), Cause: deref(tok.Cause)}
-		}
-		closed := *tok
-		closed.Status = store.TokenClosed
-		answered = &closed
-	}
-	prog, input, cfg, err := s.rebuild(ctx, rec, pr.MockCalls)
-	if err != nil {
-		s.failExecution(rec, err.Error())
-		return
-	}
-	// Events a run after the park recorded before it died stay; without a stored history
-	// (Options.NoHistory) the numbering goes on from the park.
-	after := max(rec.LastEvent, pr.LastEvent)
-	_, err = s.run(launch{rec: rec, cfg: cfg, answered: answered, after: after,
-		start: func(cfg interpreter.Config) (*interpreter.Execution, error) {
-			return prog.Resume(s.ctx, input, pr.Checkpoint, wake, cfg)
-		}})
-	if err != nil && !errors.Is(err, errClosed) {
-		s.failExecution(rec, err.Error())
-	}
 }
 
 // rebuild makes the program, input and configuration of a stored execution, to run it again: a mock-config
@@ -242,74 +122,6 @@ func (s *Service) ResumeUnfinished(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-// answerParked takes a SendTaskSuccess or SendTaskFailure for a token whose execution is parked: the
-// answer is stored with a timer due now, which resumes the execution.
-func (s *Service) answerParked(ctx context.Context, token string, answer func(*store.Token)) error {
-	for attempt := 0; ; attempt++ {
-		tok, rec, err := s.pendingToken(ctx, token)
-		if err != nil {
-			return err
-		}
-		answer(tok)
-		step := store.Step{Execution: rec, Tokens: []store.Token{*tok},
-			SetTimers: []store.Timer{{TimerKey: store.TimerKey{ExecutionArn: rec.Arn, Key: wakeTimer}, Due: s.now()}}}
-		err = s.store.Commit(ctx, step)
-		if errors.Is(err, store.ErrConflict) && attempt < 3 {
-			continue // a heartbeat or a resume moved the execution on: look again
-		}
-		if err != nil {
-			return internal(err)
-		}
-		s.pokeScheduler()
-		return nil
-	}
-}
-
-// heartbeatParked moves a parked task's heartbeat deadline on.
-func (s *Service) heartbeatParked(ctx context.Context, token string) error {
-	_, rec, err := s.pendingToken(ctx, token)
-	if err != nil {
-		return err
-	}
-	var pr parkedRecord
-	if err := json.Unmarshal(rec.Checkpoint, &pr); err != nil || pr.Heartbeat <= 0 {
-		return nil // no heartbeat deadline to move
-	}
-	due := s.now().Add(pr.Heartbeat)
-	if !pr.Deadline.IsZero() && pr.Deadline.Before(due) {
-		due = pr.Deadline
-	}
-	step := store.Step{Execution: rec, SetTimers: []store.Timer{{TimerKey: store.TimerKey{ExecutionArn: rec.Arn, Key: wakeTimer}, Due: due.Truncate(time.Microsecond)}}}
-	if err := s.store.Commit(ctx, step); err != nil && !errors.Is(err, store.ErrConflict) {
-		return internal(err)
-	}
-	return nil
-}
-
-// pendingToken finds a parked execution's unanswered token and the execution. The callbacks hand a token
-// over only after its park is stored, so a token they do not know is in the store or nowhere.
-func (s *Service) pendingToken(ctx context.Context, token string) (*store.Token, *store.Execution, error) {
-	tok, err := s.store.GetToken(ctx, token)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil, &Error{Code: interpreter.ErrTaskDoesNotExist, Message: "Task Does Not Exist: 'Provided task does not exist'"}
-	}
-	if err != nil {
-		return nil, nil, internal(err)
-	}
-	rec, err := s.store.GetExecution(ctx, tok.ExecutionArn)
-	if err != nil {
-		return nil, nil, internal(err)
-	}
-	if tok.Status != store.TokenPending || rec.Status != store.Running {
-		return nil, nil, taskTimedOut()
-	}
-	return tok, rec, nil
-}
-
-func taskTimedOut() error {
-	return &Error{Code: "TaskTimedOut", Message: "Task Timed Out: 'Provided task does not exist anymore'"}
 }
 
 func deref(p *string) string {

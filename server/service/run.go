@@ -151,31 +151,6 @@ func (s *Service) failUnstored(arn string, cause error) (*store.Execution, error
 	return s.store.GetExecution(s.ctx, arn)
 }
 
-// takeOver takes a parked execution's token from the in-memory callbacks once the park is stored, and
-// applies what reached it while the execution was parking.
-func (s *Service) takeOver(token string) error {
-	if token == "" {
-		return nil
-	}
-	held, ok := s.callbacks.HandOff(token)
-	switch {
-	case !ok:
-		return nil
-	case held.Wake.Answered:
-		w := held.Wake
-		return s.answerParked(s.ctx, token, func(t *store.Token) {
-			if w.Failed {
-				t.Status, t.Error, t.Cause = store.TokenFailed, &w.Error, &w.Cause
-			} else {
-				t.Status, t.Output = store.TokenSucceeded, w.Output
-			}
-		})
-	case held.Beats > 0:
-		return s.heartbeatParked(s.ctx, token)
-	}
-	return nil
-}
-
 // mockCalls is what a mock-config invoker counted, for the checkpoint of an execution that parks.
 func mockCalls(inv interpreter.Invoker) map[string]int {
 	if m, ok := inv.(interface{ MockCalls() map[string]int }); ok {

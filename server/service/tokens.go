@@ -2,12 +2,16 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"time"
 
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/server/store"
 )
+
+// Task tokens: SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat over the API and in process, the one
+// path every answer takes, and the store rows of parked executions' tokens.
 
 // Limits of the callback members.
 const (
@@ -137,95 +141,95 @@ func apiError(err error) error {
 	return internal(err)
 }
 
-// GetActivityTask waits up to the poll timeout for a task of the activity and hands it to the worker; it
-// answers {} when none came, when the caller gave up or when the service closes. Tasks are store rows:
-// the oldest scheduled one is claimed. A poll wakes when this process queues a task for the activity, and
-// looks again every second for those other processes queue.
-func (s *Service) GetActivityTask(ctx context.Context, in *GetActivityTaskInput) (*GetActivityTaskOutput, error) {
-	var v violations
-	v.maxLen("workerName", in.WorkerName, maxNameLen, true)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	if _, err := s.getActivity(ctx, in.ActivityArn); err != nil {
-		return nil, err
-	}
-	poll, cancel := context.WithTimeout(ctx, s.pollTimeout)
-	defer cancel()
-	stop := context.AfterFunc(s.ctx, cancel)
-	defer stop()
-	for {
-		queued := s.activityQueued(in.ActivityArn)
-		task, err := s.store.ClaimActivityTask(poll, in.ActivityArn, in.WorkerName)
-		if poll.Err() != nil {
-			return &GetActivityTaskOutput{}, nil
+// answerParked takes a SendTaskSuccess or SendTaskFailure for a token whose execution is parked: the
+// answer is stored with a timer due now, which resumes the execution.
+func (s *Service) answerParked(ctx context.Context, token string, answer func(*store.Token)) error {
+	for attempt := 0; ; attempt++ {
+		tok, rec, err := s.pendingToken(ctx, token)
+		if err != nil {
+			return err
+		}
+		answer(tok)
+		step := store.Step{Execution: rec, Tokens: []store.Token{*tok},
+			SetTimers: []store.Timer{{TimerKey: store.TimerKey{ExecutionArn: rec.Arn, Key: wakeTimer}, Due: s.now()}}}
+		err = s.store.Commit(ctx, step)
+		if errors.Is(err, store.ErrConflict) && attempt < 3 {
+			continue // a heartbeat or a resume moved the execution on: look again
 		}
 		if err != nil {
-			return nil, internal(err)
+			return internal(err)
 		}
-		if task != nil {
-			s.actMu.Lock()
-			started := s.started[task.Token]
-			s.actMu.Unlock()
-			if started != nil {
-				started(in.WorkerName)
+		s.pokeScheduler()
+		return nil
+	}
+}
+
+// heartbeatParked moves a parked task's heartbeat deadline on.
+func (s *Service) heartbeatParked(ctx context.Context, token string) error {
+	_, rec, err := s.pendingToken(ctx, token)
+	if err != nil {
+		return err
+	}
+	var pr parkedRecord
+	if err := json.Unmarshal(rec.Checkpoint, &pr); err != nil || pr.Heartbeat <= 0 {
+		return nil // no heartbeat deadline to move
+	}
+	due := s.now().Add(pr.Heartbeat)
+	if !pr.Deadline.IsZero() && pr.Deadline.Before(due) {
+		due = pr.Deadline
+	}
+	step := store.Step{Execution: rec, SetTimers: []store.Timer{{TimerKey: store.TimerKey{ExecutionArn: rec.Arn, Key: wakeTimer}, Due: due.Truncate(time.Microsecond)}}}
+	if err := s.store.Commit(ctx, step); err != nil && !errors.Is(err, store.ErrConflict) {
+		return internal(err)
+	}
+	return nil
+}
+
+// pendingToken finds a parked execution's unanswered token and the execution. The callbacks hand a token
+// over only after its park is stored, so a token they do not know is in the store or nowhere.
+func (s *Service) pendingToken(ctx context.Context, token string) (*store.Token, *store.Execution, error) {
+	tok, err := s.store.GetToken(ctx, token)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil, &Error{Code: interpreter.ErrTaskDoesNotExist, Message: "Task Does Not Exist: 'Provided task does not exist'"}
+	}
+	if err != nil {
+		return nil, nil, internal(err)
+	}
+	rec, err := s.store.GetExecution(ctx, tok.ExecutionArn)
+	if err != nil {
+		return nil, nil, internal(err)
+	}
+	if tok.Status != store.TokenPending || rec.Status != store.Running {
+		return nil, nil, taskTimedOut()
+	}
+	return tok, rec, nil
+}
+
+func taskTimedOut() error {
+	return &Error{Code: "TaskTimedOut", Message: "Task Timed Out: 'Provided task does not exist anymore'"}
+}
+
+// takeOver takes a parked execution's token from the in-memory callbacks once the park is stored, and
+// applies what reached it while the execution was parking.
+func (s *Service) takeOver(token string) error {
+	if token == "" {
+		return nil
+	}
+	held, ok := s.callbacks.HandOff(token)
+	switch {
+	case !ok:
+		return nil
+	case held.Wake.Answered:
+		w := held.Wake
+		return s.answerParked(s.ctx, token, func(t *store.Token) {
+			if w.Failed {
+				t.Status, t.Error, t.Cause = store.TokenFailed, &w.Error, &w.Cause
+			} else {
+				t.Status, t.Output = store.TokenSucceeded, w.Output
 			}
-			return &GetActivityTaskOutput{TaskToken: task.Token, Input: task.Input}, nil
-		}
-		t := time.NewTimer(time.Second)
-		select {
-		case <-queued:
-		case <-t.C:
-		case <-poll.Done():
-		}
-		t.Stop()
+		})
+	case held.Beats > 0:
+		return s.heartbeatParked(s.ctx, token)
 	}
-}
-
-// activityQueued returns what is closed when a task is next queued for the activity here.
-func (s *Service) activityQueued(activity string) <-chan struct{} {
-	s.actMu.Lock()
-	defer s.actMu.Unlock()
-	ch, ok := s.polls[activity]
-	if !ok {
-		ch = make(chan struct{})
-		s.polls[activity] = ch
-	}
-	return ch
-}
-
-// activityQueue queues one execution's activity tasks as store rows, committed in turn with its history.
-type activityQueue struct {
-	s  *Service
-	rc *recorder
-}
-
-func (q activityQueue) Schedule(t interpreter.ScheduledActivity) (func(), error) {
-	s := q.s
-	row := store.ActivityTask{Token: t.Token, ActivityArn: t.Activity, ExecutionArn: q.rc.arn, Input: t.Input,
-		Status: store.TaskScheduled, Created: s.now()}
-	s.actMu.Lock()
-	s.started[t.Token] = t.Started
-	s.actMu.Unlock()
-	forget := func() {
-		s.actMu.Lock()
-		delete(s.started, t.Token)
-		s.actMu.Unlock()
-	}
-	if err := q.rc.commitSide(store.Step{ActivityTasks: []store.ActivityTask{row}}); err != nil {
-		forget()
-		return nil, err
-	}
-	s.actMu.Lock()
-	if ch, ok := s.polls[t.Activity]; ok {
-		close(ch)
-		delete(s.polls, t.Activity)
-	}
-	s.actMu.Unlock()
-	return func() {
-		forget()
-		// Closed, so that no worker takes it any more; one that took it and answers late gets TaskTimedOut.
-		row.Status = store.TaskDone
-		_ = q.rc.commitSide(store.Step{ActivityTasks: []store.ActivityTask{row}})
-	}, nil
+	return nil
 }

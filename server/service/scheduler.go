@@ -1,0 +1,131 @@
+package service
+
+import (
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/aslrun/aslrun/interpreter"
+	"github.com/aslrun/aslrun/server/store"
+)
+
+// The scheduler: it claims due timers under leases and wakes the parked executions they belong to.
+
+// schedulerBatch is the most timers the scheduler claims at once; wakers the most executions it wakes at
+// once, so that their reads (record, token, last event) run side by side on the store's read pool.
+const (
+	schedulerBatch = 64
+	wakers         = 8
+)
+
+// timerLease is how long the scheduler holds a claimed timer: a resume that dies with its process is
+// retried after it.
+const timerLease = 10 * time.Second
+
+// schedule wakes parked executions as their timers fall due, until the service closes.
+func (s *Service) schedule() {
+	defer s.wg.Done()
+	owner := interpreter.NewUUID()
+	busy := make(chan struct{}, wakers)
+	for {
+		timers, err := s.store.ClaimDueTimers(s.ctx, s.now(), owner, timerLease, schedulerBatch)
+		if err == nil {
+			for _, t := range timers {
+				if t.Key != wakeTimer {
+					continue
+				}
+				busy <- struct{}{}
+				s.wg.Add(1)
+				go func() {
+					defer s.wg.Done()
+					s.wake(t.ExecutionArn)
+					<-busy
+				}()
+			}
+			if len(timers) == schedulerBatch {
+				continue
+			}
+		}
+		sleep := time.Second
+		if next, ok, err := s.store.NextTimer(s.ctx); err == nil && ok {
+			sleep = min(max(next.Sub(s.now()), time.Millisecond), time.Second)
+		}
+		t := time.NewTimer(sleep)
+		select {
+		case <-t.C:
+		case <-s.poke:
+			t.Stop()
+		case <-s.ctx.Done():
+			t.Stop()
+			return
+		}
+	}
+}
+
+// pokeScheduler makes the scheduler look at its timers now.
+func (s *Service) pokeScheduler() {
+	select {
+	case s.poke <- struct{}{}:
+	default:
+	}
+}
+
+// wake resumes a parked execution whose timer fell due: with its token's answer when there is one.
+func (s *Service) wake(arn string) {
+	s.mu.Lock()
+	busy := s.running[arn] != nil || s.waking[arn]
+	if !busy {
+		s.waking[arn] = true
+	}
+	s.mu.Unlock()
+	if busy {
+		return // its own step will reschedule it; the claimed timer comes back after its lease
+	}
+	defer func() {
+		s.mu.Lock()
+		delete(s.waking, arn)
+		s.mu.Unlock()
+	}()
+	ctx := s.ctx
+	rec, err := s.store.GetExecution(ctx, arn)
+	if err != nil || rec.Status != store.Running || len(rec.Checkpoint) == 0 {
+		return
+	}
+	var pr parkedRecord
+	if err := json.Unmarshal(rec.Checkpoint, &pr); err != nil {
+		s.failExecution(rec, "the execution's checkpoint cannot be read: "+err.Error())
+		return
+	}
+	var wake interpreter.Wake
+	var answered *store.Token
+	if pr.Token != "" {
+		tok, err := s.store.GetToken(ctx, pr.Token)
+		if err != nil {
+			return
+		}
+		switch tok.Status {
+		case store.TokenSucceeded:
+			wake = interpreter.Wake{Answered: true, Output: tok.Output}
+		case store.TokenFailed:
+			wake = interpreter.Wake{Answered: true, Failed: true, Error: deref(tok.Error), Cause: deref(tok.Cause)}
+		}
+		closed := *tok
+		closed.Status = store.TokenClosed
+		answered = &closed
+	}
+	prog, input, cfg, err := s.rebuild(ctx, rec, pr.MockCalls)
+	if err != nil {
+		s.failExecution(rec, err.Error())
+		return
+	}
+	// Events a run after the park recorded before it died stay; without a stored history
+	// (Options.NoHistory) the numbering goes on from the park.
+	after := max(rec.LastEvent, pr.LastEvent)
+	_, err = s.run(launch{rec: rec, cfg: cfg, answered: answered, after: after,
+		start: func(cfg interpreter.Config) (*interpreter.Execution, error) {
+			return prog.Resume(s.ctx, input, pr.Checkpoint, wake, cfg)
+		}})
+	if err != nil && !errors.Is(err, errClosed) {
+		s.failExecution(rec, err.Error())
+	}
+}
