@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"errors"
 
 	"github.com/ohler55/ojg/oj"
 
@@ -14,8 +15,11 @@ import (
 // The CLI's service: aslrun execute and test run their executions on a Service over the memory store,
 // usually with a virtual clock, exactly as aslrun serve runs them.
 
-// NewLocal returns a service over a new memory store (opts.Store is ignored).
+// NewLocal returns a service over a new memory store of its own; opts must name no store.
 func NewLocal(opts Options) (*Service, error) {
+	if opts.Store != nil {
+		return nil, errors.New("service: NewLocal makes its own memory store; use New for another store")
+	}
 	opts.Store = memory.New()
 	return New(opts)
 }
@@ -87,13 +91,13 @@ func (s *Service) RunLocal(ctx context.Context, in LocalRun) (*Finished, error) 
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	res, err := s.Outcome(ctx, st.rec.Arn)
-	if err != nil {
-		return nil, err
-	}
 	rec, err := s.store.GetExecution(ctx, st.rec.Arn)
 	if err != nil {
 		return nil, internal(err)
+	}
+	res, err := resultOf(rec)
+	if err != nil {
+		return nil, err
 	}
 	return &Finished{ExecutionArn: st.rec.Arn, Name: st.rec.Name, Result: res, Output: rec.Output}, nil
 }

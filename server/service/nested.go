@@ -111,9 +111,15 @@ func (s *Service) Outcome(ctx context.Context, arn string) (*interpreter.Result,
 	if err != nil {
 		return nil, storeError(err, func() *Error { return executionDoesNotExist(arn) })
 	}
+	return resultOf(rec)
+}
+
+// resultOf is a stored execution's outcome as the interpreter reports one.
+func resultOf(rec *store.Execution) (*interpreter.Result, error) {
 	res := &interpreter.Result{Status: interpreter.Status(rec.Status), Error: deref(rec.Error), Cause: deref(rec.Cause),
 		StartDate: rec.StartDate, StopDate: rec.StopDate}
 	if rec.Output != nil {
+		var err error
 		if res.Output, err = oj.ParseString(*rec.Output); err != nil {
 			return nil, internal(err)
 		}
