@@ -251,9 +251,9 @@ type ActivityQueue interface {
 
 // ScheduledActivity is an activity task to queue.
 type ScheduledActivity struct {
-	// Activity is the activity's ARN; Execution the ARN of the execution whose Task it is.
-	Activity, Execution string
-	Token               string
+	// Activity is the activity's ARN.
+	Activity string
+	Token    string
 	// Input is the effective input of the Task state as JSON text.
 	Input string
 	// Clock is the execution's: a worker in this process holds it while it works (see ActivityTask).

@@ -313,7 +313,7 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents) (any, *par
 	}
 	switch {
 	case t.activity && !binds(inv, req):
-		done, err := f.ex.activities.Schedule(ScheduledActivity{Activity: t.resource, Execution: f.ex.cfg.ARN, Token: req.Token,
+		done, err := f.ex.activities.Schedule(ScheduledActivity{Activity: t.resource, Token: req.Token,
 			Input: compactJSON(req.Input), Clock: clock, Started: func(worker string) { w.update(func() { w.worker = worker }) }})
 		if err != nil {
 			return nil, nil, failure.New(failure.Runtime, "the activity task could not be scheduled: "+err.Error())
