@@ -82,11 +82,11 @@ type Callbacks struct {
 	activities map[string]*activityQueue
 }
 
-// Held is what reached a parking token before its owner took it over: an answer (Wake.Answered) and the
-// number of heartbeats.
+// Held is what reached a parking token before its owner took it over: an answer, if any, and the number
+// of heartbeats.
 type Held struct {
-	Wake  Wake
-	Beats int
+	Answer *Answer
+	Beats  int
 }
 
 // NewCallbacks returns an empty Callbacks.
@@ -147,7 +147,8 @@ func (c *Callbacks) park(token string, w *taskWait) {
 	h := &Held{}
 	w.mu.Lock()
 	if w.answered {
-		h.Wake = w.wake
+		a := w.as
+		h.Answer = &a
 	}
 	h.Beats = w.beats
 	w.mu.Unlock()
@@ -176,7 +177,7 @@ func (c *Callbacks) lookup(token string) (*taskWait, *Held, error) {
 	if w, ok := c.open[token]; ok {
 		return w, nil, nil
 	}
-	if h, ok := c.parking[token]; ok && !h.Wake.Answered {
+	if h, ok := c.parking[token]; ok && h.Answer == nil {
 		return nil, h, nil
 	}
 	if _, ok := c.closed[token]; ok || c.parking[token] != nil {
@@ -195,12 +196,12 @@ func (c *Callbacks) SendTaskSuccess(token, output string) error {
 	if err != nil {
 		return &CallbackError{ErrInvalidOutput, fmt.Sprintf("Invalid Output: '%v'", err)}
 	}
-	return c.answer(token, Wake{Answered: true, Output: output}, func(w *taskWait) { w.answered, w.answer = true, v })
+	return c.answer(token, Answer{Output: output}, func(w *taskWait) { w.answered, w.answer = true, v })
 }
 
 // SendTaskFailure fails the task of token with the given error name and cause.
 func (c *Callbacks) SendTaskFailure(token, errName, cause string) error {
-	return c.answer(token, Wake{Answered: true, Failed: true, Error: errName, Cause: cause},
+	return c.answer(token, Answer{Failed: true, Error: errName, Cause: cause},
 		func(w *taskWait) { w.answered, w.answerErr = true, failure.New(errName, cause) })
 }
 
@@ -222,19 +223,19 @@ func (c *Callbacks) SendTaskHeartbeat(token string) error {
 }
 
 // answer delivers an answer to a waiting task, or holds it for the owner of a parking one.
-func (c *Callbacks) answer(token string, wake Wake, set func(*taskWait)) error {
+func (c *Callbacks) answer(token string, a Answer, set func(*taskWait)) error {
 	c.mu.Lock()
 	w, h, err := c.lookup(token)
 	switch {
 	case h != nil:
-		h.Wake = wake
+		h.Answer = &a
 	case w != nil:
 		delete(c.open, token)
 		c.closed[token] = struct{}{}
 		// Under c.mu, so that a task parking at this moment either sees the answer or is seen parking.
 		w.update(func() {
 			set(w)
-			w.wake = wake
+			w.as = a
 		})
 	}
 	c.mu.Unlock()
@@ -245,8 +246,12 @@ func (c *Callbacks) answer(token string, wake Wake, set func(*taskWait)) error {
 // queues them in memory; the control plane (server/service) as store rows.
 type ActivityQueue interface {
 	// Schedule queues a task; done takes it back or closes it once the Task no longer waits for it
-	// (answered, timed out, stopped).
-	Schedule(task ScheduledActivity) (done func(), err error)
+	// (answered, timed out, stopped), or, parked, leaves it for workers to take while the execution is
+	// parked.
+	Schedule(task ScheduledActivity) (done func(parked bool), err error)
+	// Resume takes up a task a resumed execution scheduled before it parked (Input is not set): Started
+	// is called when a worker takes it; done as Schedule's.
+	Resume(task ScheduledActivity) (done func(parked bool))
 }
 
 // ScheduledActivity is an activity task to queue.
@@ -263,10 +268,14 @@ type ScheduledActivity struct {
 }
 
 // Schedule queues an activity task in memory, handing it at once to a waiting worker if there is one.
-func (c *Callbacks) Schedule(t ScheduledActivity) (func(), error) {
+func (c *Callbacks) Schedule(t ScheduledActivity) (func(bool), error) {
 	c.schedule(t.Activity, &scheduledActivity{token: t.Token, input: t.Input, clock: t.Clock, started: t.Started})
-	return func() { c.unschedule(t.Activity, t.Token) }, nil
+	return func(bool) { c.unschedule(t.Activity, t.Token) }, nil
 }
+
+// Resume implements ActivityQueue: an execution whose activities are queued here never parks, so it
+// never resumes a task.
+func (c *Callbacks) Resume(ScheduledActivity) func(bool) { return func(bool) {} }
 
 // schedule queues an activity task, handing it at once to a waiting worker if there is one.
 func (c *Callbacks) schedule(activity string, a *scheduledActivity) {
@@ -346,4 +355,16 @@ func (c *Callbacks) GetActivityTask(ctx context.Context, activity, worker string
 func (a *scheduledActivity) handOver(worker string) *ActivityTask {
 	a.started(worker)
 	return &ActivityTask{Token: a.token, Input: a.input, Release: a.release}
+}
+
+// value is the answer as the task takes it: its output, or its error.
+func (a Answer) value() (any, error) {
+	if a.Failed {
+		return nil, &failure.Error{Name: a.Error, Cause: a.Cause}
+	}
+	v, err := source.DecodeString(a.Output)
+	if err != nil {
+		return nil, failure.New(failure.TaskFailed, "the task's output is not JSON: "+err.Error())
+	}
+	return v, nil
 }

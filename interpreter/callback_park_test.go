@@ -15,14 +15,14 @@ func TestParkKeepsLateAnswers(t *testing.T) {
 		name   string
 		answer func(c *Callbacks, token string) error
 		before bool // the answer comes before park, else between park and HandOff
-		want   Wake
+		want   Answer
 	}{
 		{"success before park", func(c *Callbacks, tok string) error { return c.SendTaskSuccess(tok, `{"a":1}`) }, true,
-			Wake{Answered: true, Output: `{"a":1}`}},
+			Answer{Output: `{"a":1}`}},
 		{"failure before park", func(c *Callbacks, tok string) error { return c.SendTaskFailure(tok, "E", "c") }, true,
-			Wake{Answered: true, Failed: true, Error: "E", Cause: "c"}},
+			Answer{Failed: true, Error: "E", Cause: "c"}},
 		{"success while parking", func(c *Callbacks, tok string) error { return c.SendTaskSuccess(tok, `2`) }, false,
-			Wake{Answered: true, Output: `2`}},
+			Answer{Output: `2`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -43,7 +43,8 @@ func TestParkKeepsLateAnswers(t *testing.T) {
 			assert.Equal(t, ErrTaskTimedOut, ce.Code, "a second answer")
 			held, ok := c.HandOff(token)
 			require.True(t, ok)
-			assert.Equal(t, tt.want, held.Wake)
+			require.NotNil(t, held.Answer)
+			assert.Equal(t, tt.want, *held.Answer)
 			_, ok = c.HandOff(token)
 			assert.False(t, ok, "handed off once")
 		})

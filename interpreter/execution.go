@@ -3,6 +3,8 @@ package interpreter
 import (
 	"context"
 	"errors"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/aslrun/aslrun/asl/failure"
@@ -45,7 +47,8 @@ type Config struct {
 	// Answers is where the execution's Tasks send their tokens' answers (TaskRequest.Answers): the
 	// control plane, so that one path answers every token; nil sends them to Callbacks.
 	Answers TaskAnswers
-	// Durable parks the execution at the waits of its top-level states instead of waiting; see Parked.
+	// Durable keeps the execution's position for checkpoints and parks it once every frame waits; see
+	// Parked.
 	Durable bool
 	// OnEvent, when set, receives every history event as it is recorded, instead of the execution keeping
 	// them for Result.History. Events of concurrent branches may arrive out of id order. It must not block.
@@ -101,6 +104,11 @@ type Execution struct {
 	result     *Result
 	// contextBase is the part of the context object that never changes during the execution.
 	contextBase map[string]any
+	// root is the execution's own frame. posMu guards the positions of its frames (Durable), the
+	// recording of events with them, and waits.
+	root  *frame
+	posMu sync.Mutex
+	waits waiters
 }
 
 // errStopped and errTimedOut end an execution from outside its states.
@@ -114,7 +122,8 @@ func (e *stopError) Error() string { return string(e.status) }
 // Start begins an execution of p with input and returns at once.
 func (p *Program) Start(ctx context.Context, input any, cfg Config) *Execution {
 	ex := p.newExecution(ctx, input, cfg, time.Time{})
-	root := &frame{ex: ex, ctx: ex.ctx, vars: &variables{}, park: true, last: cfg.EventsBefore}
+	root := &frame{ex: ex, ctx: ex.ctx, vars: &variables{}, last: cfg.EventsBefore}
+	ex.root = root
 	ex.history.n.Store(cfg.EventsBefore)
 	ex.begin(func() (outcome, error) {
 		if cfg.EventsBefore == 0 {
@@ -161,6 +170,8 @@ func (p *Program) newExecution(ctx context.Context, input any, cfg Config, start
 		ex.history.limit = MaxHistoryEvents
 	}
 	ex.contextBase = ex.buildContextBase()
+	// The execution's own goroutine works from the start.
+	ex.waits = waiters{busy: 1, park: make(chan struct{})}
 	return ex
 }
 
@@ -205,7 +216,7 @@ func (ex *Execution) run(body func() (outcome, error), root *frame) {
 	res := &Result{StartDate: ex.start}
 	var se *stopError
 	switch {
-	case err == nil && oc.parked == nil:
+	case err == nil && !oc.parked:
 		res.Status, res.Output = Succeed, oc.out
 		root.event(Event{Type: "ExecutionSucceeded", Output: oc.out, HasOutput: true})
 	case errors.As(context.Cause(ex.ctx), &se):
@@ -215,9 +226,9 @@ func (ex *Execution) run(body func() (outcome, error), root *frame) {
 			typ = "ExecutionTimedOut"
 		}
 		root.event(Event{Type: typ, Error: se.fe.Name, Cause: se.fe.Cause})
-	case oc.parked != nil:
+	case oc.parked:
 		res.Status = Running
-		if res.Parked, err = oc.parked.result(ex); err != nil {
+		if res.Parked, err = ex.Checkpoint(nil); err != nil {
 			fe := failure.New(failure.Runtime, "the execution could not be parked: "+err.Error())
 			res.Status, res.Error, res.Cause, res.Parked = Failed, fe.Name, fe.Cause, nil
 			root.event(Event{Type: "ExecutionFailed", Error: fe.Name, Cause: fe.Cause})
@@ -301,21 +312,38 @@ type frame struct {
 	vars *variables
 	// retries: the current state has a Retry field, so $$.State shows RetryCount.
 	retries bool
-	// park: this is the execution's own frame, whose waits may park it (see parks).
-	park bool
+	// pos is where the frame stands, kept when the execution is durable.
+	pos position
 }
 
 // outcome is how a state, or one attempt at it, ended: with its output and the next state, nil when the
-// machine ends; or parked at a wait, with nothing else set. Small enough (three fields, 32 bytes) for the
+// machine ends; or parked (every frame waits), with nothing else set. Small enough (three fields) for the
 // compiler to keep in registers on the way up: a larger one costs several per cent on short states.
 type outcome struct {
 	out    any
 	next   *node
-	parked *parkSignal
+	parked bool
 }
 
 // event records an event in this frame's chain.
-func (f *frame) event(e Event) int64 {
+func (f *frame) event(e Event) int64 { return f.record(e, nil) }
+
+// record records an event in this frame's chain and, for a durable execution, moves the frame's position
+// with change in the same step, so that a checkpoint is always consistent with the events before it.
+func (f *frame) record(e Event, change func(p *position, id int64)) int64 {
+	if !f.ex.track() {
+		return f.recordEvent(e)
+	}
+	f.ex.posMu.Lock()
+	defer f.ex.posMu.Unlock()
+	id := f.recordEvent(e)
+	if change != nil {
+		change(&f.pos, id)
+	}
+	return id
+}
+
+func (f *frame) recordEvent(e Event) int64 {
 	id, ok := f.ex.history.next()
 	e.ID, e.PreviousEventID, e.Timestamp = id, f.last, f.ex.clock.Now()
 	if sink := f.ex.cfg.OnEvent; sink != nil {
@@ -357,11 +385,10 @@ func (f *frame) buildContextObject() map[string]any {
 	return c
 }
 
-// runMachine runs the machine of a Parallel branch or a Map iteration from its start state to its end.
-// Their frames never park (see frame.park), so the outcome is their output.
-func (f *frame) runMachine(m *machine, input any) (any, error) {
-	oc, err := f.runFrom(m.start, input)
-	return oc.out, err
+// runMachine runs the machine of a Parallel branch or a Map iteration from its start state to its end,
+// or until the execution parks.
+func (f *frame) runMachine(m *machine, input any) (outcome, error) {
+	return f.runFrom(m.start, input)
 }
 
 // runFrom runs states from n until one ends the machine or parks.
@@ -371,7 +398,7 @@ func (f *frame) runFrom(n *node, input any) (outcome, error) {
 			return outcome{}, err
 		}
 		oc, err := f.step(n, input)
-		if err != nil || oc.parked != nil || oc.next == nil {
+		if err != nil || oc.parked || oc.next == nil {
 			return oc, err
 		}
 		n, input = oc.next, oc.out
@@ -382,7 +409,9 @@ func (f *frame) runFrom(n *node, input any) (outcome, error) {
 func (f *frame) step(n *node, raw any) (outcome, error) {
 	f.stateName, f.enteredTime, f.retryCount, f.token, f.ctxObject = n.name, f.ex.clock.Now(), 0, "", nil
 	f.retries = len(n.retry) > 0
-	f.enteredEvent = f.event(Event{Type: n.typ + "StateEntered", Name: n.name, Input: raw})
+	f.enteredEvent = f.record(Event{Type: n.typ + "StateEntered", Name: n.name, Input: raw}, func(p *position, id int64) {
+		*p = position{phase: phaseEnter, state: n.name, input: raw, enteredEvent: id, enteredTime: f.enteredTime}
+	})
 	return f.process(n, raw, nil, nil)
 }
 
@@ -393,13 +422,17 @@ func (f *frame) process(n *node, raw any, attempts []int, resume *resumePoint) (
 	if attempts == nil {
 		attempts = make([]int, len(n.retry))
 	}
+	if resume != nil && resume.cp.Phase == phaseRetry {
+		// Parked in a back-off, which may not be over.
+		if parked, err := f.backOff(resume.cp.Due, attempts); parked || err != nil {
+			return outcome{parked: parked}, err
+		}
+		resume = nil
+	}
 	for {
 		oc, err := f.attempt(n, raw, resume)
 		resume = nil
 		if err == nil {
-			if oc.parked != nil {
-				return f.parkAt(oc.parked, n, raw, attempts), nil
-			}
 			return oc, nil
 		}
 		if f.ctx.Err() != nil {
@@ -415,11 +448,8 @@ func (f *frame) process(n *node, raw any, attempts []int, resume *resumePoint) (
 			attempts[i]++
 			f.retryCount++
 			f.ctxObject = nil
-			if f.parks() && d > 0 {
-				return f.parkAt(&parkSignal{phase: phaseRetry, due: f.ex.clock.Now().Add(d)}, n, raw, attempts), nil
-			}
-			if err := f.ex.clock.Sleep(f.ctx, d); err != nil {
-				return outcome{}, err
+			if parked, err := f.backOff(f.ex.clock.Now().Add(d), attempts); parked || err != nil {
+				return outcome{parked: parked}, err
 			}
 			continue
 		}
@@ -434,6 +464,18 @@ func (f *frame) process(n *node, raw any, attempts []int, resume *resumePoint) (
 		}
 		return outcome{}, fe
 	}
+}
+
+// backOff waits out a retry's back-off until due, then sets the frame up for its next attempt.
+func (f *frame) backOff(due time.Time, attempts []int) (parked bool, err error) {
+	f.move(func(p *position) {
+		p.phase, p.due, p.attempts, p.retryCount, p.result, p.err = phaseRetry, due, slices.Clone(attempts), f.retryCount, nil, nil
+	})
+	if parked, err := f.sleepUntil(due); parked || err != nil {
+		return parked, err
+	}
+	f.move(func(p *position) { p.phase = phaseEnter })
+	return false, nil
 }
 
 // firstMatch is the index of the first retrier whose ErrorEquals matches, or -1. Only that retrier
@@ -470,7 +512,7 @@ func (f *frame) caught(n *node, c *catcher, raw any, errOut map[string]any) (out
 			return outcome{}, err
 		}
 	}
-	if err := f.exit(n, out, vals); err != nil {
+	if err := f.exit(n, out, vals, c.next); err != nil {
 		return outcome{}, err
 	}
 	return outcome{out: out, next: c.next}, nil

@@ -268,11 +268,15 @@ func (ms *mapState) run(f *frame, n *node, in stateInput) (actionOutcome, error)
 	if limit <= 0 || limit > ceiling {
 		limit = ceiling
 	}
-	f.event(Event{Type: "MapStateStarted", Length: len(list)})
-	var (
-		mu       sync.Mutex
-		failures int
-	)
+	var resume *forkPoint
+	var wake *Wake
+	started := &Event{Type: "MapStateStarted", Length: len(list)}
+	failures := 0
+	if in.resume != nil {
+		resume, wake, started = in.resume.cp.Fork, in.resume.wake, nil
+		failures = resume.Failures
+	}
+	var mu sync.Mutex
 	tolerate := func(i int, err error) bool {
 		if !tolCountSet && !tolPctSet {
 			return false
@@ -289,45 +293,64 @@ func (ms *mapState) run(f *frame, n *node, in stateInput) (actionOutcome, error)
 	if ms.selector != nil && ms.selector.readsContext || ms.itemSelector != nil {
 		base = f.contextObject()
 	}
-	results, err := f.fork(len(list), limit, func(i int, it *frame) (any, error) {
-		it.event(Event{Type: "MapIterationStarted", Name: n.name, Index: i})
-		v := list[i]
-		if ms.selector != nil || ms.itemSelector != nil {
-			// Source tells where the item came from: the state's input, for an inline Map (the guide's
-			// context object page).
-			it.ctxObject = withMapItem(base, map[string]any{"Index": int64(i), "Value": v, "Source": "STATE_DATA"})
-			var sel any
-			var err error
-			if ms.itemSelector != nil {
-				sel, err = ms.itemSelector.eval(it.ataEnv(input))
-			} else {
-				sel, err = ms.selector.apply(scope{doc: input, f: it})
+	spec := forkSpec{count: len(list), limit: limit, started: started, resume: resume, tolerate: tolerate}
+	results, parked, err := f.fork(spec, func(i int, it *frame, cp *checkpoint) (outcome, error) {
+		var oc outcome
+		var err error
+		if cp == nil || cp.Phase == phaseItem {
+			if cp == nil {
+				it.record(Event{Type: "MapIterationStarted", Name: n.name, Index: i}, func(p *position, _ int64) { p.phase = phaseItem })
 			}
-			it.ctxObject = nil
-			if err != nil {
-				return nil, asFailure(err, n.name, f.enteredEvent)
-			}
-			v = sel
+			oc, err = ms.iterate(it, n, f, base, input, list[i], i)
+		} else {
+			oc, err = it.resumeFrame(ms.processor, cp, wake)
 		}
-		out, err := it.runMachine(ms.processor, v)
-		if err != nil {
+		switch {
+		case oc.parked && err == nil:
+			return oc, nil
+		case err != nil:
 			it.event(Event{Type: "MapIterationFailed", Name: n.name, Index: i})
-			return nil, err
+			return outcome{}, err
 		}
 		it.event(Event{Type: "MapIterationSucceeded", Name: n.name, Index: i})
-		return out, nil
-	}, tolerate)
+		return oc, nil
+	})
+	if parked {
+		return actionOutcome{parked: true}, nil
+	}
 	if err != nil {
-		f.event(Event{Type: "MapStateFailed"})
 		if ms.distributed && f.ctx.Err() == nil {
 			// A Distributed Map fails as a Map Run whose failures passed the tolerated threshold (0 by
 			// default); the iteration's own error stays in its child execution. The cause is our wording.
-			return actionOutcome{}, failure.New(failure.ExceedToleratedFailure, "The specified tolerated failure threshold was exceeded")
+			err = failure.New(failure.ExceedToleratedFailure, "The specified tolerated failure threshold was exceeded")
 		}
+		f.forkEnded(Event{Type: "MapStateFailed"}, nil, err)
 		return actionOutcome{}, err
 	}
-	f.event(Event{Type: "MapStateSucceeded"})
+	f.forkEnded(Event{Type: "MapStateSucceeded"}, results, nil)
 	return actionOutcome{result: results, next: n.next}, nil
+}
+
+// iterate runs iteration i on item v: its ItemSelector, then the processor.
+func (ms *mapState) iterate(it *frame, n *node, f *frame, base map[string]any, input, v any, i int) (outcome, error) {
+	if ms.selector != nil || ms.itemSelector != nil {
+		// Source tells where the item came from: the state's input, for an inline Map (the guide's
+		// context object page).
+		it.ctxObject = withMapItem(base, map[string]any{"Index": int64(i), "Value": v, "Source": "STATE_DATA"})
+		var sel any
+		var err error
+		if ms.itemSelector != nil {
+			sel, err = ms.itemSelector.eval(it.ataEnv(input))
+		} else {
+			sel, err = ms.selector.apply(scope{doc: input, f: it})
+		}
+		it.ctxObject = nil
+		if err != nil {
+			return outcome{}, asFailure(err, n.name, f.enteredEvent)
+		}
+		v = sel
+	}
+	return it.runMachine(ms.processor, v)
 }
 
 // jsonTypeName names a value's JSON type as AWS's messages do, in quotes.

@@ -2,6 +2,8 @@ package interpreter
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -33,56 +35,157 @@ func (c *compiler) parallel(m *machine, n *node, s *asl.Parallel, fail failFunc)
 }
 
 func (p *parallelState) run(f *frame, n *node, in stateInput) (actionOutcome, error) {
-	f.event(Event{Type: "ParallelStateStarted"})
-	results, err := f.fork(len(p.branches), len(p.branches), func(i int, bf *frame) (any, error) {
-		return bf.runMachine(p.branches[i], in.value)
-	}, nil)
-	if err != nil {
-		f.event(Event{Type: "ParallelStateFailed"})
+	var resume *forkPoint
+	var wake *Wake
+	started := &Event{Type: "ParallelStateStarted"}
+	if in.resume != nil {
+		resume, wake, started = in.resume.cp.Fork, in.resume.wake, nil
+	}
+	results, parked, err := f.fork(forkSpec{count: len(p.branches), limit: len(p.branches), started: started, resume: resume},
+		func(i int, bf *frame, cp *checkpoint) (outcome, error) {
+			if cp != nil {
+				return bf.resumeFrame(p.branches[i], cp, wake)
+			}
+			return bf.runMachine(p.branches[i], in.value)
+		})
+	switch {
+	case parked:
+		return actionOutcome{parked: true}, nil
+	case err != nil:
+		f.forkEnded(Event{Type: "ParallelStateFailed"}, nil, err)
 		return actionOutcome{}, err
 	}
-	f.event(Event{Type: "ParallelStateSucceeded"})
+	f.forkEnded(Event{Type: "ParallelStateSucceeded"}, results, nil)
 	return actionOutcome{result: results, next: n.next}, nil
 }
 
-// fork runs count children, at most limit at a time, each in its own frame under a context that the
-// first failure cancels. The results keep the children's order. onError, when given, decides whether a
-// child's failure is tolerated (true) or ends the fork.
-func (f *frame) fork(count, limit int, child func(i int, cf *frame) (any, error), onError func(i int, err error) bool) ([]any, error) {
-	results := make([]any, count)
-	if count == 0 {
-		return results, nil
+// forkSpec is what a fork runs: count children, at most limit at a time, after recording started (none
+// when it resumes from resume).
+type forkSpec struct {
+	count, limit int
+	started      *Event
+	resume       *forkPoint
+	// tolerate, when given, decides whether a child's failure is tolerated (true) or ends the fork.
+	tolerate func(i int, err error) bool
+}
+
+// forkEnded records the end of a fork, with the state's position: its action ended with results or err.
+func (f *frame) forkEnded(e Event, results []any, err error) {
+	f.record(e, func(p *position, _ int64) {
+		p.fork = nil
+		if err != nil {
+			p.phase, p.err = phaseFailed, asFailure(err, f.stateName, f.enteredEvent)
+		} else {
+			p.phase, p.result = phaseResult, results
+		}
+	})
+}
+
+// fork runs children, each in its own frame under a context that the first failure cancels: from their
+// start, or from their checkpoint (cp) when the fork resumes. The results keep the children's order. In a
+// durable execution each child's frame is part of the fork's position; once every frame waits the
+// children park and so does the fork (parked).
+func (f *frame) fork(spec forkSpec, child func(i int, cf *frame, cp *checkpoint) (outcome, error)) (results []any, parked bool, err error) {
+	count, limit, track := spec.count, spec.limit, f.ex.track()
+	results = make([]any, count)
+	fp := &forkPosition{done: map[int]any{}, children: map[int]*frame{}}
+	// todo are the children to run, in order: those a resumed fork took up first, then the others.
+	var todo []int
+	if r := spec.resume; r != nil {
+		for i, v := range r.Done {
+			if i >= 0 && i < count {
+				results[i], fp.done[i] = v.v, v.v
+			}
+		}
+		fp.failures = r.Failures
+		for _, i := range slices.Sorted(maps.Keys(r.Children)) {
+			if _, done := fp.done[i]; !done && i >= 0 && i < count {
+				todo = append(todo, i)
+			}
+		}
+		for i := range count {
+			if _, done := fp.done[i]; !done && r.Children[i] == nil {
+				todo = append(todo, i)
+			}
+		}
+	}
+	if spec.started != nil {
+		f.record(*spec.started, func(p *position, _ int64) { p.phase, p.fork = phaseFork, fp })
+	} else {
+		f.move(func(p *position) { p.phase, p.fork = phaseFork, fp })
+	}
+	remaining := count
+	if todo != nil || spec.resume != nil {
+		remaining = len(todo)
+	}
+	if remaining == 0 {
+		return results, false, nil
+	}
+	pick := func(k int) int {
+		if todo != nil || spec.resume != nil {
+			return todo[k]
+		}
+		return k
 	}
 	ctx, cancel := context.WithCancelCause(f.ctx)
 	defer cancel(nil)
-	if limit <= 0 || limit > count {
-		limit = count
+	if limit <= 0 || limit > remaining {
+		limit = remaining
 	}
 	var (
-		mu       sync.Mutex
-		next     int
-		firstErr error
-		wg       sync.WaitGroup
-		running  atomic.Int64
+		mu        sync.Mutex
+		next      int
+		firstErr  error
+		parkedAny bool
+		wg        sync.WaitGroup
+		running   atomic.Int64
 	)
 	clock := f.ex.clock
 	worker := func() {
 		defer wg.Done()
-		defer running.Add(-1)
+		defer func() {
+			// The last worker hands its turn back to the fork, which goes on working.
+			if running.Add(-1) > 0 && track {
+				f.ex.posMu.Lock()
+				f.ex.working(-1)
+				f.ex.posMu.Unlock()
+			}
+		}()
 		for {
 			mu.Lock()
-			if next >= count || firstErr != nil {
+			if next >= remaining || firstErr != nil || f.ex.parking() {
 				mu.Unlock()
 				return
 			}
-			i := next
+			i := pick(next)
 			next++
 			mu.Unlock()
 			cf := &frame{ex: f.ex, ctx: ctx, last: f.last, stateName: f.stateName, enteredTime: f.enteredTime,
 				vars: f.vars.child()}
-			v, err := child(i, cf)
+			var cp *checkpoint
+			if spec.resume != nil {
+				if cp = spec.resume.Children[i]; cp != nil && cp.Phase == "" {
+					cp = nil // it had not started
+				}
+			}
+			if cp != nil {
+				cf.restore(cp)
+			}
+			if track {
+				f.ex.posMu.Lock()
+				fp.children[i] = cf
+				f.ex.posMu.Unlock()
+			}
+			oc, err := child(i, cf, cp)
 			f.ex.history.collect(cf.events)
-			if err != nil && (onError == nil || !onError(i, err)) {
+			if oc.parked && err == nil {
+				mu.Lock()
+				parkedAny = true
+				mu.Unlock()
+				continue
+			}
+			tolerated := err != nil && spec.tolerate != nil && spec.tolerate(i, err)
+			if err != nil && !tolerated {
 				mu.Lock()
 				if firstErr == nil {
 					firstErr = err
@@ -91,11 +194,27 @@ func (f *frame) fork(count, limit int, child func(i int, cf *frame) (any, error)
 				mu.Unlock()
 				return
 			}
-			results[i] = v
+			if err == nil {
+				results[i] = oc.out
+			}
+			if track {
+				f.ex.posMu.Lock()
+				delete(fp.children, i)
+				fp.done[i] = results[i]
+				if tolerated {
+					fp.failures++
+				}
+				f.ex.posMu.Unlock()
+			}
 		}
 	}
 	wg.Add(limit)
 	running.Store(int64(limit))
+	if track {
+		f.ex.posMu.Lock()
+		f.ex.working(limit - 1)
+		f.ex.posMu.Unlock()
+	}
 	for range limit {
 		release := clock.Hold()
 		go func() {
@@ -105,10 +224,13 @@ func (f *frame) fork(count, limit int, child func(i int, cf *frame) (any, error)
 	}
 	clock.Idle(func() bool { return running.Load() == 0 }, wg.Wait)
 	if firstErr != nil {
-		return nil, firstErr
+		return nil, false, firstErr
 	}
 	if err := f.ctx.Err(); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return results, nil
+	if parkedAny || next < remaining {
+		return nil, true, nil
+	}
+	return results, false, nil
 }

@@ -99,7 +99,7 @@ func TestParkAtWaitAndResume(t *testing.T) {
 	require.Equal(t, interpreter.Running, res.Status)
 	require.NotNil(t, res.Parked)
 	assert.Equal(t, epoch.Add(30*time.Second), res.Parked.Due)
-	assert.Empty(t, res.Parked.Token)
+	assert.Empty(t, res.Parked.Waits)
 
 	d.clock.set(res.Parked.Due)
 	res = d.resume(res.Parked, interpreter.Wake{})
@@ -121,14 +121,14 @@ func TestParkOnTokenAndResume(t *testing.T) {
 	tests := []struct {
 		name   string
 		at     time.Duration
-		wake   interpreter.Wake
+		answer *interpreter.Answer
 		status interpreter.Status
 		output string
 		last   string
 	}{
-		{name: "answered", at: 5 * time.Second, wake: interpreter.Wake{Answered: true, Output: `{"ok":1}`},
+		{name: "answered", at: 5 * time.Second, answer: &interpreter.Answer{Output: `{"ok":1}`},
 			status: interpreter.Succeed, output: `{"answer":{"ok":1},"in":1}`, last: "TaskSucceeded"},
-		{name: "failed", at: 5 * time.Second, wake: interpreter.Wake{Answered: true, Failed: true, Error: "Nope", Cause: "no"},
+		{name: "failed", at: 5 * time.Second, answer: &interpreter.Answer{Failed: true, Error: "Nope", Cause: "no"},
 			status: interpreter.Failed, last: "TaskFailed"},
 		{name: "heartbeat missed", at: 10 * time.Second,
 			status: interpreter.Succeed, output: `{"error":{"Error":"States.HeartbeatTimeout"},"in":1}`, last: "TaskTimedOut"},
@@ -142,14 +142,21 @@ func TestParkOnTokenAndResume(t *testing.T) {
 			require.Equal(t, interpreter.Running, res.Status)
 			p := res.Parked
 			require.NotNil(t, p)
-			assert.NotEmpty(t, p.Token)
+			require.Len(t, p.Waits, 1)
+			w := p.Waits[0]
+			assert.NotEmpty(t, w.Token)
 			assert.Equal(t, epoch.Add(10*time.Second), p.Due)
-			assert.Equal(t, epoch.Add(60*time.Second), p.Deadline)
-			assert.Equal(t, 10*time.Second, p.Heartbeat)
+			assert.Equal(t, epoch.Add(10*time.Second), w.Due)
+			assert.Equal(t, epoch.Add(60*time.Second), w.Deadline)
+			assert.Equal(t, 10*time.Second, w.Heartbeat)
 			assert.Equal(t, "TaskSubmitted", d.events[len(d.events)-1].Type)
 
 			d.clock.set(epoch.Add(tc.at))
-			res = d.resume(p, tc.wake)
+			var wake interpreter.Wake
+			if tc.answer != nil {
+				wake.Answers = map[string]interpreter.Answer{w.Token: *tc.answer}
+			}
+			res = d.resume(p, wake)
 			require.Equal(t, tc.status, res.Status, res.Cause)
 			if tc.output != "" {
 				assert.Equal(t, tc.output, oj.JSON(res.Output, &oj.Options{Sort: true}))
@@ -190,14 +197,104 @@ func TestParkedExecutionTimesOut(t *testing.T) {
 	assert.Equal(t, "ExecutionTimedOut", d.events[len(d.events)-1].Type)
 }
 
-// Waits inside a Parallel branch keep their goroutine: the execution does not park.
-func TestNoParkingInsideBranches(t *testing.T) {
+// Waits inside Parallel branches and Map iterations park the execution once every frame waits; resumed,
+// each takes up its wait where it was and finished work is not done again.
+func TestParkInsideBranchesAndIterations(t *testing.T) {
+	var mu sync.Mutex
+	calls := map[string]int{}
+	inv := interpreter.InvokerFunc(func(_ context.Context, req *interpreter.TaskRequest) (any, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		calls[req.StateName+" "+oj.JSON(req.Input)]++
+		return req.Input, nil
+	})
 	d := newDurable(t, `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
-		{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3,"End":true}}}]}}}`, `{}`, echo)
-	d.cfg.Clock = interpreter.NewVirtualClock(epoch)
+		{"StartAt":"W3","States":{"W3":{"Type":"Wait","Seconds":3,"End":true}}},
+		{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","MaxConcurrency":2,"End":true,"ItemProcessor":{"StartAt":"A","States":{
+			"A":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:a","Next":"W"},
+			"W":{"Type":"Wait","SecondsPath":"$.s","Next":"B"},
+			"B":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:b","End":true}}}}}}]}}}`,
+		`{"items":[{"s":1},{"s":5},{"s":2}]}`, inv)
 	res := d.start()
-	assert.Equal(t, interpreter.Succeed, res.Status)
-	assert.Nil(t, res.Parked)
+	var dues []time.Duration
+	for res.Status == interpreter.Running {
+		require.NotNil(t, res.Parked)
+		dues = append(dues, res.Parked.Due.Sub(epoch))
+		d.clock.set(res.Parked.Due)
+		res = d.resume(res.Parked, interpreter.Wake{})
+	}
+	require.Equal(t, interpreter.Succeed, res.Status, res.Cause)
+	assert.Equal(t, `[{"items":[{"s":1},{"s":5},{"s":2}]},[{"s":1},{"s":5},{"s":2}]]`, oj.JSON(res.Output, &oj.Options{Sort: true}))
+	// Items 0 and 1 wait from 0 s; item 2 starts once item 0 is done, at 1 s, and waits until 3 s.
+	assert.Equal(t, []time.Duration{time.Second, 3 * time.Second, 5 * time.Second}, dues)
+	for key, n := range calls {
+		assert.Equal(t, 1, n, key)
+	}
+	assert.Len(t, calls, 6)
+	types := d.types()
+	assert.Equal(t, 1, count(types, "ParallelStateEntered"))
+	assert.Equal(t, 3, count(types, "MapIterationStarted"))
+	assert.Equal(t, 3, count(types, "WaitStateExited")-1)
+	assert.Equal(t, 6, count(types, "LambdaFunctionSucceeded"))
+}
+
+// A checkpoint taken while the execution runs resumes it after a crash: what was recorded is not done
+// again, only the task in flight runs again.
+func TestCheckpointWhileRunning(t *testing.T) {
+	started := make(chan string, 10)
+	release := make(chan struct{})
+	var mu sync.Mutex
+	calls := map[string]int{}
+	inv := interpreter.InvokerFunc(func(ctx context.Context, req *interpreter.TaskRequest) (any, error) {
+		mu.Lock()
+		calls[req.StateName]++
+		mu.Unlock()
+		if req.StateName == "Slow" {
+			started <- req.StateName
+			select {
+			case <-release:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+		return req.Input, nil
+	})
+	d := newDurable(t, `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+		{"StartAt":"Fast","States":{"Fast":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f","Next":"Then"},
+			"Then":{"Type":"Pass","Result":"then","End":true}}},
+		{"StartAt":"Slow","States":{"Slow":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:s","End":true}}}]}}}`, `{}`, inv)
+	var events []interpreter.Event
+	var emu sync.Mutex
+	d.cfg.OnEvent = func(e interpreter.Event) {
+		emu.Lock()
+		events = append(events, e)
+		emu.Unlock()
+	}
+	ctx, crash := context.WithCancel(context.Background())
+	ex := d.prog.Start(ctx, d.input, d.cfg)
+	<-started
+	require.Eventually(t, func() bool {
+		emu.Lock()
+		defer emu.Unlock()
+		return len(events) > 0 && events[len(events)-1].Type == "PassStateExited"
+	}, 5*time.Second, time.Millisecond)
+	var kept []interpreter.Event
+	p, err := ex.Checkpoint(func() { kept = append(kept, events...) })
+	require.NoError(t, err)
+	crash()
+	ex.Wait()
+
+	close(release)
+	d.events = kept
+	cfg := d.cfg
+	cfg.OnEvent, cfg.EventsBefore = nil, p.LastEvent
+	d.cfg = cfg
+	res := d.resume(p, interpreter.Wake{})
+	require.Equal(t, interpreter.Succeed, res.Status, res.Cause)
+	assert.Equal(t, `["then",{}]`, oj.JSON(res.Output))
+	assert.Equal(t, map[string]int{"Fast": 1, "Slow": 2}, calls, "only the task in flight runs again")
+	assert.Equal(t, 1, count(d.types(), "ParallelStateEntered"))
+	assert.Equal(t, 1, count(d.types(), "PassStateExited"))
 }
 
 func count(list []string, s string) int {

@@ -58,7 +58,7 @@ func (f *frame) observe(n *node, s Stage, v any) {
 type actionOutcome struct {
 	result any
 	next   *node
-	parked *parkSignal
+	parked bool
 	rule   *choiceFields
 }
 
@@ -82,24 +82,34 @@ func (f *frame) attempt(n *node, raw any, resume *resumePoint) (outcome, error) 
 	if n.ata {
 		return f.attemptJSONata(n, raw, resume)
 	}
-	input, err := n.inputPath.apply(scope{doc: raw, f: f})
-	if err != nil {
-		return outcome{}, err
-	}
-	f.observe(n, StageInputPath, input)
-	if n.tokens {
-		f.taskToken(resume)
-	}
-	effective := input
-	if n.parameters != nil {
-		if effective, err = n.parameters.apply(scope{doc: input, f: f}); err != nil {
+	var act actionOutcome
+	var err error
+	if resume != nil && resume.taken() {
+		// The action ended before the execution was interrupted: only what follows it runs.
+		f.resumeToken(n, resume)
+		if act, err = resume.outcome(n); err != nil {
 			return outcome{}, err
 		}
-	}
-	f.observe(n, StageParameters, effective)
-	act, err := n.impl.run(f, n, stateInput{value: effective, selected: input, resume: resume})
-	if err != nil || act.parked != nil {
-		return outcome{parked: act.parked}, err
+	} else {
+		var input any
+		if input, err = n.inputPath.apply(scope{doc: raw, f: f}); err != nil {
+			return outcome{}, err
+		}
+		f.observe(n, StageInputPath, input)
+		if n.tokens {
+			f.taskToken(resume)
+		}
+		effective := input
+		if n.parameters != nil {
+			if effective, err = n.parameters.apply(scope{doc: input, f: f}); err != nil {
+				return outcome{}, err
+			}
+		}
+		f.observe(n, StageParameters, effective)
+		act, err = n.impl.run(f, n, stateInput{value: effective, selected: input, resume: resume})
+		if err != nil || act.parked {
+			return outcome{parked: act.parked}, err
+		}
 	}
 	result := act.result
 	f.observe(n, StageResult, result)
@@ -130,21 +140,30 @@ func (f *frame) attempt(n *node, raw any, resume *resumePoint) (outcome, error) 
 
 // attemptJSONata runs a JSONata state's pipeline once.
 func (f *frame) attemptJSONata(n *node, raw any, resume *resumePoint) (outcome, error) {
-	if n.tokens {
-		f.taskToken(resume)
-	}
 	env := f.ataEnv(raw)
-	args := raw
+	var act actionOutcome
 	var err error
-	if n.arguments != nil {
-		if args, err = n.arguments.eval(env); err != nil {
+	if resume != nil && resume.taken() {
+		f.resumeToken(n, resume)
+		if act, err = resume.outcome(n); err != nil {
 			return outcome{}, err
 		}
-	}
-	f.observe(n, StageArguments, args)
-	act, err := n.impl.run(f, n, stateInput{value: args, env: env, resume: resume})
-	if err != nil || act.parked != nil {
-		return outcome{parked: act.parked}, err
+	} else {
+		if n.tokens {
+			f.taskToken(resume)
+			env = f.ataEnv(raw)
+		}
+		args := raw
+		if n.arguments != nil {
+			if args, err = n.arguments.eval(env); err != nil {
+				return outcome{}, err
+			}
+		}
+		f.observe(n, StageArguments, args)
+		act, err = n.impl.run(f, n, stateInput{value: args, env: env, resume: resume})
+		if err != nil || act.parked {
+			return outcome{parked: act.parked}, err
+		}
 	}
 	result := act.result
 	f.observe(n, StageResult, result)
@@ -180,23 +199,53 @@ func (act *actionOutcome) assignment(n *node) *assignment {
 
 // finish ends a successful attempt: the state exits with its output to next, or ends its machine.
 func (f *frame) finish(n *node, out any, next *node, vals map[string]any) (outcome, error) {
-	if err := f.exit(n, out, vals); err != nil {
-		return outcome{}, err
-	}
 	if n.end {
 		next = nil
+	}
+	if err := f.exit(n, out, vals, next); err != nil {
+		return outcome{}, err
 	}
 	return outcome{out: out, next: next}, nil
 }
 
-// exit checks the state's output, makes its assignments visible and records its exited event.
-func (f *frame) exit(n *node, out any, vals map[string]any) error {
+// exit checks the state's output, makes its assignments visible and records its exited event, on to next
+// (nil: the machine ends).
+func (f *frame) exit(n *node, out any, vals map[string]any, next *node) error {
 	if err := f.checkSize(out); err != nil {
 		return err
 	}
-	f.vars.set(vals)
-	f.event(Event{Type: n.typ + "StateExited", Name: n.name, Output: out, Assigned: vals})
+	f.record(Event{Type: n.typ + "StateExited", Name: n.name, Output: out, Assigned: vals}, func(p *position, _ int64) {
+		if next == nil {
+			*p = position{phase: phaseEnd, result: out}
+		} else {
+			*p = position{phase: phaseNext, state: next.name, input: out}
+		}
+		// With the position: checkpoints read the variables under the same lock.
+		f.vars.set(vals)
+	})
+	if !f.ex.track() {
+		f.vars.set(vals)
+	}
 	return nil
+}
+
+// taken reports whether the state's action had ended when the execution stopped: its result or its error
+// is recorded.
+func (r *resumePoint) taken() bool { return r.cp.Phase == phaseResult || r.cp.Phase == phaseFailed }
+
+// outcome is the recorded end of the action.
+func (r *resumePoint) outcome(n *node) (actionOutcome, error) {
+	if r.cp.Phase == phaseFailed {
+		return actionOutcome{}, &failure.Error{Name: r.cp.Error, Cause: r.cp.Cause}
+	}
+	return actionOutcome{result: r.cp.Result.v, next: n.next}, nil
+}
+
+// resumeToken gives a resumed Task its token back, for $$.Task.Token in the stages after its action.
+func (f *frame) resumeToken(n *node, r *resumePoint) {
+	if n.tokens {
+		f.token, f.ctxObject = r.cp.Token, nil
+	}
 }
 
 // scope is what paths read: the document in hand, the context object ($$) and the variables ($name).

@@ -159,18 +159,26 @@ func (t *taskState) run(f *frame, n *node, in stateInput) (actionOutcome, error)
 	if !t.activity {
 		f.event(t.resourceEvent(prefix + "Started"))
 	}
-	result, parked, err := t.invoke(f, req, taskEvents{
-		submitted: func(out any) {
-			e := t.resourceEvent("TaskSubmitted")
-			e.Output, e.HasOutput = out, true
-			f.event(e)
-		},
-		started: func(worker string) { f.event(Event{Type: "ActivityStarted", WorkerName: worker}) },
-	})
-	if parked != nil {
-		return actionOutcome{parked: parked}, nil
+	result, parked, err := t.invoke(f, req, t.waitEvents(f), nil)
+	if parked {
+		return actionOutcome{parked: true}, nil
 	}
 	return t.completed(f, n, result, err)
+}
+
+// waitEvents records what a waiting task learns; for a durable execution, the task's position moves to
+// its wait in the same step.
+func (t *taskState) waitEvents(f *frame) taskEvents {
+	return taskEvents{
+		submitted: func(out any, wait func(p *position)) {
+			e := t.resourceEvent("TaskSubmitted")
+			e.Output, e.HasOutput = out, true
+			f.record(e, func(p *position, _ int64) { wait(p) })
+		},
+		started: func(worker string) {
+			f.record(Event{Type: "ActivityStarted", WorkerName: worker}, func(p *position, _ int64) { p.worker = worker })
+		},
+	}
 }
 
 // eventPrefix is the first word of the task's history events.
@@ -204,7 +212,7 @@ func (t *taskState) completed(f *frame, n *node, result any, err error) (actionO
 				e.Type = prefix + "TimedOut"
 			}
 			e.Error, e.Cause = fe.Name, fe.Cause
-			f.event(e)
+			f.record(e, func(p *position, _ int64) { p.phase, p.err, p.result = phaseFailed, fe, nil })
 		}
 		return actionOutcome{}, err
 	}
@@ -213,7 +221,7 @@ func (t *taskState) completed(f *frame, n *node, result any, err error) (actionO
 	}
 	e := t.resourceEvent(prefix + "Succeeded")
 	e.Output, e.HasOutput = result, true
-	f.event(e)
+	f.record(e, func(p *position, _ int64) { p.phase, p.result, p.err, p.token = phaseResult, result, nil, f.token })
 	return actionOutcome{result: result, next: n.next}, nil
 }
 
@@ -286,21 +294,23 @@ func (t *taskState) limits(sc scope) (time.Duration, time.Duration, error) {
 
 // invoke calls the resource, failing it with States.Timeout after TimeoutSeconds and with
 // States.HeartbeatTimeout when HeartbeatSeconds pass without a heartbeat. A .waitForTaskToken task waits,
-// once the resource has taken the request, for the token's answer, or parks there in a frame that parks;
-// an activity task waits for a worker to take it and answer, unless the Invoker binds the activity and
-// runs it itself.
-func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents) (any, *parkSignal, error) {
+// once the resource has taken the request, for the token's answer; an activity task waits for a worker to
+// take it and answer, unless the Invoker binds the activity and runs it itself. In a durable execution
+// those waits park the execution once every frame waits (parked); resumed, the task takes its wait up
+// again from r without calling anything.
+func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents, r *resumePoint) (result any, parked bool, err error) {
 	inv := f.ex.cfg.Invoker
-	if inv == nil && !t.activity {
-		return nil, nil, failure.New(failure.TaskFailed, "no resource handler is configured for '"+req.Resource+"'")
+	if inv == nil && !t.activity && r == nil {
+		return nil, false, failure.New(failure.TaskFailed, "no resource handler is configured for '"+req.Resource+"'")
 	}
 	ctx, cancel := context.WithCancel(f.ctx)
 	defer cancel()
 	w := &taskWait{notify: make(chan struct{}, 1)}
 	req.Heartbeat = func() { w.update(func() { w.beats++ }) }
-	begun := f.ex.clock.Now()
 	clock, callbacks := f.ex.clock, f.ex.callbacks
-	parked := false
+	begun := clock.Now()
+	deadline := begun.Add(req.Timeout)
+	beat := begun
 	if req.Token != "" {
 		callbacks.register(req.Token, w)
 		defer func() {
@@ -311,14 +321,47 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents) (any, *par
 			}
 		}()
 	}
+	// external: the task waits for someone else (a worker, an answer), not for its handler.
+	external := false
+	var seen taskProgress
+	bound := t.activity && binds(inv, req)
 	switch {
-	case t.activity && !binds(inv, req):
+	case r != nil:
+		cp := r.cp
+		deadline, beat, req.HeartbeatTimeout = cp.Deadline, cp.Beat, cp.Heartbeat
+		if b, ok := r.wake.Beats[cp.Token]; ok && b.After(beat) {
+			beat = b
+		}
+		w.submitted, w.worker = !t.activity, cp.Worker
+		seen = w.taskProgress
+		if worker := r.wake.Workers[cp.Token]; worker != "" && w.worker == "" {
+			w.worker = worker
+		}
+		now := clock.Now()
+		if a, ok := r.wake.Answers[cp.Token]; ok {
+			w.answer, w.answerErr = a.value()
+			w.answered = true
+		} else if !now.Before(deadline) {
+			w.timedOut = failure.Timeout
+		} else if req.HeartbeatTimeout > 0 && !now.Before(beat.Add(req.HeartbeatTimeout)) {
+			w.timedOut = failure.HeartbeatTimeout
+		}
+		external = true
+		if t.activity {
+			done := f.ex.activities.Resume(ScheduledActivity{Activity: t.resource, Token: req.Token, Clock: clock,
+				Started: func(worker string) { w.update(func() { w.worker = worker }) }})
+			defer func() { done(parked) }()
+		}
+	case t.activity && !bound:
 		done, err := f.ex.activities.Schedule(ScheduledActivity{Activity: t.resource, Token: req.Token,
 			Input: compactJSON(req.Input), Clock: clock, Started: func(worker string) { w.update(func() { w.worker = worker }) }})
 		if err != nil {
-			return nil, nil, failure.New(failure.Runtime, "the activity task could not be scheduled: "+err.Error())
+			return nil, false, failure.New(failure.Runtime, "the activity task could not be scheduled: "+err.Error())
 		}
-		defer done()
+		defer func() { done(parked) }()
+		external = true
+		// Only once its row is queued is the task's wait worth saving: before, a resume schedules it again.
+		f.move(func(p *position) { t.waitAt(p, req, deadline, beat) })
 	default:
 		if t.activity {
 			// No worker takes a bound activity: aslrun runs it and is the worker ActivityStarted names.
@@ -354,55 +397,73 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents) (any, *par
 		}()
 		return tcancel
 	}
-	stopTimeout := startTimer(req.Timeout, failure.Timeout)
+	stopTimeout := startTimer(deadline.Sub(clock.Now()), failure.Timeout)
 	defer stopTimeout()
 	stopBeat := func() {}
 	if req.HeartbeatTimeout > 0 {
-		stopBeat = startTimer(req.HeartbeatTimeout, failure.HeartbeatTimeout)
+		stopBeat = startTimer(beat.Add(req.HeartbeatTimeout).Sub(clock.Now()), failure.HeartbeatTimeout)
 	}
 	defer func() { stopBeat() }()
-	var seen taskProgress
 	for {
 		ready := func() bool { return w.ready(&seen) || f.ctx.Err() != nil }
-		clock.Idle(ready, func() {
-			for !ready() {
+		if external && f.ex.track() && !ready() {
+			if f.await(func(park <-chan struct{}) {
 				select {
 				case <-w.notify:
 				case <-f.ctx.Done():
+				case <-park:
 				}
+			}) {
+				return nil, true, nil
 			}
-		})
+		} else {
+			clock.Idle(ready, func() {
+				for !ready() {
+					select {
+					case <-w.notify:
+					case <-f.ctx.Done():
+					}
+				}
+			})
+		}
 		w.mu.Lock()
 		now := w.taskProgress
 		w.mu.Unlock()
 		if now.submitted && !seen.submitted {
-			ev.submitted(now.submittedValue)
-			if f.parks() && !now.answered && now.timedOut == "" {
-				// The resource took the request and the answer is not in: wait as rows, not a goroutine.
-				parked = true
-				return nil, &parkSignal{phase: phaseToken, token: req.Token, deadline: begun.Add(req.Timeout),
-					heartbeat: req.HeartbeatTimeout, due: t.due(begun, req)}, nil
-			}
+			ev.submitted(now.submittedValue, func(p *position) { t.waitAt(p, req, deadline, beat) })
+			external = true
 		}
 		if now.worker != "" && seen.worker == "" {
 			ev.started(now.worker)
 		}
 		switch {
 		case now.done:
-			return now.value, nil, now.err
+			return now.value, false, now.err
 		case now.answered && (now.submitted || t.activity):
-			return now.answer, nil, now.answerErr
+			return now.answer, false, now.answerErr
 		case now.timedOut != "":
-			return nil, nil, failure.New(now.timedOut, "")
+			return nil, false, failure.New(now.timedOut, "")
 		case f.ctx.Err() != nil:
-			return nil, nil, f.ctx.Err()
+			return nil, false, f.ctx.Err()
 		}
 		if now.beats > seen.beats && req.HeartbeatTimeout > 0 {
 			stopBeat()
 			stopBeat = startTimer(req.HeartbeatTimeout, failure.HeartbeatTimeout)
+			beat = clock.Now()
+			f.move(func(p *position) {
+				p.beat = beat
+				p.due = t.due(deadline, beat, req.HeartbeatTimeout)
+			})
 		}
 		seen = now
 	}
+}
+
+// waitAt moves a task's position to its wait for the token's answer.
+func (t *taskState) waitAt(p *position, req *TaskRequest, deadline, beat time.Time) {
+	p.phase, p.token, p.activity = phaseToken, req.Token, t.activity
+	p.deadline, p.heartbeat, p.beat = deadline, req.HeartbeatTimeout, beat
+	p.due = t.due(deadline, beat, req.HeartbeatTimeout)
 }
 
 // binds reports whether inv binds the activity Task of req, and so runs it in place of activity workers.
@@ -411,12 +472,11 @@ func binds(inv Invoker, req *TaskRequest) bool {
 	return ok && b.Binds(req.Resource, req.StateName)
 }
 
-// due is when a parked task's first deadline falls: its heartbeat's, else its timeout's.
-func (t *taskState) due(begun time.Time, req *TaskRequest) time.Time {
-	deadline := begun.Add(req.Timeout)
-	if req.HeartbeatTimeout > 0 {
-		if beat := begun.Add(req.HeartbeatTimeout); beat.Before(deadline) {
-			return beat
+// due is when a waiting task's next deadline falls: its heartbeat's, else its timeout's.
+func (t *taskState) due(deadline, beat time.Time, heartbeat time.Duration) time.Time {
+	if heartbeat > 0 {
+		if b := beat.Add(heartbeat); b.Before(deadline) {
+			return b
 		}
 	}
 	return deadline
@@ -424,8 +484,9 @@ func (t *taskState) due(begun time.Time, req *TaskRequest) time.Time {
 
 // taskEvents records what a waiting task learns while it waits.
 type taskEvents struct {
-	// submitted: the resource of a .waitForTaskToken task took the request (TaskSubmitted).
-	submitted func(output any)
+	// submitted: the resource of a .waitForTaskToken task took the request (TaskSubmitted); wait moves the
+	// task's position to its wait.
+	submitted func(output any, wait func(p *position))
 	// started: a worker took an activity task (ActivityStarted).
 	started func(worker string)
 }
@@ -450,8 +511,8 @@ type taskProgress struct {
 	answered  bool
 	answer    any
 	answerErr error
-	// wake is the answer as it came, for the owner of an execution that parks before taking it.
-	wake     Wake
+	// as is the answer as it came, for the owner of an execution that parks before taking it.
+	as       Answer
 	worker   string
 	timedOut string
 	beats    int

@@ -57,19 +57,21 @@ func (c *compiler) wait(m *machine, n *node, s *asl.Wait, fail failFunc) error {
 }
 
 func (w waitState) run(f *frame, n *node, in stateInput) (actionOutcome, error) {
+	var due time.Time
 	if in.resume != nil {
-		// Resumed once its time came: the wait is over.
-		return actionOutcome{result: in.value, next: n.next}, nil
+		// Parked: its time may have come.
+		due = in.resume.cp.Due
+	} else {
+		d, err := w.duration(f, in)
+		if err != nil {
+			return actionOutcome{}, err
+		}
+		due = f.ex.clock.Now().Add(d)
 	}
-	d, err := w.duration(f, in)
-	if err != nil {
-		return actionOutcome{}, err
-	}
-	if f.parks() && d > 0 {
-		return actionOutcome{parked: &parkSignal{phase: phaseWait, due: f.ex.clock.Now().Add(d)}}, nil
-	}
-	if err := f.ex.clock.Sleep(f.ctx, d); err != nil {
-		return actionOutcome{}, err
+	f.move(func(p *position) { p.phase, p.due = phaseWait, due })
+	parked, err := f.sleepUntil(due)
+	if parked || err != nil {
+		return actionOutcome{parked: parked}, err
 	}
 	return actionOutcome{result: in.value, next: n.next}, nil
 }

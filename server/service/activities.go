@@ -5,6 +5,7 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -124,6 +125,8 @@ func (s *Service) GetActivityTask(ctx context.Context, in *GetActivityTaskInput)
 			s.actMu.Unlock()
 			if started != nil {
 				started(in.WorkerName)
+			} else {
+				s.startedParked(ctx, task, in.WorkerName)
 			}
 			return &GetActivityTaskOutput{TaskToken: task.Token, Input: task.Input}, nil
 		}
@@ -155,7 +158,7 @@ type activityQueue struct {
 	rc *recorder
 }
 
-func (q activityQueue) Schedule(t interpreter.ScheduledActivity) (func(), error) {
+func (q activityQueue) Schedule(t interpreter.ScheduledActivity) (func(bool), error) {
 	s := q.s
 	row := store.ActivityTask{Token: t.Token, ActivityArn: t.Activity, ExecutionArn: q.rc.arn, Input: t.Input,
 		Status: store.TaskScheduled, Created: s.now()}
@@ -177,10 +180,67 @@ func (q activityQueue) Schedule(t interpreter.ScheduledActivity) (func(), error)
 		delete(s.polls, t.Activity)
 	}
 	s.actMu.Unlock()
-	return func() {
+	return q.done(row, forget), nil
+}
+
+// Resume implements interpreter.ActivityQueue: a resumed execution's task is a row already.
+func (q activityQueue) Resume(t interpreter.ScheduledActivity) func(bool) {
+	s := q.s
+	s.actMu.Lock()
+	s.started[t.Token] = t.Started
+	s.actMu.Unlock()
+	return q.done(store.ActivityTask{Token: t.Token, ActivityArn: t.Activity, ExecutionArn: q.rc.arn}, func() {
+		s.actMu.Lock()
+		delete(s.started, t.Token)
+		s.actMu.Unlock()
+	})
+}
+
+// done is what a Task calls once it no longer waits for its activity task: the row is closed, so that no
+// worker takes it any more (one that took it and answers late gets TaskTimedOut), unless the execution
+// parked, which leaves it to the workers.
+func (q activityQueue) done(row store.ActivityTask, forget func()) func(bool) {
+	return func(parked bool) {
+		if parked {
+			// Until the park is stored a worker that takes the task is noted here, then recorded in the
+			// parked record (takeOver).
+			s := q.s
+			s.actMu.Lock()
+			s.started[row.Token] = func(worker string) {
+				s.actMu.Lock()
+				s.tookParked[row.Token] = worker
+				s.actMu.Unlock()
+			}
+			s.actMu.Unlock()
+			return
+		}
 		forget()
-		// Closed, so that no worker takes it any more; one that took it and answers late gets TaskTimedOut.
 		row.Status = store.TaskDone
 		_ = q.rc.commitSide(store.Step{ActivityTasks: []store.ActivityTask{row}})
-	}, nil
+	}
+}
+
+// startedParked records that a worker took a parked execution's activity task, and wakes the execution
+// to record it (ActivityStarted).
+func (s *Service) startedParked(ctx context.Context, task *store.ActivityTask, worker string) {
+	for range 3 {
+		rec, err := s.store.GetExecution(ctx, task.ExecutionArn)
+		if err != nil || rec.Status != store.Running || len(rec.Checkpoint) == 0 {
+			return
+		}
+		var pr parkedRecord
+		if json.Unmarshal(rec.Checkpoint, &pr) != nil || pr.Running {
+			return
+		}
+		pr.Workers = setKey(pr.Workers, task.Token, worker)
+		step := store.Step{Execution: rec}
+		if err := s.checkpointStep(&step, rec, &pr, map[string]bool{task.Token: true}); err != nil {
+			return
+		}
+		step.SetTimers = []store.Timer{{TimerKey: store.TimerKey{ExecutionArn: rec.Arn, Key: wakeTimer}, Due: s.now()}}
+		if err := s.store.Commit(ctx, step); !errors.Is(err, store.ErrConflict) {
+			s.pokeScheduler()
+			return
+		}
+	}
 }

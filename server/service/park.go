@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -13,48 +14,115 @@ import (
 	"github.com/aslrun/aslrun/server/store"
 )
 
-// Durable executions. Under a real clock a STANDARD execution parks at the waits of its top-level states
-// (interpreter.Parked): the step that parks it stores its checkpoint, a "wake" timer and its task token, and
-// its goroutine ends. The scheduler claims due timers and resumes those executions; an answer to a parked
-// token is stored with a timer due at once, so the answer survives a restart too. At start the service
-// runs again every RUNNING execution that has no checkpoint (it had not parked when the last process died)
-// from its input; parked ones wait for their timers, which fire at once if they fell due meanwhile.
+// Durable executions. Under a real clock a STANDARD execution is durable (interpreter.Config.Durable):
+// while it runs, each commit of its events carries a checkpoint consistent with them, its owner's node id
+// and a "wake" timer due when the owner's lease ends (renewed while it runs); once every frame of it waits
+// (a Wait, a back-off, a task token, an activity task, at any depth of Parallel and Map), it parks: the
+// step that parks it stores its checkpoint, the wake timer at its earliest due time and its tokens, and
+// its goroutines end. The scheduler claims due timers and resumes those executions from their
+// checkpoints; an answer to a parked token is stored with a timer due at once, so the answer survives a
+// restart too. A node that dies leaves its running executions with a lease timer that falls due: whoever
+// claims it resumes them from their last commit. At start a node resumes its own at once
+// (ResumeUnfinished).
 
-// wakeTimer is the key of a parked execution's timer.
+// wakeTimer is the key of an execution's timer: a parked one's wake-up, a running one's lease.
 const wakeTimer = "wake"
 
-// parkedRecord is what a parked execution's store record keeps as its checkpoint.
+// runLease is how long a running execution's owner holds it without renewing; renewLease how often it
+// renews while it works without recording anything.
+const (
+	runLease   = 10 * time.Second
+	renewLease = 3 * time.Second
+)
+
+// maxCrashes is how many unclean stops in a row an execution may be running through, without recording
+// progress in between, before it is failed rather than run again: it is likely what kills the process.
+const maxCrashes = 3
+
+// parkedRecord is what an execution's store record keeps as its checkpoint.
 type parkedRecord struct {
 	Checkpoint json.RawMessage `json:"checkpoint"`
-	Token      string          `json:"token,omitempty"`
-	Heartbeat  time.Duration   `json:"heartbeat,omitempty"`
-	Deadline   time.Time       `json:"deadline,omitzero"`
-	// LastEvent is the id of the execution's latest event when it parked.
+	// Waits are the tokens it waits for, with their due times as heartbeats moved them; Beats the latest
+	// heartbeat per token, Workers the workers that took activity tasks while it was parked.
+	Waits   []interpreter.Wait   `json:"waits,omitempty"`
+	Beats   map[string]time.Time `json:"beats,omitempty"`
+	Workers map[string]string    `json:"workers,omitempty"`
+	// Timer is when its earliest wait that is not a token's ends.
+	Timer time.Time `json:"timer,omitzero"`
+	// LastEvent is the id of the execution's latest event when the checkpoint was taken.
 	LastEvent int64 `json:"lastEvent,omitempty"`
 	// MockCalls are a mock-config test case's invocations per state so far, so that its numbered responses
 	// go on where they were.
 	MockCalls map[string]int `json:"mockCalls,omitempty"`
+	// Running marks a checkpoint taken while Owner ran the execution (not parked); Crashes counts the
+	// unclean stops it was resumed after without progress since.
+	Running bool   `json:"running,omitempty"`
+	Owner   string `json:"owner,omitempty"`
+	Crashes int    `json:"crashes,omitempty"`
+}
+
+// due is when to wake a parked execution.
+func (pr *parkedRecord) due() time.Time {
+	due := pr.Timer
+	for _, w := range pr.Waits {
+		if due.IsZero() || (!w.Due.IsZero() && w.Due.Before(due)) {
+			due = w.Due
+		}
+	}
+	return due
 }
 
 // durable reports whether executions of a record park.
 func (s *Service) durable(express bool) bool { return s.parking && !express }
 
-// parkStep completes an execution's step when it parked: its checkpoint, its timer and its token.
-func (s *Service) parkStep(step *store.Step, rec *store.Execution, p *interpreter.Parked, calls map[string]int, now time.Time) error {
-	cp, err := json.Marshal(parkedRecord{Checkpoint: p.Checkpoint, Token: p.Token, Heartbeat: p.Heartbeat, Deadline: p.Deadline,
-		LastEvent: p.LastEvent, MockCalls: calls})
+// checkpointStep fills in a step that stores a checkpoint: the record's checkpoint, the wake timer (the
+// lease of a running execution, or a parked one's due time) and the rows of tokens the store does not
+// hold yet. A token answered in the store meanwhile wakes a parked execution at once.
+func (s *Service) checkpointStep(step *store.Step, rec *store.Execution, pr *parkedRecord, known map[string]bool) error {
+	now := s.now()
+	due := now.Add(runLease)
+	if !pr.Running {
+		due = pr.due()
+	}
+	for _, w := range pr.Waits {
+		if known[w.Token] {
+			continue
+		}
+		tok, err := s.store.GetToken(s.ctx, w.Token)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			step.Tokens = append(step.Tokens, store.Token{Token: w.Token, ExecutionArn: rec.Arn, Status: store.TokenPending, Created: now})
+		case err != nil:
+			return err
+		case tok.Status != store.TokenPending && !pr.Running:
+			due = now // answered while the execution took its wait up again
+		}
+		if known != nil {
+			known[w.Token] = true
+		}
+	}
+	cp, err := json.Marshal(pr)
 	if err != nil {
 		return err
 	}
-	arn := rec.Arn
 	rec.Checkpoint = cp
-	if !p.Due.IsZero() {
-		step.SetTimers = append(step.SetTimers, store.Timer{TimerKey: store.TimerKey{ExecutionArn: arn, Key: wakeTimer}, Due: p.Due.Truncate(time.Microsecond)})
-	}
-	if p.Token != "" {
-		step.Tokens = append(step.Tokens, store.Token{Token: p.Token, ExecutionArn: arn, Status: store.TokenPending, Created: now})
+	step.DeleteTimers = nil
+	if !due.IsZero() {
+		step.SetTimers = append(step.SetTimers, store.Timer{TimerKey: store.TimerKey{ExecutionArn: rec.Arn, Key: wakeTimer}, Due: due.Truncate(time.Microsecond)})
+	} else {
+		step.DeleteTimers = []store.TimerKey{{ExecutionArn: rec.Arn, Key: wakeTimer}}
 	}
 	return nil
+}
+
+// parkedRecordOf is what a parked (or running, when running) execution's record keeps.
+func (s *Service) parkedRecordOf(p *interpreter.Parked, calls map[string]int, running bool) *parkedRecord {
+	pr := &parkedRecord{Checkpoint: p.Checkpoint, Waits: p.Waits, Timer: p.Timer, LastEvent: p.LastEvent, MockCalls: calls,
+		Running: running}
+	if running {
+		pr.Owner = s.node
+	}
+	return pr
 }
 
 // rebuild makes the program, input and configuration of a stored execution, to run it again: a mock-config
@@ -96,32 +164,102 @@ func (s *Service) failExecution(rec *store.Execution, cause string) {
 	_, _ = s.abortOrphan(s.ctx, rec, &StopExecutionInput{Error: "States.Runtime", Cause: cause}, store.Failed)
 }
 
-// ResumeUnfinished runs again every execution a previous process left running without a checkpoint, from
-// its input; parked ones need nothing, their timers wake them. The owner of the store calls it once at
-// start (aslrun serve does); a store shared with other running services must not be resumed twice.
+// ResumeUnfinished resumes, at once, every execution this node was running when its last process died:
+// from its last checkpoint, or from its input when it had none. Parked executions need nothing, their
+// timers wake them; those another node runs are its own, or, should it die, whoever claims their lease
+// timer's. The owner of the store calls it once at start (aslrun serve does).
 func (s *Service) ResumeUnfinished(ctx context.Context) error {
 	recs, err := s.store.Unfinished(ctx)
 	if err != nil {
 		return err
 	}
 	for _, rec := range recs {
-		if rec.Status != store.Running || len(rec.Checkpoint) > 0 {
+		if rec.Status != store.Running {
 			continue
 		}
-		prog, input, cfg, err := s.rebuild(ctx, rec, nil)
-		if err != nil {
-			s.failExecution(rec, err.Error())
-			continue
+		var pr parkedRecord
+		if len(rec.Checkpoint) > 0 {
+			if err := json.Unmarshal(rec.Checkpoint, &pr); err != nil {
+				s.failExecution(rec, "the execution's checkpoint cannot be read: "+err.Error())
+				continue
+			}
+			if !pr.Running || pr.Owner != s.node {
+				continue
+			}
 		}
-		// The events it recorded before the crash stay; its states run again after them.
-		l := launch{rec: rec, cfg: cfg, after: rec.LastEvent, start: func(cfg interpreter.Config) (*interpreter.Execution, error) {
-			return prog.Start(s.ctx, input, cfg), nil
-		}}
-		if _, err := s.run(l); err != nil {
+		if err := s.resume(rec, &pr, true); err != nil && !errors.Is(err, errClosed) {
 			return err
 		}
 	}
 	return nil
+}
+
+// resume runs a stored RUNNING execution again: from its checkpoint with what happened to its waits, or
+// from its input. crashed says its last run stopped uncleanly while it ran: it counts towards maxCrashes.
+func (s *Service) resume(rec *store.Execution, pr *parkedRecord, crashed bool) error {
+	ctx := s.ctx
+	if crashed {
+		pr.Crashes++
+		if pr.Crashes >= maxCrashes {
+			s.failExecution(rec, fmt.Sprintf("The execution was running when the server stopped uncleanly %d times in a row without progress; it is not run again, since it may be what stops the server.", pr.Crashes))
+			return nil
+		}
+		// Counted before it runs: a run that takes the process down must not escape the count.
+		cp, err := json.Marshal(pr)
+		if err != nil {
+			return err
+		}
+		rec.Checkpoint = cp
+		if err := s.store.Commit(ctx, store.Step{Execution: rec}); err != nil {
+			return err
+		}
+	}
+	var wake interpreter.Wake
+	for _, w := range pr.Waits {
+		tok, err := s.store.GetToken(ctx, w.Token)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		switch tok.Status {
+		case store.TokenSucceeded:
+			wake.Answers = setKey(wake.Answers, w.Token, interpreter.Answer{Output: tok.Output})
+		case store.TokenFailed:
+			wake.Answers = setKey(wake.Answers, w.Token, interpreter.Answer{Failed: true, Error: deref(tok.Error), Cause: deref(tok.Cause)})
+		}
+	}
+	wake.Beats, wake.Workers = pr.Beats, pr.Workers
+	prog, input, cfg, err := s.rebuild(ctx, rec, pr.MockCalls)
+	if err != nil {
+		s.failExecution(rec, err.Error())
+		return nil
+	}
+	// Events a run after the checkpoint recorded before it died stay; without a stored history
+	// (Options.NoHistory) the numbering goes on from the checkpoint.
+	l := launch{rec: rec, cfg: cfg, after: max(rec.LastEvent, pr.LastEvent), crashes: pr.Crashes,
+		start: func(cfg interpreter.Config) (*interpreter.Execution, error) {
+			if len(pr.Checkpoint) == 0 {
+				return prog.Start(s.ctx, input, cfg), nil
+			}
+			return prog.Resume(s.ctx, input, pr.Checkpoint, wake, cfg)
+		}}
+	if _, err := s.run(l); err != nil {
+		if !errors.Is(err, errClosed) {
+			s.failExecution(rec, err.Error())
+		}
+		return err
+	}
+	return nil
+}
+
+func setKey[V any](m map[string]V, k string, v V) map[string]V {
+	if m == nil {
+		m = map[string]V{}
+	}
+	m[k] = v
+	return m
 }
 
 func deref(p *string) string {

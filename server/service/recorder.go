@@ -92,6 +92,87 @@ type recorder struct {
 	// commitMu serialises the commits, which share rec and its version.
 	commitMu sync.Mutex
 	rec      *store.Execution
+
+	// A durable execution's commits carry its checkpoint (watch): ex and its invoker, the tokens whose
+	// rows are known to be stored, the count of unclean stops it ran through without progress, and stop,
+	// which ends the lease renewals.
+	ex      *interpreter.Execution
+	inv     interpreter.Invoker
+	known   map[string]bool
+	crashes int
+	stop    chan struct{}
+}
+
+// watch makes the commits of a durable execution carry its checkpoint and renews its lease while it runs.
+func (r *recorder) watch(ex *interpreter.Execution, inv interpreter.Invoker) {
+	r.commitMu.Lock()
+	r.ex, r.inv, r.known, r.stop = ex, inv, map[string]bool{}, make(chan struct{})
+	r.commitMu.Unlock()
+	r.s.wg.Add(1)
+	go func() {
+		defer r.s.wg.Done()
+		t := time.NewTicker(renewLease)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+			case <-r.stop:
+				return
+			case <-r.s.ctx.Done():
+				return
+			}
+			r.commitMu.Lock()
+			r.mu.Lock()
+			ended := r.ended
+			r.mu.Unlock()
+			if !ended && r.s.ctx.Err() == nil {
+				r.checkpoint(true)
+			}
+			r.commitMu.Unlock()
+		}
+	}()
+}
+
+// unwatch ends the lease renewals: the execution ended or parked.
+func (r *recorder) unwatch() {
+	if r.stop != nil {
+		close(r.stop)
+	}
+}
+
+// checkpoint commits the events recorded so far with a checkpoint consistent with them and renews the
+// lease; with no new event, only to renew. Called with commitMu held. A failed commit puts the events
+// back: the next commit retries them.
+func (r *recorder) checkpoint(renew bool) {
+	var batch []store.Event
+	p, err := r.ex.Checkpoint(func() { batch = r.take() })
+	if err != nil || (len(batch) == 0 && !renew) {
+		r.putBack(batch)
+		return
+	}
+	if len(batch) > 0 {
+		r.crashes = 0
+	}
+	pr := r.s.parkedRecordOf(p, mockCalls(r.inv), true)
+	pr.Crashes = r.crashes
+	step := store.Step{Execution: r.rec, Events: batch}
+	if err := r.s.checkpointStep(&step, r.rec, pr, r.known); err != nil {
+		r.putBack(batch)
+		return
+	}
+	if err := r.s.store.Commit(context.Background(), step); err != nil {
+		r.putBack(batch)
+	}
+}
+
+// putBack returns events that could not be committed to the head of the queue.
+func (r *recorder) putBack(batch []store.Event) {
+	if len(batch) == 0 {
+		return
+	}
+	r.mu.Lock()
+	r.ready = append(batch, r.ready...)
+	r.mu.Unlock()
 }
 
 func newRecorder(s *Service, rec *store.Execution, after int64, keep, live bool) *recorder {
@@ -181,14 +262,16 @@ func (r *recorder) flush() {
 	if r.s.ctx.Err() != nil {
 		return
 	}
+	if r.ex != nil {
+		r.checkpoint(false)
+		return
+	}
 	batch := r.take()
 	if len(batch) == 0 {
 		return
 	}
 	if err := r.s.store.Commit(context.Background(), store.Step{Execution: r.rec, Events: batch}); err != nil {
-		r.mu.Lock()
-		r.ready = append(batch, r.ready...)
-		r.mu.Unlock()
+		r.putBack(batch)
 	}
 }
 

@@ -29,8 +29,8 @@ type launch struct {
 	cfg interpreter.Config
 	// start begins or resumes the execution with the configuration run completes.
 	start func(cfg interpreter.Config) (*interpreter.Execution, error)
-	// answered is the token a resumed execution took up, closed in its first step.
-	answered *store.Token
+	// crashes is what the execution's checkpoint counts (parkedRecord.Crashes), until it records progress.
+	crashes int
 	// after is the number of history events already stored.
 	after int64
 	// history keeps the history in the store although the service keeps none (Options.NoHistory).
@@ -52,6 +52,7 @@ func (s *Service) execute(st *started) (*run, error) {
 func (s *Service) run(l launch) (*run, error) {
 	r := &run{done: make(chan struct{})}
 	rc := newRecorder(s, l.rec, l.after, !s.noHistory || l.history, !l.rec.Express)
+	rc.crashes = l.crashes
 	cfg := l.cfg
 	cfg.OnEvent, cfg.EventsBefore, cfg.Callbacks, cfg.Answers = rc.sink(), l.after, s.callbacks, s.Answers()
 	cfg.PayloadLimit, cfg.Activities = s.payloadLimit, activityQueue{s: s, rc: rc}
@@ -74,9 +75,13 @@ func (s *Service) run(l launch) (*run, error) {
 	r.ex = ex
 	s.running[l.rec.Arn] = r
 	s.mu.Unlock()
+	if cfg.Durable {
+		rc.watch(ex, cfg.Invoker)
+	}
 	go func() {
 		defer s.wg.Done()
 		r.res = r.ex.Wait()
+		rc.unwatch()
 		defer hold()
 		if s.ctx.Err() != nil {
 			// Interrupted by Close: the record stays RUNNING for a later resume.
@@ -89,8 +94,10 @@ func (s *Service) run(l launch) (*run, error) {
 		s.mu.Unlock()
 		if r.err == nil && r.res.Parked != nil {
 			// Only now, with the execution no longer running here, can a wake resume it.
-			if err := s.takeOver(r.res.Parked.Token); err != nil {
-				r.err = err
+			for _, w := range r.res.Parked.Waits {
+				if err := s.takeOver(w.Token); err != nil {
+					r.err = err
+				}
 			}
 			s.pokeScheduler()
 		}
@@ -113,11 +120,8 @@ func (s *Service) commitOutcome(l launch, rc *recorder, inv interpreter.Invoker,
 	err := rc.final(func(rec *store.Execution, step *store.Step) error {
 		rec.Status, rec.Checkpoint = string(res.Status), nil
 		step.DeleteTimers = []store.TimerKey{{ExecutionArn: rec.Arn, Key: wakeTimer}}
-		if l.answered != nil {
-			step.Tokens = append(step.Tokens, *l.answered)
-		}
 		if res.Parked != nil {
-			if err := s.parkStep(step, rec, res.Parked, mockCalls(inv), s.now()); err != nil {
+			if err := s.checkpointStep(step, rec, s.parkedRecordOf(res.Parked, mockCalls(inv), false), nil); err != nil {
 				return err
 			}
 		} else {

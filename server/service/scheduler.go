@@ -2,7 +2,6 @@ package service
 
 import (
 	"encoding/json"
-	"errors"
 	"time"
 
 	"github.com/aslrun/aslrun/interpreter"
@@ -86,46 +85,17 @@ func (s *Service) wake(arn string) {
 		delete(s.waking, arn)
 		s.mu.Unlock()
 	}()
-	ctx := s.ctx
-	rec, err := s.store.GetExecution(ctx, arn)
-	if err != nil || rec.Status != store.Running || len(rec.Checkpoint) == 0 {
+	rec, err := s.store.GetExecution(s.ctx, arn)
+	if err != nil || rec.Status != store.Running {
 		return
 	}
 	var pr parkedRecord
-	if err := json.Unmarshal(rec.Checkpoint, &pr); err != nil {
-		s.failExecution(rec, "the execution's checkpoint cannot be read: "+err.Error())
-		return
-	}
-	var wake interpreter.Wake
-	var answered *store.Token
-	if pr.Token != "" {
-		tok, err := s.store.GetToken(ctx, pr.Token)
-		if err != nil {
+	if len(rec.Checkpoint) > 0 {
+		if err := json.Unmarshal(rec.Checkpoint, &pr); err != nil {
+			s.failExecution(rec, "the execution's checkpoint cannot be read: "+err.Error())
 			return
 		}
-		switch tok.Status {
-		case store.TokenSucceeded:
-			wake = interpreter.Wake{Answered: true, Output: tok.Output}
-		case store.TokenFailed:
-			wake = interpreter.Wake{Answered: true, Failed: true, Error: deref(tok.Error), Cause: deref(tok.Cause)}
-		}
-		closed := *tok
-		closed.Status = store.TokenClosed
-		answered = &closed
 	}
-	prog, input, cfg, err := s.rebuild(ctx, rec, pr.MockCalls)
-	if err != nil {
-		s.failExecution(rec, err.Error())
-		return
-	}
-	// Events a run after the park recorded before it died stay; without a stored history
-	// (Options.NoHistory) the numbering goes on from the park.
-	after := max(rec.LastEvent, pr.LastEvent)
-	_, err = s.run(launch{rec: rec, cfg: cfg, answered: answered, after: after,
-		start: func(cfg interpreter.Config) (*interpreter.Execution, error) {
-			return prog.Resume(s.ctx, input, pr.Checkpoint, wake, cfg)
-		}})
-	if err != nil && !errors.Is(err, errClosed) {
-		s.failExecution(rec, err.Error())
-	}
+	// A running execution's lease fell due: its owner stopped without finishing it or renewing.
+	_ = s.resume(rec, &pr, pr.Running || len(rec.Checkpoint) == 0)
 }

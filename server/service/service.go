@@ -8,6 +8,7 @@ package service
 import (
 	"context"
 	"errors"
+	"os"
 	"sync"
 	"time"
 
@@ -43,6 +44,9 @@ type Options struct {
 	Region, Account string
 	// PollTimeout bounds GetActivityTask's long poll; default DefaultPollTimeout.
 	PollTimeout time.Duration
+	// NodeID names this node as the owner of the executions it runs (their leases); default the host's
+	// name. A node resumes the executions it owned at once when it starts again.
+	NodeID string
 }
 
 // Service implements the operations. Its methods are safe for concurrent use.
@@ -80,11 +84,15 @@ type Service struct {
 	// started tells the activity Tasks running here that a worker took their task, by token; polls holds,
 	// per activity, what is closed when a task is queued for it, to wake this process's long polls.
 	started map[string]func(worker string)
-	polls   map[string]chan struct{}
+	// tookParked are workers that took a task of an execution while it parked, by token.
+	tookParked map[string]string
+	polls      map[string]chan struct{}
 	// parking: executions park at their waits and the scheduler wakes them (under a real clock; a virtual
 	// clock moves only while executions hold it, so they keep their goroutines).
 	parking bool
-	poke    chan struct{}
+	// node is Options.NodeID.
+	node string
+	poke chan struct{}
 }
 
 // compiled is a state machine's program and the definition it was compiled from.
@@ -103,7 +111,7 @@ func New(opts Options) (*Service, error) {
 		definitions: opts.Definitions, noHistory: opts.NoHistory, payloadLimit: opts.PayloadLimit,
 		region: opts.Region, account: opts.Account, pollTimeout: opts.PollTimeout,
 		running: map[string]*run{}, waking: map[string]bool{}, programs: map[string]compiled{}, ended: map[string][]chan struct{}{},
-		subs: map[*subscriber]struct{}{}, started: map[string]func(string){}, polls: map[string]chan struct{}{},
+		subs: map[*subscriber]struct{}{}, started: map[string]func(string){}, tookParked: map[string]string{}, polls: map[string]chan struct{}{},
 	}
 	if s.clock == nil {
 		s.clock = interpreter.RealClock{}
@@ -120,6 +128,9 @@ func New(opts Options) (*Service, error) {
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	_, virtual := s.clock.(*interpreter.VirtualClock)
 	s.parking, s.poke = !virtual, make(chan struct{}, 1)
+	if s.node = opts.NodeID; s.node == "" {
+		s.node, _ = os.Hostname()
+	}
 	if s.parking {
 		s.wg.Add(1)
 		go s.schedule()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"time"
 
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/server/store"
@@ -171,16 +170,27 @@ func (s *Service) heartbeatParked(ctx context.Context, token string) error {
 		return err
 	}
 	var pr parkedRecord
-	if err := json.Unmarshal(rec.Checkpoint, &pr); err != nil || pr.Heartbeat <= 0 {
-		return nil // no heartbeat deadline to move
+	if err := json.Unmarshal(rec.Checkpoint, &pr); err != nil || pr.Running {
+		return nil // no parked wait to move on
 	}
-	due := s.now().Add(pr.Heartbeat)
-	if !pr.Deadline.IsZero() && pr.Deadline.Before(due) {
-		due = pr.Deadline
-	}
-	step := store.Step{Execution: rec, SetTimers: []store.Timer{{TimerKey: store.TimerKey{ExecutionArn: rec.Arn, Key: wakeTimer}, Due: due.Truncate(time.Microsecond)}}}
-	if err := s.store.Commit(ctx, step); err != nil && !errors.Is(err, store.ErrConflict) {
-		return internal(err)
+	now := s.now()
+	for i, w := range pr.Waits {
+		if w.Token != token || w.Heartbeat <= 0 {
+			continue
+		}
+		due := now.Add(w.Heartbeat)
+		if !w.Deadline.IsZero() && w.Deadline.Before(due) {
+			due = w.Deadline
+		}
+		pr.Waits[i].Due = due
+		pr.Beats = setKey(pr.Beats, token, now)
+		step := store.Step{Execution: rec}
+		if err := s.checkpointStep(&step, rec, &pr, map[string]bool{token: true}); err != nil {
+			return internal(err)
+		}
+		if err := s.store.Commit(ctx, step); err != nil && !errors.Is(err, store.ErrConflict) {
+			return internal(err)
+		}
 	}
 	return nil
 }
@@ -212,15 +222,22 @@ func taskTimedOut() error {
 // takeOver takes a parked execution's token from the in-memory callbacks once the park is stored, and
 // applies what reached it while the execution was parking.
 func (s *Service) takeOver(token string) error {
-	if token == "" {
-		return nil
+	s.actMu.Lock()
+	worker, took := s.tookParked[token]
+	delete(s.tookParked, token)
+	delete(s.started, token)
+	s.actMu.Unlock()
+	if took {
+		if tok, err := s.store.GetToken(s.ctx, token); err == nil {
+			s.startedParked(s.ctx, &store.ActivityTask{Token: token, ExecutionArn: tok.ExecutionArn}, worker)
+		}
 	}
 	held, ok := s.callbacks.HandOff(token)
 	switch {
 	case !ok:
 		return nil
-	case held.Wake.Answered:
-		w := held.Wake
+	case held.Answer != nil:
+		w := *held.Answer
 		return s.answerParked(s.ctx, token, func(t *store.Token) {
 			if w.Failed {
 				t.Status, t.Error, t.Cause = store.TokenFailed, &w.Error, &w.Cause
