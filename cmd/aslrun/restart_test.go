@@ -169,3 +169,102 @@ func TestRestartResumesParkedExecutions(t *testing.T) {
 	var timedOut *types.TaskTimedOut
 	assert.ErrorAs(t, err, &timedOut)
 }
+
+// The durable issue's crash test: executions that wait inside Map iterations and Parallel branches, and
+// one whose activity task a worker holds, survive a SIGKILL of the server. Started again on the same
+// data, every execution succeeds, no Task that ran before the kill runs again, the activity token stays
+// valid, and all of it settles within 8 s of the restart.
+func TestCrashInsideMapAndParallel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts server processes")
+	}
+	dir := t.TempDir()
+	calls := filepath.Join(dir, "calls")
+	require.NoError(t, os.Mkdir(calls, 0o700))
+	// Each call of the counting function leaves a file with its input and echoes it.
+	handlers := filepath.Join(dir, "handlers.json")
+	require.NoError(t, os.WriteFile(handlers, fmt.Appendf(nil,
+		`{"arn:aws:lambda:us-east-1:123456789012:function:count": {"exec": ["sh", "-c", "f=$(mktemp %s/call-XXXXXX); cat > $f; cat $f"]}}`, calls), 0o600))
+	data := filepath.Join(dir, "data")
+	args := []string{"--data", data, "--handlers", handlers}
+	server, url := serverProcess(t, args...)
+	client := sfnClient(url)
+	ctx := context.Background()
+
+	create := func(name, def string) string {
+		out, err := client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(name), Definition: aws.String(def),
+			RoleArn: aws.String("arn:aws:iam::123456789012:role/r")})
+		require.NoError(t, err)
+		return aws.ToString(out.StateMachineArn)
+	}
+	chain := func(key string) string {
+		task := func(step, next string) string {
+			return fmt.Sprintf(`{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:count",
+				"Parameters":{"step":%q,"key.$":"States.Format('{}-%s', $$.Execution.Name)"},"ResultPath":null,%s}`, step, key, next)
+		}
+		a, w, b := "A "+key, "W "+key, "B "+key // state names are unique in a machine
+		return fmt.Sprintf(`{"StartAt":%q,"States":{%q:%s,%q:{"Type":"Wait","Seconds":3,"Next":%q},%q:%s}}`,
+			a, a, task("A", fmt.Sprintf(`"Next":%q`, w)), w, b, b, task("B", `"End":true`))
+	}
+	mapped := create("mapped", `{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","End":true,
+		"ItemSelector":{"id.$":"$$.Map.Item.Value"},"ItemProcessor":`+strings.ReplaceAll(chain("item"), "States.Format('{}-item', $$.Execution.Name)", "States.Format('{}-item{}', $$.Execution.Name, $.id)")+`}}}`)
+	parallel := create("parallel", `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[`+chain("b1")+`,`+chain("b2")+`]}}}`)
+	act, err := client.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String("approve")})
+	require.NoError(t, err)
+	approver := create("approver", `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"`+aws.ToString(act.ActivityArn)+`","End":true}}}`)
+
+	var arns []string
+	start := func(m, input string) {
+		out, err := client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(m), Input: aws.String(input)})
+		require.NoError(t, err)
+		arns = append(arns, aws.ToString(out.ExecutionArn))
+	}
+	for range 10 {
+		start(mapped, `{"items":[1,2,3]}`)
+		start(parallel, `{}`)
+	}
+	start(approver, `{"ask":"ok?"}`)
+	task, err := client.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: act.ActivityArn, WorkerName: aws.String("w")})
+	require.NoError(t, err)
+	require.NotEmpty(t, aws.ToString(task.TaskToken))
+
+	// Every A has run; the B calls come after the 3 s waits. Kill while everything waits.
+	const firstCalls = 10*3 + 10*2
+	require.Eventually(t, func() bool {
+		files, _ := filepath.Glob(filepath.Join(calls, "call-*"))
+		return len(files) == firstCalls
+	}, 10*time.Second, 10*time.Millisecond)
+	time.Sleep(300 * time.Millisecond) // the last commits land
+	require.NoError(t, server.Process.Kill())
+	_ = server.Wait()
+
+	_, url = serverProcess(t, args...)
+	restarted := time.Now()
+	client = sfnClient(url)
+	_, err = client.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: task.TaskToken, Output: aws.String(`{"approved":true}`)})
+	require.NoError(t, err, "the activity token is still valid")
+	for _, arn := range arns {
+		var d *sfn.DescribeExecutionOutput
+		require.Eventually(t, func() bool {
+			var err error
+			d, err = client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(arn)})
+			return err == nil && d.Status != types.ExecutionStatusRunning
+		}, 20*time.Second, 20*time.Millisecond, arn)
+		require.Equal(t, types.ExecutionStatusSucceeded, d.Status, aws.ToString(d.Cause))
+	}
+	assert.Less(t, time.Since(restarted), 8*time.Second, "everything settles within 8 s of the restart")
+
+	files, _ := filepath.Glob(filepath.Join(calls, "call-*"))
+	ran := map[string]int{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		var in struct{ Step, Key string }
+		require.NoError(t, json.Unmarshal(b, &in), string(b))
+		ran[in.Step+" "+in.Key]++
+	}
+	assert.Len(t, ran, 2*firstCalls)
+	for k, n := range ran {
+		assert.Equal(t, 1, n, "%s ran once", k)
+	}
+}
