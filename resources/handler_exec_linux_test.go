@@ -94,11 +94,12 @@ func TestExecStubKillsTheProcessGroup(t *testing.T) {
 			stubScript(t, dir, "tree.sh", tt.script)
 			r := stubLoad(t, dir, "h.json", `{"fn": {"exec": ["./tree.sh"]}}`)
 
-			ctx, cancel := context.WithCancel(context.Background())
-			wantErr := context.Canceled
+			ctx, cancel, wantErr := context.Background(), context.CancelFunc(nil), context.Canceled
 			if tt.deadline {
-				ctx, cancel = context.WithTimeout(context.Background(), time.Second)
+				ctx, cancel = context.WithTimeout(ctx, time.Second)
 				wantErr = context.DeadlineExceeded
+			} else {
+				ctx, cancel = context.WithCancel(ctx)
 			}
 			defer cancel()
 			done := make(chan error, 1)
