@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/ohler55/ojg/oj"
@@ -34,8 +33,13 @@ import (
 // default working directory; a bare command name is looked up in PATH when the file is loaded. "env" adds to
 // aslrun's environment. "timeout" (seconds, real time) fails the call with Sandbox.Timedout; without it the
 // Task's TimeoutSeconds ends the call, though only on a real clock: a virtual clock stands still while a
-// handler runs. Either way the command's whole process group is killed, so no child of a
-// script outlives the call, and so is whatever the command left running when it exits.
+// handler runs. Either way, and whenever the Task's context ends (its execution stopped, its lease lost,
+// aslrun closing), the command's whole process group is killed on Unix, so no child of a script outlives the
+// call, and so is whatever the command left running when it exits (elsewhere only the command is killed).
+//
+// On Linux the command also dies with aslrun, even by SIGKILL, so that a Task run again after a restart does
+// not race an orphan of its first attempt; what a script started outlives a SIGKILL of aslrun, though
+// (see handler_exec_linux.go).
 type execStub struct {
 	command []string // as written, for messages
 	path    string   // the resolved program
@@ -143,16 +147,9 @@ func (s *execStub) Handle(ctx context.Context, call *Call) (any, error) {
 	stdout := &execStdout{overflow: cancel}
 	stderr := &execTail{}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
-	// Its own process group, so that one signal reaches every process a script starts.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = execWaitDelay
 
-	err := cmd.Run()
-	if cmd.Process != nil {
-		// What the command left running dies with the call; ESRCH when nothing was left.
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-	}
+	err := execRun(cmd)
 	if stdout.over {
 		return nil, stubTooLarge(fmt.Sprintf("The output of the command %s", s.name()))
 	}

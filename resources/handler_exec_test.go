@@ -2,11 +2,9 @@ package resources
 
 import (
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -140,54 +138,6 @@ func TestExecStubThroughLambdaInvoke(t *testing.T) {
 	fe := requireFailure(t, err)
 	assert.Equal(t, "PaymentError", fe.Name)
 	assert.Equal(t, `{"errorMessage":"declined","errorType":"PaymentError"}`, fe.Cause, "lambda:invoke re-serialises the cause")
-}
-
-// The Task's TimeoutSeconds reaches the command as the end of its context: the whole process group dies at
-// once, including what a script started.
-func TestExecStubCancelKillsTheProcessGroup(t *testing.T) {
-	dir := t.TempDir()
-	stubScript(t, dir, "tree.sh", `sleep 30 & echo $! > child.pid; wait`)
-	r := stubLoad(t, dir, "h.json", `{"fn": {"exec": ["./tree.sh"]}}`)
-
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	_, err := r.Invoke(ctx, &interpreter.TaskRequest{Resource: stubLegacyFn, StateName: "S"})
-	assert.True(t, errors.Is(err, context.DeadlineExceeded), "the caller's end is the caller's to name, got %v", err)
-	assert.Less(t, time.Since(start), 5*time.Second)
-
-	b, err := os.ReadFile(filepath.Join(dir, "child.pid"))
-	require.NoError(t, err)
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
-	require.NoError(t, err)
-	assert.Eventually(t, func() bool { return !execRunning(pid) }, 5*time.Second, 20*time.Millisecond, "the script's child was killed")
-}
-
-// execRunning reports whether a process lives: it exists and is no zombie (a container's init may never reap).
-func execRunning(pid int) bool {
-	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return false
-	}
-	fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
-	return len(fields) > 0 && fields[0] != "Z" && fields[0] != "X"
-}
-
-// A command that exits leaves nothing running, even a process that holds its output open.
-func TestExecStubLeavesNothingBehind(t *testing.T) {
-	dir := t.TempDir()
-	stubScript(t, dir, "bg.sh", `sleep 30 & echo $! > child.pid; echo '"done"'`)
-	r := stubLoad(t, dir, "h.json", `{"fn": {"exec": ["./bg.sh"]}}`)
-	start := time.Now()
-	got, err := invoke(t, r, stubLegacyFn, "S", nil)
-	require.NoError(t, err)
-	assert.Equal(t, "done", got)
-	assert.Less(t, time.Since(start), 5*time.Second)
-	b, err := os.ReadFile(filepath.Join(dir, "child.pid"))
-	require.NoError(t, err)
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
-	require.NoError(t, err)
-	assert.Eventually(t, func() bool { return !execRunning(pid) }, 5*time.Second, 20*time.Millisecond)
 }
 
 func TestExecStubForResourcesAndStates(t *testing.T) {
