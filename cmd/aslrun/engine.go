@@ -52,7 +52,7 @@ func (n nestedMachines) StartExecution(ctx context.Context, req *resources.Start
 	}
 	arn := nested.ExecutionArn
 	outcome := func() *interpreter.Result {
-		res, err := n.svc.Outcome(context.WithoutCancel(ctx), arn)
+		res, err := nested.Outcome(context.WithoutCancel(ctx))
 		if err != nil {
 			return &interpreter.Result{Status: interpreter.Failed, Error: failure.Runtime, Cause: "the nested execution's outcome cannot be read: " + err.Error()}
 		}

@@ -151,24 +151,41 @@ func TestServeShowsLiveHistory(t *testing.T) {
 }
 
 // TestServeNestedExecution: states:startExecution.sync:2 starts a machine created through the API as a
-// child execution of the same server, listed and described like any other.
+// child execution of the same server, listed and described like any other. An Express child is gone
+// once it ends, as on AWS, yet its parent still gets its outcome.
 func TestServeNestedExecution(t *testing.T) {
-	url, _ := startServe(t, "--memory")
-	client := sdkClient(url)
-	child := createMachine(t, client, "Child", `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"Next":"P"},
-		"P":{"Type":"Pass","Parameters":{"doubled.$":"States.MathAdd($.n, $.n)"},"End":true}}}`)
-	parent := createMachine(t, client, "Parent", `{"StartAt":"S","States":{"S":{"Type":"Task",
-		"Resource":"arn:aws:states:::states:startExecution.sync:2",
-		"Parameters":{"StateMachineArn":"`+child+`","Name":"kid","Input":{"n.$":"$.n"}},
-		"ResultSelector":{"out.$":"$.Output","status.$":"$.Status"},"End":true}}}`)
-	d := awaitEnd(t, client, startExecution(t, client, parent, `{"n":21}`), 10*time.Second)
-	require.Equal(t, types.ExecutionStatusSucceeded, d.Status, "%s: %s", aws.ToString(d.Error), aws.ToString(d.Cause))
-	assert.JSONEq(t, `{"out":{"doubled":42},"status":"SUCCEEDED"}`, aws.ToString(d.Output))
-	list, err := client.ListExecutions(context.Background(), &sfn.ListExecutionsInput{StateMachineArn: aws.String(child)})
-	require.NoError(t, err)
-	require.Len(t, list.Executions, 1)
-	assert.Equal(t, "kid", aws.ToString(list.Executions[0].Name))
-	assert.Equal(t, types.ExecutionStatusSucceeded, list.Executions[0].Status)
+	tests := []struct {
+		typ    types.StateMachineType
+		listed int
+	}{
+		{types.StateMachineTypeStandard, 1},
+		{types.StateMachineTypeExpress, 0},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.typ), func(t *testing.T) {
+			url, _ := startServe(t, "--memory")
+			client := sdkClient(url)
+			out, err := client.CreateStateMachine(context.Background(), &sfn.CreateStateMachineInput{Name: aws.String("Child"), Type: tt.typ,
+				Definition: aws.String(`{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"Next":"P"},
+				"P":{"Type":"Pass","Parameters":{"doubled.$":"States.MathAdd($.n, $.n)"},"End":true}}}`), RoleArn: aws.String(testRole)})
+			require.NoError(t, err)
+			child := aws.ToString(out.StateMachineArn)
+			parent := createMachine(t, client, "Parent", `{"StartAt":"S","States":{"S":{"Type":"Task",
+				"Resource":"arn:aws:states:::states:startExecution.sync:2",
+				"Parameters":{"StateMachineArn":"`+child+`","Name":"kid","Input":{"n.$":"$.n"}},
+				"ResultSelector":{"out.$":"$.Output","status.$":"$.Status"},"End":true}}}`)
+			d := awaitEnd(t, client, startExecution(t, client, parent, `{"n":21}`), 10*time.Second)
+			require.Equal(t, types.ExecutionStatusSucceeded, d.Status, "%s: %s", aws.ToString(d.Error), aws.ToString(d.Cause))
+			assert.JSONEq(t, `{"out":{"doubled":42},"status":"SUCCEEDED"}`, aws.ToString(d.Output))
+			list, err := client.ListExecutions(context.Background(), &sfn.ListExecutionsInput{StateMachineArn: aws.String(child)})
+			require.NoError(t, err)
+			require.Len(t, list.Executions, tt.listed)
+			if tt.listed > 0 {
+				assert.Equal(t, "kid", aws.ToString(list.Executions[0].Name))
+				assert.Equal(t, types.ExecutionStatusSucceeded, list.Executions[0].Status)
+			}
+		})
+	}
 }
 
 // TestServeMockedTestCaseSurvivesParks: a mock-config test case started as "arn#Case" stays mocked

@@ -28,6 +28,9 @@ import (
 type serveFlags struct {
 	addr, data, handlers, mockConfig, clock string
 	memory                                  bool
+	// retain bounds the finished executions --memory keeps; retainSet says a --retain-* flag was given.
+	retain    memory.Retention
+	retainSet bool
 }
 
 // shutdownGrace bounds how long a shutdown waits for requests in flight.
@@ -44,7 +47,10 @@ func newServeCmd() *cobra.Command {
 
 State machines, activities and executions are kept in SQLite at DIR/aslrun.db. The default DIR is
 $XDG_DATA_HOME/aslrun, or ~/.local/share/aslrun when XDG_DATA_HOME is unset (on macOS
-~/Library/Application Support/aslrun, on Windows %AppData%\aslrun). --memory keeps nothing.
+~/Library/Application Support/aslrun, on Windows %AppData%\aslrun). --memory keeps nothing on disk, and
+keeps finished executions within bounds: the latest --retain-executions of them, for at most --retain-for
+(0 lifts a bound). SQLite keeps every Standard execution. Neither keeps an Express execution once it has
+ended, as AWS keeps none: StartSyncExecution answers with its outcome.
 
 The server binds the loopback interface unless --addr says otherwise, and shuts down gracefully on SIGINT
 or SIGTERM: it stops accepting, lets requests in flight finish, and closes the store. Executions still
@@ -54,6 +60,7 @@ StartExecution of "STATE_MACHINE_ARN#TEST_CASE" runs a test case of --mock-confi
 Local does.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			fl.retainSet = cmd.Flags().Changed("retain-executions") || cmd.Flags().Changed("retain-for")
 			return serve(cmd, fl)
 		},
 	}
@@ -61,6 +68,8 @@ Local does.`,
 	f.StringVar(&fl.addr, "addr", "127.0.0.1:8083", "address to listen on")
 	f.StringVar(&fl.data, "data", "", "directory of the SQLite store (default: see above)")
 	f.BoolVar(&fl.memory, "memory", false, "keep everything in memory, nothing on disk")
+	f.IntVar(&fl.retain.Executions, "retain-executions", memory.DefaultRetainExecutions, "with --memory: how many finished executions to keep, the latest (0: all)")
+	f.DurationVar(&fl.retain.For, "retain-for", memory.DefaultRetainFor, "with --memory: how long to keep a finished execution (0: for ever)")
 	f.StringVar(&fl.handlers, "handlers", "", "handler file (JSON or YAML) binding Task resources to stubs")
 	f.StringVar(&fl.mockConfig, "mock-config", "", "Step Functions Local mock configuration file")
 	f.StringVar(&fl.clock, "clock", "real", "real or virtual (waits cost nothing)")
@@ -147,8 +156,15 @@ func serverResources(clock interpreter.Clock, fl serveFlags) (*resources.Registr
 
 // openStore opens the store the flags name and says which it is.
 func openStore(fl serveFlags) (store.Store, string, error) {
+	if fl.retain.Executions < 0 || fl.retain.For < 0 {
+		return nil, "", errors.New("--retain-executions and --retain-for cannot be negative")
+	}
 	if fl.memory {
-		return memory.New(), "in memory", nil
+		return memory.New(memory.WithRetention(fl.retain)), "in memory", nil
+	}
+	if fl.retainSet {
+		// The SQLite store is the one that keeps history on purpose; bounding it is not implemented.
+		return nil, "", errors.New("--retain-executions and --retain-for bound the --memory store only; the SQLite store keeps every Standard execution")
 	}
 	dir := fl.data
 	if dir == "" {

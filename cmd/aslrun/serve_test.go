@@ -135,16 +135,43 @@ func TestServeShutdownEndsLongPolls(t *testing.T) {
 }
 
 func TestServeFlagErrors(t *testing.T) {
-	var out, errOut bytes.Buffer
-	assert.Equal(t, 2, run([]string{"serve", "--clock", "sundial"}, nil, &out, &errOut))
-	assert.Contains(t, errOut.String(), "--clock must be virtual or real")
-	errOut.Reset()
-	assert.Equal(t, 2, run([]string{"serve", "--memory", "--data", t.TempDir()}, nil, &out, &errOut))
-	assert.Contains(t, errOut.String(), "none of the others can be")
-	errOut.Reset()
-	assert.Equal(t, 2, run([]string{"serve", "--memory", "--handlers", filepath.Join(t.TempDir(), "missing.json")}, nil, &out, &errOut))
-	errOut.Reset()
-	assert.Equal(t, 2, run([]string{"serve", "--memory", "--addr", "127.0.0.1:notaport"}, nil, &out, &errOut))
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--clock", "sundial"}, "--clock must be virtual or real"},
+		{[]string{"--memory", "--data", t.TempDir()}, "none of the others can be"},
+		{[]string{"--memory", "--handlers", filepath.Join(t.TempDir(), "missing.json")}, ""},
+		{[]string{"--memory", "--addr", "127.0.0.1:notaport"}, ""},
+		{[]string{"--data", t.TempDir(), "--retain-executions", "5"}, "bound the --memory store only"},
+		{[]string{"--memory", "--retain-for", "-1h"}, "cannot be negative"},
+		{[]string{"--memory", "--retain-for", "soon"}, "invalid argument"},
+	}
+	for _, tt := range tests {
+		var out, errOut bytes.Buffer
+		assert.Equal(t, 2, run(append([]string{"serve"}, tt.args...), nil, &out, &errOut), tt.args)
+		assert.Contains(t, errOut.String(), tt.want, tt.args)
+	}
+}
+
+// TestServeMemoryRetention: --memory keeps the latest --retain-executions finished executions.
+func TestServeMemoryRetention(t *testing.T) {
+	url, _ := startServe(t, "--memory", "--retain-executions", "2")
+	client := sdkClient(url)
+	machine := createMachine(t, client, "quick", `{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`)
+	var arns []string
+	for range 3 {
+		arn := startExecution(t, client, machine, `{}`)
+		awaitEnd(t, client, arn, 5*time.Second)
+		arns = append(arns, arn)
+	}
+	list, err := client.ListExecutions(context.Background(), &sfn.ListExecutionsInput{StateMachineArn: aws.String(machine)})
+	require.NoError(t, err)
+	var listed []string
+	for _, e := range list.Executions {
+		listed = append(listed, aws.ToString(e.ExecutionArn))
+	}
+	assert.Equal(t, []string{arns[2], arns[1]}, listed)
 }
 
 // TestServeWithAWSCLI drives the server with the real aws CLI.

@@ -273,6 +273,16 @@ func TestStartSyncExecution(t *testing.T) {
 		// StartExecution of an EXPRESS state machine runs too, under an express ARN.
 		arn := e.start(t, express, "async", `{}`)
 		assert.Contains(t, arn, ":express:quick:async:")
-		assert.Equal(t, types.ExecutionStatusSucceeded, e.wait(t, arn).Status)
+
+		// AWS keeps no record of an Express execution once it ends: neither the synchronous nor the
+		// asynchronous one can be described or listed then.
+		e.waitGone(t, arn)
+		_, err = e.sfn.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: out.ExecutionArn})
+		isA[*types.ExecutionDoesNotExist](t, err)
+		_, err = e.sfn.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: out.ExecutionArn})
+		isA[*types.ExecutionDoesNotExist](t, err)
+		list, err := e.sfn.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(express)})
+		require.NoError(t, err)
+		assert.Empty(t, list.Executions)
 	})
 }

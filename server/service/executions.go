@@ -111,9 +111,12 @@ func (s *Service) begin(ctx context.Context, in *StartExecutionInput, o beginOpt
 		}
 		events = append(events, first)
 	}
+	// AWS keeps no record of an Express execution once it ends (DescribeExecution, ListExecutions and
+	// GetExecutionHistory do not serve them): the store drops it then, unless a local run asked for its
+	// history. StartSyncExecution answers from the run, not the store.
 	rec := &store.Execution{
 		Arn: arn, StateMachineArn: sm.Arn, Name: name, Status: store.Running, Input: text, StartDate: now,
-		Definition: sm.Definition, Express: express, TestCase: testCase,
+		Definition: sm.Definition, Express: express, TestCase: testCase, Transient: express && !o.history,
 	}
 	stored, err := s.store.CreateExecution(ctx, rec, events)
 	if errors.Is(err, store.ErrExists) {

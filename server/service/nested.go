@@ -19,9 +19,26 @@ import (
 type Nested struct {
 	ExecutionArn, Name, StateMachineArn string
 	StartDate                           time.Time
-	// Done is closed when the execution has ended (also when it parked and ended in a later run); Result
+	// Done is closed when the execution has ended (also when it parked and ended in a later run); Outcome
 	// then tells how.
 	Done <-chan struct{}
+
+	s   *Service
+	run *run
+}
+
+// Outcome reads how the nested execution ended, once Done is closed. An execution that ended in the run
+// that started it answers from that run: an Express one is gone from the store by then.
+func (n *Nested) Outcome(ctx context.Context) (*interpreter.Result, error) {
+	select {
+	case <-n.run.done: // closed just after Done, once the run has let go of the execution
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if n.run.err == nil && n.run.rec.Status != store.Running {
+		return resultOf(n.run.rec)
+	}
+	return n.s.outcome(ctx, n.ExecutionArn)
 }
 
 // StartNested starts an execution for a Task: of the state machine the store holds under machineArn, or
@@ -46,10 +63,12 @@ func (s *Service) StartNested(ctx context.Context, machineArn, name string, inpu
 	}
 	// Watch before it runs, so that a quick end is not missed.
 	done := s.WhenEnded(st.rec.Arn)
-	if _, err := s.execute(st); err != nil {
+	r, err := s.execute(st)
+	if err != nil {
 		return nil, internal(err)
 	}
-	return &Nested{ExecutionArn: st.rec.Arn, Name: st.rec.Name, StateMachineArn: sm.Arn, StartDate: st.rec.StartDate, Done: done}, nil
+	return &Nested{ExecutionArn: st.rec.Arn, Name: st.rec.Name, StateMachineArn: sm.Arn, StartDate: st.rec.StartDate, Done: done,
+		s: s, run: r}, nil
 }
 
 // nestedMachine finds the state machine a Task starts.
@@ -105,8 +124,8 @@ func (s *Service) notifyEnded(arn string) {
 	}
 }
 
-// Outcome reads how an execution ended, as a Task that waited for it reports it.
-func (s *Service) Outcome(ctx context.Context, arn string) (*interpreter.Result, error) {
+// outcome reads how an execution ended from the store, as a Task that waited for it reports it.
+func (s *Service) outcome(ctx context.Context, arn string) (*interpreter.Result, error) {
 	rec, err := s.store.GetExecution(ctx, arn)
 	if err != nil {
 		return nil, storeError(err, func() *Error { return executionDoesNotExist(arn) })

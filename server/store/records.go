@@ -92,6 +92,10 @@ type Execution struct {
 	// caller sets is ignored, and Commit advances it like Version.
 	LastEvent int64
 	Express   bool
+	// Transient executions are not kept once finished: the commit that finishes one drops it with its
+	// history, timers, tokens and activity tasks. The service makes Express executions transient, as AWS
+	// keeps no record of them once they end.
+	Transient bool
 }
 
 // Event is one history event. IDs start at 1 and are dense per execution.

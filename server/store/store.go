@@ -84,6 +84,8 @@ type ExecutionFilter struct {
 //
 // Timers, tokens and tasks may belong to other executions (a child waking its parent), which must exist.
 // When the step leaves the execution finished, its remaining timers are dropped: nothing is left to wake.
+// When it finishes a Transient execution, the execution is dropped whole (see Execution.Transient): from
+// then on it is ErrNotFound everywhere, and the caller's record is all that is left of it.
 type Step struct {
 	Execution     *Execution
 	Events        []Event

@@ -30,6 +30,7 @@ func (s *Store) Commit(_ context.Context, st store.Step) error {
 		return err
 	}
 
+	wasFinished := store.Finished(x.e.Status)
 	in := st.Execution.Clone()
 	x.e.Status, x.e.Output, x.e.Error, x.e.Cause = in.Status, in.Output, in.Error, in.Cause
 	x.e.StopDate, x.e.Checkpoint = in.StopDate, in.Checkpoint
@@ -42,11 +43,12 @@ func (s *Store) Commit(_ context.Context, st store.Step) error {
 	for _, t := range st.SetTimers {
 		t.Owner, t.LeaseUntil = "", time.Time{}
 		s.timers[t.TimerKey] = &t
-		s.executions[t.ExecutionArn].timers[t.Key] = struct{}{}
+		own(&s.executions[t.ExecutionArn].timers, t.Key)
 	}
 	for _, t := range st.Tokens {
 		t = t.Clone()
 		s.tokens[t.Token] = &t
+		own(&s.executions[t.ExecutionArn].tokens, t.Token)
 	}
 	for _, t := range st.ActivityTasks {
 		if old, ok := s.tasks[t.Token]; ok {
@@ -54,13 +56,20 @@ func (s *Store) Commit(_ context.Context, st store.Step) error {
 		} else {
 			s.tasks[t.Token] = &task{seq: s.next(), t: t}
 		}
+		own(&s.executions[t.ExecutionArn].tasks, t.Token)
 	}
-	if store.Finished(x.e.Status) {
+	st.Execution.Version, st.Execution.LastEvent = x.e.Version, x.e.LastEvent
+	switch finished := store.Finished(x.e.Status); {
+	case finished:
 		for key := range x.timers {
 			s.deleteTimer(store.TimerKey{ExecutionArn: x.e.Arn, Key: key})
 		}
+		if !wasFinished {
+			s.finish(x)
+		}
+	case wasFinished:
+		s.unfinish(x)
 	}
-	st.Execution.Version, st.Execution.LastEvent = x.e.Version, x.e.LastEvent
 	return nil
 }
 

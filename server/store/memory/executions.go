@@ -21,13 +21,18 @@ func (s *Store) CreateExecution(_ context.Context, e *store.Execution, events []
 	if x, ok := s.executions[e.Arn]; ok {
 		return x.e.Clone(), fmt.Errorf("%w: execution %s", store.ErrExists, e.Arn)
 	}
-	x := &execution{seq: s.next(), e: e.Clone(), timers: map[string]struct{}{}}
+	s.expire() // a store that only starts executions still lets the old ones go
+	x := &execution{seq: s.next(), e: e.Clone()}
 	x.e.Version, x.e.LastEvent = 1, int64(len(events))
 	x.events = appendEvents(nil, e.Arn, events)
 	s.executions[e.Arn] = x
 	s.started = append(s.started, x)
 	e.Version, e.LastEvent = 1, x.e.LastEvent
-	return x.e.Clone(), nil
+	out := x.e.Clone()
+	if store.Finished(x.e.Status) {
+		s.finish(x)
+	}
+	return out, nil
 }
 
 // GetExecution implements store.Store.
@@ -58,7 +63,7 @@ func (s *Store) ListExecutions(_ context.Context, f store.ExecutionFilter, p sto
 	var last int64
 	for i--; i >= 0; i-- {
 		x := s.started[i]
-		if (f.StateMachineArn != "" && x.e.StateMachineArn != f.StateMachineArn) || (f.Status != "" && x.e.Status != f.Status) {
+		if x.gone() || (f.StateMachineArn != "" && x.e.StateMachineArn != f.StateMachineArn) || (f.Status != "" && x.e.Status != f.Status) {
 			continue
 		}
 		if len(out) == size {
@@ -76,7 +81,7 @@ func (s *Store) Unfinished(context.Context) ([]*store.Execution, error) {
 	defer s.mu.Unlock()
 	var out []*store.Execution
 	for _, x := range s.started {
-		if x.e.Status == store.Running || x.e.Status == store.PendingRedrive {
+		if !x.gone() && (x.e.Status == store.Running || x.e.Status == store.PendingRedrive) {
 			out = append(out, x.e.Clone())
 		}
 	}

@@ -1,9 +1,13 @@
 // Package memory is a store.Store held in maps behind one mutex: for tests and for `aslrun serve` runs that
 // need no persistence. Records are copied in and out, so callers never alias its state.
+//
+// Nothing is written anywhere else, so what it keeps must stay bounded: Transient executions go when they
+// finish, and a Retention bounds how many finished executions it keeps and for how long.
 package memory
 
 import (
 	"sync"
+	"time"
 
 	"github.com/aslrun/aslrun/server/store"
 )
@@ -20,8 +24,17 @@ type Store struct {
 	activityArns map[string]string
 
 	executions map[string]*execution
-	// started holds executions in insertion order, for newest-first listing.
+	// started holds executions in insertion order, for newest-first listing. Dropped executions stay in
+	// it, marked, until they are half of it: then it is compacted, which keeps a drop O(1) amortized.
 	started []*execution
+	dropped int
+
+	// retain bounds the finished executions kept, by count and by age on the clock now. finished queues
+	// them in the order they finished, oldest first; retained counts those that are still kept and finished.
+	retain   Retention
+	now      func() time.Time
+	finished []finish
+	retained int
 
 	timers map[store.TimerKey]*store.Timer
 	tokens map[string]*store.Token
@@ -39,11 +52,22 @@ type activity struct {
 }
 
 type execution struct {
-	seq    int64
+	seq int64
+	// e is nil once the execution is dropped.
 	e      *store.Execution
 	events []store.Event
-	// timers are the keys of this execution's timers, to drop them when it finishes.
-	timers map[string]struct{}
+	// timers, tokens and tasks are the keys of this execution's rows, to drop them with it (nil: none).
+	timers, tokens, tasks map[string]struct{}
+	// finished is the seq of its entry in Store.finished while it is finished and kept (0: none), so that
+	// an entry left behind by an execution that ran again, or was dropped, is told apart.
+	finished int64
+}
+
+// finish is an execution's entry in the queue of finished executions.
+type finish struct {
+	x   *execution
+	seq int64
+	at  time.Time
 }
 
 type task struct {
@@ -53,18 +77,53 @@ type task struct {
 
 var _ store.Store = (*Store)(nil)
 
+// Retention bounds the finished executions a Store keeps; the oldest finished go first. Zero fields are
+// no bound. Running executions are always kept, whatever their number or age.
+type Retention struct {
+	// Executions is how many finished executions are kept.
+	Executions int
+	// For is how long a finished execution is kept after it finished. An execution past it goes at the
+	// next write (start or finish of any execution), not on a timer of its own.
+	For time.Duration
+}
+
+// The retention aslrun serve --memory uses unless told otherwise: enough to look back on a day of testing,
+// small enough (tens of MB for typical histories) to run for months.
+const (
+	DefaultRetainExecutions = 10_000
+	DefaultRetainFor        = 24 * time.Hour
+)
+
+// Option configures New.
+type Option func(*Store)
+
+// WithRetention bounds the finished executions kept; without it they are all kept.
+func WithRetention(r Retention) Option {
+	return func(s *Store) { s.retain = r }
+}
+
+// WithClock sets the clock that Retention.For is measured by; the default is time.Now.
+func WithClock(now func() time.Time) Option {
+	return func(s *Store) { s.now = now }
+}
+
 // New returns an empty store.
-func New() *Store {
-	return &Store{
+func New(opts ...Option) *Store {
+	s := &Store{
 		machines:     map[string]*machine{},
 		machineNames: map[string]string{},
 		activities:   map[string]*activity{},
 		activityArns: map[string]string{},
 		executions:   map[string]*execution{},
+		now:          time.Now,
 		timers:       map[store.TimerKey]*store.Timer{},
 		tokens:       map[string]*store.Token{},
 		tasks:        map[string]*task{},
 	}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // Close releases nothing: the records go when the Store is garbage.

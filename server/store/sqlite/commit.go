@@ -20,7 +20,8 @@ func (s *Store) Commit(ctx context.Context, st store.Step) error {
 	var lastEvent int64
 	err := s.write(ctx, func(tx *tx) error {
 		var seq, version, last int64
-		err := tx.queryRow(`SELECT seq, version, last_event FROM executions WHERE arn = ?`, e.Arn).Scan(&seq, &version, &last)
+		var transient bool
+		err := tx.queryRow(`SELECT seq, version, last_event, transient FROM executions WHERE arn = ?`, e.Arn).Scan(&seq, &version, &last, &transient)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("%w: execution %s", store.ErrNotFound, e.Arn)
 		}
@@ -49,7 +50,10 @@ func (s *Store) Commit(ctx context.Context, st store.Step) error {
 		if err := applyTokens(tx, st); err != nil {
 			return err
 		}
-		if store.Finished(e.Status) {
+		switch {
+		case store.Finished(e.Status) && transient:
+			return dropExecution(tx, seq, e.Arn)
+		case store.Finished(e.Status):
 			_, err = tx.exec(`DELETE FROM timers WHERE execution_arn = ?`, e.Arn)
 		}
 		return err
@@ -104,4 +108,18 @@ func applyTokens(tx *tx, st store.Step) error {
 		}
 	}
 	return nil
+}
+
+// dropExecution deletes an execution and every row that names it, the rows first for their foreign keys.
+func dropExecution(tx *tx, seq int64, arn string) error {
+	if _, err := tx.exec(`DELETE FROM events WHERE execution = ?`, seq); err != nil {
+		return err
+	}
+	for _, table := range []string{"timers", "tokens", "activity_tasks"} {
+		if _, err := tx.exec(`DELETE FROM `+table+` WHERE execution_arn = ?`, arn); err != nil {
+			return err
+		}
+	}
+	_, err := tx.exec(`DELETE FROM executions WHERE seq = ?`, seq)
+	return err
 }

@@ -12,7 +12,7 @@ import (
 )
 
 const executionColumns = `x.seq, x.arn, x.state_machine_arn, x.name, x.status, x.input, x.output, x.error, x.cause,
-	x.start_date, x.stop_date, d.text, x.test_case, x.checkpoint, x.version, x.express, x.last_event
+	x.start_date, x.stop_date, d.text, x.test_case, x.checkpoint, x.version, x.express, x.transient, x.last_event
 	FROM executions x JOIN definitions d ON d.hash = x.definition`
 
 // executionRow is an execution with the columns records do not show.
@@ -30,7 +30,7 @@ func scanExecution(row scanner) (executionRow, error) {
 		startDate, stopDate sql.Null[int64]
 	)
 	err := row.Scan(&r.seq, &e.Arn, &e.StateMachineArn, &e.Name, &e.Status, &e.Input, &output, &errorName, &cause,
-		&startDate, &stopDate, &e.Definition, &e.TestCase, &e.Checkpoint, &e.Version, &e.Express, &e.LastEvent)
+		&startDate, &stopDate, &e.Definition, &e.TestCase, &e.Checkpoint, &e.Version, &e.Express, &e.Transient, &e.LastEvent)
 	if err != nil {
 		return executionRow{}, err
 	}
@@ -72,10 +72,10 @@ func (s *Store) CreateExecution(ctx context.Context, e *store.Execution, events 
 			return err
 		}
 		res, err := tx.exec(`INSERT INTO executions (arn, state_machine_arn, name, status, input, output, error, cause,
-			start_date, stop_date, definition, test_case, checkpoint, version, express, last_event)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+			start_date, stop_date, definition, test_case, checkpoint, version, express, transient, last_event)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
 			e.Arn, e.StateMachineArn, e.Name, e.Status, e.Input, optional(e.Output), optional(e.Error), optional(e.Cause),
-			micros(e.StartDate), micros(e.StopDate), hash[:], e.TestCase, blob(e.Checkpoint), e.Express, len(events))
+			micros(e.StartDate), micros(e.StopDate), hash[:], e.TestCase, blob(e.Checkpoint), e.Express, e.Transient, len(events))
 		if err != nil {
 			return err
 		}

@@ -11,7 +11,8 @@ import (
 	"github.com/aslrun/aslrun/server/store/storetest"
 )
 
-// schemaV1Executions is the executions table, and the tables it needs, as schema version 1 made them. It
+// schemaV1Executions is the executions table, the tables it needs and those later migrations index, as
+// schema version 1 made them. It
 // is spelled out here rather than taken from schemaV1 so that the test keeps describing the databases
 // already on disk even if someone edits schemaV1 by mistake.
 const schemaV1Executions = `
@@ -46,6 +47,27 @@ CREATE TABLE events (
 	type TEXT NOT NULL,
 	data BLOB NOT NULL,
 	PRIMARY KEY (execution, id)
+);
+CREATE TABLE tokens (
+	token TEXT PRIMARY KEY,
+	execution_arn TEXT NOT NULL REFERENCES executions(arn),
+	state_name TEXT NOT NULL,
+	status TEXT NOT NULL,
+	output TEXT NOT NULL,
+	error TEXT,
+	cause TEXT,
+	created INTEGER,
+	heartbeat_at INTEGER
+) WITHOUT ROWID;
+CREATE TABLE activity_tasks (
+	seq INTEGER PRIMARY KEY,
+	token TEXT NOT NULL UNIQUE,
+	activity_arn TEXT NOT NULL,
+	execution_arn TEXT NOT NULL REFERENCES executions(arn),
+	input TEXT NOT NULL,
+	status TEXT NOT NULL,
+	worker_name TEXT NOT NULL,
+	created INTEGER
 );
 `
 
@@ -119,5 +141,6 @@ func executionsColumns(t *testing.T, s *Store) []string {
 	}
 	require.NoError(t, rows.Err())
 	require.Contains(t, cols, "test_case TEXT default '' NOT NULL")
+	require.Contains(t, cols, "transient INTEGER default 0 NOT NULL")
 	return cols
 }

@@ -24,6 +24,10 @@ func TestQueryPlans(t *testing.T) {
 		"next timer":             `SELECT min(ready_at) FROM timers`,
 		"scheduled task":         `SELECT seq FROM activity_tasks WHERE activity_arn = 'a' AND status = 'SCHEDULED' ORDER BY created, seq LIMIT 1`,
 		"finished timers":        `DELETE FROM timers WHERE execution_arn = 'a'`,
+		"dropped events":         `DELETE FROM events WHERE execution = 1`,
+		"dropped tokens":         `DELETE FROM tokens WHERE execution_arn = 'a'`,
+		"dropped tasks":          `DELETE FROM activity_tasks WHERE execution_arn = 'a'`,
+		"dropped execution":      `DELETE FROM executions WHERE seq = 1`,
 	}
 	for name, q := range queries {
 		rows, err := s.reads.Query(`EXPLAIN QUERY PLAN ` + q)

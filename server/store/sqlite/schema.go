@@ -6,7 +6,7 @@ import (
 )
 
 // migrations[i] brings the schema from version i to i+1. Append; never edit a released one.
-var migrations = []string{schemaV1, schemaV2}
+var migrations = []string{schemaV1, schemaV2, schemaV3}
 
 // Times are INTEGER microseconds since the Unix epoch, NULL for the zero time. Executions are referenced
 // by ARN from small tables but by their integer seq from events, the big one. Definitions are stored once
@@ -113,6 +113,14 @@ CREATE INDEX activity_tasks_scheduled ON activity_tasks(activity_arn, status, cr
 // when resumed. Executions from before it ran no test case: the default says so.
 const schemaV2 = `
 ALTER TABLE executions ADD COLUMN test_case TEXT NOT NULL DEFAULT '';
+`
+
+// schemaV3 marks the executions dropped when they finish (store.Execution.Transient), and indexes what
+// is dropped with them by execution. Executions from before it are kept, as they were.
+const schemaV3 = `
+ALTER TABLE executions ADD COLUMN transient INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX tokens_by_execution ON tokens(execution_arn);
+CREATE INDEX activity_tasks_by_execution ON activity_tasks(execution_arn);
 `
 
 // migrate applies the migrations the database lacks, in one transaction, and refuses a database written

@@ -31,6 +31,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"CommitAtomic", testCommitAtomic},
 		{"CommitOtherExecution", testCommitOtherExecution},
 		{"FinishedDropsTimers", testFinishedDropsTimers},
+		{"Transient", testTransient},
 		{"Tokens", testTokens},
 		{"Timers", testTimers},
 		{"TimerLeaseExpiry", testTimerLeaseExpiry},
