@@ -145,6 +145,21 @@ func TestServeFlagErrors(t *testing.T) {
 	assert.Equal(t, 2, run([]string{"serve", "--memory", "--handlers", filepath.Join(t.TempDir(), "missing.json")}, nil, &out, &errOut))
 	errOut.Reset()
 	assert.Equal(t, 2, run([]string{"serve", "--memory", "--addr", "127.0.0.1:notaport"}, nil, &out, &errOut))
+
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	for args, message := range map[string]string{
+		"--auth basic":                         `--auth must be none or sigv4, not "basic"`,
+		"--auth-credentials AKID:s":            "--auth-credentials needs --auth sigv4",
+		"--auth sigv4 --auth-credentials AKID": "--auth-credentials: credentials are given as ACCESS_KEY_ID:SECRET_ACCESS_KEY",
+		"--auth sigv4":                         "--auth sigv4 needs credentials",
+		"--max-connections 0":                  "--max-connections must be at least 1",
+		"--http-allow 10.0.0.0/99":             `--http-allow: "10.0.0.0/99" is neither`,
+	} {
+		errOut.Reset()
+		assert.Equal(t, 2, run(append([]string{"serve", "--memory"}, strings.Fields(args)...), nil, &out, &errOut), args)
+		assert.Contains(t, errOut.String(), message, args)
+	}
 }
 
 // TestServeWithAWSCLI drives the server with the real aws CLI.
