@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"path/filepath"
 	"sync"
 
@@ -13,11 +14,23 @@ import (
 )
 
 // Env is what built-in handlers and workers work with: the embedded services, where their workers answer
-// task tokens (the control plane, once it runs), and the run's clock.
+// task tokens (the control plane, once it runs), and the run's clock; and what HTTP Tasks and http stubs
+// call through.
 type Env struct {
 	Services *Services
 	Answers  interpreter.TaskAnswers
 	Clock    interpreter.Clock
+	// HTTPClient makes the calls of HTTP Tasks (arn:aws:states:::http:invoke) and http stubs; nil is
+	// http.DefaultClient. A shared server gives one that refuses internal destinations (egress.Policy).
+	HTTPClient *http.Client
+}
+
+// httpClient is env's HTTP client, the default one when env or its client is nil.
+func (env *Env) httpClient() *http.Client {
+	if env == nil || env.HTTPClient == nil {
+		return http.DefaultClient
+	}
+	return env.HTTPClient
 }
 
 // Worker consumes the messages of an SQS queue of the embedded services, as a worker process would.

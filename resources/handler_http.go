@@ -3,6 +3,7 @@ package resources
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/ohler55/ojg/oj"
 
 	"github.com/aslrun/aslrun/asl/failure"
+	"github.com/aslrun/aslrun/internal/egress"
 )
 
 // The http stub POSTs the event as JSON to a URL and returns the JSON of the reply:
@@ -23,17 +25,18 @@ import (
 // call with Sandbox.Timedout, as a Lambda function's timeout does; without it the Task's TimeoutSeconds ends
 // the call (on a real clock, as for exec).
 type httpStub struct {
+	env     *Env // its HTTPClient makes the call, read at each call
 	url     string
 	headers map[string]string
 	timeout time.Duration
 }
 
-func parseHTTP(stub map[string]any) (Handler, error) {
+func parseHTTP(stub map[string]any, sc stubScope) (Handler, error) {
 	u, err := stubURL(stub, "http")
 	if err != nil {
 		return nil, err
 	}
-	s := &httpStub{url: u.String()}
+	s := &httpStub{env: sc.env, url: u.String()}
 	if s.headers, err = stubStrings(stub, "headers"); err != nil {
 		return nil, err
 	}
@@ -61,10 +64,13 @@ func (s *httpStub) Handle(ctx context.Context, call *Call) (any, error) {
 	for k, v := range s.headers {
 		req.Header.Set(k, v)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := s.env.httpClient().Do(req)
 	if err != nil {
 		if run.Err() != nil {
 			return nil, stubEnd(ctx, s.timeout)
+		}
+		if refused, ok := errors.AsType[*egress.RefusedError](err); ok {
+			return nil, failure.New(failure.HTTPSocket, fmt.Sprintf("The http stub cannot call POST %s: %v", s.url, refused))
 		}
 		return nil, err
 	}

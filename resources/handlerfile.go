@@ -249,7 +249,7 @@ type stubScope struct {
 	key     string // the handler file key as written
 	binding binding
 	nested  bool // inside a sequence, which cannot hold another
-	env     *Env // what built-in handlers work with
+	env     *Env // what built-in handlers and http stubs work with
 }
 
 // stubKinds are the keys that give a stub its behaviour.
@@ -290,7 +290,7 @@ func parseStub(v any, sc stubScope) (Handler, error) {
 	case "exec":
 		return parseExec(stub, sc)
 	case "http":
-		return parseHTTP(stub)
+		return parseHTTP(stub, sc)
 	case "lambdaEndpoint":
 		return parseLambdaEndpoint(stub, sc)
 	case "sequence":

@@ -3,6 +3,7 @@ package resources
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/source"
+	"github.com/aslrun/aslrun/internal/egress"
 )
 
 const httpInvoke = "arn:aws:states:::http:invoke"
@@ -66,12 +68,15 @@ func invokeHTTP(ctx context.Context, call *Call, client *http.Client) (any, erro
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, failure.New("States.Http.Socket", err.Error())
+		if refused, ok := errors.AsType[*egress.RefusedError](err); ok {
+			return nil, failure.New(failure.HTTPSocket, fmt.Sprintf("The HTTP Task %q cannot call %s: %v", call.StateName, endpoint, refused))
+		}
+		return nil, failure.New(failure.HTTPSocket, err.Error())
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxHTTPResponse+1))
 	if err != nil {
-		return nil, failure.New("States.Http.Socket", err.Error())
+		return nil, failure.New(failure.HTTPSocket, err.Error())
 	}
 	if len(raw) > maxHTTPResponse {
 		return nil, failure.New(failure.DataLimitExceeded, fmt.Sprintf("The response of %s is larger than %d bytes", endpoint, maxHTTPResponse))

@@ -4,11 +4,13 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/aslrun/aslrun/internal/egress"
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/resources"
 )
@@ -78,6 +80,64 @@ func TestHTTPInvoke(t *testing.T) {
 			}
 			require.Equal(t, interpreter.Succeed, res.Status, "%s %s", res.Error, res.Cause)
 			tt.check(t, res.Output.(map[string]any))
+		})
+	}
+}
+
+// TestHTTPAllowList: with Env.HTTPClient limited to an allow list, HTTP Tasks and http stubs reach only
+// what it allows, and a refusal fails the Task with States.Http.Socket naming the host and the list.
+func TestHTTPAllowList(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"ok":true}`))
+	}))
+	defer srv.Close()
+	port := srv.URL[strings.LastIndex(srv.URL, ":")+1:]
+	tests := []struct {
+		name, allow, host string
+		refused           string // part of the cause, "" when the call goes through
+	}{
+		{"allowed CIDR", "192.168.0.0/16,127.0.0.0/8", "127.0.0.1", ""},
+		{"allowed host name", "localhost", "localhost", ""},
+		{"refused IP", "10.0.0.0/8", "127.0.0.1", `host "127.0.0.1" is not allowed by --http-allow`},
+		{"a name resolving to a refused IP", "10.0.0.0/8", "localhost", `host "localhost" (address 127.0.0.1) is not allowed by --http-allow`},
+		{"a listed name does not allow an IP", "localhost", "127.0.0.1", `host "127.0.0.1" is not allowed by --http-allow`},
+	}
+	for _, tt := range tests {
+		policy, err := egress.Parse(tt.allow, "--http-allow")
+		require.NoError(t, err)
+		url := "http://" + tt.host + ":" + port + "/x"
+		newRegistry := func(t *testing.T, handlers string) *resources.Registry {
+			reg := resources.NewRegistry()
+			reg.UseEnv(&resources.Env{Services: resources.NewServices(), HTTPClient: policy.Client()})
+			if handlers != "" {
+				require.NoError(t, reg.AddHandlers("h.json", []byte(handlers)))
+			}
+			return reg
+		}
+		t.Run("HTTP Task, "+tt.name, func(t *testing.T) {
+			res := runWith(t, `{"StartAt":"H","States":{"H":{"Type":"Task","Resource":"arn:aws:states:::http:invoke",
+				"Parameters":{"ApiEndpoint":"`+url+`","Method":"GET"},"End":true}}}`, newRegistry(t, ""))
+			if tt.refused == "" {
+				require.Equal(t, interpreter.Succeed, res.Status, "%s %s", res.Error, res.Cause)
+				assert.Equal(t, map[string]any{"ok": true}, res.Output.(map[string]any)["ResponseBody"])
+				return
+			}
+			require.Equal(t, interpreter.Failed, res.Status)
+			assert.Equal(t, "States.Http.Socket", res.Error)
+			assert.Equal(t, `The HTTP Task "H" cannot call `+url+`: `+tt.refused, res.Cause)
+		})
+		t.Run("http stub, "+tt.name, func(t *testing.T) {
+			res := runWith(t, `{"StartAt":"S","States":{"S":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:fn","End":true}}}`,
+				newRegistry(t, `{"fn": {"http": "`+url+`"}}`))
+			if tt.refused == "" {
+				require.Equal(t, interpreter.Succeed, res.Status, "%s %s", res.Error, res.Cause)
+				assert.Equal(t, map[string]any{"ok": true}, res.Output)
+				return
+			}
+			require.Equal(t, interpreter.Failed, res.Status)
+			assert.Equal(t, "States.Http.Socket", res.Error)
+			assert.Equal(t, `The http stub cannot call POST `+url+`: `+tt.refused, res.Cause)
 		})
 	}
 }

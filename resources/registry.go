@@ -7,7 +7,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"sync"
 	"time"
 
@@ -151,7 +150,7 @@ func (r *Registry) Invoke(ctx context.Context, req *interpreter.TaskRequest) (an
 		return out, err
 	}
 	if req.Resource == httpInvoke {
-		return invokeHTTP(ctx, call, http.DefaultClient)
+		return invokeHTTP(ctx, call, r.environment().httpClient())
 	}
 	if pattern, ok := startExecutionPattern(req.Resource); ok {
 		return r.invokeStartExecution(ctx, pattern, call)

@@ -24,6 +24,7 @@ const (
 	DataLimitExceeded      = "States.DataLimitExceeded"
 	ExceedToleratedFailure = "States.ExceedToleratedFailureThreshold"
 	HeartbeatTimeout       = "States.HeartbeatTimeout"
+	HTTPSocket             = "States.Http.Socket" // an HTTP Task's call got no answer
 	IntrinsicFailure       = "States.IntrinsicFailure"
 	ItemReaderFailed       = "States.ItemReaderFailed"
 	NoChoiceMatched        = "States.NoChoiceMatched"

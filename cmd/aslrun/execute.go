@@ -21,8 +21,8 @@ import (
 )
 
 type executeFlags struct {
-	input, handlers, name, typ, clock, history, format string
-	noPayloadLimit, dumpServices, trace                bool
+	input, handlers, name, typ, clock, history, format, httpAllow string
+	noPayloadLimit, dumpServices, trace                           bool
 }
 
 func newExecuteCmd() *cobra.Command {
@@ -49,6 +49,7 @@ aborted (stdout {"status","error","cause"}), 2 when the definition, flags or fil
 	f.StringVar(&fl.format, "format", "output", "output (the output alone on success) or json (always an envelope)")
 	f.BoolVar(&fl.noPayloadLimit, "no-payload-limit", false, "lift AWS's 256 KiB limit on state payloads")
 	f.BoolVar(&fl.dumpServices, "dump-services", false, "after the run, print the embedded DynamoDB tables, SQS queues and SNS topics (JSON, on stderr)")
+	f.StringVar(&fl.httpAllow, "http-allow", "", httpAllowUsage)
 	f.BoolVar(&fl.trace, "trace", false, "print each history event on stderr as it happens: elapsed (execution) time, type, state, error and cause")
 	return cmd
 }
@@ -79,7 +80,7 @@ func execute(cmd *cobra.Command, path string, fl executeFlags) error {
 	if err != nil {
 		return usageError(cmd, "--input: %v", err)
 	}
-	local, err := newLocal(cmd, path, clock, fl.handlers)
+	local, err := newLocal(cmd, path, clock, fl.handlers, fl.httpAllow)
 	if err != nil {
 		return err
 	}
@@ -182,8 +183,12 @@ func loadMachine(cmd *cobra.Command, path, typ string) (*machine, error) {
 
 // newLocal prepares the Tasks of the definition at path: its sidecar handler file (NAME.handlers.json next
 // to it), the handler file given, the embedded services and the definitions beside it as nested state
-// machines.
-func newLocal(cmd *cobra.Command, path string, clock interpreter.Clock, handlers string) (*resources.Local, error) {
+// machines; HTTP Tasks and http stubs reach only what httpAllow allows ("": anything).
+func newLocal(cmd *cobra.Command, path string, clock interpreter.Clock, handlers, httpAllow string) (*resources.Local, error) {
+	allow, err := httpPolicy(httpAllow)
+	if err != nil {
+		return nil, usageError(cmd, "%v", err)
+	}
 	var files []string
 	if handlers != "" {
 		files = append(files, handlers)
@@ -192,6 +197,7 @@ func newLocal(cmd *cobra.Command, path string, clock interpreter.Clock, handlers
 	if err != nil {
 		return nil, usageError(cmd, "%v", err)
 	}
+	local.Env.HTTPClient = allow.Client() // http stubs read it at each call
 	return local, nil
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/resources"
 	"github.com/aslrun/aslrun/server/httpapi"
+	"github.com/aslrun/aslrun/server/httpserver"
 	"github.com/aslrun/aslrun/server/service"
 	"github.com/aslrun/aslrun/server/store"
 	"github.com/aslrun/aslrun/server/store/memory"
@@ -26,8 +27,10 @@ import (
 )
 
 type serveFlags struct {
-	addr, data, handlers, mockConfig, clock string
-	memory                                  bool
+	addr, data, handlers, mockConfig, clock, auth, httpAllow string
+	authCredentials                                          []string
+	maxConnections                                           int
+	memory                                                   bool
 	// retain bounds the finished executions --memory keeps; retainSet says a --retain-* flag was given.
 	retain    memory.Retention
 	retainSet bool
@@ -57,7 +60,23 @@ or SIGTERM: it stops accepting, lets requests in flight finish, and closes the s
 running stay RUNNING in the store.
 
 StartExecution of "STATE_MACHINE_ARN#TEST_CASE" runs a test case of --mock-config, as Step Functions
-Local does.`,
+Local does.
+
+Connections: a request must be read within 30 s and answered within 30 s (GetActivityTask's long poll
+and StartSyncExecution wait longer), a keep-alive connection closes after 120 s idle, and at most
+--max-connections are open. Past that cap the server closes an idle or still-sending connection to make
+room, or answers 503 ServiceUnavailable when every connection is a request being served.
+
+The API has no authentication unless --auth sigv4: every request must then carry an AWS Signature V4 made
+with one of the credentials of --auth-credentials ACCESS_KEY_ID:SECRET (repeatable), or else with the
+server's AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (which, unlike flags, other users of the machine
+cannot read). Any region is accepted; the service must be "states". Binding an --addr other than
+loopback without it prints a warning.
+
+--http-allow limits where HTTP Tasks (arn:aws:states:::http:invoke) and http stubs may connect, so that
+a shared server can keep definitions away from internal addresses: each connection's resolved address
+must lie in a listed network, unless its host name is listed. A refused call fails the Task with
+States.Http.Socket.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fl.retainSet = cmd.Flags().Changed("retain-executions") || cmd.Flags().Changed("retain-for")
@@ -73,6 +92,10 @@ Local does.`,
 	f.StringVar(&fl.handlers, "handlers", "", "handler file (JSON or YAML) binding Task resources to stubs")
 	f.StringVar(&fl.mockConfig, "mock-config", "", "Step Functions Local mock configuration file")
 	f.StringVar(&fl.clock, "clock", "real", "real or virtual (waits cost nothing)")
+	f.IntVar(&fl.maxConnections, "max-connections", httpserver.DefaultMaxConnections, "most connections open at once")
+	f.StringVar(&fl.auth, "auth", "none", "none, or sigv4: requests must be signed with one of the credentials (see above)")
+	f.StringArrayVar(&fl.authCredentials, "auth-credentials", nil, "ACCESS_KEY_ID:SECRET that --auth sigv4 accepts (repeatable; default: the server's AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)")
+	f.StringVar(&fl.httpAllow, "http-allow", "", httpAllowUsage)
 	cmd.MarkFlagsMutuallyExclusive("data", "memory")
 	return cmd
 }
@@ -81,6 +104,13 @@ func serve(cmd *cobra.Command, fl serveFlags) error {
 	clock, err := newClock(cmd, fl.clock)
 	if err != nil {
 		return err
+	}
+	if fl.maxConnections < 1 {
+		return usageError(cmd, "--max-connections must be at least 1")
+	}
+	auth, err := verifier(fl.auth, fl.authCredentials)
+	if err != nil {
+		return usageError(cmd, "%v", err)
 	}
 	reg, env, mocks, err := serverResources(clock, fl)
 	if err != nil {
@@ -104,10 +134,12 @@ func serve(cmd *cobra.Command, fl serveFlags) error {
 	if err != nil {
 		return usageError(cmd, "%v", err)
 	}
-	srv := &http.Server{
-		Handler:           httpapi.New(svc, httpapi.Options{Log: log.New(cmd.ErrOrStderr(), "aslrun serve: ", log.LstdFlags)}),
-		ReadHeaderTimeout: 10 * time.Second,
+	if warning := openWarning(ln.Addr(), auth); warning != "" {
+		fmt.Fprintln(cmd.ErrOrStderr(), warning)
 	}
+	api := httpapi.New(svc, httpapi.Options{Log: log.New(cmd.ErrOrStderr(), "aslrun serve: ", log.LstdFlags),
+		Auth: auth, RequestTimeout: httpserver.DefaultRequestTimeout})
+	srv := httpserver.New(api, httpserver.Options{RequestTimeout: httpserver.DefaultRequestTimeout, MaxConnections: fl.maxConnections})
 	// Ending long polls and executions when the shutdown starts lets their requests finish at once.
 	srv.RegisterOnShutdown(svc.Close)
 	fmt.Fprintf(cmd.OutOrStdout(), "aslrun serve: listening on http://%s (%s)\n", ln.Addr(), where)
@@ -136,7 +168,11 @@ func serve(cmd *cobra.Command, fl serveFlags) error {
 // serverResources builds what Tasks of every execution share: one registry over the embedded services,
 // the handler file's bindings, and the mock config's test cases.
 func serverResources(clock interpreter.Clock, fl serveFlags) (*resources.Registry, *resources.Env, *resources.MockConfig, error) {
-	env := &resources.Env{Services: resources.NewServices(), Clock: clock}
+	allow, err := httpPolicy(fl.httpAllow)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	env := &resources.Env{Services: resources.NewServices(), Clock: clock, HTTPClient: allow.Client()}
 	reg := resources.NewRegistry()
 	reg.UseEnv(env)
 	if fl.handlers != "" {

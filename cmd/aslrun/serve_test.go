@@ -174,6 +174,25 @@ func TestServeMemoryRetention(t *testing.T) {
 	assert.Equal(t, []string{arns[2], arns[1]}, listed)
 }
 
+// TestServeRefusesBadSecurityFlags: the hygiene flags' bad values are usage errors.
+func TestServeRefusesBadSecurityFlags(t *testing.T) {
+	var out, errOut bytes.Buffer
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	for args, message := range map[string]string{
+		"--auth basic":                         `--auth must be none or sigv4, not "basic"`,
+		"--auth-credentials AKID:s":            "--auth-credentials needs --auth sigv4",
+		"--auth sigv4 --auth-credentials AKID": "--auth-credentials: credentials are given as ACCESS_KEY_ID:SECRET_ACCESS_KEY",
+		"--auth sigv4":                         "--auth sigv4 needs credentials",
+		"--max-connections 0":                  "--max-connections must be at least 1",
+		"--http-allow 10.0.0.0/99":             `--http-allow: "10.0.0.0/99" is neither`,
+	} {
+		errOut.Reset()
+		assert.Equal(t, 2, run(append([]string{"serve", "--memory"}, strings.Fields(args)...), nil, &out, &errOut), args)
+		assert.Contains(t, errOut.String(), message, args)
+	}
+}
+
 // TestServeWithAWSCLI drives the server with the real aws CLI.
 func TestServeWithAWSCLI(t *testing.T) {
 	if _, err := exec.LookPath("aws"); err != nil {

@@ -14,7 +14,7 @@ import (
 )
 
 type testFlags struct {
-	mockConfig, stateMachine, testCase, handlers, input, typ string
+	mockConfig, stateMachine, testCase, handlers, input, typ, httpAllow string
 }
 
 func newTestCmd() *cobra.Command {
@@ -41,6 +41,7 @@ files are bad.`,
 	f.StringVar(&fl.handlers, "handlers", "", "handler file for the states a test case does not mock")
 	f.StringVar(&fl.input, "input", "", "execution input for test cases without an expected input: a file, - for stdin, or JSON text (default {})")
 	f.StringVar(&fl.typ, "type", "STANDARD", "state machine type: STANDARD or EXPRESS")
+	f.StringVar(&fl.httpAllow, "http-allow", "", httpAllowUsage)
 	return cmd
 }
 
@@ -113,7 +114,7 @@ func runTestCase(cmd *cobra.Command, path string, fl testFlags, m *machine, name
 		return nil, usageError(cmd, "%v", err)
 	}
 	clock := interpreter.NewVirtualClock(time.Now())
-	local, err := newLocal(cmd, path, clock, fl.handlers)
+	local, err := newLocal(cmd, path, clock, fl.handlers, fl.httpAllow)
 	if err != nil {
 		return nil, err
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/resources"
 	"github.com/aslrun/aslrun/server/httpapi"
+	"github.com/aslrun/aslrun/server/httpserver"
 	"github.com/aslrun/aslrun/server/service"
 	"github.com/aslrun/aslrun/server/store"
 	"github.com/aslrun/aslrun/server/store/memory"
@@ -31,9 +32,9 @@ import (
 
 // env is a server on a loopback port: the handler over a service over a store, and an SDK client of it.
 type env struct {
-	sfn *sfn.Client
-	reg *resources.Registry
-	url string
+	sfn       *sfn.Client
+	reg       *resources.Registry
+	url, addr string
 }
 
 // backends are the stores every API test runs against.
@@ -59,6 +60,19 @@ func eachStore(t *testing.T, test func(t *testing.T, e *env)) {
 // newEnv serves the API over st. opts.Store and Invoker are filled in; PollTimeout defaults to half a
 // second so that an empty long poll does not slow the tests.
 func newEnv(t testing.TB, st store.Store, opts service.Options) *env {
+	return newServer(t, st, opts, serverOptions{})
+}
+
+// serverOptions are how a test's server differs from the plain one.
+type serverOptions struct {
+	api httpapi.Options
+	// limits, when set, serve through httpserver with those limits instead of httptest's server;
+	// api.RequestTimeout is then theirs.
+	limits *httpserver.Options
+}
+
+// newServer is newEnv with a server of so.
+func newServer(t testing.TB, st store.Store, opts service.Options, so serverOptions) *env {
 	renv := &resources.Env{Services: resources.NewServices(), Clock: interpreter.RealClock{}}
 	reg := resources.NewRegistry()
 	reg.UseEnv(renv)
@@ -69,25 +83,47 @@ func newEnv(t testing.TB, st store.Store, opts service.Options) *env {
 	svc, err := service.New(opts)
 	require.NoError(t, err)
 	renv.Answers = svc.Answers()
-	srv := httptest.NewServer(httpapi.New(svc, httpapi.Options{}))
 	t.Cleanup(func() {
-		srv.Close()
 		svc.Close()
 		require.NoError(t, st.Close())
 	})
-	return &env{sfn: newClient(srv.URL, srv.Listener.Addr().String()), reg: reg, url: srv.URL}
+	if so.limits == nil {
+		srv := httptest.NewServer(httpapi.New(svc, so.api))
+		t.Cleanup(srv.Close) // before the service closes: cleanups run last first
+		return &env{sfn: newClient(srv.URL, srv.Listener.Addr().String()), reg: reg, url: srv.URL, addr: srv.Listener.Addr().String()}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	so.api.RequestTimeout = so.limits.RequestTimeout
+	srv := httpserver.New(httpapi.New(svc, so.api), *so.limits)
+	srv.RegisterOnShutdown(svc.Close) // so that long polls end at once, as aslrun serve does
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		require.NoError(t, srv.Shutdown(ctx))
+		require.ErrorIs(t, <-served, http.ErrServerClosed)
+	})
+	url := "http://" + ln.Addr().String()
+	return &env{sfn: newClient(url, ln.Addr().String()), reg: reg, url: url, addr: ln.Addr().String()}
 }
 
 // newClient is an SDK client of the server at url. It dials addr whatever the host, since the SDK sends
 // StartSyncExecution to sync-HOST: the server must not care about the Host header.
 func newClient(url, addr string) *sfn.Client {
+	return newClientAs(url, addr, credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""))
+}
+
+// newClientAs is newClient signing with creds (nil: anonymous, unsigned).
+func newClientAs(url, addr string, creds aws.CredentialsProvider) *sfn.Client {
 	dial := func(ctx context.Context, network, _ string) (net.Conn, error) {
 		return (&net.Dialer{}).DialContext(ctx, network, addr)
 	}
 	return sfn.New(sfn.Options{
 		Region:           "us-east-1",
 		BaseEndpoint:     aws.String(url),
-		Credentials:      credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
+		Credentials:      creds,
 		HTTPClient:       &http.Client{Transport: &http.Transport{DialContext: dial}},
 		RetryMaxAttempts: 1,
 	})

@@ -14,9 +14,11 @@ import (
 	"log"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/server/service"
+	"github.com/aslrun/aslrun/server/sigv4"
 )
 
 // DefaultMaxBody bounds a request body. A definition may hold 1,048,576 characters, up to 4 MiB of UTF-8
@@ -28,24 +30,38 @@ const (
 	contentType  = "application/x-amz-json-1.0"
 )
 
+// syncWait is the longest a StartSyncExecution waits: an EXPRESS execution runs five minutes at most.
+const syncWait = 5 * time.Minute
+
 // Options configure the handler.
 type Options struct {
 	// MaxBody bounds request bodies in bytes; default DefaultMaxBody.
 	MaxBody int64
 	// Log receives failures that are the server's, not the caller's; nil discards them.
 	Log *log.Logger
+	// Auth, when set, checks the Signature V4 of every request before anything else; nil serves anyone.
+	Auth *sigv4.Verifier
+	// RequestTimeout is the time the server gives a request to be read and answered (its http.Server's
+	// ReadTimeout and WriteTimeout). The operations that wait, GetActivityTask's long poll and
+	// StartSyncExecution, move their connection's deadlines to their wait plus RequestTimeout, which the
+	// server resets for the next request. 0 leaves the deadlines alone.
+	RequestTimeout time.Duration
 }
 
 // Handler serves the API.
 type Handler struct {
-	ops     map[string]operation
-	maxBody int64
-	log     *log.Logger
+	ops            map[string]operation
+	waits          map[string]time.Duration // the operations that wait, and how long at most
+	maxBody        int64
+	log            *log.Logger
+	auth           *sigv4.Verifier
+	requestTimeout time.Duration
 }
 
 // New returns the API's handler over svc.
 func New(svc *service.Service, opts Options) *Handler {
-	h := &Handler{ops: operations(svc), maxBody: opts.MaxBody, log: opts.Log}
+	h := &Handler{ops: operations(svc), maxBody: opts.MaxBody, log: opts.Log, auth: opts.Auth, requestTimeout: opts.RequestTimeout,
+		waits: map[string]time.Duration{"GetActivityTask": svc.PollTimeout(), "StartSyncExecution": syncWait}}
 	if h.maxBody <= 0 {
 		h.maxBody = DefaultMaxBody
 	}
@@ -70,6 +86,24 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	w.Header().Set("X-Amzn-Requestid", interpreter.NewUUID())
+	// The body comes first: a signature covers it.
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			writeError(w, &service.Error{Code: service.CodeValidation,
+				Message: fmt.Sprintf("1 validation error detected: the request body exceeds the limit of %d bytes", h.maxBody)})
+			return
+		}
+		writeError(w, &apiError{code: "SerializationException", message: "cannot read the request body: " + err.Error(), status: http.StatusBadRequest})
+		return
+	}
+	if h.auth != nil {
+		if err := h.auth.Verify(r, body); err != nil {
+			writeError(w, err)
+			return
+		}
+	}
 	if r.Method != http.MethodPost {
 		writeError(w, &apiError{code: "UnknownOperationException", status: http.StatusMethodNotAllowed,
 			message: fmt.Sprintf("the Step Functions API takes POST requests, not %s", r.Method)})
@@ -83,17 +117,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			message: fmt.Sprintf("unknown operation %q: the X-Amz-Target header must name one as %s<Operation>", target, targetPrefix)})
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			writeError(w, &service.Error{Code: service.CodeValidation,
-				Message: fmt.Sprintf("1 validation error detected: the request body exceeds the limit of %d bytes", h.maxBody)})
-			return
-		}
-		writeError(w, &apiError{code: "SerializationException", message: "cannot read the request body: " + err.Error(), status: http.StatusBadRequest})
-		return
-	}
+	h.holdConnection(w, name)
 	out, err := op(r.Context(), body)
 	if err != nil {
 		var se *service.Error
@@ -113,6 +137,21 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(data)
 }
 
+// holdConnection moves the connection's deadlines past the wait of an operation that waits. Without it
+// the server's write deadline would fail the answer, and its read deadline would end the request's context
+// (the server watches the idle connection with a read that the deadline fails).
+func (h *Handler) holdConnection(w http.ResponseWriter, name string) {
+	wait, ok := h.waits[name]
+	if !ok || h.requestTimeout <= 0 {
+		return
+	}
+	deadline := time.Now().Add(wait + h.requestTimeout)
+	rc := http.NewResponseController(w)
+	// A ResponseWriter without deadlines (httptest's recorder) has none to move.
+	_ = rc.SetReadDeadline(deadline)
+	_ = rc.SetWriteDeadline(deadline)
+}
+
 func (h *Handler) logf(format string, args ...any) {
 	if h.log != nil {
 		h.log.Printf(format, args...)
@@ -124,11 +163,14 @@ func writeError(w http.ResponseWriter, err error) {
 	code, message, status := service.CodeInternalFailure, err.Error(), http.StatusInternalServerError
 	var se *service.Error
 	var ae *apiError
+	var auth *sigv4.Error
 	switch {
 	case errors.As(err, &se):
 		code, message, status = se.Code, se.Message, se.Status()
 	case errors.As(err, &ae):
 		code, message, status = ae.code, ae.message, ae.status
+	case errors.As(err, &auth):
+		code, message, status = auth.Code, auth.Message, http.StatusBadRequest
 	}
 	data, _ := json.Marshal(map[string]string{"__type": code, "message": message}) // strings always marshal
 	w.Header().Set("Content-Type", contentType)

@@ -145,6 +145,9 @@ func (s *Service) Close() {
 	s.wg.Wait()
 }
 
+// PollTimeout is how long GetActivityTask waits for a task.
+func (s *Service) PollTimeout() time.Duration { return s.pollTimeout }
+
 // now is the service's clock, to the microsecond the store keeps.
 func (s *Service) now() time.Time { return s.clock.Now().Truncate(time.Microsecond) }
 
