@@ -152,7 +152,8 @@ func (s *Service) failUnstored(arn string, cause error) (*store.Execution, error
 		Cause: "the execution's step could not be stored: " + cause.Error()}, store.Failed); err != nil {
 		return nil, errors.Join(cause, err)
 	}
-	return s.store.GetExecution(s.ctx, arn)
+	// The record as committed: a transient (Express) one is gone from the store once it has ended.
+	return rec.Clone(), nil
 }
 
 // mockCalls is what a mock-config invoker counted, for the checkpoint of an execution that parks.
