@@ -236,6 +236,22 @@ func (s *Service) StopExecution(ctx context.Context, in *StopExecutionInput) (*S
 	if err := v.err(); err != nil {
 		return nil, err
 	}
+	// A park, a wake or another node may move the execution on between the read and the write: read
+	// again then.
+	for attempt := 0; ; attempt++ {
+		out, err := s.stop(ctx, in)
+		if errors.Is(err, store.ErrConflict) && attempt < 5 {
+			continue
+		}
+		if err != nil && !errors.As(err, new(*Error)) {
+			return nil, internal(err)
+		}
+		return out, err
+	}
+}
+
+// stop is one attempt at StopExecution: ErrConflict when the execution moved on meanwhile.
+func (s *Service) stop(ctx context.Context, in *StopExecutionInput) (*StopExecutionOutput, error) {
 	e, err := s.getExecution(ctx, in.ExecutionArn)
 	if err != nil {
 		return nil, err
@@ -281,6 +297,9 @@ func (s *Service) abortOrphan(ctx context.Context, e *store.Execution, in *StopE
 		step.Events = []store.Event{{ExecutionArn: e.Arn, ID: ev.ID, Timestamp: now, Type: ev.Type, Data: data}}
 	}
 	if err := s.store.Commit(ctx, step); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return nil, err // the caller may read it again
+		}
 		return nil, internal(err)
 	}
 	s.publish(e.Arn, ev)
