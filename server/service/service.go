@@ -43,6 +43,10 @@ type Options struct {
 	Region, Account string
 	// PollTimeout bounds GetActivityTask's long poll; default DefaultPollTimeout.
 	PollTimeout time.Duration
+	// HeapSoftLimit is the Go heap in bytes above which StartExecution and StartSyncExecution answer
+	// ThrottlingException (shed.go): 0 derives it from GOMEMLIMIT or the memory available, negative never
+	// sheds.
+	HeapSoftLimit int64
 }
 
 // Service implements the operations. Its methods are safe for concurrent use.
@@ -57,6 +61,7 @@ type Service struct {
 	payloadLimit    int
 	region, account string
 	pollTimeout     time.Duration
+	shed            *shedder
 
 	// ctx is the life of the service: executions run under it and long polls end with it.
 	ctx    context.Context
@@ -101,7 +106,7 @@ func New(opts Options) (*Service, error) {
 	s := &Service{
 		store: opts.Store, invoker: opts.Invoker, callbacks: interpreter.NewCallbacks(), clock: opts.Clock, mocks: opts.Mocks,
 		definitions: opts.Definitions, noHistory: opts.NoHistory, payloadLimit: opts.PayloadLimit,
-		region: opts.Region, account: opts.Account, pollTimeout: opts.PollTimeout,
+		region: opts.Region, account: opts.Account, pollTimeout: opts.PollTimeout, shed: newShedder(opts.HeapSoftLimit),
 		running: map[string]*run{}, waking: map[string]bool{}, programs: map[string]compiled{}, ended: map[string][]chan struct{}{},
 		subs: map[*subscriber]struct{}{}, started: map[string]func(string){}, polls: map[string]chan struct{}{},
 	}
