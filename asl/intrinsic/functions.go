@@ -19,6 +19,11 @@ type function struct {
 	params []*param
 	// eval computes the result from arguments that passed params.
 	eval func(c *Call, args []any) (any, error)
+	// renders is how many bytes per byte of its arguments the function may write when it renders
+	// them as text (Java's String.valueOf, JSON); 0 for a function that renders nothing.
+	renders int64
+	// shares marks a function whose result is a part of an argument, not a value it built.
+	shares bool
 }
 
 // param is what one argument must be.
@@ -65,19 +70,19 @@ var functions = map[string]*function{}
 
 func init() {
 	for _, f := range []*function{
-		{name: "States.Format", min: 1, max: -1, params: []*param{aString, nil}, eval: format},
+		{name: "States.Format", min: 1, max: -1, params: []*param{aString, nil}, eval: format, renders: 1},
 		{name: "States.StringToJson", min: 1, max: 1, params: []*param{aString}, eval: stringToJSON},
-		{name: "States.JsonToString", min: 1, max: 1, eval: jsonToString},
+		{name: "States.JsonToString", min: 1, max: 1, eval: jsonToString, renders: jsonGrowth},
 		{name: "States.Array", min: 0, max: -1, eval: array},
 		{name: "States.ArrayPartition", min: 2, max: 2, params: []*param{anArray, chunkSize}, eval: arrayPartition},
-		{name: "States.ArrayContains", min: 2, max: 2, params: []*param{anArray}, eval: arrayContains},
+		{name: "States.ArrayContains", min: 2, max: 2, params: []*param{anArray}, eval: arrayContains, renders: 1},
 		{name: "States.ArrayRange", min: 3, max: 3, params: []*param{anInt, anInt, aStep}, eval: arrayRange},
-		{name: "States.ArrayGetItem", min: 2, max: 2, params: []*param{anArray, anIndex}, eval: arrayGetItem},
+		{name: "States.ArrayGetItem", min: 2, max: 2, params: []*param{anArray, anIndex}, eval: arrayGetItem, shares: true},
 		{name: "States.ArrayLength", min: 1, max: 1, params: []*param{anArray}, eval: arrayLength},
-		{name: "States.ArrayUnique", min: 1, max: 1, params: []*param{anArray}, eval: arrayUnique},
+		{name: "States.ArrayUnique", min: 1, max: 1, params: []*param{anArray}, eval: arrayUnique, renders: 1},
 		{name: "States.Base64Encode", min: 1, max: 1, params: []*param{aShortString}, eval: base64Encode},
 		{name: "States.Base64Decode", min: 1, max: 1, params: []*param{aShortString}, eval: base64Decode},
-		{name: "States.Hash", min: 2, max: 2, params: []*param{nil, anAlgorithm}, eval: hashData},
+		{name: "States.Hash", min: 2, max: 2, params: []*param{nil, anAlgorithm}, eval: hashData, renders: 1},
 		{name: "States.JsonMerge", min: 3, max: 3, params: []*param{anObject, anObject, notDeep}, eval: jsonMerge},
 		{name: "States.MathRandom", min: 2, max: 3, params: []*param{anInt, anInt, aSeed}, eval: mathRandom},
 		{name: "States.MathAdd", min: 2, max: 2, params: []*param{anAddend, anAddend}, eval: mathAdd},

@@ -136,7 +136,14 @@ func (c *Call) BadPaths() []error {
 // Eval evaluates the call. An argument AWS would reject yields a *failure.Error named States.Runtime
 // (without the interpreter's "An error occurred while executing the state ..." prefix); an error from
 // env.Resolve is returned unchanged.
+//
+// A call and the calls nested in it may build at most maxBytes (estimated); beyond, they fail with
+// States.Runtime.
 func (c *Call) Eval(env Env) (any, error) {
+	return c.eval(env, &budget{left: maxBytes})
+}
+
+func (c *Call) eval(env Env, b *budget) (any, error) {
 	args := make([]any, len(c.args))
 	for i, a := range c.args {
 		switch {
@@ -149,7 +156,7 @@ func (c *Call) Eval(env Env) (any, error) {
 			}
 			args[i] = v
 		case a.call != nil:
-			v, err := a.call.Eval(env)
+			v, err := a.call.eval(env, b)
 			if err != nil {
 				return nil, err
 			}
@@ -163,7 +170,14 @@ func (c *Call) Eval(env Env) (any, error) {
 			return nil, c.fn.invalid()
 		}
 	}
-	return c.fn.eval(c, args)
+	if err := b.admit(c.fn, args); err != nil {
+		return nil, err
+	}
+	v, err := c.fn.eval(c, args)
+	if err != nil {
+		return nil, err
+	}
+	return v, b.spend(c.fn, v)
 }
 
 type parser struct {

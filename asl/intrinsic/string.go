@@ -58,17 +58,25 @@ func format(c *Call, args []any) (any, error) {
 			return nil, c.fn.invalid()
 		}
 	}
-	var b []byte
+	// rendered first and measured, so that the result is allocated once, at its size
+	parts := make([]string, len(tmpl))
+	size := 0
 	next := 1
-	for _, s := range tmpl {
+	for i, s := range tmpl {
 		if s.placeholder {
-			b = appendJavaString(b, args[next])
+			parts[i] = javaString(args[next])
 			next++
 		} else {
-			b = append(b, s.text...)
+			parts[i] = s.text
 		}
+		size += len(parts[i])
 	}
-	return string(b), nil
+	var b strings.Builder
+	b.Grow(size)
+	for _, p := range parts {
+		b.WriteString(p)
+	}
+	return b.String(), nil
 }
 
 // stringSplit is States.StringSplit. It splits as Java's StringTokenizer does: every character of the

@@ -28,6 +28,10 @@ type Options struct {
 	Bindings map[string]any
 	// Timeout stops an evaluation that runs longer with U1001; 0 means none.
 	Timeout time.Duration
+	// MaxBytes is the memory budget of the evaluation: the estimated bytes of the values it may
+	// build (array items, string bytes, object members), counted as they are built, whether or not
+	// they are still in use. Crossing it fails the evaluation with U1002. 0 means DefaultMaxBytes.
+	MaxBytes int64
 	// MaxDepth is the deepest nesting of node evaluations before U1001; 0 means the default
 	// (10000), which only guards the Go stack.
 	MaxDepth int
@@ -87,7 +91,11 @@ func (e *Expr) evaluate(ctx context.Context, input any, hasInput bool, opts *Opt
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	ev := &evaluator{ctx: ctx, maxDepth: opts.MaxDepth}
+	ev := &evaluator{meter: meter{ctx: ctx, limit: opts.MaxBytes}, maxDepth: opts.MaxDepth}
+	if ev.limit <= 0 {
+		ev.limit = DefaultMaxBytes
+	}
+	ev.left = ev.limit
 	if ev.maxDepth <= 0 {
 		ev.maxDepth = defaultMaxDepth
 	}
@@ -139,10 +147,16 @@ func (e *Expr) evaluate(ctx context.Context, input any, hasInput bool, opts *Opt
 		}
 		return nil, false, nil
 	}
-	if err := checkFinite(result); err != nil {
+	// converted first, within the budget, so that a result sharing one value many times is
+	// refused before it is walked again
+	out := toOutput(result, &ev.meter)
+	if ev.err != nil {
+		return nil, false, ev.err
+	}
+	if err := checkFinite(out); err != nil {
 		return nil, false, err
 	}
-	return toOutput(result), true, nil
+	return out, true, nil
 }
 
 // prepareInput normalises the input; a JSON array is wrapped so that the whole array is the
@@ -181,7 +195,7 @@ func newHostFunction(name string, f *Function) any {
 	return h
 }
 
-// checkFinite rejects results holding numbers JSON cannot represent.
+// checkFinite rejects output values holding numbers JSON cannot represent.
 func checkFinite(v any) error {
 	switch x := v.(type) {
 	case float64:
@@ -192,11 +206,9 @@ func checkFinite(v any) error {
 				return err
 			}
 		}
-	case *sequence:
-		return checkFinite(x.items)
-	case *object:
-		for _, k := range x.keys {
-			if err := checkFinite(x.vals[k]); err != nil {
+	case map[string]any:
+		for _, v := range x {
+			if err := checkFinite(v); err != nil {
 				return err
 			}
 		}

@@ -182,7 +182,7 @@ func (ev *evaluator) applyInner(proc any, args []any, input any, env *frame, nam
 		}
 		out := make([]any, len(args))
 		for i, a := range args {
-			out[i] = toOutput(a)
+			out[i] = toOutput(a, &ev.meter)
 		}
 		res, err := p.fn(ev.ctx, out)
 		if err != nil {
@@ -191,7 +191,9 @@ func (ev *evaluator) applyInner(proc any, args []any, input any, env *frame, nam
 			}
 			return nil, &Error{Code: "D3137", Position: -1, Token: name, Message: err.Error()}
 		}
-		return norm(res), nil
+		// built outside the evaluator, so charged now that it exists
+		ev.chargeValue(res)
+		return norm(res), ev.err
 	case *regexMatcher:
 		str, _ := argAt(args, 0).(string)
 		m, err := p.first(str)

@@ -7,7 +7,8 @@ import (
 
 // Error is a JSONata error: a syntax error from Compile or a dynamic error from Eval. Code is the
 // reference implementation's code (S0xxx syntax, T0xxx/T1xxx/T2xxx type, D1xxx-D3xxx dynamic,
-// U1001 runaway evaluation); Position is a byte offset into the expression, or -1 when unknown.
+// U1001 runaway evaluation) or U1002 (ours: Options.MaxBytes crossed); Position is a byte offset
+// into the expression, or -1 when unknown.
 type Error struct {
 	Code     string
 	Position int
@@ -122,6 +123,7 @@ var errorMessages = map[string]string{
 	"D3139": "The $single() function expected exactly 1 matching result.  Instead it matched 0.",
 	"D3140": "Malformed URL passed to ${{token}}(): {{value}}",
 	"D3141": "$assert() statement failed",
+	"U1002": "Expression evaluation exceeded its memory budget of {{value}} bytes: check for values that grow without bound",
 	"U1001": "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive.",
 }
 
@@ -147,13 +149,19 @@ func renderMessage(code, token string, value any) string {
 	return tmpl
 }
 
+// maxDescribed bounds the JSON of a value shown in a message.
+const maxDescribed = 1 << 16
+
 // describeValue renders a value for a message: JSON where possible.
 func describeValue(v any) string {
 	if f, ok := v.(float64); ok {
 		return formatJSNumber(f)
 	}
-	if s, err := stringify(v, false); err == nil && s != "" {
+	m := &meter{limit: maxDescribed, left: maxDescribed}
+	if s, err := stringify(v, false, m); err == nil && s != "" {
 		return s
+	} else if m.err != nil {
+		return "(a value too large to show)"
 	}
 	return fmt.Sprint(v)
 }

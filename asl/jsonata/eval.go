@@ -1,7 +1,6 @@
 package jsonata
 
 import (
-	"context"
 	"math"
 	"time"
 )
@@ -12,11 +11,9 @@ const defaultMaxDepth = 10000
 
 // evaluator holds the state of one evaluation; a compiled Expr is shared and never changed.
 type evaluator struct {
-	ctx      context.Context
+	meter
 	depth    int
 	maxDepth int
-	deadline time.Time
-	ticks    uint32
 	now      time.Time
 	globals  map[string]any
 	disabled map[string]bool
@@ -32,18 +29,6 @@ func (ev *evaluator) enter() error {
 	ev.ticks++
 	if ev.ticks&255 == 0 {
 		return ev.checkTime()
-	}
-	return nil
-}
-
-func (ev *evaluator) checkTime() error {
-	if !ev.deadline.IsZero() && time.Now().After(ev.deadline) {
-		return &Error{Code: "U1001", Position: -1, Message: "Expression evaluation timeout: Check for infinite loop"}
-	}
-	if ev.ctx != nil {
-		if err := ev.ctx.Err(); err != nil {
-			return &Error{Code: "U1001", Position: -1, Message: "Expression evaluation cancelled: " + err.Error()}
-		}
 	}
 	return nil
 }
@@ -82,6 +67,10 @@ func (ev *evaluator) eval(n *node, input any, env *frame) (any, error) {
 		result, err = ev.group(n.group.pairs, n.group.pos, result, env)
 	}
 	ev.depth--
+	if err == nil {
+		// a builder that ran out of budget stopped without an error of its own
+		err = ev.err
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -110,13 +99,13 @@ func (ev *evaluator) evalNode(n *node, input any, env *frame) (any, error) {
 	case nUnary:
 		return ev.evalUnary(n, input, env)
 	case nName:
-		return lookupField(input, n.str), nil
+		return lookupField(input, n.str, &ev.meter), nil
 	case nString, nNumber, nValue:
 		return n.lit, nil
 	case nWildcard:
-		return evalWildcard(input), nil
+		return evalWildcard(input, &ev.meter), nil
 	case nDescendant:
-		return evalDescendants(input), nil
+		return evalDescendants(input, &ev.meter), nil
 	case nParent:
 		v, _ := env.lookup(n.slot.label)
 		return v, nil
@@ -194,27 +183,33 @@ func (ev *evaluator) evalNode(n *node, input any, env *frame) (any, error) {
 }
 
 // lookupField is jsonata-js's lookup: a field of an object, or of each object in an array.
-func lookupField(input any, key string) any {
+func lookupField(input any, key string, m *meter) any {
 	switch x := input.(type) {
 	case *object, map[string]any:
 		v, _ := field(x, key)
 		return v
 	case []any:
-		return lookupArray(x, key)
+		return lookupArray(x, key, m)
 	case *sequence:
-		return lookupArray(x.items, key)
+		return lookupArray(x.items, key, m)
 	}
 	return nil
 }
 
-func lookupArray(items []any, key string) any {
+func lookupArray(items []any, key string, m *meter) any {
+	if !m.chargeSlots(len(items)) {
+		return nil
+	}
 	result := newSeq(len(items))
 	for _, item := range items {
-		res := lookupField(item, key)
+		res := lookupField(item, key, m)
 		if res == nil {
 			continue
 		}
 		if a, ok := arrayItems(res); ok {
+			if !m.chargeSlots(len(a)) {
+				return nil
+			}
 			result.items = append(result.items, a...)
 		} else {
 			result.items = append(result.items, res)
@@ -223,15 +218,15 @@ func lookupArray(items []any, key string) any {
 	return result
 }
 
-func evalWildcard(input any) any {
+func evalWildcard(input any, m *meter) any {
 	results := newSeq(4)
 	if s, ok := input.(*sequence); ok && s.outerWrapper && len(s.items) > 0 {
 		input = s.items[0]
 	}
 	add := func(v any) {
 		if a, ok := arrayItems(v); ok {
-			results.items = append(results.items, flatten(a, nil)...)
-		} else {
+			results.items = append(results.items, flatten(a, nil, m)...)
+		} else if m.chargeSlots(1) {
 			results.items = append(results.items, v)
 		}
 	}
@@ -248,41 +243,46 @@ func evalWildcard(input any) any {
 	return results
 }
 
-func flatten(a []any, out []any) []any {
+func flatten(a []any, out []any, m *meter) []any {
 	for _, v := range a {
 		if inner, ok := arrayItems(v); ok {
-			out = flatten(inner, out)
-		} else {
+			out = flatten(inner, out, m)
+		} else if m.chargeSlots(1) {
 			out = append(out, v)
+		} else {
+			return out
 		}
 	}
 	return out
 }
 
-func evalDescendants(input any) any {
+func evalDescendants(input any, m *meter) any {
 	if input == nil {
 		return nil
 	}
 	results := newSeq(8)
-	recurseDescendants(input, results)
+	recurseDescendants(input, results, m)
 	if len(results.items) == 1 {
 		return results.items[0]
 	}
 	return results
 }
 
-func recurseDescendants(input any, results *sequence) {
+func recurseDescendants(input any, results *sequence, m *meter) {
 	if a, ok := arrayItems(input); ok {
-		for _, m := range a {
-			recurseDescendants(m, results)
+		for _, it := range a {
+			recurseDescendants(it, results, m)
 		}
+		return
+	}
+	if !m.chargeSlots(1) {
 		return
 	}
 	results.items = append(results.items, input)
 	if isObject(input) {
 		for _, k := range objectKeys(input) {
 			v, _ := field(input, k)
-			recurseDescendants(v, results)
+			recurseDescendants(v, results, m)
 		}
 	}
 }
@@ -299,6 +299,24 @@ func (ev *evaluator) evalUnary(n *node, input any, env *frame) (any, error) {
 		}
 		return nil, newError("D1002", n.pos, "-", v)
 	case "[":
+		if len(n.exprs) == 1 && n.exprs[0].typ == nBinary && n.exprs[0].op == ".." && !n.consArray {
+			// [a..b]: the range's items are new, so they are the array; copying them would double
+			// the cost of the largest arrays expressions build
+			v, err := ev.eval(n.exprs[0], input, env)
+			if err != nil {
+				return nil, err
+			}
+			if s, ok := v.(*sequence); ok {
+				return s.items, nil
+			}
+			if v == nil {
+				return []any{}, nil
+			}
+			return []any{v}, nil
+		}
+		if !ev.chargeSlots(len(n.exprs)) {
+			return nil, ev.err
+		}
 		result := make([]any, 0, len(n.exprs))
 		for _, item := range n.exprs {
 			v, err := ev.eval(item, input, env)
@@ -311,6 +329,9 @@ func (ev *evaluator) evalUnary(n *node, input any, env *frame) (any, error) {
 			if item.typ == nUnary && item.op == "[" {
 				result = append(result, v)
 			} else if a, ok := arrayItems(v); ok {
+				if !ev.chargeSlots(len(a)) {
+					return nil, ev.err
+				}
 				result = append(result, a...)
 			} else {
 				result = append(result, v)
@@ -358,9 +379,9 @@ func (ev *evaluator) evalBinary(n *node, input any, env *frame) (any, error) {
 	case "<", "<=", ">", ">=":
 		result, err = compare(lhs, rhs, op)
 	case "&":
-		result, err = concat(lhs, rhs)
+		result, err = concat(lhs, rhs, &ev.meter)
 	case "..":
-		result, err = rangeArray(lhs, rhs)
+		result, err = rangeArray(lhs, rhs, &ev.meter)
 	case "in":
 		result = includes(lhs, rhs)
 	}
@@ -368,7 +389,9 @@ func (ev *evaluator) evalBinary(n *node, input any, env *frame) (any, error) {
 		if e, ok := err.(*Error); ok {
 			e.Position = n.pos
 			e.Token = op
-			e.Message = renderMessage(e.Code, op, e.Value)
+			if _, custom := customMessage[e.Code]; !custom {
+				e.Message = renderMessage(e.Code, op, e.Value)
+			}
 		}
 		return nil, err
 	}
@@ -459,18 +482,21 @@ func isString(v any) bool {
 	return ok
 }
 
-func concat(lhs, rhs any) (any, error) {
+func concat(lhs, rhs any, m *meter) (any, error) {
 	var ls, rs string
 	var err error
 	if lhs != nil {
-		if ls, err = toStringValue(lhs); err != nil {
+		if ls, err = toStringValue(lhs, m); err != nil {
 			return nil, err
 		}
 	}
 	if rhs != nil {
-		if rs, err = toStringValue(rhs); err != nil {
+		if rs, err = toStringValue(rhs, m); err != nil {
 			return nil, err
 		}
+	}
+	if !m.charge(len(ls) + len(rs)) {
+		return nil, m.err
 	}
 	return ls + rs, nil
 }
@@ -478,7 +504,9 @@ func concat(lhs, rhs any) (any, error) {
 // maxRange is jsonata-js's limit on the size of a range.
 const maxRange = 1e7
 
-func rangeArray(lhs, rhs any) (any, error) {
+// rangeArray builds a..b, charged before it is allocated; filling ten million items takes long
+// enough that the time limit is checked while it runs.
+func rangeArray(lhs, rhs any, m *meter) (any, error) {
 	l, lok := lhs.(float64)
 	if lhs != nil && (!lok || l != math.Trunc(l)) {
 		return nil, newError("T2003", -1, "..", lhs)
@@ -494,8 +522,14 @@ func rangeArray(lhs, rhs any) (any, error) {
 	if size > maxRange {
 		return nil, newError("D2014", -1, "..", size)
 	}
+	if !m.charge(int(size) * (slotBytes + numberBytes)) {
+		return nil, m.err
+	}
 	items := make([]any, int(size))
 	for i := range items {
+		if err := m.poll(i + 1); err != nil {
+			return nil, err
+		}
 		items[i] = l + float64(i)
 	}
 	return &sequence{items: items, isSeq: true}, nil

@@ -7,11 +7,11 @@ func registerArrayFunctions() {
 		items, _ := arrayItems(argAt(args, 0))
 		return float64(len(items)), nil
 	})
-	def("append", "<xx:a>", 2, func(_ *evaluator, _ *call, args []any) (any, error) {
-		return appendValues(argAt(args, 0), argAt(args, 1)), nil
+	def("append", "<xx:a>", 2, func(ev *evaluator, _ *call, args []any) (any, error) {
+		return appendValues(argAt(args, 0), argAt(args, 1), &ev.meter), nil
 	})
 	def("sort", "<af?:a>", 2, fnSort)
-	def("reverse", "<a:a>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
+	def("reverse", "<a:a>", 1, func(ev *evaluator, _ *call, args []any) (any, error) {
 		arr := argAt(args, 0)
 		items, ok := arrayItems(arr)
 		if !ok {
@@ -19,6 +19,9 @@ func registerArrayFunctions() {
 		}
 		if len(items) <= 1 {
 			return arr, nil
+		}
+		if !ev.chargeSlots(len(items)) {
+			return nil, ev.err
 		}
 		out := make([]any, len(items))
 		for i, it := range items {
@@ -26,7 +29,7 @@ func registerArrayFunctions() {
 		}
 		return out, nil
 	})
-	def("shuffle", "<a:a>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
+	def("shuffle", "<a:a>", 1, func(ev *evaluator, _ *call, args []any) (any, error) {
 		arr := argAt(args, 0)
 		items, ok := arrayItems(arr)
 		if !ok {
@@ -35,18 +38,28 @@ func registerArrayFunctions() {
 		if len(items) <= 1 {
 			return arr, nil
 		}
+		if !ev.chargeSlots(len(items)) {
+			return nil, ev.err
+		}
 		out := append([]any(nil), items...)
 		rand.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
 		return out, nil
 	})
-	def("distinct", "<x:x>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
+	def("distinct", "<x:x>", 1, func(ev *evaluator, _ *call, args []any) (any, error) {
 		arr := argAt(args, 0)
 		items, ok := arrayItems(arr)
 		if !ok || len(items) <= 1 {
 			return arr, nil
 		}
+		if !ev.chargeSlots(len(items)) {
+			return nil, ev.err
+		}
 		var out []any
-		for _, it := range items {
+		for i, it := range items {
+			// quadratic in the number of items: the time limit must be able to stop it
+			if err := ev.poll(i + 1); err != nil {
+				return nil, err
+			}
 			dup := false
 			for _, seen := range out {
 				if deepEqual(it, seen) {
@@ -63,7 +76,7 @@ func registerArrayFunctions() {
 		}
 		return out, nil
 	})
-	def("zip", "<a+>", 0, func(_ *evaluator, _ *call, args []any) (any, error) {
+	def("zip", "<a+>", 0, func(ev *evaluator, _ *call, args []any) (any, error) {
 		length := -1
 		lists := make([][]any, len(args))
 		for i, a := range args {
@@ -71,6 +84,9 @@ func registerArrayFunctions() {
 			if length < 0 || len(lists[i]) < length {
 				length = len(lists[i])
 			}
+		}
+		if !ev.chargeSlots(max(length, 0) * (len(lists) + 1)) {
+			return nil, ev.err
 		}
 		out := make([]any, 0, max(length, 0))
 		for i := 0; i < length; i++ {
@@ -118,5 +134,5 @@ func fnSort(ev *evaluator, c *call, args []any) (any, error) {
 			return truthy(r), err
 		}
 	}
-	return mergeSort(items, greater)
+	return mergeSort(items, greater, &ev.meter)
 }

@@ -7,6 +7,9 @@ func registerHigherOrderFunctions() {
 		if !ok {
 			return nil, nil
 		}
+		if !ev.chargeSlots(len(items)) {
+			return nil, ev.err
+		}
 		result := newSeq(len(items))
 		for i, it := range items {
 			r, err := ev.callFunction(fn, c, hofArgs(fn, it, float64(i), arr)...)
@@ -24,6 +27,9 @@ func registerHigherOrderFunctions() {
 		items, ok := arrayItems(arr)
 		if !ok {
 			return nil, nil
+		}
+		if !ev.chargeSlots(len(items)) {
+			return nil, ev.err
 		}
 		result := newSeq(len(items))
 		for i, it := range items {

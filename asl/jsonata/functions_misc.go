@@ -20,15 +20,15 @@ func registerMiscFunctions() {
 	def("exists", "<x:b>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
 		return argAt(args, 0) != nil, nil
 	})
-	def("clone", "<(oa)-:o>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
-		return cloneValue(argAt(args, 0)), nil
+	def("clone", "<(oa)-:o>", 1, func(ev *evaluator, _ *call, args []any) (any, error) {
+		return cloneValue(argAt(args, 0), &ev.meter), nil
 	})
 	def("eval", "<sx?:x>", 2, fnEval)
 }
 
 // cloneValue is $clone: a deep copy made mutable (objects become ordered objects), with
 // jsonata-js's JSON round trip: numbers to 15 digits, functions and undefined dropped.
-func cloneValue(v any) any {
+func cloneValue(v any, m *meter) any {
 	switch x := v.(type) {
 	case float64:
 		if x != math.Trunc(x) {
@@ -36,17 +36,20 @@ func cloneValue(v any) any {
 		}
 		return x
 	case []any:
-		return cloneArray(x)
+		return cloneArray(x, m)
 	case *sequence:
-		return cloneArray(x.items)
+		return cloneArray(x.items, m)
 	case *object, map[string]any:
+		if !m.charge(objectLen(x) * memberBytes) {
+			return nil
+		}
 		o := newObject(objectLen(x))
 		for _, k := range objectKeys(x) {
 			val, _ := field(x, k)
 			if val == nil || isFunction(val) {
 				continue
 			}
-			o.set(k, cloneValue(val))
+			o.set(k, cloneValue(val, m))
 		}
 		return o
 	}
@@ -56,14 +59,17 @@ func cloneValue(v any) any {
 	return v
 }
 
-func cloneArray(items []any) []any {
+func cloneArray(items []any, m *meter) []any {
+	if !m.chargeSlots(len(items)) {
+		return nil
+	}
 	out := make([]any, len(items))
 	for i, it := range items {
 		it = norm(it)
 		if it == nil {
 			it = nullValue
 		}
-		out[i] = cloneValue(it)
+		out[i] = cloneValue(it, m)
 	}
 	return out
 }

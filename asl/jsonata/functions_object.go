@@ -1,23 +1,26 @@
 package jsonata
 
 func registerObjectFunctions() {
-	def("keys", "<x-:a<s>>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
-		return keysOf(argAt(args, 0)), nil
+	def("keys", "<x-:a<s>>", 1, func(ev *evaluator, _ *call, args []any) (any, error) {
+		return keysOf(argAt(args, 0), &ev.meter), nil
 	})
-	def("lookup", "<x-s:x>", 2, func(_ *evaluator, _ *call, args []any) (any, error) {
+	def("lookup", "<x-s:x>", 2, func(ev *evaluator, _ *call, args []any) (any, error) {
 		k, _ := str(args, 1)
-		return lookupField(argAt(args, 0), k), nil
+		return lookupField(argAt(args, 0), k, &ev.meter), nil
 	})
-	def("spread", "<x-:a<o>>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
-		return spread(argAt(args, 0)), nil
+	def("spread", "<x-:a<o>>", 1, func(ev *evaluator, _ *call, args []any) (any, error) {
+		return spread(argAt(args, 0), &ev.meter), nil
 	})
-	def("merge", "<a<o>:o>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
+	def("merge", "<a<o>:o>", 1, func(ev *evaluator, _ *call, args []any) (any, error) {
 		items, ok := arrayItems(argAt(args, 0))
 		if !ok {
 			return nil, nil
 		}
 		result := newObject(8)
 		for _, it := range items {
+			if !ev.charge(objectLen(it) * memberBytes) {
+				return nil, ev.err
+			}
 			for _, k := range objectKeys(it) {
 				v, _ := field(it, k)
 				result.set(k, v)
@@ -34,7 +37,7 @@ func registerObjectFunctions() {
 			if err != nil {
 				return nil, err
 			}
-			if truthy(r) {
+			if truthy(r) && ev.charge(memberBytes) {
 				result.set(k, v)
 			}
 		}
@@ -52,7 +55,7 @@ func registerObjectFunctions() {
 			if err != nil {
 				return nil, err
 			}
-			if r != nil {
+			if r != nil && ev.chargeSlots(1) {
 				result.items = append(result.items, r)
 			}
 		}
@@ -100,13 +103,16 @@ func registerObjectFunctions() {
 }
 
 // keysOf is $keys: an object's keys, or the distinct keys of the objects in an array.
-func keysOf(v any) any {
+func keysOf(v any, m *meter) any {
+	if !m.charge(objectLen(v) * memberBytes) {
+		return nil
+	}
 	result := newSeq(4)
 	if items, ok := arrayItems(v); ok {
 		seen := map[string]bool{}
 		merged := newObject(8)
 		for _, it := range items {
-			ks, _ := arrayItems(keysOf(it))
+			ks, _ := arrayItems(keysOf(it, m))
 			for _, k := range ks {
 				s := k.(string)
 				if !seen[s] {
@@ -133,15 +139,27 @@ func stringsToAny(ss []string) []any {
 }
 
 // spread is $spread: an object as an array of one-key objects.
-func spread(v any) any {
+func spread(v any, m *meter) any {
 	if items, ok := arrayItems(v); ok {
+		// concatenated as $append would, into one list rather than a copy per item
 		var result any = newSeq(len(items))
 		for _, it := range items {
-			result = appendValues(result, spread(it))
+			s := spread(it, m)
+			if s == nil {
+				continue
+			}
+			list, _ := result.([]any)
+			if list == nil {
+				list = []any{}
+			}
+			result = appendFlat(list, s, m)
 		}
 		return result
 	}
 	if isObject(v) {
+		if !m.charge(objectLen(v) * (slotBytes + memberBytes)) {
+			return nil
+		}
 		result := newSeq(objectLen(v))
 		for _, k := range objectKeys(v) {
 			o := newObject(1)

@@ -46,15 +46,20 @@ func registerStringFunctions() {
 	def("pad", "<s-ns?:s>", 3, fnPad)
 	def("contains", "<s-(sf):b>", 2, fnContains)
 	def("split", "<s-(sf)n?:a<s>>", 3, fnSplit)
-	def("join", "<a<s>s?:s>", 2, func(_ *evaluator, _ *call, args []any) (any, error) {
+	def("join", "<a<s>s?:s>", 2, func(ev *evaluator, _ *call, args []any) (any, error) {
 		items, ok := arrayItems(argAt(args, 0))
 		if !ok {
 			return nil, nil
 		}
 		sep, _ := str(args, 1)
+		size := len(sep) * max(len(items)-1, 0)
 		parts := make([]string, len(items))
 		for i, it := range items {
 			parts[i], _ = it.(string)
+			size += len(parts[i])
+		}
+		if !ev.charge(size + len(items)*slotBytes) {
+			return nil, ev.err
 		}
 		return strings.Join(parts, sep), nil
 	})
@@ -63,10 +68,10 @@ func registerStringFunctions() {
 	def("base64encode", "<s-:s>", 1, stringMap(func(s string) string {
 		return base64.StdEncoding.EncodeToString(latin1OrUTF8(s))
 	}))
-	def("base64decode", "<s-:s>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
+	def("base64decode", "<s-:s>", 1, func(ev *evaluator, _ *call, args []any) (any, error) {
 		s, ok := str(args, 0)
-		if !ok {
-			return nil, nil
+		if !ok || !ev.charge(2*len(s)) {
+			return nil, ev.err
 		}
 		b, err := base64.StdEncoding.DecodeString(s)
 		if err != nil {
@@ -90,16 +95,20 @@ func registerStringFunctions() {
 }
 
 func stringMap(f func(string) string) func(*evaluator, *call, []any) (any, error) {
-	return func(_ *evaluator, _ *call, args []any) (any, error) {
+	return func(ev *evaluator, _ *call, args []any) (any, error) {
 		s, ok := str(args, 0)
 		if !ok {
 			return nil, nil
 		}
-		return f(s), nil
+		r := f(s)
+		if !ev.charge(len(r)) {
+			return nil, ev.err
+		}
+		return r, nil
 	}
 }
 
-func fnString(_ *evaluator, _ *call, args []any) (any, error) {
+func fnString(ev *evaluator, _ *call, args []any) (any, error) {
 	v := argAt(args, 0)
 	if v == nil {
 		return nil, nil
@@ -111,15 +120,19 @@ func fnString(_ *evaluator, _ *call, args []any) (any, error) {
 		if isFunction(v) {
 			return "", nil
 		}
-		return stringify(v, true)
+		return stringify(v, true, &ev.meter)
 	}
-	return toStringValue(v)
+	return toStringValue(v, &ev.meter)
 }
 
-func fnSubstring(_ *evaluator, _ *call, args []any) (any, error) {
+func fnSubstring(ev *evaluator, _ *call, args []any) (any, error) {
 	s, ok := str(args, 0)
 	if !ok {
 		return nil, nil
+	}
+	// at most the string again, which a loop may keep
+	if !ev.charge(len(s)) {
+		return nil, ev.err
 	}
 	runes := []rune(s)
 	n := len(runes)
@@ -183,7 +196,7 @@ func trimSpace(s string) string {
 	return strings.TrimSuffix(out, " ")
 }
 
-func fnPad(_ *evaluator, _ *call, args []any) (any, error) {
+func fnPad(ev *evaluator, _ *call, args []any) (any, error) {
 	s, ok := str(args, 0)
 	if !ok {
 		return nil, nil
@@ -197,11 +210,21 @@ func fnPad(_ *evaluator, _ *call, args []any) (any, error) {
 	if padLength <= 0 {
 		return s, nil
 	}
-	padding := []rune(strings.Repeat(char, padLength))[:padLength]
-	if width > 0 {
-		return s + string(padding), nil
+	// padLength characters of char repeated, cut inside char if needed
+	runes := []rune(char)
+	char = string(runes)
+	reps := (padLength + len(runes) - 1) / len(runes)
+	if !ev.charge(len(s) + 2*reps*len(char)) {
+		return nil, ev.err
 	}
-	return string(padding) + s, nil
+	padding := strings.Repeat(char, reps)
+	if cut := reps*len(runes) - padLength; cut > 0 {
+		padding = padding[:len(padding)-len(string(runes[len(runes)-cut:]))]
+	}
+	if width > 0 {
+		return s + padding, nil
+	}
+	return padding + s, nil
 }
 
 func fnContains(ev *evaluator, c *call, args []any) (any, error) {
@@ -238,6 +261,14 @@ func fnSplit(ev *evaluator, c *call, args []any) (any, error) {
 	}
 	under := func() bool { return !hasLimit || float64(len(result)) < limit }
 	if sep, ok := str(args, 1); ok {
+		// the pieces share the string's bytes, but each is a string header in two lists
+		pieces := strings.Count(s, sep) + 1
+		if sep == "" {
+			pieces = utf8.RuneCountInString(s)
+		}
+		if !ev.charge(pieces * (slotBytes + 2*16)) {
+			return nil, ev.err
+		}
 		var parts []string
 		if sep == "" {
 			for _, r := range s {
@@ -264,6 +295,9 @@ func fnSplit(ev *evaluator, c *call, args []any) (any, error) {
 	start := 0
 	count := 0
 	for m != nil && (!hasLimit || float64(count) < limit) {
+		if !ev.charge(slotBytes + 16) {
+			return nil, ev.err
+		}
 		result = append(result, substr(s, start, m.start))
 		start = m.end
 		if m, err = m.next(); err != nil {
@@ -305,6 +339,9 @@ func fnMatch(ev *evaluator, c *call, args []any) (any, error) {
 		return nil, err
 	}
 	for m != nil && (!hasLimit || float64(len(result.items)) < limit) {
+		if !ev.charge(slotBytes + 3*memberBytes + len(m.groups)*slotBytes) {
+			return nil, ev.err
+		}
 		o := newObject(3)
 		o.set("match", m.match)
 		o.set("index", float64(u16Len(s[:min(m.start, len(s))])))
@@ -346,10 +383,16 @@ func fnReplace(ev *evaluator, c *call, args []any) (any, error) {
 			if i < 0 || (hasLimit && float64(count) >= limit) {
 				break
 			}
+			if !ev.reserve(&b, i+len(rep)) {
+				return nil, ev.err
+			}
 			b.WriteString(s[pos : pos+i])
 			b.WriteString(rep)
 			pos += i + len(p)
 			count++
+		}
+		if !ev.reserve(&b, len(s)-pos) || !ev.charge(b.Cap()) {
+			return nil, ev.err
 		}
 		b.WriteString(s[pos:])
 		return b.String(), nil
@@ -378,12 +421,18 @@ func fnReplace(ev *evaluator, c *call, args []any) (any, error) {
 		if !ok {
 			return nil, newError("D3012", -1, "", with)
 		}
+		if !ev.reserve(&b, m.start-pos+len(ws)) {
+			return nil, ev.err
+		}
 		b.WriteString(ws)
 		pos = m.start + len(m.match)
 		count++
 		if m, err = m.next(); err != nil {
 			return nil, err
 		}
+	}
+	if !ev.reserve(&b, len(s)-pos) || !ev.charge(b.Cap()) {
+		return nil, ev.err
 	}
 	b.WriteString(substr(s, pos, len(s)))
 	return b.String(), nil
@@ -474,12 +523,15 @@ func latin1OrUTF8(s string) []byte {
 }
 
 func urlFunc(name string, f func(string) (string, bool)) func(*evaluator, *call, []any) (any, error) {
-	return func(_ *evaluator, _ *call, args []any) (any, error) {
+	return func(ev *evaluator, _ *call, args []any) (any, error) {
 		s, ok := str(args, 0)
 		if !ok {
 			return nil, nil
 		}
 		out, ok := f(s)
+		if ok && !ev.charge(len(out)) {
+			return nil, ev.err
+		}
 		if !ok {
 			return nil, &Error{Code: "D3140", Position: -1, Token: name, Value: s,
 				Message: "Malformed URL passed to $" + name + "(): " + describeValue(s)}

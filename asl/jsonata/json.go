@@ -9,7 +9,7 @@ import (
 
 // toStringValue is $string without the pretty option: strings unchanged, functions empty, the
 // rest as JSON.
-func toStringValue(v any) (string, error) {
+func toStringValue(v any, m *meter) (string, error) {
 	switch x := v.(type) {
 	case string:
 		return x, nil
@@ -21,20 +21,27 @@ func toStringValue(v any) (string, error) {
 	if isFunction(v) {
 		return "", nil
 	}
-	return stringify(v, false)
+	return stringify(v, false, m)
 }
 
 // stringify renders a value as JSON.stringify does with jsonata-js's replacer: numbers to
-// 15 significant digits, functions as "", undefined left out of objects and null in arrays.
-func stringify(v any, pretty bool) (string, error) {
+// 15 significant digits, functions as "", undefined left out of objects and null in arrays. The
+// text is charged to m, and the rendering stops once it would not fit.
+func stringify(v any, pretty bool, m *meter) (string, error) {
 	var b strings.Builder
-	if err := writeJSON(&b, v, pretty, 0); err != nil {
+	if err := writeJSON(&b, v, pretty, 0, m); err != nil {
 		return "", err
+	}
+	if !m.charge(b.Cap()) {
+		return "", m.err
 	}
 	return b.String(), nil
 }
 
-func writeJSON(b *strings.Builder, v any, pretty bool, indent int) error {
+func writeJSON(b *strings.Builder, v any, pretty bool, indent int, m *meter) error {
+	if !m.reserve(b, 64) {
+		return m.err
+	}
 	switch x := v.(type) {
 	case nil, jsonNull:
 		b.WriteString("null")
@@ -53,11 +60,14 @@ func writeJSON(b *strings.Builder, v any, pretty bool, indent int) error {
 		}
 		b.WriteString(formatJSNumber(x))
 	case string:
+		if !m.reserve(b, len(x)+2) {
+			return m.err
+		}
 		writeJSONString(b, x)
 	case []any:
-		return writeJSONArray(b, x, pretty, indent)
+		return writeJSONArray(b, x, pretty, indent, m)
 	case *sequence:
-		return writeJSONArray(b, x.items, pretty, indent)
+		return writeJSONArray(b, x.items, pretty, indent, m)
 	case *object, map[string]any:
 		keys := objectKeys(x)
 		first := true
@@ -77,7 +87,7 @@ func writeJSON(b *strings.Builder, v any, pretty bool, indent int) error {
 			if pretty {
 				b.WriteByte(' ')
 			}
-			if err := writeJSON(b, val, pretty, indent+1); err != nil {
+			if err := writeJSON(b, val, pretty, indent+1, m); err != nil {
 				return err
 			}
 		}
@@ -92,21 +102,23 @@ func writeJSON(b *strings.Builder, v any, pretty bool, indent int) error {
 		}
 		// a caller value the evaluator does not know: render it normalised
 		if n, ok := normKnown(v); ok {
-			return writeJSON(b, n, pretty, indent)
+			return writeJSON(b, n, pretty, indent, m)
 		}
 		b.WriteString("null")
 	}
 	return nil
 }
 
-func writeJSONArray(b *strings.Builder, items []any, pretty bool, indent int) error {
+func writeJSONArray(b *strings.Builder, items []any, pretty bool, indent int, m *meter) error {
 	b.WriteByte('[')
 	for i, item := range items {
 		if i > 0 {
 			b.WriteByte(',')
 		}
 		newline(b, pretty, indent+1)
-		if err := writeJSON(b, norm(item), pretty, indent+1); err != nil {
+		// not normalised here: norm walks a nested array whole, and writeJSON normalises what
+		// it does not know
+		if err := writeJSON(b, item, pretty, indent+1, m); err != nil {
 			return err
 		}
 	}

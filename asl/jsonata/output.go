@@ -4,8 +4,9 @@ import "math"
 
 // toOutput converts an evaluator value to the generic JSON values of the API: null to nil,
 // integral numbers to int64, sequences to []any and ordered objects to map[string]any. Caller
-// maps are returned as they were given. Functions have no JSON form and become nil.
-func toOutput(v any) any {
+// maps are returned as they were given. Functions have no JSON form and become nil. The copies
+// are charged to m: a value that holds another many times is copied as many times.
+func toOutput(v any, m *meter) any {
 	switch x := v.(type) {
 	case nil, jsonNull:
 		return nil
@@ -17,32 +18,38 @@ func toOutput(v any) any {
 	case string, bool, map[string]any:
 		return v
 	case []any:
-		return outputArray(x)
+		return outputArray(x, m)
 	case *sequence:
-		return outputArray(x.items)
+		return outputArray(x.items, m)
 	case *object:
-		m := make(map[string]any, len(x.keys))
+		if !m.charge(len(x.keys) * memberBytes) {
+			return nil
+		}
+		out := make(map[string]any, len(x.keys))
 		for _, k := range x.keys {
 			val := x.vals[k]
 			if val == nil || isFunction(val) {
 				continue
 			}
-			m[k] = toOutput(val)
+			out[k] = toOutput(val, m)
 		}
-		return m
+		return out
 	case tuple:
-		return toOutput(x["@"])
+		return toOutput(x["@"], m)
 	}
 	if n, ok := normKnown(v); ok {
-		return toOutput(n)
+		return toOutput(n, m)
 	}
 	return nil
 }
 
-func outputArray(items []any) []any {
+func outputArray(items []any, m *meter) []any {
+	if !m.charge(len(items) * (slotBytes + numberBytes)) {
+		return nil
+	}
 	out := make([]any, len(items))
 	for i, it := range items {
-		out[i] = toOutput(it)
+		out[i] = toOutput(it, m)
 	}
 	return out
 }

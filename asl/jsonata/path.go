@@ -19,7 +19,7 @@ func (ev *evaluator) evalPath(n *node, input any, env *frame) (any, error) {
 	if fast := n.steps[0]; len(n.steps) == 1 && fast.typ == nName && !n.keepSingletonArray && n.group == nil &&
 		!fast.tuple && fast.stages == nil && !isArray(input) {
 		// a lone field name: the value itself, as the general path below would produce
-		v := lookupField(input, fast.str)
+		v := lookupField(input, fast.str, &ev.meter)
 		if s, ok := v.(*sequence); ok && s.isSeq {
 			return &sequence{items: s.items, isSeq: true}, nil
 		}
@@ -74,6 +74,9 @@ func (ev *evaluator) evalPath(n *node, input any, env *frame) (any, error) {
 		if n.tuple {
 			result = tuples
 		} else {
+			if !ev.chargeSlots(len(tuples.items)) {
+				return nil, ev.err
+			}
 			out := newSeq(len(tuples.items))
 			for _, t := range tuples.items {
 				out.items = append(out.items, asTuple(t)["@"])
@@ -112,6 +115,9 @@ func (ev *evaluator) evalStep(step *node, input *sequence, env *frame, last bool
 		}
 		return ev.evalStages(step.stages, res, env)
 	}
+	if !ev.chargeSlots(len(input.items)) {
+		return nil, ev.err
+	}
 	results := make([]any, 0, len(input.items))
 	for _, item := range input.items {
 		res, err := ev.eval(step, item, env)
@@ -130,12 +136,22 @@ func (ev *evaluator) evalStep(step *node, input *sequence, env *frame, last bool
 	if last && len(results) == 1 && isArray(results[0]) && !isSequence(results[0]) {
 		return results[0], nil
 	}
+	// the flattened items are counted as they are appended, so a step over a value that holds
+	// another many times stops at the budget
 	out := newSeq(len(results))
 	for _, res := range results {
 		if s, ok := res.(*sequence); ok && !s.cons {
+			if !ev.chargeSlots(len(s.items)) {
+				return nil, ev.err
+			}
 			out.items = append(out.items, s.items...)
 		} else if a, ok := res.([]any); ok {
+			if !ev.chargeSlots(len(a)) {
+				return nil, ev.err
+			}
 			out.items = append(out.items, a...)
+		} else if !ev.chargeSlots(1) {
+			return nil, ev.err
 		} else {
 			out.items = append(out.items, res)
 		}
@@ -182,6 +198,9 @@ func (ev *evaluator) evalTupleStep(step *node, input *sequence, tuples *sequence
 				return nil, err
 			}
 			items, _ := asItems(sorted)
+			if !ev.charge(len(items) * (slotBytes + 2*memberBytes)) {
+				return nil, ev.err
+			}
 			result = &sequence{items: make([]any, 0, len(items)), isSeq: true, tupleStream: true}
 			for i, v := range items {
 				t := tuple{"@": v}
@@ -201,6 +220,9 @@ func (ev *evaluator) evalTupleStep(step *node, input *sequence, tuples *sequence
 		return result, nil
 	}
 	if tuples == nil {
+		if !ev.charge(len(input.items) * (slotBytes + memberBytes)) {
+			return nil, ev.err
+		}
 		tuples = &sequence{items: make([]any, len(input.items)), isSeq: true, tupleStream: true}
 		for i, item := range input.items {
 			tuples.items[i] = tuple{"@": item}
@@ -222,6 +244,9 @@ func (ev *evaluator) evalTupleStep(step *node, input *sequence, tuples *sequence
 			stream = true
 		}
 		for bb, r := range items {
+			if !ev.charge(slotBytes + (len(t)+2)*memberBytes) {
+				return nil, ev.err
+			}
 			nt := make(tuple, len(t)+2)
 			for k, v := range t {
 				nt[k] = v
@@ -311,20 +336,20 @@ func (ev *evaluator) filter(pred *node, input any, env *frame) (any, error) {
 			return nil, err
 		}
 		if f, ok := res.(float64); ok {
-			if matchesIndex(f, index, len(items)) {
+			if matchesIndex(f, index, len(items)) && ev.chargeSlots(1) {
 				results.items = append(results.items, item)
 			}
 			continue
 		}
 		if nums, ok := arrayOfNumbers(res); ok {
 			for _, f := range nums {
-				if matchesIndex(f, index, len(items)) {
+				if matchesIndex(f, index, len(items)) && ev.chargeSlots(1) {
 					results.items = append(results.items, item)
 				}
 			}
 			continue
 		}
-		if truthy(res) {
+		if truthy(res) && ev.chargeSlots(1) {
 			results.items = append(results.items, item)
 		}
 	}
@@ -360,6 +385,7 @@ func arrayOfNumbers(v any) ([]float64, bool) {
 func (ev *evaluator) group(pairs [][2]*node, pos int, input any, env *frame) (any, error) {
 	type entry struct {
 		data      any
+		list      []any // the items of a group of several, collected in place ($append would copy)
 		exprIndex int
 	}
 	var items []any
@@ -398,8 +424,14 @@ func (ev *evaluator) group(pairs [][2]*node, pos int, input any, env *frame) (an
 				if e.exprIndex != pi {
 					return nil, newError("D1009", pos, "", key)
 				}
-				e.data = appendValues(e.data, item)
+				if e.list == nil {
+					e.list = appendFlat(nil, e.data, &ev.meter)
+				}
+				e.list = appendFlat(e.list, item, &ev.meter)
 			} else {
+				if !ev.charge(memberBytes + len(key)) {
+					return nil, ev.err
+				}
 				entries[key] = &entry{data: item, exprIndex: pi}
 				groups.set(key, nil)
 			}
@@ -408,9 +440,12 @@ func (ev *evaluator) group(pairs [][2]*node, pos int, input any, env *frame) (an
 	result := newObject(len(groups.keys))
 	for _, key := range groups.keys {
 		e := entries[key]
+		if e.list != nil {
+			e.data = e.list
+		}
 		context, scope := e.data, env
 		if reduce {
-			t := reduceTuples(e.data)
+			t := reduceTuples(e.data, &ev.meter)
 			context = t["@"]
 			delete(t, "@")
 			scope = frameFromTuple(env, t)
@@ -419,7 +454,7 @@ func (ev *evaluator) group(pairs [][2]*node, pos int, input any, env *frame) (an
 		if err != nil {
 			return nil, err
 		}
-		if v != nil {
+		if v != nil && ev.charge(memberBytes) {
 			result.set(key, v)
 		}
 	}
@@ -427,7 +462,7 @@ func (ev *evaluator) group(pairs [][2]*node, pos int, input any, env *frame) (an
 }
 
 // reduceTuples merges the tuples of a group: each variable collects the values of all of them.
-func reduceTuples(data any) tuple {
+func reduceTuples(data any, m *meter) tuple {
 	if t, ok := data.(tuple); ok {
 		c := make(tuple, len(t))
 		for k, v := range t {
@@ -445,19 +480,25 @@ func reduceTuples(data any) tuple {
 	}
 	for _, it := range items[1:] {
 		for k, v := range asTuple(it) {
-			result[k] = appendValues(result[k], v)
+			result[k] = appendValues(result[k], v, m)
 		}
 	}
 	return result
 }
 
-// appendValues is $append: undefined is ignored, and the rest are concatenated.
-func appendValues(a, b any) any {
+// appendValues is $append: undefined is ignored, and the rest are concatenated. Appending one
+// item at a time copies the array each time, and that is what it costs.
+func appendValues(a, b any, m *meter) any {
 	if a == nil {
 		return b
 	}
 	if b == nil {
 		return a
+	}
+	x, _ := arrayItems(a)
+	y, _ := arrayItems(b)
+	if !m.chargeSlots(len(x) + len(y) + 2) {
+		return nil
 	}
 	var items []any
 	if x, ok := arrayItems(a); ok {
@@ -473,6 +514,20 @@ func appendValues(a, b any) any {
 	}
 	// JavaScript's concat returns a plain array, even from a sequence
 	return items
+}
+
+// appendFlat appends a value to a list as $append would: an array's items, or the value.
+func appendFlat(list []any, v any, m *meter) []any {
+	if a, ok := arrayItems(v); ok {
+		if m.chargeSlots(len(a)) {
+			return append(list, a...)
+		}
+		return list
+	}
+	if m.chargeSlots(1) {
+		return append(list, v)
+	}
+	return list
 }
 
 // asTuple reads an item of a tuple stream; anything else reads as an empty tuple.

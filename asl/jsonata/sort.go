@@ -73,7 +73,7 @@ func (ev *evaluator) sortItems(n *node, input *sequence, env *frame) (any, error
 	if len(input.items) <= 1 {
 		return input, nil
 	}
-	sorted, err := mergeSort(input.items, greater)
+	sorted, err := mergeSort(input.items, greater, &ev.meter)
 	if err != nil {
 		return nil, err
 	}
@@ -84,19 +84,23 @@ func (ev *evaluator) sortItems(n *node, input *sequence, env *frame) (any, error
 	return sorted, nil
 }
 
-// mergeSort is jsonata-js's stable merge sort: greater(a, b) true puts b before a.
-func mergeSort(items []any, greater func(a, b any) (bool, error)) ([]any, error) {
+// mergeSort is jsonata-js's stable merge sort: greater(a, b) true puts b before a. Each level
+// of the merge copies the items, and is charged for it.
+func mergeSort(items []any, greater func(a, b any) (bool, error), m *meter) ([]any, error) {
 	if len(items) <= 1 {
 		return items, nil
 	}
 	mid := len(items) / 2
-	left, err := mergeSort(items[:mid], greater)
+	left, err := mergeSort(items[:mid], greater, m)
 	if err != nil {
 		return nil, err
 	}
-	right, err := mergeSort(items[mid:], greater)
+	right, err := mergeSort(items[mid:], greater, m)
 	if err != nil {
 		return nil, err
+	}
+	if !m.chargeSlots(len(items)) {
+		return nil, m.err
 	}
 	out := make([]any, 0, len(items))
 	i, j := 0, 0

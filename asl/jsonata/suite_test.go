@@ -252,7 +252,7 @@ func checkErrorFields(e *Error, want map[string]any) string {
 		case "token", "functionName":
 			got = e.Token
 		case "value":
-			got = toOutput(norm(e.Value))
+			got = toOutput(norm(e.Value), &meter{limit: DefaultMaxBytes, left: DefaultMaxBytes})
 			if s, ok := got.(string); ok {
 				got = strings.ToValidUTF8(s, "\uFFFD")
 			}

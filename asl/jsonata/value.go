@@ -274,7 +274,7 @@ func normArray(a []any) []any {
 // sameValue reports whether norm left a value unchanged (arrays by identity).
 func sameValue(n, item any) bool {
 	switch x := item.(type) {
-	case float64, string, bool, map[string]any, *object, jsonNull:
+	case float64, string, bool, map[string]any, *object, jsonNull, *sequence, tuple:
 		return true
 	case []any:
 		y, ok := n.([]any)

@@ -138,6 +138,9 @@ func (s *Service) begin(ctx context.Context, in *StartExecutionInput, o beginOpt
 
 // StartExecution starts an execution and returns at once.
 func (s *Service) StartExecution(ctx context.Context, in *StartExecutionInput) (*StartExecutionOutput, error) {
+	if err := s.shed.admit(); err != nil {
+		return nil, err
+	}
 	st, err := s.begin(ctx, in, beginOptions{})
 	if err != nil {
 		return nil, err
@@ -152,6 +155,9 @@ func (s *Service) StartExecution(ctx context.Context, in *StartExecutionInput) (
 
 // StartSyncExecution runs an execution of an EXPRESS state machine and answers with its outcome.
 func (s *Service) StartSyncExecution(ctx context.Context, in *StartExecutionInput) (*StartSyncExecutionOutput, error) {
+	if err := s.shed.admit(); err != nil {
+		return nil, err
+	}
 	st, err := s.begin(ctx, in, beginOptions{sync: true})
 	if err != nil {
 		return nil, err

@@ -47,6 +47,10 @@ type Options struct {
 	// NodeID names this node as the owner of the executions it runs (their leases); default the host's
 	// name. A node resumes the executions it owned at once when it starts again.
 	NodeID string
+	// HeapSoftLimit is the Go heap in bytes above which StartExecution and StartSyncExecution answer
+	// ThrottlingException (shed.go): 0 derives it from GOMEMLIMIT or the memory available, negative never
+	// sheds.
+	HeapSoftLimit int64
 }
 
 // Service implements the operations. Its methods are safe for concurrent use.
@@ -61,6 +65,7 @@ type Service struct {
 	payloadLimit    int
 	region, account string
 	pollTimeout     time.Duration
+	shed            *shedder
 
 	// ctx is the life of the service: executions run under it and long polls end with it.
 	ctx    context.Context
@@ -109,7 +114,7 @@ func New(opts Options) (*Service, error) {
 	s := &Service{
 		store: opts.Store, invoker: opts.Invoker, callbacks: interpreter.NewCallbacks(), clock: opts.Clock, mocks: opts.Mocks,
 		definitions: opts.Definitions, noHistory: opts.NoHistory, payloadLimit: opts.PayloadLimit,
-		region: opts.Region, account: opts.Account, pollTimeout: opts.PollTimeout,
+		region: opts.Region, account: opts.Account, pollTimeout: opts.PollTimeout, shed: newShedder(opts.HeapSoftLimit),
 		running: map[string]*run{}, waking: map[string]bool{}, programs: map[string]compiled{}, ended: map[string][]chan struct{}{},
 		subs: map[*subscriber]struct{}{}, started: map[string]func(string){}, tookParked: map[string]string{}, polls: map[string]chan struct{}{},
 	}
