@@ -323,6 +323,13 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents, r *resumeP
 	}
 	// external: the task waits for someone else (a worker, an answer), not for its handler.
 	external := false
+	// activityDone hands an activity task back to the queue once the task no longer waits for it.
+	var activityDone func(parked bool)
+	defer func() {
+		if activityDone != nil {
+			activityDone(parked)
+		}
+	}()
 	var seen taskProgress
 	bound := t.activity && binds(inv, req)
 	switch {
@@ -348,9 +355,8 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents, r *resumeP
 		}
 		external = true
 		if t.activity {
-			done := f.ex.activities.Resume(ScheduledActivity{Activity: t.resource, Token: req.Token, Clock: clock,
+			activityDone = f.ex.activities.Resume(ScheduledActivity{Activity: t.resource, Token: req.Token, Clock: clock,
 				Started: func(worker string) { w.update(func() { w.worker = worker }) }})
-			defer func() { done(parked) }()
 		}
 	case t.activity && !bound:
 		done, err := f.ex.activities.Schedule(ScheduledActivity{Activity: t.resource, Token: req.Token,
@@ -358,7 +364,7 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents, r *resumeP
 		if err != nil {
 			return nil, false, failure.New(failure.Runtime, "the activity task could not be scheduled: "+err.Error())
 		}
-		defer func() { done(parked) }()
+		activityDone = done
 		external = true
 		// Only once its row is queued is the task's wait worth saving: before, a resume schedules it again.
 		f.move(func(p *position) { t.waitAt(p, req, deadline, beat) })
@@ -414,6 +420,18 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents, r *resumeP
 				case <-park:
 				}
 			}) {
+				if activityDone != nil {
+					// From now on the queue notes a worker that takes the task for the parked execution;
+					// one that took it before is recorded here, with the park.
+					activityDone(true)
+					activityDone = nil
+					w.mu.Lock()
+					worker := w.worker
+					w.mu.Unlock()
+					if worker != "" && seen.worker == "" {
+						ev.started(worker)
+					}
+				}
 				return nil, true, nil
 			}
 		} else {

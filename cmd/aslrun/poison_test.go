@@ -3,8 +3,10 @@ package main
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -22,8 +24,12 @@ func TestServeSurvivesMemoryBombs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a server process")
 	}
-	cmd := exec.Command("sh", "-c", `ulimit -v 3145728 && exec "$0" -test.run='^$'`, os.Args[0])
-	cmd.Env = append(os.Environ(), childArgs+"=serve\n--addr\n127.0.0.1:0")
+	limit := `ulimit -v 3145728 && `
+	if raceDetector {
+		limit = ""
+	}
+	cmd := exec.Command("sh", "-c", limit+`exec "$0" -test.run='^$'`, os.Args[0])
+	cmd.Env = append(os.Environ(), childArgs+"=serve\n--addr\n127.0.0.1:0\n--data\n"+t.TempDir())
 	stderr, err := cmd.StderrPipe()
 	require.NoError(t, err)
 	cmd.Stdout = cmd.Stderr
@@ -99,4 +105,16 @@ func TestServeSurvivesMemoryBombs(t *testing.T) {
 	// and still serving after the bombs
 	assert.Equal(t, types.ExecutionStatusSucceeded, outcome(start("fine")).Status)
 	assert.Nil(t, cmd.ProcessState, "the server exited")
+	// The peak resident set of the whole run stays well under 3 GiB.
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid))
+	if err == nil && !raceDetector {
+		for _, line := range strings.Split(string(status), "\n") {
+			if kb, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+				n, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(kb), "kB")))
+				require.NoError(t, err)
+				t.Logf("peak RSS of the server: %d MiB", n/1024)
+				assert.Less(t, n, 1536*1024, "peak RSS in KiB")
+			}
+		}
+	}
 }

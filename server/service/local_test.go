@@ -11,6 +11,7 @@ import (
 
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/server/store"
+	"github.com/aslrun/aslrun/server/store/memory"
 )
 
 // TestLocalRunOnTheRealClock: aslrun execute --clock real parks at a Wait like serve does and the scheduler
@@ -92,4 +93,54 @@ func TestResumeAfterLiveEvents(t *testing.T) {
 				"ExecutionSucceeded"}, types)
 		})
 	}
+}
+
+// TestCrashLoopGuard: an execution that was running through maxCrashes unclean stops in a row, with no
+// state finished in between, is failed rather than run again; a clean Close does not count.
+func TestCrashLoopGuard(t *testing.T) {
+	ctx := context.Background()
+	st := memory.New()
+	hang := interpreter.InvokerFunc(func(ctx context.Context, _ *interpreter.TaskRequest) (any, error) {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	})
+	crash := func(s *Service) { s.cancel(); s.wg.Wait() } // no clean commit: as a kill -9 leaves it
+	s, err := New(Options{Store: st, Invoker: hang})
+	require.NoError(t, err)
+	sm, err := s.CreateStateMachine(ctx, &CreateStateMachineInput{Name: "m", RoleArn: "arn:aws:iam::123456789012:role/r",
+		Definition: `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","End":true}}}`})
+	require.NoError(t, err)
+	run, err := s.StartExecution(ctx, &StartExecutionInput{StateMachineArn: sm.StateMachineArn})
+	require.NoError(t, err)
+	committed := func(n int64) func() bool {
+		return func() bool {
+			rec, err := st.GetExecution(ctx, run.ExecutionArn)
+			require.NoError(t, err)
+			return rec.LastEvent >= n
+		}
+	}
+	require.Eventually(t, committed(4), 5*time.Second, 2*time.Millisecond)
+	crash(s)
+	events := int64(4)
+	for i, stop := range []string{"clean", "crash", "crash"} {
+		s, err = New(Options{Store: st, Invoker: hang})
+		require.NoError(t, err)
+		require.NoError(t, s.ResumeUnfinished(ctx))
+		events += 2 // the task in flight is scheduled and started again
+		require.Eventually(t, committed(events), 5*time.Second, 2*time.Millisecond, "resume %d", i)
+		if stop == "clean" {
+			s.Close()
+		} else {
+			crash(s)
+		}
+	}
+	s, err = New(Options{Store: st, Invoker: hang})
+	require.NoError(t, err)
+	defer s.Close()
+	require.NoError(t, s.ResumeUnfinished(ctx))
+	d, err := s.DescribeExecution(ctx, &DescribeExecutionInput{ExecutionArn: run.ExecutionArn})
+	require.NoError(t, err)
+	assert.Equal(t, store.Failed, d.Status)
+	assert.Equal(t, "States.Runtime", deref(d.Error))
+	assert.Contains(t, deref(d.Cause), "stopped uncleanly 3 times in a row")
 }

@@ -59,6 +59,8 @@ type parkedRecord struct {
 	Running bool   `json:"running,omitempty"`
 	Owner   string `json:"owner,omitempty"`
 	Crashes int    `json:"crashes,omitempty"`
+	// Clean marks the checkpoint of a service that closed cleanly: its next resume is no crash.
+	Clean bool `json:"clean,omitempty"`
 }
 
 // due is when to wake a parked execution.
@@ -120,7 +122,7 @@ func (s *Service) parkedRecordOf(p *interpreter.Parked, calls map[string]int, ru
 	pr := &parkedRecord{Checkpoint: p.Checkpoint, Waits: p.Waits, Timer: p.Timer, LastEvent: p.LastEvent, MockCalls: calls,
 		Running: running}
 	if running {
-		pr.Owner = s.node
+		pr.Owner, pr.Clean = s.node, s.closing.Load()
 	}
 	return pr
 }
@@ -198,19 +200,20 @@ func (s *Service) ResumeUnfinished(ctx context.Context) error {
 // from its input. crashed says its last run stopped uncleanly while it ran: it counts towards maxCrashes.
 func (s *Service) resume(rec *store.Execution, pr *parkedRecord, crashed bool) error {
 	ctx := s.ctx
-	if crashed {
+	if crashed && !pr.Clean {
 		pr.Crashes++
 		if pr.Crashes >= maxCrashes {
 			s.failExecution(rec, fmt.Sprintf("The execution was running when the server stopped uncleanly %d times in a row without progress; it is not run again, since it may be what stops the server.", pr.Crashes))
 			return nil
 		}
-		// Counted before it runs: a run that takes the process down must not escape the count.
-		cp, err := json.Marshal(pr)
-		if err != nil {
+		// Counted before it runs, under this node's lease: a run that takes the process down must not
+		// escape the count.
+		pr.Running, pr.Owner = true, s.node
+		step := store.Step{Execution: rec}
+		if err := s.checkpointStep(&step, rec, pr, nil); err != nil {
 			return err
 		}
-		rec.Checkpoint = cp
-		if err := s.store.Commit(ctx, store.Step{Execution: rec}); err != nil {
+		if err := s.store.Commit(ctx, step); err != nil {
 			return err
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -150,8 +151,8 @@ func (r *recorder) checkpoint(renew bool) {
 		r.putBack(batch)
 		return
 	}
-	if len(batch) > 0 {
-		r.crashes = 0
+	if slices.ContainsFunc(batch, func(e store.Event) bool { return strings.HasSuffix(e.Type, "StateExited") }) {
+		r.crashes = 0 // progress: a crash after this is not a crash loop
 	}
 	pr := r.s.parkedRecordOf(p, mockCalls(r.inv), true)
 	pr.Crashes = r.crashes
@@ -162,6 +163,18 @@ func (r *recorder) checkpoint(renew bool) {
 	}
 	if err := r.s.store.Commit(context.Background(), step); err != nil {
 		r.putBack(batch)
+	}
+}
+
+// stopCleanly commits where a durable execution stands as the service closes.
+func (r *recorder) stopCleanly() {
+	r.commitMu.Lock()
+	defer r.commitMu.Unlock()
+	r.mu.Lock()
+	ended := r.ended
+	r.mu.Unlock()
+	if r.ex != nil && !ended {
+		r.checkpoint(true)
 	}
 }
 

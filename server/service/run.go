@@ -15,6 +15,7 @@ type run struct {
 	ex *interpreter.Execution
 	// done is closed once the outcome is committed, or abandoned because the service closed.
 	done chan struct{}
+	rc   *recorder
 	// rec is the execution as committed; err why it was not; res how the interpreter ended it.
 	rec *store.Execution
 	err error
@@ -50,8 +51,8 @@ func (s *Service) execute(st *started) (*run, error) {
 // events before that as the execution runs. It is the one place an execution runs. No lock is held while
 // the execution runs.
 func (s *Service) run(l launch) (*run, error) {
-	r := &run{done: make(chan struct{})}
 	rc := newRecorder(s, l.rec, l.after, !s.noHistory || l.history, !l.rec.Express)
+	r := &run{done: make(chan struct{}), rc: rc}
 	rc.crashes = l.crashes
 	cfg := l.cfg
 	cfg.OnEvent, cfg.EventsBefore, cfg.Callbacks, cfg.Answers = rc.sink(), l.after, s.callbacks, s.Answers()

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aslrun/aslrun/interpreter"
@@ -97,7 +98,9 @@ type Service struct {
 	parking bool
 	// node is Options.NodeID.
 	node string
-	poke chan struct{}
+	// closing is set once Close began.
+	closing atomic.Bool
+	poke    chan struct{}
 }
 
 // compiled is a state machine's program and the definition it was compiled from.
@@ -146,6 +149,18 @@ func New(opts Options) (*Service, error) {
 // Close ends long polls and interrupts the running executions without committing an outcome, so that they
 // stay RUNNING in the store, then waits for their goroutines. Calling it again only waits.
 func (s *Service) Close() {
+	// A clean stop: the running durable executions commit where they are, so that the next start does
+	// not count them as interrupted by a crash (maxCrashes).
+	s.closing.Store(true)
+	s.mu.Lock()
+	runs := make([]*run, 0, len(s.running))
+	for _, r := range s.running {
+		runs = append(runs, r)
+	}
+	s.mu.Unlock()
+	for _, r := range runs {
+		r.rc.stopCleanly()
+	}
 	s.cancel()
 	s.wg.Wait()
 }
