@@ -3,6 +3,7 @@ package service
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -156,12 +157,10 @@ func (r *recorder) checkpoint(renew bool) {
 	}
 	pr := r.s.parkedRecordOf(p, mockCalls(r.inv), true)
 	pr.Crashes = r.crashes
-	step := store.Step{Execution: r.rec, Events: batch}
-	if err := r.s.checkpointStep(&step, r.rec, pr, r.known); err != nil {
-		r.putBack(batch)
-		return
-	}
-	if err := r.s.store.Commit(context.Background(), step); err != nil {
+	if err := r.commit(func(step *store.Step) error {
+		*step = store.Step{Execution: r.rec, Events: batch}
+		return r.s.checkpointStep(step, r.rec, pr, r.known)
+	}); err != nil {
 		r.putBack(batch)
 	}
 }
@@ -175,6 +174,27 @@ func (r *recorder) stopCleanly() {
 	r.mu.Unlock()
 	if r.ex != nil && !ended {
 		r.checkpoint(true)
+	}
+}
+
+// commit commits the step prepare makes. Answers, heartbeats and workers taking activity tasks move a
+// running execution's record version on without recording anything of it: when only they did, the step
+// is made again (what they changed may change it) and committed on the new version.
+func (r *recorder) commit(prepare func(step *store.Step) error) error {
+	for attempt := 0; ; attempt++ {
+		var step store.Step
+		if err := prepare(&step); err != nil {
+			return err
+		}
+		err := r.s.store.Commit(context.Background(), step)
+		if !errors.Is(err, store.ErrConflict) || attempt == 3 {
+			return err
+		}
+		cur, gerr := r.s.store.GetExecution(context.Background(), r.arn)
+		if gerr != nil || cur.Status != store.Running || cur.LastEvent != r.rec.LastEvent {
+			return err // another run moved it on
+		}
+		r.rec.Version = cur.Version
 	}
 }
 
@@ -283,7 +303,10 @@ func (r *recorder) flush() {
 	if len(batch) == 0 {
 		return
 	}
-	if err := r.s.store.Commit(context.Background(), store.Step{Execution: r.rec, Events: batch}); err != nil {
+	if err := r.commit(func(step *store.Step) error {
+		*step = store.Step{Execution: r.rec, Events: batch}
+		return nil
+	}); err != nil {
 		r.putBack(batch)
 	}
 }
@@ -297,7 +320,10 @@ func (r *recorder) commitSide(step store.Step) error {
 		return errClosed
 	}
 	step.Execution = r.rec
-	return r.s.store.Commit(context.Background(), step)
+	return r.commit(func(s *store.Step) error {
+		*s = step
+		return nil
+	})
 }
 
 // final commits the execution's last step (its outcome or its park) with the events not committed yet:
@@ -318,11 +344,14 @@ func (r *recorder) final(last func(rec *store.Execution, step *store.Step) error
 	if err != nil {
 		return err
 	}
-	var step store.Step
-	if err := last(r.rec, &step); err != nil {
-		return err
-	}
-	step.Execution = r.rec
-	step.Events = append(r.take(), step.Events...)
-	return r.s.store.Commit(context.Background(), step)
+	events := r.take()
+	return r.commit(func(step *store.Step) error {
+		*step = store.Step{}
+		if err := last(r.rec, step); err != nil {
+			return err
+		}
+		step.Execution = r.rec
+		step.Events = append(slices.Clone(events), step.Events...)
+		return nil
+	})
 }

@@ -93,6 +93,7 @@ func (s *Service) run(l launch) (*run, error) {
 		s.mu.Lock()
 		delete(s.running, l.rec.Arn)
 		s.mu.Unlock()
+		s.wakeAgain(l.rec.Arn)
 		if r.err == nil && r.res.Parked != nil {
 			// Only now, with the execution no longer running here, can a wake resume it.
 			for _, w := range r.res.Parked.Waits {

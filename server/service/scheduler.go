@@ -69,21 +69,41 @@ func (s *Service) pokeScheduler() {
 	}
 }
 
+// wakeAgain wakes an execution again that a wake found busy, once it is neither running nor being woken.
+func (s *Service) wakeAgain(arn string) {
+	s.mu.Lock()
+	again := s.rewake[arn] && s.running[arn] == nil && !s.waking[arn] && s.ctx.Err() == nil
+	if again {
+		delete(s.rewake, arn)
+		s.wg.Add(1)
+	}
+	s.mu.Unlock()
+	if again {
+		go func() {
+			defer s.wg.Done()
+			s.wake(arn)
+		}()
+	}
+}
+
 // wake resumes a parked execution whose timer fell due: with its token's answer when there is one.
 func (s *Service) wake(arn string) {
 	s.mu.Lock()
 	busy := s.running[arn] != nil || s.waking[arn]
-	if !busy {
+	if busy {
+		s.rewake[arn] = true
+	} else {
 		s.waking[arn] = true
 	}
 	s.mu.Unlock()
 	if busy {
-		return // its own step will reschedule it; the claimed timer comes back after its lease
+		return
 	}
 	defer func() {
 		s.mu.Lock()
 		delete(s.waking, arn)
 		s.mu.Unlock()
+		s.wakeAgain(arn)
 	}()
 	rec, err := s.store.GetExecution(s.ctx, arn)
 	if err != nil || rec.Status != store.Running {

@@ -77,6 +77,9 @@ type Service struct {
 	running map[string]*run
 	// waking holds the executions the scheduler is resuming, until they run.
 	waking map[string]bool
+	// rewake holds the executions a wake found busy (running, or being woken): once that is over they
+	// are woken again, since what woke them (an answer) may have come after their last look.
+	rewake map[string]bool
 	// programs caches the compiled definition of each state machine, keyed by ARN.
 	programs map[string]compiled
 	// ended holds, per execution a Task of another waits for, what is told when it ends (see nested.go).
@@ -118,7 +121,7 @@ func New(opts Options) (*Service, error) {
 		store: opts.Store, invoker: opts.Invoker, callbacks: interpreter.NewCallbacks(), clock: opts.Clock, mocks: opts.Mocks,
 		definitions: opts.Definitions, noHistory: opts.NoHistory, payloadLimit: opts.PayloadLimit,
 		region: opts.Region, account: opts.Account, pollTimeout: opts.PollTimeout, shed: newShedder(opts.HeapSoftLimit),
-		running: map[string]*run{}, waking: map[string]bool{}, programs: map[string]compiled{}, ended: map[string][]chan struct{}{},
+		running: map[string]*run{}, waking: map[string]bool{}, rewake: map[string]bool{}, programs: map[string]compiled{}, ended: map[string][]chan struct{}{},
 		subs: map[*subscriber]struct{}{}, started: map[string]func(string){}, tookParked: map[string]string{}, polls: map[string]chan struct{}{},
 	}
 	if s.clock == nil {
