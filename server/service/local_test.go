@@ -144,3 +144,46 @@ func TestCrashLoopGuard(t *testing.T) {
 	assert.Equal(t, "States.Runtime", deref(d.Error))
 	assert.Contains(t, deref(d.Cause), "stopped uncleanly 3 times in a row")
 }
+
+// TestLostLeaseStopsTheRun: when another run moves an execution on (its owner was taken for dead), the
+// run that lost the lease stops its Tasks and records nothing more.
+func TestLostLeaseStopsTheRun(t *testing.T) {
+	ctx := context.Background()
+	st := memory.New()
+	cancelled := make(chan struct{})
+	hang := interpreter.InvokerFunc(func(ctx context.Context, _ *interpreter.TaskRequest) (any, error) {
+		<-ctx.Done()
+		close(cancelled)
+		return nil, ctx.Err()
+	})
+	s, err := New(Options{Store: st, Invoker: hang})
+	require.NoError(t, err)
+	defer s.Close()
+	s.renew = 20 * time.Millisecond
+	sm, err := s.CreateStateMachine(ctx, &CreateStateMachineInput{Name: "m", RoleArn: "arn:aws:iam::123456789012:role/r",
+		Definition: `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","End":true}}}`})
+	require.NoError(t, err)
+	run, err := s.StartExecution(ctx, &StartExecutionInput{StateMachineArn: sm.StateMachineArn})
+	require.NoError(t, err)
+	var rec *store.Execution
+	require.Eventually(t, func() bool {
+		rec, err = st.GetExecution(ctx, run.ExecutionArn)
+		require.NoError(t, err)
+		return rec.LastEvent == 4
+	}, 5*time.Second, 2*time.Millisecond)
+	// Another node resumes it and records an event.
+	ev, err := startedEvent(rec.Arn, time.Now(), "{}", "")
+	require.NoError(t, err)
+	ev.ID, ev.Type = 5, "LambdaFunctionScheduled"
+	require.NoError(t, st.Commit(ctx, store.Step{Execution: rec, Events: []store.Event{ev}}))
+	select {
+	case <-cancelled:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the task of the run that lost its lease was not stopped")
+	}
+	require.Eventually(t, func() bool { return parkedCount(s) == 0 }, 5*time.Second, 2*time.Millisecond)
+	rec, err = st.GetExecution(ctx, run.ExecutionArn)
+	require.NoError(t, err)
+	assert.Equal(t, store.Running, rec.Status, "the run that lost the lease records nothing")
+	assert.Equal(t, int64(5), rec.LastEvent)
+}

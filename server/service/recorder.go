@@ -113,7 +113,7 @@ func (r *recorder) watch(ex *interpreter.Execution, inv interpreter.Invoker) {
 	r.s.wg.Add(1)
 	go func() {
 		defer r.s.wg.Done()
-		t := time.NewTicker(renewLease)
+		t := time.NewTicker(r.s.renew)
 		defer t.Stop()
 		for {
 			select {
@@ -157,10 +157,17 @@ func (r *recorder) checkpoint(renew bool) {
 	}
 	pr := r.s.parkedRecordOf(p, mockCalls(r.inv), true)
 	pr.Crashes = r.crashes
-	if err := r.commit(func(step *store.Step) error {
+	err = r.commit(func(step *store.Step) error {
 		*step = store.Step{Execution: r.rec, Events: batch}
 		return r.s.checkpointStep(step, r.rec, pr, r.known)
-	}); err != nil {
+	})
+	if errors.Is(err, store.ErrConflict) {
+		// Another run moved the execution on: its lease is lost (its owner was taken for dead). This run
+		// stops, its Tasks' handlers with it, and records nothing more.
+		r.ex.Stop("States.Runtime", "the execution's lease was lost")
+		return
+	}
+	if err != nil {
 		r.putBack(batch)
 	}
 }

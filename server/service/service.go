@@ -99,8 +99,9 @@ type Service struct {
 	// parking: executions park at their waits and the scheduler wakes them (under a real clock; a virtual
 	// clock moves only while executions hold it, so they keep their goroutines).
 	parking bool
-	// node is Options.NodeID.
-	node string
+	// node is Options.NodeID; renew how often a running execution's lease is renewed (renewLease).
+	node  string
+	renew time.Duration
 	// closing is set once Close began.
 	closing atomic.Bool
 	poke    chan struct{}
@@ -139,6 +140,7 @@ func New(opts Options) (*Service, error) {
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	_, virtual := s.clock.(*interpreter.VirtualClock)
 	s.parking, s.poke = !virtual, make(chan struct{}, 1)
+	s.renew = renewLease
 	if s.node = opts.NodeID; s.node == "" {
 		s.node, _ = os.Hostname()
 	}
