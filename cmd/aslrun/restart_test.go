@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -266,5 +267,105 @@ func TestCrashInsideMapAndParallel(t *testing.T) {
 	assert.Len(t, ran, 2*firstCalls)
 	for k, n := range ran {
 		assert.Equal(t, 1, n, "%s ran once", k)
+	}
+}
+
+// Killed at random moments while Map iterations and Parallel branches call their Tasks, the server
+// resumes every execution after each restart; a Task whose result was recorded (it finished well before
+// the kill: results are committed within 100 ms) never runs again, and any Task runs at most once more
+// per kill (the one in flight).
+func TestCrashDuringTaskCalls(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts server processes")
+	}
+	dir := t.TempDir()
+	calls := filepath.Join(dir, "calls")
+	require.NoError(t, os.Mkdir(calls, 0o700))
+	handlers := filepath.Join(dir, "handlers.json")
+	require.NoError(t, os.WriteFile(handlers, fmt.Appendf(nil,
+		`{"arn:aws:lambda:us-east-1:123456789012:function:slow": {"exec": ["sh", "-c", "f=$(mktemp %s/call-XXXXXX); cat > $f; sleep 0.2; touch $f.done; cat $f"]}}`, calls), 0o600))
+	data := filepath.Join(dir, "data")
+	args := []string{"--data", data, "--handlers", handlers}
+	server, url := serverProcess(t, args...)
+	client := sfnClient(url)
+	ctx := context.Background()
+	create := func(name, def string) string {
+		out, err := client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(name), Definition: aws.String(def),
+			RoleArn: aws.String("arn:aws:iam::123456789012:role/r")})
+		require.NoError(t, err)
+		return aws.ToString(out.StateMachineArn)
+	}
+	task := func(name, key, next string) string {
+		return fmt.Sprintf(`%q:{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:slow",
+			"Parameters":{"step":%q,"key.$":"States.Format('{}-%s', $$.Execution.Name, $$.State.Name)"},"ResultPath":null,%s}`, name, name, key, next)
+	}
+	mapped := create("mapped", `{"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":2,"End":true,"ItemProcessor":{"StartAt":"A","States":{`+
+		strings.ReplaceAll(task("A", "{}-{}", `"Next":"B"`)+","+task("B", "{}-{}", `"End":true`), "$$.State.Name)", "$$.State.Name, $)")+`}}}}}`)
+	parallel := create("parallel", `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+		{"StartAt":"A1","States":{`+task("A1", "{}", `"Next":"B1"`)+","+task("B1", "{}", `"End":true`)+`}},
+		{"StartAt":"A2","States":{`+task("A2", "{}", `"Next":"B2"`)+","+task("B2", "{}", `"End":true`)+`}}]}}}`)
+	var arns []string
+	for range 4 {
+		for m, input := range map[string]string{mapped: `[1,2,3,4,5,6]`, parallel: `{}`} {
+			out, err := client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(m), Input: aws.String(input)})
+			require.NoError(t, err)
+			arns = append(arns, aws.ToString(out.ExecutionArn))
+		}
+	}
+	// recorded: when each task was known to be recorded: at the first kill it had finished well before.
+	recorded := map[string]time.Time{}
+	keyOf := func(f string) string {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		var in struct{ Step, Key string }
+		require.NoError(t, json.Unmarshal(b, &in), string(b))
+		return in.Step + " " + in.Key
+	}
+	var previous time.Time
+	for kill := range 2 {
+		time.Sleep(time.Duration(200+rand.IntN(600)) * time.Millisecond)
+		killed := time.Now()
+		require.NoError(t, server.Process.Kill())
+		_ = server.Wait()
+		done, _ := filepath.Glob(filepath.Join(calls, "call-*.done"))
+		for _, f := range done {
+			// Finished in this process's life, and long enough before its kill to be committed.
+			if st, err := os.Stat(f); err == nil && st.ModTime().After(previous) && st.ModTime().Before(killed.Add(-150*time.Millisecond)) {
+				if k := keyOf(strings.TrimSuffix(f, ".done")); recorded[k].IsZero() {
+					recorded[k] = killed
+				}
+			}
+		}
+		t.Logf("kill %d: %d calls recorded so far", kill, len(recorded))
+		previous = killed
+		server, url = serverProcess(t, args...)
+		client = sfnClient(url)
+	}
+	for _, arn := range arns {
+		var d *sfn.DescribeExecutionOutput
+		require.Eventually(t, func() bool {
+			var err error
+			d, err = client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(arn)})
+			return err == nil && d.Status != types.ExecutionStatusRunning
+		}, 30*time.Second, 20*time.Millisecond, arn)
+		require.Equal(t, types.ExecutionStatusSucceeded, d.Status, aws.ToString(d.Cause))
+	}
+	files, _ := filepath.Glob(filepath.Join(calls, "call-*"))
+	ran := map[string]int{}
+	for _, f := range files {
+		// A call killed before it read its input left an empty file: in flight, and of no known task.
+		st, err := os.Stat(f)
+		if err != nil || st.Size() == 0 || strings.HasSuffix(f, ".done") {
+			continue
+		}
+		k := keyOf(f)
+		ran[k]++
+		if at := recorded[k]; !at.IsZero() {
+			assert.False(t, st.ModTime().After(at), "%s ran again after its result was recorded", k)
+		}
+	}
+	assert.Len(t, ran, 4*(6*2+2*2), "every task ran")
+	for k, n := range ran {
+		assert.LessOrEqual(t, n, 3, "%s ran again at most once per kill", k)
 	}
 }
