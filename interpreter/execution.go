@@ -123,6 +123,9 @@ func (e *stopError) Error() string { return string(e.status) }
 func (p *Program) Start(ctx context.Context, input any, cfg Config) *Execution {
 	ex := p.newExecution(ctx, input, cfg, time.Time{})
 	root := &frame{ex: ex, ctx: ex.ctx, vars: &variables{}, last: cfg.EventsBefore}
+	if ex.track() {
+		root.pos = &position{}
+	}
 	ex.root = root
 	ex.history.n.Store(cfg.EventsBefore)
 	ex.begin(func() (outcome, error) {
@@ -312,8 +315,9 @@ type frame struct {
 	vars *variables
 	// retries: the current state has a Retry field, so $$.State shows RetryCount.
 	retries bool
-	// pos is where the frame stands, kept when the execution is durable.
-	pos position
+	// pos is where the frame stands, kept when the execution is durable (nil otherwise: a Map iteration's
+	// frame stays small).
+	pos *position
 }
 
 // outcome is how a state, or one attempt at it, ended: with its output and the next state, nil when the
@@ -338,7 +342,7 @@ func (f *frame) record(e Event, change func(p *position, id int64)) int64 {
 	defer f.ex.posMu.Unlock()
 	id := f.recordEvent(e)
 	if change != nil {
-		change(&f.pos, id)
+		change(f.pos, id)
 	}
 	return id
 }

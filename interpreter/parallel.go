@@ -170,6 +170,8 @@ func (f *frame) fork(spec forkSpec, child func(i int, cf *frame, cp *checkpoint)
 			}
 			if cp != nil {
 				cf.restore(cp)
+			} else if track {
+				cf.pos = &position{}
 			}
 			if track {
 				f.ex.posMu.Lock()

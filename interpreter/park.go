@@ -182,14 +182,14 @@ func (f *frame) move(change func(p *position)) {
 		return
 	}
 	f.ex.posMu.Lock()
-	change(&f.pos)
+	change(f.pos)
 	f.ex.posMu.Unlock()
 }
 
 // capture copies the frame's position for a checkpoint. Called with posMu held; values are shared, not
 // copied: the execution never changes a value once made.
 func (f *frame) capture() *checkpoint {
-	p := &f.pos
+	p := f.pos
 	cp := &checkpoint{Phase: p.phase, State: p.state, Input: jsonValue{p.input}, EnteredEvent: p.enteredEvent, EnteredTime: p.enteredTime,
 		RetryCount: p.retryCount, Attempts: slices.Clone(p.attempts), LastEvent: f.last, Token: p.token, Result: jsonValue{p.result},
 		Due: p.due, Deadline: p.deadline, Heartbeat: p.heartbeat, Beat: p.beat, Activity: p.activity, Worker: p.worker}
@@ -348,7 +348,7 @@ func (f *frame) restore(cp *checkpoint) {
 	for name, v := range cp.Vars {
 		f.vars.set(map[string]any{name: v.v})
 	}
-	f.pos = position{phase: cp.Phase, state: cp.State, input: cp.Input.v, attempts: cp.Attempts, retryCount: cp.RetryCount, enteredEvent: cp.EnteredEvent,
+	f.pos = &position{phase: cp.Phase, state: cp.State, input: cp.Input.v, attempts: cp.Attempts, retryCount: cp.RetryCount, enteredEvent: cp.EnteredEvent,
 		enteredTime: cp.EnteredTime, token: cp.Token, result: cp.Result.v, due: cp.Due, deadline: cp.Deadline,
 		heartbeat: cp.Heartbeat, beat: cp.Beat, activity: cp.Activity, worker: cp.Worker}
 	if cp.Phase == phaseFailed {

@@ -448,7 +448,8 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents, r *resumeP
 		now := w.taskProgress
 		w.mu.Unlock()
 		if now.submitted && !seen.submitted {
-			ev.submitted(now.submittedValue, func(p *position) { t.waitAt(p, req, deadline, beat) })
+			d, b := deadline, beat // copies: the closure escapes, beat must not
+			ev.submitted(now.submittedValue, func(p *position) { t.waitAt(p, req, d, b) })
 			external = true
 		}
 		if now.worker != "" && seen.worker == "" {
@@ -468,9 +469,10 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents, r *resumeP
 			stopBeat()
 			stopBeat = startTimer(req.HeartbeatTimeout, failure.HeartbeatTimeout)
 			beat = clock.Now()
+			d, b := deadline, beat
 			f.move(func(p *position) {
-				p.beat = beat
-				p.due = t.due(deadline, beat, req.HeartbeatTimeout)
+				p.beat = b
+				p.due = t.due(d, b, req.HeartbeatTimeout)
 			})
 		}
 		seen = now
