@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,28 +26,7 @@ func TestServeSurvivesMemoryBombs(t *testing.T) {
 	if raceDetector {
 		limit = ""
 	}
-	cmd := exec.Command("sh", "-c", limit+`exec "$0" -test.run='^$'`, os.Args[0])
-	cmd.Env = append(os.Environ(), childArgs+"=serve\n--addr\n127.0.0.1:0\n--data\n"+t.TempDir())
-	stderr, err := cmd.StderrPipe()
-	require.NoError(t, err)
-	cmd.Stdout = cmd.Stderr
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	urls := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
-				urls <- m[1]
-			}
-		}
-	}()
-	var url string
-	select {
-	case url = <-urls:
-	case <-time.After(20 * time.Second):
-		t.Fatal("the server did not start")
-	}
+	cmd, url := limitedServerProcess(t, limit, "--data", t.TempDir())
 	client := sfnClient(url)
 	ctx := context.Background()
 

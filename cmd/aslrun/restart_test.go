@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -40,7 +41,17 @@ func TestMain(m *testing.M) {
 // serverProcess runs aslrun serve in a child process and returns its URL.
 func serverProcess(t *testing.T, args ...string) (*exec.Cmd, string) {
 	t.Helper()
+	return limitedServerProcess(t, "", args...)
+}
+
+// limitedServerProcess runs aslrun serve in a child process under the shell commands limits (ulimit ... &&)
+// and returns its URL.
+func limitedServerProcess(t *testing.T, limits string, args ...string) (*exec.Cmd, string) {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	if limits != "" {
+		cmd = exec.Command("sh", "-c", limits+`exec "$0" -test.run='^$'`, os.Args[0])
+	}
 	cmd.Env = append(os.Environ(), childArgs+"="+strings.Join(append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), "\n"))
 	stderr, err := cmd.StderrPipe()
 	require.NoError(t, err)
@@ -171,98 +182,117 @@ func TestRestartResumesParkedExecutions(t *testing.T) {
 	assert.ErrorAs(t, err, &timedOut)
 }
 
+// crashRig is a server process to kill: on its own data, with one exec-handler function, "count", whose
+// every call leaves its input in a file of calls/ (the shell script makes it, as $f).
+type crashRig struct {
+	t      *testing.T
+	calls  string
+	args   []string
+	server *exec.Cmd
+	client *sfn.Client
+}
+
+const countFunction = "arn:aws:lambda:us-east-1:123456789012:function:count"
+
+func newCrashRig(t *testing.T, script string) *crashRig {
+	if testing.Short() {
+		t.Skip("starts server processes")
+	}
+	dir := t.TempDir()
+	r := &crashRig{t: t, calls: filepath.Join(dir, "calls")}
+	require.NoError(t, os.Mkdir(r.calls, 0o700))
+	handlers := filepath.Join(dir, "handlers.json")
+	require.NoError(t, os.WriteFile(handlers, fmt.Appendf(nil, `{%q: {"exec": ["sh", "-c", "f=$(mktemp %s/call-XXXXXX); cat > $f; %s"]}}`,
+		countFunction, r.calls, script), 0o600))
+	r.args = []string{"--data", filepath.Join(dir, "data"), "--handlers", handlers}
+	r.restart()
+	return r
+}
+
+// restart starts the server (again).
+func (r *crashRig) restart() {
+	var url string
+	r.server, url = serverProcess(r.t, r.args...)
+	r.client = sfnClient(url)
+}
+
+// kill kills the server with SIGKILL.
+func (r *crashRig) kill() {
+	require.NoError(r.t, r.server.Process.Kill())
+	_ = r.server.Wait()
+}
+
+// callFiles are the files of the calls so far (not their .done marks).
+func (r *crashRig) callFiles() []string {
+	files, _ := filepath.Glob(filepath.Join(r.calls, "call-*"))
+	return slices.DeleteFunc(files, func(f string) bool { return strings.HasSuffix(f, ".done") })
+}
+
+// keyOf reads which task a call was for: its input's step and key.
+func (r *crashRig) keyOf(f string) string {
+	b, err := os.ReadFile(f)
+	require.NoError(r.t, err)
+	var in struct{ Step, Key string }
+	require.NoError(r.t, json.Unmarshal(b, &in), string(b))
+	return in.Step + " " + in.Key
+}
+
+// awaitSucceeded waits for every execution to end, and checks it succeeded.
+func (r *crashRig) awaitSucceeded(arns []string, within time.Duration) {
+	for _, arn := range arns {
+		d := awaitEnd(r.t, r.client, arn, within)
+		require.Equal(r.t, types.ExecutionStatusSucceeded, d.Status, aws.ToString(d.Cause))
+	}
+}
+
 // The durable issue's crash test: executions that wait inside Map iterations and Parallel branches, and
 // one whose activity task a worker holds, survive a SIGKILL of the server. Started again on the same
 // data, every execution succeeds, no Task that ran before the kill runs again, the activity token stays
 // valid, and all of it settles within 8 s of the restart.
 func TestCrashInsideMapAndParallel(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts server processes")
-	}
-	dir := t.TempDir()
-	calls := filepath.Join(dir, "calls")
-	require.NoError(t, os.Mkdir(calls, 0o700))
-	// Each call of the counting function leaves a file with its input and echoes it.
-	handlers := filepath.Join(dir, "handlers.json")
-	require.NoError(t, os.WriteFile(handlers, fmt.Appendf(nil,
-		`{"arn:aws:lambda:us-east-1:123456789012:function:count": {"exec": ["sh", "-c", "f=$(mktemp %s/call-XXXXXX); cat > $f; cat $f"]}}`, calls), 0o600))
-	data := filepath.Join(dir, "data")
-	args := []string{"--data", data, "--handlers", handlers}
-	server, url := serverProcess(t, args...)
-	client := sfnClient(url)
+	r := newCrashRig(t, "cat $f")
 	ctx := context.Background()
-
-	create := func(name, def string) string {
-		out, err := client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(name), Definition: aws.String(def),
-			RoleArn: aws.String("arn:aws:iam::123456789012:role/r")})
-		require.NoError(t, err)
-		return aws.ToString(out.StateMachineArn)
-	}
 	chain := func(key string) string {
 		task := func(step, next string) string {
-			return fmt.Sprintf(`{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:count",
-				"Parameters":{"step":%q,"key.$":"States.Format('{}-%s', $$.Execution.Name)"},"ResultPath":null,%s}`, step, key, next)
+			return fmt.Sprintf(`{"Type":"Task","Resource":%q,
+				"Parameters":{"step":%q,"key.$":"States.Format('{}-%s', $$.Execution.Name)"},"ResultPath":null,%s}`, countFunction, step, key, next)
 		}
 		a, w, b := "A "+key, "W "+key, "B "+key // state names are unique in a machine
 		return fmt.Sprintf(`{"StartAt":%q,"States":{%q:%s,%q:{"Type":"Wait","Seconds":3,"Next":%q},%q:%s}}`,
 			a, a, task("A", fmt.Sprintf(`"Next":%q`, w)), w, b, b, task("B", `"End":true`))
 	}
-	mapped := create("mapped", `{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","End":true,
+	mapped := createMachine(t, r.client, "mapped", `{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","End":true,
 		"ItemSelector":{"id.$":"$$.Map.Item.Value"},"ItemProcessor":`+strings.ReplaceAll(chain("item"), "States.Format('{}-item', $$.Execution.Name)", "States.Format('{}-item{}', $$.Execution.Name, $.id)")+`}}}`)
-	parallel := create("parallel", `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[`+chain("b1")+`,`+chain("b2")+`]}}}`)
-	act, err := client.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String("approve")})
+	parallel := createMachine(t, r.client, "parallel", `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[`+chain("b1")+`,`+chain("b2")+`]}}}`)
+	act, err := r.client.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String("approve")})
 	require.NoError(t, err)
-	approver := create("approver", `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"`+aws.ToString(act.ActivityArn)+`","End":true}}}`)
+	approver := createMachine(t, r.client, "approver", `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"`+aws.ToString(act.ActivityArn)+`","End":true}}}`)
 
 	var arns []string
-	start := func(m, input string) {
-		out, err := client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(m), Input: aws.String(input)})
-		require.NoError(t, err)
-		arns = append(arns, aws.ToString(out.ExecutionArn))
-	}
 	for range 10 {
-		start(mapped, `{"items":[1,2,3]}`)
-		start(parallel, `{}`)
+		arns = append(arns, startExecution(t, r.client, mapped, `{"items":[1,2,3]}`), startExecution(t, r.client, parallel, `{}`))
 	}
-	start(approver, `{"ask":"ok?"}`)
-	task, err := client.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: act.ActivityArn, WorkerName: aws.String("w")})
+	arns = append(arns, startExecution(t, r.client, approver, `{"ask":"ok?"}`))
+	task, err := r.client.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: act.ActivityArn, WorkerName: aws.String("w")})
 	require.NoError(t, err)
 	require.NotEmpty(t, aws.ToString(task.TaskToken))
 
 	// Every A has run; the B calls come after the 3 s waits. Kill while everything waits.
 	const firstCalls = 10*3 + 10*2
-	require.Eventually(t, func() bool {
-		files, _ := filepath.Glob(filepath.Join(calls, "call-*"))
-		return len(files) == firstCalls
-	}, 10*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { return len(r.callFiles()) == firstCalls }, 10*time.Second, 10*time.Millisecond)
 	time.Sleep(300 * time.Millisecond) // the last commits land
-	require.NoError(t, server.Process.Kill())
-	_ = server.Wait()
+	r.kill()
 
-	_, url = serverProcess(t, args...)
+	r.restart()
 	restarted := time.Now()
-	client = sfnClient(url)
-	_, err = client.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: task.TaskToken, Output: aws.String(`{"approved":true}`)})
+	_, err = r.client.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: task.TaskToken, Output: aws.String(`{"approved":true}`)})
 	require.NoError(t, err, "the activity token is still valid")
-	for _, arn := range arns {
-		var d *sfn.DescribeExecutionOutput
-		require.Eventually(t, func() bool {
-			var err error
-			d, err = client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(arn)})
-			return err == nil && d.Status != types.ExecutionStatusRunning
-		}, 20*time.Second, 20*time.Millisecond, arn)
-		require.Equal(t, types.ExecutionStatusSucceeded, d.Status, aws.ToString(d.Cause))
-	}
+	r.awaitSucceeded(arns, 20*time.Second)
 	assert.Less(t, time.Since(restarted), 8*time.Second, "everything settles within 8 s of the restart")
 
-	files, _ := filepath.Glob(filepath.Join(calls, "call-*"))
 	ran := map[string]int{}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		require.NoError(t, err)
-		var in struct{ Step, Key string }
-		require.NoError(t, json.Unmarshal(b, &in), string(b))
-		ran[in.Step+" "+in.Key]++
+	for _, f := range r.callFiles() {
+		ran[r.keyOf(f)]++
 	}
 	assert.Len(t, ran, 2*firstCalls)
 	for k, n := range ran {
@@ -275,90 +305,49 @@ func TestCrashInsideMapAndParallel(t *testing.T) {
 // the kill: results are committed within 100 ms) never runs again, and any Task runs at most once more
 // per kill (the one in flight).
 func TestCrashDuringTaskCalls(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts server processes")
-	}
-	dir := t.TempDir()
-	calls := filepath.Join(dir, "calls")
-	require.NoError(t, os.Mkdir(calls, 0o700))
-	handlers := filepath.Join(dir, "handlers.json")
-	require.NoError(t, os.WriteFile(handlers, fmt.Appendf(nil,
-		`{"arn:aws:lambda:us-east-1:123456789012:function:slow": {"exec": ["sh", "-c", "f=$(mktemp %s/call-XXXXXX); cat > $f; sleep 0.2; touch $f.done; cat $f"]}}`, calls), 0o600))
-	data := filepath.Join(dir, "data")
-	args := []string{"--data", data, "--handlers", handlers}
-	server, url := serverProcess(t, args...)
-	client := sfnClient(url)
-	ctx := context.Background()
-	create := func(name, def string) string {
-		out, err := client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(name), Definition: aws.String(def),
-			RoleArn: aws.String("arn:aws:iam::123456789012:role/r")})
-		require.NoError(t, err)
-		return aws.ToString(out.StateMachineArn)
-	}
+	r := newCrashRig(t, "sleep 0.2; touch $f.done; cat $f")
 	task := func(name, key, next string) string {
-		return fmt.Sprintf(`%q:{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:slow",
-			"Parameters":{"step":%q,"key.$":"States.Format('{}-%s', $$.Execution.Name, $$.State.Name)"},"ResultPath":null,%s}`, name, name, key, next)
+		return fmt.Sprintf(`%q:{"Type":"Task","Resource":%q,
+			"Parameters":{"step":%q,"key.$":"States.Format('{}-%s', $$.Execution.Name, $$.State.Name)"},"ResultPath":null,%s}`, name, countFunction, name, key, next)
 	}
-	mapped := create("mapped", `{"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":2,"End":true,"ItemProcessor":{"StartAt":"A","States":{`+
+	mapped := createMachine(t, r.client, "mapped", `{"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":2,"End":true,"ItemProcessor":{"StartAt":"A","States":{`+
 		strings.ReplaceAll(task("A", "{}-{}", `"Next":"B"`)+","+task("B", "{}-{}", `"End":true`), "$$.State.Name)", "$$.State.Name, $)")+`}}}}}`)
-	parallel := create("parallel", `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+	parallel := createMachine(t, r.client, "parallel", `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
 		{"StartAt":"A1","States":{`+task("A1", "{}", `"Next":"B1"`)+","+task("B1", "{}", `"End":true`)+`}},
 		{"StartAt":"A2","States":{`+task("A2", "{}", `"Next":"B2"`)+","+task("B2", "{}", `"End":true`)+`}}]}}}`)
 	var arns []string
 	for range 4 {
-		for m, input := range map[string]string{mapped: `[1,2,3,4,5,6]`, parallel: `{}`} {
-			out, err := client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(m), Input: aws.String(input)})
-			require.NoError(t, err)
-			arns = append(arns, aws.ToString(out.ExecutionArn))
-		}
+		arns = append(arns, startExecution(t, r.client, mapped, `[1,2,3,4,5,6]`), startExecution(t, r.client, parallel, `{}`))
 	}
 	// recorded: when each task was known to be recorded: at the first kill it had finished well before.
 	recorded := map[string]time.Time{}
-	keyOf := func(f string) string {
-		b, err := os.ReadFile(f)
-		require.NoError(t, err)
-		var in struct{ Step, Key string }
-		require.NoError(t, json.Unmarshal(b, &in), string(b))
-		return in.Step + " " + in.Key
-	}
 	var previous time.Time
 	for kill := range 2 {
 		time.Sleep(time.Duration(200+rand.IntN(600)) * time.Millisecond)
 		killed := time.Now()
-		require.NoError(t, server.Process.Kill())
-		_ = server.Wait()
-		done, _ := filepath.Glob(filepath.Join(calls, "call-*.done"))
+		r.kill()
+		done, _ := filepath.Glob(filepath.Join(r.calls, "call-*.done"))
 		for _, f := range done {
 			// Finished in this process's life, and long enough before its kill to be committed.
 			if st, err := os.Stat(f); err == nil && st.ModTime().After(previous) && st.ModTime().Before(killed.Add(-150*time.Millisecond)) {
-				if k := keyOf(strings.TrimSuffix(f, ".done")); recorded[k].IsZero() {
+				if k := r.keyOf(strings.TrimSuffix(f, ".done")); recorded[k].IsZero() {
 					recorded[k] = killed
 				}
 			}
 		}
 		t.Logf("kill %d: %d calls recorded so far", kill, len(recorded))
 		previous = killed
-		server, url = serverProcess(t, args...)
-		client = sfnClient(url)
+		r.restart()
 	}
-	for _, arn := range arns {
-		var d *sfn.DescribeExecutionOutput
-		require.Eventually(t, func() bool {
-			var err error
-			d, err = client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(arn)})
-			return err == nil && d.Status != types.ExecutionStatusRunning
-		}, 30*time.Second, 20*time.Millisecond, arn)
-		require.Equal(t, types.ExecutionStatusSucceeded, d.Status, aws.ToString(d.Cause))
-	}
-	files, _ := filepath.Glob(filepath.Join(calls, "call-*"))
+	r.awaitSucceeded(arns, 30*time.Second)
 	ran := map[string]int{}
-	for _, f := range files {
+	for _, f := range r.callFiles() {
 		// A call killed before it read its input left an empty file: in flight, and of no known task.
 		st, err := os.Stat(f)
-		if err != nil || st.Size() == 0 || strings.HasSuffix(f, ".done") {
+		if err != nil || st.Size() == 0 {
 			continue
 		}
-		k := keyOf(f)
+		k := r.keyOf(f)
 		ran[k]++
 		if at := recorded[k]; !at.IsZero() {
 			assert.False(t, st.ModTime().After(at), "%s ran again after its result was recorded", k)
