@@ -41,8 +41,8 @@ type Parked struct {
 // Wait is a task token a parked execution waits for.
 type Wait struct {
 	Token string `json:"token"`
-	// Activity marks an activity task's token.
-	Activity bool `json:"activity,omitempty"`
+	// Activity is the ARN of the activity whose task's token this is; empty for other tasks.
+	Activity string `json:"activity,omitempty"`
 	// Due is when the task times out if not answered: its deadline, or its heartbeat's end.
 	Due time.Time `json:"due,omitzero"`
 	// Heartbeat is the task's HeartbeatSeconds: each SendTaskHeartbeat moves Due to now+Heartbeat, never
@@ -109,7 +109,7 @@ type position struct {
 	due, deadline time.Time
 	heartbeat     time.Duration
 	beat          time.Time
-	activity      bool
+	activity      string
 	worker        string
 	fork          *forkPosition
 }
@@ -143,7 +143,7 @@ type checkpoint struct {
 	// Heartbeat is in nanoseconds; Beat is when the current heartbeat period began.
 	Heartbeat time.Duration `json:"heartbeat,omitempty"`
 	Beat      time.Time     `json:"beat,omitzero"`
-	Activity  bool          `json:"activity,omitempty"`
+	Activity  string        `json:"activity,omitempty"`
 	Worker    string        `json:"worker,omitempty"`
 	Fork      *forkPoint    `json:"fork,omitempty"`
 }

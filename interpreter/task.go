@@ -481,7 +481,10 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents, r *resumeP
 
 // waitAt moves a task's position to its wait for the token's answer.
 func (t *taskState) waitAt(p *position, req *TaskRequest, deadline, beat time.Time) {
-	p.phase, p.token, p.activity = phaseToken, req.Token, t.activity
+	p.phase, p.token, p.activity = phaseToken, req.Token, ""
+	if t.activity {
+		p.activity = t.resource
+	}
 	p.deadline, p.heartbeat, p.beat = deadline, req.HeartbeatTimeout, beat
 	p.due = t.due(deadline, beat, req.HeartbeatTimeout)
 }

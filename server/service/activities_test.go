@@ -84,3 +84,23 @@ func TestActivityTaskFromAnotherProcess(t *testing.T) {
 	assert.Equal(t, "AQ-other", task.TaskToken)
 	assert.JSONEq(t, `{"from":"elsewhere"}`, task.Input)
 }
+
+// TestStoppedParkedActivityIsClosed: stopping an execution parked on an activity task closes the task, so
+// that no worker takes it any more.
+func TestStoppedParkedActivityIsClosed(t *testing.T) {
+	ctx := context.Background()
+	s := newTestService(t, Options{})
+	act, err := s.CreateActivity(ctx, &CreateActivityInput{Name: "approve"})
+	require.NoError(t, err)
+	sm, err := s.CreateStateMachine(ctx, &CreateStateMachineInput{Name: "m", RoleArn: "arn:aws:iam::123456789012:role/r",
+		Definition: `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"` + act.ActivityArn + `","End":true}}}`})
+	require.NoError(t, err)
+	run, err := s.StartExecution(ctx, &StartExecutionInput{StateMachineArn: sm.StateMachineArn, Input: `{}`})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return parkedCount(s) == 0 }, 5*time.Second, time.Millisecond, "parked")
+	_, err = s.StopExecution(ctx, &StopExecutionInput{ExecutionArn: run.ExecutionArn})
+	require.NoError(t, err)
+	task, err := s.store.ClaimActivityTask(ctx, act.ActivityArn, "w")
+	require.NoError(t, err)
+	assert.Nil(t, task, "the stopped execution's task is closed")
+}

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"time"
@@ -293,8 +294,18 @@ func (s *Service) abortOrphan(ctx context.Context, e *store.Execution, in *StopE
 		typ = "ExecutionFailed"
 	}
 	ev := interpreter.Event{ID: last + 1, PreviousEventID: last, Timestamp: now, Type: typ, Error: in.Error, Cause: in.Cause}
-	e.Status, e.StopDate, e.Error, e.Cause, e.Checkpoint = status, now, optional(in.Error), optional(in.Cause), nil
 	step := store.Step{Execution: e}
+	var pr parkedRecord
+	if len(e.Checkpoint) > 0 && json.Unmarshal(e.Checkpoint, &pr) == nil {
+		// Its activity tasks are closed: no worker takes them any more.
+		for _, w := range pr.Waits {
+			if w.Activity != "" {
+				step.ActivityTasks = append(step.ActivityTasks, store.ActivityTask{Token: w.Token, ActivityArn: w.Activity, ExecutionArn: e.Arn,
+					Status: store.TaskDone})
+			}
+		}
+	}
+	e.Status, e.StopDate, e.Error, e.Cause, e.Checkpoint = status, now, optional(in.Error), optional(in.Cause), nil
 	if last > 0 { // a service that keeps no history has none to end
 		data, err := ev.MarshalJSON()
 		if err != nil {
