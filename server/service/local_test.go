@@ -187,3 +187,37 @@ func TestLostLeaseStopsTheRun(t *testing.T) {
 	assert.Equal(t, store.Running, rec.Status, "the run that lost the lease records nothing")
 	assert.Equal(t, int64(5), rec.LastEvent)
 }
+
+// TestRestartTakesBackClaims: a timer the previous process claimed and died holding is due at once when
+// the node starts again, not after the claim's lease.
+func TestRestartTakesBackClaims(t *testing.T) {
+	ctx := context.Background()
+	st := memory.New()
+	s, err := New(Options{Store: st, NodeID: "n1"})
+	require.NoError(t, err)
+	sm, err := s.CreateStateMachine(ctx, &CreateStateMachineInput{Name: "w", RoleArn: "arn:aws:iam::123456789012:role/r",
+		Definition: `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"End":true}}}`})
+	require.NoError(t, err)
+	run, err := s.StartExecution(ctx, &StartExecutionInput{StateMachineArn: sm.StateMachineArn})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return parkedCount(s) == 0 }, 5*time.Second, time.Millisecond, "parked")
+	s.cancel()
+	s.wg.Wait()
+	// The dead process had claimed the timer, due now, for 10 s.
+	rec, err := st.GetExecution(ctx, run.ExecutionArn)
+	require.NoError(t, err)
+	require.NoError(t, st.Commit(ctx, store.Step{Execution: rec, SetTimers: []store.Timer{{TimerKey: store.TimerKey{ExecutionArn: rec.Arn, Key: wakeTimer}, Due: time.Now()}}}))
+	claimed, err := st.ClaimDueTimers(ctx, time.Now(), "n1", timerLease, 10)
+	require.NoError(t, err)
+	require.Len(t, claimed, 1)
+
+	next, err := New(Options{Store: st, NodeID: "n1"})
+	require.NoError(t, err)
+	defer next.Close()
+	require.NoError(t, next.ResumeUnfinished(ctx))
+	require.Eventually(t, func() bool {
+		d, err := next.DescribeExecution(ctx, &DescribeExecutionInput{ExecutionArn: run.ExecutionArn})
+		require.NoError(t, err)
+		return d.Status == store.Succeeded
+	}, 3*time.Second, 5*time.Millisecond)
+}

@@ -171,6 +171,10 @@ func (s *Service) failExecution(rec *store.Execution, cause string) {
 // timers wake them; those another node runs are its own, or, should it die, whoever claims their lease
 // timer's. The owner of the store calls it once at start (aslrun serve does).
 func (s *Service) ResumeUnfinished(ctx context.Context) error {
+	// Wakes the previous process was doing when it died are due again now, not after their lease.
+	if err := s.store.ReleaseTimers(ctx, s.node); err != nil {
+		return err
+	}
 	recs, err := s.store.Unfinished(ctx)
 	if err != nil {
 		return err

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"time"
 
-	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/server/store"
 )
 
@@ -24,7 +23,8 @@ const timerLease = 10 * time.Second
 // schedule wakes parked executions as their timers fall due, until the service closes.
 func (s *Service) schedule() {
 	defer s.wg.Done()
-	owner := interpreter.NewUUID()
+	// Claims are the node's: started again, it takes back what its previous process held (ResumeUnfinished).
+	owner := s.node
 	busy := make(chan struct{}, wakers)
 	for {
 		timers, err := s.store.ClaimDueTimers(s.ctx, s.now(), owner, timerLease, schedulerBatch)

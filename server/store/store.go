@@ -58,6 +58,9 @@ type Store interface {
 	// until now+lease, and returns them in due order. Committing a step that deletes the timer completes it;
 	// otherwise the lease expires and the timer can be claimed again.
 	ClaimDueTimers(ctx context.Context, now time.Time, owner string, lease time.Duration, n int) ([]Timer, error)
+	// ReleaseTimers ends the leases owner holds: a node that starts again takes back at once the timers its
+	// previous process claimed and died holding.
+	ReleaseTimers(ctx context.Context, owner string) error
 	// NextTimer returns when the earliest timer becomes claimable (its due time, or its lease's end while
 	// leased), for the scheduler's sleep; false when there are no timers.
 	NextTimer(ctx context.Context) (time.Time, bool, error)

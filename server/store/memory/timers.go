@@ -35,6 +35,18 @@ func (s *Store) ClaimDueTimers(_ context.Context, now time.Time, owner string, l
 	return out, nil
 }
 
+// ReleaseTimers implements store.Store.
+func (s *Store) ReleaseTimers(_ context.Context, owner string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, t := range s.timers {
+		if t.Owner == owner {
+			t.Owner, t.LeaseUntil = "", time.Time{}
+		}
+	}
+	return nil
+}
+
 // NextTimer implements store.Store.
 func (s *Store) NextTimer(context.Context) (time.Time, bool, error) {
 	s.mu.Lock()

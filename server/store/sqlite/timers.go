@@ -49,6 +49,14 @@ func (s *Store) ClaimDueTimers(ctx context.Context, now time.Time, owner string,
 	return out, nil
 }
 
+// ReleaseTimers implements store.Store.
+func (s *Store) ReleaseTimers(ctx context.Context, owner string) error {
+	return s.write(ctx, func(tx *tx) error {
+		_, err := tx.exec(`UPDATE timers SET owner = '', lease_until = NULL, ready_at = coalesce(due, 0) WHERE owner = ?`, owner)
+		return err
+	})
+}
+
 // NextTimer implements store.Store.
 func (s *Store) NextTimer(ctx context.Context) (time.Time, bool, error) {
 	var next sql.Null[int64]

@@ -95,4 +95,14 @@ func testTimerLeaseExpiry(t *testing.T, s store.Store) {
 	require.Equal(t, "b", claimed[0].Owner)
 	require.Equal(t, t0.Add(time.Minute), claimed[0].LeaseUntil)
 	require.Equal(t, t0, claimed[0].Due)
+
+	// Released by its owner (started again), the timer is claimable at once; others' releases change nothing.
+	require.NoError(t, s.ReleaseTimers(ctx(), "c"))
+	none, err = s.ClaimDueTimers(ctx(), t0.Add(31*time.Second), "c", 30*time.Second, 10)
+	require.NoError(t, err)
+	require.Empty(t, none)
+	require.NoError(t, s.ReleaseTimers(ctx(), "b"))
+	claimed, err = s.ClaimDueTimers(ctx(), t0.Add(31*time.Second), "c", 30*time.Second, 10)
+	require.NoError(t, err)
+	require.Len(t, claimed, 1, "released")
 }
