@@ -124,7 +124,7 @@ func (p *Program) Start(ctx context.Context, input any, cfg Config) *Execution {
 	ex := p.newExecution(ctx, input, cfg, time.Time{})
 	root := &frame{ex: ex, ctx: ex.ctx, vars: &variables{}, last: cfg.EventsBefore}
 	if ex.track() {
-		root.pos = &position{}
+		root.pos = &position{phase: phaseNext, state: p.root.start.name, input: input}
 	}
 	ex.root = root
 	ex.history.n.Store(cfg.EventsBefore)

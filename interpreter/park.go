@@ -309,8 +309,8 @@ func (p *Program) Resume(ctx context.Context, input any, cpText []byte, wake Wak
 // check makes sure a checkpoint names states the machine has.
 func (cp *checkpoint) check(m *machine) error {
 	switch cp.Phase {
-	case phaseEnd, phaseItem:
-		return nil
+	case "", phaseEnd, phaseItem:
+		return nil // a child that has not started, has ended, or has not entered its first state
 	}
 	n := m.nodes[cp.State]
 	if n == nil {

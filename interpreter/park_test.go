@@ -306,3 +306,46 @@ func count(list []string, s string) int {
 	}
 	return n
 }
+
+// A checkpoint taken at any moment, even before the first state, resumes the execution to its right end.
+func TestCheckpointAtAnyMoment(t *testing.T) {
+	inv := interpreter.InvokerFunc(func(_ context.Context, req *interpreter.TaskRequest) (any, error) { return req.Input, nil })
+	def := `{"StartAt":"P","States":{"P":{"Type":"Parallel","Next":"M","Branches":[
+		{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:a","End":true}}},
+		{"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}}]},
+		"M":{"Type":"Map","End":true,"ItemProcessor":{"StartAt":"C","States":{"C":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:c","End":true}}}}}}`
+	for i := range 50 {
+		d := newDurable(t, def, `[1,2,3]`, inv)
+		d.cfg.Clock = interpreter.RealClock{}
+		ctx, crash := context.WithCancel(context.Background())
+		var kept []interpreter.Event
+		var mu sync.Mutex
+		d.cfg.OnEvent = func(e interpreter.Event) {
+			mu.Lock()
+			kept = append(kept, e)
+			mu.Unlock()
+		}
+		ex := d.prog.Start(ctx, d.input, d.cfg)
+		time.Sleep(time.Duration(i*10) * time.Microsecond)
+		var events []interpreter.Event
+		p, err := ex.Checkpoint(func() {
+			mu.Lock()
+			events = append(events, kept...)
+			mu.Unlock()
+		})
+		require.NoError(t, err)
+		crash()
+		ex.Wait()
+		cfg := d.cfg
+		cfg.OnEvent, cfg.EventsBefore = nil, p.LastEvent
+		ex, err = d.prog.Resume(context.Background(), d.input, p.Checkpoint, interpreter.Wake{}, cfg)
+		require.NoError(t, err)
+		res := ex.Wait()
+		require.Equal(t, interpreter.Succeed, res.Status, "%d: %s %s", i, res.Error, res.Cause)
+		assert.Equal(t, `[[1,2,3],[1,2,3]]`, oj.JSON(res.Output), i)
+		all := append(events, res.History()...)
+		for j, e := range all {
+			require.Equal(t, int64(j+1), e.ID, "%d: dense ids", i)
+		}
+	}
+}

@@ -336,6 +336,9 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents, r *resumeP
 	case r != nil:
 		cp := r.cp
 		deadline, beat, req.HeartbeatTimeout = cp.Deadline, cp.Beat, cp.Heartbeat
+		if beat.IsZero() {
+			beat = begun // a checkpoint from before heartbeat periods were saved
+		}
 		if b, ok := r.wake.Beats[cp.Token]; ok && b.After(beat) {
 			beat = b
 		}
