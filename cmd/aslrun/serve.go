@@ -30,6 +30,7 @@ type serveFlags struct {
 	addr, data, handlers, mockConfig, clock, auth, httpAllow string
 	authCredentials                                          []string
 	maxConnections                                           int
+	nodeID                                                   string
 	memory                                                   bool
 	// retain bounds the finished executions --memory keeps; retainSet says a --retain-* flag was given.
 	retain    memory.Retention
@@ -93,6 +94,7 @@ States.Http.Socket.`,
 	f.StringVar(&fl.mockConfig, "mock-config", "", "Step Functions Local mock configuration file")
 	f.StringVar(&fl.clock, "clock", "real", "real or virtual (waits cost nothing)")
 	f.IntVar(&fl.maxConnections, "max-connections", httpserver.DefaultMaxConnections, "most connections open at once")
+	f.StringVar(&fl.nodeID, "node-id", "", "this server's name as the owner of the executions it runs: started again under the same name it resumes them at once (default: the host name)")
 	f.StringVar(&fl.auth, "auth", "none", "none, or sigv4: requests must be signed with one of the credentials (see above)")
 	f.StringArrayVar(&fl.authCredentials, "auth-credentials", nil, "ACCESS_KEY_ID:SECRET that --auth sigv4 accepts (repeatable; default: the server's AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)")
 	f.StringVar(&fl.httpAllow, "http-allow", "", httpAllowUsage)
@@ -121,7 +123,7 @@ func serve(cmd *cobra.Command, fl serveFlags) error {
 		return usageError(cmd, "%v", err)
 	}
 	defer st.Close()
-	svc, err := newEngine(reg, env, mocks, service.Options{Store: st, Clock: clock})
+	svc, err := newEngine(reg, env, mocks, service.Options{Store: st, Clock: clock, NodeID: fl.nodeID})
 	if err != nil {
 		return err
 	}
