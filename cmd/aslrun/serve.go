@@ -141,10 +141,10 @@ func serve(cmd *cobra.Command, fl serveFlags) error {
 	}
 	api := httpapi.New(svc, httpapi.Options{Log: log.New(cmd.ErrOrStderr(), "aslrun serve: ", log.LstdFlags),
 		Auth: auth, RequestTimeout: httpserver.DefaultRequestTimeout})
-	srv := httpserver.New(api, httpserver.Options{RequestTimeout: httpserver.DefaultRequestTimeout, MaxConnections: fl.maxConnections})
+	srv := httpserver.New(httpapi.WithHealth(svc, api), httpserver.Options{RequestTimeout: httpserver.DefaultRequestTimeout, MaxConnections: fl.maxConnections})
 	// Ending long polls and executions when the shutdown starts lets their requests finish at once.
 	srv.RegisterOnShutdown(svc.Close)
-	fmt.Fprintf(cmd.OutOrStdout(), "aslrun serve: listening on http://%s (%s)\n", ln.Addr(), where)
+	fmt.Fprintf(cmd.OutOrStdout(), "aslrun serve: listening on http://%s (%s; node %s)\n", ln.Addr(), where, svc.Node())
 
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

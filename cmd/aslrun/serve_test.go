@@ -111,7 +111,7 @@ func TestServeMemory(t *testing.T) {
 	assert.Empty(t, list.StateMachines)
 	err, text := stop()
 	require.NoError(t, err)
-	assert.Contains(t, text, "(in memory)")
+	assert.Contains(t, text, "(in memory; node ")
 }
 
 // TestServeShutdownEndsLongPolls: a GetActivityTask in flight answers at once when the server stops.

@@ -170,6 +170,15 @@ func (s *Service) Close() {
 	s.wg.Wait()
 }
 
+// Node is the node id the service runs executions under (Options.NodeID).
+func (s *Service) Node() string { return s.node }
+
+// StoreReady reports whether the store answers a read.
+func (s *Service) StoreReady(ctx context.Context) error {
+	_, _, err := s.store.NextTimer(ctx)
+	return err
+}
+
 // PollTimeout is how long GetActivityTask waits for a task.
 func (s *Service) PollTimeout() time.Duration { return s.pollTimeout }
 
