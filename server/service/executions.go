@@ -119,7 +119,14 @@ func (s *Service) begin(ctx context.Context, in *StartExecutionInput, o beginOpt
 		Arn: arn, StateMachineArn: sm.Arn, Name: name, Status: store.Running, Input: text, StartDate: now,
 		Definition: sm.Definition, Express: express, TestCase: testCase, Transient: express && !o.history,
 	}
-	stored, err := s.store.CreateExecution(ctx, rec, events)
+	var lease []store.Timer
+	if s.durable(express) {
+		// Held by this node from the start: should it die before the first step, whoever claims the timer
+		// after the lease runs the execution.
+		lease = append(lease, store.Timer{TimerKey: store.TimerKey{ExecutionArn: arn, Key: wakeTimer}, Due: now, Owner: s.node,
+			LeaseUntil: now.Add(runLease)})
+	}
+	stored, err := s.store.CreateExecution(ctx, rec, events, lease...)
 	if errors.Is(err, store.ErrExists) {
 		// AWS's idempotency: the same name and input while the first still runs is the same execution.
 		if stored != nil && stored.Status == store.Running && stored.Input == text {

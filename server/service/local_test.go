@@ -221,3 +221,46 @@ func TestRestartTakesBackClaims(t *testing.T) {
 		return d.Status == store.Succeeded
 	}, 3*time.Second, 5*time.Millisecond)
 }
+
+// TestCreationLease: an execution whose node died before its first step is run by the node that created
+// it, started again, at once; by another node sharing the store once the lease has ended; never by another
+// node while the lease holds.
+func TestCreationLease(t *testing.T) {
+	for _, tt := range []struct {
+		node  string
+		lease time.Duration
+	}{{"a", time.Hour}, {"b", 300 * time.Millisecond}} {
+		t.Run(tt.node, func(t *testing.T) {
+			ctx := context.Background()
+			st := memory.New()
+			echo := interpreter.InvokerFunc(func(_ context.Context, req *interpreter.TaskRequest) (any, error) { return req.Input, nil })
+			s, err := New(Options{Store: st, NodeID: tt.node, Shared: true, Invoker: echo})
+			require.NoError(t, err)
+			defer s.Close()
+			sm, err := s.CreateStateMachine(ctx, &CreateStateMachineInput{Name: "m", RoleArn: "arn:aws:iam::123456789012:role/r",
+				Definition: `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","End":true}}}`})
+			require.NoError(t, err)
+			// Node a created it, and died before its first step.
+			now := time.Now()
+			arn := s.arn(arnExecution, "m", "orphan")
+			ev, err := startedEvent(arn, now, `{"n":1}`, "")
+			require.NoError(t, err)
+			_, err = st.CreateExecution(ctx, &store.Execution{Arn: arn, StateMachineArn: sm.StateMachineArn, Name: "orphan", Status: store.Running,
+				Input: `{"n":1}`, StartDate: now, Definition: `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","End":true}}}`},
+				[]store.Event{ev}, store.Timer{TimerKey: store.TimerKey{ExecutionArn: arn, Key: wakeTimer}, Due: now, Owner: "a", LeaseUntil: now.Add(tt.lease)})
+			require.NoError(t, err)
+			require.NoError(t, s.ResumeUnfinished(ctx))
+			if tt.node != "a" {
+				time.Sleep(tt.lease / 2)
+				d, err := s.DescribeExecution(ctx, &DescribeExecutionInput{ExecutionArn: arn})
+				require.NoError(t, err)
+				require.Equal(t, store.Running, d.Status, "not another node's while the lease holds")
+			}
+			require.Eventually(t, func() bool {
+				d, err := s.DescribeExecution(ctx, &DescribeExecutionInput{ExecutionArn: arn})
+				require.NoError(t, err)
+				return d.Status == store.Succeeded
+			}, 3*time.Second, 5*time.Millisecond)
+		})
+	}
+}

@@ -192,6 +192,8 @@ func (s *Service) ResumeUnfinished(ctx context.Context) error {
 			if !pr.Running || pr.Owner != s.node {
 				continue
 			}
+		} else if s.shared {
+			continue // its creation lease wakes it, here at once if it was ours (released above)
 		}
 		if err := s.resume(rec, &pr, true); err != nil && !errors.Is(err, errClosed) {
 			return err

@@ -48,6 +48,9 @@ type Options struct {
 	// NodeID names this node as the owner of the executions it runs (their leases); default the host's
 	// name. A node resumes the executions it owned at once when it starts again.
 	NodeID string
+	// Shared says other nodes use the store too: at start a node resumes only what it owned, never an
+	// execution that has not committed a step yet (another node may be starting it; its lease tells).
+	Shared bool
 	// HeapSoftLimit is the Go heap in bytes above which StartExecution and StartSyncExecution answer
 	// ThrottlingException (shed.go): 0 derives it from GOMEMLIMIT or the memory available, negative never
 	// sheds.
@@ -100,8 +103,9 @@ type Service struct {
 	// clock moves only while executions hold it, so they keep their goroutines).
 	parking bool
 	// node is Options.NodeID; renew how often a running execution's lease is renewed (renewLease).
-	node  string
-	renew time.Duration
+	node   string
+	renew  time.Duration
+	shared bool
 	// closing is set once Close began.
 	closing atomic.Bool
 	poke    chan struct{}
@@ -140,7 +144,7 @@ func New(opts Options) (*Service, error) {
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	_, virtual := s.clock.(*interpreter.VirtualClock)
 	s.parking, s.poke = !virtual, make(chan struct{}, 1)
-	s.renew = renewLease
+	s.renew, s.shared = renewLease, opts.Shared
 	if s.node = opts.NodeID; s.node == "" {
 		s.node, _ = os.Hostname()
 	}

@@ -39,8 +39,10 @@ type Store interface {
 
 	// CreateExecution stores a new execution at Version 1 with its first events (IDs from 1). It sets
 	// e.Version and returns the stored execution. When the ARN is taken it returns the existing execution
-	// and ErrExists, so that the caller can tell an idempotent retry from a clash.
-	CreateExecution(ctx context.Context, e *Execution, events []Event) (*Execution, error)
+	// and ErrExists, so that the caller can tell an idempotent retry from a clash. The execution's timers
+	// are stored as given, claims included (Owner, LeaseUntil): the node that creates an execution holds it
+	// under a lease from the start.
+	CreateExecution(ctx context.Context, e *Execution, events []Event, timers ...Timer) (*Execution, error)
 	GetExecution(ctx context.Context, arn string) (*Execution, error)
 	// ListExecutions lists newest first, as AWS does.
 	ListExecutions(ctx context.Context, f ExecutionFilter, p Page) ([]*Execution, string, error)

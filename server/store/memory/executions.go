@@ -9,7 +9,7 @@ import (
 )
 
 // CreateExecution implements store.Store.
-func (s *Store) CreateExecution(_ context.Context, e *store.Execution, events []store.Event) (*store.Execution, error) {
+func (s *Store) CreateExecution(_ context.Context, e *store.Execution, events []store.Event, timers ...store.Timer) (*store.Execution, error) {
 	if e.Arn == "" {
 		return nil, fmt.Errorf("%w: an execution needs an ARN", store.ErrInvalid)
 	}
@@ -27,6 +27,11 @@ func (s *Store) CreateExecution(_ context.Context, e *store.Execution, events []
 	x.events = appendEvents(nil, e.Arn, events)
 	s.executions[e.Arn] = x
 	s.started = append(s.started, x)
+	for _, t := range timers {
+		t.ExecutionArn = e.Arn
+		s.timers[t.TimerKey] = &t
+		own(&x.timers, t.Key)
+	}
 	e.Version, e.LastEvent = 1, x.e.LastEvent
 	out := x.e.Clone()
 	if store.Finished(x.e.Status) {

@@ -49,7 +49,7 @@ func loadExecution(queryRow func(query string, args ...any) scanner, arn string)
 }
 
 // CreateExecution implements store.Store.
-func (s *Store) CreateExecution(ctx context.Context, e *store.Execution, events []store.Event) (*store.Execution, error) {
+func (s *Store) CreateExecution(ctx context.Context, e *store.Execution, events []store.Event, timers ...store.Timer) (*store.Execution, error) {
 	if e.Arn == "" {
 		return nil, fmt.Errorf("%w: an execution needs an ARN", store.ErrInvalid)
 	}
@@ -82,6 +82,13 @@ func (s *Store) CreateExecution(ctx context.Context, e *store.Execution, events 
 		seq, err := res.LastInsertId()
 		if err != nil {
 			return err
+		}
+		for _, t := range timers {
+			ready := max(t.Due.UnixMicro(), t.LeaseUntil.UnixMicro(), 0) // claimable once due and no longer leased
+			if _, err := tx.exec(`INSERT INTO timers (execution_arn, key, due, owner, lease_until, ready_at) VALUES (?, ?, ?, ?, ?, ?)`,
+				e.Arn, t.Key, micros(t.Due), t.Owner, micros(t.LeaseUntil), ready); err != nil {
+				return err
+			}
 		}
 		return insertEvents(tx, seq, events)
 	})

@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Tokens", testTokens},
 		{"Timers", testTimers},
 		{"TimerLeaseExpiry", testTimerLeaseExpiry},
+		{"CreateLeased", testCreateLeased},
 		{"ActivityTasks", testActivityTasks},
 		{"ConcurrentCommits", testConcurrentCommits},
 		{"ConcurrentSameExecution", testConcurrentSameExecution},

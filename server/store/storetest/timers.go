@@ -106,3 +106,26 @@ func testTimerLeaseExpiry(t *testing.T, s store.Store) {
 	require.NoError(t, err)
 	require.Len(t, claimed, 1, "released")
 }
+
+// testCreateLeased: an execution created with a claimed timer is its creator's until the lease ends, or
+// until the creator, started again, releases it.
+func testCreateLeased(t *testing.T, s store.Store) {
+	e := &store.Execution{Arn: "arn:aws:states:us-east-1:123456789012:execution:m:leased", StateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:m",
+		Name: "leased", Status: store.Running, Input: "{}", StartDate: t0}
+	lease := store.Timer{TimerKey: store.TimerKey{Key: "wake"}, Due: t0, Owner: "creator", LeaseUntil: t0.Add(10 * time.Second)}
+	_, err := s.CreateExecution(ctx(), e, Events(1, 1), lease)
+	require.NoError(t, err)
+	none, err := s.ClaimDueTimers(ctx(), t0.Add(5*time.Second), "other", time.Minute, 10)
+	require.NoError(t, err)
+	require.Empty(t, none, "leased by its creator")
+	next, ok, err := s.NextTimer(ctx())
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.Equal(t, t0.Add(10*time.Second), next)
+
+	require.NoError(t, s.ReleaseTimers(ctx(), "creator"))
+	claimed, err := s.ClaimDueTimers(ctx(), t0.Add(5*time.Second), "creator", time.Minute, 10)
+	require.NoError(t, err)
+	require.Len(t, claimed, 1, "released by its creator, started again")
+	require.Equal(t, e.Arn, claimed[0].ExecutionArn)
+}
