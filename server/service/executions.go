@@ -120,9 +120,10 @@ func (s *Service) begin(ctx context.Context, in *StartExecutionInput, o beginOpt
 		Definition: sm.Definition, Express: express, TestCase: testCase, Transient: express && !o.history,
 	}
 	var lease []store.Timer
-	if s.durable(express) {
+	if s.durable(express) && s.shared {
 		// Held by this node from the start: should it die before the first step, whoever claims the timer
-		// after the lease runs the execution.
+		// after the lease runs the execution. (A store of one node's own needs none: ResumeUnfinished runs
+		// such executions at start.)
 		lease = append(lease, store.Timer{TimerKey: store.TimerKey{ExecutionArn: arn, Key: wakeTimer}, Due: now, Owner: s.node,
 			LeaseUntil: now.Add(runLease)})
 	}
