@@ -6,66 +6,88 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/aslrun/aslrun/server/store"
 )
 
-// Commit implements store.Store, in one transaction of three round trips: the version-checked UPDATE, then
-// the rest of the step pipelined in one batch, then COMMIT. Any error rolls all of it back.
+// Commit implements store.Store in one transaction and two round trips: BEGIN and the whole step go in one
+// pipelined batch, whose first statement is the version-checked UPDATE; COMMIT or ROLLBACK follows once the
+// batch's results are read. Statements after an UPDATE that matched nothing still run, harmlessly: the
+// transaction is rolled back. Any error rolls all of it back.
 func (s *Store) Commit(ctx context.Context, st store.Step) error {
 	if err := st.Validate(); err != nil {
 		return err
 	}
 	e := st.Execution
 	n := int64(len(st.Events))
-	var lastEvent int64
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		// The row lock this UPDATE takes serialises steps of one execution; the one that waited finds the
-		// version moved on and matches nothing.
-		var seq int64
-		var transient bool
-		err := tx.QueryRow(ctx, `UPDATE executions SET status = $3, output = $4, error = $5, cause = $6, stop_date = $7,
-			checkpoint = $8, version = version + 1, last_event = last_event + $9 WHERE arn = $1 AND version = $2
-			RETURNING seq, last_event, transient`,
-			e.Arn, e.Version, e.Status, e.Output, e.Error, e.Cause, timestamp(e.StopDate), blob(e.Checkpoint), n).
-			Scan(&seq, &lastEvent, &transient)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return stale(ctx, tx, e)
-		}
-		if err != nil {
+	if n > 0 {
+		// Dense among themselves here; that they continue the stored history is checked against the UPDATE's result.
+		if err := store.CheckEvents(e.Arn, st.Events[0].ID-1, st.Events); err != nil {
 			return err
 		}
-		if err := store.CheckEvents(e.Arn, lastEvent-n, st.Events); err != nil {
-			return err
-		}
-		b := &pgx.Batch{}
-		if n > 0 {
-			b.Queue(insertEventsSQL, eventArgs(seq, st.Events)...)
-		}
-		queueTimers(b, st)
-		queueTokens(b, st)
-		switch {
-		case store.Finished(e.Status) && transient:
-			b.Queue(`DELETE FROM executions WHERE seq = $1`, seq) // its rows go with it: ON DELETE CASCADE
-		case store.Finished(e.Status):
-			b.Queue(`DELETE FROM timers WHERE execution_arn = $1`, e.Arn)
-		}
-		return tx.SendBatch(ctx, b).Close()
-	})
-	if violates(err, foreignKeyViolation) {
-		return fmt.Errorf("%w: the step names an execution that does not exist", store.ErrNotFound)
 	}
+	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return err
 	}
-	e.Version, e.LastEvent = e.Version+1, lastEvent
-	return nil
+	// A connection released inside a transaction (ROLLBACK failed) is closed by the pool, not reused.
+	defer conn.Release()
+
+	b := &pgx.Batch{}
+	b.Queue(`BEGIN`)
+	// The row lock this UPDATE takes serialises steps of one execution; the one that waited finds the version
+	// moved on and matches nothing.
+	b.Queue(`UPDATE executions SET status = $3, output = $4, error = $5, cause = $6, stop_date = $7,
+		checkpoint = $8, version = version + 1, last_event = last_event + $9 WHERE arn = $1 AND version = $2
+		RETURNING last_event`,
+		e.Arn, e.Version, e.Status, e.Output, e.Error, e.Cause, timestamp(e.StopDate), blob(e.Checkpoint), n)
+	if n > 0 {
+		b.Queue(insertEventsSQL, eventArgs(e.Arn, st.Events)...)
+	}
+	queueTimers(b, st)
+	queueTokens(b, st)
+	if store.Finished(e.Status) {
+		// Nothing is left to wake; a transient execution goes whole, its rows with it (ON DELETE CASCADE).
+		b.Queue(`DELETE FROM timers WHERE execution_arn = $1`, e.Arn)
+		b.Queue(`DELETE FROM executions WHERE arn = $1 AND transient`, e.Arn)
+	}
+	br := conn.SendBatch(ctx, b)
+	var lastEvent int64
+	_, err = br.Exec()
+	if err == nil {
+		err = br.QueryRow().Scan(&lastEvent)
+	}
+	updated := err == nil
+	if err == nil {
+		// The primary key (execution, id) refuses a repeated ID, but only this check tells it from other errors.
+		err = store.CheckEvents(e.Arn, lastEvent-n, st.Events)
+	}
+	err = errors.Join(err, br.Close())
+	if err == nil {
+		_, err = conn.Exec(ctx, `COMMIT`)
+		if err == nil {
+			e.Version, e.LastEvent = e.Version+1, lastEvent
+			return nil
+		}
+	}
+	_, _ = conn.Exec(ctx, `ROLLBACK`)
+	switch {
+	case !updated && errors.Is(err, pgx.ErrNoRows):
+		return stale(ctx, conn, e)
+	case errors.Is(err, store.ErrInvalid):
+		return store.CheckEvents(e.Arn, lastEvent-n, st.Events)
+	case violates(err, foreignKeyViolation):
+		return fmt.Errorf("%w: the step names an execution that does not exist", store.ErrNotFound)
+	}
+	return err
 }
 
 // stale explains why the version-checked UPDATE matched no row: the execution is absent, or at another version.
-func stale(ctx context.Context, tx pgx.Tx, e *store.Execution) error {
+// It asks on the step's connection: waiting for another could exhaust the pool.
+func stale(ctx context.Context, conn *pgxpool.Conn, e *store.Execution) error {
 	var version int64
-	err := tx.QueryRow(ctx, `SELECT version FROM executions WHERE arn = $1`, e.Arn).Scan(&version)
+	err := conn.QueryRow(ctx, `SELECT version FROM executions WHERE arn = $1`, e.Arn).Scan(&version)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("%w: execution %s", store.ErrNotFound, e.Arn)
 	}

@@ -62,14 +62,13 @@ func (s *Store) CreateExecution(ctx context.Context, e *store.Execution, events 
 		if _, err := tx.Exec(ctx, `INSERT INTO definitions (hash, text) VALUES ($1, $2) ON CONFLICT DO NOTHING`, hash[:], e.Definition); err != nil {
 			return err
 		}
-		var seq int64
 		err := tx.QueryRow(ctx, `INSERT INTO executions (arn, state_machine_arn, name, status, input, output, error, cause,
 			start_date, stop_date, definition, test_case, checkpoint, version, express, transient, last_event)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $15, $16)
 			ON CONFLICT (arn) DO NOTHING RETURNING seq`,
 			e.Arn, e.StateMachineArn, e.Name, e.Status, e.Input, e.Output, e.Error, e.Cause,
 			timestamp(e.StartDate), timestamp(e.StopDate), hash[:], e.TestCase, blob(e.Checkpoint), e.Express, e.Transient,
-			len(events)).Scan(&seq)
+			len(events)).Scan(new(int64))
 		if errors.Is(err, pgx.ErrNoRows) {
 			// Taken. Read committed: this statement sees the row the conflicting transaction committed.
 			if existing, err = loadExecution(ctx, tx, e.Arn); err != nil {
@@ -80,7 +79,11 @@ func (s *Store) CreateExecution(ctx context.Context, e *store.Execution, events 
 		if err != nil {
 			return err
 		}
-		return insertEvents(ctx, tx, seq, events)
+		if len(events) == 0 {
+			return nil
+		}
+		_, err = tx.Exec(ctx, insertEventsSQL, eventArgs(e.Arn, events)...)
+		return err
 	})
 	if err != nil {
 		return existing, err
@@ -89,21 +92,12 @@ func (s *Store) CreateExecution(ctx context.Context, e *store.Execution, events 
 	return e.Clone(), nil
 }
 
-// insertEvents appends events, already checked, to the execution numbered seq, in one statement whatever
-// their number. The primary key (execution, id) refuses an ID stored twice.
-func insertEvents(ctx context.Context, tx pgx.Tx, seq int64, events []store.Event) error {
-	if len(events) == 0 {
-		return nil
-	}
-	_, err := tx.Exec(ctx, insertEventsSQL, eventArgs(seq, events)...)
-	return err
-}
-
+// insertEventsSQL appends events to an execution, named by ARN, in one statement whatever their number.
 const insertEventsSQL = `INSERT INTO events (execution, id, timestamp, type, data)
-	SELECT $1, * FROM unnest($2::bigint[], $3::timestamptz[], $4::text[], $5::bytea[])`
+	SELECT x.seq, u.* FROM executions x, unnest($2::bigint[], $3::timestamptz[], $4::text[], $5::bytea[]) u WHERE x.arn = $1`
 
 // eventArgs are insertEventsSQL's arguments: one array per column.
-func eventArgs(seq int64, events []store.Event) []any {
+func eventArgs(arn string, events []store.Event) []any {
 	ids := make([]int64, len(events))
 	times := make([]pgtype.Timestamptz, len(events))
 	types := make([]string, len(events))
@@ -111,7 +105,7 @@ func eventArgs(seq int64, events []store.Event) []any {
 	for i, ev := range events {
 		ids[i], times[i], types[i], data[i] = ev.ID, timestamp(ev.Timestamp), ev.Type, ev.Data
 	}
-	return []any{seq, ids, times, types, data}
+	return []any{arn, ids, times, types, data}
 }
 
 // GetExecution implements store.Store.

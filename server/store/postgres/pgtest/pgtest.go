@@ -51,7 +51,7 @@ func New(t testing.TB) *Server {
 	}
 	u, err := start(t)
 	if err != nil {
-		unavailable(t, err)
+		unavailable(t, fmt.Errorf("could not start a throwaway cluster: %w", err))
 	}
 	return &Server{url: *u}
 }
