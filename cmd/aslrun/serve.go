@@ -7,10 +7,12 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"syscall"
 	"time"
 
@@ -23,15 +25,16 @@ import (
 	"github.com/aslrun/aslrun/server/service"
 	"github.com/aslrun/aslrun/server/store"
 	"github.com/aslrun/aslrun/server/store/memory"
+	"github.com/aslrun/aslrun/server/store/postgres"
 	"github.com/aslrun/aslrun/server/store/sqlite"
 )
 
 type serveFlags struct {
-	addr, data, handlers, mockConfig, clock, auth, httpAllow string
-	authCredentials                                          []string
-	maxConnections                                           int
-	nodeID                                                   string
-	memory                                                   bool
+	addr, data, store, handlers, mockConfig, clock, auth, httpAllow string
+	authCredentials                                                 []string
+	maxConnections                                                  int
+	nodeID                                                          string
+	memory                                                          bool
 	// retain bounds the finished executions --memory keeps; retainSet says a --retain-* flag was given.
 	retain    memory.Retention
 	retainSet bool
@@ -86,6 +89,7 @@ States.Http.Socket.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&fl.addr, "addr", "127.0.0.1:8083", "address to listen on")
+	f.StringVar(&fl.store, "store", "", "the store: postgres://USER@HOST/DB (several nodes may share it), sqlite:DIR (as --data DIR) or memory (as --memory)")
 	f.StringVar(&fl.data, "data", "", "directory of the SQLite store (default: see above)")
 	f.BoolVar(&fl.memory, "memory", false, "keep everything in memory, nothing on disk")
 	f.IntVar(&fl.retain.Executions, "retain-executions", memory.DefaultRetainExecutions, "with --memory: how many finished executions to keep, the latest (0: all)")
@@ -98,7 +102,7 @@ States.Http.Socket.`,
 	f.StringVar(&fl.auth, "auth", "none", "none, or sigv4: requests must be signed with one of the credentials (see above)")
 	f.StringArrayVar(&fl.authCredentials, "auth-credentials", nil, "ACCESS_KEY_ID:SECRET that --auth sigv4 accepts (repeatable; default: the server's AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)")
 	f.StringVar(&fl.httpAllow, "http-allow", "", httpAllowUsage)
-	cmd.MarkFlagsMutuallyExclusive("data", "memory")
+	cmd.MarkFlagsMutuallyExclusive("data", "memory", "store")
 	return cmd
 }
 
@@ -118,12 +122,19 @@ func serve(cmd *cobra.Command, fl serveFlags) error {
 	if err != nil {
 		return usageError(cmd, "%v", err)
 	}
-	st, where, err := openStore(fl)
+	st, where, shared, err := openStore(cmd.Context(), fl)
 	if err != nil {
 		return usageError(cmd, "%v", err)
 	}
 	defer st.Close()
-	svc, err := newEngine(reg, env, mocks, service.Options{Store: st, Clock: clock, NodeID: fl.nodeID})
+	node := fl.nodeID
+	if node == "" && shared {
+		// Several nodes may run on one host: the process id keeps them apart. Give --node-id to have a
+		// node started again resume its executions at once rather than after their leases.
+		host, _ := os.Hostname()
+		node = fmt.Sprintf("%s:%d", host, os.Getpid())
+	}
+	svc, err := newEngine(reg, env, mocks, service.Options{Store: st, Clock: clock, NodeID: node, Shared: shared})
 	if err != nil {
 		return err
 	}
@@ -192,31 +203,59 @@ func serverResources(clock interpreter.Clock, fl serveFlags) (*resources.Registr
 	return reg, env, mocks, nil
 }
 
-// openStore opens the store the flags name and says which it is.
-func openStore(fl serveFlags) (store.Store, string, error) {
+// openStore opens the store the flags name, says which it is, and whether other nodes may share it.
+func openStore(ctx context.Context, fl serveFlags) (store.Store, string, bool, error) {
 	if fl.retain.Executions < 0 || fl.retain.For < 0 {
-		return nil, "", errors.New("--retain-executions and --retain-for cannot be negative")
+		return nil, "", false, errors.New("--retain-executions and --retain-for cannot be negative")
+	}
+	switch {
+	case fl.store == "memory":
+		fl.memory = true
+	case strings.HasPrefix(fl.store, "sqlite:"):
+		if fl.data = strings.TrimPrefix(fl.store, "sqlite:"); fl.data == "" {
+			return nil, "", false, errors.New("--store sqlite:DIR needs a directory")
+		}
+	case strings.HasPrefix(fl.store, "postgres://"), strings.HasPrefix(fl.store, "postgresql://"):
+		if fl.retainSet {
+			return nil, "", false, errors.New("--retain-executions and --retain-for bound the --memory store only")
+		}
+		st, err := postgres.Open(ctx, fl.store)
+		if err != nil {
+			return nil, "", false, err
+		}
+		return st, "PostgreSQL store " + redacted(fl.store), true, nil
+	case fl.store != "":
+		return nil, "", false, fmt.Errorf("--store %q: give postgres://..., sqlite:DIR or memory", redacted(fl.store))
 	}
 	if fl.memory {
-		return memory.New(memory.WithRetention(fl.retain)), "in memory", nil
+		return memory.New(memory.WithRetention(fl.retain)), "in memory", false, nil
 	}
 	if fl.retainSet {
 		// The SQLite store is the one that keeps history on purpose; bounding it is not implemented.
-		return nil, "", errors.New("--retain-executions and --retain-for bound the --memory store only; the SQLite store keeps every Standard execution")
+		return nil, "", false, errors.New("--retain-executions and --retain-for bound the --memory store only; the SQLite store keeps every Standard execution")
 	}
 	dir := fl.data
 	if dir == "" {
 		var err error
 		if dir, err = defaultDataDir(); err != nil {
-			return nil, "", fmt.Errorf("no data directory: %w (give --data DIR or --memory)", err)
+			return nil, "", false, fmt.Errorf("no data directory: %w (give --data DIR or --memory)", err)
 		}
 	}
 	path := filepath.Join(dir, "aslrun.db")
 	st, err := sqlite.Open(path)
 	if err != nil {
-		return nil, "", err
+		return nil, "", false, err
 	}
-	return st, "data in " + path, nil
+	return st, "data in " + path, false, nil
+}
+
+// redacted is a store URL without its password, for messages.
+func redacted(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(an unreadable URL)"
+	}
+	return u.Redacted()
 }
 
 // defaultDataDir is the per-user data directory: XDG's data home where XDG applies, the platform's
