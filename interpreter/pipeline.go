@@ -86,7 +86,9 @@ func (f *frame) attempt(n *node, raw any, resume *resumePoint) (outcome, error) 
 	var err error
 	if resume != nil && resume.taken() {
 		// The action ended before the execution was interrupted: only what follows it runs.
-		f.resumeToken(n, resume)
+		if n.tokens {
+			f.taskToken(resume) // for $$.Task.Token in the stages after the action
+		}
 		if act, err = resume.outcome(n); err != nil {
 			return outcome{}, err
 		}
@@ -140,19 +142,17 @@ func (f *frame) attempt(n *node, raw any, resume *resumePoint) (outcome, error) 
 
 // attemptJSONata runs a JSONata state's pipeline once.
 func (f *frame) attemptJSONata(n *node, raw any, resume *resumePoint) (outcome, error) {
+	if n.tokens {
+		f.taskToken(resume)
+	}
 	env := f.ataEnv(raw)
 	var act actionOutcome
 	var err error
 	if resume != nil && resume.taken() {
-		f.resumeToken(n, resume)
 		if act, err = resume.outcome(n); err != nil {
 			return outcome{}, err
 		}
 	} else {
-		if n.tokens {
-			f.taskToken(resume)
-			env = f.ataEnv(raw)
-		}
 		args := raw
 		if n.arguments != nil {
 			if args, err = n.arguments.eval(env); err != nil {
@@ -239,13 +239,6 @@ func (r *resumePoint) outcome(n *node) (actionOutcome, error) {
 		return actionOutcome{}, &failure.Error{Name: r.cp.Error, Cause: r.cp.Cause}
 	}
 	return actionOutcome{result: r.cp.Result.v, next: n.next}, nil
-}
-
-// resumeToken gives a resumed Task its token back, for $$.Task.Token in the stages after its action.
-func (f *frame) resumeToken(n *node, r *resumePoint) {
-	if n.tokens {
-		f.token, f.ctxObject = r.cp.Token, nil
-	}
 }
 
 // scope is what paths read: the document in hand, the context object ($$) and the variables ($name).
