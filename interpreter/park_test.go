@@ -2,6 +2,7 @@ package interpreter_test
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -80,6 +81,33 @@ func (d *durable) resume(p *interpreter.Parked, w interpreter.Wake) *interpreter
 	ex, err := d.prog.Resume(context.Background(), d.input, p.Checkpoint, w, d.cfg)
 	require.NoError(d.t, err)
 	return d.keep(ex.Wait())
+}
+
+// crashAt runs an execution until at returns (it sees the events recorded so far), checkpoints it with
+// the events that checkpoint follows, and stops it as a crash would; d.resume then takes it up.
+func (d *durable) crashAt(at func(recorded func() []interpreter.Event)) *interpreter.Parked {
+	var mu sync.Mutex
+	var events []interpreter.Event
+	recorded := func() []interpreter.Event {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(events)
+	}
+	cfg := d.cfg
+	cfg.OnEvent = func(e interpreter.Event) {
+		mu.Lock()
+		events = append(events, e)
+		mu.Unlock()
+	}
+	ctx, crash := context.WithCancel(context.Background())
+	ex := d.prog.Start(ctx, d.input, cfg)
+	at(recorded)
+	p, err := ex.Checkpoint(func() { d.events = recorded() })
+	require.NoError(d.t, err)
+	crash()
+	ex.Wait()
+	d.cfg.EventsBefore = p.LastEvent
+	return p
 }
 
 func (d *durable) types() []string {
@@ -263,32 +291,14 @@ func TestCheckpointWhileRunning(t *testing.T) {
 		{"StartAt":"Fast","States":{"Fast":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f","Next":"Then"},
 			"Then":{"Type":"Pass","Result":"then","End":true}}},
 		{"StartAt":"Slow","States":{"Slow":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:s","End":true}}}]}}}`, `{}`, inv)
-	var events []interpreter.Event
-	var emu sync.Mutex
-	d.cfg.OnEvent = func(e interpreter.Event) {
-		emu.Lock()
-		events = append(events, e)
-		emu.Unlock()
-	}
-	ctx, crash := context.WithCancel(context.Background())
-	ex := d.prog.Start(ctx, d.input, d.cfg)
-	<-started
-	require.Eventually(t, func() bool {
-		emu.Lock()
-		defer emu.Unlock()
-		return len(events) > 0 && events[len(events)-1].Type == "PassStateExited"
-	}, 5*time.Second, time.Millisecond)
-	var kept []interpreter.Event
-	p, err := ex.Checkpoint(func() { kept = append(kept, events...) })
-	require.NoError(t, err)
-	crash()
-	ex.Wait()
-
+	p := d.crashAt(func(recorded func() []interpreter.Event) {
+		<-started
+		// The fast branch has ended (in whatever order its events and the slow one's came).
+		require.Eventually(t, func() bool {
+			return slices.ContainsFunc(recorded(), func(e interpreter.Event) bool { return e.Type == "PassStateExited" })
+		}, 5*time.Second, time.Millisecond)
+	})
 	close(release)
-	d.events = kept
-	cfg := d.cfg
-	cfg.OnEvent, cfg.EventsBefore = nil, p.LastEvent
-	d.cfg = cfg
 	res := d.resume(p, interpreter.Wake{})
 	require.Equal(t, interpreter.Succeed, res.Status, res.Cause)
 	assert.Equal(t, `["then",{}]`, oj.JSON(res.Output))
@@ -317,34 +327,11 @@ func TestCheckpointAtAnyMoment(t *testing.T) {
 	for i := range 50 {
 		d := newDurable(t, def, `[1,2,3]`, inv)
 		d.cfg.Clock = interpreter.RealClock{}
-		ctx, crash := context.WithCancel(context.Background())
-		var kept []interpreter.Event
-		var mu sync.Mutex
-		d.cfg.OnEvent = func(e interpreter.Event) {
-			mu.Lock()
-			kept = append(kept, e)
-			mu.Unlock()
-		}
-		ex := d.prog.Start(ctx, d.input, d.cfg)
-		time.Sleep(time.Duration(i*10) * time.Microsecond)
-		var events []interpreter.Event
-		p, err := ex.Checkpoint(func() {
-			mu.Lock()
-			events = append(events, kept...)
-			mu.Unlock()
-		})
-		require.NoError(t, err)
-		crash()
-		ex.Wait()
-		cfg := d.cfg
-		cfg.OnEvent, cfg.EventsBefore = nil, p.LastEvent
-		ex, err = d.prog.Resume(context.Background(), d.input, p.Checkpoint, interpreter.Wake{}, cfg)
-		require.NoError(t, err)
-		res := ex.Wait()
+		p := d.crashAt(func(func() []interpreter.Event) { time.Sleep(time.Duration(i*10) * time.Microsecond) })
+		res := d.resume(p, interpreter.Wake{})
 		require.Equal(t, interpreter.Succeed, res.Status, "%d: %s %s", i, res.Error, res.Cause)
 		assert.Equal(t, `[[1,2,3],[1,2,3]]`, oj.JSON(res.Output), i)
-		all := append(events, res.History()...)
-		for j, e := range all {
+		for j, e := range d.events {
 			require.Equal(t, int64(j+1), e.ID, "%d: dense ids", i)
 		}
 	}
