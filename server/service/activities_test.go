@@ -24,6 +24,16 @@ func newTestService(t *testing.T, opts Options) *Service {
 	return s
 }
 
+// awaitSucceeded waits until the execution has SUCCEEDED.
+func awaitSucceeded(t *testing.T, s *Service, arn string, within time.Duration) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		d, err := s.DescribeExecution(context.Background(), &DescribeExecutionInput{ExecutionArn: arn})
+		require.NoError(t, err)
+		return d.Status == store.Succeeded
+	}, within, 2*time.Millisecond)
+}
+
 // TestActivityTasksAreRows: an activity Task queues a store row; GetActivityTask claims it, the Task sees
 // its worker; once answered the row is closed, so no worker takes it again.
 func TestActivityTasksAreRows(t *testing.T) {
@@ -43,11 +53,7 @@ func TestActivityTasksAreRows(t *testing.T) {
 	assert.JSONEq(t, `{"n":1}`, task.Input)
 	_, err = s.SendTaskSuccess(ctx, &SendTaskSuccessInput{TaskToken: task.TaskToken, Output: `{"ok":true}`})
 	require.NoError(t, err)
-	require.Eventually(t, func() bool {
-		d, err := s.DescribeExecution(ctx, &DescribeExecutionInput{ExecutionArn: run.ExecutionArn})
-		require.NoError(t, err)
-		return d.Status == store.Succeeded
-	}, 5*time.Second, 5*time.Millisecond)
+	awaitSucceeded(t, s, run.ExecutionArn, 5*time.Second)
 
 	h, err := s.History(ctx, run.ExecutionArn)
 	require.NoError(t, err)

@@ -69,11 +69,7 @@ func TestResumeAfterLiveEvents(t *testing.T) {
 			require.NoError(t, err)
 			defer next.Close()
 			require.NoError(t, next.ResumeUnfinished(ctx))
-			require.Eventually(t, func() bool {
-				d, err := next.DescribeExecution(ctx, &DescribeExecutionInput{ExecutionArn: run.ExecutionArn})
-				require.NoError(t, err)
-				return d.Status == store.Succeeded
-			}, 5*time.Second, 2*time.Millisecond)
+			awaitSucceeded(t, next, run.ExecutionArn, 5*time.Second)
 			h, err := next.History(ctx, run.ExecutionArn)
 			require.NoError(t, err)
 			var types []string
@@ -215,11 +211,7 @@ func TestRestartTakesBackClaims(t *testing.T) {
 	require.NoError(t, err)
 	defer next.Close()
 	require.NoError(t, next.ResumeUnfinished(ctx))
-	require.Eventually(t, func() bool {
-		d, err := next.DescribeExecution(ctx, &DescribeExecutionInput{ExecutionArn: run.ExecutionArn})
-		require.NoError(t, err)
-		return d.Status == store.Succeeded
-	}, 3*time.Second, 5*time.Millisecond)
+	awaitSucceeded(t, next, run.ExecutionArn, 3*time.Second)
 }
 
 // TestCreationLease: an execution whose node died before its first step is run by the node that created
@@ -256,11 +248,7 @@ func TestCreationLease(t *testing.T) {
 				require.NoError(t, err)
 				require.Equal(t, store.Running, d.Status, "not another node's while the lease holds")
 			}
-			require.Eventually(t, func() bool {
-				d, err := s.DescribeExecution(ctx, &DescribeExecutionInput{ExecutionArn: arn})
-				require.NoError(t, err)
-				return d.Status == store.Succeeded
-			}, 3*time.Second, 5*time.Millisecond)
+			awaitSucceeded(t, s, arn, 3*time.Second)
 		})
 	}
 }
