@@ -123,14 +123,9 @@ func (r *recorder) watch(ex *interpreter.Execution, inv interpreter.Invoker) {
 			case <-r.s.ctx.Done():
 				return
 			}
-			r.commitMu.Lock()
-			r.mu.Lock()
-			ended := r.ended
-			r.mu.Unlock()
-			if !ended && r.s.ctx.Err() == nil {
-				r.checkpoint(true)
+			if r.s.ctx.Err() == nil {
+				r.renew()
 			}
-			r.commitMu.Unlock()
 		}
 	}()
 }
@@ -172,8 +167,9 @@ func (r *recorder) checkpoint(renew bool) {
 	}
 }
 
-// stopCleanly commits where a durable execution stands as the service closes.
-func (r *recorder) stopCleanly() {
+// renew commits where a durable execution stands, renewing its lease, unless it has ended: while it
+// works without recording, and as the service closes.
+func (r *recorder) renew() {
 	r.commitMu.Lock()
 	defer r.commitMu.Unlock()
 	r.mu.Lock()

@@ -168,7 +168,7 @@ func (s *Service) Close() {
 	}
 	s.mu.Unlock()
 	for _, r := range runs {
-		r.rc.stopCleanly()
+		r.rc.renew()
 	}
 	s.cancel()
 	s.wg.Wait()
