@@ -359,11 +359,11 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents, r *resumeP
 		external = true
 		if t.activity {
 			activityDone = f.ex.activities.Resume(ScheduledActivity{Activity: t.resource, Token: req.Token, Clock: clock,
-				Started: func(worker string) { w.update(func() { w.worker = worker }) }})
+				Started: w.started})
 		}
 	case t.activity && !bound:
 		done, err := f.ex.activities.Schedule(ScheduledActivity{Activity: t.resource, Token: req.Token,
-			Input: compactJSON(req.Input), Clock: clock, Started: func(worker string) { w.update(func() { w.worker = worker }) }})
+			Input: compactJSON(req.Input), Clock: clock, Started: w.started})
 		if err != nil {
 			return nil, false, failure.New(failure.Runtime, "the activity task could not be scheduled: "+err.Error())
 		}
@@ -553,6 +553,9 @@ func (w *taskWait) update(change func()) {
 	default:
 	}
 }
+
+// started notes the worker that took the task's activity task.
+func (w *taskWait) started(worker string) { w.update(func() { w.worker = worker }) }
 
 // ready reports whether anything happened that the task has not seen yet.
 func (w *taskWait) ready(seen *taskProgress) bool {
