@@ -34,6 +34,7 @@ type serveFlags struct {
 	authCredentials                                                 []string
 	maxConnections                                                  int
 	nodeID                                                          string
+	lease                                                           time.Duration
 	memory                                                          bool
 	// retain bounds the finished executions --memory keeps; retainSet says a --retain-* flag was given.
 	retain    memory.Retention
@@ -99,6 +100,7 @@ States.Http.Socket.`,
 	f.StringVar(&fl.clock, "clock", "real", "real or virtual (waits cost nothing)")
 	f.IntVar(&fl.maxConnections, "max-connections", httpserver.DefaultMaxConnections, "most connections open at once")
 	f.StringVar(&fl.nodeID, "node-id", "", "this server's name as the owner of the executions it runs: started again under the same name it resumes them at once (default: the host name)")
+	f.DurationVar(&fl.lease, "lease", service.DefaultLease, "how long this node holds a running execution without renewing: a dead node's executions are taken over this long after it died")
 	f.StringVar(&fl.auth, "auth", "none", "none, or sigv4: requests must be signed with one of the credentials (see above)")
 	f.StringArrayVar(&fl.authCredentials, "auth-credentials", nil, "ACCESS_KEY_ID:SECRET that --auth sigv4 accepts (repeatable; default: the server's AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)")
 	f.StringVar(&fl.httpAllow, "http-allow", "", httpAllowUsage)
@@ -113,6 +115,9 @@ func serve(cmd *cobra.Command, fl serveFlags) error {
 	}
 	if fl.maxConnections < 1 {
 		return usageError(cmd, "--max-connections must be at least 1")
+	}
+	if fl.lease < time.Second {
+		return usageError(cmd, "--lease must be at least 1s: the node renews it every third of it")
 	}
 	auth, err := verifier(fl.auth, fl.authCredentials)
 	if err != nil {
@@ -134,7 +139,7 @@ func serve(cmd *cobra.Command, fl serveFlags) error {
 		host, _ := os.Hostname()
 		node = fmt.Sprintf("%s:%d", host, os.Getpid())
 	}
-	svc, err := newEngine(reg, env, mocks, service.Options{Store: st, Clock: clock, NodeID: node, Shared: shared})
+	svc, err := newEngine(reg, env, mocks, service.Options{Store: st, Clock: clock, NodeID: node, Shared: shared, Lease: fl.lease})
 	if err != nil {
 		return err
 	}

@@ -1,8 +1,11 @@
 package service
 
 import (
+	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/aslrun/aslrun/server/store"
 )
 
 // The API's error codes, as the __type of an error response names them.
@@ -24,10 +27,12 @@ const (
 	CodeResourceNotFound             = "ResourceNotFound"
 	CodeTooManyTags                  = "TooManyTags"
 	CodeInternalFailure              = "InternalFailure"
+	CodeServiceUnavailable           = "ServiceUnavailable"
 )
 
 // Error is a refusal of the API: an AWS error code and its message. Every client error travels as HTTP 400;
-// only InternalFailure (the store failed) is a 500.
+// only InternalFailure (the store failed) is a 500, and ServiceUnavailable (the store cannot be reached, for
+// now: the SDKs retry it) a 503.
 type Error struct {
 	Code    string
 	Message string
@@ -37,8 +42,11 @@ func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
 // Status is the HTTP status AWS answers the error with.
 func (e *Error) Status() int {
-	if e.Code == CodeInternalFailure {
+	switch e.Code {
+	case CodeInternalFailure:
 		return 500
+	case CodeServiceUnavailable:
+		return 503
 	}
 	return 400
 }
@@ -69,8 +77,12 @@ func invalidPageToken() *Error {
 	return newError(CodeInvalidToken, "Invalid Token: 'Invalid pagination token'")
 }
 
-// internal reports a failure of the store: not the caller's fault.
+// internal reports a failure of the store: not the caller's fault. A store that cannot be reached is AWS's
+// common ServiceUnavailable, which the SDKs retry with back-off.
 func internal(err error) *Error {
+	if errors.Is(err, store.ErrUnavailable) {
+		return newError(CodeServiceUnavailable, "The request has failed due to a temporary failure of the server: %v", err)
+	}
 	return newError(CodeInternalFailure, "Internal failure: %v", err)
 }
 

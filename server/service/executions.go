@@ -125,7 +125,7 @@ func (s *Service) begin(ctx context.Context, in *StartExecutionInput, o beginOpt
 		// after the lease runs the execution. (A store of one node's own needs none: ResumeUnfinished runs
 		// such executions at start.)
 		lease = append(lease, store.Timer{TimerKey: store.TimerKey{ExecutionArn: arn, Key: wakeTimer}, Due: now, Owner: s.node,
-			LeaseUntil: now.Add(runLease)})
+			LeaseUntil: now.Add(s.lease)})
 	}
 	stored, err := s.store.CreateExecution(ctx, rec, events, lease...)
 	if errors.Is(err, store.ErrExists) {

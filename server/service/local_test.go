@@ -203,7 +203,7 @@ func TestRestartTakesBackClaims(t *testing.T) {
 	rec, err := st.GetExecution(ctx, run.ExecutionArn)
 	require.NoError(t, err)
 	require.NoError(t, st.Commit(ctx, store.Step{Execution: rec, SetTimers: []store.Timer{{TimerKey: store.TimerKey{ExecutionArn: rec.Arn, Key: wakeTimer}, Due: time.Now()}}}))
-	claimed, err := st.ClaimDueTimers(ctx, time.Now(), "n1", timerLease, 10)
+	claimed, err := st.ClaimDueTimers(ctx, time.Now(), "n1", DefaultLease, 10)
 	require.NoError(t, err)
 	require.Len(t, claimed, 1)
 

@@ -28,12 +28,10 @@ import (
 // wakeTimer is the key of an execution's timer: a parked one's wake-up, a running one's lease.
 const wakeTimer = "wake"
 
-// runLease is how long a running execution's owner holds it without renewing; renewLease how often it
-// renews while it works without recording anything.
-const (
-	runLease   = 10 * time.Second
-	renewLease = 3 * time.Second
-)
+// DefaultLease is how long a node holds a running execution, or a timer it claimed, without renewing
+// (Options.Lease): a node that dies has its work taken over by the others this long after its last renewal.
+// It renews every third of it, so a slow commit or a pause does not cost it its work.
+const DefaultLease = 6 * time.Second
 
 // maxCrashes is how many unclean stops in a row an execution may be running through, without recording
 // progress in between, before it is failed rather than run again: it is likely what kills the process.
@@ -82,7 +80,7 @@ func (s *Service) durable(express bool) bool { return s.parking && !express }
 // hold yet. A token answered in the store meanwhile wakes a parked execution at once.
 func (s *Service) checkpointStep(step *store.Step, rec *store.Execution, pr *parkedRecord, known map[string]bool) error {
 	now := s.now()
-	due := now.Add(runLease)
+	due := now.Add(s.lease)
 	if !pr.Running {
 		due = pr.due()
 	}

@@ -183,21 +183,73 @@ func (r *recorder) renew() {
 // commit commits the step prepare makes. Answers, heartbeats and workers taking activity tasks move a
 // running execution's record version on without recording anything of it: when only they did, the step
 // is made again (what they changed may change it) and committed on the new version.
+//
+// While the store cannot be reached it tries again, with back-off, until it can or the service stops
+// (errClosed: the record stays as last committed, for a later resume). A commit whose answer was lost may
+// have landed: a conflict after one is checked against what the store holds.
 func (r *recorder) commit(prepare func(step *store.Step) error) error {
-	for attempt := 0; ; attempt++ {
+	wait, conflicts, sent := retryFirst, 0, false
+	for {
 		var step store.Step
-		if err := prepare(&step); err != nil {
-			return err
+		err := prepare(&step)
+		if err == nil {
+			sent = true
+			err = r.s.store.Commit(context.Background(), step)
 		}
-		err := r.s.store.Commit(context.Background(), step)
-		if !errors.Is(err, store.ErrConflict) || attempt == 3 {
-			return err
+		var cur *store.Execution
+		if errors.Is(err, store.ErrConflict) && conflicts < 3 {
+			conflicts++
+			var gerr error
+			if cur, gerr = r.s.store.GetExecution(context.Background(), r.arn); errors.Is(gerr, store.ErrUnavailable) {
+				err = gerr
+			} else if gerr != nil {
+				return err
+			}
 		}
-		cur, gerr := r.s.store.GetExecution(context.Background(), r.arn)
-		if gerr != nil || cur.Status != store.Running || cur.LastEvent != r.rec.LastEvent {
+		switch {
+		case errors.Is(err, store.ErrUnavailable):
+			if !r.s.backOff(&wait) {
+				return errClosed
+			}
+		case cur == nil:
+			return err
+		case sent && landed(cur, step):
+			r.rec.Version, r.rec.LastEvent = cur.Version, cur.LastEvent
+			return nil
+		case cur.Status != store.Running || cur.LastEvent != r.rec.LastEvent:
 			return err // another run moved it on
+		default:
+			r.rec.Version = cur.Version
 		}
-		r.rec.Version = cur.Version
+	}
+}
+
+// landed reports whether the store holds a step that was sent but whose answer was lost: its last event and
+// status. Only the execution's owner records its events, so an event of that id is the step's own.
+func landed(cur *store.Execution, step store.Step) bool {
+	n := len(step.Events)
+	return n > 0 && cur.LastEvent == step.Events[n-1].ID && cur.Status == step.Execution.Status
+}
+
+// The back-off while the store cannot be reached: from retryFirst, doubling up to retryMost.
+const (
+	retryFirst = 100 * time.Millisecond
+	retryMost  = 2 * time.Second
+)
+
+// backOff sleeps *wait and doubles it, up to retryMost; false when the service is closing instead.
+func (s *Service) backOff(wait *time.Duration) bool {
+	if s.closing.Load() {
+		return false
+	}
+	t := time.NewTimer(*wait)
+	defer t.Stop()
+	*wait = min(*wait*2, retryMost)
+	select {
+	case <-t.C:
+		return !s.closing.Load()
+	case <-s.ctx.Done():
+		return false
 	}
 }
 

@@ -7,7 +7,8 @@ import (
 	"github.com/aslrun/aslrun/server/store"
 )
 
-// The scheduler: it claims due timers under leases and wakes the parked executions they belong to.
+// The scheduler: it claims due timers under leases and wakes the parked executions they belong to. A
+// claimed timer whose wake dies with its process is claimed again when its lease (Options.Lease) ends.
 
 // schedulerBatch is the most timers the scheduler claims at once; wakers the most executions it wakes at
 // once, so that their reads (record, token, last event) run side by side on the store's read pool.
@@ -16,10 +17,6 @@ const (
 	wakers         = 8
 )
 
-// timerLease is how long the scheduler holds a claimed timer: a resume that dies with its process is
-// retried after it.
-const timerLease = 10 * time.Second
-
 // schedule wakes parked executions as their timers fall due, until the service closes.
 func (s *Service) schedule() {
 	defer s.wg.Done()
@@ -27,7 +24,7 @@ func (s *Service) schedule() {
 	owner := s.node
 	busy := make(chan struct{}, wakers)
 	for {
-		timers, err := s.store.ClaimDueTimers(s.ctx, s.now(), owner, timerLease, schedulerBatch)
+		timers, err := s.store.ClaimDueTimers(s.ctx, s.now(), owner, s.lease, schedulerBatch)
 		if err == nil {
 			for _, t := range timers {
 				if t.Key != wakeTimer {

@@ -14,4 +14,8 @@ var (
 	ErrInvalidToken = errors.New("store: invalid page token")
 	// ErrInvalid: an argument breaks an invariant the store keeps (an event ID that leaves a gap, an empty key...).
 	ErrInvalid = errors.New("store: invalid argument")
+	// ErrUnavailable: the store could not be reached (a database that is down, restarting or refusing
+	// connections). The operation may or may not have taken effect (a commit whose answer was lost): retry,
+	// and tell a repeat from a conflict by what the store holds.
+	ErrUnavailable = errors.New("store: unavailable")
 )

@@ -16,6 +16,10 @@ import (
 // batch's results are read. Statements after an UPDATE that matched nothing still run, harmlessly: the
 // transaction is rolled back. Any error rolls all of it back.
 func (s *Store) Commit(ctx context.Context, st store.Step) error {
+	return unreachable(s.commit(ctx, st))
+}
+
+func (s *Store) commit(ctx context.Context, st store.Step) error {
 	if err := st.Validate(); err != nil {
 		return err
 	}

@@ -50,6 +50,11 @@ type querier interface {
 // CreateExecution implements store.Store. The unique ARN decides between nodes starting the same execution:
 // the INSERT that loses waits for the winner's transaction, then finds its row.
 func (s *Store) CreateExecution(ctx context.Context, e *store.Execution, events []store.Event, timers ...store.Timer) (*store.Execution, error) {
+	created, err := s.createExecution(ctx, e, events, timers)
+	return created, unreachable(err)
+}
+
+func (s *Store) createExecution(ctx context.Context, e *store.Execution, events []store.Event, timers []store.Timer) (*store.Execution, error) {
 	if e.Arn == "" {
 		return nil, fmt.Errorf("%w: an execution needs an ARN", store.ErrInvalid)
 	}
@@ -121,11 +126,12 @@ func eventArgs(arn string, events []store.Event) []any {
 
 // GetExecution implements store.Store.
 func (s *Store) GetExecution(ctx context.Context, arn string) (*store.Execution, error) {
-	return loadExecution(ctx, s.pool, arn)
+	e, err := loadExecution(ctx, s.pool, arn)
+	return e, unreachable(err)
 }
 
-// ListExecutions implements store.Store.
-func (s *Store) ListExecutions(ctx context.Context, f store.ExecutionFilter, p store.Page) ([]*store.Execution, string, error) {
+// listExecutions is the body of ListExecutions.
+func (s *Store) listExecutions(ctx context.Context, f store.ExecutionFilter, p store.Page) ([]*store.Execution, string, error) {
 	before, err := p.Cursor(store.KindExecutions)
 	if err != nil {
 		return nil, "", err
@@ -166,8 +172,8 @@ func (s *Store) ListExecutions(ctx context.Context, f store.ExecutionFilter, p s
 	return out, store.NextToken(store.KindExecutions, next), nil
 }
 
-// Unfinished implements store.Store.
-func (s *Store) Unfinished(ctx context.Context) ([]*store.Execution, error) {
+// unfinished is the body of Unfinished.
+func (s *Store) unfinished(ctx context.Context) ([]*store.Execution, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+executionColumns+` WHERE x.status IN ($1, $2) ORDER BY x.seq`, store.Running, store.PendingRedrive)
 	if err != nil {
 		return nil, err
@@ -184,8 +190,8 @@ func (s *Store) Unfinished(ctx context.Context) ([]*store.Execution, error) {
 	return out, rows.Err()
 }
 
-// History implements store.Store.
-func (s *Store) History(ctx context.Context, arn string, p store.Page, reverse bool) ([]store.Event, string, error) {
+// history is the body of History.
+func (s *Store) history(ctx context.Context, arn string, p store.Page, reverse bool) ([]store.Event, string, error) {
 	kind, query := store.KindHistory, `SELECT id, timestamp, type, data FROM events WHERE execution = $1 AND id > $2 ORDER BY id LIMIT $3`
 	if reverse {
 		kind, query = store.KindHistoryReverse, `SELECT id, timestamp, type, data FROM events WHERE execution = $1 AND id < $2 ORDER BY id DESC LIMIT $3`

@@ -30,8 +30,8 @@ func scanMachine(row pgx.Row) (int64, *store.StateMachine, error) {
 	return seq, &sm, nil
 }
 
-// CreateStateMachine implements store.Store. The unique ARN and name columns refuse a duplicate.
-func (s *Store) CreateStateMachine(ctx context.Context, sm *store.StateMachine) error {
+// createStateMachine is the body of CreateStateMachine. The unique ARN and name columns refuse a duplicate.
+func (s *Store) createStateMachine(ctx context.Context, sm *store.StateMachine) error {
 	if sm.Arn == "" || sm.Name == "" {
 		return fmt.Errorf("%w: a state machine needs an ARN and a name", store.ErrInvalid)
 	}
@@ -45,8 +45,8 @@ func (s *Store) CreateStateMachine(ctx context.Context, sm *store.StateMachine) 
 	return err
 }
 
-// GetStateMachine implements store.Store.
-func (s *Store) GetStateMachine(ctx context.Context, arn string) (*store.StateMachine, error) {
+// getStateMachine is the body of GetStateMachine.
+func (s *Store) getStateMachine(ctx context.Context, arn string) (*store.StateMachine, error) {
 	_, sm, err := scanMachine(s.pool.QueryRow(ctx, `SELECT `+machineColumns+` FROM state_machines WHERE arn = $1`, arn))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("%w: state machine %s", store.ErrNotFound, arn)
@@ -54,8 +54,8 @@ func (s *Store) GetStateMachine(ctx context.Context, arn string) (*store.StateMa
 	return sm, err
 }
 
-// UpdateStateMachine implements store.Store.
-func (s *Store) UpdateStateMachine(ctx context.Context, sm *store.StateMachine) error {
+// updateStateMachine is the body of UpdateStateMachine.
+func (s *Store) updateStateMachine(ctx context.Context, sm *store.StateMachine) error {
 	tag, err := s.pool.Exec(ctx, `UPDATE state_machines SET definition = $1, role_arn = $2, status = $3,
 		update_date = $4, revision_id = $5, logging = $6, tracing = $7 WHERE arn = $8`,
 		sm.Definition, sm.RoleArn, sm.Status, timestamp(sm.UpdateDate), sm.RevisionID,
@@ -63,14 +63,14 @@ func (s *Store) UpdateStateMachine(ctx context.Context, sm *store.StateMachine) 
 	return affected(tag, err, "state machine "+sm.Arn)
 }
 
-// DeleteStateMachine implements store.Store.
-func (s *Store) DeleteStateMachine(ctx context.Context, arn string) error {
+// deleteStateMachine is the body of DeleteStateMachine.
+func (s *Store) deleteStateMachine(ctx context.Context, arn string) error {
 	tag, err := s.pool.Exec(ctx, `DELETE FROM state_machines WHERE arn = $1`, arn)
 	return affected(tag, err, "state machine "+arn)
 }
 
-// ListStateMachines implements store.Store.
-func (s *Store) ListStateMachines(ctx context.Context, p store.Page) ([]*store.StateMachine, string, error) {
+// listStateMachines is the body of ListStateMachines.
+func (s *Store) listStateMachines(ctx context.Context, p store.Page) ([]*store.StateMachine, string, error) {
 	after, err := p.Cursor(store.KindStateMachines)
 	if err != nil {
 		return nil, "", err
@@ -106,8 +106,8 @@ func scanActivity(row pgx.Row) (int64, *store.Activity, error) {
 	return seq, &a, nil
 }
 
-// CreateActivity implements store.Store.
-func (s *Store) CreateActivity(ctx context.Context, a *store.Activity) error {
+// createActivity is the body of CreateActivity.
+func (s *Store) createActivity(ctx context.Context, a *store.Activity) error {
 	if a.Arn == "" || a.Name == "" {
 		return fmt.Errorf("%w: an activity needs an ARN and a name", store.ErrInvalid)
 	}
@@ -119,8 +119,8 @@ func (s *Store) CreateActivity(ctx context.Context, a *store.Activity) error {
 	return err
 }
 
-// GetActivity implements store.Store.
-func (s *Store) GetActivity(ctx context.Context, arn string) (*store.Activity, error) {
+// getActivity is the body of GetActivity.
+func (s *Store) getActivity(ctx context.Context, arn string) (*store.Activity, error) {
 	_, a, err := scanActivity(s.pool.QueryRow(ctx, `SELECT `+activityColumns+` FROM activities WHERE arn = $1`, arn))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("%w: activity %s", store.ErrNotFound, arn)
@@ -128,14 +128,14 @@ func (s *Store) GetActivity(ctx context.Context, arn string) (*store.Activity, e
 	return a, err
 }
 
-// DeleteActivity implements store.Store.
-func (s *Store) DeleteActivity(ctx context.Context, arn string) error {
+// deleteActivity is the body of DeleteActivity.
+func (s *Store) deleteActivity(ctx context.Context, arn string) error {
 	tag, err := s.pool.Exec(ctx, `DELETE FROM activities WHERE arn = $1`, arn)
 	return affected(tag, err, "activity "+arn)
 }
 
-// ListActivities implements store.Store.
-func (s *Store) ListActivities(ctx context.Context, p store.Page) ([]*store.Activity, string, error) {
+// listActivities is the body of ListActivities.
+func (s *Store) listActivities(ctx context.Context, p store.Page) ([]*store.Activity, string, error) {
 	after, err := p.Cursor(store.KindActivities)
 	if err != nil {
 		return nil, "", err
@@ -156,9 +156,9 @@ func (s *Store) ListActivities(ctx context.Context, p store.Page) ([]*store.Acti
 	return out, store.NextToken(store.KindActivities, next), nil
 }
 
-// SetTags implements store.Store: jsonb's || and - merge and remove in one UPDATE, so that concurrent
+// setTags is the body of SetTags: jsonb's || and - merge and remove in one UPDATE, so that concurrent
 // callers' changes are not lost; an empty result is stored as NULL, which reads back as no tags.
-func (s *Store) SetTags(ctx context.Context, arn string, tags map[string]string, remove []string) error {
+func (s *Store) setTags(ctx context.Context, arn string, tags map[string]string, remove []string) error {
 	if tags == nil {
 		tags = map[string]string{} // a nil map is encoded as JSON null, which || would not merge
 	}

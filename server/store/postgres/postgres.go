@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -75,4 +76,25 @@ const (
 func violates(err error, code string) bool {
 	var e *pgconn.PgError
 	return errors.As(err, &e) && e.Code == code
+}
+
+// unreachable marks an error of the connection, not of the statement, as store.ErrUnavailable: the server
+// is down, restarting, shutting down or refusing connections, so the caller may retry. An error the server
+// sent about the statement itself (a constraint, a type) is not one, nor is a cancelled context.
+func unreachable(err error) error {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, store.ErrNotFound) ||
+		errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrExists) || errors.Is(err, store.ErrInvalid) ||
+		errors.Is(err, pgx.ErrNoRows) {
+		return err
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		// Class 08 is connection exceptions; 57P01-57P03 an administrator's or a crash's shutdown and a
+		// server still starting; 53300 too many connections.
+		if !strings.HasPrefix(pe.Code, "08") && !strings.HasPrefix(pe.Code, "57P0") && pe.Code != "53300" {
+			return err
+		}
+	}
+	// Anything else came from the connection: a refused dial, a reset, an unexpected EOF, a timeout.
+	return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
 }

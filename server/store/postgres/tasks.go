@@ -13,6 +13,11 @@ import (
 
 // GetToken implements store.Store.
 func (s *Store) GetToken(ctx context.Context, token string) (*store.Token, error) {
+	t, err := s.getToken(ctx, token)
+	return t, unreachable(err)
+}
+
+func (s *Store) getToken(ctx context.Context, token string) (*store.Token, error) {
 	t := store.Token{Token: token}
 	var created, heartbeat pgtype.Timestamptz
 	err := s.pool.QueryRow(ctx, `SELECT execution_arn, state_name, status, output, error, cause, created, heartbeat_at
@@ -27,9 +32,9 @@ func (s *Store) GetToken(ctx context.Context, token string) (*store.Token, error
 	return &t, nil
 }
 
-// ClaimActivityTask implements store.Store: one UPDATE takes the oldest scheduled task through its index,
+// claimActivityTask is the body of ClaimActivityTask: one UPDATE takes the oldest scheduled task through its index,
 // skipping tasks other workers are claiming at that moment rather than waiting for them.
-func (s *Store) ClaimActivityTask(ctx context.Context, activityArn, worker string) (*store.ActivityTask, error) {
+func (s *Store) claimActivityTask(ctx context.Context, activityArn, worker string) (*store.ActivityTask, error) {
 	t := store.ActivityTask{}
 	var created pgtype.Timestamptz
 	err := s.pool.QueryRow(ctx, `UPDATE activity_tasks SET status = $1, worker_name = $2

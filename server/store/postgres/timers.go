@@ -11,10 +11,10 @@ import (
 	"github.com/aslrun/aslrun/server/store"
 )
 
-// ClaimDueTimers implements store.Store: one UPDATE leases the earliest ready timers, picked through the
+// claimDueTimers is the body of ClaimDueTimers: one UPDATE leases the earliest ready timers, picked through the
 // ready_at index. SKIP LOCKED lets nodes claiming at once take disjoint timers instead of queueing on the
 // same rows; a timer another node leased meanwhile fails the ready_at recheck and is passed over.
-func (s *Store) ClaimDueTimers(ctx context.Context, now time.Time, owner string, lease time.Duration, n int) ([]store.Timer, error) {
+func (s *Store) claimDueTimers(ctx context.Context, now time.Time, owner string, lease time.Duration, n int) ([]store.Timer, error) {
 	if n <= 0 {
 		return nil, nil
 	}
@@ -48,8 +48,8 @@ func (s *Store) ClaimDueTimers(ctx context.Context, now time.Time, owner string,
 	return out, nil
 }
 
-// ReleaseTimers implements store.Store.
-func (s *Store) ReleaseTimers(ctx context.Context, owner string) error {
+// releaseTimers is the body of ReleaseTimers.
+func (s *Store) releaseTimers(ctx context.Context, owner string) error {
 	_, err := s.pool.Exec(ctx, `UPDATE timers SET owner = '', lease_until = NULL, ready_at = coalesce(due, 'epoch') WHERE owner = $1`, owner)
 	return err
 }
@@ -58,7 +58,7 @@ func (s *Store) ReleaseTimers(ctx context.Context, owner string) error {
 func (s *Store) NextTimer(ctx context.Context) (time.Time, bool, error) {
 	var next pgtype.Timestamptz
 	if err := s.pool.QueryRow(ctx, `SELECT min(ready_at) FROM timers`).Scan(&next); err != nil {
-		return time.Time{}, false, err
+		return time.Time{}, false, unreachable(err)
 	}
 	return timeOf(next), next.Valid, nil
 }
