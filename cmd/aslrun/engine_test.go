@@ -21,7 +21,7 @@ import (
 const testRole = "arn:aws:iam::123456789012:role/r"
 
 // createMachine creates a state machine and returns its ARN.
-func createMachine(t *testing.T, client *sfn.Client, name, definition string) string {
+func createMachine(t testing.TB, client *sfn.Client, name, definition string) string {
 	t.Helper()
 	out, err := client.CreateStateMachine(context.Background(), &sfn.CreateStateMachineInput{Name: aws.String(name),
 		Definition: aws.String(definition), RoleArn: aws.String(testRole)})
@@ -30,7 +30,7 @@ func createMachine(t *testing.T, client *sfn.Client, name, definition string) st
 }
 
 // startExecution starts an execution and returns its ARN.
-func startExecution(t *testing.T, client *sfn.Client, machine, input string) string {
+func startExecution(t testing.TB, client *sfn.Client, machine, input string) string {
 	t.Helper()
 	out, err := client.StartExecution(context.Background(), &sfn.StartExecutionInput{StateMachineArn: aws.String(machine), Input: aws.String(input)})
 	require.NoError(t, err)
@@ -38,7 +38,7 @@ func startExecution(t *testing.T, client *sfn.Client, machine, input string) str
 }
 
 // awaitEnd polls an execution until it is no longer RUNNING.
-func awaitEnd(t *testing.T, client *sfn.Client, arn string, within time.Duration) *sfn.DescribeExecutionOutput {
+func awaitEnd(t testing.TB, client *sfn.Client, arn string, within time.Duration) *sfn.DescribeExecutionOutput {
 	t.Helper()
 	var d *sfn.DescribeExecutionOutput
 	require.Eventually(t, func() bool {

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -71,4 +73,88 @@ func TestTwoNodesOnePostgres(t *testing.T) {
 		assert.Equal(t, 1, terminal, "one terminal event: %s", arn)
 	}
 	t.Logf("node B finished all %d executions %v after node A was killed", len(arns), time.Since(killed).Round(time.Millisecond))
+}
+
+// BenchmarkFailover measures how soon a node takes over the work of one killed with SIGKILL, for two
+// leases. Node A runs 20 executions looping through a Task (an exec handler that takes 0.2 s) and has 20
+// more just started on a 1 s Wait; then it is killed. running-s is the time from the kill until node B has
+// recorded an event of every one of A's running executions (their leases ran out); parked-s until B has
+// ended every waiting one.
+//
+//	go test ./cmd/aslrun -run xxx -bench Failover -benchtime 1x
+func BenchmarkFailover(b *testing.B) {
+	for _, lease := range []string{"2s", "6s"} {
+		b.Run("lease="+lease, func(b *testing.B) {
+			var running, parked time.Duration
+			for range b.N {
+				r, p := failover(b, lease)
+				running, parked = running+r, parked+p
+			}
+			b.ReportMetric(running.Seconds()/float64(b.N), "running-s")
+			b.ReportMetric(parked.Seconds()/float64(b.N), "parked-s")
+		})
+	}
+}
+
+// failover runs one kill of BenchmarkFailover.
+func failover(b *testing.B, lease string) (running, parked time.Duration) {
+	b.StopTimer()
+	ctx := context.Background()
+	db := pgtest.URL(b)
+	handlers := filepath.Join(b.TempDir(), "handlers.json")
+	require.NoError(b, os.WriteFile(handlers, fmt.Appendf(nil, `{%q: {"exec": ["sh", "-c", "cat > /dev/null; sleep 0.2; echo {}"]}}`,
+		countFunction), 0o600))
+	a, urlA := serverProcess(b, "--store", db, "--node-id", "a", "--lease", lease, "--handlers", handlers)
+	_, urlB := serverProcess(b, "--store", db, "--node-id", "b", "--lease", lease, "--handlers", handlers)
+	clientA, clientB := sfnClient(urlA), sfnClient(urlB)
+	loop := createMachine(b, clientA, "loop", fmt.Sprintf(`{"StartAt":"T","States":{
+		"T":{"Type":"Task","Resource":%q,"ResultPath":null,"Next":"C"},
+		"C":{"Type":"Choice","Choices":[{"Variable":"$.stop","IsPresent":true,"Next":"S"}],"Default":"T"},"S":{"Type":"Succeed"}}}`, countFunction))
+	waiter := createMachine(b, clientA, "waiter", `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"End":true}}}`)
+	var loops, waits []string
+	for range 20 {
+		loops = append(loops, startExecution(b, clientA, loop, `{}`))
+	}
+	time.Sleep(time.Second) // the loops are well under way
+	for range 20 {
+		waits = append(waits, startExecution(b, clientA, waiter, `{}`))
+	}
+	b.StartTimer()
+	require.NoError(b, a.Process.Kill())
+	_ = a.Wait()
+	killed := time.Now()
+	last := func(arn string) int64 {
+		h, err := clientB.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(arn), MaxResults: 1, ReverseOrder: true})
+		require.NoError(b, err)
+		return h.Events[0].Id
+	}
+	before := map[string]int64{}
+	for _, arn := range loops {
+		before[arn] = last(arn)
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for _, arn := range waits {
+			d := awaitEnd(b, clientB, arn, 30*time.Second)
+			require.Equal(b, types.ExecutionStatusSucceeded, d.Status)
+		}
+		parked = time.Since(killed)
+	})
+	for len(before) > 0 {
+		for arn, id := range before {
+			if last(arn) > id {
+				delete(before, arn)
+			}
+		}
+		require.Less(b, time.Since(killed), 60*time.Second, "node B did not take over")
+		time.Sleep(20 * time.Millisecond)
+	}
+	running = time.Since(killed)
+	wg.Wait()
+	b.StopTimer()
+	for _, arn := range loops {
+		_, err := clientB.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: aws.String(arn)})
+		require.NoError(b, err)
+	}
+	return running, parked
 }

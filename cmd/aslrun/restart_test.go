@@ -39,14 +39,14 @@ func TestMain(m *testing.M) {
 }
 
 // serverProcess runs aslrun serve in a child process and returns its URL.
-func serverProcess(t *testing.T, args ...string) (*exec.Cmd, string) {
+func serverProcess(t testing.TB, args ...string) (*exec.Cmd, string) {
 	t.Helper()
 	return limitedServerProcess(t, "", args...)
 }
 
 // limitedServerProcess runs aslrun serve in a child process under the shell commands limits (ulimit ... &&)
 // and returns its URL.
-func limitedServerProcess(t *testing.T, limits string, args ...string) (*exec.Cmd, string) {
+func limitedServerProcess(t testing.TB, limits string, args ...string) (*exec.Cmd, string) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	if limits != "" {

@@ -17,16 +17,18 @@ import (
 
 // BenchmarkNodes runs 1, 2 and 3 nodes (services, each with its own connection pool) on one PostgreSQL
 // database, in this process, and starts b.N executions spread over them from 32 clients: starts/s is
-// how fast StartExecution answers, done/s how fast the executions end (a 3-state Pass machine, and one
-// with a 1 s Wait, which parks and is woken by whichever node's scheduler claims its timer first).
+// how fast StartExecution answers, done/s how fast the executions end and transitions/s how many states
+// they enter per second (a 3-state Pass machine, and one with a 1 s Wait and a Pass, which parks and is
+// woken by whichever node's scheduler claims its timer first).
 //
 //	go test ./server/service -run xxx -bench Nodes -benchtime 2000x
 func BenchmarkNodes(b *testing.B) {
 	srv := pgtest.New(b)
 	machines := map[string]string{
 		"pass": `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"C"},"C":{"Type":"Pass","End":true}}}`,
-		"wait": `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"End":true}}}`,
+		"wait": `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"Next":"P"},"P":{"Type":"Pass","End":true}}}`,
 	}
+	states := map[string]int{"pass": 3, "wait": 2}
 	for _, machine := range []string{"pass", "wait"} {
 		for nodes := 1; nodes <= 3; nodes++ {
 			b.Run(fmt.Sprintf("%s/nodes=%d", machine, nodes), func(b *testing.B) {
@@ -74,6 +76,7 @@ func BenchmarkNodes(b *testing.B) {
 				b.StopTimer()
 				b.ReportMetric(float64(b.N)/started.Seconds(), "starts/s")
 				b.ReportMetric(float64(b.N)/done.Seconds(), "done/s")
+				b.ReportMetric(float64(b.N*states[machine])/done.Seconds(), "transitions/s")
 			})
 		}
 	}
