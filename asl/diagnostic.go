@@ -54,6 +54,7 @@ const (
 	CodeUndefinedVariable    = "UNDEFINED_VARIABLE"
 	CodeVariableOutOfScope   = "VARIABLE_OUT_OF_SCOPE"
 	CodeVariableNameInUse    = "VARIABLE_ASSIGNED_IN_OUTER_SCOPE"
+	CodeEmptyResultWriter    = "EMPTY_RESULT_WRITER"
 )
 
 // Diagnostic is one finding about a definition.

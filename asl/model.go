@@ -200,10 +200,13 @@ type Map struct {
 	// Processor is the ItemProcessor or, in older definitions, the Iterator.
 	Processor *Machine
 	// ProcessorMode is INLINE (default) or DISTRIBUTED; ExecutionType is for DISTRIBUTED.
-	ProcessorMode  string
-	ExecutionType  string
-	ItemsPath      *string
-	Items          *source.Node
+	ProcessorMode string
+	ExecutionType string
+	ItemsPath     *string
+	Items         *source.Node
+	// ItemsPointer is the JSON Pointer (RFC 6901) that selects the items in the state's input; empty when
+	// absent, as "" selects the whole input anyway. ItemReader.ReaderConfig may hold one of its own.
+	ItemsPointer   string
 	ItemSelector   *source.Node
 	Parameters     *source.Node
 	MaxConcurrency Amount

@@ -471,6 +471,9 @@ func (p *parser) mapState(o *object, c Common) *Map {
 	s.ProcessorMode = "INLINE"
 	o.oneOf("ItemProcessor", "Iterator")
 	o.oneOf("ItemsPath", "Items")
+	// Ours: ItemsPointer is a third way to choose the items, so it stands alone as the other two do.
+	o.oneOf("ItemsPath", "ItemsPointer")
+	o.oneOf("Items", "ItemsPointer")
 	o.oneOf("ItemSelector", "Parameters")
 	o.oneOf("MaxConcurrency", "MaxConcurrencyPath")
 	o.oneOf("ToleratedFailureCount", "ToleratedFailureCountPath")
@@ -487,6 +490,7 @@ func (p *parser) mapState(o *object, c Common) *Map {
 	o.get("Iterator")
 	s.ItemsPath = o.path("ItemsPath")
 	s.Items = o.node("Items")
+	s.ItemsPointer, _ = o.str("ItemsPointer")
 	s.ItemSelector = o.node("ItemSelector")
 	s.Parameters = o.node("Parameters")
 	s.MaxConcurrency = p.minimum(o, "MaxConcurrency", true, 0)
@@ -530,8 +534,13 @@ func (p *parser) processor(s *Map, n *source.Node, ptr string, ql QueryLanguage)
 		if mode, ok := co.enum("Mode", "INLINE", "DISTRIBUTED"); ok {
 			s.ProcessorMode = mode
 		}
-		if et, ok := co.enum("ExecutionType", "STANDARD", "EXPRESS"); ok {
-			s.ExecutionType = et
+		if et, ok := co.str("ExecutionType"); ok {
+			if et == Standard || et == Express {
+				s.ExecutionType = et
+			} else {
+				// AWS's wording, as cdk-preflight recorded it from CreateStateMachine.
+				p.ds.errorf(CodeSchema, co.get("ExecutionType").Pos, co.child("ExecutionType"), "Value should be one of the following: [STANDARD, EXPRESS]")
+			}
 		}
 		co.unknown()
 	}

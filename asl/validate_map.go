@@ -21,30 +21,62 @@ const (
 // and executions (the Label names the child executions of a Distributed Map).
 const labelForbidden = " <>{}[]?*\"#%\\^|~`$&,;:/"
 
+// distributedOnly are the Map fields that only a DISTRIBUTED Map uses: the guide lists them among the
+// Distributed Map's fields and not the Inline Map's, and an inline Map runs no Map Run to read, batch,
+// write, tolerate or label.
+var distributedOnly = []string{
+	"ItemReader", "ItemBatcher", "ResultWriter", "ToleratedFailureCount", "ToleratedFailureCountPath",
+	"ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "Label",
+}
+
 // mapState checks a Map state and, recursively, its processor.
 func (v *validator) mapState(s *Map, depth int, distributed bool) {
 	c := &s.Common
+	dmap := s.ProcessorMode == modeDistributed
 	if c.QueryLanguage != JSONata {
 		v.results(c, s.ResultFields)
 		v.pathField(c.Node, c.Pointer, "ItemsPath", refPath)
 		v.template(c, "ItemSelector", s.ItemSelector)
 		v.template(c, "Parameters", s.Parameters)
-		for _, key := range []string{"MaxConcurrencyPath", "ToleratedFailureCountPath", "ToleratedFailurePercentagePath"} {
-			v.pathField(c.Node, c.Pointer, key, refPath)
+		v.pathField(c.Node, c.Pointer, "MaxConcurrencyPath", refPath)
+		if dmap {
+			v.pathField(c.Node, c.Pointer, "ToleratedFailureCountPath", refPath)
+			v.pathField(c.Node, c.Pointer, "ToleratedFailurePercentagePath", refPath)
 		}
 	} else if s.Items != nil && s.Items.Kind != source.Array && !(s.Items.Kind == source.String && isJSONataTemplate(s.Items.Str)) {
 		// Ours: Items is the array to iterate over, or an expression that gives it.
 		v.ds.errorf(CodeSchema, s.Items.Pos, c.Pointer+"/Items", "The field 'Items' must be an array or a JSONata expression \"{%% ... %%}\"")
 	}
+	if !validPointer(s.ItemsPointer) {
+		v.ds.errorf(CodeSchema, posOf(member(c.Node, "ItemsPointer")), c.Pointer+"/ItemsPointer", pointerMessage, "ItemsPointer")
+	}
 	v.processorConfig(s)
-	v.label(s)
-	v.itemReader(s)
-	v.itemBatcher(s)
-	v.resultWriter(s)
+	if dmap {
+		v.label(s)
+		v.itemReader(s)
+		v.itemBatcher(s)
+		v.resultWriter(s)
+	} else {
+		v.inlineMap(s)
+	}
 	v.errors(c, s.Errors)
-	v.inScope(s.Processor, s.ProcessorMode == modeDistributed, func() {
-		v.machine(s.Processor, depth+1, distributed || s.ProcessorMode == modeDistributed)
+	v.inScope(s.Processor, dmap, func() {
+		v.machine(s.Processor, depth+1, distributed || dmap)
 	})
+}
+
+// inlineMap refuses the fields of a DISTRIBUTED Map on an inline one. Ours, wording and all: AWS's
+// answer has not been recorded, and aslrun would otherwise accept the fields and ignore them.
+func (v *validator) inlineMap(s *Map) {
+	if s.Node == nil {
+		return
+	}
+	for _, m := range s.Node.Members {
+		if slices.Contains(distributedOnly, m.Key) {
+			v.ds.errorf(CodeSchema, m.KeyPos, s.Pointer,
+				"The field '%s' is only supported for a Map state whose ItemProcessor.ProcessorConfig.Mode is 'DISTRIBUTED'", m.Key)
+		}
+	}
 }
 
 // processorConfig checks that ExecutionType is given exactly when the processor runs DISTRIBUTED. The
@@ -87,51 +119,6 @@ func (v *validator) label(s *Map) {
 	v.labels[n.Str] = true
 }
 
-// The resources a Distributed Map reads its items with and writes its results with.
-var (
-	readerResources = []string{"s3:getObject", "s3:listObjectsV2"}
-	writerResources = []string{"s3:putObject"}
-	readerInputs    = []string{"CSV", "JSON", "JSONL", "MANIFEST", "PARQUET"}
-)
-
-// itemReader checks the shape of a Map's ItemReader.
-func (v *validator) itemReader(s *Map) {
-	r := s.ItemReader
-	if r == nil {
-		return
-	}
-	ptr := s.Pointer + "/ItemReader"
-	v.subObject(r, ptr, s.QueryLanguage, "Resource", "ReaderConfig", "Parameters", "Arguments")
-	v.s3Resource(r, ptr, readerResources)
-	cfg := member(r, "ReaderConfig")
-	if cfg == nil || cfg.Kind != source.Object {
-		return
-	}
-	cptr := ptr + "/ReaderConfig"
-	v.onlyOne(cfg, cptr, "MaxItems", "MaxItemsPath")
-	v.count(cfg, cptr, "MaxItems", s.QueryLanguage, 0)
-	if s.QueryLanguage != JSONata {
-		v.pathField(cfg, cptr, "MaxItemsPath", refPath)
-	}
-	in := member(cfg, "InputType")
-	if in == nil || in.Kind != source.String {
-		return
-	}
-	if !slices.Contains(readerInputs, in.Str) {
-		v.ds.errorf(CodeSchema, in.Pos, cptr+"/InputType", "Value should be one of the following: [%s]", strings.Join(readerInputs, ", "))
-	}
-	loc := member(cfg, "CSVHeaderLocation")
-	// The wording of these three is AWS's, as cdk-preflight recorded it.
-	switch {
-	case in.Str == "CSV" && loc == nil:
-		v.ds.errorf(CodeSchema, cfg.Pos, cptr, "The field 'CSVHeaderLocation' is required")
-	case in.Str != "CSV" && loc != nil:
-		v.ds.errorf(CodeSchema, loc.Pos, cptr, "Field 'CSVHeaderLocation' is not supported")
-	case loc != nil && loc.Kind == source.String && loc.Str == "GIVEN" && member(cfg, "CSVHeaders") == nil:
-		v.ds.errorf(CodeSchema, cfg.Pos, cptr, "These fields are required: [CSVHeaders]")
-	}
-}
-
 // itemBatcher checks the shape of a Map's ItemBatcher: each limit given once, as a number or a path, and
 // at least one limit.
 func (v *validator) itemBatcher(s *Map) {
@@ -162,19 +149,6 @@ func (v *validator) itemBatcher(s *Map) {
 	}
 }
 
-// resultWriter checks the shape of a Map's ResultWriter.
-func (v *validator) resultWriter(s *Map) {
-	w := s.ResultWriter
-	if w == nil {
-		return
-	}
-	ptr := s.Pointer + "/ResultWriter"
-	v.subObject(w, ptr, s.QueryLanguage, "Resource", "Parameters", "Arguments", "WriterConfig")
-	if member(w, "Resource") != nil {
-		v.s3Resource(w, ptr, writerResources)
-	}
-}
-
 // subObject checks the fields of an ItemReader, ItemBatcher or ResultWriter: only the known ones, those
 // of the state's query language, and its templates or JSONata expressions.
 func (v *validator) subObject(n *source.Node, ptr string, ql QueryLanguage, known ...string) {
@@ -189,25 +163,6 @@ func (v *validator) subObject(n *source.Node, ptr string, ql QueryLanguage, know
 		if p := member(n, "Parameters"); p != nil {
 			v.walkTemplate(p, ptr+"/Parameters")
 		}
-	}
-}
-
-// s3Resource checks that an ItemReader or ResultWriter names one of the S3 actions it can use.
-func (v *validator) s3Resource(n *source.Node, ptr string, allowed []string) {
-	r := member(n, "Resource")
-	if r == nil {
-		v.ds.errorf(CodeSchema, n.Pos, ptr, "The field 'Resource' is required but was missing")
-		return
-	}
-	if r.Kind != source.String {
-		v.ds.errorf(CodeSchema, r.Pos, ptr+"/Resource", "The field 'Resource' must be a string, not %s", article(r.Kind))
-		return
-	}
-	parts := strings.SplitN(r.Str, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || !partitionRe.MatchString(parts[1]) || parts[2] != statesService ||
-		parts[3] != "" || parts[4] != "" || !slices.Contains(allowed, parts[5]) {
-		// AWS's wording, as cdk-preflight recorded it.
-		v.ds.errorf(CodeSchema, r.Pos, ptr+"/Resource", "The field 'Resource' does not match any of the allowed values")
 	}
 }
 

@@ -172,18 +172,7 @@ var ruleCases = []struct {
 	{name: "jsonata top-level reference", def: jsonataSM(`"A": {"Type": "Pass", "Output": {"v": "{% phone %}"}, "End": true}`),
 		want: "UNSUPPORTED_JSONATA_EXPRESSION /States/A/Output/v", msg: "Reference to 'phone' at the top level is not supported."},
 
-	// Map and Parallel.
-	{name: "distributed map", def: sm(`"A": {"Type": "Map", "Label": "L", "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"}, "Parameters": {"Bucket": "b", "Key": "k"}}, "ItemBatcher": {"MaxItemsPerBatch": 10}, "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"}, "StartAt": "B", "States": {"B": {"Type": "Succeed"}}}, "End": true}`)},
-	{name: "distributed map without execution type", def: sm(`"A": {"Type": "Map", "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED"}, "StartAt": "B", "States": {"B": {"Type": "Succeed"}}}, "End": true}`),
-		want: "SCHEMA_VALIDATION_FAILED /States/A/ItemProcessor/ProcessorConfig", msg: "These fields are required: [ExecutionType]"},
-	{name: "batcher limit twice", def: sm(`"A": {"Type": "Map", "ItemBatcher": {"MaxItemsPerBatch": 2, "MaxItemsPerBatchPath": "$.n"}, "ItemProcessor": {"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}, "End": true}`),
-		want: "SCHEMA_VALIDATION_FAILED /States/A/ItemBatcher", msg: "There should only be one of the following fields: [MaxItemsPerBatch, MaxItemsPerBatchPath]"},
-	{name: "reader resource", def: sm(`"A": {"Type": "Map", "ItemReader": {"Resource": "arn:aws:states:::s3:putObject"}, "ItemProcessor": {"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}, "End": true}`),
-		want: "SCHEMA_VALIDATION_FAILED /States/A/ItemReader/Resource"},
-	{name: "label too long", def: sm(`"A": {"Type": "Map", "Label": "` + strings.Repeat("l", 41) + `", "ItemProcessor": {"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}, "End": true}`),
-		want: "INVALID_LABEL_NAME /States/A/Label"},
-	{name: "label twice", def: sm(`"A": {"Type": "Map", "Label": "L", "ItemProcessor": {"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}, "Next": "C"}, "C": {"Type": "Map", "Label": "L", "ItemProcessor": {"StartAt": "D", "States": {"D": {"Type": "Succeed"}}}, "End": true}`),
-		want: "DUPLICATE_LABEL_NAME /States/C/Label"},
+	// Map and Parallel (the Distributed Map's rules are in validate_map_test.go).
 	{name: "nested machines", def: sm(`"A": {"Type": "Parallel", "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Map", "ItemProcessor": {"StartAt": "C", "States": {"C": {"Type": "Pass", "InputPath": "x", "End": true}}}, "End": true}}}], "End": true}`),
 		want: "SCHEMA_VALIDATION_FAILED /States/A/Branches/0/States/B/ItemProcessor/States/C/InputPath"},
 

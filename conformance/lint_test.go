@@ -51,6 +51,12 @@ var lintDisagreements = map[string]string{
 	"asl-validator/valid-path-array-context": "OutputPath \"$[(@.length-1)].bar\" is a script expression, which " +
 		"asl-validator's jsonpath-plus runs but Jayway JsonPath, the library AWS evaluates paths with, does not " +
 		"parse; asl/jsonpath follows Jayway and refuses it",
+	"asl-validator/valid-map-noconfig.asl": "an inline Map (no ProcessorConfig) with ItemReader, ResultWriter and " +
+		"Label: the guide lists these among the Distributed Map's fields only, and an inline Map would ignore " +
+		"them, so aslrun refuses them there (AWS's answer is not recorded)",
+	"asl-validator/valid-map-tolerated": "an inline Map (an Iterator) with ToleratedFailureCount and " +
+		"ToleratedFailurePercentage: the guide lists these among the Distributed Map's fields only (an inline " +
+		"Map fails with its first failed iteration), so aslrun refuses them there (AWS's answer is not recorded)",
 }
 
 func loadLintCases(t *testing.T, dir string) []*lintCase {
