@@ -34,6 +34,13 @@ func (e *Execution) Clone() *Execution {
 	return &c
 }
 
+// Clone returns a deep copy. A Map Run holds no references yet; callers clone it all the same, so that a
+// field that adds one needs only this method changed.
+func (m *MapRun) Clone() *MapRun {
+	c := *m
+	return &c
+}
+
 // Clone returns a deep copy.
 func (ev Event) Clone() Event {
 	ev.Data = bytes.Clone(ev.Data)

@@ -19,6 +19,7 @@ const (
 	KindExecutions     = "executions"
 	KindHistory        = "history"
 	KindHistoryReverse = "history-reverse"
+	KindMapRuns        = "map-runs"
 )
 
 // Page asks for one page of a listing: Token is the previous page's next token ("" for the first page).

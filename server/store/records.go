@@ -96,6 +96,30 @@ type Execution struct {
 	// history, timers, tokens and activity tasks. The service makes Express executions transient, as AWS
 	// keeps no record of them once they end.
 	Transient bool
+	// MapRunArn is the Map Run that started this execution as one of its children ("" for none):
+	// ListExecutions filters by it.
+	MapRunArn string
+}
+
+// MapRun is a Distributed Map's run: the child executions it starts and the settings UpdateMapRun changes
+// while it runs (DescribeMapRun's fields).
+type MapRun struct {
+	Arn, ExecutionArn string
+	// Status is RUNNING, SUCCEEDED, FAILED or ABORTED.
+	Status string
+	// StopDate is zero while the Map Run runs.
+	StartDate, StopDate        time.Time
+	MaxConcurrency             int64
+	ToleratedFailurePercentage float64
+	ToleratedFailureCount      int64
+	// Items and Executions count the Map Run's items and its child executions by status.
+	Items, Executions MapRunCounts
+}
+
+// MapRunCounts are DescribeMapRun's itemCounts or executionCounts.
+type MapRunCounts struct {
+	Pending, Running, Succeeded, Failed, TimedOut, Aborted, Total, ResultsWritten int64
+	FailuresNotRedrivable, PendingRedrive                                         int64
 }
 
 // Event is one history event. IDs start at 1 and are dense per execution.

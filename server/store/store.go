@@ -72,6 +72,20 @@ type Store interface {
 	// nil, nil when there is none.
 	ClaimActivityTask(ctx context.Context, activityArn, worker string) (*ActivityTask, error)
 
+	// CreateMapRun stores a new Map Run; ErrExists when its ARN is taken, ErrNotFound when its execution
+	// does not exist.
+	CreateMapRun(ctx context.Context, m *MapRun) error
+	GetMapRun(ctx context.Context, arn string) (*MapRun, error)
+	// UpdateMapRun changes a Map Run atomically: change gets the stored record and edits it in place; when
+	// it returns an error nothing is stored and UpdateMapRun returns that error. Writers that change
+	// different fields (the run's counts, the API's settings) never lose each other's changes. Arn and
+	// ExecutionArn stay as they are, whatever change sets. ErrNotFound when there is no such Map Run.
+	// change runs inside the backend's transaction or lock: it must not call the store, and it may run more
+	// than once (a backend may retry the transaction), each time on a freshly read record.
+	UpdateMapRun(ctx context.Context, arn string, change func(m *MapRun) error) error
+	// ListMapRuns lists an execution's Map Runs, newest first; ErrNotFound when the execution does not exist.
+	// An execution's Map Runs go with it (a Transient execution that finishes, a retention that drops it).
+	ListMapRuns(ctx context.Context, executionArn string, p Page) ([]*MapRun, string, error)
 	Close() error
 }
 
@@ -79,6 +93,7 @@ type Store interface {
 type ExecutionFilter struct {
 	StateMachineArn string
 	Status          string
+	MapRunArn       string
 }
 
 // Step is what one execution step changes. Commit applies it in this order:

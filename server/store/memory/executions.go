@@ -27,6 +27,14 @@ func (s *Store) CreateExecution(_ context.Context, e *store.Execution, events []
 	x.events = appendEvents(nil, e.Arn, events)
 	s.executions[e.Arn] = x
 	s.started = append(s.started, x)
+	if e.MapRunArn != "" {
+		l := s.children[e.MapRunArn]
+		if l == nil {
+			l = &childList{}
+			s.children[e.MapRunArn] = l
+		}
+		l.xs = append(l.xs, x)
+	}
 	for _, t := range timers {
 		t.ExecutionArn = e.Arn
 		s.timers[t.TimerKey] = &t
@@ -60,14 +68,22 @@ func (s *Store) ListExecutions(_ context.Context, f store.ExecutionFilter, p sto
 	size := p.Size()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	i := len(s.started)
+	all := s.started
+	if f.MapRunArn != "" {
+		l, ok := s.children[f.MapRunArn]
+		if !ok {
+			return nil, "", nil
+		}
+		all = l.xs
+	}
+	i := len(all)
 	if before > 0 {
-		i = sort.Search(len(s.started), func(i int) bool { return s.started[i].seq >= before })
+		i = sort.Search(len(all), func(i int) bool { return all[i].seq >= before })
 	}
 	var out []*store.Execution
 	var last int64
 	for i--; i >= 0; i-- {
-		x := s.started[i]
+		x := all[i]
 		if x.gone() || (f.StateMachineArn != "" && x.e.StateMachineArn != f.StateMachineArn) || (f.Status != "" && x.e.Status != f.Status) {
 			continue
 		}

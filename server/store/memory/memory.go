@@ -36,9 +36,25 @@ type Store struct {
 	finished []finish
 	retained int
 
-	timers map[store.TimerKey]*store.Timer
-	tokens map[string]*store.Token
-	tasks  map[string]*task
+	// children indexes executions by the Map Run that started them, for ListExecutions' MapRunArn filter.
+	children map[string]*childList
+
+	timers  map[store.TimerKey]*store.Timer
+	tokens  map[string]*store.Token
+	tasks   map[string]*task
+	mapRuns map[string]*mapRun
+}
+
+// childList holds a Map Run's child executions in insertion order. Like Store.started, dropped ones stay,
+// marked, until they are half of it.
+type childList struct {
+	xs      []*execution
+	dropped int
+}
+
+type mapRun struct {
+	seq int64
+	m   *store.MapRun
 }
 
 type machine struct {
@@ -58,6 +74,8 @@ type execution struct {
 	events []store.Event
 	// timers, tokens and tasks are the keys of this execution's rows, to drop them with it (nil: none).
 	timers, tokens, tasks map[string]struct{}
+	// mapRuns are the execution's Map Runs in insertion order, for listing and to drop them with it.
+	mapRuns []*mapRun
 	// finished is the seq of its entry in Store.finished while it is finished and kept (0: none), so that
 	// an entry left behind by an execution that ran again, or was dropped, is told apart.
 	finished int64
@@ -119,6 +137,8 @@ func New(opts ...Option) *Store {
 		timers:       map[store.TimerKey]*store.Timer{},
 		tokens:       map[string]*store.Token{},
 		tasks:        map[string]*task{},
+		children:     map[string]*childList{},
+		mapRuns:      map[string]*mapRun{},
 	}
 	for _, o := range opts {
 		o(s)

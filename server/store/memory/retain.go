@@ -61,10 +61,15 @@ func (s *Store) tooOld(at, now time.Time) bool {
 	return s.retain.For > 0 && now.Sub(at) > s.retain.For
 }
 
-// drop forgets an execution with its history, timers, tokens and activity tasks. Called with mu held.
+// drop forgets an execution with its history, timers, tokens, activity tasks and Map Runs. Called with mu
+// held.
 func (s *Store) drop(x *execution) {
 	arn := x.e.Arn
 	delete(s.executions, arn)
+	for _, m := range x.mapRuns {
+		delete(s.mapRuns, m.m.Arn)
+	}
+	parent := x.e.MapRunArn
 	for key := range x.timers {
 		delete(s.timers, store.TimerKey{ExecutionArn: arn, Key: key})
 	}
@@ -84,6 +89,15 @@ func (s *Store) drop(x *execution) {
 	if s.dropped*2 > len(s.started) {
 		s.started = slices.DeleteFunc(s.started, (*execution).gone)
 		s.dropped = 0
+	}
+	if l, ok := s.children[parent]; ok {
+		l.dropped++
+		if l.dropped*2 > len(l.xs) {
+			l.xs, l.dropped = slices.DeleteFunc(l.xs, (*execution).gone), 0
+		}
+		if len(l.xs) == 0 {
+			delete(s.children, parent)
+		}
 	}
 }
 

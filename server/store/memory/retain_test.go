@@ -87,7 +87,7 @@ func TestRetention(t *testing.T) {
 	}
 }
 
-// TestRetentionDropsRows: an execution that goes takes its history and task tokens with it.
+// TestRetentionDropsRows: an execution that goes takes its history, task tokens and Map Runs with it.
 func TestRetentionDropsRows(t *testing.T) {
 	ctx := context.Background()
 	s := memory.New(memory.WithRetention(memory.Retention{Executions: 1}))
@@ -96,6 +96,7 @@ func TestRetentionDropsRows(t *testing.T) {
 		e := storetest.Execution("m", fmt.Sprint(i))
 		_, err := s.CreateExecution(ctx, e, storetest.Events(1, 1))
 		require.NoError(t, err)
+		require.NoError(t, s.CreateMapRun(ctx, storetest.MapRun(e.Arn, "r")))
 		token := store.Token{Token: "t" + fmt.Sprint(i), ExecutionArn: e.Arn, Status: store.TokenPending}
 		require.NoError(t, s.Commit(ctx, store.Step{Execution: e, Events: storetest.Events(2, 1), Tokens: []store.Token{token}}))
 		token.Status = store.TokenSucceeded
@@ -112,6 +113,53 @@ func TestRetentionDropsRows(t *testing.T) {
 	require.Len(t, events, 2)
 	_, err = s.GetToken(ctx, "t1")
 	require.NoError(t, err)
+	_, err = s.GetMapRun(ctx, storetest.MapRun(arns[0], "r").Arn)
+	require.ErrorIs(t, err, store.ErrNotFound)
+	_, _, err = s.ListMapRuns(ctx, arns[0], store.Page{})
+	require.ErrorIs(t, err, store.ErrNotFound)
+	runs, _, err := s.ListMapRuns(ctx, arns[1], store.Page{})
+	require.NoError(t, err)
+	require.Len(t, runs, 1)
+}
+
+// TestRetentionMapRunChildren: the MapRunArn filter lists a Map Run's kept children, page after page,
+// while the retention drops the older ones under it.
+func TestRetentionMapRunChildren(t *testing.T) {
+	ctx := context.Background()
+	s := memory.New(memory.WithRetention(memory.Retention{Executions: 10}))
+	parent := storetest.Execution("m", "parent")
+	_, err := s.CreateExecution(ctx, parent, nil)
+	require.NoError(t, err)
+	run := storetest.MapRun(parent.Arn, "r")
+	require.NoError(t, s.CreateMapRun(ctx, run))
+	finish := func(i int) {
+		e := storetest.Execution("child", fmt.Sprint(i))
+		e.MapRunArn = run.Arn
+		_, err := s.CreateExecution(ctx, e, nil)
+		require.NoError(t, err)
+		e.Status = store.Failed
+		require.NoError(t, s.Commit(ctx, store.Step{Execution: e}))
+	}
+	for i := range 100 {
+		finish(i)
+	}
+	filter := store.ExecutionFilter{MapRunArn: run.Arn}
+	first, next, err := s.ListExecutions(ctx, filter, store.Page{Max: 4})
+	require.NoError(t, err)
+	require.Equal(t, "99", first[0].Name)
+	for i := 100; i < 104; i++ {
+		finish(i)
+	}
+	rest, last, err := s.ListExecutions(ctx, filter, store.Page{Token: next, Max: 100})
+	require.NoError(t, err)
+	require.Empty(t, last)
+	var got []string
+	for _, e := range rest {
+		got = append(got, e.Name)
+	}
+	assert.Equal(t, []string{"95", "94"}, got)
+	_, err = s.GetMapRun(ctx, run.Arn)
+	require.NoError(t, err, "a running execution keeps its Map Run")
 }
 
 // TestRetentionPages: listing pages stay right while dropped executions are compacted away under them.

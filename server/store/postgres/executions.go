@@ -15,8 +15,8 @@ import (
 )
 
 const executionColumns = `x.seq, x.arn, x.state_machine_arn, x.name, x.status, x.input, x.output, x.error, x.cause,
-	x.start_date, x.stop_date, d.text, x.test_case, x.checkpoint, x.version, x.express, x.transient, x.last_event
-	FROM executions x JOIN definitions d ON d.hash = x.definition`
+	x.start_date, x.stop_date, d.text, x.test_case, x.checkpoint, x.version, x.express, x.transient, x.last_event,
+	x.map_run_arn FROM executions x JOIN definitions d ON d.hash = x.definition`
 
 func scanExecution(row pgx.Row) (int64, *store.Execution, error) {
 	var (
@@ -25,7 +25,8 @@ func scanExecution(row pgx.Row) (int64, *store.Execution, error) {
 		startDate, stopDate pgtype.Timestamptz
 	)
 	err := row.Scan(&seq, &e.Arn, &e.StateMachineArn, &e.Name, &e.Status, &e.Input, &e.Output, &e.Error, &e.Cause,
-		&startDate, &stopDate, &e.Definition, &e.TestCase, &e.Checkpoint, &e.Version, &e.Express, &e.Transient, &e.LastEvent)
+		&startDate, &stopDate, &e.Definition, &e.TestCase, &e.Checkpoint, &e.Version, &e.Express, &e.Transient, &e.LastEvent,
+		&e.MapRunArn)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -68,12 +69,12 @@ func (s *Store) createExecution(ctx context.Context, e *store.Execution, events 
 			return err
 		}
 		err := tx.QueryRow(ctx, `INSERT INTO executions (arn, state_machine_arn, name, status, input, output, error, cause,
-			start_date, stop_date, definition, test_case, checkpoint, version, express, transient, last_event)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $15, $16)
+			start_date, stop_date, definition, test_case, checkpoint, version, express, transient, last_event, map_run_arn)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $15, $16, $17)
 			ON CONFLICT (arn) DO NOTHING RETURNING seq`,
 			e.Arn, e.StateMachineArn, e.Name, e.Status, e.Input, e.Output, e.Error, e.Cause,
 			timestamp(e.StartDate), timestamp(e.StopDate), hash[:], e.TestCase, blob(e.Checkpoint), e.Express, e.Transient,
-			len(events)).Scan(new(int64))
+			len(events), e.MapRunArn).Scan(new(int64))
 		if errors.Is(err, pgx.ErrNoRows) {
 			// Taken. Read committed: this statement sees the row the conflicting transaction committed.
 			if existing, err = loadExecution(ctx, tx, e.Arn); err != nil {
@@ -150,6 +151,9 @@ func (s *Store) listExecutions(ctx context.Context, f store.ExecutionFilter, p s
 	}
 	if f.Status != "" {
 		arg("x.status =", f.Status)
+	}
+	if f.MapRunArn != "" {
+		arg("x.map_run_arn =", f.MapRunArn)
 	}
 	query := `SELECT ` + executionColumns
 	if len(where) > 0 {

@@ -8,7 +8,7 @@ import (
 )
 
 // migrations[i] brings the schema from version i to i+1. Append; never edit a released one.
-var migrations = []string{schemaV1}
+var migrations = []string{schemaV1, schemaV2}
 
 // Executions are referenced by ARN from the small tables but by their bigint seq from events, the big one;
 // every child row names an existing execution (foreign keys) and goes when it goes (ON DELETE CASCADE drops
@@ -115,6 +115,29 @@ CREATE TABLE activity_tasks (
 );
 CREATE INDEX activity_tasks_scheduled ON activity_tasks (activity_arn, status, created NULLS FIRST, seq);
 CREATE INDEX activity_tasks_by_execution ON activity_tasks (execution_arn);
+`
+
+// schemaV2 adds Map Runs, which go with their execution, and the Map Run that started an execution,
+// indexed for ListExecutions' filter. Executions from before it were started by none. A Map Run's counts
+// are jsonb objects: they are only ever read and written whole.
+const schemaV2 = `
+ALTER TABLE executions ADD COLUMN map_run_arn text NOT NULL DEFAULT '';
+CREATE INDEX executions_by_map_run ON executions (map_run_arn, seq);
+
+CREATE TABLE map_runs (
+	seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	arn text NOT NULL UNIQUE,
+	execution_arn text NOT NULL REFERENCES executions (arn) ON DELETE CASCADE,
+	status text NOT NULL,
+	start_date timestamptz,
+	stop_date timestamptz,
+	max_concurrency bigint NOT NULL,
+	tolerated_failure_percentage double precision NOT NULL,
+	tolerated_failure_count bigint NOT NULL,
+	items jsonb NOT NULL,
+	executions jsonb NOT NULL
+);
+CREATE INDEX map_runs_by_execution ON map_runs (execution_arn, seq);
 `
 
 // migrationLock is the pg_advisory_xact_lock key that serialises migrations of one database, so that nodes

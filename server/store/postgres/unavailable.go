@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/aslrun/aslrun/server/store"
@@ -98,4 +99,31 @@ func (s *Store) ClaimDueTimers(ctx context.Context, now time.Time, owner string,
 // ReleaseTimers implements store.Store.
 func (s *Store) ReleaseTimers(ctx context.Context, owner string) error {
 	return unreachable(s.releaseTimers(ctx, owner))
+}
+
+// CreateMapRun implements store.Store.
+func (s *Store) CreateMapRun(ctx context.Context, m *store.MapRun) error {
+	return unreachable(s.createMapRun(ctx, m))
+}
+
+// GetMapRun implements store.Store.
+func (s *Store) GetMapRun(ctx context.Context, arn string) (*store.MapRun, error) {
+	got, err := s.getMapRun(ctx, arn)
+	return got, unreachable(err)
+}
+
+// UpdateMapRun implements store.Store. An error of change comes back as change returned it: unreachable
+// would take it for the connection's.
+func (s *Store) UpdateMapRun(ctx context.Context, arn string, change func(*store.MapRun) error) error {
+	err := s.updateMapRun(ctx, arn, change)
+	if c, ok := errors.AsType[changeError](err); ok {
+		return c.err
+	}
+	return unreachable(err)
+}
+
+// ListMapRuns implements store.Store.
+func (s *Store) ListMapRuns(ctx context.Context, executionArn string, p store.Page) ([]*store.MapRun, string, error) {
+	got, next, err := s.listMapRuns(ctx, executionArn, p)
+	return got, next, unreachable(err)
 }

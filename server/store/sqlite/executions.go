@@ -12,8 +12,8 @@ import (
 )
 
 const executionColumns = `x.seq, x.arn, x.state_machine_arn, x.name, x.status, x.input, x.output, x.error, x.cause,
-	x.start_date, x.stop_date, d.text, x.test_case, x.checkpoint, x.version, x.express, x.transient, x.last_event
-	FROM executions x JOIN definitions d ON d.hash = x.definition`
+	x.start_date, x.stop_date, d.text, x.test_case, x.checkpoint, x.version, x.express, x.transient, x.last_event,
+	x.map_run_arn FROM executions x JOIN definitions d ON d.hash = x.definition`
 
 // executionRow is an execution with the columns records do not show.
 type executionRow struct {
@@ -30,7 +30,8 @@ func scanExecution(row scanner) (executionRow, error) {
 		startDate, stopDate sql.Null[int64]
 	)
 	err := row.Scan(&r.seq, &e.Arn, &e.StateMachineArn, &e.Name, &e.Status, &e.Input, &output, &errorName, &cause,
-		&startDate, &stopDate, &e.Definition, &e.TestCase, &e.Checkpoint, &e.Version, &e.Express, &e.Transient, &e.LastEvent)
+		&startDate, &stopDate, &e.Definition, &e.TestCase, &e.Checkpoint, &e.Version, &e.Express, &e.Transient, &e.LastEvent,
+		&e.MapRunArn)
 	if err != nil {
 		return executionRow{}, err
 	}
@@ -72,10 +73,11 @@ func (s *Store) CreateExecution(ctx context.Context, e *store.Execution, events 
 			return err
 		}
 		res, err := tx.exec(`INSERT INTO executions (arn, state_machine_arn, name, status, input, output, error, cause,
-			start_date, stop_date, definition, test_case, checkpoint, version, express, transient, last_event)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
+			start_date, stop_date, definition, test_case, checkpoint, version, express, transient, last_event, map_run_arn)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)`,
 			e.Arn, e.StateMachineArn, e.Name, e.Status, e.Input, optional(e.Output), optional(e.Error), optional(e.Cause),
-			micros(e.StartDate), micros(e.StopDate), hash[:], e.TestCase, blob(e.Checkpoint), e.Express, e.Transient, len(events))
+			micros(e.StartDate), micros(e.StopDate), hash[:], e.TestCase, blob(e.Checkpoint), e.Express, e.Transient, len(events),
+			e.MapRunArn)
 		if err != nil {
 			return err
 		}
@@ -154,6 +156,9 @@ func (s *Store) ListExecutions(ctx context.Context, f store.ExecutionFilter, p s
 	}
 	if f.Status != "" {
 		where, args = append(where, "x.status = ?"), append(args, f.Status)
+	}
+	if f.MapRunArn != "" {
+		where, args = append(where, "x.map_run_arn = ?"), append(args, f.MapRunArn)
 	}
 	query := `SELECT ` + executionColumns
 	if len(where) > 0 {

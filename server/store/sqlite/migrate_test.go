@@ -94,7 +94,9 @@ func TestMigrateTestCase(t *testing.T) {
 	got, err := s.GetExecution(t.Context(), old.Arn)
 	require.NoError(t, err)
 	require.Empty(t, got.TestCase)
+	require.Empty(t, got.MapRunArn)
 	require.Equal(t, old.Checkpoint, got.Checkpoint, "the old row is otherwise intact")
+	require.NoError(t, s.CreateMapRun(t.Context(), storetest.MapRun(old.Arn, "m")), "an old execution can start a Map Run")
 
 	mocked := storetest.Execution("m", "mocked")
 	mocked.TestCase = "HappyPath"
@@ -142,5 +144,6 @@ func executionsColumns(t *testing.T, s *Store) []string {
 	require.NoError(t, rows.Err())
 	require.Contains(t, cols, "test_case TEXT default '' NOT NULL")
 	require.Contains(t, cols, "transient INTEGER default 0 NOT NULL")
+	require.Contains(t, cols, "map_run_arn TEXT default '' NOT NULL")
 	return cols
 }

@@ -28,6 +28,9 @@ func TestQueryPlans(t *testing.T) {
 		"dropped tokens":         `DELETE FROM tokens WHERE execution_arn = 'a'`,
 		"dropped tasks":          `DELETE FROM activity_tasks WHERE execution_arn = 'a'`,
 		"dropped execution":      `DELETE FROM executions WHERE seq = 1`,
+		"list by map run":        `SELECT ` + executionColumns + ` WHERE x.map_run_arn = 'a' AND x.seq < 5 ORDER BY x.seq DESC LIMIT 10`,
+		"list map runs":          `SELECT ` + mapRunColumns + ` WHERE execution_arn = 'a' AND seq < 5 ORDER BY seq DESC LIMIT 10`,
+		"dropped map runs":       `DELETE FROM map_runs WHERE execution_arn = 'a'`,
 	}
 	for name, q := range queries {
 		rows, err := s.reads.Query(`EXPLAIN QUERY PLAN ` + q)

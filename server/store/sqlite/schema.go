@@ -6,7 +6,7 @@ import (
 )
 
 // migrations[i] brings the schema from version i to i+1. Append; never edit a released one.
-var migrations = []string{schemaV1, schemaV2, schemaV3}
+var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4}
 
 // Times are INTEGER microseconds since the Unix epoch, NULL for the zero time. Executions are referenced
 // by ARN from small tables but by their integer seq from events, the big one. Definitions are stored once
@@ -121,6 +121,29 @@ const schemaV3 = `
 ALTER TABLE executions ADD COLUMN transient INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX tokens_by_execution ON tokens(execution_arn);
 CREATE INDEX activity_tasks_by_execution ON activity_tasks(execution_arn);
+`
+
+// schemaV4 adds Map Runs, which go with their execution (ON DELETE CASCADE), and the Map Run that started
+// an execution, indexed for ListExecutions' filter. Executions from before it were started by none. A
+// Map Run's counts are JSON objects: they are only ever read and written whole.
+const schemaV4 = `
+ALTER TABLE executions ADD COLUMN map_run_arn TEXT NOT NULL DEFAULT '';
+CREATE INDEX executions_by_map_run ON executions(map_run_arn, seq);
+
+CREATE TABLE map_runs (
+	seq INTEGER PRIMARY KEY,
+	arn TEXT NOT NULL UNIQUE,
+	execution_arn TEXT NOT NULL REFERENCES executions(arn) ON DELETE CASCADE,
+	status TEXT NOT NULL,
+	start_date INTEGER,
+	stop_date INTEGER,
+	max_concurrency INTEGER NOT NULL,
+	tolerated_failure_percentage REAL NOT NULL,
+	tolerated_failure_count INTEGER NOT NULL,
+	items TEXT NOT NULL,
+	executions TEXT NOT NULL
+);
+CREATE INDEX map_runs_by_execution ON map_runs(execution_arn, seq);
 `
 
 // migrate applies the migrations the database lacks, in one transaction, and refuses a database written

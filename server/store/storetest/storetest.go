@@ -42,6 +42,12 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ConcurrentFailures", testConcurrentFailures},
 		{"ConcurrentActivityClaims", testConcurrentActivityClaims},
 		{"ConcurrentTimerClaims", testConcurrentTimerClaims},
+		{"MapRuns", testMapRuns},
+		{"UpdateMapRun", testUpdateMapRun},
+		{"ConcurrentMapRunUpdates", testConcurrentMapRunUpdates},
+		{"ListMapRuns", testListMapRuns},
+		{"MapRunChildren", testMapRunChildren},
+		{"MapRunCascade", testMapRunCascade},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
