@@ -140,11 +140,15 @@ func (s *csvScanner) next() ([]string, error) {
 	s.field, s.ends = s.field[:0], s.ends[:0]
 	if bytes.IndexByte(line, '"') < 0 && bytes.IndexByte(line, '\\') < 0 {
 		// The common case: no quoting, the fields are what lies between the delimiters.
-		s.field = append(s.field, line...)
-		for i, c := range line {
-			if c == s.delim {
-				s.ends = append(s.ends, i)
+		for {
+			i := bytes.IndexByte(line, s.delim)
+			if i < 0 {
+				s.field = append(s.field, line...)
+				break
 			}
+			s.field = append(s.field, line[:i]...)
+			s.ends = append(s.ends, len(s.field))
+			line = line[i+1:]
 		}
 	} else if err := s.parse(line, start); err != nil {
 		return nil, err

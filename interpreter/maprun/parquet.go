@@ -3,6 +3,7 @@ package maprun
 import (
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -251,8 +252,17 @@ func parquetLeaf(t parquet.Type, v any) (any, error) {
 		case *format.TimeType:
 			return timeOf(v, l.Unit.Value), nil
 		case *format.JsonType:
-			s, _ := v.(string)
-			x, err := oj.ParseString(s)
+			// The generic reader parses JSON columns itself, numbers as float64: written again and read by
+			// ojg, integers become int64 as in every other value.
+			text, ok := v.(string)
+			if !ok {
+				b, err := json.Marshal(v)
+				if err != nil {
+					return nil, fmt.Errorf("a JSON column holds %T: %v", v, err)
+				}
+				text = string(b)
+			}
+			x, err := oj.ParseString(text)
 			if err != nil {
 				return nil, fmt.Errorf("a JSON column holds invalid JSON: %v", err)
 			}

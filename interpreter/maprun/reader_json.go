@@ -134,10 +134,10 @@ func (it *jsonItems) Next() (any, error) {
 // value decodes the next value, at most 8 MB of JSON text.
 func (it *jsonItems) value() (any, error) {
 	var raw json.RawMessage
-	at := it.dec.InputOffset()
 	if err := it.dec.Decode(&raw); err != nil {
 		return nil, it.syntax(err)
 	}
+	at := it.dec.InputOffset() - int64(len(raw))
 	if len(raw) > maxItemBytes {
 		return nil, readerFailed("The item at offset %d of %s is larger than 8 MB, the largest item a Map reads", at, it.f.uri())
 	}
@@ -204,11 +204,11 @@ func (it *jsonlItems) Next() (any, error) {
 		if len(line) == 0 {
 			continue
 		}
-		v, err := it.p.Parse(line)
-		if err != nil {
-			return nil, readerFailed("Line %d of %s is not valid JSON: %v", it.line, it.f.uri(), err)
+		// ojg's parser forgives some errors ({"a": } is {}): encoding/json judges validity.
+		if !json.Valid(line) {
+			return nil, readerFailed("Line %d of %s is not valid JSON", it.line, it.f.uri())
 		}
-		return v, nil
+		return it.p.Parse(line)
 	}
 }
 
