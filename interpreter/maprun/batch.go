@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/ohler55/ojg/oj"
@@ -162,23 +161,13 @@ func jsonSize(v any, limit int) int {
 
 // stringSize is the length of s as a JSON string: quotes, escapes, and the text's UTF-8 bytes.
 func stringSize(s string) int {
-	n := 2
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
+	n := 2 + len(s)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
 		case c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f':
-			n += 2
-			i++
-		case c < 0x20:
-			n += 6 // \u00XX
-			i++
-		case c < utf8.RuneSelf:
 			n++
-			i++
-		default:
-			_, w := utf8.DecodeRuneInString(s[i:])
-			n += w
-			i += w
+		case c < 0x20:
+			n += 5 // \u00XX
 		}
 	}
 	return n

@@ -60,7 +60,7 @@ type csvItems struct {
 	body    io.Closer
 	sc      *csvScanner
 	headers []string
-	f       file
+	origin  Origin
 }
 
 func openCSV(body io.ReadCloser, f file, o csvOptions) (Items, error) {
@@ -69,7 +69,7 @@ func openCSV(body io.ReadCloser, f file, o csvOptions) (Items, error) {
 	if bom, _ := r.Peek(3); bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
 		r.Discard(3)
 	}
-	it := &csvItems{body: body, sc: &csvScanner{r: r, delim: o.delim, f: f}, headers: o.headers, f: f}
+	it := &csvItems{body: body, sc: &csvScanner{r: r, delim: o.delim, f: f}, headers: o.headers, origin: Origin{Source: f.source()}}
 	if it.headers == nil {
 		row, err := it.sc.next()
 		if err != nil && err != io.EOF {
@@ -104,7 +104,7 @@ func (it *csvItems) Next() (any, error) {
 	return m, nil
 }
 
-func (it *csvItems) Origin() Origin { return Origin{Source: it.f.source()} }
+func (it *csvItems) Origin() Origin { return it.origin }
 
 func (it *csvItems) Close() error { return it.body.Close() }
 

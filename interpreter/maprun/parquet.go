@@ -40,11 +40,12 @@ type parquetItems struct {
 	rows    []any
 	pos, n  int
 	f       file
+	origin  Origin
 	eof     bool
 }
 
 func openParquet(body io.ReadCloser, size int64, f file) (Items, error) {
-	it := &parquetItems{closers: []func() error{body.Close}, f: f}
+	it := &parquetItems{closers: []func() error{body.Close}, f: f, origin: Origin{Source: f.source()}}
 	ra, ok := body.(io.ReaderAt)
 	if !ok {
 		// The footer is at the end: a body that cannot seek is copied to a temporary file first.
@@ -127,7 +128,7 @@ func (it *parquetItems) Next() (any, error) {
 	return v, nil
 }
 
-func (it *parquetItems) Origin() Origin { return Origin{Source: it.f.source()} }
+func (it *parquetItems) Origin() Origin { return it.origin }
 
 func (it *parquetItems) Close() error {
 	var errs []error

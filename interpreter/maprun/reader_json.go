@@ -25,6 +25,7 @@ type jsonItems struct {
 	dec     *json.Decoder
 	p       oj.Parser
 	f       file
+	source  string
 	entries bool // the node is an object: items are {"Key", "Value"}
 	key     string
 	done    bool
@@ -32,7 +33,7 @@ type jsonItems struct {
 
 // openJSON positions a reader on the node ptr selects in the document.
 func openJSON(body io.ReadCloser, f file, ptr Pointer) (Items, error) {
-	it := &jsonItems{body: body, dec: json.NewDecoder(body), f: f}
+	it := &jsonItems{body: body, dec: json.NewDecoder(body), f: f, source: f.source()}
 	if err := it.seek(ptr); err != nil {
 		body.Close()
 		return nil, err
@@ -169,23 +170,24 @@ func (it *jsonItems) syntax(err error) error {
 }
 
 func (it *jsonItems) Origin() Origin {
-	return Origin{Source: it.f.source(), Entry: it.entries, Key: it.key}
+	return Origin{Source: it.source, Entry: it.entries, Key: it.key}
 }
 
 func (it *jsonItems) Close() error { return it.body.Close() }
 
 // jsonlItems reads a JSON Lines file: one value a line; lines of white space alone are passed over.
 type jsonlItems struct {
-	body io.Closer
-	r    *bufio.Reader
-	buf  []byte
-	p    oj.Parser
-	f    file
-	line int
+	body   io.Closer
+	r      *bufio.Reader
+	buf    []byte
+	p      oj.Parser
+	f      file
+	origin Origin
+	line   int
 }
 
 func openJSONL(body io.ReadCloser, f file) Items {
-	return &jsonlItems{body: body, r: bufio.NewReaderSize(body, 64<<10), f: f}
+	return &jsonlItems{body: body, r: bufio.NewReaderSize(body, 64<<10), f: f, origin: Origin{Source: f.source()}}
 }
 
 func (it *jsonlItems) Next() (any, error) {
@@ -212,7 +214,7 @@ func (it *jsonlItems) Next() (any, error) {
 	}
 }
 
-func (it *jsonlItems) Origin() Origin { return Origin{Source: it.f.source()} }
+func (it *jsonlItems) Origin() Origin { return it.origin }
 
 func (it *jsonlItems) Close() error { return it.body.Close() }
 
