@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"math/big"
 	"os"
 	"strconv"
@@ -185,7 +184,7 @@ func parquetOne(n parquet.Node, v any) (any, error) {
 	}
 	lt := n.Type().LogicalType()
 	switch {
-	case lt != nil && isLogical[*format.ListType](lt), n.Type().ConvertedType() != nil && *n.Type().ConvertedType() == deprecated.List:
+	case lt != nil && isLogical[*format.ListType](lt):
 		// LIST: a repeated group of one element field (or a repeated element, in older files).
 		a, _ := v.([]any)
 		elem := listElement(n)
@@ -198,7 +197,7 @@ func parquetOne(n parquet.Node, v any) (any, error) {
 			out[i] = x
 		}
 		return out, nil
-	case lt != nil && isLogical[*format.MapType](lt), n.Type().ConvertedType() != nil && *n.Type().ConvertedType() == deprecated.Map:
+	case lt != nil && isLogical[*format.MapType](lt):
 		m, _ := v.(map[string]any)
 		val := mapValue(n)
 		for k, e := range m {
@@ -239,12 +238,8 @@ func isLogical[T format.LogicalTypeValue](lt *format.LogicalType) bool {
 
 // parquetLeaf converts a leaf value by its logical type.
 func parquetLeaf(t parquet.Type, v any) (any, error) {
-	lt := t.LogicalType()
-	var ct deprecated.ConvertedType = -1
-	if c := t.ConvertedType(); c != nil {
-		ct = *c
-	}
-	if lt != nil {
+	// parquet-go gives the logical type of older files' converted types too.
+	if lt := t.LogicalType(); lt != nil {
 		switch l := lt.Value.(type) {
 		case *format.TimestampType:
 			return timestampOf(v, l.Unit.Value), nil
@@ -272,39 +267,22 @@ func parquetLeaf(t parquet.Type, v any) (any, error) {
 			return uuidOf(v), nil
 		case *format.StringType, *format.EnumType:
 			return stringOf(v), nil
+		case *format.IntType:
+			// The generic reader gives UINT(64) in an int64.
+			if i, ok := v.(int64); ok && !l.IsSigned && l.BitWidth == 64 && i < 0 {
+				return float64(uint64(i)), nil
+			}
 		}
 	}
-	switch ct {
-	case deprecated.UTF8, deprecated.Enum:
-		return stringOf(v), nil
-	case deprecated.Date:
-		return dateOf(v), nil
-	case deprecated.TimestampMillis:
-		return timestampOf(v, &format.MilliSeconds{}), nil
-	case deprecated.TimestampMicros:
-		return timestampOf(v, &format.MicroSeconds{}), nil
-	}
+	// The Go types the generic reader gives.
 	switch x := v.(type) {
 	case bool:
 		return x, nil
-	case int8:
-		return int64(x), nil
-	case int16:
-		return int64(x), nil
 	case int32:
 		return int64(x), nil
 	case int64:
 		return x, nil
-	case uint8:
-		return int64(x), nil
-	case uint16:
-		return int64(x), nil
 	case uint32:
-		return int64(x), nil
-	case uint64:
-		if x > math.MaxInt64 {
-			return float64(x), nil
-		}
 		return int64(x), nil
 	case float32:
 		// The shortest text that reads back as the float32, not float64's widening of it (0.1, not
@@ -342,8 +320,6 @@ func intOf(v any) int64 {
 	case int64:
 		return x
 	case uint32:
-		return int64(x)
-	case uint64:
 		return int64(x)
 	}
 	return 0
@@ -399,8 +375,6 @@ func uuidOf(v any) string {
 		b = []byte(x)
 	case []byte:
 		b = x
-	case [16]byte:
-		b = x[:]
 	}
 	if len(b) != 16 {
 		return stringOf(v)

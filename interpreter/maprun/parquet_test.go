@@ -7,6 +7,7 @@ import (
 
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/deprecated"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -98,9 +99,43 @@ func TestParquetFailures(t *testing.T) {
 			requireFailure(t, err, failure.ItemReaderFailed, "The object s3://b/"+key+" is not a valid Parquet file")
 		})
 	}
-	t.Run("no item limits but the file's", func(t *testing.T) {
+	t.Run("CSV fields with Parquet", func(t *testing.T) {
 		_, err := Open(t.Context(), objs, ReaderSpec{Resource: getObject, Parameters: map[string]any{"Bucket": "b", "Key": "text.parquet"},
 			Config: ReaderConfig{InputType: "PARQUET", CSVHeaderLocation: "FIRST_ROW"}})
 		requireFailure(t, err, failure.ItemReaderFailed, "only supported with CSV files")
 	})
+}
+
+type parquetKinds struct {
+	Clock  int32            `parquet:"clock,time(millisecond)"`
+	Micros int64            `parquet:"micros,time(microsecond)"`
+	Nanos  time.Time        `parquet:"nanos,timestamp(nanosecond)"`
+	UUID   [16]byte         `parquet:"uuid,uuid"`
+	Enum   string           `parquet:"enum,enum"`
+	Old    deprecated.Int96 `parquet:"old"`
+	U64    uint64           `parquet:"u64"`
+	I16    int16            `parquet:"i16"`
+}
+
+func TestParquetKinds(t *testing.T) {
+	var buf bytes.Buffer
+	w := parquet.NewGenericWriter[parquetKinds](&buf)
+	// 2022-11-16T00:29:32.5Z as an INT96: nanoseconds of the day, then the Julian day.
+	nanos := uint64((29*60+32)*time.Second + 500*time.Millisecond)
+	_, err := w.Write([]parquetKinds{{
+		Clock: int32((13*3600+14*60+15)*1000 + 16), Micros: (1*3600+2*60+3)*1_000_000 + 4,
+		Nanos: time.Date(2022, 11, 16, 0, 29, 32, 123456789, time.UTC),
+		UUID:  [16]byte{0x12, 0x3e, 0x45, 0x67, 0xe8, 0x9b, 0x12, 0xd3, 0xa4, 0x56, 0x42, 0x66, 0x14, 0x17, 0x40, 0x00},
+		Enum:  "RED", Old: deprecated.Int96{uint32(nanos), uint32(nanos >> 32), 2440588 + 19312}, U64: 1 << 63, I16: -3,
+	}})
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+	objs := newObjects(map[string]map[string]string{"b": {"k.parquet": buf.String()}})
+	items, _, err := readAll(t, objs, ReaderSpec{Resource: getObject, Parameters: map[string]any{"Bucket": "b", "Key": "k.parquet"}, Config: ReaderConfig{InputType: "PARQUET"}})
+	require.NoError(t, err)
+	assert.Equal(t, []any{map[string]any{
+		"clock": "13:14:15.016", "micros": "01:02:03.000004", "nanos": "2022-11-16T00:29:32.123456789Z",
+		"uuid": "123e4567-e89b-12d3-a456-426614174000", "enum": "RED", "old": "2022-11-16T00:29:32.5Z",
+		"u64": float64(1 << 63), "i16": int64(-3),
+	}}, items)
 }

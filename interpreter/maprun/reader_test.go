@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/md5"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -310,3 +311,29 @@ type closeFunc func()
 
 func (closeFunc) Read([]byte) (int, error) { return 0, io.EOF }
 func (c closeFunc) Close() error           { c(); return nil }
+
+// brokenObjects fails every call with err.
+type brokenObjects struct {
+	memObjects
+	err error
+}
+
+func (b *brokenObjects) Get(context.Context, string, string) (io.ReadCloser, int64, error) {
+	return nil, 0, b.err
+}
+
+func (b *brokenObjects) List(context.Context, string, string, func(Object) error) error { return b.err }
+
+func TestStoreErrors(t *testing.T) {
+	get := ReaderSpec{Resource: getObject, Parameters: map[string]any{"Bucket": "b", "Key": "k.json"}, Config: ReaderConfig{InputType: "JSON"}}
+	list := ReaderSpec{Resource: listObjects, Parameters: map[string]any{"Bucket": "b"}}
+	_, _, err := readAll(t, &brokenObjects{err: errors.New("disk on fire")}, get)
+	requireFailure(t, err, failure.ItemReaderFailed, "Reading s3://b/k.json failed: disk on fire")
+	_, _, err = readAll(t, &brokenObjects{err: errors.New("disk on fire")}, list)
+	requireFailure(t, err, failure.ItemReaderFailed, "Reading s3://b/ failed: disk on fire")
+	// A cancelled context is no failure of the reader: the caller sees its own error.
+	_, _, err = readAll(t, &brokenObjects{err: context.Canceled}, get)
+	assert.ErrorIs(t, err, context.Canceled)
+	_, _, err = readAll(t, &brokenObjects{err: context.Canceled}, list)
+	assert.ErrorIs(t, err, context.Canceled)
+}
