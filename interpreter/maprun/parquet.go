@@ -48,7 +48,7 @@ func openParquet(body io.ReadCloser, size int64, f file) (Items, error) {
 	ra, ok := body.(io.ReaderAt)
 	if !ok {
 		// The footer is at the end: a body that cannot seek is copied to a temporary file first.
-		tmp, err := spool(body)
+		tmp, err := spoolBody(body)
 		if err != nil {
 			it.Close()
 			return nil, readerFailed("Reading %s failed: %v", f.uri(), err)
@@ -72,7 +72,7 @@ func openParquet(body io.ReadCloser, size int64, f file) (Items, error) {
 	return it, nil
 }
 
-func spool(body io.Reader) (*os.File, error) {
+func spoolBody(body io.Reader) (*os.File, error) {
 	tmp, err := os.CreateTemp("", "aslrun-parquet-*")
 	if err != nil {
 		return nil, err

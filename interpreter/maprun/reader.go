@@ -29,8 +29,8 @@ const (
 	manifestInventory = "S3_INVENTORY"
 	manifestAthena    = "ATHENA_DATA"
 
-	transformNone    = "NONE"
-	transformFlatten = "LOAD_AND_FLATTEN"
+	readerTransformNone = "NONE"
+	loadAndFlatten      = "LOAD_AND_FLATTEN"
 )
 
 // The limits AWS documents for an ItemReader.
@@ -86,15 +86,15 @@ func ParseReaderConfig(v any) (ReaderConfig, error) {
 		var err error
 		switch k {
 		case "InputType":
-			c.InputType, err = enumField(k, x, inputCSV, inputJSON, inputJSONL, inputManifest, inputParquet)
+			c.InputType, err = readerEnum(k, x, inputCSV, inputJSON, inputJSONL, inputManifest, inputParquet)
 		case "CSVHeaderLocation":
-			c.CSVHeaderLocation, err = enumField(k, x, headerFirstRow, headerGiven)
+			c.CSVHeaderLocation, err = readerEnum(k, x, headerFirstRow, headerGiven)
 		case "CSVDelimiter":
-			c.CSVDelimiter, err = enumField(k, x, "COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB")
+			c.CSVDelimiter, err = readerEnum(k, x, "COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB")
 		case "ManifestType":
-			c.ManifestType, err = enumField(k, x, manifestAthena, manifestInventory)
+			c.ManifestType, err = readerEnum(k, x, manifestAthena, manifestInventory)
 		case "Transformation":
-			c.Transformation, err = enumField(k, x, transformFlatten, transformNone)
+			c.Transformation, err = readerEnum(k, x, loadAndFlatten, readerTransformNone)
 		case "CSVHeaders":
 			c.CSVHeaders, err = stringsField(k, x)
 		case "ItemsPointer":
@@ -119,7 +119,7 @@ func ParseReaderConfig(v any) (ReaderConfig, error) {
 	return c, nil
 }
 
-func enumField(key string, v any, allowed ...string) (string, error) {
+func readerEnum(key string, v any, allowed ...string) (string, error) {
 	s, ok := v.(string)
 	if !ok || !slices.Contains(allowed, s) {
 		return "", fmt.Errorf("ReaderConfig.%s must be one of %s, not %s", key, strings.Join(allowed, ", "), describe(v))
@@ -234,7 +234,7 @@ func openGetObject(ctx context.Context, objs Objects, params map[string]any, cfg
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Transformation != "" && cfg.Transformation != transformNone {
+	if cfg.Transformation != "" && cfg.Transformation != readerTransformNone {
 		return nil, readerFailed("ReaderConfig.Transformation %s is only supported with s3:listObjectsV2", cfg.Transformation)
 	}
 	switch {
@@ -468,25 +468,6 @@ func (c *chain) Close() error {
 		c.cur = nil
 	}
 	return errors.Join(err, c.done())
-}
-
-// typeName is the JSON type of a value, for messages.
-func typeName(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "a boolean"
-	case string:
-		return "a string"
-	case int64, float64:
-		return "a number"
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "an object"
-	}
-	return fmt.Sprintf("a %T", v)
 }
 
 // describe shows a value in a message: a string quoted, anything else by its type.

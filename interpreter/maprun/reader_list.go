@@ -16,7 +16,7 @@ func openListing(ctx context.Context, objs Objects, params map[string]any, cfg *
 	if cfg.ManifestType != "" {
 		return nil, readerFailed("ReaderConfig.ManifestType is only supported with s3:getObject")
 	}
-	flatten := cfg.Transformation == transformFlatten
+	flatten := cfg.Transformation == loadAndFlatten
 	switch {
 	case flatten && cfg.InputType != inputCSV && cfg.InputType != inputJSON && cfg.InputType != inputJSONL && cfg.InputType != inputParquet:
 		return nil, readerFailed("ReaderConfig.InputType must be CSV, JSON, JSONL or PARQUET with Transformation LOAD_AND_FLATTEN")

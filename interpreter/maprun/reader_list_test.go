@@ -63,8 +63,8 @@ func TestListObjects(t *testing.T) {
 	})
 }
 
-// etagOf is the ETag memObjects lists for an object.
-func etagOf(objs *memObjects, key string) string {
+// etagOf is the ETag readerObjects lists for an object.
+func etagOf(objs *readerObjects, key string) string {
 	var etag string
 	objs.List(context.Background(), "b", key, func(o Object) error {
 		if o.Key == key {
@@ -80,7 +80,7 @@ func TestListObjectsStopsEarly(t *testing.T) {
 	for i := range 500 {
 		keys[string(rune('a'+i%26))+string(rune('a'+i/26))] = "x"
 	}
-	objs := &countingObjects{memObjects: newObjects(map[string]map[string]string{"b": keys})}
+	objs := &countingObjects{readerObjects: newObjects(map[string]map[string]string{"b": keys})}
 	it, err := Open(context.Background(), objs, ReaderSpec{Resource: listObjects, Parameters: map[string]any{"Bucket": "b"}})
 	require.NoError(t, err)
 	_, err = it.Next()
@@ -95,13 +95,13 @@ func TestListObjectsStopsEarly(t *testing.T) {
 
 // countingObjects counts what List hands out and keeps how the listing ended.
 type countingObjects struct {
-	*memObjects
+	*readerObjects
 	listed int
 	err    error
 }
 
 func (c *countingObjects) List(ctx context.Context, bucket, prefix string, fn func(Object) error) error {
-	c.err = c.memObjects.List(ctx, bucket, prefix, func(o Object) error {
+	c.err = c.readerObjects.List(ctx, bucket, prefix, func(o Object) error {
 		c.listed++
 		return fn(o)
 	})

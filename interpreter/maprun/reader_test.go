@@ -19,18 +19,19 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// memObjects is an in-memory Objects: bucket -> key -> body.
-type memObjects struct {
+// readerObjects is an in-memory Objects for the reader tests: bucket -> key -> body; bodies are
+// io.ReaderAt unless streamOnly, and listings have ETags and dates (the writer tests have their own).
+type readerObjects struct {
 	buckets map[string]map[string][]byte
 	// streamOnly serves bodies that are not io.ReaderAt, as a network store does.
 	streamOnly bool
 }
 
-// testModified is when every object of memObjects was last modified.
+// testModified is when every object of readerObjects was last modified.
 func testModified() time.Time { return time.Date(2022, 11, 17, 15, 44, 41, 0, time.UTC) }
 
-func newObjects(buckets map[string]map[string]string) *memObjects {
-	m := &memObjects{buckets: map[string]map[string][]byte{}}
+func newObjects(buckets map[string]map[string]string) *readerObjects {
+	m := &readerObjects{buckets: map[string]map[string][]byte{}}
 	for b, objs := range buckets {
 		m.buckets[b] = map[string][]byte{}
 		for k, v := range objs {
@@ -44,7 +45,7 @@ type bytesBody struct{ *bytes.Reader }
 
 func (bytesBody) Close() error { return nil }
 
-func (m *memObjects) Get(_ context.Context, bucket, key string) (io.ReadCloser, int64, error) {
+func (m *readerObjects) Get(_ context.Context, bucket, key string) (io.ReadCloser, int64, error) {
 	objs, ok := m.buckets[bucket]
 	if !ok {
 		return nil, 0, &ObjectError{Code: "NoSuchBucket", Bucket: bucket}
@@ -59,7 +60,7 @@ func (m *memObjects) Get(_ context.Context, bucket, key string) (io.ReadCloser, 
 	return bytesBody{bytes.NewReader(b)}, int64(len(b)), nil
 }
 
-func (m *memObjects) List(ctx context.Context, bucket, prefix string, fn func(Object) error) error {
+func (m *readerObjects) List(ctx context.Context, bucket, prefix string, fn func(Object) error) error {
 	objs, ok := m.buckets[bucket]
 	if !ok {
 		return &ObjectError{Code: "NoSuchBucket", Bucket: bucket}
@@ -83,7 +84,7 @@ func (m *memObjects) List(ctx context.Context, bucket, prefix string, fn func(Ob
 	return nil
 }
 
-func (m *memObjects) Put(_ context.Context, bucket, key string, body io.Reader) error {
+func (m *readerObjects) Put(_ context.Context, bucket, key string, body io.Reader) error {
 	b, err := io.ReadAll(body)
 	if err != nil {
 		return err
@@ -298,7 +299,7 @@ func TestObjectTooBig(t *testing.T) {
 
 // sizedObjects claims an object of any size.
 type sizedObjects struct {
-	memObjects
+	readerObjects
 	size   int64
 	closed bool
 }
@@ -314,7 +315,7 @@ func (c closeFunc) Close() error           { c(); return nil }
 
 // brokenObjects fails every call with err.
 type brokenObjects struct {
-	memObjects
+	readerObjects
 	err error
 }
 
