@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aslrun/aslrun/asl/failure"
+	"github.com/aslrun/aslrun/interpreter/maprun"
 )
 
 // Status is an execution's state, as DescribeExecution reports it.
@@ -65,6 +66,10 @@ type Config struct {
 	// Stage): TestState's inspection data, the console. It is called on the execution's goroutines,
 	// concurrently for Parallel branches and Map iterations; it must not block, nor change the values.
 	Observer func(StageEvent)
+	// MapRuns runs Distributed Maps' children as child executions (see MapRunner); Objects is the S3 their
+	// ItemReaders read. Either may be nil (see MapRunner).
+	MapRuns MapRunner
+	Objects maprun.Objects
 }
 
 // Result is how an execution ended.

@@ -40,6 +40,8 @@ type Event struct {
 	Assigned map[string]any
 	// RoleArn is the execution's role (ExecutionStarted), which only the control plane knows.
 	RoleArn string
+	// MapRunArn is the Map Run a Distributed Map started (MapRunStarted).
+	MapRunArn string
 }
 
 // detailsKey is the name of the details field each event type carries in the API.
@@ -59,6 +61,7 @@ var detailsKey = map[string]string{
 	"ActivityScheduled":   "activityScheduledEventDetails", "ActivityStarted": "activityStartedEventDetails",
 	"ActivitySucceeded": "activitySucceededEventDetails", "ActivityFailed": "activityFailedEventDetails",
 	"ActivityTimedOut": "activityTimedOutEventDetails",
+	"MapRunStarted":    "mapRunStartedEventDetails", "MapRunFailed": "mapRunFailedEventDetails",
 }
 
 // MarshalJSON writes the event as GetExecutionHistory does.
@@ -116,6 +119,9 @@ func (e Event) MarshalJSON() ([]byte, error) {
 	}
 	if e.RoleArn != "" {
 		d["roleArn"] = e.RoleArn
+	}
+	if e.MapRunArn != "" {
+		d["mapRunArn"] = e.MapRunArn
 	}
 	if e.WorkerName != "" {
 		d["workerName"] = e.WorkerName

@@ -8,6 +8,7 @@ import (
 	"github.com/aslrun/aslrun/asl"
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/jsonpath"
+	"github.com/aslrun/aslrun/interpreter/maprun"
 )
 
 // The most iterations AWS runs at once in each mode.
@@ -24,6 +25,10 @@ type mapState struct {
 	selector    *template
 	distributed bool
 	label       string
+	// dist is the Distributed Map's reader, batcher, writer and child program (nil when inline).
+	dist *distributed
+	// itemsPointer selects the items in the input (ItemsPointer), nil when absent.
+	itemsPointer maprun.Pointer
 	// The numeric settings, fixed or read from the input by their ...Path forms.
 	maxConcurrency     int
 	maxConcurrencyPath *jsonpath.Path
@@ -50,6 +55,16 @@ func (c *compiler) mapState(m *machine, n *node, s *asl.Map, fail failFunc) erro
 	}
 	if ms.processor, err = c.machine(s.Processor); err != nil {
 		return err
+	}
+	if ms.distributed {
+		if ms.dist, err = c.distributed(s, n.ata, fail); err != nil {
+			return err
+		}
+	}
+	if s.ItemsPointer != "" {
+		if ms.itemsPointer, err = maprun.ParsePointer(s.ItemsPointer); err != nil {
+			return fail("ItemsPointer", err)
+		}
 	}
 	if s.ItemsPath != nil && *s.ItemsPath != "$" {
 		if ms.itemsPath, err = jsonpath.Parse(*s.ItemsPath); err != nil {
@@ -139,8 +154,12 @@ func (ms *mapState) itemsOf(sc scope, env *ataEnv) ([]any, error) {
 		if items, err = sc.lookup(ms.itemsPath); err != nil {
 			return nil, err
 		}
+	case ms.itemsPointer != nil:
+		if items, err = ms.itemsPointer.Resolve(items); err != nil {
+			return nil, runtimeErrorf("%s", err.Error())
+		}
 	}
-	list, ok := items.([]any)
+	list, ok := maprun.ItemsOf(items)
 	switch {
 	case ok:
 		return list, nil
@@ -249,6 +268,15 @@ func floatValue(v any) (float64, bool) {
 }
 
 func (ms *mapState) run(f *frame, n *node, in stateInput) (actionOutcome, error) {
+	if ms.dist != nil {
+		runner := f.ex.cfg.MapRuns
+		if runner != nil && in.resume == nil {
+			return ms.runDistributed(f, n, in, runner)
+		}
+		if runner == nil && (ms.dist.reader != nil || ms.dist.batcher != nil || ms.dist.writer != nil) {
+			return actionOutcome{}, runtimeErrorf("this run has no control plane to run the Distributed Map's Map Run")
+		}
+	}
 	input := in.value
 	sc := scope{doc: input, f: f}
 	list, err := ms.itemsOf(sc, in.env)

@@ -70,13 +70,13 @@ type forkSpec struct {
 }
 
 // forkEnded records the end of a fork, with the state's position: its action ended with results or err.
-func (f *frame) forkEnded(e Event, results []any, err error) {
+func (f *frame) forkEnded(e Event, result any, err error) {
 	f.record(e, func(p *position, _ int64) {
 		p.fork = nil
 		if err != nil {
 			p.phase, p.err = phaseFailed, asFailure(err, f.stateName, f.enteredEvent)
 		} else {
-			p.phase, p.result = phaseResult, results
+			p.phase, p.result = phaseResult, result
 		}
 	})
 }

@@ -29,5 +29,8 @@ func operations(s *service.Service) map[string]operation {
 		"TagResource":                      op(s.TagResource),
 		"UntagResource":                    op(s.UntagResource),
 		"ListTagsForResource":              op(s.ListTagsForResource),
+		"DescribeMapRun":                   op(s.DescribeMapRun),
+		"ListMapRuns":                      op(s.ListMapRuns),
+		"UpdateMapRun":                     op(s.UpdateMapRun),
 	}
 }

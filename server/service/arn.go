@@ -11,6 +11,7 @@ const (
 	arnExecution    = "execution"
 	arnExpress      = "express"
 	arnActivity     = "activity"
+	arnMapRun       = "mapRun"
 )
 
 func (s *Service) arn(resourceType string, parts ...string) string {
@@ -39,7 +40,7 @@ func parseArn(arn string, allowed ...string) (parsedArn, error) {
 	if !ok {
 		return parsedArn{}, newError(CodeInvalidArn, "Invalid Arn: 'Resource type not valid in this context: %s'", p.typ)
 	}
-	want := map[string]int{arnStateMachine: 1, arnActivity: 1, arnExecution: 2, arnExpress: 3}[p.typ]
+	want := map[string]int{arnStateMachine: 1, arnActivity: 1, arnExecution: 2, arnExpress: 3, arnMapRun: 2}[p.typ]
 	if len(p.names) != want || slices.Contains(p.names, "") {
 		return parsedArn{}, newError(CodeInvalidArn, "Invalid Arn: 'Invalid ARN format: %s'", arn)
 	}

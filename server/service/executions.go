@@ -339,16 +339,20 @@ func (s *Service) ListExecutions(ctx context.Context, in *ListExecutionsInput) (
 	v.maxResults(in.MaxResults, store.MaxPageSize)
 	v.maxLen("nextToken", in.NextToken, maxExecutionTokenLen, false)
 	v.maxLen("stateMachineArn", in.StateMachineArn, maxArnLen, true)
-	if in.StateMachineArn == "" {
+	if (in.StateMachineArn == "") == (in.MapRunArn == "") {
 		v.add("Must provide a StateMachine ARN or MapRun ARN")
 	}
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	if _, err := s.getStateMachine(ctx, in.StateMachineArn); err != nil {
+	if in.MapRunArn != "" {
+		if _, err := s.getMapRun(ctx, in.MapRunArn); err != nil {
+			return nil, err
+		}
+	} else if _, err := s.getStateMachine(ctx, in.StateMachineArn); err != nil {
 		return nil, err
 	}
-	list, next, err := s.store.ListExecutions(ctx, store.ExecutionFilter{StateMachineArn: in.StateMachineArn, Status: in.StatusFilter},
+	list, next, err := s.store.ListExecutions(ctx, store.ExecutionFilter{StateMachineArn: in.StateMachineArn, MapRunArn: in.MapRunArn, Status: in.StatusFilter},
 		store.Page{Token: in.NextToken, Max: in.MaxResults})
 	if err != nil {
 		return nil, storeError(err, nil)

@@ -56,6 +56,7 @@ func (s *Service) run(l launch) (*run, error) {
 	rc.crashes = l.crashes
 	cfg := l.cfg
 	cfg.OnEvent, cfg.EventsBefore, cfg.Callbacks, cfg.Answers = rc.sink(), l.after, s.callbacks, s.Answers()
+	cfg.MapRuns, cfg.Objects = &mapRunner{s: s, parent: l.rec, cfg: cfg}, s.objects
 	cfg.PayloadLimit, cfg.Activities = s.payloadLimit, activityQueue{s: s, rc: rc}
 	// The end is recorded, and those waiting for it told, before a virtual clock moves on: a parent's .sync
 	// Task must see its child end before its own timeout can fire.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aslrun/aslrun/interpreter"
+	"github.com/aslrun/aslrun/interpreter/maprun"
 	"github.com/aslrun/aslrun/server/store"
 )
 
@@ -59,12 +60,16 @@ type Options struct {
 	// DefaultLease. Shorter: a dead node's work is taken over sooner, at the cost of a commit per running
 	// execution every third of it.
 	Lease time.Duration
+	// Objects is the S3 that Distributed Maps read their items from and write their results to (the
+	// embedded S3 or real S3); nil fails those that do.
+	Objects maprun.Objects
 }
 
 // Service implements the operations. Its methods are safe for concurrent use.
 type Service struct {
 	store           store.Store
 	invoker         interpreter.Invoker
+	objects         maprun.Objects
 	callbacks       *interpreter.Callbacks
 	clock           interpreter.Clock
 	mocks           func(stateMachine, testCase string, calls map[string]int) (interpreter.Invoker, error)
@@ -127,7 +132,7 @@ func New(opts Options) (*Service, error) {
 		return nil, errors.New("service: a store is required")
 	}
 	s := &Service{
-		store: opts.Store, invoker: opts.Invoker, callbacks: interpreter.NewCallbacks(), clock: opts.Clock, mocks: opts.Mocks,
+		store: opts.Store, invoker: opts.Invoker, objects: opts.Objects, callbacks: interpreter.NewCallbacks(), clock: opts.Clock, mocks: opts.Mocks,
 		definitions: opts.Definitions, noHistory: opts.NoHistory, payloadLimit: opts.PayloadLimit,
 		region: opts.Region, account: opts.Account, pollTimeout: opts.PollTimeout, shed: newShedder(opts.HeapSoftLimit),
 		running: map[string]*run{}, waking: map[string]bool{}, rewake: map[string]bool{}, programs: map[string]compiled{}, ended: map[string][]chan struct{}{},

@@ -185,6 +185,7 @@ type DescribeExecutionOutput struct {
 
 type ListExecutionsInput struct {
 	StateMachineArn string `json:"stateMachineArn"`
+	MapRunArn       string `json:"mapRunArn"`
 	StatusFilter    string `json:"statusFilter"`
 	MaxResults      int    `json:"maxResults"`
 	NextToken       string `json:"nextToken"`
