@@ -14,7 +14,7 @@ var (
 	writerResources    = []string{"s3:putObject"}
 	readerInputs       = []string{"CSV", "JSON", "JSONL", "MANIFEST", "PARQUET"}
 	readerConfigFields = []string{"InputType", "CSVHeaderLocation", "CSVHeaders", "CSVDelimiter", "ManifestType",
-		"MaxItems", "MaxItemsPath", "ItemsPointer"}
+		"MaxItems", "MaxItemsPath", "ItemsPointer", "Transformation"}
 	csvDelimiters = []string{"COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB"}
 	// athenaInputs are the formats of the data files an Athena manifest lists.
 	athenaInputs = []string{"CSV", "JSONL", "PARQUET"}
@@ -68,6 +68,8 @@ func (v *validator) readerConfig(cfg *source.Node, ptr, action string, ql QueryL
 	manifest, manifestKnown := v.enumField(cfg, ptr, "ManifestType", ql, "S3_INVENTORY", "ATHENA_DATA")
 	loc, locKnown := v.enumField(cfg, ptr, "CSVHeaderLocation", ql, "FIRST_ROW", "GIVEN")
 	v.enumField(cfg, ptr, "CSVDelimiter", ql, csvDelimiters...)
+	transform, _ := v.enumField(cfg, ptr, "Transformation", ql, "NONE", "LOAD_AND_FLATTEN")
+	flatten := transform == "LOAD_AND_FLATTEN"
 	v.csvHeaders(cfg, ptr)
 	if n := member(cfg, "ItemsPointer"); n != nil && n.Kind != source.String {
 		v.ds.errorf(CodeSchema, n.Pos, ptr+"/ItemsPointer", "The field 'ItemsPointer' must be a string, not %s", article(n.Kind))
@@ -76,17 +78,28 @@ func (v *validator) readerConfig(cfg *source.Node, ptr, action string, ql QueryL
 
 	switch action {
 	case actionListObjects:
-		for _, key := range []string{"InputType", "ManifestType"} {
+		// Ours: a listing reads no object, unless LOAD_AND_FLATTEN reads each listed one in the InputType.
+		keys := []string{"InputType", "ManifestType"}
+		if flatten {
+			keys = keys[1:]
+		}
+		for _, key := range keys {
 			if m := memberEntry(cfg, key); m != nil {
-				// Ours.
 				v.ds.errorf(CodeSchema, m.KeyPos, ptr, "Field '%s' is not supported with the resource 'arn:aws:states:::%s'", key, actionListObjects)
 			}
 		}
 	case actionGetObject:
-		if member(cfg, "InputType") == nil {
+		if m := memberEntry(cfg, "Transformation"); m != nil && flatten {
+			// Ours: only a listing has objects to load.
+			v.ds.errorf(CodeSchema, m.KeyPos, ptr, "The Transformation 'LOAD_AND_FLATTEN' is only supported with the resource 'arn:aws:states:::%s'", actionListObjects)
+		}
+		if member(cfg, "InputType") == nil && member(cfg, "ManifestType") == nil {
 			// Ours, in the words AWS uses for a missing CSVHeaderLocation.
 			v.ds.errorf(CodeSchema, cfg.Pos, ptr, "The field 'InputType' is required")
 		}
+	}
+	if manifest == "S3_INVENTORY" && manifestKnown && member(cfg, "InputType") == nil {
+		return // the guide: an S3 inventory manifest takes no InputType
 	}
 	if !inKnown {
 		return
@@ -96,15 +109,17 @@ func (v *validator) readerConfig(cfg *source.Node, ptr, action string, ql QueryL
 		// of the InputType's format.
 		switch {
 		case manifest == "S3_INVENTORY" && in != "MANIFEST":
-			v.ds.errorf(CodeSchema, cfg.Pos, ptr, "The ManifestType 'S3_INVENTORY' needs the InputType 'MANIFEST'")
+			v.ds.errorf(CodeSchema, cfg.Pos, ptr, "The ManifestType 'S3_INVENTORY' takes no InputType, or the InputType 'MANIFEST'")
 		case manifest == "ATHENA_DATA" && !slices.Contains(athenaInputs, in):
 			v.ds.errorf(CodeSchema, cfg.Pos, ptr, "The ManifestType 'ATHENA_DATA' needs an InputType of [%s]", strings.Join(athenaInputs, ", "))
 		}
 	}
 	// Fields of another format than the InputType's. The wording is AWS's, as cdk-preflight recorded it
 	// for CSVHeaderLocation with InputType JSON; the other fields are ours, in the same words.
-	for _, f := range []struct{ key, input string }{{"CSVHeaderLocation", "CSV"}, {"CSVDelimiter", "CSV"}, {"ItemsPointer", "JSON"}} {
-		if m := memberEntry(cfg, f.key); m != nil && in != f.input {
+	// An inventory manifest lists CSV files, which the CSV fields describe.
+	for _, f := range []struct{ key, input, also string }{{"CSVHeaderLocation", "CSV", "MANIFEST"}, {"CSVDelimiter", "CSV", "MANIFEST"},
+		{"ItemsPointer", "JSON", ""}} {
+		if m := memberEntry(cfg, f.key); m != nil && in != f.input && in != f.also {
 			v.ds.errorf(CodeSchema, m.KeyPos, ptr, "Field '%s' is not supported", f.key)
 		}
 	}
