@@ -287,21 +287,29 @@ func (d *driver) runChild(input any) (*interpreter.Result, *store.Execution, err
 	}
 	rec := &store.Execution{Arn: arn, StateMachineArn: d.childMachine, Name: name, Status: store.Running, Input: text,
 		StartDate: now, Definition: run.Definition, Express: run.Express, Transient: run.Express, MapRunArn: d.arn}
-	var lease []store.Timer
-	if s.durable(run.Express) && s.shared {
-		lease = append(lease, store.Timer{TimerKey: store.TimerKey{ExecutionArn: arn, Key: wakeTimer}, Due: now, Owner: s.node,
-			LeaseUntil: now.Add(s.lease)})
+	// With other nodes on the store, a STANDARD child is queued there, a timer due now that no one holds:
+	// whichever node claims it first runs it, so the Map Run spreads over the nodes. (An EXPRESS child
+	// runs here: it keeps no record for another node to report its end in.)
+	queued := s.shared && s.durable(run.Express)
+	var timers []store.Timer
+	if queued {
+		rec.Checkpoint = []byte(`{"clean":true}`) // a first run, not one after a crash
+		timers = append(timers, store.Timer{TimerKey: store.TimerKey{ExecutionArn: arn, Key: wakeTimer}, Due: now})
 	}
-	stored, err := s.store.CreateExecution(d.ctx, rec, events, lease...)
+	done := s.WhenEnded(arn)
+	stored, err := s.store.CreateExecution(d.ctx, rec, events, timers...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("storing a child execution of the Map Run: %w", err)
 	}
 	d.mu.Lock()
 	d.children[arn] = true
 	d.mu.Unlock()
+	if queued {
+		s.pokeScheduler()
+		return d.awaitChild(stored, done)
+	}
 	cfg := interpreter.Config{Name: name, ARN: arn, StateMachineName: d.machine, StateMachineARN: d.childMachine,
 		RoleARN: d.m.cfg.RoleARN, Express: run.Express, Invoker: d.m.cfg.Invoker, Clock: s.clock, Durable: s.durable(run.Express)}
-	done := s.WhenEnded(arn)
 	r, err := s.run(launch{rec: stored, cfg: cfg, after: int64(len(events)), history: keep,
 		start: func(cfg interpreter.Config) (*interpreter.Execution, error) {
 			return run.Processor.Start(s.ctx, input, cfg), nil
@@ -317,19 +325,28 @@ func (d *driver) runChild(input any) (*interpreter.Result, *store.Execution, err
 	if r.err != nil && !errors.Is(r.err, store.ErrConflict) {
 		return nil, stored, r.err
 	}
-	// Parked: it ends in a later run, on this node or another, which tells WhenEnded only on this node;
-	// the store tells the rest.
+	return d.awaitChild(stored, done)
+}
+
+// awaitChild waits for a child that runs elsewhere, or parked, to end: in a later run, on this node or
+// another, which tells WhenEnded (done) only on this node; the store tells the rest.
+func (d *driver) awaitChild(stored *store.Execution, done <-chan struct{}) (*interpreter.Result, *store.Execution, error) {
+	s, arn := d.s, stored.Arn
+	// Whoever else waits for it here is told too, and the wait is forgotten: a child that ended on
+	// another node is never told here.
+	defer s.notifyEnded(arn)
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
 		select {
 		case <-done:
+			done = nil
 		case <-t.C:
 		case <-s.ctx.Done():
 			return nil, stored, errClosed
 		}
 		cur, err := s.store.GetExecution(s.ctx, arn)
-		if errors.Is(err, store.ErrNotFound) && run.Express {
+		if errors.Is(err, store.ErrNotFound) && stored.Express {
 			return nil, stored, fmt.Errorf("the child execution %s ended in another run, which kept no record of it", arn)
 		}
 		if err == nil && store.Finished(cur.Status) {

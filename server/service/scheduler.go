@@ -23,6 +23,11 @@ func (s *Service) schedule() {
 	// Claims are the node's: started again, it takes back what its previous process held (ResumeUnfinished).
 	owner := s.node
 	busy := make(chan struct{}, wakers)
+	// Another node's timers due at once: a store shared by nodes tells (store.Waker).
+	var wakeups <-chan struct{}
+	if w, ok := s.store.(store.Waker); ok && s.shared {
+		wakeups = w.Wakeups(s.ctx)
+	}
 	for {
 		timers, err := s.store.ClaimDueTimers(s.ctx, s.now(), owner, s.lease, schedulerBatch)
 		if err == nil {
@@ -50,6 +55,8 @@ func (s *Service) schedule() {
 		select {
 		case <-t.C:
 		case <-s.poke:
+			t.Stop()
+		case <-wakeups:
 			t.Stop()
 		case <-s.ctx.Done():
 			t.Stop()

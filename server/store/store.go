@@ -89,6 +89,13 @@ type Store interface {
 	Close() error
 }
 
+// Waker is implemented by a store that several nodes share: Wakeups delivers a signal (coalesced) soon
+// after any node commits a timer due within about a second, until ctx ends, so that every node's
+// scheduler can claim it without waiting for its next poll.
+type Waker interface {
+	Wakeups(ctx context.Context) <-chan struct{}
+}
+
 // ExecutionFilter narrows ListExecutions; empty fields match everything.
 type ExecutionFilter struct {
 	StateMachineArn string

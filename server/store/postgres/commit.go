@@ -50,6 +50,9 @@ func (s *Store) commit(ctx context.Context, st store.Step) error {
 		b.Queue(insertEventsSQL, eventArgs(e.Arn, st.Events)...)
 	}
 	queueTimers(b, st)
+	if soon(st.SetTimers) {
+		b.Queue(`NOTIFY ` + wakeChannel)
+	}
 	queueTokens(b, st)
 	if store.Finished(e.Status) {
 		// Nothing is left to wake; a transient execution goes whole, its rows with it (ON DELETE CASCADE).

@@ -96,6 +96,11 @@ func (s *Store) createExecution(ctx context.Context, e *store.Execution, events 
 				return err
 			}
 		}
+		if soon(timers) {
+			if _, err := tx.Exec(ctx, `NOTIFY `+wakeChannel); err != nil {
+				return err
+			}
+		}
 		if len(events) == 0 {
 			return nil
 		}
