@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/server/store"
 	"github.com/aslrun/aslrun/server/store/postgres"
 	"github.com/aslrun/aslrun/server/store/postgres/pgtest"
@@ -80,4 +81,54 @@ func BenchmarkNodes(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkNodesTokenAnswer: an execution parks on a task token on node A; the token is answered on node
+// B. answer-ms is the time from SendTaskSuccess to the execution's end: node B stores the answer with a
+// timer due at once, and whichever node claims it first (B's own scheduler, poked; or A's, woken by the
+// store's notification) resumes the execution.
+//
+//	go test ./server/service -run xxx -bench NodesTokenAnswer -benchtime 50x
+func BenchmarkNodesTokenAnswer(b *testing.B) {
+	ctx := context.Background()
+	url := pgtest.URL(b)
+	tokens := make(chan string, 1)
+	inv := interpreter.InvokerFunc(func(_ context.Context, req *interpreter.TaskRequest) (any, error) {
+		tokens <- req.Token
+		return map[string]any{}, nil
+	})
+	var svcs []*Service
+	for _, id := range []string{"a", "b"} {
+		st, err := postgres.Open(ctx, url)
+		require.NoError(b, err)
+		b.Cleanup(func() { _ = st.Close() })
+		s, err := New(Options{Store: st, NodeID: id, Shared: true, Invoker: inv})
+		require.NoError(b, err)
+		b.Cleanup(s.Close)
+		svcs = append(svcs, s)
+	}
+	sm, err := svcs[0].CreateStateMachine(ctx, &CreateStateMachineInput{Name: "token", RoleArn: "arn:aws:iam::123456789012:role/r",
+		Definition: `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+			"Parameters":{"token.$":"$$.Task.Token"},"End":true}}}`})
+	require.NoError(b, err)
+	var answering time.Duration
+	b.ResetTimer()
+	for range b.N {
+		run, err := svcs[0].StartExecution(ctx, &StartExecutionInput{StateMachineArn: sm.StateMachineArn})
+		require.NoError(b, err)
+		token := <-tokens
+		waitUntil(b, func() bool { // parked: the token is the store's
+			_, err := svcs[1].store.GetToken(ctx, token)
+			return err == nil
+		})
+		start := time.Now()
+		_, err = svcs[1].SendTaskSuccess(ctx, &SendTaskSuccessInput{TaskToken: token, Output: `{}`})
+		require.NoError(b, err)
+		waitUntil(b, func() bool {
+			d, err := svcs[1].DescribeExecution(ctx, &DescribeExecutionInput{ExecutionArn: run.ExecutionArn})
+			return err == nil && d.Status == store.Succeeded
+		})
+		answering += time.Since(start)
+	}
+	b.ReportMetric(float64(answering.Microseconds())/1000/float64(b.N), "answer-ms")
 }
