@@ -92,10 +92,15 @@ func (d *dirStore) objectPath(bucket, key string) (string, error) {
 	return bucket + "/" + key, nil
 }
 
-// escapes reports whether os.Root refused a path for leaving the root (its error has no exported value).
+// escapes reports whether os.Root refused a path for leaving the root. Its error has no exported value,
+// and may be wrapped in several *fs.PathError.
 func escapes(err error) bool {
-	var pe *fs.PathError
-	return errors.As(err, &pe) && pe.Err.Error() == "path escapes from parent"
+	for ; err != nil; err = errors.Unwrap(err) {
+		if err.Error() == "path escapes from parent" {
+			return true
+		}
+	}
+	return false
 }
 
 func (d *dirStore) errEscape(bucket, key string) error {
@@ -273,7 +278,10 @@ func (d *dirStore) write(bucket, key string, body io.Reader, attrs attributes) (
 		}
 		return objectInfo{}, err
 	}
-	if fi, err := d.root.Stat(p); err == nil && fi.IsDir() {
+	// A link leading out of the root is refused, as it is when read, rather than replaced.
+	if fi, err := d.root.Stat(p); escapes(err) {
+		return objectInfo{}, d.errEscape(bucket, key)
+	} else if err == nil && fi.IsDir() {
 		return objectInfo{}, errInvalidArgument("The key %q of the bucket %q cannot be a file under the S3 root %s: it is a folder holding other keys", key, bucket, d.path)
 	}
 	var r [8]byte
@@ -346,6 +354,9 @@ func (d *dirStore) remove(bucket, key string) error {
 	if err != nil {
 		return err
 	}
+	if _, err := d.root.Stat(p); escapes(err) {
+		return d.errEscape(bucket, key) // as when it is read, rather than remove the link
+	}
 	fi, err := d.root.Lstat(p)
 	switch {
 	case missing(err):
@@ -397,6 +408,7 @@ type walkEntry struct {
 	sortKey string // the key, or the folder's key prefix ending in /
 	isDir   bool
 	fi      fs.FileInfo
+	err     error // a link leading out of the root: the listing fails when it gets there
 }
 
 // folder lists the folder whose keys start with keyDir ("" or ending in /).
@@ -431,6 +443,9 @@ func (w *walker) folder(keyDir string) error {
 		}
 		if k < w.from {
 			continue
+		}
+		if e.err != nil {
+			return e.err
 		}
 		p := w.bucket + "/" + k
 		next, err := w.fn(w.d.info(p, k, e.fi))
@@ -470,7 +485,8 @@ func (w *walker) entries(keyDir string) ([]walkEntry, error) {
 		if de.Type()&fs.ModeSymlink != 0 {
 			fi, err = w.d.root.Stat(dirPath + "/" + name)
 			if escapes(err) {
-				return nil, w.d.errEscape(w.bucket, keyDir+name)
+				entries = append(entries, walkEntry{sortKey: keyDir + name, err: w.d.errEscape(w.bucket, keyDir+name)})
+				continue
 			}
 		} else {
 			fi, err = de.Info()
