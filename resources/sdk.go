@@ -1,9 +1,13 @@
 package resources
 
 import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/aslrun/aslrun/asl/failure"
@@ -45,6 +49,13 @@ func withSdkMetadata(response map[string]any, call *Call, contentType string) ma
 	return out
 }
 
+// randomHex is n random bytes in hex.
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails
+	return hex.EncodeToString(b)
+}
+
 // callTime is the time of the execution's clock.
 func callTime(call *Call) time.Time {
 	if call.Clock != nil {
@@ -65,6 +76,9 @@ type service struct {
 	// sdkFallback in the SDK v2 of aws-sdk integrations.
 	javaExceptions        map[string]string
 	fallback, sdkFallback string
+	// s3IDs: the service answers with S3's request ids, 16 hex digits plus an extended id (x-amz-id-2),
+	// which the SDK v2 adds to the cause.
+	s3IDs bool
 }
 
 // taskError turns a service's error into the error a Task sees: <Service>.<SDK exception class>, with the
@@ -76,13 +90,23 @@ func (s service) taskError(err error, sdk bool) error {
 		return err
 	}
 	requestID := interpreter.NewUUID()
+	if s.s3IDs {
+		requestID = strings.ToUpper(randomHex(8))
+	}
 	exception, ok := s.javaExceptions[e.Code]
 	if sdk {
 		if !ok {
 			exception = s.sdkFallback
 		}
-		return failure.New(s.sdk+"."+exception, fmt.Sprintf("%s (Service: %s, Status Code: %d, Request ID: %s)",
-			e.Message, s.sdk, e.Status, requestID))
+		cause := fmt.Sprintf("(Service: %s, Status Code: %d, Request ID: %s", s.sdk, e.Status, requestID)
+		if s.s3IDs {
+			cause += ", Extended Request ID: " + base64.StdEncoding.EncodeToString([]byte(randomHex(28)))
+		}
+		cause += ")"
+		if e.Message != "" { // the SDK v2 leaves out a message the response had none of (a HEAD's)
+			cause = e.Message + " " + cause
+		}
+		return failure.New(s.sdk+"."+exception, cause)
 	}
 	if !ok {
 		exception = s.fallback

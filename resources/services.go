@@ -5,39 +5,75 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/aslrun/aslrun/asl/source"
+	"github.com/aslrun/aslrun/interpreter/maprun"
 	"github.com/aslrun/aslrun/resources/dynamodb"
+	"github.com/aslrun/aslrun/resources/s3"
 	"github.com/aslrun/aslrun/resources/sns"
 	"github.com/aslrun/aslrun/resources/sqs"
 )
 
-// Services are the embedded, in-memory emulations of the AWS services that Tasks call through Step
-// Functions' integrations: DynamoDB (putItem, getItem, updateItem, deleteItem; any action through
-// aws-sdk:dynamodb), SQS (sendMessage) and SNS (publish). Queues and topics are created on first use, so a
-// workflow runs without setup; DynamoDB tables need a key schema, so they come from a fixtures file (or
-// DynamoDB.CreateTable). Go code (handlers, workers) uses the same emulations directly.
+// Services are the embedded emulations of the AWS services that Tasks call through Step Functions'
+// integrations: DynamoDB (putItem, getItem, updateItem, deleteItem; any action through aws-sdk:dynamodb),
+// SQS (sendMessage), SNS (publish) and S3 (aws-sdk:s3 getObject, putObject, headObject, deleteObject,
+// copyObject, listObjectsV2; the objects of Distributed Maps). Queues, topics and buckets are created on
+// first use, so a workflow runs without setup; DynamoDB tables need a key schema, so they come from a
+// fixtures file (or DynamoDB.CreateTable). All are in memory, but S3 may be a directory (OpenServices).
+// Go code (handlers, workers) uses the same emulations directly.
 type Services struct {
 	DynamoDB *dynamodb.DB
 	SQS      *sqs.Broker
 	SNS      *sns.Broker
+	S3       *s3.Store
 }
 
-// NewServices returns empty emulations.
+// NewServices returns empty emulations, all in memory.
 func NewServices() *Services {
 	return &Services{
 		DynamoDB: dynamodb.New(),
 		SQS:      sqs.New(sqs.Options{AutoCreate: true}),
 		SNS:      sns.New(sns.Options{AutoCreate: true}),
+		S3:       s3.New(s3.Options{AutoCreate: true}),
 	}
 }
+
+// ServiceOptions configures OpenServices.
+type ServiceOptions struct {
+	// S3Root is a directory that holds S3's buckets, one sub-folder each, and their objects as files
+	// (aslrun's --s3-root); S3 is in memory when it is empty.
+	S3Root string
+}
+
+// OpenServices returns empty emulations as the options say. Close releases them.
+func OpenServices(opts ServiceOptions) (*Services, error) {
+	s := NewServices()
+	if opts.S3Root != "" {
+		store, err := s3.OpenDir(opts.S3Root)
+		if err != nil {
+			return nil, err
+		}
+		s.S3 = store
+	}
+	return s, nil
+}
+
+// Close releases what the emulations hold open (the S3 root directory).
+func (s *Services) Close() error { return s.S3.Close() }
+
+// Objects is the S3 of Distributed Maps: ItemReader reads from it, ResultWriter writes to it.
+func (s *Services) Objects() maprun.Objects { return s.S3 }
 
 // LoadFixtures seeds the emulations from a fixtures file, a JSON object with any of:
 //
 //	{"dynamodb": {"Books": [{"bookId": "b1", "quantity": 5}]},      // tables (see dynamodb.DB.LoadFixtures)
 //	 "sqs": {"queues": ["orders", {"Name": "jobs.fifo"}]},            // queues (see sqs.Broker.LoadFixtures)
-//	 "sns": {"topics": ["done"], "subscriptions": [{"Topic": "done", "Queue": "orders"}]}}
+//	 "sns": {"topics": ["done"], "subscriptions": [{"Topic": "done", "Queue": "orders"}]},
+//	 "s3": {"input": {"rows.csv": "a,b\n1,2\n", "items.json": [1, 2]}, "results": {}}}  // see s3.Store.LoadFixturesJSON
+//
+// With an S3 root directory, the s3 section writes its objects there as files.
 func (s *Services) LoadFixtures(path string) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -48,8 +84,8 @@ func (s *Services) LoadFixtures(path string) error {
 		return fmt.Errorf("%s: not a JSON object: %w", path, err)
 	}
 	for k := range sections {
-		if k != "dynamodb" && k != "sqs" && k != "sns" && !strings.HasPrefix(k, "_") {
-			return fmt.Errorf("%s: unknown section %q (the sections are dynamodb, sqs and sns; keys starting with _ are comments)", path, k)
+		if k != "dynamodb" && k != "sqs" && k != "sns" && k != "s3" && !strings.HasPrefix(k, "_") {
+			return fmt.Errorf("%s: unknown section %q (the sections are dynamodb, sqs, sns and s3; keys starting with _ are comments)", path, k)
 		}
 	}
 	if raw, ok := sections["dynamodb"]; ok {
@@ -76,16 +112,21 @@ func (s *Services) LoadFixtures(path string) error {
 			return fmt.Errorf("%s: sns: %w", path, err)
 		}
 	}
+	if raw, ok := sections["s3"]; ok {
+		if err := s.S3.LoadFixturesJSON(raw); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+	}
 	return nil
 }
 
 // Dump returns the state of every emulation: DynamoDB's tables, SQS's queues with every message sent,
-// SNS's topics with every message published.
+// SNS's topics with every message published, S3's buckets with their objects (see s3.Store.Dump).
 func (s *Services) Dump() map[string]any {
-	return map[string]any{"dynamodb": s.DynamoDB.Dump(), "sqs": s.SQS.Dump(), "sns": s.SNS.Dump()}
+	return map[string]any{"dynamodb": s.DynamoDB.Dump(), "sqs": s.SQS.Dump(), "sns": s.SNS.Dump(), "s3": s.S3.Dump()}
 }
 
-// UseEnv gives the registry its environment: its Services serve the integrations of DynamoDB, SQS and SNS
+// UseEnv gives the registry its environment: its Services serve the integrations of DynamoDB, SQS, SNS and S3
 // (handlers bound to a state or a resource still win), and built-in handlers and workers get it. Call it
 // before loading handler files that use built-ins.
 func (r *Registry) UseEnv(env *Env) {
@@ -129,14 +170,32 @@ var (
 		},
 		fallback: "AmazonSNSException", sdkFallback: "SnsException",
 	}
+	// S3 has no optimized integration (arn:aws:states:::s3:getObject, listObjectsV2 and putObject exist only
+	// as a Distributed Map's ItemReader and ResultWriter), only aws-sdk:s3, whose errors are the SDK v2's
+	// exception classes: the codes S3's model names, S3.S3Exception for any other.
+	s3Service = service{
+		sdk: "S3",
+		javaExceptions: map[string]string{
+			"NoSuchBucket": "NoSuchBucketException", "NoSuchKey": "NoSuchKeyException", "NoSuchUpload": "NoSuchUploadException",
+			"BucketAlreadyExists": "BucketAlreadyExistsException", "BucketAlreadyOwnedByYou": "BucketAlreadyOwnedByYouException",
+			"InvalidObjectState": "InvalidObjectStateException", "InvalidRequest": "InvalidRequestException",
+			"ObjectNotInActiveTierError":     "ObjectNotInActiveTierErrorException",
+			"ObjectAlreadyInActiveTierError": "ObjectAlreadyInActiveTierErrorException",
+			"EncryptionTypeMismatch":         "EncryptionTypeMismatchException", "InvalidWriteOffset": "InvalidWriteOffsetException",
+			"TooManyParts": "TooManyPartsException",
+		},
+		sdkFallback: "S3Exception",
+		s3IDs:       true,
+	}
 )
 
 // invokeServices serves a resource of the embedded services; ok is false for any other resource.
 //
 // Optimized integrations (arn:aws:states:::dynamodb:putItem, sqs:sendMessage, sns:publish, also with
 // .waitForTaskToken) answer with the service's response plus SdkHttpMetadata and SdkResponseMetadata, and
-// fail with <Service>.<Java SDK exception>; aws-sdk integrations (arn:aws:states:::aws-sdk:dynamodb:query
-// and so on) answer with the response alone and fail with the SDK v2 exception's name.
+// fail with <Service>.<Java SDK exception>; aws-sdk integrations (arn:aws:states:::aws-sdk:dynamodb:query,
+// aws-sdk:s3:getObject and so on) answer with the response alone and fail with the SDK v2 exception's
+// name. Other aws-sdk:s3 actions are not served here: a handler may still bind them.
 func (r *Registry) invokeServices(ctx context.Context, call *Call) (any, bool, error) {
 	env := r.environment()
 	rest, ok := strings.CutPrefix(call.Resource, "arn:aws:states:::")
@@ -170,6 +229,9 @@ func (r *Registry) invokeServices(ctx context.Context, call *Call) (any, bool, e
 	case svc == "sns" && action == "publish":
 		def, contentType = snsService, "text/xml"
 		out, err = env.Services.SNS.Publish(ctx, request, hold)
+	case svc == "s3" && sdk && slices.Contains(s3.Actions(), action):
+		def = s3Service
+		out, err = env.Services.S3.Call(ctx, action, request)
 	default:
 		return nil, false, nil
 	}
