@@ -23,8 +23,14 @@ type Local struct {
 // overriding the bindings before it. The caller wires states:startExecution (Registry.StateMachines) and,
 // when a control plane runs the executions, Env.Answers.
 func NewLocal(path string, clock interpreter.Clock, handlerFiles ...string) (*Local, error) {
+	return NewLocalWith(path, clock, NewServices(), handlerFiles...)
+}
+
+// NewLocalWith is NewLocal over the given embedded services (an S3 root directory, say), which the handler
+// files' fixtures then seed.
+func NewLocalWith(path string, clock interpreter.Clock, services *Services, handlerFiles ...string) (*Local, error) {
 	callbacks := interpreter.NewCallbacks()
-	env := &Env{Services: NewServices(), Answers: callbacks, Clock: clock}
+	env := &Env{Services: services, Answers: callbacks, Clock: clock}
 	reg := NewRegistry()
 	reg.UseEnv(env)
 	sidecar, err := Sidecar(path)

@@ -21,8 +21,8 @@ import (
 )
 
 type executeFlags struct {
-	input, handlers, name, typ, clock, history, format, httpAllow string
-	noPayloadLimit, dumpServices, trace                           bool
+	input, handlers, name, typ, clock, history, format, httpAllow, s3Root string
+	noPayloadLimit, dumpServices, trace                                   bool
 }
 
 func newExecuteCmd() *cobra.Command {
@@ -48,7 +48,8 @@ aborted (stdout {"status","error","cause"}), 2 when the definition, flags or fil
 	f.StringVar(&fl.history, "history", "", "write the execution history (GetExecutionHistory's events) to this file")
 	f.StringVar(&fl.format, "format", "output", "output (the output alone on success) or json (always an envelope)")
 	f.BoolVar(&fl.noPayloadLimit, "no-payload-limit", false, "lift AWS's 256 KiB limit on state payloads")
-	f.BoolVar(&fl.dumpServices, "dump-services", false, "after the run, print the embedded DynamoDB tables, SQS queues and SNS topics (JSON, on stderr)")
+	f.BoolVar(&fl.dumpServices, "dump-services", false, "after the run, print the embedded DynamoDB tables, SQS queues, SNS topics and S3 buckets (JSON, on stderr)")
+	f.StringVar(&fl.s3Root, "s3-root", "", s3RootUsage)
 	f.StringVar(&fl.httpAllow, "http-allow", "", httpAllowUsage)
 	f.BoolVar(&fl.trace, "trace", false, "print each history event on stderr as it happens: elapsed (execution) time, type, state, error and cause")
 	return cmd
@@ -80,10 +81,11 @@ func execute(cmd *cobra.Command, path string, fl executeFlags) error {
 	if err != nil {
 		return usageError(cmd, "--input: %v", err)
 	}
-	local, err := newLocal(cmd, path, clock, fl.handlers, fl.httpAllow)
+	local, err := newLocal(cmd, path, clock, fl.handlers, fl.httpAllow, fl.s3Root)
 	if err != nil {
 		return err
 	}
+	defer local.Env.Services.Close()
 	svc, err := newEngine(local.Registry, local.Env, nil, service.Options{Clock: clock, NoHistory: true,
 		PayloadLimit: payloadLimit(fl.noPayloadLimit), Definitions: siblings(path)})
 	if err != nil {
@@ -182,24 +184,32 @@ func loadMachine(cmd *cobra.Command, path, typ string) (*machine, error) {
 }
 
 // newLocal prepares the Tasks of the definition at path: its sidecar handler file (NAME.handlers.json next
-// to it), the handler file given, the embedded services and the definitions beside it as nested state
-// machines; HTTP Tasks and http stubs reach only what httpAllow allows ("": anything).
-func newLocal(cmd *cobra.Command, path string, clock interpreter.Clock, handlers, httpAllow string) (*resources.Local, error) {
+// to it), the handler file given, the embedded services (S3 in s3Root when given) and the definitions
+// beside it as nested state machines; HTTP Tasks and http stubs reach only what httpAllow allows ("":
+// anything). The caller closes local.Env.Services.
+func newLocal(cmd *cobra.Command, path string, clock interpreter.Clock, handlers, httpAllow, s3Root string) (*resources.Local, error) {
 	allow, err := httpPolicy(httpAllow)
 	if err != nil {
 		return nil, usageError(cmd, "%v", err)
+	}
+	services, err := resources.OpenServices(resources.ServiceOptions{S3Root: s3Root})
+	if err != nil {
+		return nil, usageError(cmd, "--s3-root: %v", err)
 	}
 	var files []string
 	if handlers != "" {
 		files = append(files, handlers)
 	}
-	local, err := resources.NewLocal(path, clock, files...)
+	local, err := resources.NewLocalWith(path, clock, services, files...)
 	if err != nil {
+		_ = services.Close()
 		return nil, usageError(cmd, "%v", err)
 	}
 	local.Env.HTTPClient = allow.Client() // http stubs read it at each call
 	return local, nil
 }
+
+const s3RootUsage = "directory holding the embedded S3: each sub-folder a bucket, each file under it an object (default: S3 in memory, seeded by the handler file's fixtures)"
 
 // report prints the result and sets the exit status.
 func report(cmd *cobra.Command, fin *service.Finished, format string) error {

@@ -30,12 +30,12 @@ import (
 )
 
 type serveFlags struct {
-	addr, data, store, handlers, mockConfig, clock, auth, httpAllow string
-	authCredentials                                                 []string
-	maxConnections                                                  int
-	nodeID                                                          string
-	lease                                                           time.Duration
-	memory                                                          bool
+	addr, data, store, handlers, mockConfig, clock, auth, httpAllow, s3Root string
+	authCredentials                                                         []string
+	maxConnections                                                          int
+	nodeID                                                                  string
+	lease                                                                   time.Duration
+	memory                                                                  bool
 	// retain bounds the finished executions --memory keeps; retainSet says a --retain-* flag was given.
 	retain    memory.Retention
 	retainSet bool
@@ -104,6 +104,7 @@ States.Http.Socket.`,
 	f.StringVar(&fl.auth, "auth", "none", "none, or sigv4: requests must be signed with one of the credentials (see above)")
 	f.StringArrayVar(&fl.authCredentials, "auth-credentials", nil, "ACCESS_KEY_ID:SECRET that --auth sigv4 accepts (repeatable; default: the server's AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)")
 	f.StringVar(&fl.httpAllow, "http-allow", "", httpAllowUsage)
+	f.StringVar(&fl.s3Root, "s3-root", "", s3RootUsage)
 	cmd.MarkFlagsMutuallyExclusive("data", "memory", "store")
 	return cmd
 }
@@ -127,6 +128,7 @@ func serve(cmd *cobra.Command, fl serveFlags) error {
 	if err != nil {
 		return usageError(cmd, "%v", err)
 	}
+	defer env.Services.Close()
 	st, where, shared, err := openStore(cmd.Context(), fl)
 	if err != nil {
 		return usageError(cmd, "%v", err)
@@ -190,11 +192,16 @@ func serverResources(clock interpreter.Clock, fl serveFlags) (*resources.Registr
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	env := &resources.Env{Services: resources.NewServices(), Clock: clock, HTTPClient: allow.Client()}
+	services, err := resources.OpenServices(resources.ServiceOptions{S3Root: fl.s3Root})
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("--s3-root: %w", err)
+	}
+	env := &resources.Env{Services: services, Clock: clock, HTTPClient: allow.Client()}
 	reg := resources.NewRegistry()
 	reg.UseEnv(env)
 	if fl.handlers != "" {
 		if err := reg.LoadHandlerFile(fl.handlers); err != nil {
+			_ = services.Close()
 			return nil, nil, nil, err
 		}
 	}
@@ -202,6 +209,7 @@ func serverResources(clock interpreter.Clock, fl serveFlags) (*resources.Registr
 	if fl.mockConfig != "" {
 		var err error
 		if mocks, err = resources.LoadMockConfig(fl.mockConfig); err != nil {
+			_ = services.Close()
 			return nil, nil, nil, fmt.Errorf("--mock-config: %w", err)
 		}
 	}

@@ -14,7 +14,7 @@ import (
 )
 
 type testFlags struct {
-	mockConfig, stateMachine, testCase, handlers, input, typ, httpAllow string
+	mockConfig, stateMachine, testCase, handlers, input, typ, httpAllow, s3Root string
 }
 
 func newTestCmd() *cobra.Command {
@@ -42,6 +42,7 @@ files are bad.`,
 	f.StringVar(&fl.input, "input", "", "execution input for test cases without an expected input: a file, - for stdin, or JSON text (default {})")
 	f.StringVar(&fl.typ, "type", "STANDARD", "state machine type: STANDARD or EXPRESS")
 	f.StringVar(&fl.httpAllow, "http-allow", "", httpAllowUsage)
+	f.StringVar(&fl.s3Root, "s3-root", "", s3RootUsage+"; every test case sees the same directory")
 	return cmd
 }
 
@@ -114,10 +115,11 @@ func runTestCase(cmd *cobra.Command, path string, fl testFlags, m *machine, name
 		return nil, usageError(cmd, "%v", err)
 	}
 	clock := interpreter.NewVirtualClock(time.Now())
-	local, err := newLocal(cmd, path, clock, fl.handlers, fl.httpAllow)
+	local, err := newLocal(cmd, path, clock, fl.handlers, fl.httpAllow, fl.s3Root)
 	if err != nil {
 		return nil, err
 	}
+	defer local.Env.Services.Close()
 	svc, err := newEngine(local.Registry, local.Env, mocks, service.Options{Clock: clock, NoHistory: true, Definitions: siblings(path)})
 	if err != nil {
 		return nil, err
