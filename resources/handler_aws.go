@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -28,6 +29,7 @@ import (
 
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/source"
+	"github.com/aslrun/aslrun/resources/s3"
 )
 
 // The aws stub forwards calls to the real AWS service; nothing reaches AWS unless a handler file asks so:
@@ -38,7 +40,8 @@ import (
 // ARN's region, else the configured one. Under arn:aws:states:::dynamodb:getItem, putItem, deleteItem or
 // updateItem, arn:aws:states:::sqs:sendMessage or arn:aws:states:::sns:publish it makes that API call with the
 // Task's parameters and returns the service's response (without the SdkHttpMetadata and
-// SdkResponseMetadata that Step Functions adds). A service error fails the task as Step Functions reports
+// SdkResponseMetadata that Step Functions adds). Under arn:aws:states:::aws-sdk:s3:getObject, putObject,
+// headObject, deleteObject, copyObject or listObjectsV2 it calls S3 (see awsS3Stub). A service error fails the task as Step Functions reports
 // it: <Service>.<Exception> (DynamoDB., SQS., SNS., Lambda.), the cause the message in the Java SDK's
 // rendering. A function error is named by the payload's errorType, its cause the payload.
 //
@@ -48,7 +51,7 @@ import (
 // that a handler file loads offline, and then kept, so that credentials are cached.
 
 // awsStubResources are the resources the aws stub serves besides Lambda functions: service, then Step
-// Functions' action name and the API's.
+// Functions' action name and the API's. aws-sdk:s3 actions are served by awsS3Stub.
 var awsStubResources = map[string]map[string]string{
 	"dynamodb": {"getItem": "GetItem", "putItem": "PutItem", "deleteItem": "DeleteItem", "updateItem": "UpdateItem"},
 	"sqs":      {"sendMessage": "SendMessage"},
@@ -81,9 +84,14 @@ func parseAWS(stub map[string]any, sc stubScope) (Handler, error) {
 				return &awsServiceStub{api: awsStubAPIs[parts[5]], action: action}, nil
 			}
 		}
+		if len(parts) == 8 && parts[0] == "arn" && strings.HasPrefix(parts[1], "aws") && parts[2] == "states" &&
+			parts[3] == "" && parts[4] == "" && parts[5] == "aws-sdk" && parts[6] == "s3" && slices.Contains(s3.Actions(), parts[7]) {
+			return &awsS3Stub{action: parts[7]}, nil
+		}
 	}
 	return nil, errors.New(`"aws": true serves Lambda function keys and the resources arn:aws:states:::dynamodb:getItem, ` +
-		`dynamodb:putItem, dynamodb:deleteItem, dynamodb:updateItem, sqs:sendMessage and sns:publish only`)
+		`dynamodb:putItem, dynamodb:deleteItem, dynamodb:updateItem, sqs:sendMessage, sns:publish and ` +
+		`aws-sdk:s3:` + strings.Join(s3.Actions(), ", aws-sdk:s3:") + ` only`)
 }
 
 // awsStubLazy builds a value on first use and keeps it; a failure is not kept, so the next call tries again.
