@@ -267,7 +267,8 @@ func TestAWSStubWithoutRegion(t *testing.T) {
 
 func TestAWSStubLoadErrors(t *testing.T) {
 	const only = `"aws": true serves Lambda function keys and the resources arn:aws:states:::dynamodb:getItem, dynamodb:putItem, ` +
-		`dynamodb:deleteItem, dynamodb:updateItem, sqs:sendMessage and sns:publish only`
+		`dynamodb:deleteItem, dynamodb:updateItem, sqs:sendMessage, sns:publish and aws-sdk:s3:copyObject, aws-sdk:s3:deleteObject, ` +
+		`aws-sdk:s3:getObject, aws-sdk:s3:headObject, aws-sdk:s3:listObjectsV2, aws-sdk:s3:putObject only`
 	tests := []struct{ name, key, stub, want string }{
 		{"not true", "fn", `{"aws": "yes"}`, `"aws" must be true`},
 		{"another service", "arn:aws:states:::ecs:runTask.sync", `{"aws": true}`, only},
