@@ -61,10 +61,21 @@ func OpenServices(opts ServiceOptions) (*Services, error) {
 }
 
 // Close releases what the emulations hold open (the S3 root directory).
-func (s *Services) Close() error { return s.S3.Close() }
+func (s *Services) Close() error {
+	if s.S3 == nil {
+		return nil
+	}
+	return s.S3.Close()
+}
 
-// Objects is the S3 of Distributed Maps: ItemReader reads from it, ResultWriter writes to it.
-func (s *Services) Objects() maprun.Objects { return s.S3 }
+// Objects is the S3 of Distributed Maps: ItemReader reads from it, ResultWriter writes to it. It is nil
+// when the Services have no S3 (a Services literal without one).
+func (s *Services) Objects() maprun.Objects {
+	if s.S3 == nil {
+		return nil
+	}
+	return s.S3
+}
 
 // LoadFixtures seeds the emulations from a fixtures file, a JSON object with any of:
 //
@@ -113,6 +124,9 @@ func (s *Services) LoadFixtures(path string) error {
 		}
 	}
 	if raw, ok := sections["s3"]; ok {
+		if s.S3 == nil {
+			return fmt.Errorf("%s: s3: these services have no S3", path)
+		}
 		if err := s.S3.LoadFixturesJSON(raw); err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
@@ -123,7 +137,11 @@ func (s *Services) LoadFixtures(path string) error {
 // Dump returns the state of every emulation: DynamoDB's tables, SQS's queues with every message sent,
 // SNS's topics with every message published, S3's buckets with their objects (see s3.Store.Dump).
 func (s *Services) Dump() map[string]any {
-	return map[string]any{"dynamodb": s.DynamoDB.Dump(), "sqs": s.SQS.Dump(), "sns": s.SNS.Dump(), "s3": s.S3.Dump()}
+	out := map[string]any{"dynamodb": s.DynamoDB.Dump(), "sqs": s.SQS.Dump(), "sns": s.SNS.Dump()}
+	if s.S3 != nil {
+		out["s3"] = s.S3.Dump()
+	}
+	return out
 }
 
 // UseEnv gives the registry its environment: its Services serve the integrations of DynamoDB, SQS, SNS and S3
@@ -229,7 +247,7 @@ func (r *Registry) invokeServices(ctx context.Context, call *Call) (any, bool, e
 	case svc == "sns" && action == "publish":
 		def, contentType = snsService, "text/xml"
 		out, err = env.Services.SNS.Publish(ctx, request, hold)
-	case svc == "s3" && sdk && slices.Contains(s3.Actions(), action):
+	case svc == "s3" && sdk && env.Services.S3 != nil && slices.Contains(s3.Actions(), action):
 		def = s3Service
 		out, err = env.Services.S3.Call(ctx, action, request)
 	default:

@@ -15,6 +15,7 @@ import (
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/resources"
 	"github.com/aslrun/aslrun/resources/dynamodb"
+	"github.com/aslrun/aslrun/resources/sns"
 	"github.com/aslrun/aslrun/resources/sqs"
 )
 
@@ -240,4 +241,19 @@ func TestServicesFixturesAndS3Root(t *testing.T) {
 	assert.ErrorContains(t, mem.LoadFixtures(bad), `unknown section "s4" (the sections are dynamodb, sqs, sns and s3;`)
 	require.NoError(t, os.WriteFile(bad, []byte(`{"s3": {"b": 1}}`), 0o644))
 	assert.ErrorContains(t, mem.LoadFixtures(bad), `bad.json: s3 fixtures: bucket "b": want an object of keys and contents`)
+}
+
+func TestServicesWithoutS3(t *testing.T) {
+	s := &resources.Services{DynamoDB: dynamodb.New(), SQS: sqs.New(sqs.Options{}), SNS: sns.New(sns.Options{})}
+	assert.NotContains(t, s.Dump(), "s3")
+	assert.Nil(t, s.Objects())
+	assert.NoError(t, s.Close())
+	fixtures := filepath.Join(t.TempDir(), "f.json")
+	require.NoError(t, os.WriteFile(fixtures, []byte(`{"s3": {}}`), 0o644))
+	assert.ErrorContains(t, s.LoadFixtures(fixtures), "these services have no S3")
+	reg := resources.NewRegistry()
+	reg.UseEnv(&resources.Env{Services: s})
+	res := runWith(t, task("arn:aws:states:::aws-sdk:s3:getObject", `{"Bucket":"b","Key":"k"}`), reg)
+	assert.Equal(t, "States.TaskFailed", res.Error)
+	assert.Contains(t, res.Cause, "no handler for the resource")
 }

@@ -407,7 +407,8 @@ type walker struct {
 type walkEntry struct {
 	sortKey string // the key, or the folder's key prefix ending in /
 	isDir   bool
-	fi      fs.FileInfo
+	fi      fs.FileInfo // resolved when the entry is a link, else read only when the object is listed
+	de      fs.DirEntry
 	err     error // a link leading out of the root: the listing fails when it gets there
 }
 
@@ -447,8 +448,16 @@ func (w *walker) folder(keyDir string) error {
 		if e.err != nil {
 			return e.err
 		}
+		fi := e.fi
+		if fi == nil {
+			if fi, err = e.de.Info(); missing(err) {
+				continue // removed meanwhile
+			} else if err != nil {
+				return err
+			}
+		}
 		p := w.bucket + "/" + k
-		next, err := w.fn(w.d.info(p, k, e.fi))
+		next, err := w.fn(w.d.info(p, k, fi))
 		if err != nil {
 			return err
 		}
@@ -481,27 +490,27 @@ func (w *walker) entries(keyDir string) ([]walkEntry, error) {
 		if strings.HasPrefix(name, tempPrefix) {
 			continue
 		}
+		mode := de.Type()
 		var fi fs.FileInfo
-		if de.Type()&fs.ModeSymlink != 0 {
+		if mode&fs.ModeSymlink != 0 {
 			fi, err = w.d.root.Stat(dirPath + "/" + name)
 			if escapes(err) {
 				entries = append(entries, walkEntry{sortKey: keyDir + name, err: w.d.errEscape(w.bucket, keyDir+name)})
 				continue
 			}
-		} else {
-			fi, err = de.Info()
-		}
-		if missing(err) {
-			continue // removed meanwhile, or a dangling link
-		}
-		if err != nil {
-			return nil, err
+			if missing(err) {
+				continue // a dangling link
+			}
+			if err != nil {
+				return nil, err
+			}
+			mode = fi.Mode().Type()
 		}
 		switch {
-		case fi.IsDir():
+		case mode.IsDir():
 			entries = append(entries, walkEntry{sortKey: keyDir + name + "/", isDir: true})
-		case fi.Mode().IsRegular():
-			entries = append(entries, walkEntry{sortKey: keyDir + name, fi: fi})
+		case mode.IsRegular():
+			entries = append(entries, walkEntry{sortKey: keyDir + name, fi: fi, de: de})
 		}
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].sortKey < entries[j].sortKey })
