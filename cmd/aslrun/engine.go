@@ -14,9 +14,12 @@ import (
 // newEngine wires the one stack every command runs executions on: the control plane over opts.Store (the
 // memory store when nil) with the resources of reg and env. The service runs the Tasks through reg,
 // nested states:startExecution as its own child executions, the mock config's test cases, and answers the
-// tokens of env's workers.
+// tokens of env's workers. Distributed Maps read and write env's S3.
 func newEngine(reg *resources.Registry, env *resources.Env, mocks *resources.MockConfig, opts service.Options) (*service.Service, error) {
 	opts.Invoker = reg
+	if opts.Objects == nil && env.Services != nil {
+		opts.Objects = env.Services.Objects()
+	}
 	if mocks != nil {
 		opts.Mocks = func(machine, testCase string, calls map[string]int) (interpreter.Invoker, error) {
 			return mocks.Invoker(machine, testCase, reg, calls)

@@ -113,3 +113,35 @@ func TestServeWithS3Root(t *testing.T) {
 	assert.JSONEq(t, `{"got":{"body":"hi","length":4},"error":"S3.NoSuchKeyException"}`, aws.ToString(out.Output))
 	assert.FileExists(t, filepath.Join(root, "data", "out", "greeting.json"))
 }
+
+// distributedDef reads a CSV from S3 in batches and writes the results back with ResultWriter.
+const distributedDef = `{"StartAt":"Map","States":{"Map":{"Type":"Map",
+	"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"CSV","CSVHeaderLocation":"FIRST_ROW"},
+		"Parameters":{"Bucket":"data","Key":"in/rows.csv"}},
+	"ItemBatcher":{"MaxItemsPerBatch":2},
+	"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"EXPRESS"},"StartAt":"Count",
+		"States":{"Count":{"Type":"Pass","Parameters":{"n.$":"States.ArrayLength($.Items)"},"End":true}}},
+	"ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"data","Prefix":"results"}},
+	"End":true}}}`
+
+func TestExecuteDistributedMapOnS3Root(t *testing.T) {
+	root := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "data", "in"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "data", "in", "rows.csv"), []byte("id,name\n1,a\n2,b\n3,c\n4,d\n5,e\n"), 0o644))
+	def := write(t, t.TempDir(), "dmap.asl.json", distributedDef)
+	code, stdout, stderr := aslrun(t, "", "execute", def, "--s3-root", root)
+	require.Equal(t, 0, code, "stdout %s stderr %s", stdout, stderr)
+	var out struct {
+		ResultWriterDetails struct{ Bucket, Key string }
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &out), stdout)
+	assert.Equal(t, "data", out.ResultWriterDetails.Bucket)
+	manifest, err := os.ReadFile(filepath.Join(root, "data", filepath.FromSlash(out.ResultWriterDetails.Key)))
+	require.NoError(t, err, "the manifest is a file of the root")
+	assert.Contains(t, string(manifest), `"ResultFiles"`)
+
+	// The same without --s3-root: the bucket is not there.
+	code, stdout, _ = aslrun(t, "", "execute", def)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stdout, "States.ItemReaderFailed")
+}
