@@ -136,37 +136,38 @@ func (ms *mapState) compileJSONata(s *asl.Map, fail failFunc) error {
 	return nil
 }
 
-// itemsOf gives the array a Map state iterates over: read by ItemsPath from sc, or by Items in env.
-func (ms *mapState) itemsOf(sc scope, env *ataEnv) ([]any, error) {
+// itemsOf gives the items a Map state iterates over: read by ItemsPath or ItemsPointer from sc, or by Items
+// in env; the elements of an array, or the entries of an object ({"Key", "Value"} each, entries true).
+func (ms *mapState) itemsOf(sc scope, env *ataEnv) (list []any, entries bool, err error) {
 	items := sc.doc
-	var err error
 	switch {
 	case ms.items != nil:
 		if items, err = ms.items.eval(env); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if x, isExpr := ms.items.(*ataExpr); isExpr {
 			if _, ok := items.([]any); !ok {
-				return nil, x.wrongType("array", items)
+				return nil, false, x.wrongType("array", items)
 			}
 		}
 	case ms.itemsPath != nil:
 		if items, err = sc.lookup(ms.itemsPath); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	case ms.itemsPointer != nil:
 		if items, err = ms.itemsPointer.Resolve(items); err != nil {
-			return nil, runtimeErrorf("%s", err.Error())
+			return nil, false, runtimeErrorf("%s", err.Error())
 		}
 	}
 	list, ok := maprun.ItemsOf(items)
+	_, entries = items.(map[string]any)
 	switch {
 	case ok:
-		return list, nil
+		return list, entries, nil
 	case env != nil:
-		return nil, stateErrorf(failure.QueryEvaluationError, "Map state input must be an array but was: %s", compactJSON(items))
+		return nil, false, stateErrorf(failure.QueryEvaluationError, "Map state input must be an array but was: %s", compactJSON(items))
 	}
-	return nil, runtimeErrorf("Map state input must be an array but was: %s", jsonTypeName(items))
+	return nil, false, runtimeErrorf("Map state input must be an array but was: %s", jsonTypeName(items))
 }
 
 // settings reads the ...Path forms of the numeric fields from sc, or evaluates their JSONata expressions
@@ -279,7 +280,7 @@ func (ms *mapState) run(f *frame, n *node, in stateInput) (actionOutcome, error)
 	}
 	input := in.value
 	sc := scope{doc: input, f: f}
-	list, err := ms.itemsOf(sc, in.env)
+	list, entries, err := ms.itemsOf(sc, in.env)
 	if err != nil {
 		return actionOutcome{}, err
 	}
@@ -329,7 +330,7 @@ func (ms *mapState) run(f *frame, n *node, in stateInput) (actionOutcome, error)
 			if cp == nil {
 				it.record(Event{Type: "MapIterationStarted", Name: n.name, Index: i}, func(p *position, _ int64) { p.phase = phaseItem })
 			}
-			oc, err = ms.iterate(it, n, f, base, input, list[i], i)
+			oc, err = ms.iterate(it, n, f, base, input, list[i], i, entries)
 		} else {
 			oc, err = it.resumeFrame(ms.processor, cp, wake)
 		}
@@ -359,12 +360,13 @@ func (ms *mapState) run(f *frame, n *node, in stateInput) (actionOutcome, error)
 	return actionOutcome{result: results, next: n.next}, nil
 }
 
-// iterate runs iteration i on item v: its ItemSelector, then the processor.
-func (ms *mapState) iterate(it *frame, n *node, f *frame, base map[string]any, input, v any, i int) (outcome, error) {
+// iterate runs iteration i on item v: its ItemSelector, then the processor. An entry of an object shows in
+// $$.Map.Item as its Key and Value.
+func (ms *mapState) iterate(it *frame, n *node, f *frame, base map[string]any, input, v any, i int, entry bool) (outcome, error) {
 	if ms.selector != nil || ms.itemSelector != nil {
 		// Source tells where the item came from: the state's input, for an inline Map (the guide's
 		// context object page).
-		it.ctxObject = withMapItem(base, map[string]any{"Index": int64(i), "Value": v, "Source": "STATE_DATA"})
+		it.ctxObject = withMapItem(base, mapItem(i, v, maprun.Origin{Source: "STATE_DATA", Entry: entry}))
 		var sel any
 		var err error
 		if ms.itemSelector != nil {
@@ -379,6 +381,16 @@ func (ms *mapState) iterate(it *frame, n *node, f *frame, base map[string]any, i
 		v = sel
 	}
 	return it.runMachine(ms.processor, v)
+}
+
+// mapItem is $$.Map.Item for item i of value v: for an entry of an object its Key, and its Value the
+// entry's value.
+func mapItem(i int, v any, o maprun.Origin) map[string]any {
+	item := map[string]any{"Index": int64(i), "Value": v, "Source": o.Source}
+	if e, ok := v.(map[string]any); ok && o.Entry {
+		item["Key"], item["Value"] = e["Key"], e["Value"]
+	}
+	return item
 }
 
 // jsonTypeName names a value's JSON type as AWS's messages do, in quotes.

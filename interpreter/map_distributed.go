@@ -285,11 +285,11 @@ func (ms *mapState) distributedItems(f *frame, n *node, in stateInput, sc scope)
 			return nil, 0, err
 		}
 	} else {
-		list, err := ms.itemsOf(sc, in.env)
+		list, entries, err := ms.itemsOf(sc, in.env)
 		if err != nil {
 			return nil, 0, err
 		}
-		src, length = &sliceItems{list: list}, len(list)
+		src, length = &sliceItems{list: list, origin: maprun.Origin{Source: "STATE_DATA", Entry: entries}}, len(list)
 	}
 	if ms.selector != nil || ms.itemSelector != nil {
 		var base map[string]any
@@ -299,14 +299,7 @@ func (ms *mapState) distributedItems(f *frame, n *node, in stateInput, sc scope)
 		// The selector sees $$.Map.Item on a frame of its own, used by one item at a time.
 		sf := &frame{ex: f.ex, ctx: f.ctx, stateName: f.stateName, enteredEvent: f.enteredEvent, enteredTime: f.enteredTime, vars: f.vars}
 		src = &selectedItems{Items: src, sel: func(i int, v any, o maprun.Origin) (any, error) {
-			item := map[string]any{"Index": int64(i), "Value": v, "Source": "STATE_DATA"}
-			if o.Source != "" {
-				item["Source"] = o.Source
-			}
-			if o.Entry {
-				item["Key"] = o.Key
-			}
-			sf.ctxObject = withMapItem(base, item)
+			sf.ctxObject = withMapItem(base, mapItem(i, v, o))
 			var sel any
 			var err error
 			if ms.itemSelector != nil {
@@ -404,10 +397,11 @@ func (d *distributed) writerSpec(sc scope, env *ataEnv) (*maprun.WriterSpec, *ma
 	return &maprun.WriterSpec{Bucket: bucket, Prefix: prefix, Config: cfg}, nil, nil
 }
 
-// sliceItems streams the items of an array from the state's input.
+// sliceItems streams the items the state's input holds.
 type sliceItems struct {
-	list []any
-	i    int
+	list   []any
+	origin maprun.Origin
+	i      int
 }
 
 func (s *sliceItems) Next() (any, error) {
@@ -418,7 +412,7 @@ func (s *sliceItems) Next() (any, error) {
 	return s.list[s.i-1], nil
 }
 
-func (s *sliceItems) Origin() maprun.Origin { return maprun.Origin{} }
+func (s *sliceItems) Origin() maprun.Origin { return s.origin }
 func (s *sliceItems) Close() error          { return nil }
 
 // selectedItems passes each item through the ItemSelector.
