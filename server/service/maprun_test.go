@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -60,6 +61,9 @@ func (o *bucketObjects) Put(_ context.Context, bucket, key string, body io.Reade
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	if !slices.ContainsFunc(slices.Collect(maps.Keys(o.objects)), func(k string) bool { return strings.HasPrefix(k, bucket+"/") }) {
+		return &maprun.ObjectError{Code: "NoSuchBucket", Bucket: bucket}
+	}
 	o.objects[bucket+"/"+key] = b
 	return nil
 }
@@ -222,4 +226,60 @@ func TestMapRunToleratedFailures(t *testing.T) {
 			assert.EqualValues(t, 2, m.ExecutionCounts.Failed)
 		})
 	}
+}
+
+// TestMapRunFailures: what the reader or the writer cannot do fails the Map with AWS's error, its cause
+// naming the object.
+func TestMapRunFailures(t *testing.T) {
+	objs := &bucketObjects{objects: map[string][]byte{
+		"in/bad.csv":      []byte("id,name\n1,a\n2,\"b\n"),
+		"in/object.json":  []byte(`{"not":"an array"`),
+		"in/rows.csv":     []byte("id\n1\n2\n"),
+		"in/text.parquet": []byte("not parquet at all"),
+	}}
+	reader := func(key, cfg string) string {
+		return `{"StartAt":"M","States":{"M":{"Type":"Map","End":true,
+			"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":` + cfg + `,"Parameters":{"Bucket":"in","Key":"` + key + `"}},
+			"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"EXPRESS"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}}}}`
+	}
+	csv := `{"InputType":"CSV","CSVHeaderLocation":"FIRST_ROW"}`
+	for _, tc := range []struct {
+		name, def, error, cause string
+	}{
+		{"missing key", reader("nope.csv", csv), "States.ItemReaderFailed", "nope.csv"},
+		{"missing bucket", strings.Replace(reader("rows.csv", csv), `"Bucket":"in"`, `"Bucket":"gone"`, 1), "States.ItemReaderFailed", "gone"},
+		{"malformed csv row", reader("bad.csv", csv), "States.ItemReaderFailed", "line 3"},
+		{"json that is no array", reader("scalar.json", `{"InputType":"JSON"}`), "States.ItemReaderFailed", "scalar.json"},
+		{"json cut short", reader("cut.json", `{"InputType":"JSON"}`), "States.ItemReaderFailed", "cut.json"},
+		{"json object cut short", reader("cutobj.json", `{"InputType":"JSON"}`), "States.ItemReaderFailed", "cutobj.json"},
+		{"json object cut after a string", reader("cutstr.json", `{"InputType":"JSON"}`), "States.ItemReaderFailed", "cutstr.json"},
+		{"not parquet", reader("text.parquet", `{"InputType":"PARQUET"}`), "States.ItemReaderFailed", "text.parquet"},
+		{"writer to a missing bucket", strings.Replace(reader("rows.csv", csv), `"ItemProcessor"`,
+			`"ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"nowhere","Prefix":"p"}},"ItemProcessor"`, 1),
+			"States.ResultWriterFailed", "nowhere"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newTestService(t, Options{Objects: objs})
+			d := runMachine(t, s, "m", tc.def, `{}`)
+			require.Equal(t, store.Failed, d.Status)
+			assert.Equal(t, tc.error, deref(d.Error))
+			assert.Contains(t, deref(d.Cause), tc.cause)
+		})
+	}
+}
+
+// TestMapRunJSONata: a JSONata Distributed Map evaluates its ItemReader's Arguments and ReaderConfig, its
+// ItemBatcher's fields and its ResultWriter's Arguments as expressions.
+func TestMapRunJSONata(t *testing.T) {
+	objs := &bucketObjects{objects: map[string][]byte{"in/rows.jsonl": []byte("{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n{\"n\":4}\n{\"n\":5}\n"), "out/.keep": nil}}
+	s := newTestService(t, Options{Objects: objs})
+	d := runMachine(t, s, "ata", `{"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map","End":true,
+		"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"JSONL","MaxItems":"{% $states.input.max %}"},
+			"Arguments":{"Bucket":"in","Key":"{% $states.input.key %}"}},
+		"ItemBatcher":{"MaxItemsPerBatch":"{% 2 %}","BatchInput":{"tag":"{% $states.input.tag %}"}},
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"EXPRESS"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true,
+			"Output":"{% {'sum': $sum($states.input.Items.n), 'tag': $states.input.BatchInput.tag} %}"}}}}}}`,
+		`{"key":"rows.jsonl","max":4,"tag":"t"}`)
+	require.Equal(t, store.Succeeded, d.Status, deref(d.Cause))
+	assert.JSONEq(t, `[{"sum":3,"tag":"t"},{"sum":7,"tag":"t"}]`, deref(d.Output))
 }
