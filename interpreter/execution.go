@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aslrun/aslrun/asl/failure"
+	"github.com/aslrun/aslrun/asl/value"
 	"github.com/aslrun/aslrun/interpreter/maprun"
 )
 
@@ -532,7 +533,7 @@ func (f *frame) checkSize(v any) error {
 	if f.ex.limit < 0 {
 		return nil
 	}
-	if size := jsonSize(v, f.ex.limit); size > f.ex.limit {
+	if size := value.Size(v, f.ex.limit); size > f.ex.limit {
 		return stateErrorf(failure.DataLimitExceeded,
 			"The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", f.stateName)
 	}

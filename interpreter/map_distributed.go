@@ -50,6 +50,10 @@ type MapRun struct {
 	// result. With neither, the result is the children's outputs in item order.
 	Writer    *maprun.WriterSpec
 	Transform *maprun.WriterConfig
+	// ResultLimit is the most bytes the outputs may take as the state's result (the payload limit; 0:
+	// none): past it the Map fails at once with States.DataLimitExceeded, as it would at its end, rather
+	// than holding ever more outputs.
+	ResultLimit int
 	// Started is called with the Map Run's ARN before any child starts, and only then: the state records
 	// MapRunStarted.
 	Started func(mapRunArn string)
@@ -231,7 +235,7 @@ func (ms *mapState) runDistributed(f *frame, n *node, in stateInput, runner MapR
 		return actionOutcome{}, err
 	}
 	run := &MapRun{StateName: n.name, Label: ms.label, Processor: d.program, Definition: d.definition, Express: d.express,
-		Items: items, MaxConcurrency: limit, ToleratedCount: tolCount, ToleratedCountSet: tolCountSet,
+		Items: items, MaxConcurrency: limit, ResultLimit: max(f.ex.limit, 0), ToleratedCount: tolCount, ToleratedCountSet: tolCountSet,
 		ToleratedPct: tolPct, ToleratedPctSet: tolPctSet}
 	if d.writer != nil {
 		if run.Writer, run.Transform, err = d.writerSpec(sc, in.env); err != nil {

@@ -3,10 +3,9 @@ package maprun
 import (
 	"fmt"
 	"io"
-	"strconv"
 
 	"github.com/aslrun/aslrun/asl/failure"
-	"github.com/ohler55/ojg/oj"
+	"github.com/aslrun/aslrun/asl/value"
 )
 
 // maxBatchBytes is the largest batch AWS hands a child, and the limit when MaxInputBytesPerBatch is
@@ -37,7 +36,7 @@ func Batch(src Items, spec BatchSpec) Items {
 	}
 	b.base = len(`{"Items":[]}`)
 	if spec.BatchInput != nil {
-		b.base += len(`,"BatchInput":`) + jsonSize(spec.BatchInput, b.maxBytes)
+		b.base += len(`,"BatchInput":`) + value.Size(spec.BatchInput, b.maxBytes)
 	}
 	return b
 }
@@ -66,7 +65,7 @@ func (b *batcher) Next() (any, error) {
 		} else if err != nil {
 			return nil, err
 		}
-		add := jsonSize(v, b.maxBytes)
+		add := value.Size(v, b.maxBytes)
 		if len(items) > 0 {
 			add++ // the comma
 		}
@@ -114,61 +113,3 @@ func (b *batcher) next() (any, Origin, error) {
 func (b *batcher) Origin() Origin { return b.origin }
 
 func (b *batcher) Close() error { return b.src.Close() }
-
-// jsonSize is the length of v as compact JSON, counted without writing it; it stops counting soon after
-// the size passes limit. It counts as interpreter.jsonSize does (the payload limits): both belong in a
-// shared value package.
-func jsonSize(v any, limit int) int {
-	n := 0
-	var walk func(v any)
-	walk = func(v any) {
-		if n > limit {
-			return
-		}
-		switch x := v.(type) {
-		case nil:
-			n += 4
-		case bool:
-			if x {
-				n += 4
-			} else {
-				n += 5
-			}
-		case string:
-			n += stringSize(x)
-		case int64:
-			n += len(strconv.FormatInt(x, 10))
-		case float64:
-			n += len(strconv.FormatFloat(x, 'g', -1, 64))
-		case []any:
-			n += 2 + max(len(x)-1, 0)
-			for _, e := range x {
-				walk(e)
-			}
-		case map[string]any:
-			n += 2 + max(len(x)-1, 0)
-			for k, e := range x {
-				n += stringSize(k) + 1
-				walk(e)
-			}
-		default:
-			n += len(oj.JSON(x))
-		}
-	}
-	walk(v)
-	return n
-}
-
-// stringSize is the length of s as a JSON string: quotes, escapes, and the text's UTF-8 bytes.
-func stringSize(s string) int {
-	n := 2 + len(s)
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f':
-			n++
-		case c < 0x20:
-			n += 5 // \u00XX
-		}
-	}
-	return n
-}

@@ -189,13 +189,3 @@ func TestBatchOverReader(t *testing.T) {
 	assert.Equal(t, "run-1", batches[0].(map[string]any)["BatchInput"])
 	assert.Equal(t, Origin{Source: "S3://b/f.csv"}, origins[0])
 }
-
-func TestJSONSize(t *testing.T) {
-	for _, v := range []any{
-		nil, true, false, "", "é\"\\\n\x01", int64(-12), 1.5, 1e21, []any{}, []any{int64(1), "a", nil},
-		map[string]any{}, map[string]any{"a": []any{map[string]any{"b": false}}, "c\td": "日本"},
-	} {
-		assert.Equal(t, len(oj.JSON(v)), jsonSize(v, 1<<20), "%#v", v)
-	}
-	assert.Less(t, jsonSize([]any{strings.Repeat("a", 100), strings.Repeat("b", 100)}, 10), 110, "counting stops past the limit")
-}

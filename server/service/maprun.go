@@ -11,6 +11,7 @@ import (
 	"github.com/ohler55/ojg/oj"
 
 	"github.com/aslrun/aslrun/asl/failure"
+	"github.com/aslrun/aslrun/asl/value"
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/interpreter/maprun"
 	"github.com/aslrun/aslrun/server/store"
@@ -113,10 +114,12 @@ type driver struct {
 	items, executions store.MapRunCounts
 	failures          int64
 	err               error
-	// outputs (no ResultWriter) or results (a ResultWriter that only transforms), by item index.
-	outputs  []any
-	results  []maprun.ChildResult
-	children map[string]bool // running child ARNs, to stop them
+	// outputs (no ResultWriter) or results (a ResultWriter that only transforms), by item index;
+	// outputBytes their size as JSON so far.
+	outputs     []any
+	outputBytes int
+	results     []maprun.ChildResult
+	children    map[string]bool // running child ARNs, to stop them
 }
 
 // drive starts a child per item and waits for them all; its error fails the Map Run.
@@ -231,6 +234,7 @@ func (d *driver) child(i int, item any) {
 	if status != store.Succeeded {
 		d.failures++
 	}
+	tooBig := false
 	var cr maprun.ChildResult
 	if rec != nil && (d.writer != nil || d.run.Transform != nil) {
 		cr = childResult(rec, res, status, d.childMachine)
@@ -241,6 +245,10 @@ func (d *driver) child(i int, item any) {
 		d.results[i] = cr
 	case status == store.Succeeded:
 		d.outputs[i] = res.Output
+		if limit := d.run.ResultLimit; limit > 0 && d.err == nil {
+			d.outputBytes += value.Size(res.Output, limit) + 1
+			tooBig = d.outputBytes > limit
+		}
 	}
 	// With a count threshold the Map Run fails as soon as it is passed; a percentage waits for the total.
 	exceeded := d.err == nil && d.failures > 0 && (!d.tolPctSet && d.tolerance())
@@ -256,6 +264,9 @@ func (d *driver) child(i int, item any) {
 		}
 	}
 	switch {
+	case tooBig:
+		d.fail(failure.New(failure.DataLimitExceeded, fmt.Sprintf(
+			"The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", d.run.StateName)))
 	case err != nil && d.ctx.Err() == nil:
 		d.fail(err)
 	case exceeded:

@@ -283,3 +283,23 @@ func TestMapRunJSONata(t *testing.T) {
 	require.Equal(t, store.Succeeded, d.Status, deref(d.Cause))
 	assert.JSONEq(t, `[{"sum":3,"tag":"t"},{"sum":7,"tag":"t"}]`, deref(d.Output))
 }
+
+// TestMapRunResultLimit: outputs that pass the payload limit fail the Map with States.DataLimitExceeded as
+// soon as they do, with the children still to come not started.
+func TestMapRunResultLimit(t *testing.T) {
+	s := newTestService(t, Options{PayloadLimit: 1000})
+	items := make([]string, 200)
+	for i := range items {
+		items[i] = fmt.Sprint(i)
+	}
+	d := runMachine(t, s, "big", `{"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":1,"End":true,
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"EXPRESS"},"StartAt":"P","States":{
+			"P":{"Type":"Pass","Result":"twenty characters...","End":true}}}}}}`, "["+strings.Join(items, ",")+"]")
+	require.Equal(t, store.Failed, d.Status)
+	assert.Equal(t, "States.DataLimitExceeded", deref(d.Error))
+	assert.Equal(t, "The state/task 'M' returned a result with a size exceeding the maximum number of bytes service limit.", deref(d.Cause))
+	_, mapRunArn := historyOf(t, s, d.ExecutionArn)
+	m, err := s.DescribeMapRun(context.Background(), &DescribeMapRunInput{MapRunArn: mapRunArn})
+	require.NoError(t, err)
+	assert.Less(t, m.ExecutionCounts.Total, int64(100), "stopped early")
+}

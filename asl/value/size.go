@@ -1,13 +1,16 @@
-package interpreter
+// Package value holds helpers for the JSON values states pass around (ojg's generic values): one place
+// for what the interpreter and the Map Run both need.
+package value
 
 import (
+	"encoding/json"
 	"strconv"
 	"unicode/utf8"
 )
 
-// jsonSize is the length of v's compact JSON text, counted without writing it. It stops counting once
+// Size is the length of v's compact JSON text, counted without writing it. It stops counting once
 // the size passes limit, so a huge payload costs no more than the limit to check.
-func jsonSize(v any, limit int) int {
+func Size(v any, limit int) int {
 	n := 0
 	var walk func(v any)
 	walk = func(v any) {
@@ -41,7 +44,8 @@ func jsonSize(v any, limit int) int {
 				walk(it)
 			}
 		default:
-			n += len(compactJSON(x))
+			b, _ := json.Marshal(x)
+			n += len(b)
 		}
 	}
 	walk(v)
