@@ -271,7 +271,7 @@ func floatValue(v any) (float64, bool) {
 func (ms *mapState) run(f *frame, n *node, in stateInput) (actionOutcome, error) {
 	if ms.dist != nil {
 		runner := f.ex.cfg.MapRuns
-		if runner != nil && in.resume == nil {
+		if runner != nil && (in.resume == nil || in.resume.cp.Phase == phaseMapRun) {
 			return ms.runDistributed(f, n, in, runner)
 		}
 		if runner == nil && (ms.dist.reader != nil || ms.dist.batcher != nil || ms.dist.writer != nil) {

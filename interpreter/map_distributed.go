@@ -57,6 +57,9 @@ type MapRun struct {
 	// Started is called with the Map Run's ARN before any child starts, and only then: the state records
 	// MapRunStarted.
 	Started func(mapRunArn string)
+	// Resume is the ARN of the Map Run an execution that stopped while it ran takes up again ("" for a new
+	// one): the runner finds the children it started, and Started is not called.
+	Resume string
 }
 
 // distributed is what a Distributed Map adds to an inline one: where its items come from, how they are
@@ -243,11 +246,15 @@ func (ms *mapState) runDistributed(f *frame, n *node, in stateInput, runner MapR
 			return actionOutcome{}, err
 		}
 	}
-	f.event(Event{Type: "MapStateStarted", Length: length})
 	started := false
+	if in.resume != nil && in.resume.cp.Phase == phaseMapRun {
+		run.Resume, started = in.resume.cp.MapRun, true
+	} else {
+		f.event(Event{Type: "MapStateStarted", Length: length})
+	}
 	run.Started = func(arn string) {
 		started = true
-		f.event(Event{Type: "MapRunStarted", MapRunArn: arn})
+		f.record(Event{Type: "MapRunStarted", MapRunArn: arn}, func(p *position, _ int64) { p.phase, p.mapRun = phaseMapRun, arn })
 	}
 	out, err := runner.RunMap(f.ctx, run)
 	if err != nil {

@@ -90,6 +90,8 @@ const (
 	phaseItem = "item"
 	// phaseEnd: the frame's machine ended with Result.
 	phaseEnd = "end"
+	// phaseMapRun: a Distributed Map's Map Run (MapRun) runs: resumed, the state takes it up again.
+	phaseMapRun = "maprun"
 )
 
 // position is where a frame stands: what its checkpoint saves. It changes under Execution.posMu.
@@ -112,6 +114,7 @@ type position struct {
 	activity      string
 	worker        string
 	fork          *forkPosition
+	mapRun        string
 }
 
 // forkPosition is how far a Parallel or Map state's children are: the results of finished ones and the
@@ -146,6 +149,7 @@ type checkpoint struct {
 	Activity  string        `json:"activity,omitempty"`
 	Worker    string        `json:"worker,omitempty"`
 	Fork      *forkPoint    `json:"fork,omitempty"`
+	MapRun    string        `json:"mapRun,omitempty"`
 }
 
 type forkPoint struct {
@@ -192,7 +196,7 @@ func (f *frame) capture() *checkpoint {
 	p := f.pos
 	cp := &checkpoint{Phase: p.phase, State: p.state, Input: jsonValue{p.input}, EnteredEvent: p.enteredEvent, EnteredTime: p.enteredTime,
 		RetryCount: p.retryCount, Attempts: slices.Clone(p.attempts), LastEvent: f.last, Token: p.token, Result: jsonValue{p.result},
-		Due: p.due, Deadline: p.deadline, Heartbeat: p.heartbeat, Beat: p.beat, Activity: p.activity, Worker: p.worker}
+		Due: p.due, Deadline: p.deadline, Heartbeat: p.heartbeat, Beat: p.beat, Activity: p.activity, Worker: p.worker, MapRun: p.mapRun}
 	if p.err != nil {
 		cp.Error, cp.Cause = p.err.Name, p.err.Cause
 	}
@@ -316,6 +320,11 @@ func (cp *checkpoint) check(m *machine) error {
 	if n == nil {
 		return fmt.Errorf("checkpoint: the state machine has no state %q", cp.State)
 	}
+	if cp.Phase == phaseMapRun {
+		if ms, ok := n.impl.(*mapState); !ok || ms.dist == nil {
+			return fmt.Errorf("checkpoint: state %q is no Distributed Map", cp.State)
+		}
+	}
 	if cp.Phase != phaseFork {
 		return nil
 	}
@@ -350,7 +359,7 @@ func (f *frame) restore(cp *checkpoint) {
 	}
 	f.pos = &position{phase: cp.Phase, state: cp.State, input: cp.Input.v, attempts: cp.Attempts, retryCount: cp.RetryCount, enteredEvent: cp.EnteredEvent,
 		enteredTime: cp.EnteredTime, token: cp.Token, result: cp.Result.v, due: cp.Due, deadline: cp.Deadline,
-		heartbeat: cp.Heartbeat, beat: cp.Beat, activity: cp.Activity, worker: cp.Worker}
+		heartbeat: cp.Heartbeat, beat: cp.Beat, activity: cp.Activity, worker: cp.Worker, mapRun: cp.MapRun}
 	if cp.Phase == phaseFailed {
 		f.pos.err = &failure.Error{Name: cp.Error, Cause: cp.Cause}
 	}

@@ -358,3 +358,59 @@ func TestCrashDuringTaskCalls(t *testing.T) {
 		assert.LessOrEqual(t, n, 3, "%s ran again at most once per kill", k)
 	}
 }
+
+// A Distributed Map whose children wait after their Task survives a SIGKILL of the server: started again
+// on the same data, the execution takes up the same Map Run, whose children (STANDARD) it finds and
+// awaits: no child runs its Task again, the Map Run succeeds with every output in order, and the
+// parent's history has one MapRunStarted.
+func TestCrashDuringMapRun(t *testing.T) {
+	r := newCrashRig(t, "cat $f")
+	ctx := context.Background()
+	m := createMachine(t, r.client, "dmap", fmt.Sprintf(`{"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":8,"End":true,
+		"ItemSelector":{"step":"call","key.$":"States.Format('{}', $$.Map.Item.Value)"},
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"T","States":{
+			"T":{"Type":"Task","Resource":%q,"Next":"W"},
+			"W":{"Type":"Wait","Seconds":2,"End":true}}}}}}`, countFunction))
+	items := make([]string, 20)
+	want := make([]string, 20)
+	for i := range items {
+		items[i] = fmt.Sprint(i)
+		want[i] = fmt.Sprintf(`{"step":"call","key":"%d"}`, i)
+	}
+	arn := startExecution(t, r.client, m, "["+strings.Join(items, ",")+"]")
+	require.Eventually(t, func() bool { return len(r.callFiles()) >= 8 }, 10*time.Second, 10*time.Millisecond)
+	time.Sleep(300 * time.Millisecond) // the first children's Tasks are recorded; they wait
+	r.kill()
+	before := len(r.callFiles())
+	r.restart()
+
+	d := awaitEnd(t, r.client, arn, 30*time.Second)
+	require.Equal(t, types.ExecutionStatusSucceeded, d.Status, aws.ToString(d.Cause))
+	assert.JSONEq(t, "["+strings.Join(want, ",")+"]", aws.ToString(d.Output))
+	ran := map[string]int{}
+	for _, f := range r.callFiles() {
+		if st, err := os.Stat(f); err == nil && st.Size() > 0 {
+			ran[r.keyOf(f)]++
+		}
+	}
+	assert.Len(t, ran, 20, "every child ran its Task")
+	for k, n := range ran {
+		assert.Equal(t, 1, n, "%s ran once", k)
+	}
+	t.Logf("%d children had called their Task before the kill", before)
+	types := historyTypes(t, r.client, arn)
+	started := 0
+	for _, ty := range types {
+		if ty == "MapRunStarted" {
+			started++
+		}
+	}
+	assert.Equal(t, 1, started, "one Map Run: %v", types)
+	runs, err := r.client.ListMapRuns(ctx, &sfn.ListMapRunsInput{ExecutionArn: aws.String(arn)})
+	require.NoError(t, err)
+	require.Len(t, runs.MapRuns, 1)
+	mr, err := r.client.DescribeMapRun(ctx, &sfn.DescribeMapRunInput{MapRunArn: runs.MapRuns[0].MapRunArn})
+	require.NoError(t, err)
+	assert.Equal(t, "SUCCEEDED", string(mr.Status))
+	assert.Equal(t, int64(20), mr.ExecutionCounts.Succeeded)
+}

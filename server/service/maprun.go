@@ -2,9 +2,12 @@ package service
 
 import (
 	"context"
+	"crypto/sha1"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"sync"
 	"time"
 
@@ -36,14 +39,23 @@ const mapRunSync = 500 * time.Millisecond
 func (m *mapRunner) RunMap(ctx context.Context, run *interpreter.MapRun) (any, error) {
 	defer run.Items.Close()
 	s := m.s
-	label := run.Label
-	if label == "" {
-		label = interpreter.NewUUID()
+	d := &driver{s: s, m: m, run: run, limit: run.MaxConcurrency, tolCount: run.ToleratedCount, tolCountSet: run.ToleratedCountSet,
+		tolPct: run.ToleratedPct, tolPctSet: run.ToleratedPctSet}
+	if run.Resume != "" {
+		p, err := parseArn(run.Resume, arnMapRun)
+		if err != nil {
+			return nil, err
+		}
+		d.arn, d.machine = run.Resume, p.names[0]
+	} else {
+		label := run.Label
+		if label == "" {
+			label = interpreter.NewUUID()
+		}
+		d.machine = m.cfg.StateMachineName + "/" + label
+		d.arn = s.arn(arnMapRun, d.machine, interpreter.NewUUID())
 	}
-	machine := m.cfg.StateMachineName + "/" + label
-	d := &driver{s: s, m: m, run: run, machine: machine, childMachine: s.arn(arnStateMachine, machine),
-		limit: run.MaxConcurrency, tolCount: run.ToleratedCount, tolCountSet: run.ToleratedCountSet,
-		tolPct: run.ToleratedPct, tolPctSet: run.ToleratedPctSet, arn: s.arn(arnMapRun, machine, interpreter.NewUUID())}
+	d.childMachine = s.arn(arnStateMachine, d.machine)
 	d.cond = sync.NewCond(&d.mu)
 	// Children run until they end: a stop of the parent (ctx) stops them.
 	d.ctx, d.cancel = context.WithCancelCause(ctx)
@@ -51,7 +63,16 @@ func (m *mapRunner) RunMap(ctx context.Context, run *interpreter.MapRun) (any, e
 	defer context.AfterFunc(ctx, func() { d.fail(context.Cause(ctx)) })()
 	rec := &store.MapRun{Arn: d.arn, ExecutionArn: m.parent.Arn, Status: store.Running, StartDate: s.now(),
 		MaxConcurrency: int64(run.MaxConcurrency), ToleratedFailureCount: run.ToleratedCount, ToleratedFailurePercentage: run.ToleratedPct}
-	if err := s.store.CreateMapRun(ctx, rec); err != nil {
+	err := s.store.CreateMapRun(ctx, rec)
+	if errors.Is(err, store.ErrExists) && run.Resume != "" {
+		// Taken up again: its settings may have been updated meanwhile.
+		err = s.store.UpdateMapRun(ctx, d.arn, func(m *store.MapRun) error {
+			d.limit, d.tolCount, d.tolPct = int(m.MaxConcurrency), m.ToleratedFailureCount, m.ToleratedFailurePercentage
+			m.Status, m.StopDate = store.Running, time.Time{}
+			return nil
+		})
+	}
+	if err != nil {
 		return nil, fmt.Errorf("storing the Map Run: %w", err)
 	}
 	if run.Writer != nil {
@@ -66,9 +87,11 @@ func (m *mapRunner) RunMap(ctx context.Context, run *interpreter.MapRun) (any, e
 		}
 		d.writer = w
 	}
-	run.Started(d.arn)
+	if run.Resume == "" {
+		run.Started(d.arn)
+	}
 	stopSync := d.syncRecord()
-	err := d.drive()
+	err = d.drive()
 	stopSync()
 	if err != nil {
 		if d.writer != nil {
@@ -206,7 +229,7 @@ func (d *driver) fail(err error) {
 
 // child runs the child execution of item i and counts how it ended.
 func (d *driver) child(i int, item any) {
-	res, rec, err := d.runChild(item)
+	res, rec, err := d.runChild(i, item)
 	d.mu.Lock()
 	if rec != nil {
 		delete(d.children, rec.Arn)
@@ -274,13 +297,16 @@ func (d *driver) child(i int, item any) {
 	}
 }
 
-// runChild stores and runs one child execution and waits for its end, wherever it parks and resumes.
-func (d *driver) runChild(input any) (*interpreter.Result, *store.Execution, error) {
+// runChild stores and runs the child execution of item i and waits for its end, wherever it parks and
+// resumes. A STANDARD child's name is the Map Run's and the item's: a Map Run taken up again after its
+// execution stopped finds the children it started, ended or not. (An EXPRESS child keeps no record once
+// ended, so it runs again.)
+func (d *driver) runChild(i int, input any) (*interpreter.Result, *store.Execution, error) {
 	s, run := d.s, d.run
 	if err := d.ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	name := interpreter.NewUUID()
+	name := childName(d.arn, i)
 	arn := s.arn(arnExecution, d.machine, name)
 	if run.Express {
 		arn = s.arn(arnExpress, d.machine, name, interpreter.NewUUID())
@@ -309,6 +335,18 @@ func (d *driver) runChild(input any) (*interpreter.Result, *store.Execution, err
 	}
 	done := s.WhenEnded(arn)
 	stored, err := s.store.CreateExecution(d.ctx, rec, events, timers...)
+	if errors.Is(err, store.ErrExists) && stored != nil && run.Resume != "" {
+		// Started before the Map Run was interrupted: its end is its result.
+		if store.Finished(stored.Status) {
+			s.notifyEnded(arn)
+			res, err := resultOf(stored)
+			return res, stored, err
+		}
+		d.mu.Lock()
+		d.children[arn] = true
+		d.mu.Unlock()
+		return d.awaitChild(stored, done)
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("storing a child execution of the Map Run: %w", err)
 	}
@@ -436,4 +474,14 @@ func (d *driver) end(err error) error {
 	}
 	d.store(status)
 	return err
+}
+
+// childName is the name of a Map Run's child for item i: a UUID (version 5 in form) made from the Map Run's
+// ARN and the index, so that the same item always names the same child.
+func childName(mapRunArn string, i int) string {
+	h := sha1.Sum([]byte(mapRunArn + "#" + strconv.Itoa(i)))
+	h[6] = h[6]&0x0f | 0x50
+	h[8] = h[8]&0x3f | 0x80
+	x := hex.EncodeToString(h[:16])
+	return x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:32]
 }
