@@ -71,6 +71,10 @@ type Config struct {
 	// ItemReaders read. Either may be nil (see MapRunner).
 	MapRuns MapRunner
 	Objects maprun.Objects
+	// RedriveCount is how many times the execution was redriven ($$.Execution.RedriveCount), RedriveTime
+	// when last ($$.Execution.RedriveTime); the execution's TimeoutSeconds count from then.
+	RedriveCount int64
+	RedriveTime  time.Time
 }
 
 // Result is how an execution ended.
@@ -84,7 +88,10 @@ type Result struct {
 	StartDate time.Time
 	StopDate  time.Time
 	// Parked is set when the execution stopped at a wait (Status RUNNING); see Program.Resume.
-	Parked  *Parked
+	Parked *Parked
+	// Final, for a durable execution that failed, was aborted or timed out, is where each of its frames
+	// stood when it ended: what a redrive starts from (RedrivePoint).
+	Final   []byte
 	history *history
 }
 
@@ -252,6 +259,11 @@ func (ex *Execution) run(body func() (outcome, error), root *frame) {
 	if res.Status != Running {
 		res.StopDate = ex.clock.Now()
 	}
+	if res.Status != Running && res.Status != Succeed && ex.track() {
+		if final, err := ex.Checkpoint(nil); err == nil {
+			res.Final = final.Checkpoint
+		}
+	}
 	res.history = ex.history
 	ex.result = res
 }
@@ -259,7 +271,7 @@ func (ex *Execution) run(body func() (outcome, error), root *frame) {
 // startTimeout fails the execution with States.Timeout when its TimeoutSeconds pass; at once when they
 // passed while it was parked.
 func (ex *Execution) startTimeout() (stop func()) {
-	if !ex.clock.Now().Before(ex.start.Add(ex.prog.timeout)) {
+	if !ex.clock.Now().Before(ex.deadline()) {
 		ex.timeOut()
 		return func() {}
 	}
@@ -267,11 +279,20 @@ func (ex *Execution) startTimeout() (stop func()) {
 	release := ex.clock.Hold()
 	go func() {
 		defer release()
-		if ex.clock.Sleep(ctx, ex.start.Add(ex.prog.timeout).Sub(ex.clock.Now())) == nil {
+		if ex.clock.Sleep(ctx, ex.deadline().Sub(ex.clock.Now())) == nil {
 			ex.timeOut()
 		}
 	}()
 	return cancel
+}
+
+// deadline is when the execution's TimeoutSeconds end: from its start, or from its latest redrive.
+func (ex *Execution) deadline() time.Time {
+	from := ex.start
+	if ex.cfg.RedriveTime.After(from) {
+		from = ex.cfg.RedriveTime
+	}
+	return from.Add(ex.prog.timeout)
 }
 
 func (ex *Execution) timeOut() {
@@ -288,7 +309,10 @@ func (ex *Execution) buildContextBase() map[string]any {
 		"StartTime": formatTime(ex.start),
 	}
 	if !ex.cfg.Express {
-		exec["RedriveCount"] = int64(0)
+		exec["RedriveCount"] = ex.cfg.RedriveCount
+		if ex.cfg.RedriveCount > 0 {
+			exec["RedriveTime"] = formatTime(ex.cfg.RedriveTime)
+		}
 	}
 	return map[string]any{
 		"Execution":    exec,

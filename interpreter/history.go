@@ -42,6 +42,8 @@ type Event struct {
 	RoleArn string
 	// MapRunArn is the Map Run a Distributed Map started (MapRunStarted).
 	MapRunArn string
+	// RedriveCount is the execution's redrives so far (ExecutionRedriven).
+	RedriveCount int64
 }
 
 // detailsKey is the name of the details field each event type carries in the API.
@@ -62,6 +64,7 @@ var detailsKey = map[string]string{
 	"ActivitySucceeded": "activitySucceededEventDetails", "ActivityFailed": "activityFailedEventDetails",
 	"ActivityTimedOut": "activityTimedOutEventDetails",
 	"MapRunStarted":    "mapRunStartedEventDetails", "MapRunFailed": "mapRunFailedEventDetails",
+	"ExecutionRedriven": "executionRedrivenEventDetails", "MapRunRedriven": "mapRunRedrivenEventDetails",
 }
 
 // MarshalJSON writes the event as GetExecutionHistory does.
@@ -122,6 +125,9 @@ func (e Event) MarshalJSON() ([]byte, error) {
 	}
 	if e.MapRunArn != "" {
 		d["mapRunArn"] = e.MapRunArn
+	}
+	if e.Type == "ExecutionRedriven" || e.Type == "MapRunRedriven" {
+		d["redriveCount"] = e.RedriveCount
 	}
 	if e.WorkerName != "" {
 		d["workerName"] = e.WorkerName

@@ -58,8 +58,10 @@ type MapRun struct {
 	// MapRunStarted.
 	Started func(mapRunArn string)
 	// Resume is the ARN of the Map Run an execution that stopped while it ran takes up again ("" for a new
-	// one): the runner finds the children it started, and Started is not called.
-	Resume string
+	// one): the runner finds the children it started, and Started is not called. With Redrive, the
+	// execution was redriven: so are the children that did not succeed.
+	Resume  string
+	Redrive bool
 }
 
 // distributed is what a Distributed Map adds to an inline one: where its items come from, how they are
@@ -248,7 +250,10 @@ func (ms *mapState) runDistributed(f *frame, n *node, in stateInput, runner MapR
 	}
 	started := false
 	if in.resume != nil && in.resume.cp.Phase == phaseMapRun {
-		run.Resume, started = in.resume.cp.MapRun, true
+		run.Resume, run.Redrive, started = in.resume.cp.MapRun, in.resume.cp.Redrive, true
+		if run.Redrive {
+			f.event(Event{Type: "MapRunRedriven", MapRunArn: run.Resume, RedriveCount: f.ex.cfg.RedriveCount})
+		}
 	} else {
 		f.event(Event{Type: "MapStateStarted", Length: length})
 	}

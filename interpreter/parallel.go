@@ -70,13 +70,14 @@ type forkSpec struct {
 }
 
 // forkEnded records the end of a fork, with the state's position: its action ended with results or err.
+// A failed fork keeps its children's positions, the finished and the failed: should the failure end the
+// execution, a redrive runs again only the children that did not succeed (RedrivePoint).
 func (f *frame) forkEnded(e Event, result any, err error) {
 	f.record(e, func(p *position, _ int64) {
-		p.fork = nil
 		if err != nil {
 			p.phase, p.err = phaseFailed, asFailure(err, f.stateName, f.enteredEvent)
 		} else {
-			p.phase, p.result = phaseResult, result
+			p.fork, p.phase, p.result = nil, phaseResult, result
 		}
 	})
 }

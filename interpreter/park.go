@@ -150,6 +150,8 @@ type checkpoint struct {
 	Worker    string        `json:"worker,omitempty"`
 	Fork      *forkPoint    `json:"fork,omitempty"`
 	MapRun    string        `json:"mapRun,omitempty"`
+	// Redrive marks a Map Run that a redrive takes up: its children that did not succeed are redriven.
+	Redrive bool `json:"redrive,omitempty"`
 }
 
 type forkPoint struct {
@@ -264,7 +266,7 @@ func (root *rootCheckpoint) parked(ex *Execution) (*Parked, error) {
 	p := &Parked{Checkpoint: b, LastEvent: root.Events}
 	p.Timer, p.Waits = root.waits(time.Time{}, nil)
 	if ex.prog.timeout > 0 {
-		p.Timer = earliest(p.Timer, ex.start.Add(ex.prog.timeout))
+		p.Timer = earliest(p.Timer, ex.deadline())
 	}
 	p.Due = p.Timer
 	for _, w := range p.Waits {
