@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"maps"
+	"slices"
 )
 
 // Clone methods copy a record deeply, so that a backend holding records in memory never shares a slice,
@@ -14,6 +15,24 @@ func (sm *StateMachine) Clone() *StateMachine {
 	c.LoggingConfiguration = bytes.Clone(sm.LoggingConfiguration)
 	c.TracingConfiguration = bytes.Clone(sm.TracingConfiguration)
 	c.Tags = CloneTags(sm.Tags)
+	return &c
+}
+
+// Clone returns a deep copy.
+func (v *StateMachineVersion) Clone() *StateMachineVersion {
+	c := *v
+	c.LoggingConfiguration = bytes.Clone(v.LoggingConfiguration)
+	c.TracingConfiguration = bytes.Clone(v.TracingConfiguration)
+	return &c
+}
+
+// Clone returns a deep copy; no routes read as nil.
+func (a *StateMachineAlias) Clone() *StateMachineAlias {
+	c := *a
+	c.Routing = nil
+	if len(a.Routing) > 0 {
+		c.Routing = slices.Clone(a.Routing)
+	}
 	return &c
 }
 

@@ -20,6 +20,8 @@ const (
 	KindHistory        = "history"
 	KindHistoryReverse = "history-reverse"
 	KindMapRuns        = "map-runs"
+	KindVersions       = "versions"
+	KindAliases        = "aliases"
 )
 
 // Page asks for one page of a listing: Token is the previous page's next token ("" for the first page).

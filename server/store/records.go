@@ -61,6 +61,40 @@ type StateMachine struct {
 	Tags                                       map[string]string
 }
 
+// StateMachineVersion is a published version of a state machine: its definition and configuration as they
+// were at one revision, which runs unchanged however the state machine changes later. Name and type are the
+// state machine's, shared by all its versions.
+type StateMachineVersion struct {
+	// Arn is the state machine's ARN, ":" and Number.
+	Arn, StateMachineArn string
+	// Number counts a state machine's versions from 1; the number of a deleted version is never given again.
+	Number      int64
+	Description string
+	Definition  string
+	RoleArn     string
+	// RevisionID is the state machine's revision the version was published from ("" for the revision
+	// CreateStateMachine made, which has no ID).
+	RevisionID   string
+	CreationDate time.Time
+	// LoggingConfiguration and TracingConfiguration are the state machine's at that revision (nil: none).
+	LoggingConfiguration, TracingConfiguration []byte
+}
+
+// StateMachineAlias names one or two versions of a state machine, between which StartExecution picks by weight.
+type StateMachineAlias struct {
+	// Arn is the state machine's ARN, ":" and Name.
+	Arn, StateMachineArn, Name string
+	Description                string
+	Routing                    []Route
+	CreationDate, UpdateDate   time.Time
+}
+
+// Route is one entry of an alias's routing configuration: the percentage of executions a version runs.
+type Route struct {
+	VersionArn string
+	Weight     int64
+}
+
 // Activity is an activity as CreateActivity leaves it.
 type Activity struct {
 	Arn, Name    string
@@ -99,6 +133,13 @@ type Execution struct {
 	// MapRunArn is the Map Run that started this execution as one of its children ("" for none):
 	// ListExecutions filters by it.
 	MapRunArn string
+	// StateMachineVersionArn is the version the execution runs, StateMachineAliasArn the alias that chose it
+	// ("" for none): ListExecutions filters by either.
+	StateMachineVersionArn, StateMachineAliasArn string
+	// RedriveCount counts the times the execution was redriven, RedriveDate is the latest (zero: never). Both
+	// are mutable: Commit stores them.
+	RedriveCount int64
+	RedriveDate  time.Time
 }
 
 // MapRun is a Distributed Map's run: the child executions it starts and the settings UpdateMapRun changes

@@ -22,10 +22,37 @@ type Store interface {
 	// UpdateStateMachine replaces the mutable fields: Definition, RoleArn, Status, UpdateDate, RevisionID and
 	// the logging and tracing configurations. Tags change through SetTags.
 	UpdateStateMachine(ctx context.Context, sm *StateMachine) error
-	// DeleteStateMachine removes the state machine; its executions stay readable.
+	// DeleteStateMachine removes the state machine with its versions and aliases; its executions stay readable.
 	DeleteStateMachine(ctx context.Context, arn string) error
 	// ListStateMachines lists in creation order.
 	ListStateMachines(ctx context.Context, p Page) ([]*StateMachine, string, error)
+
+	// PublishStateMachineVersion stores v as the next version of v.StateMachineArn, numbered after the highest
+	// number the state machine ever gave (deleted versions count), sets v.Number and v.Arn, and returns the
+	// stored version. v.RevisionID must be the state machine's current RevisionID, else ErrConflict: it
+	// changed since the caller read it. When a version of that revision exists already, PublishStateMachineVersion
+	// returns that one and ErrExists. ErrNotFound when the state machine does not exist.
+	PublishStateMachineVersion(ctx context.Context, v *StateMachineVersion) (*StateMachineVersion, error)
+	GetStateMachineVersion(ctx context.Context, arn string) (*StateMachineVersion, error)
+	// ListStateMachineVersions lists a state machine's versions, newest first.
+	ListStateMachineVersions(ctx context.Context, machineArn string, p Page) ([]*StateMachineVersion, string, error)
+	// DeleteStateMachineVersion removes a version: ErrConflict while an alias routes to it, ErrNotFound when
+	// there is no such version. Executions of it stay readable.
+	DeleteStateMachineVersion(ctx context.Context, arn string) error
+
+	// CreateStateMachineAlias stores a new alias and returns it. When the ARN is taken it returns the stored
+	// alias and ErrExists, so that the caller can tell a repeated request from a clash. ErrNotFound when its
+	// state machine, or a version it routes to, does not exist; ErrInvalid when a version belongs to another
+	// state machine.
+	CreateStateMachineAlias(ctx context.Context, a *StateMachineAlias) (*StateMachineAlias, error)
+	GetStateMachineAlias(ctx context.Context, arn string) (*StateMachineAlias, error)
+	// UpdateStateMachineAlias replaces an alias's Description, Routing and UpdateDate. ErrNotFound when the
+	// alias, or a version it routes to, does not exist; ErrInvalid as CreateStateMachineAlias.
+	UpdateStateMachineAlias(ctx context.Context, a *StateMachineAlias) error
+	DeleteStateMachineAlias(ctx context.Context, arn string) error
+	// ListStateMachineAliases lists a state machine's aliases in creation order: all of them when versionArn
+	// is "", else those that route to that version.
+	ListStateMachineAliases(ctx context.Context, machineArn, versionArn string, p Page) ([]*StateMachineAlias, string, error)
 
 	// CreateActivity fails with ErrExists when an activity with that ARN or name exists.
 	CreateActivity(ctx context.Context, a *Activity) error
@@ -98,13 +125,17 @@ type Waker interface {
 
 // ExecutionFilter narrows ListExecutions; empty fields match everything.
 type ExecutionFilter struct {
-	StateMachineArn string
-	Status          string
-	MapRunArn       string
+	StateMachineArn        string
+	Status                 string
+	MapRunArn              string
+	StateMachineVersionArn string
+	StateMachineAliasArn   string
 }
 
 // Step is what one execution step changes. Commit applies it in this order:
-//  1. Execution's mutable fields (Status, Output, Error, Cause, StopDate, Checkpoint) if its Version is current;
+//  1. Execution's mutable fields (Status, Output, Error, Cause, StopDate, Checkpoint, RedriveCount, RedriveDate)
+//     if its Version is current. Any status may follow any other: a redrive moves a finished execution back
+//     to RUNNING;
 //  2. Events, whose IDs must continue the execution's history densely;
 //  3. DeleteTimers, then SetTimers (so a step can reschedule a key; setting a timer clears its lease);
 //  4. Tokens and ActivityTasks, inserted or replaced by token.

@@ -46,3 +46,19 @@ func CheckEvents(executionArn string, last int64, events []Event) error {
 	}
 	return nil
 }
+
+// Validate checks an alias's shape: its keys, and a route to a version at least.
+func (a *StateMachineAlias) Validate() error {
+	if a.Arn == "" || a.StateMachineArn == "" || a.Name == "" {
+		return fmt.Errorf("%w: an alias needs an ARN, a state machine and a name", ErrInvalid)
+	}
+	if len(a.Routing) == 0 {
+		return fmt.Errorf("%w: an alias needs a route", ErrInvalid)
+	}
+	for _, r := range a.Routing {
+		if r.VersionArn == "" {
+			return fmt.Errorf("%w: a route needs a version", ErrInvalid)
+		}
+	}
+	return nil
+}

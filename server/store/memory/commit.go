@@ -34,6 +34,7 @@ func (s *Store) Commit(_ context.Context, st store.Step) error {
 	in := st.Execution.Clone()
 	x.e.Status, x.e.Output, x.e.Error, x.e.Cause = in.Status, in.Output, in.Error, in.Cause
 	x.e.StopDate, x.e.Checkpoint = in.StopDate, in.Checkpoint
+	x.e.RedriveCount, x.e.RedriveDate = in.RedriveCount, in.RedriveDate
 	x.e.Version++
 	x.events = appendEvents(x.events, x.e.Arn, st.Events)
 	x.e.LastEvent = int64(len(x.events))

@@ -84,7 +84,7 @@ func (s *Store) ListExecutions(_ context.Context, f store.ExecutionFilter, p sto
 	var last int64
 	for i--; i >= 0; i-- {
 		x := all[i]
-		if x.gone() || (f.StateMachineArn != "" && x.e.StateMachineArn != f.StateMachineArn) || (f.Status != "" && x.e.Status != f.Status) {
+		if x.gone() || !matches(x.e, f) {
 			continue
 		}
 		if len(out) == size {
@@ -94,6 +94,14 @@ func (s *Store) ListExecutions(_ context.Context, f store.ExecutionFilter, p sto
 		last = x.seq
 	}
 	return out, "", nil
+}
+
+// matches reports whether an execution passes a filter's fields other than MapRunArn, which ListExecutions
+// applies by its index.
+func matches(e *store.Execution, f store.ExecutionFilter) bool {
+	return (f.StateMachineArn == "" || e.StateMachineArn == f.StateMachineArn) && (f.Status == "" || e.Status == f.Status) &&
+		(f.StateMachineVersionArn == "" || e.StateMachineVersionArn == f.StateMachineVersionArn) &&
+		(f.StateMachineAliasArn == "" || e.StateMachineAliasArn == f.StateMachineAliasArn)
 }
 
 // Unfinished implements store.Store.

@@ -64,6 +64,12 @@ func (s *Store) DeleteStateMachine(_ context.Context, arn string) error {
 	}
 	delete(s.machines, arn)
 	delete(s.machineNames, m.sm.Name)
+	for _, v := range m.versions {
+		delete(s.versions, v.Arn)
+	}
+	for _, a := range m.aliases {
+		delete(s.aliases, a.a.Arn)
+	}
 	return nil
 }
 

@@ -20,6 +20,9 @@ type Store struct {
 
 	machines     map[string]*machine
 	machineNames map[string]string
+	// versions and aliases index the machines' versions and aliases by ARN.
+	versions     map[string]*store.StateMachineVersion
+	aliases      map[string]*alias
 	activities   map[string]*activity
 	activityArns map[string]string
 
@@ -60,6 +63,16 @@ type mapRun struct {
 type machine struct {
 	seq int64
 	sm  *store.StateMachine
+	// lastVersion is the highest version number the machine gave; versions (by number) and aliases (by
+	// creation) are those it has.
+	lastVersion int64
+	versions    []*store.StateMachineVersion
+	aliases     []*alias
+}
+
+type alias struct {
+	seq int64
+	a   *store.StateMachineAlias
 }
 
 type activity struct {
@@ -130,6 +143,8 @@ func New(opts ...Option) *Store {
 	s := &Store{
 		machines:     map[string]*machine{},
 		machineNames: map[string]string{},
+		versions:     map[string]*store.StateMachineVersion{},
+		aliases:      map[string]*alias{},
 		activities:   map[string]*activity{},
 		activityArns: map[string]string{},
 		executions:   map[string]*execution{},

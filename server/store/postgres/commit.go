@@ -43,9 +43,10 @@ func (s *Store) commit(ctx context.Context, st store.Step) error {
 	// The row lock this UPDATE takes serialises steps of one execution; the one that waited finds the version
 	// moved on and matches nothing.
 	b.Queue(`UPDATE executions SET status = $3, output = $4, error = $5, cause = $6, stop_date = $7,
-		checkpoint = $8, version = version + 1, last_event = last_event + $9 WHERE arn = $1 AND version = $2
-		RETURNING last_event`,
-		e.Arn, e.Version, e.Status, e.Output, e.Error, e.Cause, timestamp(e.StopDate), blob(e.Checkpoint), n)
+		checkpoint = $8, redrive_count = $10, redrive_date = $11, version = version + 1, last_event = last_event + $9
+		WHERE arn = $1 AND version = $2 RETURNING last_event`,
+		e.Arn, e.Version, e.Status, e.Output, e.Error, e.Cause, timestamp(e.StopDate), blob(e.Checkpoint), n,
+		e.RedriveCount, timestamp(e.RedriveDate))
 	if n > 0 {
 		b.Queue(insertEventsSQL, eventArgs(e.Arn, st.Events)...)
 	}

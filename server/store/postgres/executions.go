@@ -16,20 +16,23 @@ import (
 
 const executionColumns = `x.seq, x.arn, x.state_machine_arn, x.name, x.status, x.input, x.output, x.error, x.cause,
 	x.start_date, x.stop_date, d.text, x.test_case, x.checkpoint, x.version, x.express, x.transient, x.last_event,
-	x.map_run_arn FROM executions x JOIN definitions d ON d.hash = x.definition`
+	x.map_run_arn, x.version_arn, x.alias_arn, x.redrive_count, x.redrive_date
+	FROM executions x JOIN definitions d ON d.hash = x.definition`
 
 func scanExecution(row pgx.Row) (int64, *store.Execution, error) {
 	var (
 		seq                 int64
 		e                   store.Execution
 		startDate, stopDate pgtype.Timestamptz
+		redriveDate         pgtype.Timestamptz
 	)
 	err := row.Scan(&seq, &e.Arn, &e.StateMachineArn, &e.Name, &e.Status, &e.Input, &e.Output, &e.Error, &e.Cause,
 		&startDate, &stopDate, &e.Definition, &e.TestCase, &e.Checkpoint, &e.Version, &e.Express, &e.Transient, &e.LastEvent,
-		&e.MapRunArn)
+		&e.MapRunArn, &e.StateMachineVersionArn, &e.StateMachineAliasArn, &e.RedriveCount, &redriveDate)
 	if err != nil {
 		return 0, nil, err
 	}
+	e.RedriveDate = timeOf(redriveDate)
 	e.StartDate, e.StopDate, e.Checkpoint = timeOf(startDate), timeOf(stopDate), blob(e.Checkpoint)
 	return seq, &e, nil
 }
@@ -69,12 +72,14 @@ func (s *Store) createExecution(ctx context.Context, e *store.Execution, events 
 			return err
 		}
 		err := tx.QueryRow(ctx, `INSERT INTO executions (arn, state_machine_arn, name, status, input, output, error, cause,
-			start_date, stop_date, definition, test_case, checkpoint, version, express, transient, last_event, map_run_arn)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $15, $16, $17)
+			start_date, stop_date, definition, test_case, checkpoint, version, express, transient, last_event, map_run_arn,
+			version_arn, alias_arn, redrive_count, redrive_date)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $15, $16, $17, $18, $19, $20, $21)
 			ON CONFLICT (arn) DO NOTHING RETURNING seq`,
 			e.Arn, e.StateMachineArn, e.Name, e.Status, e.Input, e.Output, e.Error, e.Cause,
 			timestamp(e.StartDate), timestamp(e.StopDate), hash[:], e.TestCase, blob(e.Checkpoint), e.Express, e.Transient,
-			len(events), e.MapRunArn).Scan(new(int64))
+			len(events), e.MapRunArn, e.StateMachineVersionArn, e.StateMachineAliasArn, e.RedriveCount,
+			timestamp(e.RedriveDate)).Scan(new(int64))
 		if errors.Is(err, pgx.ErrNoRows) {
 			// Taken. Read committed: this statement sees the row the conflicting transaction committed.
 			if existing, err = loadExecution(ctx, tx, e.Arn); err != nil {
@@ -159,6 +164,12 @@ func (s *Store) listExecutions(ctx context.Context, f store.ExecutionFilter, p s
 	}
 	if f.MapRunArn != "" {
 		arg("x.map_run_arn =", f.MapRunArn)
+	}
+	if f.StateMachineVersionArn != "" {
+		arg("x.version_arn =", f.StateMachineVersionArn)
+	}
+	if f.StateMachineAliasArn != "" {
+		arg("x.alias_arn =", f.StateMachineAliasArn)
 	}
 	query := `SELECT ` + executionColumns
 	if len(where) > 0 {

@@ -12,8 +12,9 @@ import (
 	"github.com/aslrun/aslrun/server/store/storetest"
 )
 
-// TestMigrateMapRuns opens a database at schema version 1, from before Map Runs: its executions read as
-// started by none, and can start Map Runs.
+// TestMigrateMapRuns opens a database at schema version 1, from before Map Runs, versions and aliases: its
+// executions read as started by none, of no version, never redriven, and can start Map Runs; its state
+// machines publish versions from 1.
 func TestMigrateMapRuns(t *testing.T) {
 	ctx := context.Background()
 	url := pgtest.URL(t)
@@ -31,11 +32,21 @@ func TestMigrateMapRuns(t *testing.T) {
 		old.Arn, old.StateMachineArn, old.Name, old.Status, old.Input, old.StartDate, hash[:], old.Checkpoint)
 	require.NoError(t, err)
 
+	sm := storetest.Machine("m")
+	_, err = conn.Exec(ctx, `INSERT INTO state_machines (arn, name, type, definition, role_arn, status, revision_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, sm.Arn, sm.Name, sm.Type, sm.Definition, sm.RoleArn, sm.Status, sm.RevisionID)
+	require.NoError(t, err)
+
 	s, err := Open(ctx, url)
 	require.NoError(t, err)
 	got, err := s.GetExecution(ctx, old.Arn)
 	require.NoError(t, err)
 	require.Empty(t, got.MapRunArn)
+	require.Empty(t, got.StateMachineAliasArn)
+	require.Zero(t, got.RedriveCount)
+	v, err := s.PublishStateMachineVersion(ctx, storetest.Version("m", sm.RevisionID))
+	require.NoError(t, err, "an old state machine can publish versions")
+	require.Equal(t, int64(1), v.Number)
 	require.Equal(t, old.Checkpoint, got.Checkpoint, "the old row is otherwise intact")
 	run := storetest.MapRun(old.Arn, "r")
 	require.NoError(t, s.CreateMapRun(ctx, run))

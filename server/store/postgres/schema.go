@@ -8,7 +8,7 @@ import (
 )
 
 // migrations[i] brings the schema from version i to i+1. Append; never edit a released one.
-var migrations = []string{schemaV1, schemaV2}
+var migrations = []string{schemaV1, schemaV2, schemaV3}
 
 // Executions are referenced by ARN from the small tables but by their bigint seq from events, the big one;
 // every child row names an existing execution (foreign keys) and goes when it goes (ON DELETE CASCADE drops
@@ -138,6 +138,57 @@ CREATE TABLE map_runs (
 	executions jsonb NOT NULL
 );
 CREATE INDEX map_runs_by_execution ON map_runs (execution_arn, seq);
+`
+
+// schemaV3 adds state machine versions and aliases, which go with their state machine, the highest version
+// number a state machine gave (numbers are never given again), and, on executions, the version and alias
+// they run (indexed for ListExecutions' filters) and their redrives. An alias's routing is read from its jsonb
+// column; alias_routes finds the aliases that route to a version. Rows from before it have none of these.
+const schemaV3 = `
+ALTER TABLE executions ADD COLUMN version_arn text NOT NULL DEFAULT '';
+ALTER TABLE executions ADD COLUMN alias_arn text NOT NULL DEFAULT '';
+ALTER TABLE executions ADD COLUMN redrive_count bigint NOT NULL DEFAULT 0;
+ALTER TABLE executions ADD COLUMN redrive_date timestamptz;
+CREATE INDEX executions_by_version ON executions (version_arn, seq);
+CREATE INDEX executions_by_alias ON executions (alias_arn, seq);
+
+ALTER TABLE state_machines ADD COLUMN last_version bigint NOT NULL DEFAULT 0;
+
+CREATE TABLE state_machine_versions (
+	seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	arn text NOT NULL UNIQUE,
+	state_machine_arn text NOT NULL REFERENCES state_machines (arn) ON DELETE CASCADE,
+	number bigint NOT NULL,
+	description text NOT NULL,
+	definition text NOT NULL,
+	role_arn text NOT NULL,
+	revision_id text NOT NULL,
+	creation_date timestamptz,
+	logging bytea,
+	tracing bytea,
+	UNIQUE (state_machine_arn, number)
+);
+CREATE INDEX versions_by_revision ON state_machine_versions (state_machine_arn, revision_id);
+
+CREATE TABLE state_machine_aliases (
+	seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	arn text NOT NULL UNIQUE,
+	state_machine_arn text NOT NULL REFERENCES state_machines (arn) ON DELETE CASCADE,
+	name text NOT NULL,
+	description text NOT NULL,
+	routing jsonb NOT NULL,
+	creation_date timestamptz,
+	update_date timestamptz
+);
+CREATE INDEX aliases_by_machine ON state_machine_aliases (state_machine_arn, seq);
+
+CREATE TABLE alias_routes (
+	alias bigint NOT NULL REFERENCES state_machine_aliases (seq) ON DELETE CASCADE,
+	position integer NOT NULL,
+	version_arn text NOT NULL,
+	PRIMARY KEY (alias, position)
+);
+CREATE INDEX alias_routes_by_version ON alias_routes (version_arn);
 `
 
 // migrationLock is the pg_advisory_xact_lock key that serialises migrations of one database, so that nodes

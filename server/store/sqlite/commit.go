@@ -36,9 +36,9 @@ func (s *Store) Commit(ctx context.Context, st store.Step) error {
 		}
 		lastEvent = last + int64(len(st.Events))
 		if _, err := tx.exec(`UPDATE executions SET status = ?, output = ?, error = ?, cause = ?, stop_date = ?,
-			checkpoint = ?, version = version + 1, last_event = ? WHERE seq = ?`,
+			checkpoint = ?, redrive_count = ?, redrive_date = ?, version = version + 1, last_event = ? WHERE seq = ?`,
 			e.Status, optional(e.Output), optional(e.Error), optional(e.Cause), micros(e.StopDate), blob(e.Checkpoint),
-			last+int64(len(st.Events)), seq); err != nil {
+			e.RedriveCount, micros(e.RedriveDate), last+int64(len(st.Events)), seq); err != nil {
 			return err
 		}
 		if err := insertEvents(tx, seq, st.Events); err != nil {

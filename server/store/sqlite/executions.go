@@ -13,7 +13,8 @@ import (
 
 const executionColumns = `x.seq, x.arn, x.state_machine_arn, x.name, x.status, x.input, x.output, x.error, x.cause,
 	x.start_date, x.stop_date, d.text, x.test_case, x.checkpoint, x.version, x.express, x.transient, x.last_event,
-	x.map_run_arn FROM executions x JOIN definitions d ON d.hash = x.definition`
+	x.map_run_arn, x.version_arn, x.alias_arn, x.redrive_count, x.redrive_date
+	FROM executions x JOIN definitions d ON d.hash = x.definition`
 
 // executionRow is an execution with the columns records do not show.
 type executionRow struct {
@@ -28,13 +29,15 @@ func scanExecution(row scanner) (executionRow, error) {
 		output, errorName   sql.Null[string]
 		cause               sql.Null[string]
 		startDate, stopDate sql.Null[int64]
+		redriveDate         sql.Null[int64]
 	)
 	err := row.Scan(&r.seq, &e.Arn, &e.StateMachineArn, &e.Name, &e.Status, &e.Input, &output, &errorName, &cause,
 		&startDate, &stopDate, &e.Definition, &e.TestCase, &e.Checkpoint, &e.Version, &e.Express, &e.Transient, &e.LastEvent,
-		&e.MapRunArn)
+		&e.MapRunArn, &e.StateMachineVersionArn, &e.StateMachineAliasArn, &e.RedriveCount, &redriveDate)
 	if err != nil {
 		return executionRow{}, err
 	}
+	e.RedriveDate = timeOf(redriveDate)
 	e.Output, e.Error, e.Cause = pointer(output), pointer(errorName), pointer(cause)
 	e.StartDate, e.StopDate, e.Checkpoint = timeOf(startDate), timeOf(stopDate), bytesOf(e.Checkpoint)
 	return r, nil
@@ -73,11 +76,12 @@ func (s *Store) CreateExecution(ctx context.Context, e *store.Execution, events 
 			return err
 		}
 		res, err := tx.exec(`INSERT INTO executions (arn, state_machine_arn, name, status, input, output, error, cause,
-			start_date, stop_date, definition, test_case, checkpoint, version, express, transient, last_event, map_run_arn)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)`,
+			start_date, stop_date, definition, test_case, checkpoint, version, express, transient, last_event, map_run_arn,
+			version_arn, alias_arn, redrive_count, redrive_date)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			e.Arn, e.StateMachineArn, e.Name, e.Status, e.Input, optional(e.Output), optional(e.Error), optional(e.Cause),
 			micros(e.StartDate), micros(e.StopDate), hash[:], e.TestCase, blob(e.Checkpoint), e.Express, e.Transient, len(events),
-			e.MapRunArn)
+			e.MapRunArn, e.StateMachineVersionArn, e.StateMachineAliasArn, e.RedriveCount, micros(e.RedriveDate))
 		if err != nil {
 			return err
 		}
@@ -159,6 +163,12 @@ func (s *Store) ListExecutions(ctx context.Context, f store.ExecutionFilter, p s
 	}
 	if f.MapRunArn != "" {
 		where, args = append(where, "x.map_run_arn = ?"), append(args, f.MapRunArn)
+	}
+	if f.StateMachineVersionArn != "" {
+		where, args = append(where, "x.version_arn = ?"), append(args, f.StateMachineVersionArn)
+	}
+	if f.StateMachineAliasArn != "" {
+		where, args = append(where, "x.alias_arn = ?"), append(args, f.StateMachineAliasArn)
 	}
 	query := `SELECT ` + executionColumns
 	if len(where) > 0 {

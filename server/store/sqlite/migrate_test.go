@@ -18,6 +18,21 @@ import (
 const schemaV1Executions = `
 CREATE TABLE schema_version (version INTEGER NOT NULL);
 INSERT INTO schema_version VALUES (1);
+CREATE TABLE state_machines (
+	seq INTEGER PRIMARY KEY AUTOINCREMENT,
+	arn TEXT NOT NULL UNIQUE,
+	name TEXT NOT NULL UNIQUE,
+	type TEXT NOT NULL,
+	definition TEXT NOT NULL,
+	role_arn TEXT NOT NULL,
+	status TEXT NOT NULL,
+	creation_date INTEGER,
+	update_date INTEGER,
+	revision_id TEXT NOT NULL,
+	logging BLOB,
+	tracing BLOB,
+	tags TEXT
+);
 CREATE TABLE definitions (
 	hash BLOB PRIMARY KEY,
 	text TEXT NOT NULL
@@ -71,8 +86,9 @@ CREATE TABLE activity_tasks (
 );
 `
 
-// TestMigrateTestCase opens a database written before executions had a test case: its executions read as
-// running none, and new ones keep theirs.
+// TestMigrateTestCase opens a database written before executions had a test case (or a Map Run, a version,
+// an alias or a redrive): its executions read as running none, and new ones keep theirs; its state machines
+// publish versions from 1.
 func TestMigrateTestCase(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "v1.db")
 	old := storetest.Execution("m", "old")
@@ -87,6 +103,10 @@ func TestMigrateTestCase(t *testing.T) {
 		checkpoint, version, express, last_event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, 0, 0)`,
 		old.Arn, old.StateMachineArn, old.Name, old.Status, old.Input, old.StartDate.UnixMicro(), hash[:], old.Checkpoint)
 	require.NoError(t, err)
+	sm := storetest.Machine("m")
+	_, err = db.Exec(`INSERT INTO state_machines (arn, name, type, definition, role_arn, status, revision_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, sm.Arn, sm.Name, sm.Type, sm.Definition, sm.RoleArn, sm.Status, sm.RevisionID)
+	require.NoError(t, err)
 	require.NoError(t, db.Close())
 
 	s, err := Open(path)
@@ -95,7 +115,13 @@ func TestMigrateTestCase(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, got.TestCase)
 	require.Empty(t, got.MapRunArn)
+	require.Empty(t, got.StateMachineVersionArn)
+	require.Zero(t, got.RedriveCount)
+	require.True(t, got.RedriveDate.IsZero())
 	require.Equal(t, old.Checkpoint, got.Checkpoint, "the old row is otherwise intact")
+	v, err := s.PublishStateMachineVersion(t.Context(), storetest.Version("m", sm.RevisionID))
+	require.NoError(t, err, "an old state machine can publish versions")
+	require.Equal(t, int64(1), v.Number)
 	require.NoError(t, s.CreateMapRun(t.Context(), storetest.MapRun(old.Arn, "m")), "an old execution can start a Map Run")
 
 	mocked := storetest.Execution("m", "mocked")
@@ -145,5 +171,9 @@ func executionsColumns(t *testing.T, s *Store) []string {
 	require.Contains(t, cols, "test_case TEXT default '' NOT NULL")
 	require.Contains(t, cols, "transient INTEGER default 0 NOT NULL")
 	require.Contains(t, cols, "map_run_arn TEXT default '' NOT NULL")
+	require.Contains(t, cols, "version_arn TEXT default '' NOT NULL")
+	require.Contains(t, cols, "alias_arn TEXT default '' NOT NULL")
+	require.Contains(t, cols, "redrive_count INTEGER default 0 NOT NULL")
+	require.Contains(t, cols, "redrive_date INTEGER default ")
 	return cols
 }

@@ -31,6 +31,13 @@ func TestQueryPlans(t *testing.T) {
 		"list by map run":        `SELECT ` + executionColumns + ` WHERE x.map_run_arn = 'a' AND x.seq < 5 ORDER BY x.seq DESC LIMIT 10`,
 		"list map runs":          `SELECT ` + mapRunColumns + ` WHERE execution_arn = 'a' AND seq < 5 ORDER BY seq DESC LIMIT 10`,
 		"dropped map runs":       `DELETE FROM map_runs WHERE execution_arn = 'a'`,
+		"list by version":        `SELECT ` + executionColumns + ` WHERE x.version_arn = 'a' AND x.seq < 5 ORDER BY x.seq DESC LIMIT 10`,
+		"list by alias":          `SELECT ` + executionColumns + ` WHERE x.alias_arn = 'a' AND x.seq < 5 ORDER BY x.seq DESC LIMIT 10`,
+		"list versions":          `SELECT ` + versionColumns + ` WHERE state_machine_arn = 'a' AND number < 5 ORDER BY number DESC LIMIT 10`,
+		"version of revision":    `SELECT ` + versionColumns + ` WHERE state_machine_arn = 'a' AND revision_id = 'r'`,
+		"list aliases":           `SELECT ` + aliasColumns + ` WHERE state_machine_arn = 'a' AND seq > 0 AND ('v' = '' OR seq IN (SELECT alias FROM alias_routes WHERE version_arn = 'v')) ORDER BY seq LIMIT 10`,
+		"aliases of version":     `SELECT a.arn FROM alias_routes r JOIN state_machine_aliases a ON a.seq = r.alias WHERE r.version_arn = 'v' LIMIT 1`,
+		"dropped machine":        `DELETE FROM state_machines WHERE arn = 'a'`,
 	}
 	for name, q := range queries {
 		rows, err := s.reads.Query(`EXPLAIN QUERY PLAN ` + q)

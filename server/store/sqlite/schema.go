@@ -6,7 +6,7 @@ import (
 )
 
 // migrations[i] brings the schema from version i to i+1. Append; never edit a released one.
-var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4}
+var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4, schemaV5}
 
 // Times are INTEGER microseconds since the Unix epoch, NULL for the zero time. Executions are referenced
 // by ARN from small tables but by their integer seq from events, the big one. Definitions are stored once
@@ -144,6 +144,58 @@ CREATE TABLE map_runs (
 	executions TEXT NOT NULL
 );
 CREATE INDEX map_runs_by_execution ON map_runs(execution_arn, seq);
+`
+
+// schemaV5 adds state machine versions and aliases, which go with their state machine (ON DELETE CASCADE),
+// the highest version number a state machine gave (numbers are never given again), and, on executions, the
+// version and alias they run (indexed for ListExecutions' filters) and their redrives. An alias's routing is
+// read from its JSON column; alias_routes finds the aliases that route to a version. Executions and state
+// machines from before it have none of these.
+const schemaV5 = `
+ALTER TABLE executions ADD COLUMN version_arn TEXT NOT NULL DEFAULT '';
+ALTER TABLE executions ADD COLUMN alias_arn TEXT NOT NULL DEFAULT '';
+ALTER TABLE executions ADD COLUMN redrive_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE executions ADD COLUMN redrive_date INTEGER;
+CREATE INDEX executions_by_version ON executions(version_arn, seq);
+CREATE INDEX executions_by_alias ON executions(alias_arn, seq);
+
+ALTER TABLE state_machines ADD COLUMN last_version INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE state_machine_versions (
+	seq INTEGER PRIMARY KEY,
+	arn TEXT NOT NULL UNIQUE,
+	state_machine_arn TEXT NOT NULL REFERENCES state_machines(arn) ON DELETE CASCADE,
+	number INTEGER NOT NULL,
+	description TEXT NOT NULL,
+	definition TEXT NOT NULL,
+	role_arn TEXT NOT NULL,
+	revision_id TEXT NOT NULL,
+	creation_date INTEGER,
+	logging BLOB,
+	tracing BLOB
+);
+CREATE UNIQUE INDEX versions_by_machine ON state_machine_versions(state_machine_arn, number);
+CREATE INDEX versions_by_revision ON state_machine_versions(state_machine_arn, revision_id);
+
+CREATE TABLE state_machine_aliases (
+	seq INTEGER PRIMARY KEY AUTOINCREMENT,
+	arn TEXT NOT NULL UNIQUE,
+	state_machine_arn TEXT NOT NULL REFERENCES state_machines(arn) ON DELETE CASCADE,
+	name TEXT NOT NULL,
+	description TEXT NOT NULL,
+	routing TEXT NOT NULL,
+	creation_date INTEGER,
+	update_date INTEGER
+);
+CREATE INDEX aliases_by_machine ON state_machine_aliases(state_machine_arn, seq);
+
+CREATE TABLE alias_routes (
+	alias INTEGER NOT NULL REFERENCES state_machine_aliases(seq) ON DELETE CASCADE,
+	position INTEGER NOT NULL,
+	version_arn TEXT NOT NULL,
+	PRIMARY KEY (alias, position)
+) WITHOUT ROWID;
+CREATE INDEX alias_routes_by_version ON alias_routes(version_arn);
 `
 
 // migrate applies the migrations the database lacks, in one transaction, and refuses a database written

@@ -48,6 +48,12 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ListMapRuns", testListMapRuns},
 		{"MapRunChildren", testMapRunChildren},
 		{"MapRunCascade", testMapRunCascade},
+		{"Versions", testVersions},
+		{"ListVersions", testListVersions},
+		{"Aliases", testAliases},
+		{"ListAliases", testListAliases},
+		{"ConcurrentPublish", testConcurrentPublish},
+		{"ExecutionVersions", testExecutionVersions},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
