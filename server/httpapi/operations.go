@@ -30,6 +30,7 @@ func operations(s *service.Service) map[string]operation {
 		"UntagResource":                    op(s.UntagResource),
 		"ListTagsForResource":              op(s.ListTagsForResource),
 		"DescribeMapRun":                   op(s.DescribeMapRun),
+		"RedriveExecution":                 op(s.RedriveExecution),
 		"ListMapRuns":                      op(s.ListMapRuns),
 		"UpdateMapRun":                     op(s.UpdateMapRun),
 	}

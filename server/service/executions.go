@@ -231,10 +231,9 @@ func (s *Service) DescribeExecution(ctx context.Context, in *DescribeExecutionIn
 	if e.Output != nil {
 		out.OutputDetails = &Details{Included: true}
 	}
-	if store.Finished(e.Status) && e.Status != store.Succeeded && !e.Express {
-		out.RedriveStatus = "REDRIVABLE"
-	} else if !e.Express {
-		out.RedriveStatus = "NOT_REDRIVABLE"
+	if !e.Express {
+		out.RedriveCount, out.RedriveDate = e.RedriveCount, Time(e.RedriveDate)
+		out.RedriveStatus, out.RedriveStatusReason = s.redriveStatus(e)
 	}
 	return out, nil
 }
@@ -313,7 +312,12 @@ func (s *Service) abortOrphan(ctx context.Context, e *store.Execution, in *StopE
 			}
 		}
 	}
-	e.Status, e.StopDate, e.Error, e.Cause, e.Checkpoint = status, now, optional(in.Error), optional(in.Cause), nil
+	// A parked execution's checkpoint is where it stood when it was stopped: a redrive starts from it.
+	final := []byte(nil)
+	if len(pr.Checkpoint) > 0 {
+		final = finalRecord(pr.Checkpoint)
+	}
+	e.Status, e.StopDate, e.Error, e.Cause, e.Checkpoint = status, now, optional(in.Error), optional(in.Cause), final
 	if last > 0 { // a service that keeps no history has none to end
 		data, err := ev.MarshalJSON()
 		if err != nil {
@@ -336,6 +340,7 @@ func (s *Service) abortOrphan(ctx context.Context, e *store.Execution, in *StopE
 func (s *Service) ListExecutions(ctx context.Context, in *ListExecutionsInput) (*ListExecutionsOutput, error) {
 	var v violations
 	v.enum("statusFilter", in.StatusFilter, executionStatuses...)
+	v.enum("redriveFilter", in.RedriveFilter, "REDRIVEN", "NOT_REDRIVEN")
 	v.maxResults(in.MaxResults, store.MaxPageSize)
 	v.maxLen("nextToken", in.NextToken, maxExecutionTokenLen, false)
 	v.maxLen("stateMachineArn", in.StateMachineArn, maxArnLen, true)
@@ -352,19 +357,33 @@ func (s *Service) ListExecutions(ctx context.Context, in *ListExecutionsInput) (
 	} else if _, err := s.getStateMachine(ctx, in.StateMachineArn); err != nil {
 		return nil, err
 	}
-	list, next, err := s.store.ListExecutions(ctx, store.ExecutionFilter{StateMachineArn: in.StateMachineArn, MapRunArn: in.MapRunArn, Status: in.StatusFilter},
-		store.Page{Token: in.NextToken, Max: in.MaxResults})
-	if err != nil {
-		return nil, storeError(err, nil)
+	filter := store.ExecutionFilter{StateMachineArn: in.StateMachineArn, MapRunArn: in.MapRunArn, Status: in.StatusFilter}
+	want := in.MaxResults
+	if want <= 0 {
+		want = store.DefaultPageSize
 	}
-	out := &ListExecutionsOutput{Executions: make([]ExecutionListItem, len(list)), NextToken: next}
-	for i, e := range list {
-		out.Executions[i] = ExecutionListItem{
-			ExecutionArn: e.Arn, StateMachineArn: e.StateMachineArn, Name: e.Name, Status: e.Status,
-			StartDate: Time(e.StartDate), StopDate: Time(e.StopDate),
+	out := &ListExecutionsOutput{Executions: []ExecutionListItem{}}
+	// The redrive filter is applied here: each page asked for is no larger than what is still wanted and
+	// is taken whole, so that the next token never skips an execution.
+	for token := in.NextToken; ; {
+		list, next, err := s.store.ListExecutions(ctx, filter, store.Page{Token: token, Max: want - len(out.Executions)})
+		if err != nil {
+			return nil, storeError(err, nil)
+		}
+		for _, e := range list {
+			if in.RedriveFilter != "" && (e.RedriveCount > 0) != (in.RedriveFilter == "REDRIVEN") {
+				continue
+			}
+			out.Executions = append(out.Executions, ExecutionListItem{
+				ExecutionArn: e.Arn, StateMachineArn: e.StateMachineArn, Name: e.Name, Status: e.Status,
+				StartDate: Time(e.StartDate), StopDate: Time(e.StopDate), RedriveCount: e.RedriveCount, RedriveDate: Time(e.RedriveDate),
+			})
+		}
+		token, out.NextToken = next, next
+		if next == "" || len(out.Executions) >= want {
+			return out, nil
 		}
 	}
-	return out, nil
 }
 
 // DescribeStateMachineForExecution describes the state machine as the execution runs it: the definition it

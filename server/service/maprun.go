@@ -336,11 +336,17 @@ func (d *driver) runChild(i int, input any) (*interpreter.Result, *store.Executi
 	done := s.WhenEnded(arn)
 	stored, err := s.store.CreateExecution(d.ctx, rec, events, timers...)
 	if errors.Is(err, store.ErrExists) && stored != nil && run.Resume != "" {
-		// Started before the Map Run was interrupted: its end is its result.
-		if store.Finished(stored.Status) {
+		// Started before the Map Run was interrupted: its end is its result, unless the Map Run is
+		// redriven, which redrives the children that did not succeed.
+		if store.Finished(stored.Status) && (!run.Redrive || stored.Status == store.Succeeded) {
 			s.notifyEnded(arn)
 			res, err := resultOf(stored)
 			return res, stored, err
+		}
+		if store.Finished(stored.Status) {
+			if _, err := s.redrive(d.ctx, stored); err != nil {
+				return nil, stored, err
+			}
 		}
 		d.mu.Lock()
 		d.children[arn] = true

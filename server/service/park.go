@@ -152,7 +152,8 @@ func (s *Service) rebuild(ctx context.Context, rec *store.Execution, calls map[s
 		}
 	}
 	cfg = interpreter.Config{Name: rec.Name, ARN: rec.Arn, StateMachineName: smName, StateMachineARN: rec.StateMachineArn,
-		Express: rec.Express, Invoker: invoker, Clock: s.clock, Durable: s.durable(rec.Express)}
+		Express: rec.Express, Invoker: invoker, Clock: s.clock, Durable: s.durable(rec.Express),
+		RedriveCount: rec.RedriveCount, RedriveTime: rec.RedriveDate}
 	if sm, err := s.store.GetStateMachine(ctx, rec.StateMachineArn); err == nil {
 		cfg.RoleARN = sm.RoleArn
 	}

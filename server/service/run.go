@@ -128,6 +128,8 @@ func (s *Service) commitOutcome(l launch, rc *recorder, inv interpreter.Invoker,
 				return err
 			}
 		} else {
+			// Where it stood, for a redrive.
+			rec.Checkpoint = finalRecord(res.Final)
 			if res.Status == interpreter.Succeed {
 				out := oj.JSON(res.Output, &oj.Options{Sort: true})
 				rec.Output = &out

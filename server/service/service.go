@@ -107,7 +107,9 @@ type Service struct {
 	started map[string]func(worker string)
 	// tookParked are workers that took a task of an execution while it parked, by token.
 	tookParked map[string]string
-	polls      map[string]chan struct{}
+	// redriveTokens are the client tokens of each execution's latest redrives (RedriveExecution).
+	redriveTokens map[string][]redriveToken
+	polls         map[string]chan struct{}
 	// parking: executions park at their waits and the scheduler wakes them (under a real clock; a virtual
 	// clock moves only while executions hold it, so they keep their goroutines).
 	parking bool
@@ -137,6 +139,7 @@ func New(opts Options) (*Service, error) {
 		region: opts.Region, account: opts.Account, pollTimeout: opts.PollTimeout, shed: newShedder(opts.HeapSoftLimit),
 		running: map[string]*run{}, waking: map[string]bool{}, rewake: map[string]bool{}, programs: map[string]compiled{}, ended: map[string][]chan struct{}{},
 		subs: map[*subscriber]struct{}{}, started: map[string]func(string){}, tookParked: map[string]string{}, polls: map[string]chan struct{}{},
+		redriveTokens: map[string][]redriveToken{},
 	}
 	if s.clock == nil {
 		s.clock = interpreter.RealClock{}

@@ -167,26 +167,29 @@ type DescribeExecutionInput struct {
 }
 
 type DescribeExecutionOutput struct {
-	ExecutionArn    string   `json:"executionArn"`
-	StateMachineArn string   `json:"stateMachineArn"`
-	Name            string   `json:"name"`
-	Status          string   `json:"status"`
-	StartDate       Time     `json:"startDate"`
-	StopDate        Time     `json:"stopDate,omitzero"`
-	Input           string   `json:"input"`
-	InputDetails    Details  `json:"inputDetails"`
-	Output          *string  `json:"output,omitempty"`
-	OutputDetails   *Details `json:"outputDetails,omitempty"`
-	Error           *string  `json:"error,omitempty"`
-	Cause           *string  `json:"cause,omitempty"`
-	RedriveCount    int      `json:"redriveCount"`
-	RedriveStatus   string   `json:"redriveStatus,omitempty"`
+	ExecutionArn        string   `json:"executionArn"`
+	StateMachineArn     string   `json:"stateMachineArn"`
+	Name                string   `json:"name"`
+	Status              string   `json:"status"`
+	StartDate           Time     `json:"startDate"`
+	StopDate            Time     `json:"stopDate,omitzero"`
+	Input               string   `json:"input"`
+	InputDetails        Details  `json:"inputDetails"`
+	Output              *string  `json:"output,omitempty"`
+	OutputDetails       *Details `json:"outputDetails,omitempty"`
+	Error               *string  `json:"error,omitempty"`
+	Cause               *string  `json:"cause,omitempty"`
+	RedriveCount        int64    `json:"redriveCount"`
+	RedriveDate         Time     `json:"redriveDate,omitzero"`
+	RedriveStatus       string   `json:"redriveStatus,omitempty"`
+	RedriveStatusReason string   `json:"redriveStatusReason,omitempty"`
 }
 
 type ListExecutionsInput struct {
 	StateMachineArn string `json:"stateMachineArn"`
 	MapRunArn       string `json:"mapRunArn"`
 	StatusFilter    string `json:"statusFilter"`
+	RedriveFilter   string `json:"redriveFilter"`
 	MaxResults      int    `json:"maxResults"`
 	NextToken       string `json:"nextToken"`
 }
@@ -198,6 +201,8 @@ type ExecutionListItem struct {
 	Status          string `json:"status"`
 	StartDate       Time   `json:"startDate"`
 	StopDate        Time   `json:"stopDate,omitzero"`
+	RedriveCount    int64  `json:"redriveCount,omitempty"`
+	RedriveDate     Time   `json:"redriveDate,omitzero"`
 }
 
 type ListExecutionsOutput struct {
