@@ -307,28 +307,7 @@ func (ms *mapState) distributedItems(f *frame, n *node, in stateInput, sc scope)
 		}
 		src, length = &sliceItems{list: list, origin: maprun.Origin{Source: "STATE_DATA", Entry: entries}}, len(list)
 	}
-	if ms.selector != nil || ms.itemSelector != nil {
-		var base map[string]any
-		if ms.selector != nil && ms.selector.readsContext || ms.itemSelector != nil {
-			base = f.contextObject()
-		}
-		// The selector sees $$.Map.Item on a frame of its own, used by one item at a time.
-		sf := &frame{ex: f.ex, ctx: f.ctx, stateName: f.stateName, enteredEvent: f.enteredEvent, enteredTime: f.enteredTime, vars: f.vars}
-		src = &selectedItems{Items: src, sel: func(i int, v any, o maprun.Origin) (any, error) {
-			sf.ctxObject = withMapItem(base, mapItem(i, v, o))
-			var sel any
-			var err error
-			if ms.itemSelector != nil {
-				sel, err = ms.itemSelector.eval(sf.ataEnv(in.value))
-			} else {
-				sel, err = ms.selector.apply(scope{doc: in.value, f: sf})
-			}
-			if err != nil {
-				return nil, asFailure(err, n.name, f.enteredEvent)
-			}
-			return sel, nil
-		}}
-	}
+	src = ms.selectItems(f, n, in, src)
 	if d.batcher != nil {
 		spec, err := d.batchSpec(sc, in.env)
 		if err != nil {
@@ -338,6 +317,33 @@ func (ms *mapState) distributedItems(f *frame, n *node, in stateInput, sc scope)
 		src = maprun.Batch(src, spec)
 	}
 	return src, length, nil
+}
+
+// selectItems passes each item of src through the Map's ItemSelector, when it has one.
+func (ms *mapState) selectItems(f *frame, n *node, in stateInput, src maprun.Items) maprun.Items {
+	if ms.selector == nil && ms.itemSelector == nil {
+		return src
+	}
+	var base map[string]any
+	if ms.selector != nil && ms.selector.readsContext || ms.itemSelector != nil {
+		base = f.contextObject()
+	}
+	// The selector sees $$.Map.Item on a frame of its own, used by one item at a time.
+	sf := &frame{ex: f.ex, ctx: f.ctx, stateName: f.stateName, enteredEvent: f.enteredEvent, enteredTime: f.enteredTime, vars: f.vars}
+	return &selectedItems{Items: src, sel: func(i int, v any, o maprun.Origin) (any, error) {
+		sf.ctxObject = withMapItem(base, mapItem(i, v, o))
+		var sel any
+		var err error
+		if ms.itemSelector != nil {
+			sel, err = ms.itemSelector.eval(sf.ataEnv(in.value))
+		} else {
+			sel, err = ms.selector.apply(scope{doc: in.value, f: sf})
+		}
+		if err != nil {
+			return nil, asFailure(err, n.name, f.enteredEvent)
+		}
+		return sel, nil
+	}}
 }
 
 // readerSpec evaluates the ItemReader.
