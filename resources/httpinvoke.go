@@ -16,6 +16,7 @@ import (
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/source"
 	"github.com/aslrun/aslrun/internal/egress"
+	"github.com/aslrun/aslrun/interpreter"
 )
 
 const httpInvoke = "arn:aws:states:::http:invoke"
@@ -51,6 +52,11 @@ func invokeHTTP(ctx context.Context, call *Call, client *http.Client) (any, erro
 	if err != nil {
 		return nil, failure.New(failure.Runtime, fmt.Sprintf("The HTTP Task %q: %v", call.StateName, err))
 	}
+	var sent []byte
+	if body != nil {
+		sent, _ = io.ReadAll(body) // a strings.Reader: no error
+		body = bytes.NewReader(sent)
+	}
 	req, err := http.NewRequestWithContext(ctx, strings.ToUpper(method), u.String(), body)
 	if err != nil {
 		return nil, failure.New(failure.Runtime, fmt.Sprintf("The HTTP Task %q: %v", call.StateName, err))
@@ -63,8 +69,15 @@ func invokeHTTP(ctx context.Context, call *Call, client *http.Client) (any, erro
 			req.Header.Set(k, fmt.Sprint(v))
 		}
 	}
+	// TestState at TRACE shows the call: the request as sent, and the response when one came.
+	traced := interpreter.HTTPCall{Protocol: u.Scheme, Method: req.Method, URL: req.URL.String(), RequestHeader: req.Header.Clone(),
+		RequestBody: string(sent)}
+	trace := interpreter.HTTPTrace(ctx)
 	resp, err := client.Do(req)
 	if err != nil {
+		if trace != nil {
+			trace(traced)
+		}
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -77,6 +90,10 @@ func invokeHTTP(ctx context.Context, call *Call, client *http.Client) (any, erro
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxHTTPResponse+1))
 	if err != nil {
 		return nil, failure.New(failure.HTTPSocket, err.Error())
+	}
+	if trace != nil {
+		traced.StatusCode, traced.Status, traced.ResponseHeader, traced.ResponseBody = resp.StatusCode, http.StatusText(resp.StatusCode), resp.Header.Clone(), string(raw)
+		trace(traced)
 	}
 	if len(raw) > maxHTTPResponse {
 		return nil, failure.New(failure.DataLimitExceeded, fmt.Sprintf("The response of %s is larger than %d bytes", endpoint, maxHTTPResponse))

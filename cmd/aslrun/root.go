@@ -26,6 +26,6 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newLintCmd(), newExecuteCmd(), newTestCmd(), newServeCmd())
+	root.AddCommand(newLintCmd(), newExecuteCmd(), newTestCmd(), newTestStateCmd(), newServeCmd())
 	return root
 }

@@ -30,7 +30,8 @@ const (
 	contentType  = "application/x-amz-json-1.0"
 )
 
-// syncWait is the longest a StartSyncExecution waits: an EXPRESS execution runs five minutes at most.
+// syncWait is the longest a StartSyncExecution waits: an EXPRESS execution runs five minutes at most, as
+// does a TestState.
 const syncWait = 5 * time.Minute
 
 // Options configure the handler.
@@ -61,7 +62,7 @@ type Handler struct {
 // New returns the API's handler over svc.
 func New(svc *service.Service, opts Options) *Handler {
 	h := &Handler{ops: operations(svc), maxBody: opts.MaxBody, log: opts.Log, auth: opts.Auth, requestTimeout: opts.RequestTimeout,
-		waits: map[string]time.Duration{"GetActivityTask": svc.PollTimeout(), "StartSyncExecution": syncWait}}
+		waits: map[string]time.Duration{"GetActivityTask": svc.PollTimeout(), "StartSyncExecution": syncWait, "TestState": syncWait}}
 	if h.maxBody <= 0 {
 		h.maxBody = DefaultMaxBody
 	}

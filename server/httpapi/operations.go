@@ -33,5 +33,6 @@ func operations(s *service.Service) map[string]operation {
 		"RedriveExecution":                 op(s.RedriveExecution),
 		"ListMapRuns":                      op(s.ListMapRuns),
 		"UpdateMapRun":                     op(s.UpdateMapRun),
+		"TestState":                        op(s.TestState),
 	}
 }
