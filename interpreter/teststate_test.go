@@ -185,8 +185,8 @@ func TestTestStatePerStateType(t *testing.T) {
 			def:   machineOf(`"S":{"Type":"Wait","SecondsPath":"$.s","Next":"Done"},` + done),
 			input: `{"s":"soon"}`,
 			want: tested{status: interpreter.TestFailed, error: "States.Runtime",
-				cause:  `An error occurred while executing the state 'S' (entered at the event id #2). The SecondsPath parameter does not reference a positive integer value: $.s == "soon"`,
-				retry:  -1, catch: -1, backoff: -1,
+				cause: `An error occurred while executing the state 'S' (entered at the event id #2). The SecondsPath parameter does not reference a positive integer value: $.s == "soon"`,
+				retry: -1, catch: -1, backoff: -1,
 				stages: map[interpreter.Stage]string{interpreter.StageInputPath: `{"s":"soon"}`}},
 		},
 		{

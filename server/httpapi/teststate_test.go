@@ -222,7 +222,7 @@ func TestTestState(t *testing.T) {
 		{
 			name: "AWS: a Map of a machine with a mocked error",
 			in: sfn.TestStateInput{Definition: aws.String(mapMachine), StateName: aws.String("State0"), Input: aws.String(values), InspectionLevel: debug,
-				Mock: &types.MockInput{ErrorOutput: &types.MockErrorOutput{Error: aws.String("MockException"), Cause: aws.String("Mock the error cause.")}},
+				Mock:               &types.MockInput{ErrorOutput: &types.MockErrorOutput{Error: aws.String("MockException"), Cause: aws.String("Mock the error cause.")}},
 				StateConfiguration: &types.TestStateConfiguration{MapIterationFailureCount: aws.Int32(0), ErrorCausedByState: aws.String("HandleItem")}},
 			want: `{"status":"FAILED","error":"MockException","cause":"Mock the error cause.",
 				"inspectionData":{"input":` + values + `,"afterInputPath":` + values + `,"afterItemsPath":["first","second","third"],"maxConcurrency":0,"toleratedFailureCount":2}}`,
@@ -423,7 +423,7 @@ func TestTestStateCallsResources(t *testing.T) {
 		assert.JSONEq(t, `{"approval":true,"got":{"cost":10}}`, aws.ToString(d.Response.Body))
 		// DEBUG shows no request.
 		out, err = e.sfn.TestState(ctx, &sfn.TestStateInput{RoleArn: aws.String(roleArn),
-			Definition: aws.String(`{"Type":"Task","Resource":"arn:aws:states:::http:invoke","Parameters":{"ApiEndpoint":"` + api.URL + `","Method":"GET"},"End":true}`),
+			Definition:      aws.String(`{"Type":"Task","Resource":"arn:aws:states:::http:invoke","Parameters":{"ApiEndpoint":"` + api.URL + `","Method":"GET"},"End":true}`),
 			InspectionLevel: types.InspectionLevelDebug})
 		require.NoError(t, err)
 		assert.Nil(t, out.InspectionData.Request)
