@@ -256,6 +256,20 @@ func TestTestStatePerStateType(t *testing.T) {
 				}},
 		},
 		{
+			name: "a Map's items by ItemsPointer",
+			def: machineOf(`"S":{"Type":"Map","ItemsPointer":"/order/items","ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
+				"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}`),
+			input: `{"order":{"items":[1,2]}}`,
+			spec:  interpreter.TestSpec{Mock: mockResult(`[]`)},
+			want: tested{status: interpreter.TestSucceeded, output: `[]`,
+				stages: map[interpreter.Stage]string{
+					interpreter.StageInputPath:      `{"order":{"items":[1,2]}}`,
+					interpreter.StageItemsPointer:   `[1,2]`,
+					interpreter.StageResultSelector: `[]`,
+					interpreter.StageResultPath:     `[]`,
+				}},
+		},
+		{
 			name: "a mocked Parallel",
 			def: machineOf(`"S":{"Type":"Parallel","Branches":[{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}},
 				{"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}}],"Next":"Done"},` + done),

@@ -228,6 +228,19 @@ func TestTestState(t *testing.T) {
 				"inspectionData":{"input":` + values + `,"afterInputPath":` + values + `,"afterItemsPath":["first","second","third"],"maxConcurrency":0,"toleratedFailureCount":2}}`,
 		},
 		{
+			name: "a mocked activity",
+			in: sfn.TestStateInput{Definition: aws.String(`{"Type":"Task","Resource":"arn:aws:states:us-east-1:123456789012:activity:approve","TimeoutSeconds":5,"End":true}`),
+				InspectionLevel: info, Mock: result(`{"approved":true}`)},
+			want: `{"status":"SUCCEEDED","output":{"approved":true}}`,
+		},
+		{
+			name: "a mocked .sync Task, whose result is not checked against a shape",
+			in: sfn.TestStateInput{Definition: aws.String(`{"Type":"Task","Resource":"arn:aws:states:::states:startExecution.sync:2",
+				"Parameters":{"StateMachineArn":"arn:aws:states:us-east-1:123456789012:stateMachine:child"},"OutputPath":"$.Output","End":true}`),
+				InspectionLevel: info, Mock: result(`{"Status":"SUCCEEDED","Output":{"done":1}}`)},
+			want: `{"status":"SUCCEEDED","output":{"done":1}}`,
+		},
+		{
 			name: "a mocked Parallel",
 			in:   sfn.TestStateInput{Definition: aws.String(parallelState), Input: aws.String(`{"a":1}`), InspectionLevel: info, Mock: result(`[1,2]`)},
 			want: `{"status":"SUCCEEDED","output":[1,2]}`,
