@@ -155,15 +155,6 @@ func HTTPTrace(ctx context.Context) func(HTTPCall) {
 	return fn
 }
 
-// Find reports whether the program has a state of the name, at any depth, and its type.
-func (p *Program) Find(name string) (typ string, ok bool) {
-	n := p.root.find(name)
-	if n == nil {
-		return "", false
-	}
-	return n.typ, true
-}
-
 // find looks a state up in m and in the machines of its Parallel and Map states.
 func (m *machine) find(name string) *node {
 	if n := m.nodes[name]; n != nil {
