@@ -38,8 +38,10 @@ type Event struct {
 	TimeoutInSeconds, HeartbeatInSeconds int64
 	// Assigned are the variables a state set (StateExited), as the API shows them: name -> JSON text.
 	Assigned map[string]any
-	// RoleArn is the execution's role (ExecutionStarted), which only the control plane knows.
-	RoleArn string
+	// RoleArn is the execution's role (ExecutionStarted), which only the control plane knows; so are the
+	// version and alias it was started with, if any.
+	RoleArn                                      string
+	StateMachineVersionArn, StateMachineAliasArn string
 	// MapRunArn is the Map Run a Distributed Map started (MapRunStarted).
 	MapRunArn string
 	// RedriveCount is the execution's redrives so far (ExecutionRedriven).
@@ -122,6 +124,12 @@ func (e Event) MarshalJSON() ([]byte, error) {
 	}
 	if e.RoleArn != "" {
 		d["roleArn"] = e.RoleArn
+	}
+	if e.StateMachineVersionArn != "" {
+		d["stateMachineVersionArn"] = e.StateMachineVersionArn
+	}
+	if e.StateMachineAliasArn != "" {
+		d["stateMachineAliasArn"] = e.StateMachineAliasArn
 	}
 	if e.MapRunArn != "" {
 		d["mapRunArn"] = e.MapRunArn

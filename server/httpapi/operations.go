@@ -34,5 +34,13 @@ func operations(s *service.Service) map[string]operation {
 		"ListMapRuns":                      op(s.ListMapRuns),
 		"UpdateMapRun":                     op(s.UpdateMapRun),
 		"TestState":                        op(s.TestState),
+		"PublishStateMachineVersion":       op(s.PublishStateMachineVersion),
+		"ListStateMachineVersions":         op(s.ListStateMachineVersions),
+		"DeleteStateMachineVersion":        op(s.DeleteStateMachineVersion),
+		"CreateStateMachineAlias":          op(s.CreateStateMachineAlias),
+		"DescribeStateMachineAlias":        op(s.DescribeStateMachineAlias),
+		"UpdateStateMachineAlias":          op(s.UpdateStateMachineAlias),
+		"DeleteStateMachineAlias":          op(s.DeleteStateMachineAlias),
+		"ListStateMachineAliases":          op(s.ListStateMachineAliases),
 	}
 }

@@ -41,6 +41,9 @@ func parseArn(arn string, allowed ...string) (parsedArn, error) {
 		return parsedArn{}, newError(CodeInvalidArn, "Invalid Arn: 'Resource type not valid in this context: %s'", p.typ)
 	}
 	want := map[string]int{arnStateMachine: 1, arnActivity: 1, arnExecution: 2, arnExpress: 3, arnMapRun: 2}[p.typ]
+	if p.typ == arnStateMachine && len(p.names) == 2 {
+		want = 2 // qualified by a version number or an alias name (versions.go)
+	}
 	if len(p.names) != want || slices.Contains(p.names, "") {
 		return parsedArn{}, newError(CodeInvalidArn, "Invalid Arn: 'Invalid ARN format: %s'", arn)
 	}

@@ -11,6 +11,7 @@ import (
 // The API's error codes, as the __type of an error response names them.
 const (
 	CodeValidation                   = "ValidationException"
+	CodeConflict                     = "ConflictException"
 	CodeInvalidArn                   = "InvalidArn"
 	CodeInvalidDefinition            = "InvalidDefinition"
 	CodeInvalidName                  = "InvalidName"

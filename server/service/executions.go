@@ -62,10 +62,11 @@ func (s *Service) begin(ctx context.Context, in *StartExecutionInput, o beginOpt
 	}
 	// Step Functions Local's form: stateMachineArn#TestCaseName runs the test case of the mock config.
 	machineArn, testCase, mocked := strings.Cut(in.StateMachineArn, "#")
-	sm, err := s.getStateMachine(ctx, machineArn)
+	tgt, err := s.resolve(ctx, machineArn)
 	if err != nil {
 		return nil, err
 	}
+	sm := tgt.sm
 	if sync && sm.Type != store.TypeExpress {
 		return nil, newError(CodeStateMachineTypeNotSupported, "This operation is not supported by this type of state machine")
 	}
@@ -94,7 +95,7 @@ func (s *Service) begin(ctx context.Context, in *StartExecutionInput, o beginOpt
 			return nil, newError(CodeValidation, "%v", err)
 		}
 	}
-	prog, err := s.program(sm)
+	prog, err := s.program(tgt.runs)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +107,8 @@ func (s *Service) begin(ctx context.Context, in *StartExecutionInput, o beginOpt
 	now := s.now()
 	var events []store.Event
 	if !s.noHistory || o.history {
-		first, err := startedEvent(arn, now, text, sm.RoleArn)
+		first, err := startedEvent(arn, now, text, interpreter.Event{RoleArn: tgt.runs.RoleArn, StateMachineVersionArn: tgt.version,
+			StateMachineAliasArn: tgt.alias})
 		if err != nil {
 			return nil, internal(err)
 		}
@@ -117,7 +119,8 @@ func (s *Service) begin(ctx context.Context, in *StartExecutionInput, o beginOpt
 	// history. StartSyncExecution answers from the run, not the store.
 	rec := &store.Execution{
 		Arn: arn, StateMachineArn: sm.Arn, Name: name, Status: store.Running, Input: text, StartDate: now,
-		Definition: sm.Definition, Express: express, TestCase: testCase, Transient: express && !o.history,
+		Definition: tgt.runs.Definition, Express: express, TestCase: testCase, Transient: express && !o.history,
+		StateMachineVersionArn: tgt.version, StateMachineAliasArn: tgt.alias,
 	}
 	var lease []store.Timer
 	if s.durable(express) && s.shared {
@@ -140,9 +143,51 @@ func (s *Service) begin(ctx context.Context, in *StartExecutionInput, o beginOpt
 	}
 	s.publish(arn, interpreter.Event{ID: 1, Timestamp: now, Type: "ExecutionStarted", Input: input, HasInput: true})
 	return &started{rec: stored, prog: prog, input: input, history: o.history, cfg: interpreter.Config{
-		Name: name, ARN: arn, StateMachineName: sm.Name, StateMachineARN: sm.Arn, RoleARN: sm.RoleArn,
+		Name: name, ARN: arn, StateMachineName: sm.Name, StateMachineARN: sm.Arn, RoleARN: tgt.runs.RoleArn,
 		Express: express, Invoker: invoker, Clock: s.clock, Durable: s.durable(express),
 	}}, nil
+}
+
+// target is what a start request runs: a state machine's current revision, or one of its versions, named
+// by its ARN or chosen by an alias.
+type target struct {
+	sm *store.StateMachine
+	// runs is sm, or the version as a state machine (versionMachine).
+	runs *store.StateMachine
+	// version and alias are the ARNs the execution records ("" for none).
+	version, alias string
+}
+
+// resolve finds what a state machine ARN, qualified or not, runs. A version or alias that does not exist is
+// StateMachineDoesNotExist, which names the ARN given, as AWS answers UpdateStateMachine for a version ARN.
+func (s *Service) resolve(ctx context.Context, arn string) (*target, error) {
+	ref, err := parseMachineRef(arn)
+	if err != nil {
+		return nil, err
+	}
+	notFound := func() *Error { return stateMachineDoesNotExist(arn) }
+	t := &target{version: ref.version, alias: ref.alias}
+	if ref.alias != "" {
+		a, err := s.store.GetStateMachineAlias(ctx, ref.alias)
+		if err != nil {
+			return nil, storeError(err, notFound)
+		}
+		t.version = s.route(a.Routing)
+	}
+	var v *store.StateMachineVersion
+	if t.version != "" {
+		if v, err = s.getVersion(ctx, t.version, notFound); err != nil {
+			return nil, err
+		}
+	}
+	if t.sm, err = s.store.GetStateMachine(ctx, ref.machine); err != nil {
+		return nil, storeError(err, notFound)
+	}
+	t.runs = t.sm
+	if v != nil {
+		t.runs = versionMachine(t.sm, v)
+	}
+	return t, nil
 }
 
 // StartExecution starts an execution and returns at once.
@@ -227,6 +272,7 @@ func (s *Service) DescribeExecution(ctx context.Context, in *DescribeExecutionIn
 		ExecutionArn: e.Arn, StateMachineArn: e.StateMachineArn, Name: e.Name, Status: e.Status,
 		StartDate: Time(e.StartDate), StopDate: Time(e.StopDate), Input: e.Input, InputDetails: Details{Included: true},
 		Output: e.Output, Error: e.Error, Cause: e.Cause,
+		StateMachineVersionArn: e.StateMachineVersionArn, StateMachineAliasArn: e.StateMachineAliasArn,
 	}
 	if e.Output != nil {
 		out.OutputDetails = &Details{Included: true}
@@ -350,14 +396,16 @@ func (s *Service) ListExecutions(ctx context.Context, in *ListExecutionsInput) (
 	if err := v.err(); err != nil {
 		return nil, err
 	}
+	filter := store.ExecutionFilter{MapRunArn: in.MapRunArn, Status: in.StatusFilter}
+	var err error
 	if in.MapRunArn != "" {
-		if _, err := s.getMapRun(ctx, in.MapRunArn); err != nil {
-			return nil, err
-		}
-	} else if _, err := s.getStateMachine(ctx, in.StateMachineArn); err != nil {
+		_, err = s.getMapRun(ctx, in.MapRunArn)
+	} else {
+		filter, err = s.executionFilter(ctx, in.StateMachineArn, filter)
+	}
+	if err != nil {
 		return nil, err
 	}
-	filter := store.ExecutionFilter{StateMachineArn: in.StateMachineArn, MapRunArn: in.MapRunArn, Status: in.StatusFilter}
 	want := in.MaxResults
 	if want <= 0 {
 		want = store.DefaultPageSize
@@ -377,6 +425,7 @@ func (s *Service) ListExecutions(ctx context.Context, in *ListExecutionsInput) (
 			out.Executions = append(out.Executions, ExecutionListItem{
 				ExecutionArn: e.Arn, StateMachineArn: e.StateMachineArn, Name: e.Name, Status: e.Status,
 				StartDate: Time(e.StartDate), StopDate: Time(e.StopDate), RedriveCount: e.RedriveCount, RedriveDate: Time(e.RedriveDate),
+				StateMachineVersionArn: e.StateMachineVersionArn, StateMachineAliasArn: e.StateMachineAliasArn,
 			})
 		}
 		token, out.NextToken = next, next
@@ -386,8 +435,30 @@ func (s *Service) ListExecutions(ctx context.Context, in *ListExecutionsInput) (
 	}
 }
 
+// executionFilter narrows ListExecutions to a state machine's executions (those of all its versions and
+// aliases too), or to those of a version or of an alias, each of which must exist.
+func (s *Service) executionFilter(ctx context.Context, arn string, f store.ExecutionFilter) (store.ExecutionFilter, error) {
+	ref, err := parseMachineRef(arn)
+	if err != nil {
+		return f, err
+	}
+	notFound := func() *Error { return stateMachineDoesNotExist(arn) }
+	switch {
+	case ref.version != "":
+		_, err = s.getVersion(ctx, ref.version, notFound)
+	case ref.alias != "":
+		if _, err = s.store.GetStateMachineAlias(ctx, ref.alias); err != nil {
+			err = storeError(err, notFound)
+		}
+	default:
+		_, err = s.getStateMachine(ctx, ref.machine)
+	}
+	f.StateMachineArn, f.StateMachineVersionArn, f.StateMachineAliasArn = ref.machine, ref.version, ref.alias
+	return f, err
+}
+
 // DescribeStateMachineForExecution describes the state machine as the execution runs it: the definition it
-// started with, even after an update or a deletion.
+// started with, even after an update or a deletion, and the configuration of the version it runs, if any.
 func (s *Service) DescribeStateMachineForExecution(ctx context.Context, in *DescribeStateMachineForExecutionInput) (*DescribeStateMachineForExecutionOutput, error) {
 	e, err := s.getExecution(ctx, in.ExecutionArn)
 	if err != nil {
@@ -397,6 +468,18 @@ func (s *Service) DescribeStateMachineForExecution(ctx context.Context, in *Desc
 		StateMachineArn: e.StateMachineArn, Name: e.StateMachineArn[strings.LastIndexByte(e.StateMachineArn, ':')+1:],
 		Definition: e.Definition, UpdateDate: Time(e.StartDate),
 		LoggingConfiguration: defaultLogging, TracingConfiguration: defaultTracing,
+	}
+	if e.StateMachineVersionArn != "" {
+		// The version it ran, under the state machine's ARN as AWS shows it; its date is the version's.
+		v, err := s.store.GetStateMachineVersion(ctx, e.StateMachineVersionArn)
+		switch {
+		case err == nil:
+			out.RoleArn, out.LoggingConfiguration, out.TracingConfiguration = v.RoleArn, v.LoggingConfiguration, v.TracingConfiguration
+			out.UpdateDate, out.RevisionID = Time(v.CreationDate), v.RevisionID
+			return out, nil
+		case !errors.Is(err, store.ErrNotFound):
+			return nil, internal(err)
+		}
 	}
 	sm, err := s.store.GetStateMachine(ctx, e.StateMachineArn)
 	switch {

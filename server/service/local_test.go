@@ -168,7 +168,7 @@ func TestLostLeaseStopsTheRun(t *testing.T) {
 		return rec.LastEvent == 4
 	}, 5*time.Second, 2*time.Millisecond)
 	// Another node resumes it and records an event.
-	ev, err := startedEvent(rec.Arn, time.Now(), "{}", "")
+	ev, err := startedEvent(rec.Arn, time.Now(), "{}", interpreter.Event{})
 	require.NoError(t, err)
 	ev.ID, ev.Type = 5, "LambdaFunctionScheduled"
 	require.NoError(t, st.Commit(ctx, store.Step{Execution: rec, Events: []store.Event{ev}}))
@@ -235,7 +235,7 @@ func TestCreationLease(t *testing.T) {
 			// Node a created it, and died before its first step.
 			now := time.Now()
 			arn := s.arn(arnExecution, "m", "orphan")
-			ev, err := startedEvent(arn, now, `{"n":1}`, "")
+			ev, err := startedEvent(arn, now, `{"n":1}`, interpreter.Event{})
 			require.NoError(t, err)
 			_, err = st.CreateExecution(ctx, &store.Execution{Arn: arn, StateMachineArn: sm.StateMachineArn, Name: "orphan", Status: store.Running,
 				Input: `{"n":1}`, StartDate: now, Definition: `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","End":true}}}`},

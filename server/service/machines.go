@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 
 	"github.com/aslrun/aslrun/asl"
 	"github.com/aslrun/aslrun/interpreter"
@@ -47,7 +48,11 @@ func (s *Service) createStateMachine(ctx context.Context, in *CreateStateMachine
 	}
 	v.enum("type", in.Type, store.TypeStandard, store.TypeExpress)
 	checkTags(&v, in.Tags)
+	v.maxLen("versionDescription", in.VersionDescription, maxVersionDescriptionLen, false)
 	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if err := checkVersionDescription(in.Publish, in.VersionDescription); err != nil {
 		return nil, err
 	}
 	if !validName(in.Name) {
@@ -66,8 +71,8 @@ func (s *Service) createStateMachine(ctx context.Context, in *CreateStateMachine
 	now := s.now()
 	sm := &store.StateMachine{
 		Arn: s.arn(arnStateMachine, in.Name), Name: in.Name, Type: typ, Definition: in.Definition,
+		// The first revision has no ID on AWS: UpdateStateMachine gives the next ones theirs.
 		RoleArn: in.RoleArn, Status: store.MachineActive, CreationDate: now, UpdateDate: now,
-		RevisionID:           interpreter.NewUUID(),
 		LoggingConfiguration: orDefault(in.LoggingConfiguration, defaultLogging),
 		TracingConfiguration: orDefault(in.TracingConfiguration, defaultTracing),
 		Tags:                 tagMap(in.Tags),
@@ -77,7 +82,7 @@ func (s *Service) createStateMachine(ctx context.Context, in *CreateStateMachine
 		old, gerr := s.store.GetStateMachine(ctx, sm.Arn)
 		if gerr == nil && old.Definition == sm.Definition && old.Type == sm.Type &&
 			bytes.Equal(old.LoggingConfiguration, sm.LoggingConfiguration) && bytes.Equal(old.TracingConfiguration, sm.TracingConfiguration) {
-			return &CreateStateMachineOutput{StateMachineArn: old.Arn, CreationDate: Time(old.CreationDate)}, nil
+			return s.created(ctx, old, in)
 		}
 		return nil, newError(CodeStateMachineAlreadyExists, "State Machine Already Exists: '%s'", sm.Arn)
 	}
@@ -85,7 +90,20 @@ func (s *Service) createStateMachine(ctx context.Context, in *CreateStateMachine
 		return nil, internal(err)
 	}
 	s.cache(sm, prog)
-	return &CreateStateMachineOutput{StateMachineArn: sm.Arn, CreationDate: Time(now)}, nil
+	return s.created(ctx, sm, in)
+}
+
+// created answers CreateStateMachine, publishing the state machine's current revision first when asked.
+func (s *Service) created(ctx context.Context, sm *store.StateMachine, in *CreateStateMachineInput) (*CreateStateMachineOutput, error) {
+	out := &CreateStateMachineOutput{StateMachineArn: sm.Arn, CreationDate: Time(sm.CreationDate)}
+	if in.Publish {
+		v, err := s.publishVersion(ctx, sm, in.VersionDescription)
+		if err != nil {
+			return nil, storeError(err, func() *Error { return stateMachineDoesNotExist(sm.Arn) })
+		}
+		out.StateMachineVersionArn = v.Arn
+	}
+	return out, nil
 }
 
 // compile checks a definition as CreateStateMachine does and compiles it; a definition that AWS accepts
@@ -143,10 +161,13 @@ func (s *Service) getStateMachine(ctx context.Context, arn string) (*store.State
 	return sm, nil
 }
 
-// DescribeStateMachine describes a state machine.
+// DescribeStateMachine describes a state machine, or the version a version ARN names.
 func (s *Service) DescribeStateMachine(ctx context.Context, in *DescribeStateMachineInput) (*DescribeStateMachineOutput, error) {
 	if err := requiredArn("stateMachineArn", in.StateMachineArn); err != nil {
 		return nil, err
+	}
+	if ref, err := parseMachineRef(in.StateMachineArn); err == nil && ref.version != "" {
+		return s.describeVersion(ctx, ref)
 	}
 	sm, err := s.getStateMachine(ctx, in.StateMachineArn)
 	if err != nil {
@@ -177,7 +198,11 @@ func (s *Service) UpdateStateMachine(ctx context.Context, in *UpdateStateMachine
 	}
 	v.maxLen("definition", in.Definition, maxDefinitionLen, false)
 	v.maxLen("roleArn", in.RoleArn, maxArnLen, true)
+	v.maxLen("versionDescription", in.VersionDescription, maxVersionDescriptionLen, false)
 	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if err := checkVersionDescription(in.Publish, in.VersionDescription); err != nil {
 		return nil, err
 	}
 	sm, err := s.getStateMachine(ctx, in.StateMachineArn)
@@ -195,7 +220,10 @@ func (s *Service) UpdateStateMachine(ctx context.Context, in *UpdateStateMachine
 			return nil, err
 		}
 	}
-	revised := (in.Definition != "" && in.Definition != sm.Definition) || (in.RoleArn != "" && in.RoleArn != sm.RoleArn)
+	// A revision is the definition and every configuration (a version snapshots them all): changing any
+	// of them makes a new one, with a new ID.
+	revised := (in.Definition != "" && in.Definition != sm.Definition) || (in.RoleArn != "" && in.RoleArn != sm.RoleArn) ||
+		(logging != nil && !bytes.Equal(logging, sm.LoggingConfiguration)) || (tracing != nil && !bytes.Equal(tracing, sm.TracingConfiguration))
 	if in.Definition != "" {
 		sm.Definition = in.Definition
 	}
@@ -218,11 +246,25 @@ func (s *Service) UpdateStateMachine(ctx context.Context, in *UpdateStateMachine
 	if prog != nil {
 		s.cache(sm, prog)
 	}
-	return &UpdateStateMachineOutput{UpdateDate: Time(sm.UpdateDate), RevisionID: sm.RevisionID}, nil
+	out := &UpdateStateMachineOutput{UpdateDate: Time(sm.UpdateDate), RevisionID: sm.RevisionID}
+	if in.Publish {
+		v, err := s.publishVersion(ctx, sm, in.VersionDescription)
+		if errors.Is(err, store.ErrConflict) {
+			// Another update came between this one and its publish: the revision to publish is gone.
+			if cur, gerr := s.store.GetStateMachine(ctx, sm.Arn); gerr == nil {
+				return nil, publishConflict(revisionOf(sm), cur)
+			}
+		}
+		if err != nil {
+			return nil, storeError(err, func() *Error { return stateMachineDoesNotExist(sm.Arn) })
+		}
+		out.StateMachineVersionArn = v.Arn
+	}
+	return out, nil
 }
 
-// DeleteStateMachine deletes a state machine; deleting one that does not exist succeeds, as on AWS. Its
-// executions keep running and stay readable.
+// DeleteStateMachine deletes a state machine with its versions and aliases; deleting one that does not exist
+// succeeds, as on AWS. Its executions keep running and stay readable.
 func (s *Service) DeleteStateMachine(ctx context.Context, in *DeleteStateMachineInput) (*Empty, error) {
 	if err := requiredArn("stateMachineArn", in.StateMachineArn); err != nil {
 		return nil, err
@@ -235,6 +277,11 @@ func (s *Service) DeleteStateMachine(ctx context.Context, in *DeleteStateMachine
 	}
 	s.mu.Lock()
 	delete(s.programs, in.StateMachineArn)
+	for arn := range s.programs {
+		if strings.HasPrefix(arn, in.StateMachineArn+":") {
+			delete(s.programs, arn) // its versions', which went with it
+		}
+	}
 	s.mu.Unlock()
 	return &Empty{}, nil
 }

@@ -316,7 +316,7 @@ func (d *driver) runChild(i int, input any) (*interpreter.Result, *store.Executi
 	keep := !s.noHistory && !run.Express
 	var events []store.Event
 	if keep {
-		first, err := startedEvent(arn, now, text, d.m.cfg.RoleARN)
+		first, err := startedEvent(arn, now, text, interpreter.Event{RoleArn: d.m.cfg.RoleARN})
 		if err != nil {
 			return nil, nil, err
 		}

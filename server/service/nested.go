@@ -1,9 +1,11 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ohler55/ojg/oj"
@@ -46,15 +48,19 @@ func (n *Nested) Outcome(ctx context.Context) (*interpreter.Result, error) {
 // ways), or else of the definition Options.Definitions finds, which is created as a state machine first.
 // name is the execution's name ("" for a generated one), input its input. The errors are the API's.
 func (s *Service) StartNested(ctx context.Context, machineArn, name string, input any) (*Nested, error) {
-	p, err := parseArn(machineArn, arnStateMachine)
+	ref, err := parseMachineRef(machineArn)
 	if err != nil {
 		return nil, err
 	}
-	sm, err := s.nestedMachine(ctx, machineArn, p.names[0])
+	sm, err := s.nestedMachine(ctx, ref.machine, ref.machine[strings.LastIndexByte(ref.machine, ':')+1:])
 	if err != nil {
 		return nil, err
 	}
-	st, err := s.begin(ctx, &StartExecutionInput{StateMachineArn: sm.Arn, Name: name, Input: oj.JSON(input, &oj.Options{Sort: true})}, beginOptions{parsed: input})
+	start := sm.Arn
+	if qualified := cmp.Or(ref.version, ref.alias); qualified != "" {
+		start += qualified[len(ref.machine):] // the version or alias of the state machine found
+	}
+	st, err := s.begin(ctx, &StartExecutionInput{StateMachineArn: start, Name: name, Input: oj.JSON(input, &oj.Options{Sort: true})}, beginOptions{parsed: input})
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -133,7 +134,8 @@ func (s *Service) rebuild(ctx context.Context, rec *store.Execution, calls map[s
 	if rec.Express {
 		typ = store.TypeExpress
 	}
-	prog, err := s.program(&store.StateMachine{Arn: rec.StateMachineArn, Definition: rec.Definition, Type: typ})
+	// A version's program is cached under the version's ARN, as when it started (versionMachine).
+	prog, err := s.program(&store.StateMachine{Arn: cmp.Or(rec.StateMachineVersionArn, rec.StateMachineArn), Definition: rec.Definition, Type: typ})
 	if err != nil {
 		return nil, nil, cfg, err
 	}
@@ -154,7 +156,13 @@ func (s *Service) rebuild(ctx context.Context, rec *store.Execution, calls map[s
 	cfg = interpreter.Config{Name: rec.Name, ARN: rec.Arn, StateMachineName: smName, StateMachineARN: rec.StateMachineArn,
 		Express: rec.Express, Invoker: invoker, Clock: s.clock, Durable: s.durable(rec.Express),
 		RedriveCount: rec.RedriveCount, RedriveTime: rec.RedriveDate}
-	if sm, err := s.store.GetStateMachine(ctx, rec.StateMachineArn); err == nil {
+	var v *store.StateMachineVersion
+	if rec.StateMachineVersionArn != "" {
+		v, _ = s.store.GetStateMachineVersion(ctx, rec.StateMachineVersionArn) // deleted since: the state machine's role
+	}
+	if v != nil {
+		cfg.RoleARN = v.RoleArn
+	} else if sm, err := s.store.GetStateMachine(ctx, rec.StateMachineArn); err == nil {
 		cfg.RoleARN = sm.RoleArn
 	}
 	return prog, input, cfg, nil

@@ -8,6 +8,7 @@ package service
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -63,6 +64,9 @@ type Options struct {
 	// Objects is the S3 that Distributed Maps read their items from and write their results to (the
 	// embedded S3 or real S3); nil fails those that do.
 	Objects maprun.Objects
+	// Rand is the source of StartExecution's weighted choice between an alias's versions; nil uses
+	// math/rand's. Tests give a seeded one.
+	Rand rand.Source
 }
 
 // Service implements the operations. Its methods are safe for concurrent use.
@@ -120,6 +124,10 @@ type Service struct {
 	// closing is set once Close began.
 	closing atomic.Bool
 	poke    chan struct{}
+
+	// rnd is Options.Rand (nil: none), which rndMu guards.
+	rndMu sync.Mutex
+	rnd   *rand.Rand
 }
 
 // compiled is a state machine's program and the definition it was compiled from.
@@ -143,6 +151,9 @@ func New(opts Options) (*Service, error) {
 	}
 	if s.clock == nil {
 		s.clock = interpreter.RealClock{}
+	}
+	if opts.Rand != nil {
+		s.rnd = rand.New(opts.Rand)
 	}
 	if s.region == "" {
 		s.region = "us-east-1"

@@ -22,12 +22,14 @@ func TestParseArn(t *testing.T) {
 		err     string
 	}{
 		{"arn:aws:states:us-east-1:123456789012:stateMachine:m", []string{arnStateMachine}, ""},
+		{"arn:aws:states:us-east-1:123456789012:stateMachine:m:1", []string{arnStateMachine}, ""},
+		{"arn:aws:states:us-east-1:123456789012:stateMachine:m:prod", []string{arnStateMachine}, ""},
 		{"arn:aws:states:eu-west-1:000000000000:execution:m:e", []string{arnExecution, arnExpress}, ""},
 		{"arn:aws:states:us-east-1:123456789012:express:m:e:id", []string{arnExecution, arnExpress}, ""},
 		{"orders", []string{arnStateMachine}, "Invalid Arn: 'Invalid ARN prefix: orders'"},
 		{"arn:aws:lambda:us-east-1:123456789012:function:f", []string{arnStateMachine}, "Invalid Arn: 'Invalid ARN prefix: arn:aws:lambda:us-east-1:123456789012:function:f'"},
 		{"arn:aws:states:us-east-1:123456789012:execution:m:e", []string{arnStateMachine}, "Invalid Arn: 'Resource type not valid in this context: execution'"},
-		{"arn:aws:states:us-east-1:123456789012:stateMachine:m:extra", []string{arnStateMachine}, "Invalid Arn: 'Invalid ARN format: arn:aws:states:us-east-1:123456789012:stateMachine:m:extra'"},
+		{"arn:aws:states:us-east-1:123456789012:stateMachine:m:1:extra", []string{arnStateMachine}, "Invalid Arn: 'Invalid ARN format: arn:aws:states:us-east-1:123456789012:stateMachine:m:1:extra'"},
 		{"arn:aws:states:us-east-1:123456789012:execution::e", []string{arnExecution}, "Invalid Arn: 'Invalid ARN format: arn:aws:states:us-east-1:123456789012:execution::e'"},
 	}
 	for _, tt := range tests {

@@ -39,11 +39,15 @@ type CreateStateMachineInput struct {
 	LoggingConfiguration json.RawMessage `json:"loggingConfiguration"`
 	TracingConfiguration json.RawMessage `json:"tracingConfiguration"`
 	Tags                 []Tag           `json:"tags"`
+	// Publish publishes the state machine's first version, described by VersionDescription (versions.go).
+	Publish            bool   `json:"publish"`
+	VersionDescription string `json:"versionDescription"`
 }
 
 type CreateStateMachineOutput struct {
-	StateMachineArn string `json:"stateMachineArn"`
-	CreationDate    Time   `json:"creationDate"`
+	StateMachineArn        string `json:"stateMachineArn"`
+	CreationDate           Time   `json:"creationDate"`
+	StateMachineVersionArn string `json:"stateMachineVersionArn,omitempty"`
 }
 
 type DescribeStateMachineInput struct {
@@ -61,6 +65,8 @@ type DescribeStateMachineOutput struct {
 	LoggingConfiguration json.RawMessage `json:"loggingConfiguration,omitempty"`
 	TracingConfiguration json.RawMessage `json:"tracingConfiguration,omitempty"`
 	RevisionID           string          `json:"revisionId,omitempty"`
+	// Description is a version's (DescribeStateMachine of a version ARN).
+	Description string `json:"description,omitempty"`
 }
 
 type UpdateStateMachineInput struct {
@@ -69,11 +75,14 @@ type UpdateStateMachineInput struct {
 	RoleArn              string          `json:"roleArn"`
 	LoggingConfiguration json.RawMessage `json:"loggingConfiguration"`
 	TracingConfiguration json.RawMessage `json:"tracingConfiguration"`
+	Publish              bool            `json:"publish"`
+	VersionDescription   string          `json:"versionDescription"`
 }
 
 type UpdateStateMachineOutput struct {
-	UpdateDate Time   `json:"updateDate"`
-	RevisionID string `json:"revisionId,omitempty"`
+	UpdateDate             Time   `json:"updateDate"`
+	RevisionID             string `json:"revisionId,omitempty"`
+	StateMachineVersionArn string `json:"stateMachineVersionArn,omitempty"`
 }
 
 type DeleteStateMachineInput struct {
@@ -183,6 +192,10 @@ type DescribeExecutionOutput struct {
 	RedriveDate         Time     `json:"redriveDate,omitzero"`
 	RedriveStatus       string   `json:"redriveStatus,omitempty"`
 	RedriveStatusReason string   `json:"redriveStatusReason,omitempty"`
+	// StateMachineVersionArn and StateMachineAliasArn are the version the execution runs and the alias that
+	// chose it, when it was started with either.
+	StateMachineVersionArn string `json:"stateMachineVersionArn,omitempty"`
+	StateMachineAliasArn   string `json:"stateMachineAliasArn,omitempty"`
 }
 
 type ListExecutionsInput struct {
@@ -195,14 +208,16 @@ type ListExecutionsInput struct {
 }
 
 type ExecutionListItem struct {
-	ExecutionArn    string `json:"executionArn"`
-	StateMachineArn string `json:"stateMachineArn"`
-	Name            string `json:"name"`
-	Status          string `json:"status"`
-	StartDate       Time   `json:"startDate"`
-	StopDate        Time   `json:"stopDate,omitzero"`
-	RedriveCount    int64  `json:"redriveCount,omitempty"`
-	RedriveDate     Time   `json:"redriveDate,omitzero"`
+	ExecutionArn           string `json:"executionArn"`
+	StateMachineArn        string `json:"stateMachineArn"`
+	Name                   string `json:"name"`
+	Status                 string `json:"status"`
+	StartDate              Time   `json:"startDate"`
+	StopDate               Time   `json:"stopDate,omitzero"`
+	RedriveCount           int64  `json:"redriveCount,omitempty"`
+	RedriveDate            Time   `json:"redriveDate,omitzero"`
+	StateMachineVersionArn string `json:"stateMachineVersionArn,omitempty"`
+	StateMachineAliasArn   string `json:"stateMachineAliasArn,omitempty"`
 }
 
 type ListExecutionsOutput struct {
