@@ -289,26 +289,30 @@ func (t logTarget) event(e ExecutionEvent) ([]byte, error) {
 	if err := json.Unmarshal(h, &members); err != nil {
 		return nil, err
 	}
-	details := map[string]json.RawMessage{}
+	d := json.RawMessage(`{}`)
 	for k, v := range members {
 		if strings.HasSuffix(k, "EventDetails") {
-			if err := json.Unmarshal(v, &details); err != nil {
-				return nil, err
+			d = v
+		}
+	}
+	// The control plane knows the role; not every ExecutionStarted it publishes carries it.
+	addRole := e.Event.Type == "ExecutionStarted" && e.Event.RoleArn == "" && t.roleArn != ""
+	if !t.data || addRole {
+		var details map[string]json.RawMessage
+		if err := json.Unmarshal(d, &details); err != nil {
+			return nil, err
+		}
+		if addRole {
+			details["roleArn"], _ = json.Marshal(t.roleArn)
+		}
+		if !t.data {
+			for _, k := range []string{"input", "inputDetails", "output", "outputDetails"} {
+				delete(details, k)
 			}
 		}
-	}
-	if _, ok := details["roleArn"]; !ok && e.Event.Type == "ExecutionStarted" && t.roleArn != "" {
-		// The control plane knows the role; not every ExecutionStarted it publishes carries it.
-		details["roleArn"], _ = json.Marshal(t.roleArn)
-	}
-	if !t.data {
-		for _, k := range []string{"input", "inputDetails", "output", "outputDetails"} {
-			delete(details, k)
+		if d, err = json.Marshal(details); err != nil {
+			return nil, err
 		}
-	}
-	d, err := json.Marshal(details)
-	if err != nil {
-		return nil, err
 	}
 	return json.Marshal(logEvent{
 		ID: strconv.FormatInt(e.Event.ID, 10), Type: e.Event.Type, Details: d,
