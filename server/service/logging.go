@@ -133,8 +133,12 @@ func (l *execLogger) write(e ExecutionEvent) {
 		}
 		l.targets[e.ExecutionArn] = t
 	}
-	if executionEnd(e.Event.Type) {
+	switch {
+	case executionEnd(e.Event.Type):
 		delete(l.targets, e.ExecutionArn)
+	case e.Event.Type == "ExecutionRedriven":
+		t.redrives = e.Event.RedriveCount
+		l.targets[e.ExecutionArn] = t
 	}
 	if !t.logs(e.Event.Type) {
 		return
@@ -191,12 +195,14 @@ func machineOfExecution(executionArn string) (string, bool) {
 }
 
 // logTarget is how one execution logs: its level (empty: not at all), whether execution data is included,
-// the log group, and the state machine's role (for ExecutionStarted events that lack it).
+// the log group, and the state machine's role (for ExecutionStarted events that lack it); redrives is
+// the execution's redrive count, as its last ExecutionRedriven said.
 type logTarget struct {
-	level   string
-	data    bool
-	group   string
-	roleArn string
+	level    string
+	data     bool
+	group    string
+	roleArn  string
+	redrives int64
 }
 
 // newLogTarget reads a LoggingConfiguration as the API stores it. A configuration that does not parse, or
@@ -319,7 +325,6 @@ func (t logTarget) event(e ExecutionEvent) ([]byte, error) {
 		PreviousEventID: strconv.FormatInt(e.Event.PreviousEventID, 10),
 		EventTimestamp:  strconv.FormatInt(e.Event.Timestamp.UnixMilli(), 10),
 		ExecutionArn:    e.ExecutionArn,
-		// Executions are not redriven yet: the count is always 0.
-		RedriveCount: "0",
+		RedriveCount:    strconv.FormatInt(t.redrives, 10),
 	})
 }

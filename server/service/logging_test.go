@@ -341,3 +341,28 @@ func TestLogSinks(t *testing.T) {
 	assert.Equal(t, string(event)+"\n"+string(event)+"\n", string(got))
 	assert.Error(t, NewLogDir(filepath.Join(dir, "missing")).Log("plain", event))
 }
+
+// TestExecutionLogRedriveCount: the events from an ExecutionRedriven on carry its redrive count.
+func TestExecutionLogRedriveCount(t *testing.T) {
+	s := newTestService(t, Options{})
+	_, err := s.CreateStateMachine(context.Background(), &CreateStateMachineInput{Name: "m", Definition: passResult, RoleArn: logRole,
+		LoggingConfiguration: loggingConfig("ALL", false)})
+	require.NoError(t, err)
+	sink := &memorySink{}
+	l := &execLogger{s: s, sink: sink, report: func(err error) { t.Error(err) }, targets: map[string]logTarget{}}
+	arn := "arn:aws:states:us-east-1:123456789012:execution:m:e"
+	for i, typ := range []string{"ExecutionStarted", "ExecutionFailed", "ExecutionRedriven", "PassStateEntered", "ExecutionSucceeded"} {
+		e := interpreter.Event{ID: int64(i + 1), Type: typ}
+		if typ == "ExecutionRedriven" {
+			e.RedriveCount = 1
+		}
+		l.write(ExecutionEvent{ExecutionArn: arn, Event: e})
+	}
+	var counts []string
+	for _, line := range sink.events {
+		var ev logEvent
+		require.NoError(t, json.Unmarshal([]byte(line), &ev))
+		counts = append(counts, ev.Type+" "+ev.RedriveCount)
+	}
+	assert.Equal(t, []string{"ExecutionStarted 0", "ExecutionFailed 0", "ExecutionRedriven 1", "PassStateEntered 1", "ExecutionSucceeded 1"}, counts)
+}
