@@ -31,6 +31,7 @@ import (
 
 type serveFlags struct {
 	addr, data, store, handlers, mockConfig, clock, auth, httpAllow, s3Root string
+	executionLog                                                            string
 	authCredentials                                                         []string
 	maxConnections                                                          int
 	nodeID                                                                  string
@@ -81,7 +82,12 @@ loopback without it prints a warning.
 --http-allow limits where HTTP Tasks (arn:aws:states:::http:invoke) and http stubs may connect, so that
 a shared server can keep definitions away from internal addresses: each connection's resolved address
 must lie in a listed network, unless its host name is listed. A refused call fails the Task with
-States.Http.Socket.`,
+States.Http.Socket.
+
+--execution-log writes the log events of the executions whose state machine has a LoggingConfiguration
+(level ALL, ERROR or FATAL, includeExecutionData, a log group), in AWS's CloudWatch Logs shape, one JSON
+object per line: to stderr ("-"), to one file per log group in a directory, or to a file, where each line
+names its log group in log_group_arn.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fl.retainSet = cmd.Flags().Changed("retain-executions") || cmd.Flags().Changed("retain-for")
@@ -105,6 +111,7 @@ States.Http.Socket.`,
 	f.StringArrayVar(&fl.authCredentials, "auth-credentials", nil, "ACCESS_KEY_ID:SECRET that --auth sigv4 accepts (repeatable; default: the server's AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)")
 	f.StringVar(&fl.httpAllow, "http-allow", "", httpAllowUsage)
 	f.StringVar(&fl.s3Root, "s3-root", "", s3RootUsage)
+	f.StringVar(&fl.executionLog, "execution-log", "", executionLogUsage)
 	cmd.MarkFlagsMutuallyExclusive("data", "memory", "store")
 	return cmd
 }
@@ -134,6 +141,11 @@ func serve(cmd *cobra.Command, fl serveFlags) error {
 		return usageError(cmd, "%v", err)
 	}
 	defer st.Close()
+	logSink, logReport, closeLog, err := executionLog(fl.executionLog, cmd.ErrOrStderr())
+	if err != nil {
+		return usageError(cmd, "--execution-log: %v", err)
+	}
+	defer closeLog()
 	node := fl.nodeID
 	if node == "" && shared {
 		// Several nodes may run on one host: the process id keeps them apart. Give --node-id to have a
@@ -144,6 +156,10 @@ func serve(cmd *cobra.Command, fl serveFlags) error {
 	svc, err := newEngine(reg, env, mocks, service.Options{Store: st, Clock: clock, NodeID: node, Shared: shared, Lease: fl.lease})
 	if err != nil {
 		return err
+	}
+	if logSink != nil {
+		// Subscribed before any execution runs; stopped after svc.Close, so that their last events are written.
+		defer svc.LogExecutions(logSink, logReport)()
 	}
 	defer svc.Close()
 	// Executions the last process left running start again; parked ones wake on their timers.

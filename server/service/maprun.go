@@ -356,6 +356,9 @@ func (d *driver) runChild(i int, input any) (*interpreter.Result, *store.Executi
 	if err != nil {
 		return nil, nil, fmt.Errorf("storing a child execution of the Map Run: %w", err)
 	}
+	if keep { // stored with the execution, so the interpreter does not record it: subscribers see it here
+		s.publish(arn, interpreter.Event{ID: 1, Timestamp: now, Type: "ExecutionStarted", Input: input, HasInput: true, RoleArn: d.m.cfg.RoleARN})
+	}
 	d.mu.Lock()
 	d.children[arn] = true
 	d.mu.Unlock()
