@@ -14,6 +14,7 @@ func (sm *StateMachine) Clone() *StateMachine {
 	c := *sm
 	c.LoggingConfiguration = bytes.Clone(sm.LoggingConfiguration)
 	c.TracingConfiguration = bytes.Clone(sm.TracingConfiguration)
+	c.EncryptionConfiguration = bytes.Clone(sm.EncryptionConfiguration)
 	c.Tags = CloneTags(sm.Tags)
 	return &c
 }
@@ -40,6 +41,7 @@ func (a *StateMachineAlias) Clone() *StateMachineAlias {
 func (a *Activity) Clone() *Activity {
 	c := *a
 	c.Tags = CloneTags(a.Tags)
+	c.EncryptionConfiguration = bytes.Clone(a.EncryptionConfiguration)
 	return &c
 }
 

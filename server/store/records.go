@@ -56,9 +56,10 @@ type StateMachine struct {
 	// CreationDate orders ListStateMachines' display; the listing itself follows insertion order.
 	CreationDate, UpdateDate time.Time
 	RevisionID               string
-	// LoggingConfiguration and TracingConfiguration are the API's JSON objects, kept verbatim (nil: none).
-	LoggingConfiguration, TracingConfiguration []byte
-	Tags                                       map[string]string
+	// LoggingConfiguration, TracingConfiguration and EncryptionConfiguration are the API's JSON objects,
+	// kept verbatim (nil: none).
+	LoggingConfiguration, TracingConfiguration, EncryptionConfiguration []byte
+	Tags                                                                map[string]string
 }
 
 // StateMachineVersion is a published version of a state machine: its definition and configuration as they
@@ -100,6 +101,8 @@ type Activity struct {
 	Arn, Name    string
 	CreationDate time.Time
 	Tags         map[string]string
+	// EncryptionConfiguration is the API's JSON object, kept verbatim (nil: none).
+	EncryptionConfiguration []byte
 }
 
 // Execution is one execution: its API-visible fields plus the interpreter's opaque checkpoint.
@@ -140,6 +143,8 @@ type Execution struct {
 	// are mutable: Commit stores them.
 	RedriveCount int64
 	RedriveDate  time.Time
+	// TraceHeader is the X-Ray trace header StartExecution was given ("" for none).
+	TraceHeader string
 }
 
 // MapRun is a Distributed Map's run: the child executions it starts and the settings UpdateMapRun changes

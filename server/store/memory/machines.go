@@ -51,6 +51,7 @@ func (s *Store) UpdateStateMachine(_ context.Context, sm *store.StateMachine) er
 	m.sm.Definition, m.sm.RoleArn, m.sm.Status = in.Definition, in.RoleArn, in.Status
 	m.sm.UpdateDate, m.sm.RevisionID = in.UpdateDate, in.RevisionID
 	m.sm.LoggingConfiguration, m.sm.TracingConfiguration = in.LoggingConfiguration, in.TracingConfiguration
+	m.sm.EncryptionConfiguration = in.EncryptionConfiguration
 	return nil
 }
 

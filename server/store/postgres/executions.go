@@ -16,7 +16,8 @@ import (
 
 const executionColumns = `x.seq, x.arn, x.state_machine_arn, x.name, x.status, x.input, x.output, x.error, x.cause,
 	x.start_date, x.stop_date, d.text, x.test_case, x.checkpoint, x.version, x.express, x.transient, x.last_event,
-	x.map_run_arn, x.version_arn, x.alias_arn, x.redrive_count, x.redrive_date
+	x.map_run_arn, x.version_arn, x.alias_arn, x.redrive_count, x.redrive_date,
+	x.trace_header
 	FROM executions x JOIN definitions d ON d.hash = x.definition`
 
 func scanExecution(row pgx.Row) (int64, *store.Execution, error) {
@@ -28,7 +29,7 @@ func scanExecution(row pgx.Row) (int64, *store.Execution, error) {
 	)
 	err := row.Scan(&seq, &e.Arn, &e.StateMachineArn, &e.Name, &e.Status, &e.Input, &e.Output, &e.Error, &e.Cause,
 		&startDate, &stopDate, &e.Definition, &e.TestCase, &e.Checkpoint, &e.Version, &e.Express, &e.Transient, &e.LastEvent,
-		&e.MapRunArn, &e.StateMachineVersionArn, &e.StateMachineAliasArn, &e.RedriveCount, &redriveDate)
+		&e.MapRunArn, &e.StateMachineVersionArn, &e.StateMachineAliasArn, &e.RedriveCount, &redriveDate, &e.TraceHeader)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -73,13 +74,13 @@ func (s *Store) createExecution(ctx context.Context, e *store.Execution, events 
 		}
 		err := tx.QueryRow(ctx, `INSERT INTO executions (arn, state_machine_arn, name, status, input, output, error, cause,
 			start_date, stop_date, definition, test_case, checkpoint, version, express, transient, last_event, map_run_arn,
-			version_arn, alias_arn, redrive_count, redrive_date)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $15, $16, $17, $18, $19, $20, $21)
+			version_arn, alias_arn, redrive_count, redrive_date, trace_header)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $15, $16, $17, $18, $19, $20, $21, $22)
 			ON CONFLICT (arn) DO NOTHING RETURNING seq`,
 			e.Arn, e.StateMachineArn, e.Name, e.Status, e.Input, e.Output, e.Error, e.Cause,
 			timestamp(e.StartDate), timestamp(e.StopDate), hash[:], e.TestCase, blob(e.Checkpoint), e.Express, e.Transient,
 			len(events), e.MapRunArn, e.StateMachineVersionArn, e.StateMachineAliasArn, e.RedriveCount,
-			timestamp(e.RedriveDate)).Scan(new(int64))
+			timestamp(e.RedriveDate), e.TraceHeader).Scan(new(int64))
 		if errors.Is(err, pgx.ErrNoRows) {
 			// Taken. Read committed: this statement sees the row the conflicting transaction committed.
 			if existing, err = loadExecution(ctx, tx, e.Arn); err != nil {

@@ -12,7 +12,8 @@ import (
 	"github.com/aslrun/aslrun/server/store"
 )
 
-const machineColumns = `seq, arn, name, type, definition, role_arn, status, creation_date, update_date, revision_id, logging, tracing, tags`
+const machineColumns = `seq, arn, name, type, definition, role_arn, status, creation_date, update_date, revision_id, logging, tracing, tags,
+	encryption`
 
 func scanMachine(row pgx.Row) (int64, *store.StateMachine, error) {
 	var (
@@ -21,12 +22,13 @@ func scanMachine(row pgx.Row) (int64, *store.StateMachine, error) {
 		created, updated pgtype.Timestamptz
 	)
 	err := row.Scan(&seq, &sm.Arn, &sm.Name, &sm.Type, &sm.Definition, &sm.RoleArn, &sm.Status, &created, &updated,
-		&sm.RevisionID, &sm.LoggingConfiguration, &sm.TracingConfiguration, &sm.Tags)
+		&sm.RevisionID, &sm.LoggingConfiguration, &sm.TracingConfiguration, &sm.Tags, &sm.EncryptionConfiguration)
 	if err != nil {
 		return 0, nil, err
 	}
 	sm.CreationDate, sm.UpdateDate, sm.Tags = timeOf(created), timeOf(updated), tagsOf(sm.Tags)
 	sm.LoggingConfiguration, sm.TracingConfiguration = blob(sm.LoggingConfiguration), blob(sm.TracingConfiguration)
+	sm.EncryptionConfiguration = blob(sm.EncryptionConfiguration)
 	return seq, &sm, nil
 }
 
@@ -36,9 +38,10 @@ func (s *Store) createStateMachine(ctx context.Context, sm *store.StateMachine) 
 		return fmt.Errorf("%w: a state machine needs an ARN and a name", store.ErrInvalid)
 	}
 	_, err := s.pool.Exec(ctx, `INSERT INTO state_machines (arn, name, type, definition, role_arn, status,
-		creation_date, update_date, revision_id, logging, tracing, tags) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		creation_date, update_date, revision_id, logging, tracing, tags, encryption)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 		sm.Arn, sm.Name, sm.Type, sm.Definition, sm.RoleArn, sm.Status, timestamp(sm.CreationDate), timestamp(sm.UpdateDate),
-		sm.RevisionID, blob(sm.LoggingConfiguration), blob(sm.TracingConfiguration), tagsArg(sm.Tags))
+		sm.RevisionID, blob(sm.LoggingConfiguration), blob(sm.TracingConfiguration), tagsArg(sm.Tags), blob(sm.EncryptionConfiguration))
 	if violates(err, uniqueViolation) {
 		return fmt.Errorf("%w: state machine %s", store.ErrExists, sm.Arn)
 	}
@@ -57,9 +60,9 @@ func (s *Store) getStateMachine(ctx context.Context, arn string) (*store.StateMa
 // updateStateMachine is the body of UpdateStateMachine.
 func (s *Store) updateStateMachine(ctx context.Context, sm *store.StateMachine) error {
 	tag, err := s.pool.Exec(ctx, `UPDATE state_machines SET definition = $1, role_arn = $2, status = $3,
-		update_date = $4, revision_id = $5, logging = $6, tracing = $7 WHERE arn = $8`,
+		update_date = $4, revision_id = $5, logging = $6, tracing = $7, encryption = $8 WHERE arn = $9`,
 		sm.Definition, sm.RoleArn, sm.Status, timestamp(sm.UpdateDate), sm.RevisionID,
-		blob(sm.LoggingConfiguration), blob(sm.TracingConfiguration), sm.Arn)
+		blob(sm.LoggingConfiguration), blob(sm.TracingConfiguration), blob(sm.EncryptionConfiguration), sm.Arn)
 	return affected(tag, err, "state machine "+sm.Arn)
 }
 
@@ -91,7 +94,7 @@ func (s *Store) listStateMachines(ctx context.Context, p store.Page) ([]*store.S
 	return out, store.NextToken(store.KindStateMachines, next), nil
 }
 
-const activityColumns = `seq, arn, name, creation_date, tags`
+const activityColumns = `seq, arn, name, creation_date, tags, encryption`
 
 func scanActivity(row pgx.Row) (int64, *store.Activity, error) {
 	var (
@@ -99,10 +102,10 @@ func scanActivity(row pgx.Row) (int64, *store.Activity, error) {
 		a       store.Activity
 		created pgtype.Timestamptz
 	)
-	if err := row.Scan(&seq, &a.Arn, &a.Name, &created, &a.Tags); err != nil {
+	if err := row.Scan(&seq, &a.Arn, &a.Name, &created, &a.Tags, &a.EncryptionConfiguration); err != nil {
 		return 0, nil, err
 	}
-	a.CreationDate, a.Tags = timeOf(created), tagsOf(a.Tags)
+	a.CreationDate, a.Tags, a.EncryptionConfiguration = timeOf(created), tagsOf(a.Tags), blob(a.EncryptionConfiguration)
 	return seq, &a, nil
 }
 
@@ -111,8 +114,8 @@ func (s *Store) createActivity(ctx context.Context, a *store.Activity) error {
 	if a.Arn == "" || a.Name == "" {
 		return fmt.Errorf("%w: an activity needs an ARN and a name", store.ErrInvalid)
 	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO activities (arn, name, creation_date, tags) VALUES ($1, $2, $3, $4)`,
-		a.Arn, a.Name, timestamp(a.CreationDate), tagsArg(a.Tags))
+	_, err := s.pool.Exec(ctx, `INSERT INTO activities (arn, name, creation_date, tags, encryption) VALUES ($1, $2, $3, $4, $5)`,
+		a.Arn, a.Name, timestamp(a.CreationDate), tagsArg(a.Tags), blob(a.EncryptionConfiguration))
 	if violates(err, uniqueViolation) {
 		return fmt.Errorf("%w: activity %s", store.ErrExists, a.Arn)
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 // migrations[i] brings the schema from version i to i+1. Append; never edit a released one.
-var migrations = []string{schemaV1, schemaV2, schemaV3}
+var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4}
 
 // Executions are referenced by ARN from the small tables but by their bigint seq from events, the big one;
 // every child row names an existing execution (foreign keys) and goes when it goes (ON DELETE CASCADE drops

@@ -13,7 +13,8 @@ import (
 
 const executionColumns = `x.seq, x.arn, x.state_machine_arn, x.name, x.status, x.input, x.output, x.error, x.cause,
 	x.start_date, x.stop_date, d.text, x.test_case, x.checkpoint, x.version, x.express, x.transient, x.last_event,
-	x.map_run_arn, x.version_arn, x.alias_arn, x.redrive_count, x.redrive_date
+	x.map_run_arn, x.version_arn, x.alias_arn, x.redrive_count, x.redrive_date,
+	x.trace_header
 	FROM executions x JOIN definitions d ON d.hash = x.definition`
 
 // executionRow is an execution with the columns records do not show.
@@ -33,7 +34,7 @@ func scanExecution(row scanner) (executionRow, error) {
 	)
 	err := row.Scan(&r.seq, &e.Arn, &e.StateMachineArn, &e.Name, &e.Status, &e.Input, &output, &errorName, &cause,
 		&startDate, &stopDate, &e.Definition, &e.TestCase, &e.Checkpoint, &e.Version, &e.Express, &e.Transient, &e.LastEvent,
-		&e.MapRunArn, &e.StateMachineVersionArn, &e.StateMachineAliasArn, &e.RedriveCount, &redriveDate)
+		&e.MapRunArn, &e.StateMachineVersionArn, &e.StateMachineAliasArn, &e.RedriveCount, &redriveDate, &e.TraceHeader)
 	if err != nil {
 		return executionRow{}, err
 	}
@@ -77,11 +78,11 @@ func (s *Store) CreateExecution(ctx context.Context, e *store.Execution, events 
 		}
 		res, err := tx.exec(`INSERT INTO executions (arn, state_machine_arn, name, status, input, output, error, cause,
 			start_date, stop_date, definition, test_case, checkpoint, version, express, transient, last_event, map_run_arn,
-			version_arn, alias_arn, redrive_count, redrive_date)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			version_arn, alias_arn, redrive_count, redrive_date, trace_header)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			e.Arn, e.StateMachineArn, e.Name, e.Status, e.Input, optional(e.Output), optional(e.Error), optional(e.Cause),
 			micros(e.StartDate), micros(e.StopDate), hash[:], e.TestCase, blob(e.Checkpoint), e.Express, e.Transient, len(events),
-			e.MapRunArn, e.StateMachineVersionArn, e.StateMachineAliasArn, e.RedriveCount, micros(e.RedriveDate))
+			e.MapRunArn, e.StateMachineVersionArn, e.StateMachineAliasArn, e.RedriveCount, micros(e.RedriveDate), e.TraceHeader)
 		if err != nil {
 			return err
 		}

@@ -10,7 +10,8 @@ import (
 	"github.com/aslrun/aslrun/server/store"
 )
 
-const machineColumns = `seq, arn, name, type, definition, role_arn, status, creation_date, update_date, revision_id, logging, tracing, tags`
+const machineColumns = `seq, arn, name, type, definition, role_arn, status, creation_date, update_date, revision_id, logging, tracing, tags,
+	encryption`
 
 func scanMachine(row scanner) (int64, *store.StateMachine, error) {
 	var (
@@ -20,12 +21,13 @@ func scanMachine(row scanner) (int64, *store.StateMachine, error) {
 		tags             sql.Null[string]
 	)
 	err := row.Scan(&seq, &sm.Arn, &sm.Name, &sm.Type, &sm.Definition, &sm.RoleArn, &sm.Status, &created, &updated,
-		&sm.RevisionID, &sm.LoggingConfiguration, &sm.TracingConfiguration, &tags)
+		&sm.RevisionID, &sm.LoggingConfiguration, &sm.TracingConfiguration, &tags, &sm.EncryptionConfiguration)
 	if err != nil {
 		return 0, nil, err
 	}
 	sm.CreationDate, sm.UpdateDate = timeOf(created), timeOf(updated)
 	sm.LoggingConfiguration, sm.TracingConfiguration = bytesOf(sm.LoggingConfiguration), bytesOf(sm.TracingConfiguration)
+	sm.EncryptionConfiguration = bytesOf(sm.EncryptionConfiguration)
 	sm.Tags, err = decodeTags(tags)
 	return seq, &sm, err
 }
@@ -41,9 +43,9 @@ func (s *Store) CreateStateMachine(ctx context.Context, sm *store.StateMachine) 
 	}
 	err = s.write(ctx, func(tx *tx) error {
 		_, err := tx.exec(`INSERT INTO state_machines (arn, name, type, definition, role_arn, status,
-			creation_date, update_date, revision_id, logging, tracing, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			creation_date, update_date, revision_id, logging, tracing, tags, encryption) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			sm.Arn, sm.Name, sm.Type, sm.Definition, sm.RoleArn, sm.Status, micros(sm.CreationDate), micros(sm.UpdateDate),
-			sm.RevisionID, blob(sm.LoggingConfiguration), blob(sm.TracingConfiguration), tags)
+			sm.RevisionID, blob(sm.LoggingConfiguration), blob(sm.TracingConfiguration), tags, blob(sm.EncryptionConfiguration))
 		return err
 	})
 	if uniqueViolation(err) {
@@ -65,9 +67,9 @@ func (s *Store) GetStateMachine(ctx context.Context, arn string) (*store.StateMa
 func (s *Store) UpdateStateMachine(ctx context.Context, sm *store.StateMachine) error {
 	return s.write(ctx, func(tx *tx) error {
 		res, err := tx.exec(`UPDATE state_machines SET definition = ?, role_arn = ?, status = ?,
-			update_date = ?, revision_id = ?, logging = ?, tracing = ? WHERE arn = ?`,
+			update_date = ?, revision_id = ?, logging = ?, tracing = ?, encryption = ? WHERE arn = ?`,
 			sm.Definition, sm.RoleArn, sm.Status, micros(sm.UpdateDate), sm.RevisionID,
-			blob(sm.LoggingConfiguration), blob(sm.TracingConfiguration), sm.Arn)
+			blob(sm.LoggingConfiguration), blob(sm.TracingConfiguration), blob(sm.EncryptionConfiguration), sm.Arn)
 		return affected(res, err, "state machine "+sm.Arn)
 	})
 }
@@ -102,7 +104,7 @@ func (s *Store) ListStateMachines(ctx context.Context, p store.Page) ([]*store.S
 	return out, store.NextToken(store.KindStateMachines, next), nil
 }
 
-const activityColumns = `seq, arn, name, creation_date, tags`
+const activityColumns = `seq, arn, name, creation_date, tags, encryption`
 
 func scanActivity(row scanner) (int64, *store.Activity, error) {
 	var (
@@ -111,10 +113,10 @@ func scanActivity(row scanner) (int64, *store.Activity, error) {
 		created sql.Null[int64]
 		tags    sql.Null[string]
 	)
-	if err := row.Scan(&seq, &a.Arn, &a.Name, &created, &tags); err != nil {
+	if err := row.Scan(&seq, &a.Arn, &a.Name, &created, &tags, &a.EncryptionConfiguration); err != nil {
 		return 0, nil, err
 	}
-	a.CreationDate = timeOf(created)
+	a.CreationDate, a.EncryptionConfiguration = timeOf(created), bytesOf(a.EncryptionConfiguration)
 	var err error
 	a.Tags, err = decodeTags(tags)
 	return seq, &a, err
@@ -130,8 +132,8 @@ func (s *Store) CreateActivity(ctx context.Context, a *store.Activity) error {
 		return err
 	}
 	err = s.write(ctx, func(tx *tx) error {
-		_, err := tx.exec(`INSERT INTO activities (arn, name, creation_date, tags) VALUES (?, ?, ?, ?)`,
-			a.Arn, a.Name, micros(a.CreationDate), tags)
+		_, err := tx.exec(`INSERT INTO activities (arn, name, creation_date, tags, encryption) VALUES (?, ?, ?, ?, ?)`,
+			a.Arn, a.Name, micros(a.CreationDate), tags, blob(a.EncryptionConfiguration))
 		return err
 	})
 	if uniqueViolation(err) {

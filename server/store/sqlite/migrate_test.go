@@ -11,8 +11,8 @@ import (
 	"github.com/aslrun/aslrun/server/store/storetest"
 )
 
-// schemaV1Executions is the executions table, the tables it needs and those later migrations index, as
-// schema version 1 made them. It
+// schemaV1Executions is the executions table, the tables it needs and those later migrations index or
+// alter, as schema version 1 made them. It
 // is spelled out here rather than taken from schemaV1 so that the test keeps describing the databases
 // already on disk even if someone edits schemaV1 by mistake.
 const schemaV1Executions = `
@@ -31,6 +31,13 @@ CREATE TABLE state_machines (
 	revision_id TEXT NOT NULL,
 	logging BLOB,
 	tracing BLOB,
+	tags TEXT
+);
+CREATE TABLE activities (
+	seq INTEGER PRIMARY KEY AUTOINCREMENT,
+	arn TEXT NOT NULL UNIQUE,
+	name TEXT NOT NULL UNIQUE,
+	creation_date INTEGER,
 	tags TEXT
 );
 CREATE TABLE definitions (

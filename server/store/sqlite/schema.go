@@ -6,7 +6,7 @@ import (
 )
 
 // migrations[i] brings the schema from version i to i+1. Append; never edit a released one.
-var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4, schemaV5}
+var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4, schemaV5, schemaV6}
 
 // Times are INTEGER microseconds since the Unix epoch, NULL for the zero time. Executions are referenced
 // by ARN from small tables but by their integer seq from events, the big one. Definitions are stored once

@@ -54,6 +54,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ListAliases", testListAliases},
 		{"ConcurrentPublish", testConcurrentPublish},
 		{"ExecutionVersions", testExecutionVersions},
+		{"Configurations", testConfigurations},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
