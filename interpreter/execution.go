@@ -75,6 +75,11 @@ type Config struct {
 	// when last ($$.Execution.RedriveTime); the execution's TimeoutSeconds count from then.
 	RedriveCount int64
 	RedriveTime  time.Time
+	// MaxDuration bounds the execution's life as the definition's TimeoutSeconds does (the shorter of the
+	// two applies): the service's limit of its type (AWS: 5 minutes Express, a year Standard). 0: none.
+	MaxDuration time.Duration
+	// WaitScale multiplies the durations of Wait states (Step Functions Local's WAIT_TIME_SCALE); 0 is 1.
+	WaitScale float64
 }
 
 // Result is how an execution ended.
@@ -113,8 +118,10 @@ type Execution struct {
 	// activities queues activity tasks: Config.Activities, or callbacks.
 	activities ActivityQueue
 	limit      int
-	done       chan struct{}
-	result     *Result
+	// timeout is the execution's life: TimeoutSeconds or Config.MaxDuration, the shorter (0: none).
+	timeout time.Duration
+	done    chan struct{}
+	result  *Result
 	// contextBase is the part of the context object that never changes during the execution.
 	contextBase map[string]any
 	// root is the execution's own frame. posMu guards the positions of its frames (Durable), the
@@ -176,6 +183,10 @@ func (p *Program) newExecution(ctx context.Context, input any, cfg Config, start
 	if ex.limit == 0 {
 		ex.limit = DefaultPayloadLimit
 	}
+	ex.timeout = p.timeout
+	if cfg.MaxDuration > 0 && (ex.timeout == 0 || cfg.MaxDuration < ex.timeout) {
+		ex.timeout = cfg.MaxDuration
+	}
 	ex.ctx, ex.cancel = context.WithCancelCause(ctx)
 	ex.start = start
 	if start.IsZero() {
@@ -224,7 +235,7 @@ func (ex *Execution) run(body func() (outcome, error), root *frame) {
 	if ex.cfg.OnEnd != nil {
 		defer ex.cfg.OnEnd()
 	}
-	if ex.prog.timeout > 0 {
+	if ex.timeout > 0 {
 		stop := ex.startTimeout()
 		defer stop()
 	}
@@ -268,8 +279,8 @@ func (ex *Execution) run(body func() (outcome, error), root *frame) {
 	ex.result = res
 }
 
-// startTimeout fails the execution with States.Timeout when its TimeoutSeconds pass; at once when they
-// passed while it was parked.
+// startTimeout fails the execution with States.Timeout when its timeout passes; at once when it passed
+// while the execution was parked.
 func (ex *Execution) startTimeout() (stop func()) {
 	if !ex.clock.Now().Before(ex.deadline()) {
 		ex.timeOut()
@@ -286,13 +297,14 @@ func (ex *Execution) startTimeout() (stop func()) {
 	return cancel
 }
 
-// deadline is when the execution's TimeoutSeconds end: from its start, or from its latest redrive.
+// deadline is when the execution's timeout (TimeoutSeconds, or the limit of Config.MaxDuration) ends: from
+// its start, or from its latest redrive (for the limit too: aslrun's choice).
 func (ex *Execution) deadline() time.Time {
 	from := ex.start
 	if ex.cfg.RedriveTime.After(from) {
 		from = ex.cfg.RedriveTime
 	}
-	return from.Add(ex.prog.timeout)
+	return from.Add(ex.timeout)
 }
 
 func (ex *Execution) timeOut() {

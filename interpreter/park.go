@@ -265,7 +265,7 @@ func (root *rootCheckpoint) parked(ex *Execution) (*Parked, error) {
 	}
 	p := &Parked{Checkpoint: b, LastEvent: root.Events}
 	p.Timer, p.Waits = root.waits(time.Time{}, nil)
-	if ex.prog.timeout > 0 {
+	if ex.timeout > 0 {
 		p.Timer = earliest(p.Timer, ex.deadline())
 	}
 	p.Due = p.Timer

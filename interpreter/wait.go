@@ -66,6 +66,9 @@ func (w waitState) run(f *frame, n *node, in stateInput) (actionOutcome, error) 
 		if err != nil {
 			return actionOutcome{}, err
 		}
+		if scale := f.ex.cfg.WaitScale; scale > 0 && d > 0 {
+			d = time.Duration(float64(d) * scale)
+		}
 		due = f.ex.clock.Now().Add(d)
 	}
 	f.move(func(p *position) { p.phase, p.due = phaseWait, due })

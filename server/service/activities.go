@@ -27,7 +27,7 @@ func (s *Service) CreateActivity(ctx context.Context, in *CreateActivityInput) (
 	if !validName(in.Name) {
 		return nil, invalidName(in.Name)
 	}
-	a := &store.Activity{Arn: s.arn(arnActivity, in.Name), Name: in.Name, CreationDate: s.now(), Tags: tagMap(in.Tags)}
+	a := &store.Activity{Arn: s.arn(s.regionFor(ctx), arnActivity, in.Name), Name: in.Name, CreationDate: s.now(), Tags: tagMap(in.Tags)}
 	err := s.store.CreateActivity(ctx, a)
 	if errors.Is(err, store.ErrExists) {
 		if a, err = s.store.GetActivity(ctx, a.Arn); err != nil {

@@ -76,7 +76,7 @@ func TestActivityTaskFromAnotherProcess(t *testing.T) {
 	s := newTestService(t, Options{})
 	act, err := s.CreateActivity(ctx, &CreateActivityInput{Name: "elsewhere"})
 	require.NoError(t, err)
-	e := &store.Execution{Arn: s.arn(arnExecution, "m", "e"), StateMachineArn: s.arn(arnStateMachine, "m"), Name: "e",
+	e := &store.Execution{Arn: s.arn(DefaultRegion, arnExecution, "m", "e"), StateMachineArn: s.arn(DefaultRegion, arnStateMachine, "m"), Name: "e",
 		Status: store.Running, Input: "{}", StartDate: s.now()}
 	e, err = s.store.CreateExecution(ctx, e, nil)
 	require.NoError(t, err)

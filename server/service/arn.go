@@ -14,8 +14,9 @@ const (
 	arnMapRun       = "mapRun"
 )
 
-func (s *Service) arn(resourceType string, parts ...string) string {
-	return "arn:aws:states:" + s.region + ":" + s.account + ":" + resourceType + ":" + strings.Join(parts, ":")
+// arn makes an ARN of the service's account in region (see region.go for which).
+func (s *Service) arn(region, resourceType string, parts ...string) string {
+	return "arn:aws:states:" + region + ":" + s.account + ":" + resourceType + ":" + strings.Join(parts, ":")
 }
 
 // parsedArn is an ARN of Step Functions: its resource type and the names after it.

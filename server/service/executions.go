@@ -100,9 +100,9 @@ func (s *Service) begin(ctx context.Context, in *StartExecutionInput, o beginOpt
 		return nil, err
 	}
 	express := sm.Type == store.TypeExpress
-	arn := s.arn(arnExecution, sm.Name, name)
+	arn := s.arn(regionOf(sm.Arn), arnExecution, sm.Name, name)
 	if express {
-		arn = s.arn(arnExpress, sm.Name, name, interpreter.NewUUID())
+		arn = s.arn(regionOf(sm.Arn), arnExpress, sm.Name, name, interpreter.NewUUID())
 	}
 	now := s.now()
 	var events []store.Event
@@ -252,7 +252,11 @@ func (s *Service) getExecution(ctx context.Context, arn string) (*store.Executio
 	if err := requiredArn("executionArn", arn); err != nil {
 		return nil, err
 	}
-	if _, err := parseArn(arn, arnExecution, arnExpress); err != nil {
+	p, err := parseArn(arn, arnExecution, arnExpress)
+	if err != nil {
+		return nil, err
+	}
+	if err := expressHidden(p); err != nil {
 		return nil, err
 	}
 	e, err := s.store.GetExecution(ctx, arn)
@@ -451,7 +455,11 @@ func (s *Service) executionFilter(ctx context.Context, arn string, f store.Execu
 			err = storeError(err, notFound)
 		}
 	default:
-		_, err = s.getStateMachine(ctx, ref.machine)
+		var sm *store.StateMachine
+		if sm, err = s.getStateMachine(ctx, ref.machine); err == nil && sm.Type == store.TypeExpress {
+			// Recorded on AWS: an Express state machine's executions are not listed.
+			err = newError(CodeStateMachineTypeNotSupported, "This operation is not supported by this type of state machine")
+		}
 	}
 	f.StateMachineArn, f.StateMachineVersionArn, f.StateMachineAliasArn = ref.machine, ref.version, ref.alias
 	return f, err

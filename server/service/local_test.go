@@ -234,7 +234,7 @@ func TestCreationLease(t *testing.T) {
 			require.NoError(t, err)
 			// Node a created it, and died before its first step.
 			now := time.Now()
-			arn := s.arn(arnExecution, "m", "orphan")
+			arn := s.arn(DefaultRegion, arnExecution, "m", "orphan")
 			ev, err := startedEvent(arn, now, `{"n":1}`, interpreter.Event{})
 			require.NoError(t, err)
 			_, err = st.CreateExecution(ctx, &store.Execution{Arn: arn, StateMachineArn: sm.StateMachineArn, Name: "orphan", Status: store.Running,

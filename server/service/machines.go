@@ -70,7 +70,7 @@ func (s *Service) createStateMachine(ctx context.Context, in *CreateStateMachine
 	}
 	now := s.now()
 	sm := &store.StateMachine{
-		Arn: s.arn(arnStateMachine, in.Name), Name: in.Name, Type: typ, Definition: in.Definition,
+		Arn: s.arn(s.regionFor(ctx), arnStateMachine, in.Name), Name: in.Name, Type: typ, Definition: in.Definition,
 		// The first revision has no ID on AWS: UpdateStateMachine gives the next ones theirs.
 		RoleArn: in.RoleArn, Status: store.MachineActive, CreationDate: now, UpdateDate: now,
 		LoggingConfiguration: orDefault(in.LoggingConfiguration, defaultLogging),

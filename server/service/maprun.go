@@ -53,9 +53,9 @@ func (m *mapRunner) RunMap(ctx context.Context, run *interpreter.MapRun) (any, e
 			label = interpreter.NewUUID()
 		}
 		d.machine = m.cfg.StateMachineName + "/" + label
-		d.arn = s.arn(arnMapRun, d.machine, interpreter.NewUUID())
+		d.arn = s.arn(regionOf(m.parent.Arn), arnMapRun, d.machine, interpreter.NewUUID())
 	}
-	d.childMachine = s.arn(arnStateMachine, d.machine)
+	d.childMachine = s.arn(regionOf(d.arn), arnStateMachine, d.machine)
 	d.cond = sync.NewCond(&d.mu)
 	// Children run until they end: a stop of the parent (ctx) stops them.
 	d.ctx, d.cancel = context.WithCancelCause(ctx)
@@ -307,9 +307,9 @@ func (d *driver) runChild(i int, input any) (*interpreter.Result, *store.Executi
 		return nil, nil, err
 	}
 	name := childName(d.arn, i)
-	arn := s.arn(arnExecution, d.machine, name)
+	arn := s.arn(regionOf(d.arn), arnExecution, d.machine, name)
 	if run.Express {
-		arn = s.arn(arnExpress, d.machine, name, interpreter.NewUUID())
+		arn = s.arn(regionOf(d.arn), arnExpress, d.machine, name, interpreter.NewUUID())
 	}
 	text := oj.JSON(input, &oj.Options{Sort: true})
 	now := s.now()
@@ -369,8 +369,8 @@ func (d *driver) runChild(i int, input any) (*interpreter.Result, *store.Executi
 	cfg := interpreter.Config{Name: name, ARN: arn, StateMachineName: d.machine, StateMachineARN: d.childMachine,
 		RoleARN: d.m.cfg.RoleARN, Express: run.Express, Invoker: d.m.cfg.Invoker, Clock: s.clock, Durable: s.durable(run.Express)}
 	r, err := s.run(launch{rec: stored, cfg: cfg, after: int64(len(events)), history: keep,
-		start: func(cfg interpreter.Config) (*interpreter.Execution, error) {
-			return run.Processor.Start(s.ctx, input, cfg), nil
+		start: func(ctx context.Context, cfg interpreter.Config) (*interpreter.Execution, error) {
+			return run.Processor.Start(ctx, input, cfg), nil
 		}})
 	if err != nil {
 		return nil, stored, err

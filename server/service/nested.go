@@ -44,7 +44,7 @@ func (n *Nested) Outcome(ctx context.Context) (*interpreter.Result, error) {
 }
 
 // StartNested starts an execution for a Task: of the state machine the store holds under machineArn, or
-// under its name in this service's region and account (definitions name {region} and {account} in many
+// under its name in the region of ctx (the Task's execution) and this service's account (definitions name {region} and {account} in many
 // ways), or else of the definition Options.Definitions finds, which is created as a state machine first.
 // name is the execution's name ("" for a generated one), input its input. The errors are the API's.
 func (s *Service) StartNested(ctx context.Context, machineArn, name string, input any) (*Nested, error) {
@@ -79,7 +79,7 @@ func (s *Service) StartNested(ctx context.Context, machineArn, name string, inpu
 
 // nestedMachine finds the state machine a Task starts.
 func (s *Service) nestedMachine(ctx context.Context, arn, name string) (*store.StateMachine, error) {
-	for _, a := range []string{arn, s.arn(arnStateMachine, name)} {
+	for _, a := range []string{arn, s.arn(s.regionFor(ctx), arnStateMachine, name)} {
 		sm, err := s.store.GetStateMachine(ctx, a)
 		if err == nil {
 			return sm, nil
@@ -103,7 +103,7 @@ func (s *Service) nestedMachine(ctx context.Context, arn, name string) (*store.S
 	if err != nil && !(errors.As(err, &apiErr) && apiErr.Code == CodeStateMachineAlreadyExists) {
 		return nil, err
 	}
-	return s.getStateMachine(ctx, s.arn(arnStateMachine, name))
+	return s.getStateMachine(ctx, s.arn(s.regionFor(ctx), arnStateMachine, name))
 }
 
 // WhenEnded returns a channel that is closed when the execution arn has ended, in this process: at once

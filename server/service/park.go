@@ -255,11 +255,11 @@ func (s *Service) resume(rec *store.Execution, pr *parkedRecord, crashed bool) e
 	// Events a run after the checkpoint recorded before it died stay; without a stored history
 	// (Options.NoHistory) the numbering goes on from the checkpoint.
 	l := launch{rec: rec, cfg: cfg, after: max(rec.LastEvent, pr.LastEvent), crashes: pr.Crashes,
-		start: func(cfg interpreter.Config) (*interpreter.Execution, error) {
+		start: func(ctx context.Context, cfg interpreter.Config) (*interpreter.Execution, error) {
 			if len(pr.Checkpoint) == 0 {
-				return prog.Start(s.ctx, input, cfg), nil
+				return prog.Start(ctx, input, cfg), nil
 			}
-			return prog.Resume(s.ctx, input, pr.Checkpoint, wake, cfg)
+			return prog.Resume(ctx, input, pr.Checkpoint, wake, cfg)
 		}}
 	if _, err := s.run(l); err != nil {
 		if !errors.Is(err, errClosed) {

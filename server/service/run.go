@@ -1,6 +1,7 @@
 package service
 
 import (
+	"context"
 	"errors"
 	"time"
 
@@ -28,8 +29,8 @@ var errClosed = errors.New("the service is shutting down")
 type launch struct {
 	rec *store.Execution
 	cfg interpreter.Config
-	// start begins or resumes the execution with the configuration run completes.
-	start func(cfg interpreter.Config) (*interpreter.Execution, error)
+	// start begins or resumes the execution under ctx with the configuration run completes.
+	start func(ctx context.Context, cfg interpreter.Config) (*interpreter.Execution, error)
 	// crashes is what the execution's checkpoint counts (parkedRecord.Crashes), until it records progress.
 	crashes int
 	// after is the number of history events already stored.
@@ -41,8 +42,8 @@ type launch struct {
 // execute starts a stored execution from its input.
 func (s *Service) execute(st *started) (*run, error) {
 	return s.run(launch{rec: st.rec, cfg: st.cfg, after: 1, history: st.history,
-		start: func(cfg interpreter.Config) (*interpreter.Execution, error) {
-			return st.prog.Start(s.ctx, st.input, cfg), nil
+		start: func(ctx context.Context, cfg interpreter.Config) (*interpreter.Execution, error) {
+			return st.prog.Start(ctx, st.input, cfg), nil
 		}})
 }
 
@@ -58,6 +59,7 @@ func (s *Service) run(l launch) (*run, error) {
 	cfg.OnEvent, cfg.EventsBefore, cfg.Callbacks, cfg.Answers = rc.sink(), l.after, s.callbacks, s.Answers()
 	cfg.MapRuns, cfg.Objects = &mapRunner{s: s, parent: l.rec, cfg: cfg}, s.objects
 	cfg.PayloadLimit, cfg.Activities = s.payloadLimit, activityQueue{s: s, rc: rc}
+	cfg.MaxDuration, cfg.WaitScale = maxDuration(l.rec.Express), s.waitScale
 	// The end is recorded, and those waiting for it told, before a virtual clock moves on: a parent's .sync
 	// Task must see its child end before its own timeout can fire.
 	var hold func()
@@ -68,7 +70,7 @@ func (s *Service) run(l launch) (*run, error) {
 		return nil, errClosed
 	}
 	// Starting under the lock makes r.ex visible to StopExecution with r.
-	ex, err := l.start(cfg)
+	ex, err := l.start(s.runContext(l.rec.Arn), cfg)
 	if err != nil {
 		s.mu.Unlock()
 		return nil, err

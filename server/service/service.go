@@ -43,7 +43,8 @@ type Options struct {
 	// NoHistory keeps no history events in the store (subscribers still see every event): aslrun execute's
 	// runs that nobody reads. A local run can ask for its history all the same (LocalRun.History).
 	NoHistory bool
-	// Region and Account go into the ARNs the service makes; default us-east-1 and 123456789012.
+	// Region and Account go into the ARNs the service makes (region.go): Region, when set, is the region
+	// of all; else a request's own region, else DefaultRegion. Account defaults to DefaultAccount.
 	Region, Account string
 	// PollTimeout bounds GetActivityTask's long poll; default DefaultPollTimeout.
 	PollTimeout time.Duration
@@ -61,6 +62,9 @@ type Options struct {
 	// DefaultLease. Shorter: a dead node's work is taken over sooner, at the cost of a commit per running
 	// execution every third of it.
 	Lease time.Duration
+	// WaitScale multiplies the durations of Wait states (Step Functions Local's WAIT_TIME_SCALE): 0.1 makes
+	// a 60 s Wait last 6 s. 0 is 1.
+	WaitScale float64
 	// Objects is the S3 that Distributed Maps read their items from and write their results to (the
 	// embedded S3 or real S3); nil fails those that do.
 	Objects maprun.Objects
@@ -80,6 +84,7 @@ type Service struct {
 	definitions     func(name string) (string, []byte, error)
 	noHistory       bool
 	payloadLimit    int
+	waitScale       float64
 	region, account string
 	pollTimeout     time.Duration
 	shed            *shedder
@@ -143,7 +148,7 @@ func New(opts Options) (*Service, error) {
 	}
 	s := &Service{
 		store: opts.Store, invoker: opts.Invoker, objects: opts.Objects, callbacks: interpreter.NewCallbacks(), clock: opts.Clock, mocks: opts.Mocks,
-		definitions: opts.Definitions, noHistory: opts.NoHistory, payloadLimit: opts.PayloadLimit,
+		definitions: opts.Definitions, noHistory: opts.NoHistory, payloadLimit: opts.PayloadLimit, waitScale: opts.WaitScale,
 		region: opts.Region, account: opts.Account, pollTimeout: opts.PollTimeout, shed: newShedder(opts.HeapSoftLimit),
 		running: map[string]*run{}, waking: map[string]bool{}, rewake: map[string]bool{}, programs: map[string]compiled{}, ended: map[string][]chan struct{}{},
 		subs: map[*subscriber]struct{}{}, started: map[string]func(string){}, tookParked: map[string]string{}, polls: map[string]chan struct{}{},
@@ -155,11 +160,8 @@ func New(opts Options) (*Service, error) {
 	if opts.Rand != nil {
 		s.rnd = rand.New(opts.Rand)
 	}
-	if s.region == "" {
-		s.region = "us-east-1"
-	}
 	if s.account == "" {
-		s.account = "123456789012"
+		s.account = DefaultAccount
 	}
 	if s.pollTimeout <= 0 {
 		s.pollTimeout = DefaultPollTimeout

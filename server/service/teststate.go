@@ -191,8 +191,8 @@ func (s *Service) TestState(ctx context.Context, in *TestStateInput) (*TestState
 	}
 	machine, execution := "TestState-"+interpreter.NewUUID()[:8], interpreter.NewUUID()
 	spec.Config = interpreter.Config{
-		Name: execution, ARN: s.arn(arnExpress, machine, execution), StateMachineName: machine,
-		StateMachineARN: s.arn(arnStateMachine, machine), RoleARN: in.RoleArn, Invoker: s.invoker, Clock: s.clock,
+		Name: execution, ARN: s.arn(s.regionFor(ctx), arnExpress, machine, execution), StateMachineName: machine,
+		StateMachineARN: s.arn(s.regionFor(ctx), arnStateMachine, machine), RoleARN: in.RoleArn, Invoker: s.invoker, Clock: s.clock,
 		PayloadLimit: s.payloadLimit,
 	}
 	res, err := prog.Test(ctx, spec)
