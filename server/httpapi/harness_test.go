@@ -157,22 +157,6 @@ func (e *env) start(t testing.TB, machine, name, input string) string {
 	return aws.ToString(out.ExecutionArn)
 }
 
-// waitGone polls DescribeExecution until the execution is gone, as an Express execution goes when it ends.
-func (e *env) waitGone(t testing.TB, arn string) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		_, err := e.sfn.DescribeExecution(context.Background(), &sfn.DescribeExecutionInput{ExecutionArn: aws.String(arn)})
-		var gone *types.ExecutionDoesNotExist
-		if errors.As(err, &gone) {
-			return
-		}
-		require.NoError(t, err)
-		require.True(t, time.Now().Before(deadline), "execution %s still there", arn)
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 // wait polls DescribeExecution until the execution has ended.
 func (e *env) wait(t testing.TB, arn string) *sfn.DescribeExecutionOutput {
 	t.Helper()

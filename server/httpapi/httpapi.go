@@ -1,7 +1,8 @@
 // Package httpapi serves the Step Functions API (AWS JSON 1.0) over a service.Service: POST / with
 // X-Amz-Target: AWSStepFunctions.<Operation>, a JSON body, and errors as {"__type": CODE, "message": TEXT}
 // with HTTP 400, so that the AWS SDKs and CLI raise their typed errors. The Host header is ignored, since
-// the SDKs send StartSyncExecution to a "sync-" host prefix.
+// the SDKs send StartSyncExecution to a "sync-" host prefix. The region of the request's SigV4 credential
+// scope is the region of the ARNs it makes (service.WithRegion).
 package httpapi
 
 import (
@@ -112,14 +113,20 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	target := r.Header.Get("X-Amz-Target")
 	name, ok := strings.CutPrefix(target, targetPrefix)
-	op := h.ops[name]
-	if !ok || op == nil {
+	if !ok {
 		writeError(w, &apiError{code: "UnknownOperationException", status: http.StatusBadRequest,
-			message: fmt.Sprintf("unknown operation %q: the X-Amz-Target header must name one as %s<Operation>", target, targetPrefix)})
+			message: fmt.Sprintf("the request names no Step Functions operation: X-Amz-Target is %q, not %s<Operation>", target, targetPrefix)})
+		return
+	}
+	op := h.ops[name]
+	if op == nil {
+		writeError(w, &apiError{code: "UnknownOperationException", status: http.StatusBadRequest,
+			message: fmt.Sprintf("Unknown operation: %s is not an operation this server serves", name)})
 		return
 	}
 	h.holdConnection(w, name)
-	out, err := op(r.Context(), body)
+	// The region the client signed for: the service makes the ARNs of what the request creates in it.
+	out, err := op(service.WithRegion(r.Context(), requestRegion(r)), body)
 	if err != nil {
 		var se *service.Error
 		if errors.As(err, &se) && se.Status() >= 500 {

@@ -29,7 +29,7 @@ func TestProtocolErrors(t *testing.T) {
 		status             int
 		code, message      string
 	}{
-		{"unknown operation", "AWSStepFunctions.Frobnicate", `{}`, 400, "UnknownOperationException", `"AWSStepFunctions.Frobnicate"`},
+		{"unknown operation", "AWSStepFunctions.Frobnicate", `{}`, 400, "UnknownOperationException", "Unknown operation: Frobnicate "},
 		{"no target", "", `{}`, 400, "UnknownOperationException", "X-Amz-Target"},
 		{"other service", "DynamoDB_20120810.ListTables", `{}`, 400, "UnknownOperationException", "DynamoDB_20120810.ListTables"},
 		{"malformed JSON", "AWSStepFunctions.ListStateMachines", `{"maxResults":`, 400, "SerializationException", "not valid JSON"},

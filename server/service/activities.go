@@ -21,14 +21,26 @@ func (s *Service) CreateActivity(ctx context.Context, in *CreateActivityInput) (
 		v.maxLen("name", in.Name, maxNameLen, true)
 	}
 	checkTags(&v, in.Tags)
+	cfgs, err := decodeConfigs(nil, nil, in.EncryptionConfiguration)
+	if err != nil {
+		return nil, err
+	}
+	cfgs.check(&v)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
 	if !validName(in.Name) {
 		return nil, invalidName(in.Name)
 	}
-	a := &store.Activity{Arn: s.arn(s.regionFor(ctx), arnActivity, in.Name), Name: in.Name, CreationDate: s.now(), Tags: tagMap(in.Tags)}
-	err := s.store.CreateActivity(ctx, a)
+	if err := cfgs.validate(); err != nil {
+		return nil, err
+	}
+	a := &store.Activity{Arn: s.arn(s.regionFor(ctx), arnActivity, in.Name), Name: in.Name, CreationDate: s.now(), Tags: tagMap(in.Tags),
+		EncryptionConfiguration: cfgs.encRaw}
+	if len(a.Tags) > maxTags {
+		return nil, tooManyTags(a.Arn, len(a.Tags))
+	}
+	err = s.store.CreateActivity(ctx, a)
 	if errors.Is(err, store.ErrExists) {
 		if a, err = s.store.GetActivity(ctx, a.Arn); err != nil {
 			return nil, internal(err)
@@ -60,7 +72,8 @@ func (s *Service) DescribeActivity(ctx context.Context, in *ActivityInput) (*Des
 	if err != nil {
 		return nil, err
 	}
-	return &DescribeActivityOutput{ActivityArn: a.Arn, Name: a.Name, CreationDate: Time(a.CreationDate)}, nil
+	return &DescribeActivityOutput{ActivityArn: a.Arn, Name: a.Name, CreationDate: Time(a.CreationDate),
+		EncryptionConfiguration: a.EncryptionConfiguration}, nil
 }
 
 // DeleteActivity deletes an activity; deleting one that does not exist succeeds, as on AWS.

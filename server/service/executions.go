@@ -57,6 +57,10 @@ func (s *Service) begin(ctx context.Context, in *StartExecutionInput, o beginOpt
 		v.maxBytes("input", in.Input, maxPayloadBytes)
 	}
 	v.maxLen("traceHeader", in.TraceHeader, maxTraceHeaderLen, true)
+	checkTraceHeader(&v, in.TraceHeader)
+	if sync {
+		v.enum("includedData", in.IncludedData, includedAll, includedMetadataOnly)
+	}
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -120,7 +124,7 @@ func (s *Service) begin(ctx context.Context, in *StartExecutionInput, o beginOpt
 	rec := &store.Execution{
 		Arn: arn, StateMachineArn: sm.Arn, Name: name, Status: store.Running, Input: text, StartDate: now,
 		Definition: tgt.runs.Definition, Express: express, TestCase: testCase, Transient: express && !o.history,
-		StateMachineVersionArn: tgt.version, StateMachineAliasArn: tgt.alias,
+		StateMachineVersionArn: tgt.version, StateMachineAliasArn: tgt.alias, TraceHeader: in.TraceHeader,
 	}
 	var lease []store.Timer
 	if s.durable(express) && s.shared {
@@ -234,9 +238,16 @@ func (s *Service) StartSyncExecution(ctx context.Context, in *StartExecutionInpu
 		StopDate: Time(e.StopDate), Status: e.Status, Error: e.Error, Cause: e.Cause, Input: e.Input,
 		InputDetails: Details{Included: true}, Output: e.Output,
 		BillingDetails: Billing{BilledMemoryUsedInMB: 64, BilledDurationInMilliseconds: billed(e.StopDate.Sub(e.StartDate))},
+		TraceHeader:    e.TraceHeader,
 	}
 	if e.Output != nil {
 		out.OutputDetails = &Details{Included: true}
+	}
+	if in.IncludedData == includedMetadataOnly {
+		out.Input, out.InputDetails, out.Output = "", Details{}, nil
+		if out.OutputDetails != nil {
+			out.OutputDetails = &Details{}
+		}
 	}
 	return out, nil
 }
@@ -268,6 +279,10 @@ func (s *Service) getExecution(ctx context.Context, arn string) (*store.Executio
 
 // DescribeExecution describes an execution.
 func (s *Service) DescribeExecution(ctx context.Context, in *DescribeExecutionInput) (*DescribeExecutionOutput, error) {
+	metadataOnly, err := checkIncludedData(in.IncludedData)
+	if err != nil {
+		return nil, err
+	}
 	e, err := s.getExecution(ctx, in.ExecutionArn)
 	if err != nil {
 		return nil, err
@@ -275,11 +290,17 @@ func (s *Service) DescribeExecution(ctx context.Context, in *DescribeExecutionIn
 	out := &DescribeExecutionOutput{
 		ExecutionArn: e.Arn, StateMachineArn: e.StateMachineArn, Name: e.Name, Status: e.Status,
 		StartDate: Time(e.StartDate), StopDate: Time(e.StopDate), Input: e.Input, InputDetails: Details{Included: true},
-		Output: e.Output, Error: e.Error, Cause: e.Cause,
+		Output: e.Output, Error: e.Error, Cause: e.Cause, TraceHeader: e.TraceHeader,
 		StateMachineVersionArn: e.StateMachineVersionArn, StateMachineAliasArn: e.StateMachineAliasArn,
 	}
 	if e.Output != nil {
 		out.OutputDetails = &Details{Included: true}
+	}
+	if metadataOnly {
+		out.Input, out.InputDetails, out.Output = "", Details{}, nil
+		if out.OutputDetails != nil {
+			out.OutputDetails = &Details{}
+		}
 	}
 	if !e.Express {
 		out.RedriveCount, out.RedriveDate = e.RedriveCount, Time(e.RedriveDate)
@@ -468,6 +489,10 @@ func (s *Service) executionFilter(ctx context.Context, arn string, f store.Execu
 // DescribeStateMachineForExecution describes the state machine as the execution runs it: the definition it
 // started with, even after an update or a deletion, and the configuration of the version it runs, if any.
 func (s *Service) DescribeStateMachineForExecution(ctx context.Context, in *DescribeStateMachineForExecutionInput) (*DescribeStateMachineForExecutionOutput, error) {
+	metadataOnly, err := checkIncludedData(in.IncludedData)
+	if err != nil {
+		return nil, err
+	}
 	e, err := s.getExecution(ctx, in.ExecutionArn)
 	if err != nil {
 		return nil, err
@@ -484,6 +509,9 @@ func (s *Service) DescribeStateMachineForExecution(ctx context.Context, in *Desc
 		case err == nil:
 			out.RoleArn, out.LoggingConfiguration, out.TracingConfiguration = v.RoleArn, v.LoggingConfiguration, v.TracingConfiguration
 			out.UpdateDate, out.RevisionID = Time(v.CreationDate), v.RevisionID
+			if metadataOnly {
+				out.Definition = ""
+			}
 			return out, nil
 		case !errors.Is(err, store.ErrNotFound):
 			return nil, internal(err)
@@ -493,11 +521,15 @@ func (s *Service) DescribeStateMachineForExecution(ctx context.Context, in *Desc
 	switch {
 	case err == nil:
 		out.RoleArn, out.LoggingConfiguration, out.TracingConfiguration = sm.RoleArn, sm.LoggingConfiguration, sm.TracingConfiguration
+		out.EncryptionConfiguration = sm.EncryptionConfiguration
 		if sm.Definition == e.Definition {
 			out.UpdateDate, out.RevisionID = Time(sm.UpdateDate), sm.RevisionID
 		}
 	case !errors.Is(err, store.ErrNotFound):
 		return nil, internal(err)
+	}
+	if metadataOnly {
+		out.Definition = ""
 	}
 	return out, nil
 }

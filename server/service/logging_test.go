@@ -175,10 +175,11 @@ func TestExecutionLogOfExpress(t *testing.T) {
 	assert.Contains(t, got[3], `"type":"ExecutionSucceeded","details":{},`)
 }
 
-// TestExecutionLogWithoutDestination: a level without a log group logs nothing (AWS refuses it), nor does
-// a state machine without a LoggingConfiguration.
+// TestExecutionLogWithoutDestination: a state machine without a LoggingConfiguration logs nothing, nor
+// does one of level OFF with a log group. (A level without a log group is refused at CreateStateMachine,
+// as AWS refuses it: configs.go.)
 func TestExecutionLogWithoutDestination(t *testing.T) {
-	for _, logging := range []json.RawMessage{nil, json.RawMessage(`{"level":"ALL","includeExecutionData":true}`)} {
+	for _, logging := range []json.RawMessage{nil, loggingConfig("OFF", true)} {
 		got, _ := runLogged(t, passResult, store.TypeStandard, logging)
 		assert.Empty(t, got, string(logging))
 	}

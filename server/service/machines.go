@@ -22,7 +22,7 @@ const (
 
 // Defaults DescribeStateMachine shows for a state machine created without them.
 var (
-	defaultLogging = json.RawMessage(`{"level":"OFF","includeExecutionData":false}`)
+	defaultLogging = json.RawMessage(`{"includeExecutionData":false,"level":"OFF"}`)
 	defaultTracing = json.RawMessage(`{"enabled":false}`)
 )
 
@@ -49,6 +49,11 @@ func (s *Service) createStateMachine(ctx context.Context, in *CreateStateMachine
 	v.enum("type", in.Type, store.TypeStandard, store.TypeExpress)
 	checkTags(&v, in.Tags)
 	v.maxLen("versionDescription", in.VersionDescription, maxVersionDescriptionLen, false)
+	cfgs, err := decodeConfigs(in.LoggingConfiguration, in.TracingConfiguration, in.EncryptionConfiguration)
+	if err != nil {
+		return nil, err
+	}
+	cfgs.check(&v)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -58,12 +63,17 @@ func (s *Service) createStateMachine(ctx context.Context, in *CreateStateMachine
 	if !validName(in.Name) {
 		return nil, invalidName(in.Name)
 	}
+	if err := checkRole(in.RoleArn); err != nil {
+		return nil, err
+	}
+	if err := cfgs.validate(); err != nil {
+		return nil, err
+	}
 	typ := in.Type
 	if typ == "" {
 		typ = store.TypeStandard
 	}
 	if prog == nil {
-		var err error
 		if prog, err = compile(in.Definition, typ); err != nil {
 			return nil, err
 		}
@@ -73,15 +83,20 @@ func (s *Service) createStateMachine(ctx context.Context, in *CreateStateMachine
 		Arn: s.arn(s.regionFor(ctx), arnStateMachine, in.Name), Name: in.Name, Type: typ, Definition: in.Definition,
 		// The first revision has no ID on AWS: UpdateStateMachine gives the next ones theirs.
 		RoleArn: in.RoleArn, Status: store.MachineActive, CreationDate: now, UpdateDate: now,
-		LoggingConfiguration: orDefault(in.LoggingConfiguration, defaultLogging),
-		TracingConfiguration: orDefault(in.TracingConfiguration, defaultTracing),
-		Tags:                 tagMap(in.Tags),
+		LoggingConfiguration:    orDefault(cfgs.loggingRaw, defaultLogging),
+		TracingConfiguration:    orDefault(cfgs.tracingRaw, defaultTracing),
+		EncryptionConfiguration: cfgs.encRaw,
+		Tags:                    tagMap(in.Tags),
 	}
-	err := s.store.CreateStateMachine(ctx, sm)
+	if len(sm.Tags) > maxTags {
+		return nil, tooManyTags(sm.Arn, len(sm.Tags))
+	}
+	err = s.store.CreateStateMachine(ctx, sm)
 	if errors.Is(err, store.ErrExists) {
 		old, gerr := s.store.GetStateMachine(ctx, sm.Arn)
 		if gerr == nil && old.Definition == sm.Definition && old.Type == sm.Type &&
-			bytes.Equal(old.LoggingConfiguration, sm.LoggingConfiguration) && bytes.Equal(old.TracingConfiguration, sm.TracingConfiguration) {
+			bytes.Equal(old.LoggingConfiguration, sm.LoggingConfiguration) && bytes.Equal(old.TracingConfiguration, sm.TracingConfiguration) &&
+			bytes.Equal(old.EncryptionConfiguration, sm.EncryptionConfiguration) {
 			return s.created(ctx, old, in)
 		}
 		return nil, newError(CodeStateMachineAlreadyExists, "State Machine Already Exists: '%s'", sm.Arn)
@@ -166,18 +181,30 @@ func (s *Service) DescribeStateMachine(ctx context.Context, in *DescribeStateMac
 	if err := requiredArn("stateMachineArn", in.StateMachineArn); err != nil {
 		return nil, err
 	}
+	metadataOnly, err := checkIncludedData(in.IncludedData)
+	if err != nil {
+		return nil, err
+	}
 	if ref, err := parseMachineRef(in.StateMachineArn); err == nil && ref.version != "" {
-		return s.describeVersion(ctx, ref)
+		out, err := s.describeVersion(ctx, ref)
+		if err == nil && metadataOnly {
+			out.Definition = ""
+		}
+		return out, err
 	}
 	sm, err := s.getStateMachine(ctx, in.StateMachineArn)
 	if err != nil {
 		return nil, err
 	}
-	return &DescribeStateMachineOutput{
+	out := &DescribeStateMachineOutput{
 		StateMachineArn: sm.Arn, Name: sm.Name, Status: sm.Status, Definition: sm.Definition, RoleArn: sm.RoleArn,
 		Type: sm.Type, CreationDate: Time(sm.CreationDate), LoggingConfiguration: sm.LoggingConfiguration,
-		TracingConfiguration: sm.TracingConfiguration, RevisionID: sm.RevisionID,
-	}, nil
+		TracingConfiguration: sm.TracingConfiguration, RevisionID: sm.RevisionID, EncryptionConfiguration: sm.EncryptionConfiguration,
+	}
+	if metadataOnly {
+		out.Definition = ""
+	}
+	return out, nil
 }
 
 // requiredArn checks an ARN member's presence and length.
@@ -199,6 +226,11 @@ func (s *Service) UpdateStateMachine(ctx context.Context, in *UpdateStateMachine
 	v.maxLen("definition", in.Definition, maxDefinitionLen, false)
 	v.maxLen("roleArn", in.RoleArn, maxArnLen, true)
 	v.maxLen("versionDescription", in.VersionDescription, maxVersionDescriptionLen, false)
+	cfgs, err := decodeConfigs(in.LoggingConfiguration, in.TracingConfiguration, in.EncryptionConfiguration)
+	if err != nil {
+		return nil, err
+	}
+	cfgs.check(&v)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -209,11 +241,19 @@ func (s *Service) UpdateStateMachine(ctx context.Context, in *UpdateStateMachine
 	if err != nil {
 		return nil, err
 	}
-	logging, tracing := orDefault(in.LoggingConfiguration, nil), orDefault(in.TracingConfiguration, nil)
-	if in.Definition == "" && in.RoleArn == "" && logging == nil && tracing == nil {
+	if in.Definition == "" && in.RoleArn == "" && cfgs.logging == nil && cfgs.tracing == nil && cfgs.encryption == nil {
 		return nil, newError(CodeMissingRequiredParameter,
 			"Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified")
 	}
+	if in.RoleArn != "" {
+		if err := checkRole(in.RoleArn); err != nil {
+			return nil, err
+		}
+	}
+	if err := cfgs.validate(); err != nil {
+		return nil, err
+	}
+	logging, tracing, encryption := cfgs.loggingRaw, cfgs.tracingRaw, cfgs.encRaw
 	var prog *interpreter.Program
 	if in.Definition != "" {
 		if prog, err = compile(in.Definition, sm.Type); err != nil {
@@ -223,7 +263,8 @@ func (s *Service) UpdateStateMachine(ctx context.Context, in *UpdateStateMachine
 	// A revision is the definition and every configuration (a version snapshots them all): changing any
 	// of them makes a new one, with a new ID.
 	revised := (in.Definition != "" && in.Definition != sm.Definition) || (in.RoleArn != "" && in.RoleArn != sm.RoleArn) ||
-		(logging != nil && !bytes.Equal(logging, sm.LoggingConfiguration)) || (tracing != nil && !bytes.Equal(tracing, sm.TracingConfiguration))
+		(logging != nil && !bytes.Equal(logging, sm.LoggingConfiguration)) || (tracing != nil && !bytes.Equal(tracing, sm.TracingConfiguration)) ||
+		(encryption != nil && !bytes.Equal(encryption, sm.EncryptionConfiguration))
 	if in.Definition != "" {
 		sm.Definition = in.Definition
 	}
@@ -235,6 +276,9 @@ func (s *Service) UpdateStateMachine(ctx context.Context, in *UpdateStateMachine
 	}
 	if tracing != nil {
 		sm.TracingConfiguration = tracing
+	}
+	if encryption != nil {
+		sm.EncryptionConfiguration = encryption
 	}
 	if revised {
 		sm.RevisionID = interpreter.NewUUID()

@@ -25,6 +25,11 @@ func checkTags(v *violations, tags []Tag) {
 	}
 }
 
+// tooManyTags refuses a resource more than maxTags tags, whether it is created with them or tagged.
+func tooManyTags(arn string, n int) *Error {
+	return newError(CodeTooManyTags, "Too many tags: '%s' would have %d tags, more than the %d allowed", arn, n, maxTags)
+}
+
 func tagMap(tags []Tag) map[string]string {
 	if len(tags) == 0 {
 		return nil
@@ -88,7 +93,7 @@ func (s *Service) TagResource(ctx context.Context, in *TagResourceInput) (*Empty
 	}
 	maps.Copy(merged, tagMap(in.Tags))
 	if len(merged) > maxTags {
-		return nil, newError(CodeTooManyTags, "Too many tags: '%s' would have %d tags, more than the %d allowed", in.ResourceArn, len(merged), maxTags)
+		return nil, tooManyTags(in.ResourceArn, len(merged))
 	}
 	if err := s.store.SetTags(ctx, in.ResourceArn, tagMap(in.Tags), nil); err != nil {
 		return nil, storeError(err, func() *Error { return resourceNotFound(in.ResourceArn) })

@@ -42,6 +42,8 @@ type CreateStateMachineInput struct {
 	// Publish publishes the state machine's first version, described by VersionDescription (versions.go).
 	Publish            bool   `json:"publish"`
 	VersionDescription string `json:"versionDescription"`
+	// EncryptionConfiguration, like the other configurations, is checked in configs.go.
+	EncryptionConfiguration json.RawMessage `json:"encryptionConfiguration"`
 }
 
 type CreateStateMachineOutput struct {
@@ -52,13 +54,15 @@ type CreateStateMachineOutput struct {
 
 type DescribeStateMachineInput struct {
 	StateMachineArn string `json:"stateMachineArn"`
+	// IncludedData METADATA_ONLY leaves the definition out (see includedData).
+	IncludedData string `json:"includedData"`
 }
 
 type DescribeStateMachineOutput struct {
 	StateMachineArn      string          `json:"stateMachineArn"`
 	Name                 string          `json:"name"`
 	Status               string          `json:"status"`
-	Definition           string          `json:"definition"`
+	Definition           string          `json:"definition,omitempty"`
 	RoleArn              string          `json:"roleArn"`
 	Type                 string          `json:"type"`
 	CreationDate         Time            `json:"creationDate"`
@@ -67,16 +71,19 @@ type DescribeStateMachineOutput struct {
 	RevisionID           string          `json:"revisionId,omitempty"`
 	// Description is a version's (DescribeStateMachine of a version ARN).
 	Description string `json:"description,omitempty"`
+	// EncryptionConfiguration is absent when the state machine was created without one.
+	EncryptionConfiguration json.RawMessage `json:"encryptionConfiguration,omitempty"`
 }
 
 type UpdateStateMachineInput struct {
-	StateMachineArn      string          `json:"stateMachineArn"`
-	Definition           string          `json:"definition"`
-	RoleArn              string          `json:"roleArn"`
-	LoggingConfiguration json.RawMessage `json:"loggingConfiguration"`
-	TracingConfiguration json.RawMessage `json:"tracingConfiguration"`
-	Publish              bool            `json:"publish"`
-	VersionDescription   string          `json:"versionDescription"`
+	StateMachineArn         string          `json:"stateMachineArn"`
+	Definition              string          `json:"definition"`
+	RoleArn                 string          `json:"roleArn"`
+	LoggingConfiguration    json.RawMessage `json:"loggingConfiguration"`
+	TracingConfiguration    json.RawMessage `json:"tracingConfiguration"`
+	Publish                 bool            `json:"publish"`
+	VersionDescription      string          `json:"versionDescription"`
+	EncryptionConfiguration json.RawMessage `json:"encryptionConfiguration"`
 }
 
 type UpdateStateMachineOutput struct {
@@ -132,6 +139,8 @@ type StartExecutionInput struct {
 	Name            string `json:"name"`
 	Input           string `json:"input"`
 	TraceHeader     string `json:"traceHeader"`
+	// IncludedData is StartSyncExecution's: METADATA_ONLY leaves the input and output out.
+	IncludedData string `json:"includedData"`
 }
 
 type StartExecutionOutput struct {
@@ -148,11 +157,12 @@ type StartSyncExecutionOutput struct {
 	Status          string   `json:"status"`
 	Error           *string  `json:"error,omitempty"`
 	Cause           *string  `json:"cause,omitempty"`
-	Input           string   `json:"input"`
+	Input           string   `json:"input,omitempty"`
 	InputDetails    Details  `json:"inputDetails"`
 	Output          *string  `json:"output,omitempty"`
 	OutputDetails   *Details `json:"outputDetails,omitempty"`
 	BillingDetails  Billing  `json:"billingDetails"`
+	TraceHeader     string   `json:"traceHeader,omitempty"`
 }
 
 // Billing is what StartSyncExecution reports as billed; locally the duration, and the smallest memory step.
@@ -173,6 +183,8 @@ type StopExecutionOutput struct {
 
 type DescribeExecutionInput struct {
 	ExecutionArn string `json:"executionArn"`
+	// IncludedData METADATA_ONLY leaves the input and output out.
+	IncludedData string `json:"includedData"`
 }
 
 type DescribeExecutionOutput struct {
@@ -182,7 +194,7 @@ type DescribeExecutionOutput struct {
 	Status              string   `json:"status"`
 	StartDate           Time     `json:"startDate"`
 	StopDate            Time     `json:"stopDate,omitzero"`
-	Input               string   `json:"input"`
+	Input               string   `json:"input,omitempty"`
 	InputDetails        Details  `json:"inputDetails"`
 	Output              *string  `json:"output,omitempty"`
 	OutputDetails       *Details `json:"outputDetails,omitempty"`
@@ -196,6 +208,7 @@ type DescribeExecutionOutput struct {
 	// chose it, when it was started with either.
 	StateMachineVersionArn string `json:"stateMachineVersionArn,omitempty"`
 	StateMachineAliasArn   string `json:"stateMachineAliasArn,omitempty"`
+	TraceHeader            string `json:"traceHeader,omitempty"`
 }
 
 type ListExecutionsInput struct {
@@ -242,17 +255,20 @@ type GetExecutionHistoryOutput struct {
 
 type DescribeStateMachineForExecutionInput struct {
 	ExecutionArn string `json:"executionArn"`
+	// IncludedData METADATA_ONLY leaves the definition out.
+	IncludedData string `json:"includedData"`
 }
 
 type DescribeStateMachineForExecutionOutput struct {
-	StateMachineArn      string          `json:"stateMachineArn"`
-	Name                 string          `json:"name"`
-	Definition           string          `json:"definition"`
-	RoleArn              string          `json:"roleArn"`
-	UpdateDate           Time            `json:"updateDate"`
-	LoggingConfiguration json.RawMessage `json:"loggingConfiguration,omitempty"`
-	TracingConfiguration json.RawMessage `json:"tracingConfiguration,omitempty"`
-	RevisionID           string          `json:"revisionId,omitempty"`
+	StateMachineArn         string          `json:"stateMachineArn"`
+	Name                    string          `json:"name"`
+	Definition              string          `json:"definition,omitempty"`
+	RoleArn                 string          `json:"roleArn"`
+	UpdateDate              Time            `json:"updateDate"`
+	LoggingConfiguration    json.RawMessage `json:"loggingConfiguration,omitempty"`
+	TracingConfiguration    json.RawMessage `json:"tracingConfiguration,omitempty"`
+	RevisionID              string          `json:"revisionId,omitempty"`
+	EncryptionConfiguration json.RawMessage `json:"encryptionConfiguration,omitempty"`
 }
 
 type SendTaskSuccessInput struct {
@@ -274,8 +290,9 @@ type SendTaskHeartbeatInput struct {
 type Empty struct{}
 
 type CreateActivityInput struct {
-	Name string `json:"name"`
-	Tags []Tag  `json:"tags"`
+	Name                    string          `json:"name"`
+	Tags                    []Tag           `json:"tags"`
+	EncryptionConfiguration json.RawMessage `json:"encryptionConfiguration"`
 }
 
 type CreateActivityOutput struct {
@@ -291,6 +308,8 @@ type DescribeActivityOutput struct {
 	ActivityArn  string `json:"activityArn"`
 	Name         string `json:"name"`
 	CreationDate Time   `json:"creationDate"`
+	// EncryptionConfiguration is DescribeActivity's only: ListActivities leaves it out.
+	EncryptionConfiguration json.RawMessage `json:"encryptionConfiguration,omitempty"`
 }
 
 type ListActivitiesInput struct {
