@@ -78,8 +78,9 @@ type Config struct {
 	// MaxDuration bounds the execution's life as the definition's TimeoutSeconds does (the shorter of the
 	// two applies): the service's limit of its type (AWS: 5 minutes Express, a year Standard). 0: none.
 	MaxDuration time.Duration
-	// WaitScale multiplies the durations of Wait states (Step Functions Local's WAIT_TIME_SCALE); 0 is 1.
-	WaitScale float64
+	// WaitScale, when set, multiplies the durations of Wait states (Step Functions Local's WAIT_TIME_SCALE):
+	// 0 makes them end at once.
+	WaitScale *float64
 }
 
 // Result is how an execution ended.

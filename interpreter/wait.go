@@ -66,8 +66,8 @@ func (w waitState) run(f *frame, n *node, in stateInput) (actionOutcome, error) 
 		if err != nil {
 			return actionOutcome{}, err
 		}
-		if scale := f.ex.cfg.WaitScale; scale > 0 && d > 0 {
-			d = time.Duration(float64(d) * scale)
+		if scale := f.ex.cfg.WaitScale; scale != nil && d > 0 {
+			d = time.Duration(float64(d) * *scale)
 		}
 		due = f.ex.clock.Now().Add(d)
 	}

@@ -23,6 +23,8 @@ type Env struct {
 	// HTTPClient makes the calls of HTTP Tasks (arn:aws:states:::http:invoke) and http stubs; nil is
 	// http.DefaultClient. A shared server gives one that refuses internal destinations (egress.Policy).
 	HTTPClient *http.Client
+	// Endpoints route what no handler serves to services at other endpoints; nil routes nothing.
+	Endpoints *Endpoints
 }
 
 // httpClient is env's HTTP client, the default one when env or its client is nil.

@@ -225,7 +225,9 @@ func awsStubSNSEndpoint(ctx context.Context, cfg aws.Config) (string, error) {
 type awsServiceStub struct {
 	api    awsStubAPI
 	action string
-	target awsStubLazy[awsStubTarget]
+	// baseURL, when set, is the endpoint of EndpointURLs the calls go to (endpoints.go).
+	baseURL string
+	target  awsStubLazy[awsStubTarget]
 }
 
 type awsStubTarget struct {
@@ -236,6 +238,9 @@ type awsStubTarget struct {
 // Handle makes the call.
 func (s *awsServiceStub) Handle(ctx context.Context, call *Call) (any, error) {
 	t, err := s.target.get(ctx, func(ctx context.Context) (awsStubTarget, error) {
+		if s.baseURL != "" {
+			return endpointTarget(ctx, s.baseURL)
+		}
 		cfg, err := awsStubConfig(ctx, "")
 		if err != nil {
 			return awsStubTarget{}, err

@@ -137,11 +137,23 @@ func isLambdaInvoke(resource string) bool {
 func (r *Registry) invokeLegacy(ctx context.Context, state Handler, fn functionRef, call *Call) (any, error) {
 	h := state
 	if h == nil {
-		if h = r.lookup(r.functions, fn.name); h == nil {
+		if h = r.function(fn); h == nil {
 			return nil, functionNotFound(fn, call.Context)
 		}
 	}
 	return invokeRaw(ctx, h, call)
+}
+
+// function is the handler of a function: the one registered for its name, else the Lambda endpoint's
+// (Env.Endpoints); nil for none.
+func (r *Registry) function(fn functionRef) Handler {
+	if h := r.lookup(r.functions, fn.name); h != nil {
+		return h
+	}
+	if env := r.environment(); env != nil {
+		return env.Endpoints.function(fn)
+	}
+	return nil
 }
 
 // invokeService serves arn:aws:states:::lambda:invoke. The effective input holds the Invoke request
@@ -188,7 +200,7 @@ func (r *Registry) invokeService(ctx context.Context, state Handler, call *Call)
 				"The state %q invokes arn:aws:states:::lambda:invoke without a FunctionName string in its parameters, "+
 					"and no handler is bound to the state (key %q in the handler file)", call.StateName, "state:"+call.StateName))
 		}
-		if h = r.lookup(r.functions, fn.name); h == nil {
+		if h = r.function(*fn); h == nil {
 			return nil, functionNotFound(*fn, call.Context)
 		}
 	}

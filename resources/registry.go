@@ -146,6 +146,9 @@ func (r *Registry) Invoke(ctx context.Context, req *interpreter.TaskRequest) (an
 	if state != nil {
 		return invokeRaw(ctx, state, call)
 	}
+	if out, ok, err := r.invokeEndpoint(ctx, call); ok {
+		return out, err
+	}
 	if out, ok, err := r.invokeServices(ctx, call); ok {
 		return out, err
 	}

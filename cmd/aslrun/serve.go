@@ -40,6 +40,8 @@ type serveFlags struct {
 	// retain bounds the finished executions --memory keeps; retainSet says a --retain-* flag was given.
 	retain    memory.Retention
 	retainSet bool
+	// local are Step Functions Local's settings (serve_local.go).
+	local localFlags
 }
 
 // shutdownGrace bounds how long a shutdown waits for requests in flight.
@@ -87,7 +89,9 @@ States.Http.Socket.
 --execution-log writes the log events of the executions whose state machine has a LoggingConfiguration
 (level ALL, ERROR or FATAL, includeExecutionData, a log group), in AWS's CloudWatch Logs shape, one JSON
 object per line: to stderr ("-"), to one file per log group in a directory, or to a file, where each line
-names its log group in log_group_arn.`,
+names its log group in log_group_arn.
+
+` + localFlagsHelp,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fl.retainSet = cmd.Flags().Changed("retain-executions") || cmd.Flags().Changed("retain-for")
@@ -102,7 +106,7 @@ names its log group in log_group_arn.`,
 	f.IntVar(&fl.retain.Executions, "retain-executions", memory.DefaultRetainExecutions, "with --memory: how many finished executions to keep, the latest (0: all)")
 	f.DurationVar(&fl.retain.For, "retain-for", memory.DefaultRetainFor, "with --memory: how long to keep a finished execution (0: for ever)")
 	f.StringVar(&fl.handlers, "handlers", "", "handler file (JSON or YAML) binding Task resources to stubs")
-	f.StringVar(&fl.mockConfig, "mock-config", "", "Step Functions Local mock configuration file")
+	f.StringVar(&fl.mockConfig, "mock-config", "", "Step Functions Local mock configuration file (env SFN_MOCK_CONFIG)")
 	f.StringVar(&fl.clock, "clock", "real", "real or virtual (waits cost nothing)")
 	f.IntVar(&fl.maxConnections, "max-connections", httpserver.DefaultMaxConnections, "most connections open at once")
 	f.StringVar(&fl.nodeID, "node-id", "", "this server's name as the owner of the executions it runs: started again under the same name it resumes them at once (default: the host name)")
@@ -112,11 +116,15 @@ names its log group in log_group_arn.`,
 	f.StringVar(&fl.httpAllow, "http-allow", "", httpAllowUsage)
 	f.StringVar(&fl.s3Root, "s3-root", "", s3RootUsage)
 	f.StringVar(&fl.executionLog, "execution-log", "", executionLogUsage)
+	addLocalFlags(f, &fl.local)
 	cmd.MarkFlagsMutuallyExclusive("data", "memory", "store")
 	return cmd
 }
 
 func serve(cmd *cobra.Command, fl serveFlags) error {
+	if err := resolveLocal(cmd, &fl); err != nil {
+		return usageError(cmd, "%v", err)
+	}
 	clock, err := newClock(cmd, fl.clock)
 	if err != nil {
 		return err
@@ -153,7 +161,8 @@ func serve(cmd *cobra.Command, fl serveFlags) error {
 		host, _ := os.Hostname()
 		node = fmt.Sprintf("%s:%d", host, os.Getpid())
 	}
-	svc, err := newEngine(reg, env, mocks, service.Options{Store: st, Clock: clock, NodeID: node, Shared: shared, Lease: fl.lease})
+	svc, err := newEngine(reg, env, mocks, service.Options{Store: st, Clock: clock, NodeID: node, Shared: shared, Lease: fl.lease,
+		Account: fl.local.account, Region: fl.local.region, WaitScale: fl.local.scale()})
 	if err != nil {
 		return err
 	}
@@ -212,7 +221,12 @@ func serverResources(clock interpreter.Clock, fl serveFlags) (*resources.Registr
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("--s3-root: %w", err)
 	}
-	env := &resources.Env{Services: services, Clock: clock, HTTPClient: allow.Client()}
+	endpoints, err := resources.NewEndpoints(fl.local.endpoints)
+	if err != nil {
+		_ = services.Close()
+		return nil, nil, nil, err
+	}
+	env := &resources.Env{Services: services, Clock: clock, HTTPClient: allow.Client(), Endpoints: endpoints}
 	reg := resources.NewRegistry()
 	reg.UseEnv(env)
 	if fl.handlers != "" {

@@ -62,9 +62,9 @@ type Options struct {
 	// DefaultLease. Shorter: a dead node's work is taken over sooner, at the cost of a commit per running
 	// execution every third of it.
 	Lease time.Duration
-	// WaitScale multiplies the durations of Wait states (Step Functions Local's WAIT_TIME_SCALE): 0.1 makes
-	// a 60 s Wait last 6 s. 0 is 1.
-	WaitScale float64
+	// WaitScale, when set, multiplies the durations of Wait states (Step Functions Local's WAIT_TIME_SCALE):
+	// 0.1 makes a 60 s Wait last 6 s, 0 ends it at once.
+	WaitScale *float64
 	// Objects is the S3 that Distributed Maps read their items from and write their results to (the
 	// embedded S3 or real S3); nil fails those that do.
 	Objects maprun.Objects
@@ -84,7 +84,7 @@ type Service struct {
 	definitions     func(name string) (string, []byte, error)
 	noHistory       bool
 	payloadLimit    int
-	waitScale       float64
+	waitScale       *float64
 	region, account string
 	pollTimeout     time.Duration
 	shed            *shedder
