@@ -95,6 +95,10 @@ names its log group in log_group_arn.
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fl.retainSet = cmd.Flags().Changed("retain-executions") || cmd.Flags().Changed("retain-for")
+			// Before serve copies fl: the environment's settings are set through the flags.
+			if err := resolveLocal(cmd, &fl); err != nil {
+				return usageError(cmd, "%v", err)
+			}
 			return serve(cmd, fl)
 		},
 	}
@@ -122,9 +126,6 @@ names its log group in log_group_arn.
 }
 
 func serve(cmd *cobra.Command, fl serveFlags) error {
-	if err := resolveLocal(cmd, &fl); err != nil {
-		return usageError(cmd, "%v", err)
-	}
 	clock, err := newClock(cmd, fl.clock)
 	if err != nil {
 		return err
