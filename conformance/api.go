@@ -184,13 +184,14 @@ func (s *server) checkHistory(ctx context.Context, execution string, o *Outcome)
 	return o
 }
 
-// checkGone returns o when the execution has left no history, as an Express execution does once it ends.
+// checkGone returns o when the API serves no history of the execution, as of an Express execution (AWS
+// answers InvalidArn for its ARN).
 func (s *server) checkGone(ctx context.Context, execution string, o *Outcome) *Outcome {
 	_, err := s.client.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: &execution})
-	if gone := (*types.ExecutionDoesNotExist)(nil); errors.As(err, &gone) {
+	if invalid := (*types.InvalidArn)(nil); errors.As(err, &invalid) {
 		return o
 	}
-	return harnessError(fmt.Errorf("GetExecutionHistory of the ended Express execution %s answered %v, not ExecutionDoesNotExist", execution, err))
+	return harnessError(fmt.Errorf("GetExecutionHistory of the Express execution %s answered %v, not InvalidArn", execution, err))
 }
 
 // ended is the outcome of a finished execution as the API tells it.
