@@ -16,10 +16,10 @@ import (
 // DescribeStateMachine echoes it. Nothing is logged, traced or encrypted by these settings here; the KMS
 // key is not looked up.
 
-// Error codes of the configurations, and of a member of the wrong JSON type (as httpapi reports one).
+// Error codes of the configurations, and of a member of the wrong JSON type (as httpapi reports one). (A
+// TracingConfiguration has nothing to refuse but a wrong type.)
 const (
 	CodeInvalidLoggingConfiguration    = "InvalidLoggingConfiguration"
-	CodeInvalidTracingConfiguration    = "InvalidTracingConfiguration"
 	CodeInvalidEncryptionConfiguration = "InvalidEncryptionConfiguration"
 	CodeSerialization                  = "SerializationException"
 )
