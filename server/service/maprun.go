@@ -363,7 +363,8 @@ func (d *driver) runChild(i int, input any) (*interpreter.Result, *store.Executi
 	d.children[arn] = true
 	d.mu.Unlock()
 	if queued {
-		s.pokeScheduler()
+		// No poke of this node's scheduler: the store's notification wakes every node's at once, this
+		// one's too, so that each child goes to whichever claims it first.
 		return d.awaitChild(stored, done)
 	}
 	cfg := interpreter.Config{Name: name, ARN: arn, StateMachineName: d.machine, StateMachineARN: d.childMachine,
