@@ -329,7 +329,7 @@ func TestCrashDuringTaskCalls(t *testing.T) {
 		done, _ := filepath.Glob(filepath.Join(r.calls, "call-*.done"))
 		for _, f := range done {
 			// Finished in this process's life, and long enough before its kill to be committed.
-			if st, err := os.Stat(f); err == nil && st.ModTime().After(previous) && st.ModTime().Before(killed.Add(-150*time.Millisecond)) {
+			if st, err := os.Stat(f); err == nil && st.ModTime().After(previous) && st.ModTime().Before(killed.Add(-400*time.Millisecond)) {
 				if k := r.keyOf(strings.TrimSuffix(f, ".done")); recorded[k].IsZero() {
 					recorded[k] = killed
 				}
