@@ -323,7 +323,7 @@ func TestCrashDuringTaskCalls(t *testing.T) {
 	recorded := map[string]time.Time{}
 	var previous time.Time
 	for kill := range 2 {
-		time.Sleep(time.Duration(200+rand.IntN(600)) * time.Millisecond)
+		time.Sleep(time.Duration(600+rand.IntN(600)) * time.Millisecond)
 		killed := time.Now()
 		r.kill()
 		done, _ := filepath.Glob(filepath.Join(r.calls, "call-*.done"))
