@@ -27,19 +27,7 @@ type awsS3Stub struct {
 }
 
 func (s *awsS3Stub) Handle(ctx context.Context, call *Call) (any, error) {
-	client, err := s.client.get(ctx, func(ctx context.Context) (*s3api.Client, error) {
-		cfg, err := awsStubConfig(ctx, "")
-		if err != nil {
-			return nil, err
-		}
-		return s3api.NewFromConfig(cfg, func(o *s3api.Options) {
-			o.UsePathStyle = o.BaseEndpoint != nil
-			// Checksums only where S3 requires them: S3-compatible servers do not all take the SDK's
-			// default CRC headers, and S3 stores the same object either way.
-			o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
-			o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
-		}), nil
-	})
+	client, err := s.client.get(ctx, newAWSS3Client)
 	if err != nil {
 		return nil, err
 	}
@@ -52,6 +40,23 @@ func (s *awsS3Stub) Handle(ctx context.Context, call *Call) (any, error) {
 		return nil, awsS3Error(err)
 	}
 	return out, nil
+}
+
+// newAWSS3Client builds the SDK's S3 client the aws stub and the Distributed Maps' awsObjects share: the
+// default configuration; path-style addressing when an endpoint is set (AWS_ENDPOINT_URL_S3), as
+// S3-compatible servers expect.
+func newAWSS3Client(ctx context.Context) (*s3api.Client, error) {
+	cfg, err := awsStubConfig(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	return s3api.NewFromConfig(cfg, func(o *s3api.Options) {
+		o.UsePathStyle = o.BaseEndpoint != nil
+		// Checksums only where S3 requires them: S3-compatible servers do not all take the SDK's
+		// default CRC headers, and S3 stores the same object either way.
+		o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
+		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
+	}), nil
 }
 
 // call makes the API call. The parameters are decoded into the SDK's input, whose members have the API's

@@ -3,13 +3,7 @@ package resources
 import (
 	"bytes"
 	"context"
-	"net"
-	"net/http"
-	"os"
-	"os/exec"
-	"strconv"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -18,51 +12,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aslrun/aslrun/asl/failure"
+	"github.com/aslrun/aslrun/internal/awstest"
 )
-
-// startMoto runs moto's server (python3 -m moto.server) on a free loopback port and returns its URL. It
-// skips the test where moto is not installed, unless CI is set: CI must run it.
-func startMoto(t *testing.T) string {
-	t.Helper()
-	python, err := exec.LookPath("python3")
-	if err == nil {
-		err = exec.Command(python, "-c", "import moto.server").Run()
-	}
-	if err != nil {
-		if os.Getenv("CI") == "" {
-			t.Skipf("python3 with moto is not installed (pip install 'moto[server]'), so the aws stub's S3 is not tested against it: %v", err)
-		}
-		t.Fatalf("CI is set but python3 with moto is not installed: %v", err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	port := ln.Addr().(*net.TCPAddr).Port
-	require.NoError(t, ln.Close())
-	var out bytes.Buffer
-	cmd := exec.Command(python, "-m", "moto.server", "-H", "127.0.0.1", "-p", strconv.Itoa(port))
-	cmd.Stdout, cmd.Stderr = &out, &out
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	url := "http://127.0.0.1:" + strconv.Itoa(port)
-	require.Eventually(t, func() bool {
-		resp, err := http.Get(url + "/moto-api/")
-		if err != nil {
-			return false
-		}
-		_ = resp.Body.Close()
-		return true
-	}, 30*time.Second, 50*time.Millisecond, "moto did not start: %s", &out)
-	return url
-}
 
 // TestAWSStubS3AgainstMoto runs the same calls through the aws stub against moto's S3 and through the
 // embedded S3: the same results, the same errors.
 func TestAWSStubS3AgainstMoto(t *testing.T) {
-	url := startMoto(t)
-	stubAWSEnv(t, "http://127.0.0.1:1") // nothing listens there: only S3's own endpoint may be used
+	url := awstest.StartMoto(t)
+	awstest.IsolateEnv(t, "http://127.0.0.1:1") // nothing listens there: only S3's own endpoint may be used
 	t.Setenv("AWS_ENDPOINT_URL_S3", url)
 	ctx := context.Background()
 	cfg, err := config.LoadDefaultConfig(ctx)
@@ -166,7 +123,7 @@ func withoutDates(v any) any {
 func TestAWSStubS3Errors(t *testing.T) {
 	_, err := ParseHandlers([]byte(`{"arn:aws:states:::aws-sdk:s3:createBucket": {"aws": true}}`))
 	assert.ErrorContains(t, err, "aws-sdk:s3:copyObject, aws-sdk:s3:deleteObject")
-	stubAWSEnv(t, "http://127.0.0.1:1")
+	awstest.IsolateEnv(t, "http://127.0.0.1:1")
 	t.Setenv("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:1")
 	r, err := ParseHandlers([]byte(`{"arn:aws:states:::aws-sdk:s3:getObject": {"aws": true}}`))
 	require.NoError(t, err)

@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -20,28 +19,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aslrun/aslrun/asl/failure"
+	"github.com/aslrun/aslrun/internal/awstest"
 	"github.com/aslrun/aslrun/interpreter"
 )
-
-// stubAWSEnv points the SDK at a local endpoint with dummy credentials and nothing from the machine's own
-// configuration, so that no test reaches AWS.
-func stubAWSEnv(t *testing.T, endpoint string) {
-	for _, k := range []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_DEFAULT_REGION", "AWS_ROLE_ARN",
-		"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-		"AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL_SNS", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"} {
-		t.Setenv(k, "") // restored after the test
-		require.NoError(t, os.Unsetenv(k))
-	}
-	none := filepath.Join(t.TempDir(), "none")
-	t.Setenv("AWS_CONFIG_FILE", none)
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", none)
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
-	t.Setenv("AWS_REGION", "us-east-1")
-	t.Setenv("AWS_MAX_ATTEMPTS", "1")
-	t.Setenv("AWS_ENDPOINT_URL", endpoint)
-}
 
 // stubFakeAWS answers Lambda's Invoke, DynamoDB and SQS in AWS JSON 1.0 and SNS in the Query protocol, as the
 // services do, and records what it was sent.
@@ -132,7 +112,7 @@ func TestAWSStub(t *testing.T) {
 	srv.Start()
 	defer srv.Close()
 	defer close(fake.stop)
-	stubAWSEnv(t, srv.URL)
+	awstest.IsolateEnv(t, srv.URL)
 
 	r, err := ParseHandlers([]byte(`{
 		"echo": {"aws": true},
@@ -255,7 +235,7 @@ func TestAWSStub(t *testing.T) {
 }
 
 func TestAWSStubWithoutRegion(t *testing.T) {
-	stubAWSEnv(t, "http://127.0.0.1:1")
+	awstest.IsolateEnv(t, "http://127.0.0.1:1")
 	require.NoError(t, os.Unsetenv("AWS_REGION"))
 	r, err := ParseHandlers([]byte(`{"fn": {"aws": true}, "arn:aws:states:::sns:publish": {"aws": true}}`))
 	require.NoError(t, err, "the configuration is read on the first call")

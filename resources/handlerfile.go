@@ -50,7 +50,9 @@ import (
 //     start-lambda serves (handler_lambda_endpoint.go; function keys only);
 //   - "sequence": [stub, ...]: the next stub per invocation, the last one repeating (handler_sequence.go);
 //   - "aws": true: forwards to the real AWS service (handler_aws.go; opt-in, function keys and a few
-//     resources only).
+//     resources only). Under arn:aws:states:::s3:getObject, s3:listObjectsV2 or s3:putObject, which are
+//     no Tasks, it sends the Distributed Maps' reads or writes to real S3 (Registry.Objects), and no other
+//     stub is taken there.
 //
 // Other keys of a stub ("description", ...) are ignored.
 
@@ -112,7 +114,15 @@ func (r *Registry) AddHandlers(source string, data []byte) error {
 	if err != nil { // only when the working directory is gone: relative paths then fail when run
 		dir = filepath.Dir(source)
 	}
+	routes := objectRoutes{}
 	for _, k := range keys {
+		if write, ok := mapObjectsKey(k); ok {
+			if err := parseObjectsStub(top[k]); err != nil {
+				return fmt.Errorf("%s: key %q: %w", source, k, err)
+			}
+			routes.read, routes.write = routes.read || !write, routes.write || write
+			continue
+		}
 		b, err := bindingOf(k)
 		if err != nil {
 			return fmt.Errorf("%s: key %q: %w", source, k, err)
@@ -133,6 +143,9 @@ func (r *Registry) AddHandlers(source string, data []byte) error {
 	for b, h := range handlers {
 		r.register(tables[b.table], b.key, h)
 	}
+	r.mu.Lock()
+	r.objects.read, r.objects.write = r.objects.read || routes.read, r.objects.write || routes.write
+	r.mu.Unlock()
 	return nil
 }
 

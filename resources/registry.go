@@ -67,6 +67,7 @@ type Registry struct {
 	functions map[string]Handler // by bare function name: qualifiers, regions and accounts do not matter
 	machines  StateMachines
 	env       *Env
+	objects   objectRoutes // the Distributed Maps' S3 directions bound to real S3 (objects_aws.go)
 }
 
 // NewRegistry returns an empty registry.

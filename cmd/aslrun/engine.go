@@ -6,6 +6,7 @@ import (
 
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/interpreter"
+	"github.com/aslrun/aslrun/interpreter/maprun"
 	"github.com/aslrun/aslrun/resources"
 	"github.com/aslrun/aslrun/resources/awserr"
 	"github.com/aslrun/aslrun/server/service"
@@ -14,11 +15,17 @@ import (
 // newEngine wires the one stack every command runs executions on: the control plane over opts.Store (the
 // memory store when nil) with the resources of reg and env. The service runs the Tasks through reg,
 // nested states:startExecution as its own child executions, the mock config's test cases, and answers the
-// tokens of env's workers. Distributed Maps read and write env's S3.
+// tokens of env's workers. Distributed Maps read and write env's S3, or real S3 where the handler file says
+// so (Registry.Objects).
 func newEngine(reg *resources.Registry, env *resources.Env, mocks *resources.MockConfig, opts service.Options) (*service.Service, error) {
 	opts.Invoker = reg
-	if opts.Objects == nil && env.Services != nil {
-		opts.Objects = env.Services.Objects()
+	if opts.Objects == nil {
+		var embedded maprun.Objects
+		if env.Services != nil {
+			embedded = env.Services.Objects()
+		}
+		// The handler file may send the Maps' reads or writes to real S3.
+		opts.Objects = reg.Objects(embedded)
 	}
 	if mocks != nil {
 		opts.Mocks = func(machine, testCase string, calls map[string]int) (interpreter.Invoker, error) {
