@@ -3,7 +3,6 @@ package asl
 import (
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/aslrun/aslrun/asl/source"
 )
@@ -118,20 +117,7 @@ func (v *validator) jsonataString(n *source.Node, ptr string) {
 		v.ds.errorf(CodeSchema, n.Pos, ptr, "JSONata string must start with {%% and end with %%}")
 		return
 	}
-	body := s[2 : len(s)-2]
-	if !startsWithSpace(body) || !endsWithSpace(body) {
-		// Ours, following asl-validator's reading of "{% <JSONata expression> %}": a blank after "{%" and
-		// before "%}". AWS's own rule for "{%1%}" is unconfirmed.
-		v.ds.errorf(CodeInvalidJSONata, n.Pos, ptr, "A JSONata expression must be written \"{%% expression %%}\", with a blank after \"{%%\" and before \"%%}\"")
-		return
-	}
-	v.expression(n, ptr, body)
-}
-
-func startsWithSpace(s string) bool {
-	return s != "" && unicode.IsSpace(rune(s[0]))
-}
-
-func endsWithSpace(s string) bool {
-	return s != "" && unicode.IsSpace(rune(s[len(s)-1]))
+	// No blank is needed after "{%" or before "%}": AWS documents none, and its own samples deploy
+	// "{%$states.input%}". (asl-validator requires them; its reading is not AWS's.)
+	v.expression(n, ptr, s[2:len(s)-2])
 }

@@ -48,6 +48,8 @@ var lintDisagreements = map[string]string{
 	"asl-validator/invalid-json-surround-syntax-extra-spaces": "asl-validator refuses \"{% \\n10 %}\" only because " +
 		"its delimiter regex does not match a line break; AWS takes multi-line JSONata expressions " +
 		"(aws/aws-cdk#35912 reports them deploying), so aslrun accepts it",
+	"asl-validator/invalid-jsonata-surround-syntax-no-spaces": "asl-validator requires blanks inside \"{%10%}\"; " +
+		"AWS documents no such rule and deploys \"{%expr%}\" (its own samples hold it), so aslrun accepts it",
 	"asl-validator/valid-path-array-context": "OutputPath \"$[(@.length-1)].bar\" is a script expression, which " +
 		"asl-validator's jsonpath-plus runs but Jayway JsonPath, the library AWS evaluates paths with, does not " +
 		"parse; asl/jsonpath follows Jayway and refuses it",
