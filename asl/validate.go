@@ -87,6 +87,8 @@ type validator struct {
 	scope  *varScope
 	scopes []*varScope
 	refs   []varRef
+	// failErrors are the Error names the definition's Fail states give (see raisedByFail).
+	failErrors map[string]bool
 }
 
 // top checks the fields of the definition's own object.

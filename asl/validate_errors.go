@@ -91,10 +91,11 @@ func see(seen map[string]bool, names []string) {
 	}
 }
 
-// errorNames warns about a name in the States. namespace that AWS never raises, most likely a typo.
+// errorNames warns about a name in the States. namespace that AWS never raises, most likely a typo;
+// not about one that a Fail state of the definition raises, which a retrier or catcher rightly names.
 func (v *validator) errorNames(names []string, node *source.Node, ptr string) {
 	for _, name := range names {
-		if strings.HasPrefix(name, "States.") && !predefinedErrors[name] {
+		if strings.HasPrefix(name, "States.") && !predefinedErrors[name] && !v.raisedByFail(name) {
 			v.ds.warnf(CodeUnknownErrorName, posOf(member(node, "ErrorEquals")), ptr+"/ErrorEquals",
 				"'%s' is not an error Step Functions raises: the names in the States. namespace are reserved", name)
 		}
@@ -126,5 +127,35 @@ func (v *validator) catcher(c *Common, k *Catcher) {
 func (v *validator) maximum(n *source.Node, ptr string, value, limit float64) {
 	if n != nil && n.Kind == source.Number && value > limit {
 		v.ds.errorf(CodeSchema, n.Pos, ptr, "Maximum value is %d", int64(limit))
+	}
+}
+
+// raisedByFail reports whether a Fail state anywhere in the definition (branches and processors
+// included) gives this Error as written; the set is gathered on first use.
+func (v *validator) raisedByFail(name string) bool {
+	if v.failErrors == nil {
+		v.failErrors = map[string]bool{}
+		collectFailErrors(&v.sm.Machine, v.failErrors, 0)
+	}
+	return v.failErrors[name]
+}
+
+func collectFailErrors(m *Machine, into map[string]bool, depth int) {
+	if m == nil || depth > maxNesting {
+		return
+	}
+	for _, st := range m.States {
+		switch s := st.(type) {
+		case *Fail:
+			if s.HasError {
+				into[s.Error] = true
+			}
+		case *Parallel:
+			for _, b := range s.Branches {
+				collectFailErrors(b, into, depth+1)
+			}
+		case *Map:
+			collectFailErrors(s.Processor, into, depth+1)
+		}
 	}
 }
