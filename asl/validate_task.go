@@ -129,6 +129,14 @@ func (v *validator) resource(s *Task) {
 	switch {
 	case service == statesService && region == "" && account == "":
 		v.integration(s, n, ptr, rest, notRecognized)
+	case service == statesService && isIntegrationService(rest):
+		// An integration ARN with a region and an account, as exported from a deployed machine: AWS
+		// accepts it and runs it as the plain form (see PlainResource).
+		if !regionRe.MatchString(region) || !accountRe.MatchString(account) {
+			bad()
+			return
+		}
+		v.integration(s, n, ptr, rest, notRecognized)
 	case service == statesService:
 		kind, name, _ := strings.Cut(rest, ":")
 		if kind != "activity" || !regionRe.MatchString(region) || !accountRe.MatchString(account) || !activityNameRe.MatchString(name) {
@@ -151,6 +159,13 @@ func (v *validator) resource(s *Task) {
 		v.ds.warnf(CodeUnrecognizedResource, n.Pos, ptr,
 			"aslrun does not know the resource type '%s': AWS runs Lambda functions, activities and the arn:aws:states::: service integrations", service)
 	}
+}
+
+// isIntegrationService reports whether rest (SERVICE:ACTION...) names a service of the integrations table.
+func isIntegrationService(rest string) bool {
+	service, _, ok := strings.Cut(rest, ":")
+	_, known := integrations[service]
+	return ok && known
 }
 
 // validLambdaARN checks arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER].
@@ -200,8 +215,38 @@ func (v *validator) integration(s *Task, n *source.Node, ptr, rest string, notRe
 		notRecognized()
 		return
 	}
-	if service == "lambda" && action == "invoke" {
+	switch {
+	case service == "lambda" && action == "invoke":
 		v.functionName(s)
+	case service == "http" && action == "invoke":
+		v.httpConnection(s)
+	}
+}
+
+// httpConnection reports an HTTP Task without Authentication.ConnectionArn. The developer guide: "For
+// authorization and network connectivity, an HTTP Task requires an EventBridge connection", and its
+// Parameters "contain the ApiEndpoint, Method, and ConnectionArn fields". AWS's own message is not
+// recorded; ours takes its required-field wording. Locally the connection is not used (resources
+// ignores it), but a definition without one does not deploy.
+func (v *validator) httpConnection(s *Task) {
+	args, key := s.Parameters, "Parameters"
+	if s.QueryLanguage == JSONata {
+		args, key = s.Arguments, "Arguments"
+	}
+	const why = ": an HTTP Task requires an EventBridge connection (Authentication.ConnectionArn)"
+	switch {
+	case args == nil:
+		v.ds.errorf(CodeSchema, posOf(s.Node), s.Pointer, "The field '%s' is required but was missing%s", key, why)
+		return
+	case args.Kind != source.Object || member(args, "Authentication.$") != nil:
+		return // an expression or a path: what it gives is known only at run time
+	}
+	auth := member(args, "Authentication")
+	switch {
+	case auth == nil:
+		v.ds.errorf(CodeSchema, args.Pos, s.Pointer+"/"+key, "The field 'Authentication' is required but was missing%s", why)
+	case auth.Kind == source.Object && member(auth, "ConnectionArn") == nil && member(auth, "ConnectionArn.$") == nil:
+		v.ds.errorf(CodeSchema, auth.Pos, s.Pointer+"/"+key+"/Authentication", "The field 'ConnectionArn' is required but was missing%s", why)
 	}
 }
 

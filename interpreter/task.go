@@ -45,7 +45,9 @@ func (c *compiler) task(m *machine, n *node, s *asl.Task, fail failFunc) error {
 	}
 	t := &taskState{resource: s.Resource, timeout: DefaultTaskTimeout}
 	t.lambda = strings.HasPrefix(s.Resource, "arn:aws:lambda:") || strings.Contains(s.Resource, ":lambda:") && strings.Contains(s.Resource, ":function:")
-	t.resourceType, t.resourceName = splitResource(s.Resource, t.lambda)
+	// An integration ARN with a region and an account runs as its plain arn:aws:states::: form; the
+	// history names it by that form too (ours: AWS's events for the long form are not recorded).
+	t.resourceType, t.resourceName = splitResource(asl.PlainResource(s.Resource), t.lambda)
 	t.waitForToken = strings.HasSuffix(s.Resource, ".waitForTaskToken")
 	t.activity = isActivity(s.Resource)
 	n.tokens = t.waitForToken || t.activity

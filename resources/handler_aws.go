@@ -27,6 +27,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/ohler55/ojg/oj"
 
+	"github.com/aslrun/aslrun/asl"
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/source"
 	"github.com/aslrun/aslrun/resources/s3"
@@ -77,7 +78,7 @@ func parseAWS(stub map[string]any, sc stubScope) (Handler, error) {
 		}
 		return s, nil
 	case "resource":
-		parts := strings.Split(sc.key, ":")
+		parts := strings.Split(asl.PlainResource(sc.key), ":")
 		if len(parts) == 7 && parts[0] == "arn" && strings.HasPrefix(parts[1], "aws") && parts[2] == "states" &&
 			parts[3] == "" && parts[4] == "" {
 			if action, ok := awsStubResources[parts[5]][parts[6]]; ok {

@@ -20,6 +20,7 @@ import (
 	"github.com/ohler55/ojg/oj"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/aslrun/aslrun/asl"
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/source"
 	"github.com/aslrun/aslrun/interpreter"
@@ -174,7 +175,8 @@ func bindingOf(k string) (binding, error) {
 	case parts[2] == "lambda":
 		return binding{}, errors.New("not a Lambda function ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER])")
 	}
-	return binding{"resource", k}, nil
+	// An integration ARN with a region and an account binds the plain form the Registry matches by.
+	return binding{"resource", asl.PlainResource(k)}, nil
 }
 
 // decodeHandlerFile parses JSON with ojg, so integers stay exact, and YAML into the same generic values.

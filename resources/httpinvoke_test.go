@@ -42,7 +42,7 @@ func TestHTTPInvoke(t *testing.T) {
 		params string
 		check  func(t *testing.T, out map[string]any)
 	}{
-		{"json post", `{"ApiEndpoint":"` + srv.URL + `/orders","Method":"POST","Headers":{"Authorization":"Bearer x"},
+		{"json post", `{"Authentication":{"ConnectionArn":"arn:aws:events:us-east-1:123456789012:connection/c"},"ApiEndpoint":"` + srv.URL + `/orders","Method":"POST","Headers":{"Authorization":"Bearer x"},
 			"QueryParameters":{"tag":["a","b"],"n":1},"RequestBody":{"item":"book"},
 			"Authentication":{"ConnectionArn":"arn:aws:events:us-east-1:123456789012:connection/c/1"}}`, func(t *testing.T, out map[string]any) {
 			assert.Equal(t, int64(200), out["StatusCode"])
@@ -55,20 +55,20 @@ func TestHTTPInvoke(t *testing.T) {
 			assert.Equal(t, "Bearer x", got.auth)
 			assert.JSONEq(t, `{"item":"book"}`, got.body)
 		}},
-		{"form body, text reply", `{"ApiEndpoint":"` + srv.URL + `/text","Method":"PUT","RequestBody":{"a":"1 2","b":[1,2]},
+		{"form body, text reply", `{"Authentication":{"ConnectionArn":"arn:aws:events:us-east-1:123456789012:connection/c"},"ApiEndpoint":"` + srv.URL + `/text","Method":"PUT","RequestBody":{"a":"1 2","b":[1,2]},
 			"Transform":{"RequestBodyEncoding":"URL_ENCODED"}}`, func(t *testing.T, out map[string]any) {
 			assert.Equal(t, "plain words", out["ResponseBody"])
 			assert.Equal(t, "application/x-www-form-urlencoded", got.contentType)
 			assert.Equal(t, "a=1+2&b=1&b=2", got.body)
 		}},
-		{"404", `{"ApiEndpoint":"` + srv.URL + `/missing","Method":"GET"}`, func(t *testing.T, out map[string]any) {
+		{"404", `{"Authentication":{"ConnectionArn":"arn:aws:events:us-east-1:123456789012:connection/c"},"ApiEndpoint":"` + srv.URL + `/missing","Method":"GET"}`, func(t *testing.T, out map[string]any) {
 			assert.Equal(t, "States.Http.StatusCode.404", out["Error"])
 			assert.Contains(t, out["Cause"], `"ResponseBody":"no such thing"`)
 		}},
-		{"nobody listening", `{"ApiEndpoint":"http://127.0.0.1:1/x","Method":"GET"}`, func(t *testing.T, out map[string]any) {
+		{"nobody listening", `{"Authentication":{"ConnectionArn":"arn:aws:events:us-east-1:123456789012:connection/c"},"ApiEndpoint":"http://127.0.0.1:1/x","Method":"GET"}`, func(t *testing.T, out map[string]any) {
 			assert.Equal(t, "States.Http.Socket", out["Error"])
 		}},
-		{"no endpoint", `{"Method":"GET"}`, nil},
+		{"no endpoint", `{"Authentication":{"ConnectionArn":"arn:aws:events:us-east-1:123456789012:connection/c"},"Method":"GET"}`, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -117,7 +117,7 @@ func TestHTTPAllowList(t *testing.T) {
 		}
 		t.Run("HTTP Task, "+tt.name, func(t *testing.T) {
 			res := runWith(t, `{"StartAt":"H","States":{"H":{"Type":"Task","Resource":"arn:aws:states:::http:invoke",
-				"Parameters":{"ApiEndpoint":"`+url+`","Method":"GET"},"End":true}}}`, newRegistry(t, ""))
+				"Parameters":{"Authentication":{"ConnectionArn":"arn:aws:events:us-east-1:123456789012:connection/c"},"ApiEndpoint":"`+url+`","Method":"GET"},"End":true}}}`, newRegistry(t, ""))
 			if tt.refused == "" {
 				require.Equal(t, interpreter.Succeed, res.Status, "%s %s", res.Error, res.Cause)
 				assert.Equal(t, map[string]any{"ok": true}, res.Output.(map[string]any)["ResponseBody"])

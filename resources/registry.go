@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aslrun/aslrun/asl"
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/source"
 	"github.com/aslrun/aslrun/interpreter"
@@ -35,7 +36,8 @@ type Call struct {
 	// Input is the event: the effective input of the state, or for arn:aws:states:::lambda:invoke its
 	// Payload. It is shared with the execution and must not be mutated.
 	Input any
-	// Resource is the state's Resource ARN as written.
+	// Resource is the state's Resource ARN as written, but for a service integration ARN written with a
+	// region and an account, which is given in its plain arn:aws:states::: form (asl.PlainResource).
 	Resource string
 	// StateName is the Task state's name.
 	StateName string
@@ -93,7 +95,9 @@ func (r *Registry) Lambda(function string, h Handler) {
 // Resource registers the handler of a resource ARN, matched exactly. A handler registered for
 // arn:aws:states:::lambda:invoke replaces the whole integration: it gets the effective input and its result
 // is the task result.
-func (r *Registry) Resource(arn string, h Handler) { r.register(r.resources, arn, h) }
+func (r *Registry) Resource(arn string, h Handler) {
+	r.register(r.resources, asl.PlainResource(arn), h)
+}
 
 // State binds a handler to the Task state of that name, whatever its resource; this wins over every other
 // binding. For a Lambda resource the handler stands in for the function (lambda:invoke still wraps its
@@ -118,9 +122,10 @@ func (r *Registry) lookup(m map[string]Handler, key string) Handler {
 
 // Invoke runs the Task's resource.
 func (r *Registry) Invoke(ctx context.Context, req *interpreter.TaskRequest) (any, error) {
+	resource := asl.PlainResource(req.Resource)
 	call := &Call{
 		Input:     req.Input,
-		Resource:  req.Resource,
+		Resource:  resource,
 		StateName: req.StateName,
 		Token:     req.Token,
 		Context:   req.Context,
@@ -134,14 +139,14 @@ func (r *Registry) Invoke(ctx context.Context, req *interpreter.TaskRequest) (an
 	}
 	state := r.lookup(r.states, req.StateName)
 	if state == nil {
-		if h := r.lookup(r.resources, req.Resource); h != nil {
+		if h := r.lookup(r.resources, resource); h != nil {
 			return invokeRaw(ctx, h, call)
 		}
 	}
-	if fn, ok := legacyLambda(req.Resource); ok {
+	if fn, ok := legacyLambda(resource); ok {
 		return r.invokeLegacy(ctx, state, fn, call)
 	}
-	if isLambdaInvoke(req.Resource) {
+	if isLambdaInvoke(resource) {
 		return r.invokeService(ctx, state, call)
 	}
 	if state != nil {
@@ -153,23 +158,23 @@ func (r *Registry) Invoke(ctx context.Context, req *interpreter.TaskRequest) (an
 	if out, ok, err := r.invokeServices(ctx, call); ok {
 		return out, err
 	}
-	if req.Resource == httpInvoke {
+	if resource == httpInvoke {
 		return invokeHTTP(ctx, call, r.environment().httpClient())
 	}
-	if pattern, ok := startExecutionPattern(req.Resource); ok {
+	if pattern, ok := startExecutionPattern(resource); ok {
 		return r.invokeStartExecution(ctx, pattern, call)
 	}
 	// A local emulator cannot call a service it has no handler for. AWS would make the call and the service
 	// would fail it, which a Catch sees as a task failure, so this is one too (and States.ALL catches it).
 	return nil, failure.New(failure.TaskFailed, fmt.Sprintf(
 		"no handler for the resource %q of the state %q: bind one in the handler file under the key %q or %q",
-		req.Resource, req.StateName, req.Resource, "state:"+req.StateName))
+		resource, req.StateName, resource, "state:"+req.StateName))
 }
 
 // Binds reports whether a handler is bound to the state's name or registered for the exact resource: an
 // activity Task then runs that handler instead of waiting for a GetActivityTask worker (interpreter.Binder).
 func (r *Registry) Binds(resource, state string) bool {
-	return r.lookup(r.states, state) != nil || r.lookup(r.resources, resource) != nil
+	return r.lookup(r.states, state) != nil || r.lookup(r.resources, asl.PlainResource(resource)) != nil
 }
 
 // invokeRaw runs a handler whose result is the task result as it is.

@@ -21,7 +21,7 @@ func TestHTTPAllowFlag(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(`{"ok":true}`)) }))
 	defer srv.Close()
 	def := write(t, t.TempDir(), "d.json", `{"StartAt":"H","States":{"H":{"Type":"Task","Resource":"arn:aws:states:::http:invoke",
-		"Parameters":{"ApiEndpoint":"`+srv.URL+`","Method":"GET"},"OutputPath":"$.ResponseBody","End":true}}}`)
+		"Parameters":{"Authentication":{"ConnectionArn":"arn:aws:events:us-east-1:123456789012:connection/c"},"ApiEndpoint":"`+srv.URL+`","Method":"GET"},"OutputPath":"$.ResponseBody","End":true}}}`)
 	tests := []struct {
 		name   string
 		args   []string

@@ -436,7 +436,7 @@ func TestTestStateCallsResources(t *testing.T) {
 		assert.JSONEq(t, `{"approval":true,"got":{"cost":10}}`, aws.ToString(d.Response.Body))
 		// DEBUG shows no request.
 		out, err = e.sfn.TestState(ctx, &sfn.TestStateInput{RoleArn: aws.String(roleArn),
-			Definition:      aws.String(`{"Type":"Task","Resource":"arn:aws:states:::http:invoke","Parameters":{"ApiEndpoint":"` + api.URL + `","Method":"GET"},"End":true}`),
+			Definition:      aws.String(`{"Type":"Task","Resource":"arn:aws:states:::http:invoke","Parameters":{"Authentication":{"ConnectionArn":"arn:aws:events:us-east-1:123456789012:connection/c"},"ApiEndpoint":"` + api.URL + `","Method":"GET"},"End":true}`),
 			InspectionLevel: types.InspectionLevelDebug})
 		require.NoError(t, err)
 		assert.Nil(t, out.InspectionData.Request)
