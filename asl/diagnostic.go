@@ -55,6 +55,10 @@ const (
 	CodeVariableOutOfScope   = "VARIABLE_OUT_OF_SCOPE"
 	CodeVariableNameInUse    = "VARIABLE_ASSIGNED_IN_OUTER_SCOPE"
 	CodeEmptyResultWriter    = "EMPTY_RESULT_WRITER"
+	CodeUnquotedFilterValue  = "UNQUOTED_FILTER_VALUE"
+	// CodePlaceholder marks a ${...} template placeholder (SAM DefinitionSubstitutions, CloudFormation
+	// Fn::Sub, Terraform templatefile) left in a definition that is linted before substitution.
+	CodePlaceholder = "PLACEHOLDER"
 )
 
 // Diagnostic is one finding about a definition.

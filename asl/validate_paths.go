@@ -36,8 +36,25 @@ func (v *validator) pathField(obj *source.Node, objPtr, key string, kind pathKin
 	}
 	if msg := pathProblem(n.Str, kind); msg != "" {
 		v.ds.errorf(CodeSchema, n.Pos, objPtr+"/"+key, "%s", msg)
-	} else if kind != resultPath {
+		return
+	}
+	if kind != resultPath {
 		v.pathRefs(n, objPtr+"/"+key)
+	}
+	v.unquotedValues(n, objPtr+"/"+key)
+}
+
+// unquotedValues warns about each unquoted word that a path's filters compare with
+// ("[?(@.name==done)]"): AWS accepts the definition, but Jayway reads no value from the word, so the
+// comparison never holds (see jsonpath.Path.UnquotedValues).
+func (v *validator) unquotedValues(n *source.Node, ptr string) {
+	p, err := jsonpath.Parse(n.Str)
+	if err != nil {
+		return
+	}
+	for _, w := range p.UnquotedValues() {
+		v.ds.warnf(CodeUnquotedFilterValue, n.Pos, ptr,
+			"The filter compares with the unquoted word '%s', which JSONPath reads as no value, so the comparison is never true: quote it ('%s')", w, w)
 	}
 }
 
@@ -67,7 +84,8 @@ func pathProblem(s string, kind pathKind) string {
 
 // referenceProblem checks a definite Reference Path; intoInput requires it to address the state input.
 func referenceProblem(s string, intoInput bool) string {
-	if !strings.HasPrefix(s, "$") {
+	// Blanks around a path are trimmed, as Jayway does (jsonpath.Parse).
+	if !strings.HasPrefix(strings.TrimLeft(s, " \t\n\r"), "$") {
 		return "Value is not a Reference Path: Reference path didn't start with '$'"
 	}
 	p, err := jsonpath.ParseReference(s)
@@ -141,6 +159,9 @@ func (v *validator) walkTemplate(n *source.Node, ptr string) {
 				continue
 			}
 			v.pathRefs(m.Value, ptr+"/"+m.Key)
+			if !intrinsic.IsCall(m.Value.Str) {
+				v.unquotedValues(m.Value, ptr+"/"+m.Key)
+			}
 			if c, err := intrinsic.Parse(m.Value.Str); err == nil && intrinsic.IsCall(m.Value.Str) {
 				for _, bad := range c.BadPaths() {
 					v.ds.warnf(CodeInvalidIntrinsicPath, m.Value.Pos, ptr+"/"+m.Key,

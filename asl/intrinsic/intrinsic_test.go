@@ -108,7 +108,7 @@ func TestParse(t *testing.T) {
 		// The lint corpus: AWS rejects \" in a string literal.
 		{`States.Format('He said, \"Hello, {}!\"', 'Test \"Name\" Here')`, `illegal escape \" in a string literal`, 24},
 		{`States.StringToJson('{"text":"An \"escaped double quote\" here"}')`, `illegal escape \"`, 33},
-		{`States.Base64Decode('YWJj\nZA==')`, `illegal escape \n`, 25},
+		{`States.Base64Decode('YWJj\qZA==')`, `illegal escape \q`, 25},
 		{`States.Format('\u0041')`, `illegal escape \u`, 15},
 		{nested(11), "intrinsic functions nest more than 10 deep", 130},
 		{"States.Format('Hello {', $.a)", "template has a '{' or '}' that is not part of {}", 14},
@@ -154,7 +154,7 @@ func TestParse(t *testing.T) {
 // A path argument that is not valid JSONPath is accepted, as AWS accepts it at CreateStateMachine, and
 // fails when it is evaluated.
 func TestBadPathArgument(t *testing.T) {
-	c, err := Parse("States.ArrayGetItem($.outputs[?(@.OutputKey == FooBar)].OutputValue, 0)")
+	c, err := Parse("States.ArrayGetItem($.outputs[?(@.OutputKey ~~ FooBar)].OutputValue, 0)")
 	require.NoError(t, err)
 	bad := c.BadPaths()
 	require.Len(t, bad, 1)
@@ -463,3 +463,23 @@ func BenchmarkEval(b *testing.B) {
 type fixedEnv struct{ v any }
 
 func (e fixedEnv) Resolve(*jsonpath.Path) (any, error) { return e.v, nil }
+
+// TestControlEscapes: \n \t \r \b \f in a string literal (seen in deployed definitions) stand for their
+// control characters; \" stays refused, as AWS refuses it.
+func TestControlEscapes(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`States.Format('line 1\nline {}', 2)`, "line 1\nline 2"},
+		{`States.Format('a\tb\rc\bd\fe')`, "a\tb\rc\bd\fe"},
+		{`States.Format('\\n is written {}', 'so')`, `\n is written so`},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			c, err := Parse(tc.in)
+			require.NoError(t, err)
+			got, err := c.Eval(nil)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+		})
+	}
+	_, err := Parse(`States.Format('say \"hi\"')`)
+	assert.ErrorContains(t, err, `illegal escape \"`)
+}

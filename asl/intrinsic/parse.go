@@ -308,8 +308,10 @@ func (p *parser) arg() (arg, error) {
 	return arg{}, p.errorf(start, "expected an argument, found %s", p.describe())
 }
 
-// str reads a single-quoted string. AWS allows exactly four escapes, \' \{ \} and \\; any other
-// backslash makes the definition invalid (AWS rejects States.Format('He said, \"Hello\"', ...)).
+// str reads a single-quoted string. AWS documents four escapes, \' \{ \} and \\, and rejects \"
+// (States.Format('He said, \"Hello\"', ...), recorded). Deployed definitions also hold \n, so the
+// control escapes of Java strings, \n \t \r \b \f, are read as the characters they stand for (ours:
+// AWS documents them nowhere); any other backslash makes the definition invalid.
 func (p *parser) str() (arg, error) {
 	start := p.pos
 	p.pos++
@@ -328,11 +330,14 @@ func (p *parser) str() (arg, error) {
 			case '\'', '{', '}', '\\':
 				b.WriteByte(e)
 				p.pos++
+			case 'n', 't', 'r', 'b', 'f':
+				b.WriteByte(controlEscapes[e])
+				p.pos++
 			default:
 				if p.pos >= len(p.s) {
 					return arg{}, p.errorf(start, "unclosed string literal")
 				}
-				return arg{}, p.errorf(p.pos-1, `illegal escape \%s in a string literal: only \', \{, \} and \\ are allowed`, strings.Trim(p.describe(), "'"))
+				return arg{}, p.errorf(p.pos-1, `illegal escape \%s in a string literal: only \', \{, \}, \\, \n, \t, \r, \b and \f are allowed`, strings.Trim(p.describe(), "'"))
 			}
 		default:
 			b.WriteByte(c)
@@ -480,3 +485,6 @@ func (c *Call) check(at int) error {
 	}
 	return nil
 }
+
+// controlEscapes are the characters of the control escapes a string literal may hold.
+var controlEscapes = map[byte]byte{'n': '\n', 't': '\t', 'r': '\r', 'b': '\b', 'f': '\f'}

@@ -21,6 +21,9 @@ func parseTemplate(s string) (tmpl []segment, placeholders int, ok bool) {
 			if i+1 < len(s) && strings.IndexByte(`{}'\`, s[i+1]) >= 0 {
 				i++
 				c = s[i]
+			} else if i+1 < len(s) && controlEscapes[s[i+1]] != 0 {
+				i++
+				c = controlEscapes[s[i]]
 			}
 			b.WriteByte(c)
 		case '{':

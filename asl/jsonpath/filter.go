@@ -99,6 +99,9 @@ type relExpr struct {
 }
 
 func (e relExpr) match(root, item any) bool {
+	if e.left.unquoted || e.right.unquoted {
+		return false
+	}
 	return compare(e.op, e.left.value(root, item), e.right.value(root, item))
 }
 
@@ -110,6 +113,8 @@ type operand struct {
 	mode     mode
 	lit      any
 	re       *regexp.Regexp
+	// unquoted marks an unquoted word, which no value equals or orders with.
+	unquoted bool
 }
 
 // fvalue is an evaluated operand; ok is false for a path that selected nothing (Jayway's undefined).
@@ -305,7 +310,17 @@ func (p *parser) operand() (operand, bool, error) {
 		case "null":
 			return operand{lit: nil}, false, nil
 		}
-		return operand{}, false, p.errorf(start, "unexpected %q, expected a value", word)
+		// An unquoted word ("[?(@.name==ecs.availability-zone)]"): Jayway's filter compiler reads no value
+		// from it, yet AWS accepts the definition (aws-samples/aws-batch-runtime-monitoring deployed that
+		// filter; its issue #6 reports that it did not select what was meant). So it is no syntax error
+		// here: the comparison is never true, and lint warns (Path.UnquotedValues).
+		for end < len(p.src) && !isBlank(p.src[end]) && strings.IndexByte(")&|<>=!~", p.src[end]) < 0 {
+			end++
+		}
+		word = p.src[start:end]
+		p.pos = end
+		p.unquoted = append(p.unquoted, word)
+		return operand{unquoted: true}, false, nil
 	default:
 		return operand{}, false, p.errorf(start, "unexpected %q, expected a value", p.char())
 	}

@@ -34,6 +34,7 @@
 package jsonpath
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -71,6 +72,8 @@ type Path struct {
 	variable string
 	segs     []segment
 	mode     mode
+	// unquoted are the unquoted words its filters compare with (UnquotedValues).
+	unquoted []string
 }
 
 // ParseError reports a malformed path and the byte offset of the problem.
@@ -85,14 +88,29 @@ func (e *ParseError) Error() string {
 }
 
 // Parse compiles a path: "$", "$.a[0]", "$$.Execution.Id", "$myVar.x", filters, slices, '..' and so on.
+// Blanks around the path are ignored, as Jayway's PathCompiler trims the path before reading it
+// (deployed definitions hold "$$.Execution.Name "); String still gives the path as written.
 func Parse(s string) (*Path, error) {
-	p := &parser{src: s}
+	lead := len(s) - len(strings.TrimLeft(s, blanks))
+	p := &parser{src: strings.Trim(s, blanks)}
 	path, err := p.path()
 	if err != nil {
+		var pe *ParseError
+		if errors.As(err, &pe) {
+			pe.Path, pe.Offset = s, pe.Offset+lead
+		}
 		return nil, err
 	}
+	path.src = s
 	return path, nil
 }
+
+// blanks are the characters Parse trims around a path.
+const blanks = " \t\n\r"
+
+// UnquotedValues lists the unquoted words that the path's filters compare with, as in
+// "[?(@.status==done)]": Jayway reads no such value, but AWS accepts the definition (see operand).
+func (p *Path) UnquotedValues() []string { return p.unquoted }
 
 // ParseReference compiles a Reference Path (ResultPath, Choice Variable, the *Path fields of Wait,
 // Task and Map): a path that only holds names and single indexes.

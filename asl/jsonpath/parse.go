@@ -109,6 +109,8 @@ type parser struct {
 	// inFilter makes a dot name end at the characters that follow a path inside a filter
 	// (operators, blanks, ')'), as Jayway's filter compiler does.
 	inFilter bool
+	// unquoted collects the unquoted words the filters compare with.
+	unquoted []string
 }
 
 func (p *parser) errorf(at int, format string, args ...any) error {
@@ -175,6 +177,7 @@ func (p *parser) path() (*Path, error) {
 	}
 	path.segs = segs
 	path.mode = modeOf(segs)
+	path.unquoted = p.unquoted
 	return path, nil
 }
 
