@@ -12,13 +12,21 @@ import (
 // Parse reads a definition (JSON, or YAML) into the model. It reports what the document's shape breaks
 // (syntax, field types, unknown, missing or conflicting fields) as diagnostics; the machine is nil only
 // when the document is not an object at all. Semantic checks are Validate's.
-func Parse(data []byte) (*StateMachine, []Diagnostic) {
+func Parse(data []byte) (*StateMachine, []Diagnostic) { return parse(data, false) }
+
+// parse is Parse; template reads the definition as a template that may hold bare ${...} placeholders
+// (source.ParseTemplate).
+func parse(data []byte, template bool) (*StateMachine, []Diagnostic) {
 	var ds diagnostics
 	if len(strings.TrimSpace(string(data))) == 0 {
 		ds.errorf(CodeSchema, source.Pos{Line: 1, Col: 1}, "", "Definition must be a valid JSON object")
 		return nil, ds.list
 	}
-	n, err := source.Parse(data)
+	read := source.Parse
+	if template {
+		read = source.ParseTemplate
+	}
+	n, err := read(data)
 	if err != nil {
 		var se *source.SyntaxError
 		pos := source.Pos{Line: 1, Col: 1}

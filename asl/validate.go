@@ -28,14 +28,33 @@ type Options struct {
 	// Type is the state machine type, Standard (the default, when empty) or Express. Express machines
 	// refuse the .sync and .waitForTaskToken integration patterns and activities.
 	Type string
+	// Placeholders is how a definition template's ${...} placeholders are treated (SAM
+	// DefinitionSubstitutions, CloudFormation Fn::Sub, Terraform templatefile). The zero value,
+	// PlaceholdersNone, checks the text as AWS would receive it: a placeholder is the string it is
+	// written as, and a bare one is no JSON (only a placeholder in Resource is let through, with a
+	// PLACEHOLDER_RESOURCE warning). The other modes take every placeholder for a value of the right
+	// type, to be substituted, and report it once per name: as a warning, an error, or not at all.
+	Placeholders Placeholders
 }
+
+// Placeholders is a mode of Options.Placeholders.
+type Placeholders string
+
+// The placeholder modes.
+const (
+	PlaceholdersNone   Placeholders = ""
+	PlaceholdersWarn   Placeholders = "warn"
+	PlaceholdersError  Placeholders = "error"
+	PlaceholdersIgnore Placeholders = "ignore"
+)
 
 func (o Options) express() bool { return strings.EqualFold(o.Type, Express) }
 
 // Check parses a definition and validates it: every diagnostic AWS's CreateStateMachine would give, and
 // our warnings, sorted by position in the file.
 func Check(data []byte, opts Options) (*StateMachine, []Diagnostic) {
-	sm, ds := Parse(data)
+	template := opts.Placeholders != PlaceholdersNone
+	sm, ds := parse(data, template)
 	if n := utf8.RuneCount(data); n > MaxDefinitionChars {
 		// Our wording: AWS refuses such a request before validating it (a ValidationException).
 		ds = append(ds, Diagnostic{Severity: SeverityError, Code: CodeSchema, Line: 1, Col: 1,
@@ -43,6 +62,9 @@ func Check(data []byte, opts Options) (*StateMachine, []Diagnostic) {
 	}
 	if sm != nil {
 		ds = append(ds, validate(sm, opts, data)...)
+		if template {
+			ds = placeholders(ds, sm.Node, data, opts.Placeholders)
+		}
 	}
 	sortDiagnostics(ds)
 	return sm, ds

@@ -16,11 +16,15 @@ import (
 // as in encoding/json, because Go strings cannot hold it and rejecting it would
 // reject definitions that AWS (Java strings) accepts. Numbers whose magnitude is
 // too large for float64 (1e400) are an error, as in encoding/json.
-func ParseJSON(data []byte) (*Node, error) {
+func ParseJSON(data []byte) (*Node, error) { return parseJSON(data, false) }
+
+// parseJSON is ParseJSON; placeholders also takes a bare template placeholder ${...} for a value
+// (see ParseTemplate).
+func parseJSON(data []byte, placeholders bool) (*Node, error) {
 	if err := checkSize(data, MaxBytes); err != nil {
 		return nil, err
 	}
-	p := &jsonParser{data: data, src: string(data), line: 1, col: 1}
+	p := &jsonParser{data: data, src: string(data), line: 1, col: 1, placeholders: placeholders}
 	if len(skipBOM(data)) < len(data) {
 		p.i = len(bom)
 		p.lineStart, p.colOff = p.i, p.i // the byte order mark takes no column
@@ -59,6 +63,8 @@ type jsonParser struct {
 	items        []*Node  // stack of the elements of the arrays being read
 	members      []Member // stack of the members of the objects being read
 	buf          []byte   // scratch for strings with escapes
+	// placeholders takes a bare ${...} for a value (ParseTemplate).
+	placeholders bool
 }
 
 // pos returns the position of offset off. It is fast when off is on the current
@@ -138,8 +144,34 @@ func (p *jsonParser) value() (*Node, error) {
 		return p.literal("false", Bool, false)
 	case c == 'n':
 		return p.literal("null", Null, false)
+	case c == '$' && p.placeholders && p.i+1 < len(p.data) && p.data[p.i+1] == '{':
+		return p.placeholder()
 	}
 	return nil, p.unexpected(p.i, "; expected a value")
+}
+
+// placeholder reads a bare template placeholder, "${wait}" or "${jsonencode(var.items)}", up to its
+// matching '}' on the same line, as the string it is written as.
+func (p *jsonParser) placeholder() (*Node, error) {
+	start, depth := p.i, 0
+	for end := p.i + 1; end < len(p.data) && p.data[end] != '\n' && p.data[end] != '\r'; end++ {
+		switch p.data[end] {
+		case '{':
+			depth++
+		case '}':
+			depth--
+			if depth == 0 {
+				n, err := p.newNode(String, start)
+				if err != nil {
+					return nil, err
+				}
+				n.Str = p.src[start : end+1]
+				p.i = end + 1
+				return n, nil
+			}
+		}
+	}
+	return nil, p.errAt(start, "unterminated placeholder ${...}")
 }
 
 func (p *jsonParser) literal(word string, k Kind, b bool) (*Node, error) {

@@ -174,6 +174,20 @@ func Parse(data []byte) (*Node, error) {
 	return ParseYAML(data)
 }
 
+// ParseTemplate is Parse for a definition template that still holds placeholders: in JSON it also
+// takes a bare placeholder ("Seconds": ${wait}, as Terraform templates write it) for a value, read as
+// the string "${wait}". YAML reads such a placeholder as a string already.
+func ParseTemplate(data []byte) (*Node, error) {
+	if err := checkSize(data, MaxBytes); err != nil {
+		return nil, err
+	}
+	rest := skipJSONSpace(skipBOM(data))
+	if len(rest) == 0 || rest[0] == '{' || rest[0] == '[' {
+		return parseJSON(data, true)
+	}
+	return ParseYAML(data)
+}
+
 func checkSize(data []byte, limit int) error {
 	if len(data) > limit {
 		return errorf(Pos{1, 1}, "input is %d bytes, more than the limit of %d", len(data), limit)

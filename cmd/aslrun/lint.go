@@ -22,9 +22,18 @@ var definitionSuffixes = []string{".asl.json", ".asl.yaml", ".asl.yml"}
 const maxFileBytes = 4 * asl.MaxDefinitionChars
 
 type lintOptions struct {
-	format string
-	typ    string
-	strict bool
+	format       string
+	typ          string
+	strict       bool
+	substitute   []string
+	placeholders string
+}
+
+// lintRun is what lintFile needs of the options, checked once.
+type lintRun struct {
+	opts asl.Options
+	// substitutions replace ${KEY} with VALUE in the text before it is parsed.
+	substitutions *strings.Replacer
 }
 
 func newLintCmd() *cobra.Command {
@@ -37,6 +46,11 @@ CreateStateMachine, with AWS's codes and messages, and warn about what AWS accep
 
 A directory is searched recursively for *.asl.json, *.asl.yaml and *.asl.yml files.
 
+Definition templates may hold ${...} placeholders (SAM DefinitionSubstitutions, CloudFormation
+Fn::Sub, Terraform templatefile, also unquoted as in "Seconds": ${wait}). --substitute KEY=VALUE
+replaces ${KEY} with VALUE before checking, as SAM does; every placeholder left is taken for a value
+of the right type and reported once per name, as --placeholders says (warn, error or ignore).
+
 Exit status: 0 when no definition has an error (with --strict: nor a warning), 1 when one has,
 2 on a usage error or a file that cannot be read.`,
 		Args: cobra.MinimumNArgs(1),
@@ -46,6 +60,8 @@ Exit status: 0 when no definition has an error (with --strict: nor a warning), 1
 	f.StringVar(&o.format, "format", "text", "output format: text, json or github (workflow annotations)")
 	f.StringVar(&o.typ, "type", asl.Standard, "state machine type: STANDARD or EXPRESS (EXPRESS refuses .sync, .waitForTaskToken and activities)")
 	f.BoolVar(&o.strict, "strict", false, "fail (exit 1) on warnings too")
+	f.StringArrayVar(&o.substitute, "substitute", nil, "replace ${KEY} with VALUE before checking (KEY=VALUE, repeatable)")
+	f.StringVar(&o.placeholders, "placeholders", string(asl.PlaceholdersWarn), "${...} placeholders left in a definition: warn, error or ignore")
 	return cmd
 }
 
@@ -65,6 +81,21 @@ func runLint(cmd *cobra.Command, args []string, o lintOptions) error {
 	if typ != asl.Standard && typ != asl.Express {
 		return fmt.Errorf("--type must be STANDARD or EXPRESS, not %q", o.typ)
 	}
+	run := lintRun{opts: asl.Options{Type: typ, Placeholders: asl.Placeholders(o.placeholders)}}
+	switch run.opts.Placeholders {
+	case asl.PlaceholdersWarn, asl.PlaceholdersError, asl.PlaceholdersIgnore:
+	default:
+		return fmt.Errorf("--placeholders must be warn, error or ignore, not %q", o.placeholders)
+	}
+	var pairs []string
+	for _, kv := range o.substitute {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return fmt.Errorf("--substitute takes KEY=VALUE, not %q", kv)
+		}
+		pairs = append(pairs, "${"+k+"}", v)
+	}
+	run.substitutions = strings.NewReplacer(pairs...)
 	var print func(io.Writer, []fileDiagnostic) error
 	switch o.format {
 	case "text":
@@ -81,7 +112,7 @@ func runLint(cmd *cobra.Command, args []string, o lintOptions) error {
 	var all []fileDiagnostic
 	errs, warns := 0, 0
 	for _, file := range files {
-		ds, err := lintFile(file, typ)
+		ds, err := lintFile(file, run)
 		if err != nil {
 			fmt.Fprintf(stderr, "aslrun lint: %v\n", err)
 			ioFailed = true
@@ -156,8 +187,9 @@ func isDefinitionFile(path string) bool {
 	return false
 }
 
-// lintFile checks one file; the error is an I/O error, not a finding.
-func lintFile(path, typ string) ([]asl.Diagnostic, error) {
+// lintFile checks one file; the error is an I/O error, not a finding. Substitutions shift the columns
+// of what follows them on their line, as the checked text is the substituted one.
+func lintFile(path string, run lintRun) ([]asl.Diagnostic, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -171,7 +203,8 @@ func lintFile(path, typ string) ([]asl.Diagnostic, error) {
 		return []asl.Diagnostic{{Severity: asl.SeverityError, Code: asl.CodeSchema, Line: 1, Col: 1,
 			Message: fmt.Sprintf("The file is larger than %d bytes, far more than the 1,048,576 characters AWS accepts in a definition", maxFileBytes)}}, nil
 	}
-	_, ds := asl.Check(data, asl.Options{Type: typ})
+	data = []byte(run.substitutions.Replace(string(data)))
+	_, ds := asl.Check(data, run.opts)
 	return ds, nil
 }
 
