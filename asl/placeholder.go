@@ -21,8 +21,8 @@ type placeholderUse struct {
 
 // placeholders treats every string that holds a ${...} placeholder as a value of the right type, to be
 // substituted: it drops the diagnostics located on such a string (a Seconds that is no number, an ARN
-// that is no ARN, a States.Format template with braces), and reports each placeholder name once, at
-// its first use, as mode says.
+// that is no ARN, a States.Format template with braces), and reports each placeholder once where it is
+// used (once per string), as mode says.
 func placeholders(ds []Diagnostic, root *source.Node, data []byte, mode Placeholders) []Diagnostic {
 	var uses []placeholderUse
 	t := text{data: data}
@@ -43,25 +43,16 @@ func placeholders(ds []Diagnostic, root *source.Node, data []byte, mode Placehol
 	if mode == PlaceholdersError {
 		sev = SeverityError
 	}
-	count, order := map[string]int{}, []string{}
-	first := map[string]placeholderUse{}
 	for _, u := range uses {
+		seen := map[string]bool{}
 		for _, name := range placeholderRe.FindAllString(u.n.Str, -1) {
-			if count[name] == 0 {
-				order = append(order, name)
-				first[name] = u
+			if seen[name] {
+				continue
 			}
-			count[name]++
+			seen[name] = true
+			kept = append(kept, Diagnostic{Severity: sev, Code: CodePlaceholder, Pointer: u.ptr, Line: u.start.Line, Col: u.start.Col,
+				Message: "'" + name + "' is a template placeholder: it is taken for a value of the right type and checked only once substituted"})
 		}
-	}
-	for _, name := range order {
-		u := first[name]
-		times := ""
-		if c := count[name]; c > 1 {
-			times = " (used " + strconv.Itoa(c) + " times)"
-		}
-		kept = append(kept, Diagnostic{Severity: sev, Code: CodePlaceholder, Pointer: u.ptr, Line: u.start.Line, Col: u.start.Col,
-			Message: "'" + name + "' is a template placeholder" + times + ": it is taken for a value of the right type and checked only once substituted"})
 	}
 	return kept
 }

@@ -23,13 +23,14 @@ const tfTemplate = `{
 }`
 
 // TestPlaceholders: in every mode but PlaceholdersNone a placeholder is a value of the right type, reported
-// once per name at its first use; PlaceholdersNone checks the text as AWS would receive it.
+// once where it is used; PlaceholdersNone checks the text as AWS would receive it.
 func TestPlaceholders(t *testing.T) {
 	names := []string{
 		"PLACEHOLDER /TimeoutSeconds", "PLACEHOLDER /States/W/Seconds", "PLACEHOLDER /States/T/Resource",
 		"PLACEHOLDER /States/T/TimeoutSeconds", "PLACEHOLDER /States/T/Retry/0/MaxAttempts",
 		"PLACEHOLDER /States/T/Parameters/topic.$", "PLACEHOLDER /States/T/Parameters/topic.$",
-		"PLACEHOLDER /States/S/Parameters/StateMachineArn",
+		"PLACEHOLDER /States/S/Resource", "PLACEHOLDER /States/S/Resource",
+		"PLACEHOLDER /States/S/Parameters/StateMachineArn", "PLACEHOLDER /States/S/Parameters/Input/wait",
 	}
 	for _, tc := range []struct {
 		name   string

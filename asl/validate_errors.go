@@ -95,7 +95,7 @@ func see(seen map[string]bool, names []string) {
 // not about one that a Fail state of the definition raises, which a retrier or catcher rightly names.
 func (v *validator) errorNames(names []string, node *source.Node, ptr string) {
 	for _, name := range names {
-		if strings.HasPrefix(name, "States.") && !predefinedErrors[name] && !v.raisedByFail(name) {
+		if strings.HasPrefix(name, "States.") && !predefinedErrors[name] && !isHTTPError(name) && !v.raisedByFail(name) {
 			v.ds.warnf(CodeUnknownErrorName, posOf(member(node, "ErrorEquals")), ptr+"/ErrorEquals",
 				"'%s' is not an error Step Functions raises: the names in the States. namespace are reserved", name)
 		}
@@ -158,4 +158,10 @@ func collectFailErrors(m *Machine, into map[string]bool, depth int) {
 			collectFailErrors(s.Processor, into, depth+1)
 		}
 	}
+}
+
+// isHTTPError reports the errors an HTTP Task raises: States.Http.StatusCode.<code> for a reply outside
+// 2xx, States.Http.Socket when no reply comes (the developer guide's HTTP Task errors).
+func isHTTPError(name string) bool {
+	return strings.HasPrefix(name, "States.Http.StatusCode.") || name == "States.Http.Socket"
 }

@@ -40,6 +40,8 @@ func TestRealWorldDefinitions(t *testing.T) {
 		{name: "States name raised by a Fail state", def: sm(`"A": {"Type": "Parallel", "Branches": [{"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "States.OrderRejected"}}}],
 			"Retry": [{"ErrorEquals": ["States.OrderRejected"], "MaxAttempts": 1}], "Catch": [{"ErrorEquals": ["States.OrderRejected"], "Next": "B"}], "End": true},
 			"B": {"Type": "Succeed"}`)},
+		{name: "HTTP Task errors", def: sm(`"A": {"Type": "Task", "Resource": "arn:aws:states:::http:invoke", "Parameters": {"ApiEndpoint": "https://x", "Method": "GET", "Authentication": {"ConnectionArn": "arn:aws:events:us-east-1:123456789012:connection/c/1"}},
+			"Retry": [{"ErrorEquals": ["States.Http.StatusCode.429", "States.Http.StatusCode.503", "States.Http.Socket"]}], "End": true}`)},
 		{name: "States name nobody raises", def: sm(`"A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f", "Retry": [{"ErrorEquals": ["States.Timeuot"]}], "End": true}`),
 			want: []string{"UNKNOWN_ERROR_NAME /States/A/Retry/0/ErrorEquals"}},
 		// HTTP Tasks need an EventBridge connection.

@@ -39,3 +39,42 @@ func TestExecuteRealWorldShapes(t *testing.T) {
 		})
 	}
 }
+
+// TestLintPlaceholders: --placeholders decides what a ${...} left in a template gives, and --substitute
+// replaces it first, as SAM's DefinitionSubstitutions do.
+func TestLintPlaceholders(t *testing.T) {
+	def := write(t, t.TempDir(), "sam.asl.json", `{"StartAt": "W", "States": {
+		"W": {"Type": "Wait", "Seconds": ${WaitSeconds}, "Next": "T"},
+		"T": {"Type": "Task", "Resource": "${ProcessFunctionArn}", "End": true}}}`)
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout []string // fragments
+		absent string
+	}{
+		{"warn by default", nil, 0, []string{"warning PLACEHOLDER: '${WaitSeconds}'", "warning PLACEHOLDER: '${ProcessFunctionArn}'"}, "error"},
+		{"strict fails on the warnings", []string{"--strict"}, 1, []string{"warning PLACEHOLDER"}, ""},
+		{"error", []string{"--placeholders", "error"}, 1, []string{"error PLACEHOLDER: '${WaitSeconds}'"}, ""},
+		{"ignore", []string{"--placeholders", "ignore"}, 0, nil, "PLACEHOLDER"},
+		{"substituted", []string{"--substitute", "WaitSeconds=30", "--substitute", "ProcessFunctionArn=arn:aws:lambda:us-east-1:123456789012:function:process"}, 0, nil, "PLACEHOLDER"},
+		{"substituted wrongly", []string{"--substitute", "WaitSeconds=soon", "--placeholders", "ignore"}, 1, []string{"INVALID_JSON_DESCRIPTION"}, ""},
+		{"one left", []string{"--substitute", "WaitSeconds=30"}, 0, []string{"'${ProcessFunctionArn}'"}, "WaitSeconds"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := lint(t, append([]string{def}, tt.args...)...)
+			assert.Equal(t, tt.code, code, "stdout %s stderr %s", stdout, stderr)
+			for _, f := range tt.stdout {
+				assert.Contains(t, stdout, f)
+			}
+			if tt.absent != "" {
+				assert.NotContains(t, stdout, tt.absent)
+			}
+		})
+	}
+	for _, args := range [][]string{{"--placeholders", "maybe"}, {"--substitute", "novalue"}, {"--substitute", "=x"}} {
+		code, _, stderr := lint(t, append([]string{def}, args...)...)
+		assert.Equal(t, 2, code, "%v: %s", args, stderr)
+	}
+}
