@@ -48,7 +48,7 @@ func TestMemoryBombsFailFast(t *testing.T) {
 			var je *Error
 			require.ErrorAs(t, err, &je)
 			assert.Equal(t, tc.code, je.Code, je.Message)
-			assert.Less(t, elapsed, tc.timeout+time.Second)
+			assert.Less(t, elapsed, tc.timeout+5*time.Second, "stopped by its time limit, with room for a loaded machine")
 			assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(600<<20), "allocated during the attempt")
 		})
 	}

@@ -113,7 +113,7 @@ func TestLimits(t *testing.T) {
 	_, _, err = spin.Eval(context.Background(), nil, &Options{Timeout: 50 * time.Millisecond})
 	require.ErrorAs(t, err, &e)
 	assert.Equal(t, "U1001", e.Code)
-	assert.Less(t, time.Since(start), 2*time.Second)
+	assert.Less(t, time.Since(start), 10*time.Second, "stopped by its time limit, with room for a loaded machine")
 
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
