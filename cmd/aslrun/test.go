@@ -73,9 +73,9 @@ func runTests(cmd *cobra.Command, path string, fl testFlags) error {
 	if fl.testCase != "" {
 		cases = []string{fl.testCase}
 	}
-	defaultInput, _, err := readInput(cmd.InOrStdin(), fl.input)
+	defaultInput, _, err := inputFlag(cmd, "input", fl.input)
 	if err != nil {
-		return usageError(cmd, "--input: %v", err)
+		return err
 	}
 	failed := 0
 	for _, tc := range cases {

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The tests of issue 22's findings: errors that say what is wrong and what to do, nothing that passes
+// silently.
+
+// TestInputFlag: --input tells a missing file from bad JSON text, and refuses an empty value.
+func TestInputFlag(t *testing.T) {
+	dir := t.TempDir()
+	def := write(t, dir, "d.json", echoDef)
+	handlers := write(t, dir, "h.json", `{"echo": {"echo": true}}`)
+	numberFile := write(t, dir, "42", `{"from": "file"}`)
+	tests := []struct {
+		name   string
+		input  string
+		code   int
+		stdout string   // JSON; "" to skip
+		stderr []string // fragments
+	}{
+		{"missing file", filepath.Join(dir, "nothere.json"), 2, "",
+			[]string{"--input", "nothere.json", "no such file", "- for stdin"}},
+		{"missing file, bare name", "nothere.json", 2, "", []string{"no such file", "nothere.json"}},
+		{"bad JSON text", `{"a":`, 2, "", []string{"--input", "not valid JSON"}},
+		{"empty", "", 2, "", []string{"--input is empty", "'{}'"}},
+		{"blank", "  ", 2, "", []string{"--input is empty"}},
+		{"an existing file wins over JSON text", numberFile, 0, `{"from":"file"}`, nil},
+		{"a JSON number", "42", 0, "42", nil},
+		{"a JSON string", `"s"`, 0, `"s"`, nil},
+		{"null", "null", 0, "null", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := aslrun(t, "", "execute", def, "--handlers", handlers, "--input", tt.input)
+			assert.Equal(t, tt.code, code, "stdout %s stderr %s", stdout, stderr)
+			if tt.stdout != "" {
+				assert.JSONEq(t, tt.stdout, stdout)
+			}
+			for _, s := range tt.stderr {
+				assert.Contains(t, stderr, s)
+			}
+			assert.NotContains(t, stderr, "invalid character")
+		})
+	}
+}
+
+// TestInputFlagOtherCommands: test and test-state read --input as execute does.
+func TestInputFlagOtherCommands(t *testing.T) {
+	dir := t.TempDir()
+	def := write(t, dir, "LambdaSQSIntegration.asl.json", lambdaSQS)
+	cfg := write(t, dir, "MockConfigFile.json", mockConfig)
+	for _, args := range [][]string{
+		{"test", def, "--mock-config", cfg, "--input", ""},
+		{"test", def, "--mock-config", cfg, "--input", "nothere.json"},
+		{"test-state", def, "--input", ""},
+		{"test-state", def, "--input", "nothere.json"},
+		{"test-state", def, "--mock-result", ""},
+	} {
+		t.Run(args[0]+" "+args[len(args)-1], func(t *testing.T) {
+			code, _, stderr := aslrun(t, "", args...)
+			assert.Equal(t, 2, code, stderr)
+			assert.NotContains(t, stderr, "invalid character")
+		})
+	}
+}
+
+// TestExecuteJSONEnvelopeOnRefusal: with --format json, execute prints an envelope whatever goes wrong,
+// with the diagnostics of a bad definition.
+func TestExecuteJSONEnvelopeOnRefusal(t *testing.T) {
+	dir := t.TempDir()
+	good := write(t, dir, "good.json", echoDef)
+	tests := []struct {
+		name, errorName, cause string
+		args                   []string
+		diagnostic             string // a code the diagnostics must hold; "" for none
+	}{
+		{"invalid definition", "InvalidDefinition", "Invalid State Machine Definition",
+			[]string{write(t, dir, "bad.json", `{"StartAt":"X","States":{}}`)}, "MISSING_TRANSITION_TARGET"},
+		{"not JSON", "InvalidDefinition", "Invalid State Machine Definition", []string{write(t, dir, "broken.json", `{"StartAt":`)}, "INVALID_JSON_DESCRIPTION"},
+		{"missing definition", "aslrun.UsageError", "cannot read the definition", []string{filepath.Join(dir, "none.json")}, ""},
+		{"bad input", "InvalidExecutionInput", "--input", []string{good, "--input", "{nope"}, ""},
+		{"bad handlers", "aslrun.UsageError", `key "f"`, []string{good, "--handlers", write(t, dir, "h.json", `{"f": {"bogus": 1}}`)}, ""},
+		{"bad type", "aslrun.UsageError", "--type", []string{good, "--type", "FAST"}, ""},
+		{"bad clock", "aslrun.UsageError", "--clock", []string{good, "--clock", "slow"}, ""},
+		{"bad name", "InvalidName", "", []string{good, "--name", "a b"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := aslrun(t, "", append([]string{"execute", "--format", "json"}, tt.args...)...)
+			assert.Equal(t, 2, code, stderr)
+			var env map[string]any
+			require.NoError(t, json.Unmarshal([]byte(stdout), &env), "stdout %q stderr %q", stdout, stderr)
+			assert.Equal(t, "NOT_STARTED", env["status"])
+			assert.Equal(t, tt.errorName, env["error"])
+			assert.Contains(t, env["cause"], tt.cause)
+			for _, k := range []string{"output", "executionArn", "startDate", "stopDate"} {
+				assert.Contains(t, env, k)
+				assert.Nil(t, env[k], k)
+			}
+			if tt.diagnostic != "" {
+				ds, _ := env["diagnostics"].([]any)
+				require.NotEmpty(t, ds)
+				var codes []any
+				for _, d := range ds {
+					d, _ := d.(map[string]any)
+					assert.Equal(t, tt.args[0], d["file"])
+					assert.NotZero(t, d["line"])
+					codes = append(codes, d["code"])
+				}
+				assert.Contains(t, codes, tt.diagnostic)
+			} else {
+				assert.NotContains(t, env, "diagnostics")
+			}
+			assert.NotEmpty(t, stderr, "the text message stays on stderr")
+		})
+	}
+}
