@@ -103,7 +103,7 @@ func (r *Registry) AddHandlers(source string, data []byte) error {
 	keys := make([]string, 0, len(top))
 	special := map[string]any{}
 	for k, v := range top {
-		if strings.HasPrefix(k, "$") { // never a function name, resource or state: aslrun's own settings
+		if strings.HasPrefix(k, "$") && !isPlaceholder(k) { // never a function name, resource or state: aslrun's own settings
 			special[k] = v
 			continue
 		}
@@ -160,12 +160,15 @@ func bindingOf(k string) (binding, error) {
 		}
 		return binding{"state", name}, nil
 	}
+	if isPlaceholder(k) {
+		return binding{"resource", k}, nil
+	}
 	if fn, ok := parseFunction(k); ok {
 		return binding{"function", fn.name}, nil
 	}
 	if !strings.HasPrefix(k, "arn:") {
 		return binding{}, errors.New("not a Lambda function name (letters, digits, '-', '_', '.', with an optional :QUALIFIER), " +
-			"a partial or full Lambda ARN, a resource ARN or state:<StateName>")
+			"a partial or full Lambda ARN, a resource ARN, a Resource with a ${Placeholder} as written, or state:<StateName>")
 	}
 	parts := strings.SplitN(k, ":", 6)
 	switch {
@@ -175,6 +178,14 @@ func bindingOf(k string) (binding, error) {
 		return binding{}, errors.New("not a Lambda function ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER])")
 	}
 	return binding{"resource", k}, nil
+}
+
+// isPlaceholder reports whether a key holds a DefinitionSubstitutions placeholder ("${GetPriceArn}",
+// "arn:aws:lambda:${AWS::Region}:..."): a definition not yet deployed has such a Resource, which a handler
+// file binds as written, since there is nothing to substitute it with locally.
+func isPlaceholder(k string) bool {
+	i := strings.Index(k, "${")
+	return i >= 0 && strings.IndexByte(k[i:], '}') > 2
 }
 
 // decodeHandlerFile parses JSON with ojg, so integers stay exact, and YAML into the same generic values.

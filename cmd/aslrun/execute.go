@@ -102,6 +102,7 @@ func executeRun(cmd *cobra.Command, path string, fl executeFlags) error {
 	if fl.trace {
 		defer svc.Subscribe("", newTracer(cmd.ErrOrStderr()).event)()
 	}
+	defer svc.Subscribe("", newLambdaHints(cmd.ErrOrStderr(), path).event)()
 	ctx := context.Background()
 	fin, err := svc.RunLocal(ctx, service.LocalRun{StateMachine: m.name, Definition: m.definition, Program: m.prog, Type: typ,
 		Execution: fl.name, Input: input, InputText: text, History: fl.history != ""})

@@ -3,6 +3,9 @@ package main
 import (
 	"encoding/json"
 	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -121,4 +124,67 @@ func TestExecuteJSONEnvelopeOnRefusal(t *testing.T) {
 			assert.NotEmpty(t, stderr, "the text message stays on stderr")
 		})
 	}
+}
+
+// TestBindHintsWork: the key a failure tells the user to bind is one a handler file accepts, and binding
+// it makes the run succeed, for a DefinitionSubstitutions placeholder and for a missing Lambda function
+// (whose failure keeps AWS's error and cause; the hint is on stderr).
+func TestBindHintsWork(t *testing.T) {
+	keyRe := regexp.MustCompile(`under the key ("[^"]+")`)
+	tests := []struct {
+		name, def, errorName string
+		stderr               []string // fragments of the hint besides the key
+	}{
+		{"placeholder", `{"StartAt":"GetPrice","States":{"GetPrice":{"Type":"Task","Resource":"${GetPriceArn}","End":true}}}`,
+			"States.TaskFailed", []string{`"state:GetPrice"`, "--handlers FILE", "README: Handler files"}},
+		{"legacy Lambda ARN", `{"StartAt":"GetPrice","States":{"GetPrice":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:PriceFn","End":true}}}`,
+			"Lambda.ResourceNotFoundException", []string{`the state "GetPrice"`, `"state:GetPrice"`, "price.handlers.json", "README: Handler files"}},
+		{"lambda:invoke", `{"StartAt":"GetPrice","States":{"GetPrice":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"PriceFn"},"OutputPath":"$.Payload","End":true}}}`,
+			"Lambda.ResourceNotFoundException", []string{`the state "GetPrice"`, "price.asl.json", "price.handlers.json"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			def := write(t, dir, "price.asl.json", tt.def)
+			code, stdout, stderr := aslrun(t, "", "execute", def)
+			require.Equal(t, 1, code, stderr)
+			var env map[string]any
+			require.NoError(t, json.Unmarshal([]byte(stdout), &env))
+			assert.Equal(t, tt.errorName, env["error"])
+			if tt.errorName == "Lambda.ResourceNotFoundException" {
+				assert.Regexp(t, `^Function not found: arn:aws:lambda:us-east-1:123456789012:function:PriceFn:\$LATEST \(Service: AWSLambda;`, env["cause"], "AWS's cause, unchanged")
+			}
+			for _, s := range tt.stderr {
+				assert.Contains(t, stderr, s)
+			}
+			m := keyRe.FindStringSubmatch(stderr)
+			require.NotNil(t, m, stderr)
+			key, err := strconv.Unquote(m[1])
+			require.NoError(t, err)
+
+			// The key works in a handler file given with --handlers, and in the sidecar.
+			stub, err := json.Marshal(map[string]any{key: map[string]any{"return": map[string]any{"price": 42}}})
+			require.NoError(t, err)
+			handlers := write(t, t.TempDir(), "h.json", string(stub))
+			code, stdout, stderr = aslrun(t, "", "execute", def, "--handlers", handlers)
+			require.Equal(t, 0, code, stderr)
+			assert.JSONEq(t, `{"price":42}`, stdout)
+			write(t, dir, "price.handlers.json", string(stub))
+			code, stdout, stderr = aslrun(t, "", "execute", def)
+			require.Equal(t, 0, code, stderr)
+			assert.JSONEq(t, `{"price":42}`, stdout)
+			assert.NotContains(t, stderr, "hint")
+		})
+	}
+}
+
+// TestTestCommandLambdaHint: a test case that leaves a missing Lambda function unmocked says how to bind it.
+func TestTestCommandLambdaHint(t *testing.T) {
+	dir := t.TempDir()
+	def := write(t, dir, "LambdaSQSIntegration.asl.json", lambdaSQS)
+	cfg := write(t, dir, "MockConfigFile.json", `{"StateMachines": {"LambdaSQSIntegration": {"TestCases": {"NoMocks": {}}}}, "MockedResponses": {}}`)
+	code, _, stderr := aslrun(t, "", "test", def, "--mock-config", cfg)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, `the state "LambdaState" of `+def+` calls the Lambda function "HelloWorldFunction"`)
+	assert.Equal(t, 1, strings.Count(stderr, "hint:"), "each state is told once, retries included")
 }

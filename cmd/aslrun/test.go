@@ -125,6 +125,7 @@ func runTestCase(cmd *cobra.Command, path string, fl testFlags, m *machine, name
 		return nil, err
 	}
 	defer svc.Close()
+	defer svc.Subscribe("", newLambdaHints(cmd.ErrOrStderr(), path).event)()
 	if expect := mocks.Expectation(name, tc); expect.HasInput {
 		input = expect.Input
 	}
