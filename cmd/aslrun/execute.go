@@ -158,6 +158,8 @@ type machine struct {
 	name       string
 	definition string
 	prog       *interpreter.Program
+	// states lists every state's name, those of Parallel branches and Map processors included.
+	states []string
 }
 
 func machineType(cmd *cobra.Command, flag string) (string, error) {
@@ -200,7 +202,8 @@ func loadMachine(cmd *cobra.Command, path, typ string) (*machine, error) {
 	if err != nil {
 		return nil, usageError(cmd, "%s: %v", path, err)
 	}
-	return &machine{name: strings.SplitN(filepath.Base(path), ".", 2)[0], definition: string(data), prog: prog}, nil
+	return &machine{name: strings.SplitN(filepath.Base(path), ".", 2)[0], definition: string(data), prog: prog,
+		states: stateNames(&sm.Machine)}, nil
 }
 
 // newLocal prepares the Tasks of the definition at path: its sidecar handler file (NAME.handlers.json next

@@ -188,3 +188,41 @@ func TestTestCommandLambdaHint(t *testing.T) {
 	assert.Contains(t, stderr, `the state "LambdaState" of `+def+` calls the Lambda function "HelloWorldFunction"`)
 	assert.Equal(t, 1, strings.Count(stderr, "hint:"), "each state is told once, retries included")
 }
+
+// TestTestCommandUnknownMockedState: a test case that mocks a state the definition does not have fails,
+// naming the test case, the state and the closest state there is.
+func TestTestCommandUnknownMockedState(t *testing.T) {
+	dir := t.TempDir()
+	const def = `{"StartAt":"CheckInventory","States":{
+		"CheckInventory":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:inv","Next":"Fan"},
+		"Fan":{"Type":"Parallel","Branches":[{"StartAt":"ChargeCard","States":{"ChargeCard":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"charge"},"End":true}}}],"Next":"Each"},
+		"Each":{"Type":"Map","ItemProcessor":{"StartAt":"Ship","States":{"Ship":{"Type":"Pass","End":true}}},"End":true}}}`
+	path := write(t, dir, "Checkout.asl.json", def)
+	config := func(states string) string {
+		return write(t, t.TempDir(), "mock.json", `{"StateMachines": {"Checkout": {"TestCases": {"Happy": `+states+`}}},
+			"MockedResponses": {"R": {"0": {"Return": {"ok": true}}}, "L": {"0": {"Return": {"Payload": {"ok": true}}}}}}`)
+	}
+	tests := []struct {
+		name, states string
+		code         int
+		stderr       []string
+		notStderr    string
+	}{
+		{"misspelt", `{"checkInventroy": "R", "ChargeCard": "L"}`, 2,
+			[]string{"mock.json", `test case "Happy"`, `"checkInventroy"`, path, `did you mean "CheckInventory"?`}, ""},
+		{"nothing close", `{"CheckInventory": "R", "ChargeCard": "L", "Refund": "R"}`, 2, []string{`"Refund"`}, "did you mean"},
+		{"states in branches and processors count", `{"CheckInventory": "R", "ChargeCard": "L", "Ship": "R"}`, 0, nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := aslrun(t, "", "test", path, "--mock-config", config(tt.states))
+			assert.Equal(t, tt.code, code, "stdout %s stderr %s", stdout, stderr)
+			for _, s := range tt.stderr {
+				assert.Contains(t, stderr, s)
+			}
+			if tt.notStderr != "" {
+				assert.NotContains(t, stderr, tt.notStderr)
+			}
+		})
+	}
+}

@@ -73,6 +73,9 @@ func runTests(cmd *cobra.Command, path string, fl testFlags) error {
 	if fl.testCase != "" {
 		cases = []string{fl.testCase}
 	}
+	if err := checkMockedStates(mocks, name, cases, m.states, path); err != nil {
+		return usageError(cmd, "--mock-config %s: %v", fl.mockConfig, err)
+	}
 	defaultInput, _, err := inputFlag(cmd, "input", fl.input)
 	if err != nil {
 		return err
