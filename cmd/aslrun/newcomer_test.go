@@ -226,3 +226,46 @@ func TestTestCommandUnknownMockedState(t *testing.T) {
 		})
 	}
 }
+
+// TestLintDirectoryFindsStateMachines: a directory search lints JSON and YAML files that are state
+// machines whatever their names (a SAM project's statemachine/*.json), skips other data files (saying so
+// with -v), and fails when it finds no state machine.
+func TestLintDirectoryFindsStateMachines(t *testing.T) {
+	sam := t.TempDir()
+	order := write(t, sam, "statemachine/order.json", `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"Missing"}}}`)
+	refund := write(t, sam, "statemachine/refund.yaml", "StartAt: A\nStates:\n  A: {Type: Succeed}\n")
+	broken := write(t, sam, "statemachine/broken.json", `{"StartAt": "A", "States": {`)
+	template := write(t, sam, "template.yaml", "Resources:\n  Machine:\n    Properties:\n      Definition:\n        StartAt: A\n        States: {}\n")
+	pkg := write(t, sam, "package.json", `{"name": "x"}`)
+	write(t, sam, "README.md", "StartAt States")
+	write(t, sam, "node_modules/dep/sm.json", `{"StartAt":"A","States":{}}`)
+	write(t, sam, ".aws-sam/build/sm.json", `{"StartAt":"A","States":{}}`)
+
+	code, stdout, stderr := lint(t, "-v", sam)
+	assert.Equal(t, 1, code, stderr)
+	assert.Contains(t, stdout, order+":1:")
+	assert.Contains(t, stdout, "MISSING_TRANSITION_TARGET")
+	assert.Contains(t, stdout, broken+":1:")
+	assert.NotContains(t, stdout, refund, "valid")
+	assert.Contains(t, stderr, "in 3 files")
+	for _, skipped := range []string{template, pkg} {
+		assert.Contains(t, stderr, "skipped "+skipped)
+	}
+	assert.Contains(t, stderr, "no StartAt and States at the top level")
+	assert.NotContains(t, stdout+stderr, filepath.Join("dep", "sm.json"))
+	assert.NotContains(t, stdout+stderr, filepath.Join("build", "sm.json"))
+	assert.Contains(t, stderr, "skipped the .json, .yaml and .yml files in "+filepath.Join(sam, "node_modules"))
+	assert.Contains(t, stderr, "skipped the .json, .yaml and .yml files in "+filepath.Join(sam, ".aws-sam"))
+	assert.NotContains(t, stderr, "README.md", "files that are no data are not listed")
+
+	_, _, stderr = lint(t, sam)
+	assert.NotContains(t, stderr, "skipped", "only -v lists the skipped files")
+
+	none := t.TempDir()
+	write(t, none, "package.json", `{"name": "x"}`)
+	code, stdout, stderr = lint(t, none)
+	assert.Equal(t, 2, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "no state machine in "+none)
+	assert.Contains(t, stderr, "-v lists the files skipped")
+}
