@@ -269,3 +269,11 @@ func TestLintDirectoryFindsStateMachines(t *testing.T) {
 	assert.Contains(t, stderr, "no state machine in "+none)
 	assert.Contains(t, stderr, "-v lists the files skipped")
 }
+
+// TestLintYAMLIndentationLine: a mis-indented key is reported on its own line, not where its mapping starts.
+func TestLintYAMLIndentationLine(t *testing.T) {
+	def := write(t, t.TempDir(), "d.asl.yaml", "StartAt: A\nStates:\n  A:\n    Type: Pass\n   End: true\n")
+	code, stdout, _ := lint(t, def)
+	assert.Equal(t, 1, code)
+	assert.Equal(t, def+":5:4: error INVALID_JSON_DESCRIPTION: did not find expected key at /\n", stdout)
+}
