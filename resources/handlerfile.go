@@ -206,6 +206,11 @@ func decodeHandlerFile(name string, data []byte) (any, error) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
+		// The positioned reader of definitions places the error where it is (line:col), where the library
+		// may name the line a mapping starts on.
+		if _, perr := source.ParseYAML(data); perr != nil {
+			err = perr
+		}
 		return nil, fmt.Errorf("invalid YAML: %w", err)
 	}
 	if doc.Kind == 0 {

@@ -180,6 +180,7 @@ func TestHandlerFileErrors(t *testing.T) {
 	}{
 		{"invalid JSON", "h.json", `{"fn": {"echo": true}`, `h.json: invalid JSON: `},
 		{"invalid YAML", "h.yaml", "fn: [", `h.yaml: invalid YAML: `},
+		{"YAML indentation", "h.yaml", "fn:\n  return:\n    a: 1\n   b: 2\n", `h.yaml: invalid YAML: 4:4: did not find expected key`},
 		{"empty YAML", "h.yaml", "", `h.yaml: the file is empty`},
 		{"not an object", "h.json", `[]`, `h.json: a handler file is an object whose keys name functions, resources or states, not an array`},
 		{"non-string YAML key", "h.yaml", "fn:\n  return: {1: x}", `h.yaml: line 2: the key "1" is not a string (quote it)`},
