@@ -104,7 +104,7 @@ func (r *Registry) AddHandlers(source string, data []byte) error {
 	keys := make([]string, 0, len(top))
 	special := map[string]any{}
 	for k, v := range top {
-		if strings.HasPrefix(k, "$") { // never a function name, resource or state: aslrun's own settings
+		if strings.HasPrefix(k, "$") && !isPlaceholder(k) { // never a function name, resource or state: aslrun's own settings
 			special[k] = v
 			continue
 		}
@@ -161,12 +161,15 @@ func bindingOf(k string) (binding, error) {
 		}
 		return binding{"state", name}, nil
 	}
+	if isPlaceholder(k) {
+		return binding{"resource", k}, nil
+	}
 	if fn, ok := parseFunction(k); ok {
 		return binding{"function", fn.name}, nil
 	}
 	if !strings.HasPrefix(k, "arn:") {
 		return binding{}, errors.New("not a Lambda function name (letters, digits, '-', '_', '.', with an optional :QUALIFIER), " +
-			"a partial or full Lambda ARN, a resource ARN or state:<StateName>")
+			"a partial or full Lambda ARN, a resource ARN, a Resource with a ${Placeholder} as written, or state:<StateName>")
 	}
 	parts := strings.SplitN(k, ":", 6)
 	switch {
@@ -177,6 +180,14 @@ func bindingOf(k string) (binding, error) {
 	}
 	// An integration ARN with a region and an account binds the plain form the Registry matches by.
 	return binding{"resource", asl.PlainResource(k)}, nil
+}
+
+// isPlaceholder reports whether a key holds a DefinitionSubstitutions placeholder ("${GetPriceArn}",
+// "arn:aws:lambda:${AWS::Region}:..."): a definition not yet deployed has such a Resource, which a handler
+// file binds as written, since there is nothing to substitute it with locally.
+func isPlaceholder(k string) bool {
+	i := strings.Index(k, "${")
+	return i >= 0 && strings.IndexByte(k[i:], '}') > 2
 }
 
 // decodeHandlerFile parses JSON with ojg, so integers stay exact, and YAML into the same generic values.
@@ -197,6 +208,11 @@ func decodeHandlerFile(name string, data []byte) (any, error) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
+		// The positioned reader of definitions places the error where it is (line:col), where the library
+		// may name the line a mapping starts on.
+		if _, perr := source.ParseYAML(data); perr != nil {
+			err = perr
+		}
 		return nil, fmt.Errorf("invalid YAML: %w", err)
 	}
 	if doc.Kind == 0 {

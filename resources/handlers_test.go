@@ -51,7 +51,9 @@ func TestHandlerFileFormats(t *testing.T) {
 		"123456789012:function:answer:$LATEST": {"return": {"n": 12345678901234567, "f": 0.5}},
 		"thrower": {"throw": {"error": "PaymentError", "payload": {"errorType": "PaymentError", "errorMessage": "declined"}}},
 		"arn:aws:states:::sns:publish": {"return": {"MessageId": "m-1"}},
-		"state:Check Inventory (1)": {"return": "bound"}
+		"state:Check Inventory (1)": {"return": "bound"},
+		"${GetPriceArn}": {"return": 42},
+		"arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:GetStock": {"return": 7}
 	}`
 	const yamlFile = `
 arn:aws:lambda:us-east-1:123456789012:function:echoer:
@@ -67,6 +69,10 @@ thrower:
   return: {MessageId: m-1}
 "state:Check Inventory (1)":
   return: bound
+"${GetPriceArn}":
+  return: 42
+"arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:GetStock":
+  return: 7
 `
 	dir := t.TempDir()
 	files := map[string]string{
@@ -110,6 +116,14 @@ thrower:
 			got, err = call("arn:aws:states:::sqs:sendMessage", "Check Inventory (1)", nil)
 			require.NoError(t, err)
 			assert.Equal(t, "bound", got)
+
+			// Resources with DefinitionSubstitutions placeholders are bound as written.
+			got, err = call("${GetPriceArn}", "S", nil)
+			require.NoError(t, err)
+			assert.Equal(t, int64(42), got)
+			got, err = call("arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:GetStock", "S", nil)
+			require.NoError(t, err)
+			assert.Equal(t, int64(7), got)
 		})
 	}
 }
@@ -166,6 +180,7 @@ func TestHandlerFileErrors(t *testing.T) {
 	}{
 		{"invalid JSON", "h.json", `{"fn": {"echo": true}`, `h.json: invalid JSON: `},
 		{"invalid YAML", "h.yaml", "fn: [", `h.yaml: invalid YAML: `},
+		{"YAML indentation", "h.yaml", "fn:\n  return:\n    a: 1\n   b: 2\n", `h.yaml: invalid YAML: 4:4: did not find expected key`},
 		{"empty YAML", "h.yaml", "", `h.yaml: the file is empty`},
 		{"not an object", "h.json", `[]`, `h.json: a handler file is an object whose keys name functions, resources or states, not an array`},
 		{"non-string YAML key", "h.yaml", "fn:\n  return: {1: x}", `h.yaml: line 2: the key "1" is not a string (quote it)`},

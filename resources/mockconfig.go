@@ -256,6 +256,11 @@ func (c *MockConfig) TestCases(machine string) ([]string, error) {
 	return sortedKeys(cases), nil
 }
 
+// MockedStates returns the states a test case mocks, in name order (none for an unknown test case).
+func (c *MockConfig) MockedStates(machine, testCase string) []string {
+	return sortedKeys(c.machines[machine][testCase])
+}
+
 // Expectation returns how a test case must end.
 func (c *MockConfig) Expectation(machine, testCase string) Expectation {
 	if x, ok := c.expect[machine][testCase]; ok {

@@ -166,9 +166,20 @@ func (r *Registry) Invoke(ctx context.Context, req *interpreter.TaskRequest) (an
 	}
 	// A local emulator cannot call a service it has no handler for. AWS would make the call and the service
 	// would fail it, which a Catch sees as a task failure, so this is one too (and States.ALL catches it).
-	return nil, failure.New(failure.TaskFailed, fmt.Sprintf(
-		"no handler for the resource %q of the state %q: bind one in the handler file under the key %q or %q",
-		resource, req.StateName, resource, "state:"+req.StateName))
+	return nil, failure.New(failure.TaskFailed, fmt.Sprintf("no handler for the resource %q of the state %q: %s",
+		resource, req.StateName, bindHint(resource, req.StateName)))
+}
+
+// bindHint says how to bind a handler to a Task: under the keys of a handler file that would serve it.
+// The resource itself is offered only when a handler file reads it as that resource (a resource that is
+// no ARN, say "fn", would bind a Lambda function instead, which does not serve it).
+func bindHint(resource, state string) string {
+	keys := fmt.Sprintf("%q", "state:"+state)
+	if b, err := bindingOf(resource); err == nil && b.table == "resource" {
+		keys = fmt.Sprintf("%q or %s", resource, keys)
+	}
+	return "bind one under the key " + keys + " in a handler file (--handlers FILE, or NAME.handlers.json " +
+		"beside NAME.asl.json; README: Handler files)"
 }
 
 // Binds reports whether a handler is bound to the state's name or registered for the exact resource: an

@@ -50,9 +50,12 @@ func TestRegistryPriority(t *testing.T) {
 func TestRegistryUnknownResource(t *testing.T) {
 	r := NewRegistry()
 	r.Lambda("fn", returns(nil))
-	tests := []struct{ name, resource string }{
-		{"a service without a handler", "arn:aws:states:::sqs:sendMessage"},
-		{"a Resource that is not an ARN is no Lambda function", "fn"},
+	const where = ` in a handler file (--handlers FILE, or NAME.handlers.json beside NAME.asl.json; README: Handler files)`
+	tests := []struct{ name, resource, keys string }{
+		{"a service without a handler", "arn:aws:states:::sqs:sendMessage", `"arn:aws:states:::sqs:sendMessage" or "state:Notify"`},
+		{"a placeholder", "${NotifyArn}", `"${NotifyArn}" or "state:Notify"`},
+		// The key "fn" would bind the Lambda function fn, which does not serve the Resource "fn".
+		{"a Resource that is not an ARN is no Lambda function", "fn", `"state:Notify"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -60,7 +63,7 @@ func TestRegistryUnknownResource(t *testing.T) {
 			fe := requireFailure(t, err)
 			assert.Equal(t, failure.TaskFailed, fe.Name)
 			assert.Equal(t, `no handler for the resource "`+tt.resource+`" of the state "Notify": `+
-				`bind one in the handler file under the key "`+tt.resource+`" or "state:Notify"`, fe.Cause)
+				`bind one under the key `+tt.keys+where, fe.Cause)
 		})
 	}
 }

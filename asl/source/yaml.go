@@ -37,7 +37,8 @@ import (
 //
 // A value or key with an anchor or a tag starts at the anchor or tag, where the
 // library places it. Errors of the library carry a line but no column: they are
-// reported at column 1 (at 1:1 when the message has no line either).
+// reported at column 1 (at 1:1 when the message has no line either), except those of
+// a block collection, which are placed at the token it could not take.
 func ParseYAML(data []byte) (*Node, error) {
 	if err := checkSize(data, MaxYAMLBytes); err != nil {
 		return nil, err
@@ -80,8 +81,88 @@ func safely(f func() error) (err error) {
 	return f()
 }
 
-// yamlError turns the library's "yaml: line 3: msg" into a SyntaxError at 3:1.
+// yamlError turns the library's "yaml: line 3: msg" into a SyntaxError at 3:1, or where the offending
+// token of a block collection is (blockProblemPos).
 func yamlError(data []byte, err error) *SyntaxError {
+	e, hasLine := libraryError(data, err)
+	if hasLine && blockProblems[e.Msg] {
+		e.Pos = blockProblemPos(data, e)
+	}
+	return e
+}
+
+// blockProblems are the parser errors of a block mapping or sequence. The library reports them at the
+// line where the collection starts (its context mark) unless that is the first line, not at the token the
+// collection could not take (its problem mark, which the error does not carry): a mis-indented key on
+// line 5 of a mapping that starts on line 3 is reported at line 3.
+var blockProblems = map[string]bool{
+	"did not find expected key":           true,
+	"did not find expected '-' indicator": true,
+}
+
+// blockProblemPos finds the token a block collection could not take: it is on the first line, from the
+// reported one on, after which the document cut there fails with the same error. Cut before that token,
+// the collection just ends, so the document parses or fails otherwise; the search is binary, as the cut
+// fails the same way from that line on. The column is the line's first character, where a mis-indented
+// key or item starts.
+func blockProblemPos(data []byte, e *SyntaxError) Pos {
+	var ends []int // ends[i]: the offset after line i+1 and its newline
+	for off := 0; off < len(data); {
+		i := bytes.IndexByte(data[off:], '\n')
+		if i < 0 {
+			ends = append(ends, len(data))
+			break
+		}
+		off += i + 1
+		ends = append(ends, off)
+	}
+	fails := func(line int) bool {
+		err := decodeAll(data[:ends[line-1]])
+		if err == nil {
+			return false
+		}
+		cut, _ := libraryError(data, err)
+		return *cut == *e
+	}
+	lo, hi := e.Pos.Line, len(ends)
+	if lo > hi || !fails(hi) {
+		return e.Pos
+	}
+	for lo < hi {
+		if mid := (lo + hi) / 2; fails(mid) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	start := 0
+	if lo > 1 {
+		start = ends[lo-2]
+	}
+	for start < ends[lo-1]-1 && (data[start] == ' ' || data[start] == '\t') {
+		start++
+	}
+	return posAt(data, start)
+}
+
+// decodeAll decodes the documents of data as ParseYAML does (up to two), returning the library's error.
+func decodeAll(data []byte) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for range 2 {
+		var n yaml.Node
+		if err := safely(func() error { return dec.Decode(&n) }); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// libraryError reads the library's "yaml: line 3: msg" as a SyntaxError at 3:1, saying whether the
+// message had a line.
+func libraryError(data []byte, err error) (*SyntaxError, bool) {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	pos := Pos{1, 1}
 	hasLine := false
@@ -115,7 +196,7 @@ func yamlError(data []byte, err error) *SyntaxError {
 			}
 		}
 	}
-	return &SyntaxError{Pos: pos, Msg: msg}
+	return &SyntaxError{Pos: pos, Msg: msg}, hasLine
 }
 
 // yamlParserProblems are the messages of the library's parser errors.

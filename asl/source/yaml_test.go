@@ -190,6 +190,12 @@ func TestParseYAMLErrors(t *testing.T) {
 		{"a: 1\n---\nb: 2\n", Pos{2, 1}, "more than one YAML document"},
 		{"a: 1\n---\n[", Pos{3, 1}, "did not find expected node content"},
 		{"a: 1\nb: 2\n- c\n", Pos{3, 1}, "did not find expected key"},
+		// A block collection's errors are reported at the token it could not take, not where it starts.
+		{"StartAt: A\nStates:\n  A:\n    Type: Pass\n   End: true\n", Pos{5, 4}, "did not find expected key"},
+		{"a:\n  b: 1\n  c: [1,\n   2]\n  d: 2\n e: 3\n", Pos{6, 2}, "did not find expected key"},
+		{"a:\n  b:\n    - 1\n    - 2\n   - 3\n", Pos{5, 4}, "did not find expected key"},
+		{"a:\n  - 1\n  - 2\n  x: 3\n", Pos{4, 3}, "did not find expected '-' indicator"},
+		{"a:\n  b: 1\n c: 2", Pos{3, 2}, "did not find expected key"},
 		{"a: 1\nb: 2\nc: }\n", Pos{3, 1}, "did not find expected node content"},
 		{"a: 1\nb: [1, 2\nc: 3\n", Pos{2, 1}, "did not find expected ',' or ']'"},
 		{"{a: 1}\n{a: 2}\n", Pos{2, 1}, "did not find expected <document start>"},

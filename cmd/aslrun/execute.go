@@ -3,8 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aslrun/aslrun/asl"
-	"github.com/aslrun/aslrun/asl/source"
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/resources"
 	"github.com/aslrun/aslrun/server/service"
@@ -33,20 +32,24 @@ func newExecuteCmd() *cobra.Command {
 		Long: `Run a state machine once and print its output.
 
 Exit status: 0 when the execution succeeded (its output on stdout), 1 when it failed, timed out or was
-aborted (stdout {"status","error","cause"}), 2 when the definition, flags or files are bad.`,
+aborted (stdout {"status","error","cause"}), 2 when the definition, flags or files are bad (with --format
+json, stdout {"status":"NOT_STARTED","error","cause"} and, for a bad definition, its "diagnostics").
+
+--input takes a file, - for stdin, or JSON text: an existing file wins; text that is JSON, or starts like
+JSON ({, [ or "), is JSON text; anything else names a file that does not exist.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return execute(cmd, args[0], fl)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&fl.input, "input", "", "execution input: a file, - for stdin, or JSON text (default {})")
+	f.StringVar(&fl.input, "input", "", "execution input: a file, - for stdin, or JSON text (default {}; an empty value is refused)")
 	f.StringVar(&fl.handlers, "handlers", "", "handler file (JSON or YAML) binding Task resources to stubs")
 	f.StringVar(&fl.name, "name", "", "execution name (default: a random id)")
 	f.StringVar(&fl.typ, "type", "STANDARD", "state machine type: STANDARD or EXPRESS")
 	f.StringVar(&fl.clock, "clock", "virtual", "virtual (waits cost nothing) or real")
 	f.StringVar(&fl.history, "history", "", "write the execution history (GetExecutionHistory's events) to this file")
-	f.StringVar(&fl.format, "format", "output", "output (the output alone on success) or json (always an envelope)")
+	f.StringVar(&fl.format, "format", "output", "output (the output alone on success) or json (always an envelope, also when the execution cannot start)")
 	f.BoolVar(&fl.noPayloadLimit, "no-payload-limit", false, "lift AWS's 256 KiB limit on state payloads")
 	f.BoolVar(&fl.dumpServices, "dump-services", false, "after the run, print the embedded DynamoDB tables, SQS queues, SNS topics and S3 buckets (JSON, on stderr)")
 	f.StringVar(&fl.s3Root, "s3-root", "", s3RootUsage)
@@ -55,13 +58,17 @@ aborted (stdout {"status","error","cause"}), 2 when the definition, flags or fil
 	return cmd
 }
 
-// usageError reports a problem with the command line or its files: exit status 2.
-func usageError(cmd *cobra.Command, format string, args ...any) error {
-	fmt.Fprintf(cmd.ErrOrStderr(), "aslrun: "+format+"\n", args...)
-	return exitCode(2)
+func execute(cmd *cobra.Command, path string, fl executeFlags) error {
+	err := executeRun(cmd, path, fl)
+	var r *refusal
+	if fl.format == "json" && errors.As(err, &r) {
+		printRefusal(cmd.OutOrStdout(), r)
+	}
+	return err
 }
 
-func execute(cmd *cobra.Command, path string, fl executeFlags) error {
+// executeRun runs the execution; what refuses it before it starts is a *refusal (exit status 2).
+func executeRun(cmd *cobra.Command, path string, fl executeFlags) error {
 	typ, err := machineType(cmd, fl.typ)
 	if err != nil {
 		return err
@@ -77,9 +84,9 @@ func execute(cmd *cobra.Command, path string, fl executeFlags) error {
 	if err != nil {
 		return err
 	}
-	input, text, err := readInput(cmd.InOrStdin(), fl.input)
+	input, text, err := inputFlag(cmd, "input", fl.input)
 	if err != nil {
-		return usageError(cmd, "--input: %v", err)
+		return err
 	}
 	local, err := newLocal(cmd, path, clock, fl.handlers, fl.httpAllow, fl.s3Root)
 	if err != nil {
@@ -89,37 +96,47 @@ func execute(cmd *cobra.Command, path string, fl executeFlags) error {
 	svc, err := newEngine(local.Registry, local.Env, nil, service.Options{Clock: clock, NoHistory: true,
 		PayloadLimit: payloadLimit(fl.noPayloadLimit), Definitions: siblings(path)})
 	if err != nil {
-		return err
+		return usageError(cmd, "%v", err)
 	}
 	defer svc.Close()
 	if fl.trace {
 		defer svc.Subscribe("", newTracer(cmd.ErrOrStderr()).event)()
 	}
+	defer svc.Subscribe("", newLambdaHints(cmd.ErrOrStderr(), path).event)()
 	ctx := context.Background()
 	fin, err := svc.RunLocal(ctx, service.LocalRun{StateMachine: m.name, Definition: m.definition, Program: m.prog, Type: typ,
 		Execution: fl.name, Input: input, InputText: text, History: fl.history != ""})
 	if err != nil {
-		return usageError(cmd, "%v", err)
+		return serviceRefusal(cmd, err)
 	}
+	// The execution ran: its envelope is printed whatever happens to the history file.
+	var histErr error
 	if fl.history != "" {
-		events, err := svc.History(ctx, fin.ExecutionArn)
-		var b []byte
-		if err == nil {
-			b, err = json.MarshalIndent(map[string]any{"events": events}, "", "  ")
-		}
-		if err == nil {
-			err = os.WriteFile(fl.history, b, 0o644)
-		}
-		if err != nil {
-			return usageError(cmd, "--history: %v", err)
-		}
+		histErr = writeHistory(ctx, svc, fin.ExecutionArn, fl.history)
 	}
 	err = report(cmd, fin, fl.format)
 	if fl.dumpServices {
 		b, _ := json.MarshalIndent(local.Env.Services.Dump(), "", "  ") // generic values always marshal
 		fmt.Fprintf(cmd.ErrOrStderr(), "%s\n", b)
 	}
+	if histErr != nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "aslrun: --history: %v\n", histErr)
+		return exitCode(2)
+	}
 	return err
+}
+
+// writeHistory writes the execution's events to path, as GetExecutionHistory's {"events": [...]}.
+func writeHistory(ctx context.Context, svc *service.Service, arn, path string) error {
+	events, err := svc.History(ctx, arn)
+	if err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(map[string]any{"events": events}, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o644)
 }
 
 // payloadLimit is the executions' payload limit for --no-payload-limit: none, or AWS's.
@@ -141,6 +158,8 @@ type machine struct {
 	name       string
 	definition string
 	prog       *interpreter.Program
+	// states lists every state's name, those of Parallel branches and Map processors included.
+	states []string
 }
 
 func machineType(cmd *cobra.Command, flag string) (string, error) {
@@ -170,17 +189,21 @@ func loadMachine(cmd *cobra.Command, path, typ string) (*machine, error) {
 	}
 	sm, diags := asl.Check(data, asl.Options{Type: typ})
 	if asl.HasErrors(diags) {
+		r := &refusal{code: "InvalidDefinition", msg: asl.InvalidDefinitionMessage(diags)}
 		for _, d := range diags {
 			fmt.Fprintf(cmd.ErrOrStderr(), "%s:%s\n", path, d)
+			r.diags = append(r.diags, fileDiagnostic{File: path, Line: d.Line, Col: d.Col, Severity: d.Severity,
+				Code: d.Code, Message: d.Message, Location: d.Location()})
 		}
-		fmt.Fprintln(cmd.ErrOrStderr(), asl.InvalidDefinitionMessage(diags))
-		return nil, exitCode(2)
+		fmt.Fprintln(cmd.ErrOrStderr(), r.msg)
+		return nil, r
 	}
 	prog, err := interpreter.Compile(sm)
 	if err != nil {
 		return nil, usageError(cmd, "%s: %v", path, err)
 	}
-	return &machine{name: strings.SplitN(filepath.Base(path), ".", 2)[0], definition: string(data), prog: prog}, nil
+	return &machine{name: strings.SplitN(filepath.Base(path), ".", 2)[0], definition: string(data), prog: prog,
+		states: stateNames(&sm.Machine)}, nil
 }
 
 // newLocal prepares the Tasks of the definition at path: its sidecar handler file (NAME.handlers.json next
@@ -258,35 +281,4 @@ func firstLine(s string) string {
 		return s[:i] + " ..."
 	}
 	return s
-}
-
-// readInput reads --input: "" is {}, "-" is stdin, an existing file is read, anything else is JSON text.
-// It returns the value and its text as given.
-func readInput(stdin io.Reader, arg string) (any, string, error) {
-	var data []byte
-	var err error
-	switch {
-	case arg == "":
-		return map[string]any{}, "{}", nil
-	case arg == "-":
-		data, err = io.ReadAll(stdin)
-	default:
-		if _, statErr := os.Stat(arg); statErr == nil {
-			data, err = os.ReadFile(arg)
-		} else {
-			v, perr := source.Decode([]byte(arg))
-			if perr != nil {
-				return nil, "", fmt.Errorf("%q is neither a file nor JSON text (%v)", arg, perr)
-			}
-			return v, arg, nil
-		}
-	}
-	if err != nil {
-		return nil, "", err
-	}
-	v, err := source.Decode(data)
-	if err != nil {
-		return nil, "", fmt.Errorf("%s: not JSON: %v", arg, err)
-	}
-	return v, string(data), nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aslrun/aslrun/asl"
+	"github.com/aslrun/aslrun/asl/source"
 )
 
 // definitionSuffixes are the file names lint looks for in a directory.
@@ -25,6 +27,7 @@ type lintOptions struct {
 	format       string
 	typ          string
 	strict       bool
+	verbose      bool
 	substitute   []string
 	placeholders string
 }
@@ -44,7 +47,9 @@ func newLintCmd() *cobra.Command {
 		Long: `Check Amazon States Language definitions (JSON or YAML) for everything AWS refuses at
 CreateStateMachine, with AWS's codes and messages, and warn about what AWS accepts but is likely a mistake.
 
-A directory is searched recursively for *.asl.json, *.asl.yaml and *.asl.yml files.
+A directory is searched recursively for *.asl.json, *.asl.yaml and *.asl.yml files, and for *.json, *.yaml
+and *.yml files whose top level has StartAt and States (outside node_modules and hidden directories); -v
+lists the other files it skipped.
 
 Definition templates may hold ${...} placeholders (SAM DefinitionSubstitutions, CloudFormation
 Fn::Sub, Terraform templatefile, also unquoted as in "Seconds": ${wait}). --substitute KEY=VALUE
@@ -52,7 +57,7 @@ replaces ${KEY} with VALUE before checking, as SAM does; every placeholder left 
 of the right type and reported once per name, as --placeholders says (warn, error or ignore).
 
 Exit status: 0 when no definition has an error (with --strict: nor a warning), 1 when one has,
-2 on a usage error or a file that cannot be read.`,
+2 on a usage error, a file that cannot be read or a directory without a state machine.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runLint(cmd, args, o) },
 	}
@@ -62,6 +67,7 @@ Exit status: 0 when no definition has an error (with --strict: nor a warning), 1
 	f.BoolVar(&o.strict, "strict", false, "fail (exit 1) on warnings too")
 	f.StringArrayVar(&o.substitute, "substitute", nil, "replace ${KEY} with VALUE before checking (KEY=VALUE, repeatable)")
 	f.StringVar(&o.placeholders, "placeholders", string(asl.PlaceholdersWarn), "${...} placeholders left in a definition: warn, error or ignore")
+	f.BoolVarP(&o.verbose, "verbose", "v", false, "list the .json, .yaml and .yml files a directory search skipped, and why")
 	return cmd
 }
 
@@ -108,7 +114,7 @@ func runLint(cmd *cobra.Command, args []string, o lintOptions) error {
 		return fmt.Errorf("--format must be text, json or github, not %q", o.format)
 	}
 	stderr := cmd.ErrOrStderr()
-	files, ioFailed := findDefinitions(args, stderr)
+	files, ioFailed := findDefinitions(args, stderr, o.verbose)
 	var all []fileDiagnostic
 	errs, warns := 0, 0
 	for _, file := range files {
@@ -144,8 +150,9 @@ func runLint(cmd *cobra.Command, args []string, o lintOptions) error {
 }
 
 // findDefinitions expands the arguments: a file is linted whatever its name, a directory is searched for
-// definition files. It reports each argument it cannot read on w.
-func findDefinitions(args []string, w io.Writer) (files []string, failed bool) {
+// state machines (see isStateMachine). It reports on w each argument it cannot read and each directory
+// without a state machine (both fail the run), and with verbose each file it skipped.
+func findDefinitions(args []string, w io.Writer, verbose bool) (files []string, failed bool) {
 	for _, arg := range args {
 		info, err := os.Stat(arg)
 		if err != nil {
@@ -159,20 +166,37 @@ func findDefinitions(args []string, w io.Writer) (files []string, failed bool) {
 		}
 		found := 0
 		err = filepath.WalkDir(arg, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
+			switch {
+			case err != nil:
 				return err
-			}
-			if !d.IsDir() && isDefinitionFile(path) {
+			case d.IsDir():
+				if verbose && path != arg && unsearched(d.Name()) {
+					fmt.Fprintf(w, "aslrun lint: skipped the .json, .yaml and .yml files in %s (only *.asl.* files there are linted)\n", path)
+				}
+				return nil
+			case isDefinitionFile(path):
 				files = append(files, path)
 				found++
+				return nil
 			}
+			if why := isStateMachine(arg, path); why != "" {
+				if verbose && why != notData && why != inUnsearched {
+					fmt.Fprintf(w, "aslrun lint: skipped %s: %s\n", path, why)
+				}
+				return nil
+			}
+			files = append(files, path)
+			found++
 			return nil
 		})
 		if err != nil {
 			fmt.Fprintf(w, "aslrun lint: %v\n", err)
 			failed = true
 		} else if found == 0 {
-			fmt.Fprintf(w, "aslrun lint: no %s file in %s\n", strings.Join(definitionSuffixes, ", "), arg)
+			fmt.Fprintf(w, "aslrun lint: no state machine in %s: no %s file, nor a .json, .yaml or .yml file "+
+				"whose top level has StartAt and States (-v lists the files skipped; name a file to lint it whatever it holds)\n",
+				arg, strings.Join(definitionSuffixes, ", "))
+			failed = true
 		}
 	}
 	return files, failed
@@ -185,6 +209,62 @@ func isDefinitionFile(path string) bool {
 		}
 	}
 	return false
+}
+
+// notData is why isStateMachine skips a file that is not JSON or YAML by its name; such files are too many
+// to list under -v.
+const notData = "not .json, .yaml or .yml"
+
+// inUnsearched is why isStateMachine skips a file under a directory that unsearched names; -v tells it
+// once for the directory.
+const inUnsearched = "in node_modules or a hidden directory"
+
+// unsearched reports whether a directory's .json and .yaml files are left unsearched: dependencies and
+// hidden directories (.git, .aws-sam's build copies) hold many, none the project's own state machines.
+func unsearched(dir string) bool {
+	return dir == "node_modules" || len(dir) > 1 && dir[0] == '.' && dir != ".."
+}
+
+// isStateMachine says why a file found under root is not a state machine, or "" when it is one: a .json,
+// .yaml or .yml file (outside the directories unsearched names) whose top level has StartAt and States, as a SAM project's statemachine/*.json do. A file that does not
+// parse but mentions both is taken for a broken state machine, so that lint reports its syntax error
+// rather than skipping it.
+func isStateMachine(root, path string) string {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".json", ".yaml", ".yml":
+	default:
+		return notData
+	}
+	if rel, err := filepath.Rel(root, path); err == nil {
+		for _, dir := range strings.Split(filepath.Dir(rel), string(filepath.Separator)) {
+			if unsearched(dir) {
+				return inUnsearched
+			}
+		}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return "" // lintFile reports it
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxFileBytes+1))
+	switch {
+	case err != nil:
+		return ""
+	case len(data) > maxFileBytes:
+		return "larger than a definition can be"
+	}
+	n, err := source.Parse(data)
+	if err != nil {
+		if bytes.Contains(data, []byte("StartAt")) && bytes.Contains(data, []byte("States")) {
+			return ""
+		}
+		return "neither JSON nor YAML"
+	}
+	if n.Kind != source.Object || n.Member("StartAt") == nil || n.Member("States") == nil {
+		return "no StartAt and States at the top level"
+	}
+	return ""
 }
 
 // lintFile checks one file; the error is an I/O error, not a finding. Substitutions shift the columns

@@ -134,8 +134,8 @@ func TestLintDirectory(t *testing.T) {
 
 	empty := t.TempDir()
 	code, _, stderr = lint(t, empty)
-	assert.Equal(t, 0, code)
-	assert.Contains(t, stderr, "no .asl.json, .asl.yaml, .asl.yml file in "+empty)
+	assert.Equal(t, 2, code, "a directory without a state machine fails")
+	assert.Contains(t, stderr, "no state machine in "+empty)
 }
 
 func TestLintNotADefinition(t *testing.T) {

@@ -73,9 +73,12 @@ func runTests(cmd *cobra.Command, path string, fl testFlags) error {
 	if fl.testCase != "" {
 		cases = []string{fl.testCase}
 	}
-	defaultInput, _, err := readInput(cmd.InOrStdin(), fl.input)
+	if err := checkMockedStates(mocks, name, cases, m.states, path); err != nil {
+		return usageError(cmd, "--mock-config %s: %v", fl.mockConfig, err)
+	}
+	defaultInput, _, err := inputFlag(cmd, "input", fl.input)
 	if err != nil {
-		return usageError(cmd, "--input: %v", err)
+		return err
 	}
 	failed := 0
 	for _, tc := range cases {
@@ -125,6 +128,7 @@ func runTestCase(cmd *cobra.Command, path string, fl testFlags, m *machine, name
 		return nil, err
 	}
 	defer svc.Close()
+	defer svc.Subscribe("", newLambdaHints(cmd.ErrOrStderr(), path).event)()
 	if expect := mocks.Expectation(name, tc); expect.HasInput {
 		input = expect.Input
 	}

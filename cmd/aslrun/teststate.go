@@ -71,11 +71,11 @@ func testState(cmd *cobra.Command, path string, fl testStateFlags) error {
 		{"--input", fl.input, &in.Input}, {"--context", fl.context, &in.Context}, {"--variables", fl.variables, &in.Variables},
 	}
 	for _, t := range texts {
-		if t.arg == "" {
+		if !cmd.Flags().Changed(t.flag[2:]) {
 			continue
 		}
-		if _, *t.dst, err = readInput(cmd.InOrStdin(), t.arg); err != nil {
-			return usageError(cmd, "%s: %v", t.flag, err)
+		if _, *t.dst, err = readInput(cmd.InOrStdin(), t.flag, t.arg); err != nil {
+			return usageError(cmd, "%v", err)
 		}
 	}
 	if in.Mock, err = mockOf(cmd, fl); err != nil {
@@ -139,12 +139,12 @@ func startAt(data []byte) (string, bool) {
 // mockOf reads --mock-result or --mock-error (nil: neither).
 func mockOf(cmd *cobra.Command, fl testStateFlags) (*service.MockInput, error) {
 	switch {
-	case fl.mockResult != "" && fl.mockError != "":
+	case cmd.Flags().Changed("mock-result") && cmd.Flags().Changed("mock-error"):
 		return nil, usageError(cmd, "give --mock-result or --mock-error, not both")
-	case fl.mockResult != "":
-		_, text, err := readInput(cmd.InOrStdin(), fl.mockResult)
+	case cmd.Flags().Changed("mock-result"):
+		_, text, err := readInput(cmd.InOrStdin(), "--mock-result", fl.mockResult)
 		if err != nil {
-			return nil, usageError(cmd, "--mock-result: %v", err)
+			return nil, usageError(cmd, "%v", err)
 		}
 		return &service.MockInput{Result: &text, FieldValidationMode: strings.ToUpper(fl.fieldValidation)}, nil
 	case fl.mockError != "":
