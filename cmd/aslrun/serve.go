@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log"
 	"net"
 	"net/http"
 	"net/url"
@@ -42,6 +41,8 @@ type serveFlags struct {
 	retainSet bool
 	// local are Step Functions Local's settings (serve_local.go).
 	local localFlags
+	// log chooses the access log (serve_log.go).
+	log logFlags
 }
 
 // shutdownGrace bounds how long a shutdown waits for requests in flight.
@@ -121,6 +122,7 @@ names its log group in log_group_arn.
 	f.StringVar(&fl.s3Root, "s3-root", "", s3RootUsage)
 	f.StringVar(&fl.executionLog, "execution-log", "", executionLogUsage)
 	addLocalFlags(f, &fl.local)
+	addLogFlags(f, &fl.log)
 	cmd.MarkFlagsMutuallyExclusive("data", "memory", "store")
 	return cmd
 }
@@ -129,6 +131,10 @@ func serve(cmd *cobra.Command, fl serveFlags) error {
 	clock, err := newClock(cmd, fl.clock)
 	if err != nil {
 		return err
+	}
+	errLog, withAccessLog, err := serveLog(cmd.ErrOrStderr(), fl.log)
+	if err != nil {
+		return usageError(cmd, "--log-format: %v", err)
 	}
 	if fl.maxConnections < 1 {
 		return usageError(cmd, "--max-connections must be at least 1")
@@ -183,9 +189,8 @@ func serve(cmd *cobra.Command, fl serveFlags) error {
 	if warning := openWarning(ln.Addr(), auth); warning != "" {
 		fmt.Fprintln(cmd.ErrOrStderr(), warning)
 	}
-	api := httpapi.New(svc, httpapi.Options{Log: log.New(cmd.ErrOrStderr(), "aslrun serve: ", log.LstdFlags),
-		Auth: auth, RequestTimeout: httpserver.DefaultRequestTimeout})
-	srv := httpserver.New(httpapi.WithHealth(svc, api), httpserver.Options{RequestTimeout: httpserver.DefaultRequestTimeout, MaxConnections: fl.maxConnections})
+	api := httpapi.New(svc, httpapi.Options{Log: errLog, Auth: auth, RequestTimeout: httpserver.DefaultRequestTimeout})
+	srv := httpserver.New(withAccessLog(httpapi.WithHealth(svc, api)), httpserver.Options{RequestTimeout: httpserver.DefaultRequestTimeout, MaxConnections: fl.maxConnections})
 	// Ending long polls and executions when the shutdown starts lets their requests finish at once.
 	srv.RegisterOnShutdown(svc.Close)
 	fmt.Fprintf(cmd.OutOrStdout(), "aslrun serve: listening on http://%s (%s; node %s)\n", ln.Addr(), where, svc.Node())

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -69,6 +70,9 @@ type serverOptions struct {
 	// limits, when set, serve through httpserver with those limits instead of httptest's server;
 	// api.RequestTimeout is then theirs.
 	limits *httpserver.Options
+	// accessLog, when set, receives the access log (WithAccessLog) in logFormat (default text).
+	accessLog io.Writer
+	logFormat string
 }
 
 // newServer is newEnv with a server of so.
@@ -88,14 +92,14 @@ func newServer(t testing.TB, st store.Store, opts service.Options, so serverOpti
 		require.NoError(t, st.Close())
 	})
 	if so.limits == nil {
-		srv := httptest.NewServer(httpapi.New(svc, so.api))
+		srv := httptest.NewServer(so.handler(t, svc))
 		t.Cleanup(srv.Close) // before the service closes: cleanups run last first
 		return &env{sfn: newClient(srv.URL, srv.Listener.Addr().String()), reg: reg, url: srv.URL, addr: srv.Listener.Addr().String()}
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	so.api.RequestTimeout = so.limits.RequestTimeout
-	srv := httpserver.New(httpapi.New(svc, so.api), *so.limits)
+	srv := httpserver.New(so.handler(t, svc), *so.limits)
 	srv.RegisterOnShutdown(svc.Close) // so that long polls end at once, as aslrun serve does
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -107,6 +111,20 @@ func newServer(t testing.TB, st store.Store, opts service.Options, so serverOpti
 	})
 	url := "http://" + ln.Addr().String()
 	return &env{sfn: newClient(url, ln.Addr().String()), reg: reg, url: url, addr: ln.Addr().String()}
+}
+
+// handler is the API over svc, behind the health routes and the access log when so has one.
+func (so serverOptions) handler(t testing.TB, svc *service.Service) http.Handler {
+	api := httpapi.New(svc, so.api)
+	if so.accessLog == nil {
+		return api
+	}
+	if so.logFormat == "" {
+		so.logFormat = httpapi.LogText
+	}
+	h, err := httpapi.NewLogHandler(so.accessLog, so.logFormat)
+	require.NoError(t, err)
+	return httpapi.WithAccessLog(slog.New(h), httpapi.WithHealth(svc, api))
 }
 
 // newClient is an SDK client of the server at url. It dials addr whatever the host, since the SDK sends

@@ -14,6 +14,7 @@ import (
 	"io"
 	"log"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 
@@ -125,8 +126,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.holdConnection(w, name)
+	// Under WithAccessLog, the operation tells the access line what the request names.
+	var subject *string
+	if lw, ok := w.(*logWriter); ok {
+		subject = &lw.name
+	}
 	// The region the client signed for: the service makes the ARNs of what the request creates in it.
-	out, err := op(service.WithRegion(r.Context(), requestRegion(r)), body)
+	out, err := op(service.WithRegion(r.Context(), requestRegion(r)), body, subject)
 	if err != nil {
 		var se *service.Error
 		if errors.As(err, &se) && se.Status() >= 500 {
@@ -187,20 +193,26 @@ func writeError(w http.ResponseWriter, err error) {
 	_, _ = w.Write(data)
 }
 
-// operation decodes a request body, calls the service and returns the response to encode.
-type operation func(ctx context.Context, body []byte) (any, error)
+// operation decodes a request body, calls the service and returns the response to encode. When subject is
+// not nil, it sets it to the name of what the request is about, for the access log.
+type operation func(ctx context.Context, body []byte, subject *string) (any, error)
 
 // op adapts a service method: the body must be a JSON object (an empty body is {}); malformed JSON and
 // members of the wrong type are a SerializationException, as AWS's JSON protocol reports them.
 func op[In, Out any](f func(context.Context, *In) (*Out, error)) operation {
-	return func(ctx context.Context, body []byte) (any, error) {
+	names := newNamer(reflect.TypeFor[In](), reflect.TypeFor[Out]())
+	return func(ctx context.Context, body []byte, subject *string) (any, error) {
 		in := new(In)
 		if len(bytes.TrimSpace(body)) > 0 {
 			if err := decode(body, in); err != nil {
 				return nil, err
 			}
 		}
-		return f(ctx, in)
+		out, err := f(ctx, in)
+		if subject != nil {
+			*subject = names.name(in, out)
+		}
+		return out, err
 	}
 }
 
