@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"runtime"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,11 +20,20 @@ import (
 
 // BenchmarkStartExecution starts executions of a 3-state Pass machine over loopback HTTP from 32 concurrent
 // connections. starts/s is the rate StartExecution answers at; done/s counts until every execution's
-// outcome is committed too.
+// outcome is committed too. The +log variants write the access log (text) to a file, as serve does to
+// stderr.
 func BenchmarkStartExecution(b *testing.B) {
-	for _, name := range []string{"memory", "sqlite"} {
+	for _, name := range []string{"memory", "sqlite", "memory+log", "sqlite+log"} {
 		b.Run(name, func(b *testing.B) {
-			e := newEnv(b, backends[name](b), service.Options{})
+			backend, logged := strings.CutSuffix(name, "+log")
+			var so serverOptions
+			if logged {
+				f, err := os.Create(filepath.Join(b.TempDir(), "access.log"))
+				require.NoError(b, err)
+				b.Cleanup(func() { _ = f.Close() })
+				so.accessLog = f
+			}
+			e := newServer(b, backends[backend](b), service.Options{}, so)
 			machine := e.create(b, "bench", passMachine, "")
 			const conns = 32
 			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns}}
