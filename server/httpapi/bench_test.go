@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/aslrun/aslrun/server/httpapi"
 	"github.com/aslrun/aslrun/server/service"
 )
 
@@ -81,5 +84,33 @@ func waitIdle(b *testing.B, e *env, machine string) {
 		}
 		require.True(b, time.Now().Before(deadline), "executions still running")
 		time.Sleep(time.Millisecond)
+	}
+}
+
+// BenchmarkAccessLog is the cost of WithAccessLog's line, written to a file, around an answer that costs
+// nothing.
+func BenchmarkAccessLog(b *testing.B) {
+	answer := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("X-Amzn-Requestid", "9fe8ea18-abae-4831-8750-ffbba2378be4")
+		_, _ = w.Write([]byte(`{}`))
+	})
+	for _, format := range []string{"none", httpapi.LogText, httpapi.LogJSON} {
+		b.Run(format, func(b *testing.B) {
+			h := http.Handler(answer)
+			if format != "none" {
+				f, err := os.Create(filepath.Join(b.TempDir(), "access.log"))
+				require.NoError(b, err)
+				b.Cleanup(func() { _ = f.Close() })
+				lh, err := httpapi.NewLogHandler(f, format)
+				require.NoError(b, err)
+				h = httpapi.WithAccessLog(slog.New(lh), answer)
+			}
+			req := httptest.NewRequest(http.MethodPost, "/", nil)
+			req.Header.Set("X-Amz-Target", "AWSStepFunctions.StartExecution")
+			b.ReportAllocs()
+			for b.Loop() {
+				h.ServeHTTP(httptest.NewRecorder(), req)
+			}
+		})
 	}
 }
