@@ -16,7 +16,7 @@ COPY --from=build --chown=65532:65532 /out/data /data
 # No passwd file in scratch: a numeric user, which owns /data. XDG_DATA_HOME puts serve's default store
 # there (/data/aslrun/aslrun.db), since HOME is unset; scratch has no /tmp, so temporary files go there too.
 USER 65532:65532
-ENV XDG_DATA_HOME=/data TMPDIR=/data
+ENV PATH=/usr/local/bin XDG_DATA_HOME=/data TMPDIR=/data
 VOLUME /data
 EXPOSE 8083
 ENTRYPOINT ["aslrun"]
