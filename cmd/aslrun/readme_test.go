@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -29,9 +31,12 @@ import (
 //   - "$ aslrun ARGS" and "$ go run ./cmd/aslrun ARGS" run the CLI in-process (run), from the repository
 //     root; "$ head -n N FILE" prints a file's first lines. A path starting with /tmp/ is a file in a
 //     temporary directory of the test.
-//   - A trailing "# exit N" says the command exits N (default 0). A trailing "# not run: REASON" marks a
-//     command the test does not run (a server, the network, the Go toolchain); the test lists them, and
-//     only "serve" among the CLI's own commands may be so marked.
+//   - A trailing "# exit N" says the command exits N (default 0). A trailing "# background" starts
+//     "aslrun serve ..." as a server process of its own, on a free port that then stands in for
+//     127.0.0.1:8083 in the commands after it. "$ aws ..." runs the aws CLI against it (with placeholder
+//     credentials; outside CI a machine without the aws CLI skips those), "$ curl -s URL" is a GET,
+//     "$ go install ./cmd/aslrun" installs into a temporary directory. A trailing "# not run: REASON"
+//     marks a command the test does not run (only "go test ./...", the test suite itself).
 
 // readmeCommand is one command of README.md with what it must print.
 type readmeCommand struct {
@@ -40,7 +45,9 @@ type readmeCommand struct {
 	args   []string
 	exit   int
 	notRun string // the reason it is not run, or ""
-	output []string
+	// background: a server started for the commands after it.
+	background bool
+	output     []string
 }
 
 func TestREADMECommands(t *testing.T) {
@@ -55,17 +62,30 @@ func TestREADMECommands(t *testing.T) {
 	t.Chdir(root)
 	tmp := t.TempDir()
 	ran := 0
+	server := "" // the address of the server a "# background" command started
 	for _, c := range cmds {
 		if c.notRun != "" {
 			t.Logf("README.md:%d not run (%s): %s", c.line, c.notRun, c.text)
-			if cli, ok := cliArgs(c.args); ok {
-				assert.Equal(t, "serve", first(cli), "README.md:%d: only serve may be marked not run: %s", c.line, c.text)
-			}
+			assert.Equal(t, []string{"go", "test", "./..."}, c.args, "README.md:%d: only go test ./... may be marked not run: %s", c.line, c.text)
 			continue
 		}
 		ran++
+		if c.background {
+			cli, ok := cliArgs(c.args)
+			require.True(t, ok && first(cli) == "serve", "README.md:%d: only aslrun serve runs in the background: %s", c.line, c.text)
+			_, url := serverProcess(t, cli[1:]...)
+			server = strings.TrimPrefix(url, "http://")
+			continue
+		}
+		args := c.args
+		if server != "" {
+			args = make([]string, len(c.args))
+			for i, a := range c.args {
+				args[i] = strings.ReplaceAll(a, "127.0.0.1:8083", server)
+			}
+		}
 		t.Run(fmt.Sprintf("line %d", c.line), func(t *testing.T) {
-			code, out, err := runREADMECommand(c.args, tmp)
+			code, out, err := runREADMECommand(t, args, tmp)
 			require.NoError(t, err, "README.md:%d: %s", c.line, c.text)
 			assert.Equal(t, c.exit, code, "README.md:%d: %s\nexit status %d where the README says %d; it printed:\n%s", c.line, c.text, code, c.exit, out)
 			if len(c.output) > 0 && !outputMatches(c.output, out) {
@@ -79,7 +99,7 @@ func TestREADMECommands(t *testing.T) {
 }
 
 // runREADMECommand runs one command's words as a terminal would show its output.
-func runREADMECommand(words []string, tmp string) (int, string, error) {
+func runREADMECommand(t *testing.T, words []string, tmp string) (int, string, error) {
 	var shown lockedBuffer
 	fds := [3]io.Writer{nil, &shown, &shown}
 	var args []string
@@ -114,7 +134,46 @@ func runREADMECommand(words []string, tmp string) (int, string, error) {
 		lines := strings.SplitAfter(string(b), "\n")
 		return 0, strings.Join(lines[:min(n, len(lines))], ""), nil
 	}
-	return 0, "", fmt.Errorf("the README test runs only aslrun, go run ./cmd/aslrun and head -n N FILE; mark others \"# not run: REASON\"")
+	switch {
+	case first(args) == "aws":
+		if _, err := exec.LookPath("aws"); err != nil {
+			if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
+				return 0, "", fmt.Errorf("the aws CLI is needed under CI: %w", err)
+			}
+			t.Skip("!!! no aws CLI on this machine: the README's aws commands did NOT run !!!")
+		}
+		cmd := exec.Command("aws", args[1:]...)
+		cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=readme", "AWS_SECRET_ACCESS_KEY=readme",
+			"AWS_DEFAULT_REGION=us-east-1", "AWS_PAGER=", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null")
+		cmd.Stdout, cmd.Stderr = fds[1], fds[2]
+		return exitOf(cmd.Run()), shown.String(), nil
+	case len(args) == 3 && args[0] == "curl" && args[1] == "-s":
+		resp, err := http.Get(args[2])
+		if err != nil {
+			return 7, "", nil // curl's "failed to connect"
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		return 0, string(body), err
+	case len(args) == 3 && args[0] == "go" && args[1] == "install":
+		cmd := exec.Command("go", "install", args[2])
+		cmd.Env = append(os.Environ(), "GOBIN="+tmp)
+		cmd.Stdout, cmd.Stderr = fds[1], fds[2]
+		return exitOf(cmd.Run()), shown.String(), nil
+	}
+	return 0, "", fmt.Errorf("the README test runs only aslrun, go run ./cmd/aslrun, aws, curl -s URL, go install and head -n N FILE; mark others \"# not run: REASON\"")
+}
+
+// exitOf is a finished command's exit status; -1 when it could not be run.
+func exitOf(err error) int {
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &exit):
+		return exit.ExitCode()
+	}
+	return -1
 }
 
 // cliArgs returns the CLI's arguments of "aslrun ARGS" or "go run ./cmd/aslrun ARGS".
@@ -232,8 +291,10 @@ func parseCommand(line int, text string) (readmeCommand, error) {
 		}
 	case strings.HasPrefix(comment, "not run: ") && len(comment) > len("not run: "):
 		c.notRun = strings.TrimPrefix(comment, "not run: ")
+	case comment == "background":
+		c.background = true
 	default:
-		return c, fmt.Errorf("README.md:%d: unknown comment %q (# exit N, # not run: REASON)", line, comment)
+		return c, fmt.Errorf("README.md:%d: unknown comment %q (# exit N, # background, # not run: REASON)", line, comment)
 	}
 	return c, nil
 }
@@ -451,7 +512,7 @@ func TestRunREADMECommandRedirections(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, out, err := runREADMECommand(tt.words, tmp)
+			code, out, err := runREADMECommand(t, tt.words, tmp)
 			if tt.err {
 				assert.Error(t, err)
 				return
