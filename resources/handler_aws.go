@@ -138,6 +138,9 @@ type awsLambdaStub struct {
 
 // Handle invokes the function once.
 func (s *awsLambdaStub) Handle(ctx context.Context, call *Call) (any, error) {
+	if err := unassumed(call); err != nil {
+		return nil, err
+	}
 	client, err := s.client.get(ctx, func(ctx context.Context) (*lambda.Client, error) {
 		cfg, err := awsStubConfig(ctx, s.region)
 		if err != nil {
@@ -238,6 +241,11 @@ type awsStubTarget struct {
 
 // Handle makes the call.
 func (s *awsServiceStub) Handle(ctx context.Context, call *Call) (any, error) {
+	if s.baseURL == "" {
+		if err := unassumed(call); err != nil {
+			return nil, err
+		}
+	}
 	t, err := s.target.get(ctx, func(ctx context.Context) (awsStubTarget, error) {
 		if s.baseURL != "" {
 			return endpointTarget(ctx, s.baseURL)
@@ -450,4 +458,16 @@ func (s *awsServiceStub) serviceError(resp *http.Response, reply []byte) error {
 	return failure.New(s.api.name+"."+exception, fmt.Sprintf(
 		"%s (Service: %s; Status Code: %d; Error Code: %s; Request ID: %s; Proxy: null)",
 		message, s.api.javaService, resp.StatusCode, code, requestID))
+}
+
+// unassumed refuses the call of a Task that has Credentials: AWS would make it as the role they name, and
+// the stubs that reach AWS make it with this machine's credentials, assuming no role. Run as someone else,
+// it could read or change what the role may not.
+func unassumed(call *Call) error {
+	if call.Credentials == nil {
+		return nil
+	}
+	return failure.New(failure.Runtime, fmt.Sprintf("The state '%s' has Credentials (%s), which aslrun does not assume: "+
+		"its call to AWS would be made with this machine's credentials. Bind the state to a stub, or remove Credentials "+
+		"to call AWS as this machine.", call.StateName, oj.JSON(call.Credentials, &oj.Options{Sort: true})))
 }

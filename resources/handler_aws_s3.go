@@ -27,6 +27,9 @@ type awsS3Stub struct {
 }
 
 func (s *awsS3Stub) Handle(ctx context.Context, call *Call) (any, error) {
+	if err := unassumed(call); err != nil {
+		return nil, err
+	}
 	client, err := s.client.get(ctx, newAWSS3Client)
 	if err != nil {
 		return nil, err

@@ -54,6 +54,9 @@ type Call struct {
 	Answers interpreter.TaskAnswers
 	// Timeout is the Task's TimeoutSeconds (0 when the interpreter gave none).
 	Timeout time.Duration
+	// Credentials is the Task's Credentials after evaluation (nil: none), the role AWS would assume for
+	// the call.
+	Credentials any
 }
 
 // Registry maps Task states to handlers and implements interpreter.Invoker. It is safe for concurrent use;
@@ -124,15 +127,16 @@ func (r *Registry) lookup(m map[string]Handler, key string) Handler {
 func (r *Registry) Invoke(ctx context.Context, req *interpreter.TaskRequest) (any, error) {
 	resource := asl.PlainResource(req.Resource)
 	call := &Call{
-		Input:     req.Input,
-		Resource:  resource,
-		StateName: req.StateName,
-		Token:     req.Token,
-		Context:   req.Context,
-		Heartbeat: req.Heartbeat,
-		Clock:     req.Clock,
-		Answers:   req.Answers,
-		Timeout:   req.Timeout,
+		Input:       req.Input,
+		Resource:    resource,
+		StateName:   req.StateName,
+		Token:       req.Token,
+		Context:     req.Context,
+		Heartbeat:   req.Heartbeat,
+		Clock:       req.Clock,
+		Answers:     req.Answers,
+		Timeout:     req.Timeout,
+		Credentials: req.Credentials,
 	}
 	if call.Heartbeat == nil {
 		call.Heartbeat = func() {}

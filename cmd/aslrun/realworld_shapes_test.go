@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestExecuteRealWorldShapes runs, end to end, shapes that deployed definitions hold (issue 19):
@@ -76,5 +77,32 @@ func TestLintPlaceholders(t *testing.T) {
 	for _, args := range [][]string{{"--placeholders", "maybe"}, {"--substitute", "novalue"}, {"--substitute", "=x"}} {
 		code, _, stderr := lint(t, append([]string{def}, args...)...)
 		assert.Equal(t, 2, code, "%v: %s", args, stderr)
+	}
+}
+
+// A Task with Credentials whose handler reaches AWS ({"aws": true}) is refused with States.Runtime: aslrun
+// assumes no role, and the call would be made as this machine. A stub ignores them: it is no AWS call.
+func TestCredentialsAreNotIgnored(t *testing.T) {
+	dir := t.TempDir()
+	def := write(t, dir, "creds.asl.json", `{"StartAt":"T","States":{"T":{"Type":"Task",
+		"Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","Credentials":{"RoleArn":"arn:aws:iam::111122223333:role/other"},"End":true}}}`)
+	for _, tc := range []struct {
+		name, handler string
+		code          int
+		want          string
+	}{
+		{"aws stub", `{"aws": true}`, 1, `"error":"States.Runtime"`},
+		{"echo stub", `{"echo": true}`, 0, `"status":"SUCCEEDED"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			handlers := write(t, t.TempDir(), "h.json", `{"arn:aws:lambda:us-east-1:123456789012:function:f": `+tc.handler+`}`)
+			code, stdout, stderr := aslrun(t, "", "execute", def, "--handlers", handlers, "--format", "json")
+			require.Equal(t, tc.code, code, "stdout %s stderr %s", stdout, stderr)
+			assert.Contains(t, stdout, tc.want)
+			if tc.code != 0 {
+				assert.Contains(t, stdout, "which aslrun does not assume")
+				assert.Contains(t, stdout, "arn:aws:iam::111122223333:role/other")
+			}
+		})
 	}
 }
