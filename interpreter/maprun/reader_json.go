@@ -29,6 +29,9 @@ type jsonItems struct {
 	entries bool // the node is an object: items are {"Key", "Value"}
 	key     string
 	done    bool
+	// open is how many arrays and objects are open at the node, its own included: each must be closed
+	// before the document ends (the decoder's tokens end at the end of the input, closed or not).
+	open int
 }
 
 // openJSON positions a reader on the node ptr selects in the document.
@@ -98,6 +101,7 @@ func (it *jsonItems) seek(ptr Pointer) error {
 	default:
 		return readerFailed(notIterable)
 	}
+	it.open = len(ptr) + 1
 	return nil
 }
 
@@ -106,12 +110,23 @@ func (it *jsonItems) Next() (any, error) {
 		return nil, io.EOF
 	}
 	if !it.dec.More() {
-		// The node's closing bracket, then the rest of the document.
+		// The node's closing bracket, then the rest of the document, which must close what is open.
 		for {
-			if _, err := it.dec.Token(); err == io.EOF {
+			tok, err := it.dec.Token()
+			if err == io.EOF && it.open > 0 {
+				return nil, it.syntax(io.ErrUnexpectedEOF)
+			}
+			if err == io.EOF {
 				break
-			} else if err != nil {
+			}
+			if err != nil {
 				return nil, it.syntax(err)
+			}
+			switch tok {
+			case json.Delim('['), json.Delim('{'):
+				it.open++
+			case json.Delim(']'), json.Delim('}'):
+				it.open--
 			}
 		}
 		it.done = true

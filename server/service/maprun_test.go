@@ -1,71 +1,47 @@
 package service
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"maps"
-	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/aslrun/aslrun/interpreter/maprun"
+	"github.com/aslrun/aslrun/resources/s3"
 	"github.com/aslrun/aslrun/server/store"
 )
 
-// bucketObjects is a maprun.Objects over one map: keys are "bucket/key".
-type bucketObjects struct {
-	mu      sync.Mutex
-	objects map[string][]byte
-}
-
-func (o *bucketObjects) Get(_ context.Context, bucket, key string) (io.ReadCloser, int64, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	b, ok := o.objects[bucket+"/"+key]
-	if !ok {
-		return nil, 0, &maprun.ObjectError{Code: "NoSuchKey", Bucket: bucket, Key: key}
-	}
-	return io.NopCloser(bytes.NewReader(b)), int64(len(b)), nil
-}
-
-func (o *bucketObjects) List(_ context.Context, bucket, prefix string, fn func(maprun.Object) error) error {
-	o.mu.Lock()
-	var keys []string
-	for k := range o.objects {
-		if key, ok := strings.CutPrefix(k, bucket+"/"); ok && strings.HasPrefix(key, prefix) {
-			keys = append(keys, key)
+// objectsOf is the embedded S3 in memory, holding the objects given as "bucket/key": text, and an
+// empty bucket for a key "bucket/".
+func objectsOf(t *testing.T, objects map[string]string) *s3.Store {
+	t.Helper()
+	st := s3.New(s3.Options{})
+	for path, text := range objects {
+		bucket, key, _ := strings.Cut(path, "/")
+		if err := st.CreateBucket(bucket); err != nil && !strings.Contains(err.Error(), "BucketAlready") {
+			require.NoError(t, err)
+		}
+		if key != "" {
+			require.NoError(t, st.Put(context.Background(), bucket, key, strings.NewReader(text)))
 		}
 	}
-	o.mu.Unlock()
-	slices.Sort(keys)
-	for _, k := range keys {
-		if err := fn(maprun.Object{Key: k, ETag: `"x"`, Size: int64(len(o.objects[bucket+"/"+k])), StorageClass: "STANDARD"}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return st
 }
 
-func (o *bucketObjects) Put(_ context.Context, bucket, key string, body io.Reader) error {
+// objectText reads an object of the store.
+func objectText(t *testing.T, st *s3.Store, bucket, key string) []byte {
+	t.Helper()
+	body, _, err := st.Get(context.Background(), bucket, key)
+	require.NoError(t, err)
+	defer body.Close()
 	b, err := io.ReadAll(body)
-	if err != nil {
-		return err
-	}
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if !slices.ContainsFunc(slices.Collect(maps.Keys(o.objects)), func(k string) bool { return strings.HasPrefix(k, bucket+"/") }) {
-		return &maprun.ObjectError{Code: "NoSuchBucket", Bucket: bucket}
-	}
-	o.objects[bucket+"/"+key] = b
-	return nil
+	require.NoError(t, err)
+	return b
 }
 
 // runMachine creates a state machine, runs one execution of it and waits for its end.
@@ -155,7 +131,7 @@ func TestMapRunReadsBatchesAndWrites(t *testing.T) {
 	for i := range 250 {
 		fmt.Fprintf(&csv, "%d,n%d\n", i, i)
 	}
-	objs := &bucketObjects{objects: map[string][]byte{"in/rows.csv": []byte(csv.String()), "out/.keep": nil}}
+	objs := objectsOf(t, map[string]string{"in/rows.csv": csv.String(), "out/": ""})
 	s := newTestService(t, Options{Objects: objs})
 	d := runMachine(t, s, "csv", `{"StartAt":"M","States":{"M":{"Type":"Map","End":true,
 		"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"CSV","CSVHeaderLocation":"FIRST_ROW"},
@@ -178,11 +154,11 @@ func TestMapRunReadsBatchesAndWrites(t *testing.T) {
 	var manifest struct {
 		ResultFiles struct{ SUCCEEDED, FAILED []struct{ Key string } }
 	}
-	require.NoError(t, json.Unmarshal(objs.objects["out/"+out.ResultWriterDetails.Key], &manifest))
+	require.NoError(t, json.Unmarshal(objectText(t, objs, "out", out.ResultWriterDetails.Key), &manifest))
 	require.Len(t, manifest.ResultFiles.SUCCEEDED, 1)
 	assert.Empty(t, manifest.ResultFiles.FAILED)
 	var results []struct{ Input, Output, Status string }
-	require.NoError(t, json.Unmarshal(objs.objects["out/"+manifest.ResultFiles.SUCCEEDED[0].Key], &results))
+	require.NoError(t, json.Unmarshal(objectText(t, objs, "out", manifest.ResultFiles.SUCCEEDED[0].Key), &results))
 	require.Len(t, results, 3)
 	counts := map[string]int{}
 	for _, r := range results {
@@ -231,12 +207,15 @@ func TestMapRunToleratedFailures(t *testing.T) {
 // TestMapRunFailures: what the reader or the writer cannot do fails the Map with AWS's error, its cause
 // naming the object.
 func TestMapRunFailures(t *testing.T) {
-	objs := &bucketObjects{objects: map[string][]byte{
-		"in/bad.csv":      []byte("id,name\n1,a\n2,\"b\n"),
-		"in/object.json":  []byte(`{"not":"an array"`),
-		"in/rows.csv":     []byte("id\n1\n2\n"),
-		"in/text.parquet": []byte("not parquet at all"),
-	}}
+	objs := objectsOf(t, map[string]string{
+		"in/bad.csv":      "id,name\n1,a\n2,\"b\n",
+		"in/scalar.json":  `"no array"`,
+		"in/cut.json":     `[1, 2`,
+		"in/cutobj.json":  `{"a": 1`,
+		"in/cutstr.json":  `{"not":"an array"`,
+		"in/rows.csv":     "id\n1\n2\n",
+		"in/text.parquet": "not parquet at all",
+	})
 	reader := func(key, cfg string) string {
 		return `{"StartAt":"M","States":{"M":{"Type":"Map","End":true,
 			"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":` + cfg + `,"Parameters":{"Bucket":"in","Key":"` + key + `"}},
@@ -249,7 +228,7 @@ func TestMapRunFailures(t *testing.T) {
 		{"missing key", reader("nope.csv", csv), "States.ItemReaderFailed", "nope.csv"},
 		{"missing bucket", strings.Replace(reader("rows.csv", csv), `"Bucket":"in"`, `"Bucket":"gone"`, 1), "States.ItemReaderFailed", "gone"},
 		{"malformed csv row", reader("bad.csv", csv), "States.ItemReaderFailed", "line 3"},
-		{"json that is no array", reader("scalar.json", `{"InputType":"JSON"}`), "States.ItemReaderFailed", "scalar.json"},
+		{"json that is no array", reader("scalar.json", `{"InputType":"JSON"}`), "States.ItemReaderFailed", "Attempting to map over non-iterable node."},
 		{"json cut short", reader("cut.json", `{"InputType":"JSON"}`), "States.ItemReaderFailed", "cut.json"},
 		{"json object cut short", reader("cutobj.json", `{"InputType":"JSON"}`), "States.ItemReaderFailed", "cutobj.json"},
 		{"json object cut after a string", reader("cutstr.json", `{"InputType":"JSON"}`), "States.ItemReaderFailed", "cutstr.json"},
@@ -271,7 +250,7 @@ func TestMapRunFailures(t *testing.T) {
 // TestMapRunJSONata: a JSONata Distributed Map evaluates its ItemReader's Arguments and ReaderConfig, its
 // ItemBatcher's fields and its ResultWriter's Arguments as expressions.
 func TestMapRunJSONata(t *testing.T) {
-	objs := &bucketObjects{objects: map[string][]byte{"in/rows.jsonl": []byte("{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n{\"n\":4}\n{\"n\":5}\n"), "out/.keep": nil}}
+	objs := objectsOf(t, map[string]string{"in/rows.jsonl": "{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n{\"n\":4}\n{\"n\":5}\n", "out/": ""})
 	s := newTestService(t, Options{Objects: objs})
 	d := runMachine(t, s, "ata", `{"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map","End":true,
 		"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"JSONL","MaxItems":"{% $states.input.max %}"},
