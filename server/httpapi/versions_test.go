@@ -138,6 +138,14 @@ func TestPublishVersions(t *testing.T) {
 		_, err = e.sfn.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(v1), Definition: aws.String(resultMachine("x"))})
 		assert.Equal(t, "State Machine Does Not Exist: '"+v1+"'", isA[*types.StateMachineDoesNotExist](t, err).ErrorMessage())
 
+		// DeleteStateMachine of a version is refused, not ignored: versions have their own delete.
+		_, err = e.sfn.DeleteStateMachine(ctx, &sfn.DeleteStateMachineInput{StateMachineArn: aws.String(v1)})
+		assert.Contains(t, isA[*types.ValidationException](t, err).ErrorMessage(), "DeleteStateMachineVersion")
+		_, err = e.sfn.DeleteStateMachine(ctx, &sfn.DeleteStateMachineInput{StateMachineArn: aws.String(machine + "/label")})
+		isA[*types.ValidationException](t, err)
+		_, err = e.sfn.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(v1)})
+		require.NoError(t, err, "the version is still there")
+
 		// Deleting the state machine deletes its versions.
 		_, err = e.sfn.DeleteStateMachine(ctx, &sfn.DeleteStateMachineInput{StateMachineArn: aws.String(machine)})
 		require.NoError(t, err)

@@ -313,8 +313,17 @@ func (s *Service) DeleteStateMachine(ctx context.Context, in *DeleteStateMachine
 	if err := requiredArn("stateMachineArn", in.StateMachineArn); err != nil {
 		return nil, err
 	}
-	if _, err := parseArn(in.StateMachineArn, arnStateMachine); err != nil {
+	p, err := parseArn(in.StateMachineArn, arnStateMachine)
+	if err != nil {
 		return nil, err
+	}
+	// A qualified ARN names no state machine to delete: a Distributed Map's children (AWS refuses it
+	// with ValidationException), or a version or an alias, which have their own delete operations.
+	switch {
+	case strings.Contains(p.names[0], "/"):
+		return nil, newError(CodeValidation, "Invalid Arn: a Distributed Map's state machine cannot be deleted: '%s'", in.StateMachineArn)
+	case len(p.names) > 1:
+		return nil, newError(CodeValidation, "Invalid Arn: '%s' names a version or an alias of a state machine; delete it with DeleteStateMachineVersion or DeleteStateMachineAlias, or give the state machine's own ARN", in.StateMachineArn)
 	}
 	if err := s.store.DeleteStateMachine(ctx, in.StateMachineArn); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, internal(err)
