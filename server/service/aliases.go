@@ -215,6 +215,18 @@ func (s *Service) CreateStateMachineAlias(ctx context.Context, in *CreateStateMa
 	now := s.now()
 	a := &store.StateMachineAlias{Arn: machine + ":" + in.Name, StateMachineArn: machine, Name: in.Name, Description: in.Description,
 		Routing: routes, CreationDate: now, UpdateDate: now}
+	n, err := countAll(func(p store.Page) (int, string, error) {
+		list, next, err := s.store.ListStateMachineAliases(ctx, machine, "", p)
+		return len(list), next, err
+	}, maxAliases)
+	if err != nil {
+		return nil, internal(err)
+	}
+	if n >= maxAliases {
+		if _, err := s.store.GetStateMachineAlias(ctx, a.Arn); err != nil { // a repeat of one that exists is no new alias
+			return nil, newError(CodeServiceQuotaExceeded, "The state machine %s has %d aliases, the most allowed: delete some with DeleteStateMachineAlias", machine, maxAliases)
+		}
+	}
 	stored, err := s.store.CreateStateMachineAlias(ctx, a)
 	if errors.Is(err, store.ErrExists) && stored != nil {
 		if stored.Description == a.Description && sameRouting(stored.Routing, a.Routing) {

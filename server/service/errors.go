@@ -29,6 +29,7 @@ const (
 	CodeTooManyTags                  = "TooManyTags"
 	CodeInternalFailure              = "InternalFailure"
 	CodeServiceUnavailable           = "ServiceUnavailable"
+	CodeServiceQuotaExceeded         = "ServiceQuotaExceededException"
 )
 
 // Error is a refusal of the API: an AWS error code and its message. Every client error travels as HTTP 400;
@@ -48,6 +49,8 @@ func (e *Error) Status() int {
 		return 500
 	case CodeServiceUnavailable:
 		return 503
+	case CodeServiceQuotaExceeded:
+		return 402
 	}
 	return 400
 }
@@ -81,6 +84,10 @@ func invalidPageToken() *Error {
 // internal reports a failure of the store: not the caller's fault. A store that cannot be reached is AWS's
 // common ServiceUnavailable, which the SDKs retry with back-off.
 func internal(err error) *Error {
+	var apiErr *Error
+	if errors.As(err, &apiErr) {
+		return apiErr // already the API's answer
+	}
 	if errors.Is(err, store.ErrUnavailable) {
 		return newError(CodeServiceUnavailable, "The request has failed due to a temporary failure of the server: %v", err)
 	}

@@ -147,6 +147,16 @@ func publishConflict(asked string, sm *store.StateMachine) *Error {
 // publishVersion publishes the revision sm holds, or returns the version of it that exists. ErrConflict when the
 // state machine is no longer at that revision.
 func (s *Service) publishVersion(ctx context.Context, sm *store.StateMachine, description string) (*store.StateMachineVersion, error) {
+	n, err := countAll(func(p store.Page) (int, string, error) {
+		list, next, err := s.store.ListStateMachineVersions(ctx, sm.Arn, p)
+		return len(list), next, err
+	}, maxVersions)
+	if err != nil {
+		return nil, err
+	}
+	if n >= maxVersions {
+		return nil, newError(CodeServiceQuotaExceeded, "The state machine %s has %d versions, the most allowed: delete some with DeleteStateMachineVersion", sm.Arn, maxVersions)
+	}
 	ver, err := s.store.PublishStateMachineVersion(ctx, &store.StateMachineVersion{
 		StateMachineArn: sm.Arn, Description: description, Definition: sm.Definition, RoleArn: sm.RoleArn,
 		RevisionID: sm.RevisionID, CreationDate: s.now(),
@@ -243,4 +253,26 @@ func (s *Service) describeVersion(ctx context.Context, ref machineRef) (*Describ
 		Type: sm.Type, CreationDate: Time(ver.CreationDate), LoggingConfiguration: ver.LoggingConfiguration,
 		TracingConfiguration: ver.TracingConfiguration, RevisionID: ver.RevisionID, Description: ver.Description,
 	}, nil
+}
+
+// AWS's quotas on a state machine's versions and aliases.
+const (
+	maxVersions = 1000
+	maxAliases  = 100
+)
+
+// countAll counts what list pages through, up to limit.
+func countAll(list func(store.Page) (int, string, error), limit int) (int, error) {
+	n, token := 0, ""
+	for n < limit {
+		got, next, err := list(store.Page{Token: token, Max: store.MaxPageSize})
+		if err != nil {
+			return 0, err
+		}
+		n += got
+		if token = next; token == "" {
+			break
+		}
+	}
+	return n, nil
 }
