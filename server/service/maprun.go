@@ -69,6 +69,9 @@ func (m *mapRunner) RunMap(ctx context.Context, run *interpreter.MapRun) (any, e
 		err = s.store.UpdateMapRun(ctx, d.arn, func(m *store.MapRun) error {
 			d.limit, d.tolCount, d.tolPct = int(m.MaxConcurrency), m.ToleratedFailureCount, m.ToleratedFailurePercentage
 			m.Status, m.StopDate = store.Running, time.Time{}
+			if run.Redrive {
+				m.RedriveCount, m.RedriveDate = m.RedriveCount+1, s.now()
+			}
 			return nil
 		})
 	}

@@ -39,6 +39,7 @@ type DescribeMapRunOutput struct {
 	ItemCounts                 MapRunCounts `json:"itemCounts"`
 	ExecutionCounts            MapRunCounts `json:"executionCounts"`
 	RedriveCount               int64        `json:"redriveCount"`
+	RedriveDate                Time         `json:"redriveDate,omitzero"`
 }
 
 type ListMapRunsInput struct {
@@ -92,7 +93,8 @@ func (s *Service) DescribeMapRun(ctx context.Context, in *DescribeMapRunInput) (
 	}
 	return &DescribeMapRunOutput{MapRunArn: m.Arn, ExecutionArn: m.ExecutionArn, Status: m.Status, StartDate: Time(m.StartDate),
 		StopDate: Time(m.StopDate), MaxConcurrency: m.MaxConcurrency, ToleratedFailurePercentage: m.ToleratedFailurePercentage,
-		ToleratedFailureCount: m.ToleratedFailureCount, ItemCounts: countsOf(m.Items), ExecutionCounts: countsOf(m.Executions)}, nil
+		ToleratedFailureCount: m.ToleratedFailureCount, ItemCounts: countsOf(m.Items), ExecutionCounts: countsOf(m.Executions),
+		RedriveCount: m.RedriveCount, RedriveDate: Time(m.RedriveDate)}, nil
 }
 
 func countsOf(c store.MapRunCounts) MapRunCounts {

@@ -162,4 +162,6 @@ func TestRedriveMapRun(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, store.Succeeded, m.Status)
 	assert.Equal(t, int64(3), m.ExecutionCounts.Succeeded)
+	assert.Equal(t, int64(1), m.RedriveCount)
+	assert.False(t, time.Time(m.RedriveDate).IsZero())
 }

@@ -160,6 +160,9 @@ type MapRun struct {
 	ToleratedFailureCount      int64
 	// Items and Executions count the Map Run's items and its child executions by status.
 	Items, Executions MapRunCounts
+	// RedriveCount counts the redrives of the Map Run (its parent's), RedriveDate is the latest one's.
+	RedriveCount int64
+	RedriveDate  time.Time
 }
 
 // MapRunCounts are DescribeMapRun's itemCounts or executionCounts.

@@ -12,20 +12,21 @@ import (
 )
 
 const mapRunColumns = `seq, arn, execution_arn, status, start_date, stop_date, max_concurrency,
-	tolerated_failure_percentage, tolerated_failure_count, items, executions FROM map_runs`
+	tolerated_failure_percentage, tolerated_failure_count, items, executions, redrive_count, redrive_date FROM map_runs`
 
 func scanMapRun(row pgx.Row) (int64, *store.MapRun, error) {
 	var (
 		seq                 int64
 		m                   store.MapRun
 		startDate, stopDate pgtype.Timestamptz
+		redriveDate         pgtype.Timestamptz
 	)
 	err := row.Scan(&seq, &m.Arn, &m.ExecutionArn, &m.Status, &startDate, &stopDate, &m.MaxConcurrency,
-		&m.ToleratedFailurePercentage, &m.ToleratedFailureCount, &m.Items, &m.Executions)
+		&m.ToleratedFailurePercentage, &m.ToleratedFailureCount, &m.Items, &m.Executions, &m.RedriveCount, &redriveDate)
 	if err != nil {
 		return 0, nil, err
 	}
-	m.StartDate, m.StopDate = timeOf(startDate), timeOf(stopDate)
+	m.StartDate, m.StopDate, m.RedriveDate = timeOf(startDate), timeOf(stopDate), timeOf(redriveDate)
 	return seq, &m, nil
 }
 
@@ -39,9 +40,10 @@ func (s *Store) createMapRun(ctx context.Context, m *store.MapRun) error {
 		return fmt.Errorf("%w: a Map Run needs an ARN and an execution", store.ErrInvalid)
 	}
 	_, err := s.pool.Exec(ctx, `INSERT INTO map_runs (arn, execution_arn, status, start_date, stop_date, max_concurrency,
-		tolerated_failure_percentage, tolerated_failure_count, items, executions) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		tolerated_failure_percentage, tolerated_failure_count, items, executions, redrive_count, redrive_date)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		m.Arn, m.ExecutionArn, m.Status, timestamp(m.StartDate), timestamp(m.StopDate), m.MaxConcurrency,
-		m.ToleratedFailurePercentage, m.ToleratedFailureCount, m.Items, m.Executions)
+		m.ToleratedFailurePercentage, m.ToleratedFailureCount, m.Items, m.Executions, m.RedriveCount, timestamp(m.RedriveDate))
 	switch {
 	case violates(err, uniqueViolation):
 		return fmt.Errorf("%w: map run %s", store.ErrExists, m.Arn)
@@ -78,9 +80,10 @@ func (s *Store) updateMapRun(ctx context.Context, arn string, change func(*store
 			return changeError{err}
 		}
 		_, err = tx.Exec(ctx, `UPDATE map_runs SET status = $1, start_date = $2, stop_date = $3, max_concurrency = $4,
-			tolerated_failure_percentage = $5, tolerated_failure_count = $6, items = $7, executions = $8 WHERE seq = $9`,
+			tolerated_failure_percentage = $5, tolerated_failure_count = $6, items = $7, executions = $8,
+			redrive_count = $9, redrive_date = $10 WHERE seq = $11`,
 			m.Status, timestamp(m.StartDate), timestamp(m.StopDate), m.MaxConcurrency, m.ToleratedFailurePercentage,
-			m.ToleratedFailureCount, m.Items, m.Executions, seq)
+			m.ToleratedFailureCount, m.Items, m.Executions, m.RedriveCount, timestamp(m.RedriveDate), seq)
 		return err
 	})
 }

@@ -8,7 +8,7 @@ import (
 )
 
 // migrations[i] brings the schema from version i to i+1. Append; never edit a released one.
-var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4}
+var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4, schemaV5}
 
 // Executions are referenced by ARN from the small tables but by their bigint seq from events, the big one;
 // every child row names an existing execution (foreign keys) and goes when it goes (ON DELETE CASCADE drops
@@ -228,3 +228,9 @@ func (s *Store) migrate(ctx context.Context) error {
 		return err
 	})
 }
+
+// schemaV5 counts a Map Run's redrives (DescribeMapRun's redriveCount and redriveDate).
+const schemaV5 = `
+ALTER TABLE map_runs ADD COLUMN redrive_count bigint NOT NULL DEFAULT 0;
+ALTER TABLE map_runs ADD COLUMN redrive_date timestamptz;
+`

@@ -13,21 +13,22 @@ import (
 )
 
 const mapRunColumns = `seq, arn, execution_arn, status, start_date, stop_date, max_concurrency,
-	tolerated_failure_percentage, tolerated_failure_count, items, executions FROM map_runs`
+	tolerated_failure_percentage, tolerated_failure_count, items, executions, redrive_count, redrive_date FROM map_runs`
 
 func scanMapRun(row scanner) (int64, *store.MapRun, error) {
 	var (
 		seq                 int64
 		m                   store.MapRun
 		startDate, stopDate sql.Null[int64]
+		redriveDate         sql.Null[int64]
 		items, executions   []byte
 	)
 	err := row.Scan(&seq, &m.Arn, &m.ExecutionArn, &m.Status, &startDate, &stopDate, &m.MaxConcurrency,
-		&m.ToleratedFailurePercentage, &m.ToleratedFailureCount, &items, &executions)
+		&m.ToleratedFailurePercentage, &m.ToleratedFailureCount, &items, &executions, &m.RedriveCount, &redriveDate)
 	if err != nil {
 		return 0, nil, err
 	}
-	m.StartDate, m.StopDate = timeOf(startDate), timeOf(stopDate)
+	m.StartDate, m.StopDate, m.RedriveDate = timeOf(startDate), timeOf(stopDate), timeOf(redriveDate)
 	if err := json.Unmarshal(items, &m.Items); err != nil {
 		return 0, nil, fmt.Errorf("map run %s: item counts: %w", m.Arn, err)
 	}
@@ -61,9 +62,10 @@ func (s *Store) CreateMapRun(ctx context.Context, m *store.MapRun) error {
 	}
 	err = s.write(ctx, func(tx *tx) error {
 		_, err := tx.exec(`INSERT INTO map_runs (arn, execution_arn, status, start_date, stop_date, max_concurrency,
-			tolerated_failure_percentage, tolerated_failure_count, items, executions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			tolerated_failure_percentage, tolerated_failure_count, items, executions, redrive_count, redrive_date)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			m.Arn, m.ExecutionArn, m.Status, micros(m.StartDate), micros(m.StopDate), m.MaxConcurrency,
-			m.ToleratedFailurePercentage, m.ToleratedFailureCount, items, executions)
+			m.ToleratedFailurePercentage, m.ToleratedFailureCount, items, executions, m.RedriveCount, micros(m.RedriveDate))
 		return err
 	})
 	switch {
@@ -103,9 +105,10 @@ func (s *Store) UpdateMapRun(ctx context.Context, arn string, change func(*store
 			return err
 		}
 		_, err = tx.exec(`UPDATE map_runs SET status = ?, start_date = ?, stop_date = ?, max_concurrency = ?,
-			tolerated_failure_percentage = ?, tolerated_failure_count = ?, items = ?, executions = ? WHERE seq = ?`,
+			tolerated_failure_percentage = ?, tolerated_failure_count = ?, items = ?, executions = ?,
+			redrive_count = ?, redrive_date = ? WHERE seq = ?`,
 			m.Status, micros(m.StartDate), micros(m.StopDate), m.MaxConcurrency, m.ToleratedFailurePercentage,
-			m.ToleratedFailureCount, items, executions, seq)
+			m.ToleratedFailureCount, items, executions, m.RedriveCount, micros(m.RedriveDate), seq)
 		return err
 	})
 }

@@ -6,7 +6,7 @@ import (
 )
 
 // migrations[i] brings the schema from version i to i+1. Append; never edit a released one.
-var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4, schemaV5, schemaV6}
+var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4, schemaV5, schemaV6, schemaV7}
 
 // Times are INTEGER microseconds since the Unix epoch, NULL for the zero time. Executions are referenced
 // by ARN from small tables but by their integer seq from events, the big one. Definitions are stored once
@@ -228,3 +228,9 @@ func (s *Store) migrate(ctx context.Context) error {
 		return err
 	})
 }
+
+// schemaV7 counts a Map Run's redrives (DescribeMapRun's redriveCount and redriveDate).
+const schemaV7 = `
+ALTER TABLE map_runs ADD COLUMN redrive_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE map_runs ADD COLUMN redrive_date INTEGER;
+`

@@ -19,6 +19,7 @@ func MapRun(executionArn, name string) *store.MapRun {
 	return &store.MapRun{
 		Arn: executionArn + "/map:" + name, ExecutionArn: executionArn, Status: store.Running,
 		StartDate: t0, MaxConcurrency: 40, ToleratedFailurePercentage: 12.5, ToleratedFailureCount: 3,
+		RedriveCount: 2, RedriveDate: t0.Add(time.Minute),
 		Items:      store.MapRunCounts{Pending: 1, Running: 2, Succeeded: 3, Failed: 4, TimedOut: 5, Aborted: 6, Total: 21, ResultsWritten: 7, FailuresNotRedrivable: 8, PendingRedrive: 9},
 		Executions: store.MapRunCounts{Pending: 11, Running: 12, Succeeded: 13, Failed: 14, TimedOut: 15, Aborted: 16, Total: 81, ResultsWritten: 17, FailuresNotRedrivable: 18, PendingRedrive: 19},
 	}
