@@ -384,17 +384,13 @@ func (s *Service) abortOrphan(ctx context.Context, e *store.Execution, in *StopE
 		}
 	}
 	// A parked execution's checkpoint is where it stood when it was stopped: a redrive starts from it.
-	final := []byte(nil)
-	if len(pr.Checkpoint) > 0 {
-		final = finalRecord(pr.Checkpoint)
-	}
-	e.Status, e.StopDate, e.Error, e.Cause, e.Checkpoint = status, now, optional(in.Error), optional(in.Cause), final
+	e.Status, e.StopDate, e.Error, e.Cause, e.Checkpoint = status, now, optional(in.Error), optional(in.Cause), finalRecord(pr.Checkpoint)
 	if last > 0 { // a service that keeps no history has none to end
-		data, err := ev.MarshalJSON()
+		se, err := storedEvent(e.Arn, ev)
 		if err != nil {
 			return nil, internal(err)
 		}
-		step.Events = []store.Event{{ExecutionArn: e.Arn, ID: ev.ID, Timestamp: now, Type: ev.Type, Data: data}}
+		step.Events = []store.Event{se}
 	}
 	if err := s.store.Commit(ctx, step); err != nil {
 		if errors.Is(err, store.ErrConflict) {

@@ -314,14 +314,24 @@ func (r *recorder) release(e interpreter.Event) {
 	if !r.keep {
 		return
 	}
-	data, err := e.MarshalJSON() // directly: json.Marshal would validate and compact it once more
+	se, err := storedEvent(r.arn, e)
 	if err != nil {
 		if r.err == nil {
 			r.err = fmt.Errorf("history event %d: %w", e.ID, err)
 		}
 		return
 	}
-	r.ready = append(r.ready, store.Event{ExecutionArn: r.arn, ID: e.ID, Timestamp: e.Timestamp.Truncate(time.Microsecond), Type: e.Type, Data: data})
+	r.ready = append(r.ready, se)
+}
+
+// storedEvent is a history event as the store keeps it: the API's JSON, encoded once (directly:
+// json.Marshal would validate and compact it once more), its time to the store's microsecond.
+func storedEvent(arn string, e interpreter.Event) (store.Event, error) {
+	data, err := e.MarshalJSON()
+	if err != nil {
+		return store.Event{}, err
+	}
+	return store.Event{ExecutionArn: arn, ID: e.ID, Timestamp: e.Timestamp.Truncate(time.Microsecond), Type: e.Type, Data: data}, nil
 }
 
 // take hands over the events ready to commit.

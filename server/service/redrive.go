@@ -45,7 +45,7 @@ type redriveToken struct {
 
 // finalRecord is what an ended execution's record keeps as its checkpoint: where its frames stood.
 func finalRecord(final []byte) []byte {
-	if final == nil {
+	if len(final) == 0 {
 		return nil
 	}
 	b, _ := json.Marshal(parkedRecord{Checkpoint: final})
@@ -133,11 +133,11 @@ func (s *Service) redrive(ctx context.Context, e *store.Execution) (time.Time, e
 	ev := interpreter.Event{ID: e.LastEvent + 1, PreviousEventID: e.LastEvent, Timestamp: now, Type: "ExecutionRedriven",
 		RedriveCount: rec.RedriveCount}
 	if e.LastEvent > 0 { // a service that keeps no history has none to go on
-		data, err := ev.MarshalJSON()
+		se, err := storedEvent(e.Arn, ev)
 		if err != nil {
 			return time.Time{}, internal(err)
 		}
-		step.Events = []store.Event{{ExecutionArn: e.Arn, ID: ev.ID, Timestamp: now, Type: ev.Type, Data: data}}
+		step.Events = []store.Event{se}
 		pr.LastEvent = ev.ID
 	}
 	if err := s.checkpointStep(&step, rec, pr, nil); err != nil {

@@ -182,10 +182,6 @@ func optional(s string) *string {
 // startedEvent is an execution's first history event, stored with the execution: its input as
 // StartExecution got it, and the role, version and alias of about (the rest of about is not used).
 func startedEvent(arn string, at time.Time, input string, about interpreter.Event) (store.Event, error) {
-	data, err := interpreter.Event{ID: 1, Timestamp: at, Type: "ExecutionStarted", Input: interpreter.JSONText(input), HasInput: true,
-		RoleArn: about.RoleArn, StateMachineVersionArn: about.StateMachineVersionArn, StateMachineAliasArn: about.StateMachineAliasArn}.MarshalJSON()
-	if err != nil {
-		return store.Event{}, err
-	}
-	return store.Event{ExecutionArn: arn, ID: 1, Timestamp: at, Type: "ExecutionStarted", Data: data}, nil
+	return storedEvent(arn, interpreter.Event{ID: 1, Timestamp: at, Type: "ExecutionStarted", Input: interpreter.JSONText(input), HasInput: true,
+		RoleArn: about.RoleArn, StateMachineVersionArn: about.StateMachineVersionArn, StateMachineAliasArn: about.StateMachineAliasArn})
 }
