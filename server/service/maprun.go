@@ -443,7 +443,7 @@ func (d *driver) syncRecord() func() {
 		for {
 			select {
 			case <-t.C:
-				d.store("")
+				d.save("")
 			case <-stop:
 				return
 			}
@@ -455,8 +455,8 @@ func (d *driver) syncRecord() func() {
 	}
 }
 
-// store writes the counts (and status, once the Map Run ended) and reads back the settings.
-func (d *driver) store(status string) {
+// save writes the counts (and status, once the Map Run ended) and reads back the settings.
+func (d *driver) save(status string) {
 	_ = d.s.store.UpdateMapRun(context.Background(), d.arn, func(m *store.MapRun) error {
 		d.mu.Lock()
 		defer d.mu.Unlock()
@@ -485,7 +485,7 @@ func (d *driver) end(err error) error {
 	case err != nil:
 		status = store.Failed
 	}
-	d.store(status)
+	d.save(status)
 	return err
 }
 
