@@ -119,7 +119,7 @@ func TestCallProtocols(t *testing.T) {
 		name: "REST-JSON URI labels", service: "emrserverless", action: "getJobRun", params: `{"ApplicationId": "app 1", "JobRunId": "r1"}`,
 		respBody: `{"jobRun": {"state": "SUCCESS"}}`,
 		method:   "GET", path: "/applications/app%201/jobruns/r1",
-		want:     `{"JobRun": {"State": "SUCCESS"}}`,
+		want: `{"JobRun": {"State": "SUCCESS"}}`,
 	}, {
 		name: "REST-JSON payload and headers", service: "lambda", action: "invoke",
 		params:     `{"FunctionName": "fn", "Payload": {"a": 1}, "Qualifier": "live", "InvocationType": "RequestResponse"}`,
@@ -160,7 +160,7 @@ func TestCallProtocols(t *testing.T) {
 		respBody: `<ListAllMyBucketsResult><Buckets><Bucket><Name>a</Name><CreationDate>2024-01-02T03:04:05.000Z</CreationDate></Bucket></Buckets>` +
 			`<Owner><ID>o</ID></Owner></ListAllMyBucketsResult>`,
 		method: "GET", path: "/",
-		want:   `{"Buckets": [{"Name": "a", "CreationDate": "2024-01-02T03:04:05.000Z"}], "Owner": {"ID": "o"}}`,
+		want: `{"Buckets": [{"Name": "a", "CreationDate": "2024-01-02T03:04:05.000Z"}], "Owner": {"ID": "o"}}`,
 	}}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -196,9 +196,9 @@ func TestCallErrors(t *testing.T) {
 		wantName, wantCause   string
 	}{{
 		name: "AWS JSON", service: "secretsmanager", action: "getSecretValue", status: 400,
-		header:   map[string]string{"X-Amzn-RequestId": "r-1"},
-		body:     `{"__type": "ResourceNotFoundException", "Message": "Secrets Manager can't find the specified secret."}`,
-		wantName: "SecretsManager.ResourceNotFoundException",
+		header:    map[string]string{"X-Amzn-RequestId": "r-1"},
+		body:      `{"__type": "ResourceNotFoundException", "Message": "Secrets Manager can't find the specified secret."}`,
+		wantName:  "SecretsManager.ResourceNotFoundException",
 		wantCause: "Secrets Manager can't find the specified secret. (Service: SecretsManager, Status Code: 400, Request ID: r-1)",
 	}, {
 		name: "AWS JSON, namespaced code without the suffix", service: "dynamodb", action: "getItem", status: 400,

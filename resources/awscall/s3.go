@@ -60,7 +60,7 @@ var s3Routes = map[string]Route{
 			"IfModifiedSince": "If-Modified-Since", "IfUnmodifiedSince": "If-Unmodified-Since", "ChecksumMode": "x-amz-checksum-mode"}),
 		OutHeader: s3OutHeaders},
 	"putObject": {Method: "PUT", Path: "/{Bucket}/{Key+}", Payload: "Body",
-		Header: s3Headers(s3ObjectHeaders, s3WriteHeaders, map[string]string{"ContentMD5": "Content-MD5", "IfMatch": "If-Match", "IfNoneMatch": "If-None-Match"}),
+		Header:    s3Headers(s3ObjectHeaders, s3WriteHeaders, map[string]string{"ContentMD5": "Content-MD5", "IfMatch": "If-Match", "IfNoneMatch": "If-None-Match"}),
 		OutHeader: s3WriteOutHeaders},
 	"deleteObject": {Method: "DELETE", Path: "/{Bucket}/{Key+}",
 		Query: map[string]string{"VersionId": "versionId"}, Header: s3ObjectHeaders, OutHeader: s3WriteOutHeaders},
