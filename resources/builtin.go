@@ -134,7 +134,7 @@ func (r *Registry) addSpecial(special map[string]any, dir string) error {
 				subs = append(subs, subscription{queue, guarded(name, queue, env, worker)})
 			}
 		default:
-			return fmt.Errorf(`unknown setting %q (the settings are "$fixtures" and "$workers")`, k)
+			return fmt.Errorf(`unknown setting %q (the settings are "$endpoints", "$fixtures" and "$workers")`, k)
 		}
 	}
 	if v, ok := special["$fixtures"]; ok {

@@ -1,21 +1,23 @@
 package resources
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"net/url"
+	"sort"
+	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
+	"github.com/aslrun/aslrun/resources/awscall"
 )
 
-// EndpointURLs are where Step Functions Local's LAMBDA_ENDPOINT, SQS_ENDPOINT, SNS_ENDPOINT and
-// DYNAMODB_ENDPOINT send the calls of Tasks: the base URLs of those services' APIs (LocalStack, sam local
-// start-lambda, DynamoDB Local, ElasticMQ...). Empty: not routed.
+// EndpointURLs are where Tasks' service calls go instead of the embedded services or AWS: the base URLs
+// of those services' APIs (LocalStack, moto, sam local start-lambda, DynamoDB Local, ElasticMQ...). Empty:
+// not routed.
 type EndpointURLs struct {
+	// Lambda, SQS, SNS, DynamoDB are Step Functions Local's LAMBDA_ENDPOINT, SQS_ENDPOINT, SNS_ENDPOINT and
+	// DYNAMODB_ENDPOINT: aliases of Services' lambda, sqs, sns and dynamodb.
 	Lambda, SQS, SNS, DynamoDB string
+	// Services binds services by the name of arn:aws:states:::aws-sdk:NAME:action (--endpoint NAME=URL).
+	Services map[string]string
 }
 
 // Endpoints route the Tasks that no handler serves to services at other endpoints (Env.Endpoints). What a
@@ -23,43 +25,59 @@ type EndpointURLs struct {
 //
 //   - Lambda: a function no handler serves (legacy ARN or arn:aws:states:::lambda:invoke) is invoked
 //     there, as the lambdaEndpoint stub invokes it.
-//   - SQS, SNS, DynamoDB: the optimized integrations the aws stub makes (sqs:sendMessage and
-//     sns:publish, also .waitForTaskToken; dynamodb:getItem, putItem, updateItem, deleteItem) go there
-//     instead of to the embedded services, answered with Step Functions' SdkHttpMetadata. The requests are
-//     signed with the credentials of the environment (AWS_ACCESS_KEY_ID...; a placeholder when there are
-//     none, which local emulators accept), in its region (AWS_REGION; else us-east-1). Other actions of
-//     those services (aws-sdk:dynamodb:query...) stay with the embedded services.
+//   - Any bound service: its aws-sdk integrations and its optimized ones (sqs:sendMessage, dynamodb:getItem,
+//     events:putEvents, ...) are called there through the generic call path (package awscall) instead of
+//     the embedded services, signed with the environment's credentials (placeholders when there are
+//     none, which local emulators accept) in its region (AWS_REGION; else us-east-1).
 type Endpoints struct {
 	lambda   string
-	services map[string]*awsServiceStub // by Task resource
+	services map[string]string // by aws-sdk service name
 }
 
-// NewEndpoints checks the URLs and prepares the routes.
+// NewEndpoints checks the URLs and prepares the routes. A service bound by name wins over its alias.
 func NewEndpoints(u EndpointURLs) (*Endpoints, error) {
-	e := &Endpoints{services: map[string]*awsServiceStub{}}
+	e := &Endpoints{services: map[string]string{}}
 	var err error
 	if e.lambda, err = endpointBase("LAMBDA_ENDPOINT", u.Lambda); err != nil {
 		return nil, err
 	}
-	for _, svc := range []struct{ name, env, url string }{
+	for _, alias := range []struct{ name, env, url string }{
 		{"sqs", "SQS_ENDPOINT", u.SQS}, {"sns", "SNS_ENDPOINT", u.SNS}, {"dynamodb", "DYNAMODB_ENDPOINT", u.DynamoDB},
 	} {
-		base, err := endpointBase(svc.env, svc.url)
+		base, err := endpointBase(alias.env, alias.url)
 		if err != nil {
 			return nil, err
 		}
-		if base == "" {
-			continue
-		}
-		for action, api := range awsStubResources[svc.name] {
-			stub := &awsServiceStub{api: awsStubAPIs[svc.name], action: api, baseURL: base}
-			e.services["arn:aws:states:::"+svc.name+":"+action] = stub
-			if svc.name != "dynamodb" {
-				e.services["arn:aws:states:::"+svc.name+":"+action+".waitForTaskToken"] = stub
-			}
+		if base != "" {
+			e.services[alias.name] = base
 		}
 	}
+	for name, raw := range u.Services {
+		svc, ok := awscall.Lookup(name)
+		if !ok {
+			return nil, fmt.Errorf("--endpoint %s=%s: aslrun does not know the service %q (it knows %s)",
+				name, raw, name, strings.Join(awscall.Names(), ", "))
+		}
+		base, err := endpointBase("--endpoint "+name, raw)
+		if err != nil {
+			return nil, err
+		}
+		e.services[svc.Name] = base
+	}
 	return e, nil
+}
+
+// ParseEndpointFlags reads --endpoint SERVICE=URL flags.
+func ParseEndpointFlags(flags []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, f := range flags {
+		name, u, ok := strings.Cut(f, "=")
+		if !ok || name == "" || u == "" {
+			return nil, fmt.Errorf("--endpoint %q: want SERVICE=URL, e.g. ecs=http://127.0.0.1:4566", f)
+		}
+		out[name] = u
+	}
+	return out, nil
 }
 
 // endpointBase checks an endpoint's URL: http or https, a host, no query.
@@ -83,65 +101,32 @@ func (e *Endpoints) function(fn functionRef) Handler {
 	return &endpointStub{url: u.JoinPath("2015-03-31", "functions", fn.name, "invocations").String()}
 }
 
-// service is the route of an optimized integration: nil when the resource goes nowhere else.
-func (e *Endpoints) service(resource string) *awsServiceStub {
-	if e == nil {
-		return nil
+// parseEndpoints reads a handler file's "$endpoints": {"SERVICE": "URL", ...}.
+func parseEndpoints(v any) (map[string]string, error) {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf(`"$endpoints" must be an object of service names and base URLs, e.g. {"ecs": "http://127.0.0.1:4566"}, not %s`, kind(v))
 	}
-	return e.services[resource]
-}
-
-// endpointTarget is how a call to an endpoint of EndpointURLs is made: the environment's credentials and
-// region when it has them, placeholders otherwise. The instance metadata service is not asked, so that a
-// machine without credentials does not wait for it.
-func endpointTarget(ctx context.Context, endpoint string) (awsStubTarget, error) {
-	cfg, err := config.LoadDefaultConfig(ctx, config.WithEC2IMDSClientEnableState(imds.ClientDisabled))
-	if err != nil {
-		return awsStubTarget{}, fmt.Errorf("loading the AWS configuration: %w", err)
+	out := map[string]string{}
+	names := make([]string, 0, len(obj))
+	for name := range obj {
+		names = append(names, name)
 	}
-	if cfg.Region == "" {
-		cfg.Region = "us-east-1"
-	}
-	cfg.Credentials = placeholderCredentials{cfg.Credentials}
-	return awsStubTarget{cfg: cfg, endpoint: endpoint}, nil
-}
-
-// placeholderCredentials are the environment's credentials, or placeholders when it has none.
-type placeholderCredentials struct{ env aws.CredentialsProvider }
-
-func (p placeholderCredentials) Retrieve(ctx context.Context) (aws.Credentials, error) {
-	if p.env != nil {
-		creds, err := p.env.Retrieve(ctx)
-		if err == nil {
-			return creds, nil
+	sort.Strings(names)
+	for _, name := range names {
+		raw, ok := obj[name].(string)
+		if !ok {
+			return nil, fmt.Errorf(`"$endpoints": %q must be a base URL, not %s`, name, kind(obj[name]))
 		}
-		if ctx.Err() != nil {
-			return aws.Credentials{}, errors.Join(err, ctx.Err())
+		svc, known := awscall.Lookup(name)
+		if !known {
+			return nil, fmt.Errorf(`"$endpoints": aslrun does not know the service %q (it knows %s)`, name, strings.Join(awscall.Names(), ", "))
 		}
+		base, err := endpointBase(`"$endpoints": `+name, raw)
+		if err != nil {
+			return nil, err
+		}
+		out[svc.Name] = base
 	}
-	return aws.Credentials{AccessKeyID: "aslrun", SecretAccessKey: "aslrun", Source: "aslrun placeholder"}, nil
-}
-
-// invokeEndpoint makes the call of an optimized integration that Env.Endpoints routes to an endpoint; ok
-// is false for any other resource.
-func (r *Registry) invokeEndpoint(ctx context.Context, call *Call) (any, bool, error) {
-	env := r.environment()
-	if env == nil {
-		return nil, false, nil
-	}
-	stub := env.Endpoints.service(call.Resource)
-	if stub == nil {
-		return nil, false, nil
-	}
-	out, err := stub.Handle(ctx, call)
-	if err != nil {
-		return nil, true, err
-	}
-	response, _ := out.(map[string]any)
-	// The content types Step Functions reports, as the embedded services do (services.go).
-	contentType := "text/xml"
-	if stub.api.name == "DynamoDB" {
-		contentType = "application/x-amz-json-1.0"
-	}
-	return withSdkMetadata(response, call, contentType), true, nil
+	return out, nil
 }

@@ -3,61 +3,31 @@ package resources
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/xml"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/url"
-	"slices"
 	"sort"
 	"strings"
-	"sync"
-	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/lambda"
-	"github.com/aws/aws-sdk-go-v2/service/sns"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	"github.com/aws/smithy-go"
 	"github.com/ohler55/ojg/oj"
 
 	"github.com/aslrun/aslrun/asl"
 	"github.com/aslrun/aslrun/asl/failure"
-	"github.com/aslrun/aslrun/asl/source"
-	"github.com/aslrun/aslrun/resources/s3"
+	"github.com/aslrun/aslrun/resources/awscall"
+	"github.com/aslrun/aslrun/resources/awserr"
 )
 
-// The aws stub forwards calls to the real AWS service; nothing reaches AWS unless a handler file asks so:
+// The aws stub calls the real AWS service; nothing reaches AWS unless a handler file asks so:
 //
 //	{"aws": true}
 //
 // Under a Lambda function key it invokes the function (the key's full ARN as written, else its name) in the
-// ARN's region, else the configured one. Under arn:aws:states:::dynamodb:getItem, putItem, deleteItem or
-// updateItem, arn:aws:states:::sqs:sendMessage or arn:aws:states:::sns:publish it makes that API call with the
-// Task's parameters and returns the service's response (without the SdkHttpMetadata and
-// SdkResponseMetadata that Step Functions adds). Under arn:aws:states:::aws-sdk:s3:getObject, putObject,
-// headObject, deleteObject, copyObject or listObjectsV2 it calls S3 (see awsS3Stub). A service error fails the task as Step Functions reports
-// it: <Service>.<Exception> (DynamoDB., SQS., SNS., Lambda.), the cause the message in the Java SDK's
-// rendering. A function error is named by the payload's errorType, its cause the payload.
-//
-// Credentials come from the SDK's default chain (environment, shared files, SSO, instance roles), the region
-// from AWS_REGION or the profile, the endpoint from the SDK, which honours AWS_ENDPOINT_URL and
-// AWS_ENDPOINT_URL_<SERVICE>. The configuration is read on the first call, not when the file is loaded, so
-// that a handler file loads offline, and then kept, so that credentials are cached.
-
-// awsStubResources are the resources the aws stub serves besides Lambda functions: service, then Step
-// Functions' action name and the API's. aws-sdk:s3 actions are served by awsS3Stub.
-var awsStubResources = map[string]map[string]string{
-	"dynamodb": {"getItem": "GetItem", "putItem": "PutItem", "deleteItem": "DeleteItem", "updateItem": "UpdateItem"},
-	"sqs":      {"sendMessage": "SendMessage"},
-	"sns":      {"publish": "Publish"},
-}
+// ARN's region, else the configured one. Under arn:aws:states:::aws-sdk:SERVICE:ACTION, or an optimized
+// integration that makes one API call (dynamodb:getItem, sqs:sendMessage, sns:publish, events:putEvents,
+// ecs:runTask, ...; also .waitForTaskToken), it makes that API call with the Task's parameters through
+// the generic call path (package awscall), shaped and failing as Step Functions shapes and fails it (see
+// callService). The endpoint is AWS's own unless one is bound to the service ($endpoints, --endpoint,
+// AWS_ENDPOINT_URL_<SERVICE>); credentials come from the default chain, read on the first call, so a
+// handler file loads offline.
 
 func parseAWS(stub map[string]any, sc stubScope) (Handler, error) {
 	if stub["aws"] != true {
@@ -66,7 +36,7 @@ func parseAWS(stub map[string]any, sc stubScope) (Handler, error) {
 	switch sc.binding.table {
 	case "function":
 		fn, _ := parseFunction(sc.key) // the key made the binding, so it parses
-		s := &awsLambdaStub{function: fn.name}
+		s := &awsLambdaStub{reg: sc.reg, function: fn.name}
 		if fn.qualifier != "" {
 			s.function += ":" + fn.qualifier
 		}
@@ -78,62 +48,240 @@ func parseAWS(stub map[string]any, sc stubScope) (Handler, error) {
 		}
 		return s, nil
 	case "resource":
-		parts := strings.Split(asl.PlainResource(sc.key), ":")
-		if len(parts) == 7 && parts[0] == "arn" && strings.HasPrefix(parts[1], "aws") && parts[2] == "states" &&
-			parts[3] == "" && parts[4] == "" {
-			if action, ok := awsStubResources[parts[5]][parts[6]]; ok {
-				return &awsServiceStub{api: awsStubAPIs[parts[5]], action: action}, nil
+		if target, ok := parseAWSTarget(asl.PlainResource(sc.key)); ok && target.pattern != ".sync" {
+			return &awsCallStub{reg: sc.reg, target: target}, nil
+		}
+	}
+	return nil, errors.New(`"aws": true serves Lambda function keys, arn:aws:states:::aws-sdk:SERVICE:ACTION resources of the ` +
+		`services aslrun can call (` + strings.Join(awscall.Names(), ", ") + `; REST APIs only for the actions of its table) ` +
+		`and the optimized integrations ` + strings.Join(optimizedNames(), ", ") + ` only`)
+}
+
+// optimized is an optimized integration's service: the API it calls and how Step Functions reports its
+// errors (the AWS SDK for Java 1's names).
+type optimized struct {
+	api         string // awscall's service name
+	prefix      string // of error names: DynamoDB.ConditionalCheckFailedException
+	javaService string // in the cause: (Service: AmazonDynamoDBv2; ...)
+	contentType string // of SdkHttpMetadata
+	// def, where an embedded emulation reports the service's errors too, maps codes to exceptions as it does.
+	def *service
+}
+
+// optimizedServices are the optimized integrations that make one API call, arn:aws:states:::SERVICE:ACTION,
+// by SERVICE. The actions are the API's (validated by the linter against Step Functions' table).
+var optimizedServices = map[string]optimized{
+	"dynamodb":         {"dynamodb", "DynamoDB", "AmazonDynamoDBv2", "application/x-amz-json-1.0", &dynamoDBService},
+	"sqs":              {"sqs", "SQS", "AmazonSQS", "text/xml", &sqsService},
+	"sns":              {"sns", "SNS", "AmazonSNS", "text/xml", &snsService},
+	"events":           {"eventbridge", "EventBridge", "AmazonCloudWatchEvents", "application/x-amz-json-1.1", nil},
+	"ecs":              {"ecs", "ECS", "AmazonECS", "application/x-amz-json-1.1", nil},
+	"batch":            {"batch", "Batch", "AWSBatch", "application/json", nil},
+	"glue":             {"glue", "Glue", "AWSGlue", "application/x-amz-json-1.1", nil},
+	"athena":           {"athena", "Athena", "AmazonAthena", "application/x-amz-json-1.1", nil},
+	"codebuild":        {"codebuild", "CodeBuild", "AWSCodeBuild", "application/x-amz-json-1.1", nil},
+	"sagemaker":        {"sagemaker", "SageMaker", "AmazonSageMaker", "application/x-amz-json-1.1", nil},
+	"elasticmapreduce": {"emr", "ElasticMapReduce", "AmazonElasticMapReduce", "application/x-amz-json-1.1", nil},
+}
+
+func optimizedNames() []string {
+	names := make([]string, 0, len(optimizedServices))
+	for n := range optimizedServices {
+		names = append(names, n+":*")
+	}
+	sort.Strings(names)
+	return names
+}
+
+// awsTarget is a Task resource that is one API call.
+type awsTarget struct {
+	service, action string // awscall's service, the action as Step Functions writes it
+	sdk             bool   // aws-sdk:..., else optimized
+	opt             optimized
+	pattern         string // "", ".waitForTaskToken" or ".sync" (the .sync patterns are modelled elsewhere)
+}
+
+// parseAWSTarget reads arn:aws:states:::aws-sdk:SERVICE:ACTION[PATTERN] or an optimized SERVICE:ACTION[PATTERN].
+func parseAWSTarget(resource string) (awsTarget, bool) {
+	rest, ok := strings.CutPrefix(resource, "arn:aws:states:::")
+	if !ok {
+		return awsTarget{}, false
+	}
+	var t awsTarget
+	for _, p := range []string{".waitForTaskToken", ".sync:2", ".sync"} {
+		if r, cut := strings.CutSuffix(rest, p); cut {
+			rest, t.pattern = r, strings.TrimSuffix(p, ":2")
+			break
+		}
+	}
+	rest, t.sdk = strings.CutPrefix(rest, "aws-sdk:")
+	svc, action, ok := strings.Cut(rest, ":")
+	if !ok || action == "" || strings.Contains(action, ":") {
+		return awsTarget{}, false
+	}
+	t.service, t.action = svc, action
+	if !t.sdk {
+		if t.opt, ok = optimizedServices[svc]; !ok {
+			return awsTarget{}, false
+		}
+		t.service = t.opt.api
+		return t, true
+	}
+	api, known := awscall.Lookup(svc)
+	if known && api.Knows(action) {
+		t.service = api.Name
+	}
+	return t, known && api.Knows(action)
+}
+
+// awsClient is the registry's client of the generic call path: the endpoints bound by the environment
+// (--endpoint and its aliases) win over the handler files' $endpoints.
+func (r *Registry) awsClient() *awscall.Client {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.aws == nil {
+		bound := map[string]string{}
+		for k, v := range r.endpoints {
+			bound[k] = v
+		}
+		if r.env != nil && r.env.Endpoints != nil {
+			for k, v := range r.env.Endpoints.services {
+				bound[k] = v
 			}
 		}
-		if len(parts) == 8 && parts[0] == "arn" && strings.HasPrefix(parts[1], "aws") && parts[2] == "states" &&
-			parts[3] == "" && parts[4] == "" && parts[5] == "aws-sdk" && parts[6] == "s3" && slices.Contains(s3.Actions(), parts[7]) {
-			return &awsS3Stub{action: parts[7]}, nil
-		}
+		r.aws = awscall.New(awscall.Options{Endpoints: bound})
 	}
-	return nil, errors.New(`"aws": true serves Lambda function keys and the resources arn:aws:states:::dynamodb:getItem, ` +
-		`dynamodb:putItem, dynamodb:deleteItem, dynamodb:updateItem, sqs:sendMessage, sns:publish and ` +
-		`aws-sdk:s3:` + strings.Join(s3.Actions(), ", aws-sdk:s3:") + ` only`)
+	return r.aws
 }
 
-// awsStubLazy builds a value on first use and keeps it; a failure is not kept, so the next call tries again.
-type awsStubLazy[T any] struct {
-	mu    sync.Mutex
-	value T
-	built bool
+// invokeBound makes the call of an aws-sdk or optimized integration whose service is bound to an
+// endpoint; ok is false for any other resource.
+func (r *Registry) invokeBound(ctx context.Context, call *Call) (any, bool, error) {
+	t, ok := parseAWSTarget(call.Resource)
+	if !ok || t.pattern == ".sync" {
+		return nil, false, nil
+	}
+	if _, bound := r.awsClient().Bound(t.service); !bound {
+		return nil, false, nil
+	}
+	out, err := r.callService(ctx, r.awsClient(), t, call)
+	return out, true, err
 }
 
-func (l *awsStubLazy[T]) get(ctx context.Context, build func(context.Context) (T, error)) (T, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if !l.built {
-		v, err := build(ctx)
+// callService makes one API call as Step Functions' integration makes it. An aws-sdk integration returns
+// the response and fails with the AWS SDK for Java 2's names; an optimized one sends a message given as
+// JSON as its text (SQS's MessageBody, SNS's Message, EventBridge's Detail), returns the response plus
+// SdkHttpMetadata and SdkResponseMetadata, and fails with the Java SDK 1's names and rendering.
+func (r *Registry) callService(ctx context.Context, client *awscall.Client, t awsTarget, call *Call) (any, error) {
+	params := call.Input
+	if t.sdk {
+		resp, err := client.Do(ctx, t.service, t.action, params)
 		if err != nil {
-			return v, err
+			return nil, reshapeSDK(t, err)
 		}
-		l.value, l.built = v, true
+		return resp.Result, nil
 	}
-	return l.value, nil
+	params = textMessages(t, params)
+	resp, err := client.Do(ctx, t.service, t.action, params)
+	if err != nil {
+		return nil, optimizedError(t.opt, err)
+	}
+	return withSdkMetadata(resp.Result, call, t.opt.contentType), nil
 }
 
-func awsStubConfig(ctx context.Context, region string) (aws.Config, error) {
-	cfg, err := config.LoadDefaultConfig(ctx)
-	if err != nil {
-		return cfg, fmt.Errorf("loading the AWS configuration: %w", err)
+// reshapeSDK reports the errors of S3 and DynamoDB as the embedded emulations do (their exception classes
+// for modelled codes, the service's generic exception for others).
+func reshapeSDK(t awsTarget, err error) error {
+	var se *awscall.ServiceError
+	if !errors.As(err, &se) || (t.service != "s3" && t.service != "dynamodb") {
+		return awscall.SDKError(err)
 	}
-	if region != "" {
-		cfg.Region = region
+	def := s3Service
+	if t.service == "dynamodb" {
+		def = dynamoDBService
 	}
-	if cfg.Region == "" {
-		return cfg, errors.New("no AWS region is configured: set AWS_REGION (or name the function by its full ARN)")
+	return def.taskError(&awserr.Error{Code: se.Code, Status: se.Status, Message: se.Message, RequestID: se.RequestID}, true)
+}
+
+// optimizedError renders a failed call of an optimized integration.
+func optimizedError(opt optimized, err error) error {
+	var se *awscall.ServiceError
+	if errors.As(err, &se) {
+		if opt.def != nil {
+			return opt.def.taskError(&awserr.Error{Code: se.Code, Status: se.Status, Message: se.Message, RequestID: se.RequestID}, false)
+		}
+		return failure.New(opt.prefix+"."+awscall.Exception(se.Code, opt.javaService), fmt.Sprintf(
+			"%s (Service: %s; Status Code: %d; Error Code: %s; Request ID: %s; Proxy: null)",
+			se.Message, opt.javaService, se.Status, se.Code, se.RequestID))
 	}
-	return cfg, nil
+	var ce *awscall.ClientError
+	if errors.As(err, &ce) {
+		return failure.New(opt.prefix+".SdkClientException", ce.Error())
+	}
+	return err
+}
+
+// textMessages sends a message given as JSON as its text, as Step Functions' optimized integrations do.
+// The input is shared with the execution: it is copied, never changed.
+func textMessages(t awsTarget, params any) any {
+	in, ok := params.(map[string]any)
+	if !ok {
+		return params
+	}
+	field := map[string]string{"sqs": "MessageBody", "sns": "Message"}[t.service]
+	if field != "" {
+		if v, present := in[field]; present {
+			if _, isText := v.(string); !isText {
+				return withField(in, field, oj.JSON(v, &oj.Options{Sort: true}))
+			}
+		}
+		return in
+	}
+	entries, isList := in["Entries"].([]any)
+	if t.service != "eventbridge" || !isList {
+		return in
+	}
+	out := make([]any, len(entries))
+	for i, e := range entries {
+		out[i] = e
+		if entry, isObject := e.(map[string]any); isObject {
+			if d, present := entry["Detail"]; present {
+				if _, isText := d.(string); !isText {
+					out[i] = withField(entry, "Detail", oj.JSON(d, &oj.Options{Sort: true}))
+				}
+			}
+		}
+	}
+	return withField(in, "Entries", out)
+}
+
+func withField(m map[string]any, k string, v any) map[string]any {
+	out := make(map[string]any, len(m))
+	for key, val := range m {
+		out[key] = val
+	}
+	out[k] = v
+	return out
+}
+
+// awsCallStub makes the API call of its resource, to AWS unless an endpoint is bound.
+type awsCallStub struct {
+	reg    *Registry
+	target awsTarget
+}
+
+func (s *awsCallStub) Handle(ctx context.Context, call *Call) (any, error) {
+	if err := unassumed(call); err != nil {
+		return nil, err
+	}
+	return s.reg.callService(ctx, s.reg.awsClient(), s.target, call)
 }
 
 // awsLambdaStub invokes a real Lambda function.
 type awsLambdaStub struct {
+	reg      *Registry
 	function string
 	region   string // of the function's ARN; empty for the configured one
-	client   awsStubLazy[*lambda.Client]
 }
 
 // Handle invokes the function once.
@@ -141,323 +289,42 @@ func (s *awsLambdaStub) Handle(ctx context.Context, call *Call) (any, error) {
 	if err := unassumed(call); err != nil {
 		return nil, err
 	}
-	client, err := s.client.get(ctx, func(ctx context.Context) (*lambda.Client, error) {
-		cfg, err := awsStubConfig(ctx, s.region)
-		if err != nil {
-			return nil, err
-		}
-		return lambda.NewFromConfig(cfg), nil
-	})
+	client := s.reg.awsClient()
+	if s.region != "" {
+		client = client.WithRegion(s.region)
+	}
+	resp, err := client.Do(ctx, "lambda", "invoke", map[string]any{"FunctionName": s.function, "Payload": oj.JSON(call.Input)})
 	if err != nil {
+		var se *awscall.ServiceError
+		if errors.As(err, &se) {
+			return nil, lambdaServiceError(stubException(se.Code), se.Code, se.Status, se.Message)
+		}
+		var ce *awscall.ClientError
+		if errors.As(err, &ce) {
+			return nil, failure.New("Lambda.SdkClientException", ce.Error())
+		}
+		var fe *failure.Error
+		if errors.As(err, &fe) && fe.Name == failure.DataLimitExceeded {
+			return nil, stubTooLarge("The payload of the function " + s.function)
+		}
 		return nil, err
 	}
-	out, err := client.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String(s.function), Payload: []byte(oj.JSON(call.Input))})
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		var api smithy.APIError
-		if !errors.As(err, &api) {
-			return nil, err
-		}
-		status, _ := awsStubResponse(err)
-		return nil, lambdaServiceError(stubException(api.ErrorCode()), api.ErrorCode(), status, api.ErrorMessage())
-	}
-	if len(out.Payload) > stubPayloadLimit {
+	payload, _ := resp.Result["Payload"].(string)
+	if len(payload) > stubPayloadLimit {
 		return nil, stubTooLarge("The payload of the function " + s.function)
 	}
-	if out.FunctionError != nil {
-		if fe, ok := stubErrorPayload(bytes.TrimSpace(out.Payload)); ok {
-			return nil, failure.New(fe.Name, string(out.Payload))
+	if fnErr, _ := resp.Result["FunctionError"].(string); fnErr != "" {
+		if fe, ok := stubErrorPayload(bytes.TrimSpace([]byte(payload))); ok {
+			return nil, failure.New(fe.Name, payload)
 		}
-		return nil, failure.New(*out.FunctionError, string(out.Payload))
+		return nil, failure.New(fnErr, payload)
 	}
-	result, err := stubResult(out.Payload)
+	result, err := stubResult([]byte(payload))
 	if err != nil {
 		return nil, failure.New(failure.TaskFailed, fmt.Sprintf(
-			"The payload of the function %s is not one JSON value (%v): %s", s.function, err, stubSnippet(out.Payload)))
+			"The payload of the function %s is not one JSON value (%v): %s", s.function, err, stubSnippet([]byte(payload))))
 	}
 	return result, nil
-}
-
-// awsStubResponse reads the HTTP status and request id of an SDK error.
-func awsStubResponse(err error) (status int, requestID string) {
-	var re *awshttp.ResponseError
-	if errors.As(err, &re) {
-		return re.HTTPStatusCode(), re.ServiceRequestID()
-	}
-	return 0, ""
-}
-
-// awsStubAPI is how one service is called and how Step Functions reports its errors.
-type awsStubAPI struct {
-	name        string // the prefix of error names
-	signingName string
-	javaService string // the service in the Java SDK's error text
-	javaGeneric string // the Java SDK's exception for an error without a code
-	jsonTarget  string // the X-Amz-Target prefix of AWS JSON 1.0; empty for the Query protocol
-	endpoint    func(context.Context, aws.Config) (string, error)
-}
-
-var awsStubAPIs = map[string]awsStubAPI{
-	"dynamodb": {"DynamoDB", "dynamodb", "AmazonDynamoDBv2", "AmazonDynamoDBException", "DynamoDB_20120810", awsStubDynamoDBEndpoint},
-	"sqs":      {"SQS", "sqs", "AmazonSQS", "AmazonSQSException", "AmazonSQS", awsStubSQSEndpoint},
-	"sns":      {"SNS", "sns", "AmazonSNS", "AmazonSNSException", "", awsStubSNSEndpoint},
-}
-
-// The endpoints come from each service's own resolver, which knows partitions and the endpoint settings.
-
-func awsStubDynamoDBEndpoint(ctx context.Context, cfg aws.Config) (string, error) {
-	o := dynamodb.NewFromConfig(cfg).Options()
-	ep, err := o.EndpointResolverV2.ResolveEndpoint(ctx, dynamodb.EndpointParameters{Region: aws.String(o.Region), Endpoint: o.BaseEndpoint})
-	return ep.URI.String(), err
-}
-
-func awsStubSQSEndpoint(ctx context.Context, cfg aws.Config) (string, error) {
-	o := sqs.NewFromConfig(cfg).Options()
-	ep, err := o.EndpointResolverV2.ResolveEndpoint(ctx, sqs.EndpointParameters{Region: aws.String(o.Region), Endpoint: o.BaseEndpoint})
-	return ep.URI.String(), err
-}
-
-func awsStubSNSEndpoint(ctx context.Context, cfg aws.Config) (string, error) {
-	o := sns.NewFromConfig(cfg).Options()
-	ep, err := o.EndpointResolverV2.ResolveEndpoint(ctx, sns.EndpointParameters{Region: aws.String(o.Region), Endpoint: o.BaseEndpoint})
-	return ep.URI.String(), err
-}
-
-// awsServiceStub makes one API call of DynamoDB, SQS or SNS per invocation, signed with Signature V4.
-type awsServiceStub struct {
-	api    awsStubAPI
-	action string
-	// baseURL, when set, is the endpoint of EndpointURLs the calls go to (endpoints.go).
-	baseURL string
-	target  awsStubLazy[awsStubTarget]
-}
-
-type awsStubTarget struct {
-	cfg      aws.Config
-	endpoint string
-}
-
-// Handle makes the call.
-func (s *awsServiceStub) Handle(ctx context.Context, call *Call) (any, error) {
-	if s.baseURL == "" {
-		if err := unassumed(call); err != nil {
-			return nil, err
-		}
-	}
-	t, err := s.target.get(ctx, func(ctx context.Context) (awsStubTarget, error) {
-		if s.baseURL != "" {
-			return endpointTarget(ctx, s.baseURL)
-		}
-		cfg, err := awsStubConfig(ctx, "")
-		if err != nil {
-			return awsStubTarget{}, err
-		}
-		endpoint, err := s.api.endpoint(ctx, cfg)
-		if err != nil {
-			return awsStubTarget{}, fmt.Errorf("resolving the %s endpoint: %w", s.api.name, err)
-		}
-		return awsStubTarget{cfg, endpoint}, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	params, _ := call.Input.(map[string]any)
-	body, contentType, err := s.request(params)
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.endpoint, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", contentType)
-	if s.api.jsonTarget != "" {
-		req.Header.Set("X-Amz-Target", s.api.jsonTarget+"."+s.action)
-	}
-	if t.cfg.Credentials == nil {
-		return nil, errors.New("no AWS credentials are configured")
-	}
-	creds, err := t.cfg.Credentials.Retrieve(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("retrieving AWS credentials: %w", err)
-	}
-	hash := sha256.Sum256(body)
-	if err := v4.NewSigner().SignHTTP(ctx, creds, req, hex.EncodeToString(hash[:]), s.api.signingName, t.cfg.Region, time.Now()); err != nil {
-		return nil, err
-	}
-	var client aws.HTTPClient = http.DefaultClient
-	if t.cfg.HTTPClient != nil {
-		client = t.cfg.HTTPClient
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, err
-	}
-	defer resp.Body.Close()
-	reply, over, err := stubReadAll(resp.Body)
-	switch {
-	case over:
-		return nil, stubTooLarge(fmt.Sprintf("The response of %s %s", s.api.name, s.action))
-	case err != nil && ctx.Err() != nil:
-		return nil, ctx.Err()
-	case err != nil:
-		return nil, fmt.Errorf("reading the response of %s %s: %w", s.api.name, s.action, err)
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, s.serviceError(resp, reply)
-	}
-	if s.api.jsonTarget == "" {
-		return awsStubSNSResult(reply)
-	}
-	out, err := stubResult(reply)
-	if err != nil {
-		return nil, failure.New(failure.TaskFailed, fmt.Sprintf(
-			"The response of %s %s is not JSON (%v): %s", s.api.name, s.action, err, stubSnippet(reply)))
-	}
-	return out, nil
-}
-
-// request encodes the Task's parameters. Like Step Functions, it sends a message body given as JSON as
-// its text.
-func (s *awsServiceStub) request(params map[string]any) (body []byte, contentType string, err error) {
-	if s.api.jsonTarget == "" {
-		form, err := awsStubSNSForm(params)
-		return []byte(form.Encode()), "application/x-www-form-urlencoded; charset=utf-8", err
-	}
-	if m, ok := params["MessageBody"]; ok && s.api.name == "SQS" {
-		if _, isString := m.(string); !isString {
-			copied := make(map[string]any, len(params))
-			for k, v := range params {
-				copied[k] = v
-			}
-			copied["MessageBody"] = oj.JSON(m)
-			params = copied // the input is shared with the execution: never mutated
-		}
-	}
-	if params == nil {
-		params = map[string]any{}
-	}
-	return []byte(oj.JSON(params)), "application/x-amz-json-1.0", nil
-}
-
-// awsStubSNSForm encodes Publish's parameters in the Query protocol.
-func awsStubSNSForm(params map[string]any) (url.Values, error) {
-	form := url.Values{"Action": {"Publish"}, "Version": {"2010-03-31"}}
-	for k, v := range params {
-		if k == "MessageAttributes" {
-			if err := awsStubSNSAttributes(form, v); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		switch t := v.(type) {
-		case string:
-			form.Set(k, t)
-		case map[string]any, []any:
-			if k != "Message" {
-				return nil, fmt.Errorf("the SNS Publish parameter %q must be a string, not %s", k, kind(v))
-			}
-			form.Set(k, oj.JSON(t))
-		default:
-			form.Set(k, oj.JSON(t))
-		}
-	}
-	return form, nil
-}
-
-// awsStubSNSAttributes encodes MessageAttributes {"name": {"DataType": ..., "StringValue": ...}} as Query entries.
-func awsStubSNSAttributes(form url.Values, v any) error {
-	attrs, ok := v.(map[string]any)
-	if !ok {
-		return fmt.Errorf(`the SNS Publish parameter "MessageAttributes" must be an object, not %s`, kind(v))
-	}
-	names := make([]string, 0, len(attrs))
-	for name := range attrs {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for i, name := range names {
-		attr, ok := attrs[name].(map[string]any)
-		if !ok {
-			return fmt.Errorf("the SNS message attribute %q must be an object, not %s", name, kind(attrs[name]))
-		}
-		prefix := fmt.Sprintf("MessageAttributes.entry.%d.", i+1)
-		form.Set(prefix+"Name", name)
-		for field, value := range attr {
-			str, ok := value.(string)
-			if !ok {
-				return fmt.Errorf("the SNS message attribute %q: %q must be a string, not %s", name, field, kind(value))
-			}
-			form.Set(prefix+"Value."+field, str)
-		}
-	}
-	return nil
-}
-
-// awsStubSNSResult reads Publish's XML response.
-func awsStubSNSResult(reply []byte) (any, error) {
-	var r struct {
-		Result struct {
-			MessageID      string `xml:"MessageId"`
-			SequenceNumber string `xml:"SequenceNumber"`
-		} `xml:"PublishResult"`
-	}
-	if err := xml.Unmarshal(reply, &r); err != nil {
-		return nil, failure.New(failure.TaskFailed, fmt.Sprintf(
-			"The response of SNS Publish is not XML (%v): %s", err, stubSnippet(reply)))
-	}
-	out := map[string]any{"MessageId": r.Result.MessageID}
-	if r.Result.SequenceNumber != "" { // FIFO topics only
-		out["SequenceNumber"] = r.Result.SequenceNumber
-	}
-	return out, nil
-}
-
-// serviceError reads a service's error response: JSON {"__type": "...#Code", "message": ...} or Query XML
-// <ErrorResponse><Error><Code/><Message/></Error><RequestId/></ErrorResponse>.
-func (s *awsServiceStub) serviceError(resp *http.Response, reply []byte) error {
-	var code, message string
-	requestID := resp.Header.Get("X-Amzn-RequestId")
-	if s.api.jsonTarget == "" {
-		var e struct {
-			Error struct {
-				Code    string `xml:"Code"`
-				Message string `xml:"Message"`
-			} `xml:"Error"`
-			RequestID string `xml:"RequestId"`
-		}
-		if xml.Unmarshal(reply, &e) == nil {
-			code, message = e.Error.Code, e.Error.Message
-			if requestID == "" {
-				requestID = e.RequestID
-			}
-		}
-	} else if v, err := source.Decode(reply); err == nil {
-		obj, _ := v.(map[string]any)
-		if t, ok := obj["__type"].(string); ok {
-			code = t[strings.LastIndexByte(t, '#')+1:]
-		}
-		for _, k := range []string{"message", "Message"} {
-			if m, ok := obj[k].(string); ok && message == "" {
-				message = m
-			}
-		}
-	}
-	if message == "" {
-		message = stubSnippet(reply)
-	}
-	exception := s.api.javaGeneric
-	if code != "" {
-		exception = stubException(code)
-	}
-	return failure.New(s.api.name+"."+exception, fmt.Sprintf(
-		"%s (Service: %s; Status Code: %d; Error Code: %s; Request ID: %s; Proxy: null)",
-		message, s.api.javaService, resp.StatusCode, code, requestID))
 }
 
 // unassumed refuses the call of a Task that has Credentials: AWS would make it as the role they name, and

@@ -93,7 +93,7 @@ func TestAWSStubS3AgainstMoto(t *testing.T) {
 		assert.Equal(t, want, got, "step %d: %s", i, st.action)
 	}
 	_, err = invoke(t, remote, sdk("getObject"), "S", obj("k", "Bogus", "x"))
-	assert.Equal(t, "S3.S3Exception", requireFailure(t, err).Name, "a parameter S3's API does not have")
+	assert.Equal(t, failure.Runtime, requireFailure(t, err).Name, "a parameter aslrun's S3 table does not have")
 }
 
 const defaultS3ContentType = "binary/octet-stream"
@@ -121,18 +121,18 @@ func withoutDates(v any) any {
 }
 
 func TestAWSStubS3Errors(t *testing.T) {
-	_, err := ParseHandlers([]byte(`{"arn:aws:states:::aws-sdk:s3:createBucket": {"aws": true}}`))
-	assert.ErrorContains(t, err, "aws-sdk:s3:copyObject, aws-sdk:s3:deleteObject")
+	_, err := ParseHandlers([]byte(`{"arn:aws:states:::aws-sdk:s3:putBucketPolicy": {"aws": true}}`))
+	assert.ErrorContains(t, err, "REST APIs only for the actions of its table")
 	awstest.IsolateEnv(t, "http://127.0.0.1:1")
 	t.Setenv("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:1")
 	r, err := ParseHandlers([]byte(`{"arn:aws:states:::aws-sdk:s3:getObject": {"aws": true}}`))
 	require.NoError(t, err)
-	_, err = invoke(t, r, "arn:aws:states:::aws-sdk:s3:getObject", "S", map[string]any{"Bucket": "b", "Key": "k", "Range": int64(3)})
+	_, err = invoke(t, r, "arn:aws:states:::aws-sdk:s3:getObject", "S", map[string]any{"Bucket": "b", "Key": "k", "Colour": "red"})
 	fe := requireFailure(t, err)
-	assert.Equal(t, "S3.S3Exception", fe.Name)
-	assert.Contains(t, fe.Cause, "The parameters of the S3 call do not fit its API")
+	assert.Equal(t, failure.Runtime, fe.Name)
+	assert.Contains(t, fe.Cause, "The parameters of aws-sdk:s3:getObject do not fit aslrun's REST-XML call: it sends no parameter Colour")
 	_, err = invoke(t, r, "arn:aws:states:::aws-sdk:s3:getObject", "S", map[string]any{"Bucket": "b", "Key": "k"})
-	require.Error(t, err)
-	var f *failure.Error
-	assert.NotErrorAs(t, err, &f, "a connection refused is no S3 error: %v", err)
+	fe = requireFailure(t, err)
+	assert.Equal(t, "S3.SdkClientException", fe.Name, "a connection refused is the SDK's client exception, which Retry can retry")
+	assert.Contains(t, fe.Cause, "http://127.0.0.1:1/b/k")
 }

@@ -128,7 +128,7 @@ func (r *Registry) AddHandlers(source string, data []byte) error {
 		if err != nil {
 			return fmt.Errorf("%s: key %q: %w", source, k, err)
 		}
-		h, err := parseStub(top[k], stubScope{dir: dir, key: k, binding: b, env: r.environment()})
+		h, err := parseStub(top[k], stubScope{dir: dir, key: k, binding: b, env: r.environment(), reg: r})
 		if err != nil {
 			return fmt.Errorf("%s: key %q: %w", source, k, err)
 		}
@@ -138,6 +138,13 @@ func (r *Registry) AddHandlers(source string, data []byte) error {
 		owners[b] = k
 		handlers[b] = h
 	}
+	var endpoints map[string]string
+	if v, ok := special["$endpoints"]; ok {
+		if endpoints, err = parseEndpoints(v); err != nil {
+			return fmt.Errorf("%s: %w", source, err)
+		}
+		delete(special, "$endpoints")
+	}
 	if err := r.addSpecial(special, dir); err != nil {
 		return fmt.Errorf("%s: %w", source, err)
 	}
@@ -146,6 +153,15 @@ func (r *Registry) AddHandlers(source string, data []byte) error {
 	}
 	r.mu.Lock()
 	r.objects.read, r.objects.write = r.objects.read || routes.read, r.objects.write || routes.write
+	if len(endpoints) > 0 {
+		if r.endpoints == nil {
+			r.endpoints = map[string]string{}
+		}
+		for k, v := range endpoints {
+			r.endpoints[k] = v
+		}
+		r.aws = nil // rebuilt with these on next use
+	}
 	r.mu.Unlock()
 	return nil
 }
@@ -279,8 +295,9 @@ type stubScope struct {
 	dir     string // the handler file's directory, against which exec resolves relative paths
 	key     string // the handler file key as written
 	binding binding
-	nested  bool // inside a sequence, which cannot hold another
-	env     *Env // what built-in handlers and http stubs work with
+	nested  bool      // inside a sequence, which cannot hold another
+	env     *Env      // what built-in handlers and http stubs work with
+	reg     *Registry // whose generic AWS client the aws stubs call
 }
 
 // stubKinds are the keys that give a stub its behaviour.

@@ -8,80 +8,72 @@ import (
 	"os"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	s3api "github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/smithy-go"
+	"time"
 
 	"github.com/aslrun/aslrun/interpreter/maprun"
+	"github.com/aslrun/aslrun/resources/awscall"
 )
 
-// awsObjects is the maprun.Objects of real S3 (or of AWS_ENDPOINT_URL_S3), through the SDK client the aws
-// stub uses (newAWSS3Client): a Distributed Map's ItemReader and ResultWriter where the handler file binds
-// their resources to {"aws": true} (see Registry.Objects). The client is built on first use, so that a
-// handler file loads offline.
+// awsObjects is the maprun.Objects of real S3 (or of the endpoint bound to s3: $endpoints, --endpoint,
+// AWS_ENDPOINT_URL_S3), through the generic call path (package awscall): a Distributed Map's ItemReader and
+// ResultWriter where the handler file binds their resources to {"aws": true} (see Registry.Objects).
+// Nothing is read from the environment until the first call, so that a handler file loads offline.
 type awsObjects struct {
-	client awsStubLazy[*s3api.Client]
-}
-
-func (o *awsObjects) s3(ctx context.Context) (*s3api.Client, error) {
-	return o.client.get(ctx, newAWSS3Client)
+	reg *Registry
 }
 
 // Get opens an object with GetObject. The body streams from S3; it is no io.ReaderAt, so a Parquet reader
 // spools it.
 func (o *awsObjects) Get(ctx context.Context, bucket, key string) (io.ReadCloser, int64, error) {
-	client, err := o.s3(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	out, err := client.GetObject(ctx, &s3api.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	resp, err := o.reg.awsClient().Open(ctx, "s3", "getObject", map[string]any{"Bucket": bucket, "Key": key})
 	if err != nil {
 		return nil, 0, awsObjectError(err, bucket, key)
 	}
-	return out.Body, aws.ToInt64(out.ContentLength), nil
+	return resp.Body, resp.ContentLength, nil
 }
 
 // List lists the objects under prefix with ListObjectsV2, a page (1,000 keys) at a time, in S3's key order.
 func (o *awsObjects) List(ctx context.Context, bucket, prefix string, fn func(maprun.Object) error) error {
-	client, err := o.s3(ctx)
-	if err != nil {
-		return err
-	}
-	in := &s3api.ListObjectsV2Input{Bucket: aws.String(bucket)}
+	params := map[string]any{"Bucket": bucket}
 	if prefix != "" {
-		in.Prefix = aws.String(prefix)
+		params["Prefix"] = prefix
 	}
-	pages := s3api.NewListObjectsV2Paginator(client, in)
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
+	for {
+		resp, err := o.reg.awsClient().Do(ctx, "s3", "listObjectsV2", params)
 		if err != nil {
 			return awsObjectError(err, bucket, "")
 		}
-		for _, c := range page.Contents {
-			class := string(c.StorageClass)
-			if class == "" {
-				class = "STANDARD"
+		contents, _ := resp.Result["Contents"].([]any)
+		for _, c := range contents {
+			m, _ := c.(map[string]any)
+			obj := maprun.Object{StorageClass: "STANDARD"}
+			obj.Key, _ = m["Key"].(string)
+			obj.ETag, _ = m["ETag"].(string)
+			obj.Size, _ = m["Size"].(int64)
+			if class, _ := m["StorageClass"].(string); class != "" {
+				obj.StorageClass = class
 			}
-			obj := maprun.Object{Key: aws.ToString(c.Key), ETag: aws.ToString(c.ETag), Size: aws.ToInt64(c.Size), StorageClass: class}
-			if c.LastModified != nil {
-				obj.LastModified = c.LastModified.UTC()
+			if at, _ := m["LastModified"].(string); at != "" {
+				if t, err := time.Parse(time.RFC3339, at); err == nil {
+					obj.LastModified = t.UTC()
+				}
 			}
 			if err := fn(obj); err != nil {
 				return err
 			}
 		}
+		token, _ := resp.Result["NextContinuationToken"].(string)
+		if truncated, _ := resp.Result["IsTruncated"].(bool); !truncated || token == "" {
+			return nil
+		}
+		params["ContinuationToken"] = token
 	}
-	return nil
 }
 
 // Put writes an object with PutObject. A body that can seek (the writer's spool file, a bytes.Reader) is
 // sent from where it stands with its length, so nothing is held whole in memory; any other body is
 // spooled to a temporary file first, since PutObject needs the length before the first byte.
 func (o *awsObjects) Put(ctx context.Context, bucket, key string, body io.Reader) error {
-	client, err := o.s3(ctx)
-	if err != nil {
-		return err
-	}
 	seeker, ok := body.(io.ReadSeeker)
 	if !ok {
 		tmp, err := os.CreateTemp("", "aslrun-put-*")
@@ -98,42 +90,20 @@ func (o *awsObjects) Put(ctx context.Context, bucket, key string, body io.Reader
 		}
 		seeker = tmp
 	}
-	length, err := remaining(seeker)
-	if err != nil {
-		return err
-	}
-	_, err = client.PutObject(ctx, &s3api.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key),
-		Body: seeker, ContentLength: aws.Int64(length)})
-	if err != nil {
+	if err := o.reg.awsClient().Send(ctx, "s3", "putObject", map[string]any{"Bucket": bucket, "Key": key}, seeker); err != nil {
 		return awsObjectError(err, bucket, key)
 	}
 	return nil
 }
 
-// remaining is the number of bytes from a body's position to its end; the position stays.
-func remaining(s io.Seeker) (int64, error) {
-	at, err := s.Seek(0, io.SeekCurrent)
-	if err != nil {
-		return 0, err
-	}
-	end, err := s.Seek(0, io.SeekEnd)
-	if err != nil {
-		return 0, err
-	}
-	if _, err := s.Seek(at, io.SeekStart); err != nil {
-		return 0, err
-	}
-	return end - at, nil
-}
-
 // awsObjectError makes S3's NoSuchBucket and NoSuchKey a *maprun.ObjectError, so the Map fails with the
-// cause the embedded S3 gives; other errors (access denied, a refused connection) stay the SDK's, whose
-// text names the operation, the status and S3's code.
+// cause the embedded S3 gives; other errors (access denied, a refused connection) name the service's code
+// and status, or the URL that did not answer.
 func awsObjectError(err error, bucket, key string) error {
-	var api smithy.APIError
-	if errors.As(err, &api) {
-		if code := api.ErrorCode(); code == "NoSuchBucket" || code == "NoSuchKey" {
-			return &maprun.ObjectError{Code: code, Bucket: bucket, Key: key}
+	var se *awscall.ServiceError
+	if errors.As(err, &se) {
+		if se.Code == "NoSuchBucket" || se.Code == "NoSuchKey" {
+			return &maprun.ObjectError{Code: se.Code, Bucket: bucket, Key: key}
 		}
 	}
 	return fmt.Errorf("S3: %w", err)
@@ -219,7 +189,7 @@ func (r *Registry) Objects(embedded maprun.Objects) maprun.Objects {
 	r.mu.RLock()
 	routes := r.objects
 	r.mu.RUnlock()
-	remote := &awsObjects{}
+	remote := &awsObjects{reg: r}
 	switch {
 	case routes.read && routes.write:
 		return remote

@@ -36,7 +36,7 @@ func TestAWSObjectsAgainstMoto(t *testing.T) {
 	_, err = client.CreateBucket(ctx, &s3api.CreateBucketInput{Bucket: aws.String("bkt")})
 	require.NoError(t, err)
 
-	objs := &awsObjects{}
+	objs := &awsObjects{reg: NewRegistry()}
 	// A spool file, as the ResultWriter hands it: sent from its position on.
 	spool, err := os.Create(filepath.Join(t.TempDir(), "spool"))
 	require.NoError(t, err)
@@ -119,7 +119,7 @@ func getErr(body io.ReadCloser, _ int64, err error) error {
 
 func TestAWSObjectsUnreachable(t *testing.T) {
 	awstest.IsolateEnv(t, "http://127.0.0.1:1")
-	objs := &awsObjects{}
+	objs := &awsObjects{reg: NewRegistry()}
 	_, _, err := objs.Get(context.Background(), "bkt", "k")
 	require.Error(t, err)
 	var oe *maprun.ObjectError

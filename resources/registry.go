@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/source"
 	"github.com/aslrun/aslrun/interpreter"
+	"github.com/aslrun/aslrun/resources/awscall"
 )
 
 // Handler serves Task invocations. For a Lambda function it is the function: it gets the event and returns
@@ -72,7 +74,9 @@ type Registry struct {
 	functions map[string]Handler // by bare function name: qualifiers, regions and accounts do not matter
 	machines  StateMachines
 	env       *Env
-	objects   objectRoutes // the Distributed Maps' S3 directions bound to real S3 (objects_aws.go)
+	objects   objectRoutes      // the Distributed Maps' S3 directions bound to real S3 (objects_aws.go)
+	endpoints map[string]string // the handler files' $endpoints, by service
+	aws       *awscall.Client   // built on first use (awsClient)
 }
 
 // NewRegistry returns an empty registry.
@@ -156,7 +160,7 @@ func (r *Registry) Invoke(ctx context.Context, req *interpreter.TaskRequest) (an
 	if state != nil {
 		return invokeRaw(ctx, state, call)
 	}
-	if out, ok, err := r.invokeEndpoint(ctx, call); ok {
+	if out, ok, err := r.invokeBound(ctx, call); ok {
 		return out, err
 	}
 	if out, ok, err := r.invokeServices(ctx, call); ok {
@@ -168,10 +172,40 @@ func (r *Registry) Invoke(ctx context.Context, req *interpreter.TaskRequest) (an
 	if pattern, ok := startExecutionPattern(resource); ok {
 		return r.invokeStartExecution(ctx, pattern, call)
 	}
+	if t, ok := parseAWSTarget(resource); ok || strings.HasPrefix(resource, "arn:aws:states:::aws-sdk:") {
+		return nil, unbound(resource, req.StateName, t, ok)
+	}
 	// A local emulator cannot call a service it has no handler for. AWS would make the call and the service
 	// would fail it, which a Catch sees as a task failure, so this is one too (and States.ALL catches it).
 	return nil, failure.New(failure.TaskFailed, fmt.Sprintf("no handler for the resource %q of the state %q: %s",
 		resource, req.StateName, bindHint(resource, req.StateName)))
+}
+
+// unbound fails a call of an AWS service that nothing serves: no handler, no endpoint bound to the service,
+// no embedded emulation. It is a States.Runtime failure, which no Catch of States.ALL hides: the run is
+// missing a binding, which is no failure of the service.
+func unbound(resource, state string, t awsTarget, callable bool) error {
+	svc := t.service
+	if !callable {
+		rest := strings.TrimPrefix(resource, "arn:aws:states:::aws-sdk:")
+		svc, _, _ = strings.Cut(rest, ":")
+		known := "aslrun's generic call path cannot build this call (it calls the services " + strings.Join(awscall.Names(), ", ") +
+			", and of REST APIs only the actions of its table), so an endpoint will not do: "
+		return failure.New(failure.Runtime, fmt.Sprintf("The state '%s' calls %s, which no handler serves; %s%s",
+			state, resource, known, bindHint(resource, state)))
+	}
+	if t.pattern == ".sync" {
+		return failure.New(failure.Runtime, fmt.Sprintf("The state '%s' calls %s, which no handler serves: %s",
+			state, resource, bindHint(resource, state)))
+	}
+	env := "AWS_ENDPOINT_URL"
+	if api, ok := awscall.Lookup(svc); ok {
+		env += "_" + api.EnvID
+	}
+	return failure.New(failure.Runtime, fmt.Sprintf("The state '%s' calls %s, which no handler, endpoint or embedded service serves: "+
+		"%s; or bind the service %s to an endpoint that answers its API (\"$endpoints\": {\"%s\": URL} in the handler file, "+
+		"--endpoint %s=URL, or %s); or call AWS itself with {\"aws\": true} under the key %q",
+		state, resource, bindHint(resource, state), svc, svc, svc, env, resource))
 }
 
 // bindHint says how to bind a handler to a Task: under the keys of a handler file that would serve it.

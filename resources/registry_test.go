@@ -52,7 +52,6 @@ func TestRegistryUnknownResource(t *testing.T) {
 	r.Lambda("fn", returns(nil))
 	const where = ` in a handler file (--handlers FILE, or NAME.handlers.json beside NAME.asl.json; README: Handler files)`
 	tests := []struct{ name, resource, keys string }{
-		{"a service without a handler", "arn:aws:states:::sqs:sendMessage", `"arn:aws:states:::sqs:sendMessage" or "state:Notify"`},
 		{"a placeholder", "${NotifyArn}", `"${NotifyArn}" or "state:Notify"`},
 		// The key "fn" would bind the Lambda function fn, which does not serve the Resource "fn".
 		{"a Resource that is not an ARN is no Lambda function", "fn", `"state:Notify"`},
@@ -64,6 +63,29 @@ func TestRegistryUnknownResource(t *testing.T) {
 			assert.Equal(t, failure.TaskFailed, fe.Name)
 			assert.Equal(t, `no handler for the resource "`+tt.resource+`" of the state "Notify": `+
 				`bind one under the key `+tt.keys+where, fe.Cause)
+		})
+	}
+}
+
+// TestRegistryUnboundService: an AWS service call that nothing serves is a States.Runtime failure (no Catch
+// of States.ALL hides a missing binding) saying every way to bind one.
+func TestRegistryUnboundService(t *testing.T) {
+	tests := []struct{ resource, want string }{
+		{"arn:aws:states:::sqs:sendMessage", `The state 'Notify' calls arn:aws:states:::sqs:sendMessage, which no handler, endpoint or embedded ` +
+			`service serves: bind one under the key "arn:aws:states:::sqs:sendMessage" or "state:Notify" in a handler file (--handlers FILE, ` +
+			`or NAME.handlers.json beside NAME.asl.json; README: Handler files); or bind the service sqs to an endpoint that answers its API ` +
+			`("$endpoints": {"sqs": URL} in the handler file, --endpoint sqs=URL, or AWS_ENDPOINT_URL_SQS); or call AWS itself with ` +
+			`{"aws": true} under the key "arn:aws:states:::sqs:sendMessage"`},
+		{"arn:aws:states:::aws-sdk:nosuch:getThing", `The state 'Notify' calls arn:aws:states:::aws-sdk:nosuch:getThing, which no handler ` +
+			`serves; aslrun's generic call path cannot build this call`},
+		{"arn:aws:states:::ecs:runTask.sync", `The state 'Notify' calls arn:aws:states:::ecs:runTask.sync, which no handler serves: bind one`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.resource, func(t *testing.T) {
+			_, err := NewRegistry().Invoke(context.Background(), &interpreter.TaskRequest{Resource: tt.resource, StateName: "Notify"})
+			fe := requireFailure(t, err)
+			assert.Equal(t, failure.Runtime, fe.Name)
+			assert.Contains(t, fe.Cause, tt.want)
 		})
 	}
 }

@@ -89,9 +89,13 @@ func (s service) taskError(err error, sdk bool) error {
 	if !errors.As(err, &e) {
 		return err
 	}
-	requestID := interpreter.NewUUID()
-	if s.s3IDs {
+	requestID := e.RequestID
+	switch {
+	case requestID != "":
+	case s.s3IDs:
 		requestID = strings.ToUpper(randomHex(8))
+	default:
+		requestID = interpreter.NewUUID()
 	}
 	exception, ok := s.javaExceptions[e.Code]
 	if sdk {

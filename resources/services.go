@@ -150,6 +150,7 @@ func (s *Services) Dump() map[string]any {
 func (r *Registry) UseEnv(env *Env) {
 	r.mu.Lock()
 	r.env = env
+	r.aws = nil // rebuilt with env's endpoints on next use
 	r.mu.Unlock()
 }
 

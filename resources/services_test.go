@@ -170,7 +170,7 @@ func TestS3Integration(t *testing.T) {
 			params: `{"Bucket":"input","Key":"rows.csv","Range":"bytes=0-1"}`, errName: "S3.S3Exception",
 			cause: causeRE("The embedded S3 does not implement the parameter Range of getObject ")},
 		{name: "other actions are not served", resource: "arn:aws:states:::aws-sdk:s3:createBucket", params: `{"Bucket":"b"}`,
-			errName: "States.TaskFailed", cause: "^no handler for the resource"},
+			errName: "States.Runtime", cause: "which no handler, endpoint or embedded service serves"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -254,6 +254,6 @@ func TestServicesWithoutS3(t *testing.T) {
 	reg := resources.NewRegistry()
 	reg.UseEnv(&resources.Env{Services: s})
 	res := runWith(t, task("arn:aws:states:::aws-sdk:s3:getObject", `{"Bucket":"b","Key":"k"}`), reg)
-	assert.Equal(t, "States.TaskFailed", res.Error)
-	assert.Contains(t, res.Cause, "no handler for the resource")
+	assert.Equal(t, "States.Runtime", res.Error)
+	assert.Contains(t, res.Cause, "which no handler, endpoint or embedded service serves")
 }

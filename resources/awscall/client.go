@@ -23,6 +23,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/aslrun/aslrun/asl/failure"
 )
 
@@ -63,6 +65,18 @@ func New(opts Options) *Client {
 		opts.HTTPClient = http.DefaultClient
 	}
 	return &Client{opts: opts}
+}
+
+// WithRegion is a client whose calls go to another region; it shares c's credentials.
+func (c *Client) WithRegion(region string) *Client {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.chain == nil {
+		c.chain = aws.NewCredentialsCache(&chain{getenv: c.opts.Getenv})
+	}
+	opts := c.opts
+	opts.Region = region
+	return &Client{opts: opts, chain: c.chain}
 }
 
 // Bound returns the endpoint bound to a service, by Options.Endpoints or the environment
@@ -170,21 +184,61 @@ func Exception(code, prefix string) string {
 // Do sends one API call and returns the response, a *ServiceError, a *ClientError, or a *failure.Error
 // (States.Runtime) for a call that cannot be built.
 func (c *Client) Do(ctx context.Context, service, action string, params any) (*Response, error) {
+	svc, httpResp, err := c.roundTrip(ctx, service, action, params, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer httpResp.Body.Close()
+	body, err := readLimited(httpResp.Body, svc, action)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, context.Cause(ctx)
+		}
+		return nil, err
+	}
+	result, err := decode(svc, action, httpResp, body)
+	if err != nil {
+		return nil, failure.New(failure.TaskFailed, fmt.Sprintf("The response of %s %s could not be read (%v): %s",
+			svc.Prefix, apiAction(action), err, snippet(body)))
+	}
+	return &Response{Status: httpResp.StatusCode, Header: httpResp.Header, Result: result}, nil
+}
+
+// Open sends a call whose successful response the caller reads and closes (S3's getObject of an object
+// of any size); errors are Do's.
+func (c *Client) Open(ctx context.Context, service, action string, params map[string]any) (*http.Response, error) {
+	_, resp, err := c.roundTrip(ctx, service, action, params, nil)
+	return resp, err
+}
+
+// Send sends a call whose body is read from body (S3's putObject of an object of any size), from where
+// it stands: it is read once to be signed, then sent. Errors are Do's.
+func (c *Client) Send(ctx context.Context, service, action string, params map[string]any, body io.ReadSeeker) error {
+	_, resp, err := c.roundTrip(ctx, service, action, params, body)
+	if err != nil {
+		return err
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.Body.Close()
+}
+
+// roundTrip builds, signs and sends a call; a response that is no success is read into a *ServiceError.
+func (c *Client) roundTrip(ctx context.Context, service, action string, params any, body io.ReadSeeker) (Service, *http.Response, error) {
 	svc, ok := Lookup(service)
 	if !ok {
-		return nil, failure.New(failure.Runtime, fmt.Sprintf(
+		return svc, nil, failure.New(failure.Runtime, fmt.Sprintf(
 			"aslrun cannot call the service '%s' (aws-sdk:%s:%s): it knows how to call %s. %s",
 			service, service, action, strings.Join(Names(), ", "), BindHint))
 	}
 	if !svc.Knows(action) {
-		return nil, failure.New(failure.Runtime, fmt.Sprintf(
+		return svc, nil, failure.New(failure.Runtime, fmt.Sprintf(
 			"aslrun cannot call the action '%s' of the %s API (aws-sdk:%s:%s): its %s table routes only %s. %s",
 			action, svc.Name, service, action, svc.Protocol, strings.Join(routeNames(svc), ", "), BindHint))
 	}
 	in, isObject := params.(map[string]any)
 	if !isObject {
 		if params != nil {
-			return nil, failure.New(failure.Runtime, fmt.Sprintf(
+			return svc, nil, failure.New(failure.Runtime, fmt.Sprintf(
 				"The parameters of aws-sdk:%s:%s must be a JSON object, not %T", service, action, params))
 		}
 		in = map[string]any{}
@@ -192,7 +246,7 @@ func (c *Client) Do(ctx context.Context, service, action string, params any) (*R
 	base, bound := c.Bound(service)
 	region, err := c.region(bound)
 	if err != nil {
-		return nil, err
+		return svc, nil, err
 	}
 	if svc.Global && !bound {
 		region = "us-east-1"
@@ -202,43 +256,40 @@ func (c *Client) Do(ctx context.Context, service, action string, params any) (*R
 	}
 	endpoint, err := url.Parse(base)
 	if err != nil || (endpoint.Scheme != "http" && endpoint.Scheme != "https") || endpoint.Host == "" {
-		return nil, failure.New(failure.Runtime, fmt.Sprintf("the endpoint of %s, %q, is not an http(s) URL", svc.Name, base))
+		return svc, nil, failure.New(failure.Runtime, fmt.Sprintf("the endpoint of %s, %q, is not an http(s) URL", svc.Name, base))
 	}
 	req, err := build(ctx, svc, action, in, endpoint, !bound)
 	if err != nil {
-		return nil, err
+		return svc, nil, err
+	}
+	if body != nil {
+		if err := req.stream(body); err != nil {
+			return svc, nil, err
+		}
 	}
 	creds, err := c.credentials(ctx, bound)
 	if err != nil {
-		return nil, err
+		return svc, nil, err
 	}
 	if err := sign(ctx, req, creds, svc.Signing, region, c.opts.Now()); err != nil {
-		return nil, err
+		return svc, nil, err
 	}
 	httpResp, err := c.opts.HTTPClient.Do(req.http)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, context.Cause(ctx)
+			return svc, nil, context.Cause(ctx)
 		}
-		return nil, &ClientError{Service: svc, URL: req.http.URL.String(), Err: unwrapURL(err)}
-	}
-	defer httpResp.Body.Close()
-	body, err := readLimited(httpResp.Body)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, context.Cause(ctx)
-		}
-		return nil, err
+		return svc, nil, &ClientError{Service: svc, URL: req.http.URL.String(), Err: unwrapURL(err)}
 	}
 	if httpResp.StatusCode < 200 || httpResp.StatusCode > 299 {
-		return nil, decodeError(svc, httpResp, body)
+		defer httpResp.Body.Close()
+		reply, err := readLimited(httpResp.Body, svc, action)
+		if err != nil && ctx.Err() != nil {
+			return svc, nil, context.Cause(ctx)
+		}
+		return svc, nil, decodeError(svc, httpResp, reply)
 	}
-	result, err := decode(svc, action, httpResp, body)
-	if err != nil {
-		return nil, failure.New(failure.TaskFailed, fmt.Sprintf("The response of %s %s could not be read (%v): %s",
-			svc.Prefix, apiAction(action), err, snippet(body)))
-	}
-	return &Response{Status: httpResp.StatusCode, Header: httpResp.Header, Result: result}, nil
+	return svc, httpResp, nil
 }
 
 // BindHint says how to make a call aslrun cannot build.
@@ -299,15 +350,14 @@ func unwrapURL(err error) error {
 	return err
 }
 
-// responseLimit bounds a response read: Step Functions' 256 KiB task result limit, with room for the
-// envelope the shaping drops.
-const responseLimit = 1 << 20
+// responseLimit bounds a response read: Step Functions' limit on a task result, 256 KiB.
+const responseLimit = 256 * 1024
 
-func readLimited(r io.Reader) ([]byte, error) {
+func readLimited(r io.Reader, svc Service, action string) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(r, responseLimit+1))
 	if err == nil && len(b) > responseLimit {
 		return nil, failure.New(failure.DataLimitExceeded, fmt.Sprintf(
-			"The response exceeds the maximum number of bytes service limit (%d bytes)", responseLimit))
+			"The response of %s %s exceeds the maximum number of bytes service limit (%d bytes)", svc.Prefix, apiAction(action), responseLimit))
 	}
 	return b, err
 }

@@ -19,6 +19,7 @@ import (
 type request struct {
 	http *http.Request
 	body []byte
+	hash string // of a streamed body (stream); empty: of body
 }
 
 // build encodes a call in its service's protocol. onAWS: the endpoint is AWS's own (S3 then addresses

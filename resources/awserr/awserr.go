@@ -14,6 +14,9 @@ type Error struct {
 	Status int
 	// Message is the service's message, e.g. "The conditional request failed".
 	Message string
+	// RequestID is the id a real service's response gave; empty for an emulation, whose ids are made up
+	// where the error is reported.
+	RequestID string
 }
 
 // New returns a service error.
