@@ -22,6 +22,7 @@ import (
 type executeFlags struct {
 	input, handlers, name, typ, clock, history, format, httpAllow, s3Root string
 	noPayloadLimit, dumpServices, trace                                   bool
+	endpoints                                                             []string
 }
 
 func newExecuteCmd() *cobra.Command {
@@ -55,8 +56,11 @@ JSON ({, [ or "), is JSON text; anything else names a file that does not exist.`
 	f.StringVar(&fl.s3Root, "s3-root", "", s3RootUsage)
 	f.StringVar(&fl.httpAllow, "http-allow", "", httpAllowUsage)
 	f.BoolVar(&fl.trace, "trace", false, "print each history event on stderr as it happens: elapsed (execution) time, type, state, error and cause")
+	f.StringArrayVar(&fl.endpoints, "endpoint", nil, endpointUsage)
 	return cmd
 }
+
+const endpointUsage = "SERVICE=URL: call the service's aws-sdk and optimized integrations at this endpoint (repeatable; e.g. ecs=http://127.0.0.1:4566)"
 
 func execute(cmd *cobra.Command, path string, fl executeFlags) error {
 	err := executeRun(cmd, path, fl)
@@ -88,7 +92,7 @@ func executeRun(cmd *cobra.Command, path string, fl executeFlags) error {
 	if err != nil {
 		return err
 	}
-	local, err := newLocal(cmd, path, clock, fl.handlers, fl.httpAllow, fl.s3Root)
+	local, err := newLocal(cmd, path, clock, fl.handlers, fl.httpAllow, fl.s3Root, fl.endpoints)
 	if err != nil {
 		return err
 	}
@@ -210,8 +214,16 @@ func loadMachine(cmd *cobra.Command, path, typ string) (*machine, error) {
 // to it), the handler file given, the embedded services (S3 in s3Root when given) and the definitions
 // beside it as nested state machines; HTTP Tasks and http stubs reach only what httpAllow allows ("":
 // anything). The caller closes local.Env.Services.
-func newLocal(cmd *cobra.Command, path string, clock interpreter.Clock, handlers, httpAllow, s3Root string) (*resources.Local, error) {
+func newLocal(cmd *cobra.Command, path string, clock interpreter.Clock, handlers, httpAllow, s3Root string, endpointFlags []string) (*resources.Local, error) {
 	allow, err := httpPolicy(httpAllow)
+	if err != nil {
+		return nil, usageError(cmd, "%v", err)
+	}
+	bound, err := resources.ParseEndpointFlags(endpointFlags)
+	if err != nil {
+		return nil, usageError(cmd, "%v", err)
+	}
+	endpoints, err := resources.NewEndpoints(resources.EndpointURLs{Services: bound})
 	if err != nil {
 		return nil, usageError(cmd, "%v", err)
 	}
@@ -229,6 +241,8 @@ func newLocal(cmd *cobra.Command, path string, clock interpreter.Clock, handlers
 		return nil, usageError(cmd, "%v", err)
 	}
 	local.Env.HTTPClient = allow.Client() // http stubs read it at each call
+	local.Env.Endpoints = endpoints
+	local.Registry.UseEnv(local.Env) // the registry's AWS client then takes the endpoints
 	return local, nil
 }
 

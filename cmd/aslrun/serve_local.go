@@ -19,6 +19,7 @@ type localFlags struct {
 	account, region string
 	waitScale       float64
 	endpoints       resources.EndpointURLs
+	endpointFlags   []string
 }
 
 // localEnv names the environment variable behind each flag.
@@ -39,10 +40,10 @@ each request's signature (its SigV4 credential scope, which the SDKs send even w
 Step Functions Local's settings, each also read from its environment variable: SFN_MOCK_CONFIG
 (--mock-config); WAIT_TIME_SCALE (--wait-time-scale: 0.1 makes a 60 s Wait state last 6 s, 0 ends it
 at once); LAMBDA_ENDPOINT (--lambda-endpoint: Lambda functions no handler serves are invoked at that
-Lambda API, as sam local start-lambda serves it); SQS_ENDPOINT, SNS_ENDPOINT, DYNAMODB_ENDPOINT (the
-optimized integrations sqs:sendMessage, sns:publish and dynamodb:getItem/putItem/updateItem/deleteItem
-call that endpoint instead of the embedded service, signed with the environment's credentials or
-placeholders). Handler files still win.
+Lambda API, as sam local start-lambda serves it); SQS_ENDPOINT, SNS_ENDPOINT, DYNAMODB_ENDPOINT (aliases
+of --endpoint sqs=URL, sns=URL, dynamodb=URL: that service's integrations call that endpoint instead of
+the embedded service, signed with the environment's credentials or placeholders). --endpoint SERVICE=URL
+binds any service aslrun can call (ecs, eventbridge, secretsmanager, s3, ...). Handler files still win.
 
 Limits as on AWS: an EXPRESS execution times out after 5 minutes, a STANDARD one after a year (TIMED_OUT,
 States.Timeout).`
@@ -52,9 +53,10 @@ func addLocalFlags(f *pflag.FlagSet, fl *localFlags) {
 	f.StringVar(&fl.region, "region", "", "the region of every ARN (default: each request's, else "+service.DefaultRegion+")")
 	f.Float64Var(&fl.waitScale, "wait-time-scale", 1, "multiply the duration of Wait states (env WAIT_TIME_SCALE)")
 	f.StringVar(&fl.endpoints.Lambda, "lambda-endpoint", "", "invoke Lambda functions no handler serves at this Lambda API (env LAMBDA_ENDPOINT)")
-	f.StringVar(&fl.endpoints.SQS, "sqs-endpoint", "", "send sqs:sendMessage to this SQS API (env SQS_ENDPOINT)")
-	f.StringVar(&fl.endpoints.SNS, "sns-endpoint", "", "send sns:publish to this SNS API (env SNS_ENDPOINT)")
-	f.StringVar(&fl.endpoints.DynamoDB, "dynamodb-endpoint", "", "send the dynamodb item integrations to this DynamoDB API (env DYNAMODB_ENDPOINT)")
+	f.StringVar(&fl.endpoints.SQS, "sqs-endpoint", "", "send the sqs integrations to this SQS API (env SQS_ENDPOINT; --endpoint sqs=URL)")
+	f.StringVar(&fl.endpoints.SNS, "sns-endpoint", "", "send the sns integrations to this SNS API (env SNS_ENDPOINT; --endpoint sns=URL)")
+	f.StringVar(&fl.endpoints.DynamoDB, "dynamodb-endpoint", "", "send the dynamodb integrations to this DynamoDB API (env DYNAMODB_ENDPOINT; --endpoint dynamodb=URL)")
+	f.StringArrayVar(&fl.endpointFlags, "endpoint", nil, endpointUsage)
 }
 
 // scale is the service's WaitScale: none for 1.
@@ -76,6 +78,11 @@ func resolveLocal(cmd *cobra.Command, fl *serveFlags) error {
 		}
 	}
 	l := &fl.local
+	bound, err := resources.ParseEndpointFlags(l.endpointFlags)
+	if err != nil {
+		return err
+	}
+	l.endpoints.Services = bound
 	if !service.ValidAccount(l.account) {
 		return fmt.Errorf("--account (or AWS_ACCOUNT_ID) must be a 12-digit account id, not %q", l.account)
 	}

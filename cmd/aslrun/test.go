@@ -15,6 +15,7 @@ import (
 
 type testFlags struct {
 	mockConfig, stateMachine, testCase, handlers, input, typ, httpAllow, s3Root string
+	endpoints                                                                   []string
 }
 
 func newTestCmd() *cobra.Command {
@@ -42,6 +43,7 @@ files are bad.`,
 	f.StringVar(&fl.input, "input", "", "execution input for test cases without an expected input: a file, - for stdin, or JSON text (default {})")
 	f.StringVar(&fl.typ, "type", "STANDARD", "state machine type: STANDARD or EXPRESS")
 	f.StringVar(&fl.httpAllow, "http-allow", "", httpAllowUsage)
+	f.StringArrayVar(&fl.endpoints, "endpoint", nil, endpointUsage)
 	f.StringVar(&fl.s3Root, "s3-root", "", s3RootUsage+"; every test case sees the same directory")
 	return cmd
 }
@@ -118,7 +120,7 @@ func runTestCase(cmd *cobra.Command, path string, fl testFlags, m *machine, name
 		return nil, usageError(cmd, "%v", err)
 	}
 	clock := interpreter.NewVirtualClock(time.Now())
-	local, err := newLocal(cmd, path, clock, fl.handlers, fl.httpAllow, fl.s3Root)
+	local, err := newLocal(cmd, path, clock, fl.handlers, fl.httpAllow, fl.s3Root, fl.endpoints)
 	if err != nil {
 		return nil, err
 	}
