@@ -35,6 +35,9 @@ type Options struct {
 	// PLACEHOLDER_RESOURCE warning). The other modes take every placeholder for a value of the right
 	// type, to be substituted, and report it once per name: as a warning, an error, or not at all.
 	Placeholders Placeholders
+	// SDKCall, when set, tells whether the runtime can call arn:aws:states:::aws-sdk:SERVICE:ACTION itself;
+	// its error becomes an UNRECOGNIZED_RESOURCE warning (never an error: AWS adds services and actions).
+	SDKCall func(service, action string) error
 }
 
 // Placeholders is a mode of Options.Placeholders.

@@ -216,6 +216,11 @@ func (v *validator) integration(s *Task, n *source.Node, ptr, rest string, notRe
 		return
 	}
 	switch {
+	case service == "aws-sdk" && v.opts.SDKCall != nil:
+		svc, api, _ := strings.Cut(action, ":")
+		if err := v.opts.SDKCall(svc, api); err != nil {
+			v.ds.warnf(CodeUnrecognizedResource, n.Pos, ptr, "%v", err)
+		}
 	case service == "lambda" && action == "invoke":
 		v.functionName(s)
 	case service == "http" && action == "invoke":

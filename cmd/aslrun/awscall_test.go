@@ -199,3 +199,27 @@ func TestExecuteAWSSDKAgainstMoto(t *testing.T) {
 	assert.Contains(t, out["topic"].(map[string]any)["TopicArn"], ":done")
 	assert.Equal(t, "SecretsManager.ResourceNotFoundException", out["missing"].(map[string]any)["Error"])
 }
+
+// TestLintAWSSDKCalls: lint warns (never errs) about an aws-sdk call aslrun cannot build without a handler.
+func TestLintAWSSDKCalls(t *testing.T) {
+	task := func(resource string) string {
+		return `{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "` + resource + `", "End": true}}}`
+	}
+	for _, tc := range []struct{ name, resource, want string }{
+		{"callable", "arn:aws:states:::aws-sdk:ecs:describeClusters", ""},
+		{"unknown service", "arn:aws:states:::aws-sdk:braket:getDevice", "aslrun cannot call the service 'braket' (aws-sdk:braket:getDevice) without a handler"},
+		{"REST action out of the table", "arn:aws:states:::aws-sdk:lambda:createFunction", "aslrun cannot call aws-sdk:lambda:createFunction without a handler"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := write(t, t.TempDir(), "t.asl.json", task(tc.resource))
+			code, stdout, _ := lint(t, path)
+			assert.Equal(t, 0, code, "a warning, not an error")
+			if tc.want == "" {
+				assert.NotContains(t, stdout, "UNRECOGNIZED_RESOURCE")
+				return
+			}
+			assert.Contains(t, stdout, "UNRECOGNIZED_RESOURCE")
+			assert.Contains(t, stdout, tc.want)
+		})
+	}
+}

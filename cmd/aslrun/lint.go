@@ -14,6 +14,7 @@ import (
 
 	"github.com/aslrun/aslrun/asl"
 	"github.com/aslrun/aslrun/asl/source"
+	"github.com/aslrun/aslrun/resources/awscall"
 )
 
 // definitionSuffixes are the file names lint looks for in a directory.
@@ -87,7 +88,7 @@ func runLint(cmd *cobra.Command, args []string, o lintOptions) error {
 	if typ != asl.Standard && typ != asl.Express {
 		return fmt.Errorf("--type must be STANDARD or EXPRESS, not %q", o.typ)
 	}
-	run := lintRun{opts: asl.Options{Type: typ, Placeholders: asl.Placeholders(o.placeholders)}}
+	run := lintRun{opts: asl.Options{Type: typ, Placeholders: asl.Placeholders(o.placeholders), SDKCall: sdkCallable}}
 	switch run.opts.Placeholders {
 	case asl.PlaceholdersWarn, asl.PlaceholdersError, asl.PlaceholdersIgnore:
 	default:
@@ -342,4 +343,19 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// sdkCallable says when aslrun's generic AWS call path cannot build an aws-sdk call: the Task then needs a
+// handler, since no endpoint helps.
+func sdkCallable(service, action string) error {
+	svc, ok := awscall.Lookup(service)
+	switch {
+	case !ok:
+		return fmt.Errorf("aslrun cannot call the service '%s' (aws-sdk:%s:%s) without a handler: its generic call path knows %s",
+			service, service, action, strings.Join(awscall.Names(), ", "))
+	case !svc.Knows(action):
+		return fmt.Errorf("aslrun cannot call aws-sdk:%s:%s without a handler: its table of the %s REST API routes other actions",
+			service, action, svc.Name)
+	}
+	return nil
 }
