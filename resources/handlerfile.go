@@ -50,12 +50,13 @@ import (
 //   - "lambdaEndpoint": URL: invokes the function through a Lambda Invoke API such as sam local
 //     start-lambda serves (handler_lambda_endpoint.go; function keys only);
 //   - "sequence": [stub, ...]: the next stub per invocation, the last one repeating (handler_sequence.go);
-//   - "aws": true: forwards to the real AWS service (handler_aws.go; opt-in, function keys and a few
-//     resources only). Under arn:aws:states:::s3:getObject, s3:listObjectsV2 or s3:putObject, which are
+//   - "aws": true: forwards to the real AWS service, or the endpoint bound to it (handler_aws.go; opt-in,
+//     function keys and the resources the generic call path can build). Under arn:aws:states:::s3:getObject, s3:listObjectsV2 or s3:putObject, which are
 //     no Tasks, it sends the Distributed Maps' reads or writes to real S3 (Registry.Objects), and no other
 //     stub is taken there.
 //
-// Other keys of a stub ("description", ...) are ignored.
+// Keys starting with $ are settings: "$endpoints" binds services to endpoints (endpoints.go), "$fixtures"
+// and "$workers" (builtin.go). Other keys of a stub ("description", ...) are ignored.
 
 // LoadHandlerFile reads a handler file into a new registry.
 func LoadHandlerFile(path string) (*Registry, error) {
