@@ -43,8 +43,10 @@ type Call struct {
 	StateName string
 	// Token is the task token of a .waitForTaskToken task.
 	Token string
-	// Context is the context object ($$) as the state sees it.
+	// Context is the context object ($$) as the state sees it; nil when no part of the state reads $$.
 	Context map[string]any
+	// ExecutionArn and StateMachineArn name the Task's execution and its state machine.
+	ExecutionArn, StateMachineArn string
 	// Heartbeat reports that the task is alive; never nil.
 	Heartbeat func()
 	// Clock is the execution's clock: a handler that waits must wait on it, so virtual time stays
@@ -127,11 +129,12 @@ func (r *Registry) lookup(m map[string]Handler, key string) Handler {
 func (r *Registry) Invoke(ctx context.Context, req *interpreter.TaskRequest) (any, error) {
 	resource := asl.PlainResource(req.Resource)
 	call := &Call{
-		Input:       req.Input,
-		Resource:    resource,
-		StateName:   req.StateName,
-		Token:       req.Token,
-		Context:     req.Context,
+		Input:        req.Input,
+		Resource:     resource,
+		StateName:    req.StateName,
+		Token:        req.Token,
+		Context:      req.Context,
+		ExecutionArn: req.ExecutionArn, StateMachineArn: req.StateMachineArn,
 		Heartbeat:   req.Heartbeat,
 		Clock:       req.Clock,
 		Answers:     req.Answers,

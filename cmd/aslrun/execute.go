@@ -51,7 +51,7 @@ JSON ({, [ or "), is JSON text; anything else names a file that does not exist.`
 	f.StringVar(&fl.history, "history", "", "write the execution history (GetExecutionHistory's events) to this file")
 	f.StringVar(&fl.format, "format", "output", "output (the output alone on success) or json (always an envelope, also when the execution cannot start)")
 	f.BoolVar(&fl.noPayloadLimit, "no-payload-limit", false, "lift AWS's 256 KiB limit on state payloads")
-	f.BoolVar(&fl.dumpServices, "dump-services", false, "after the run, print the embedded DynamoDB tables, SQS queues, SNS topics and S3 buckets (JSON, on stderr)")
+	f.BoolVar(&fl.dumpServices, "dump-services", false, "after the run, print the embedded DynamoDB tables, SQS queues, SNS topics, S3 buckets and EventBridge buses (JSON, on stderr)")
 	f.StringVar(&fl.s3Root, "s3-root", "", s3RootUsage)
 	f.StringVar(&fl.httpAllow, "http-allow", "", httpAllowUsage)
 	f.BoolVar(&fl.trace, "trace", false, "print each history event on stderr as it happens: elapsed (execution) time, type, state, error and cause")
@@ -108,6 +108,13 @@ func executeRun(cmd *cobra.Command, path string, fl executeFlags) error {
 		Execution: fl.name, Input: input, InputText: text, History: fl.history != ""})
 	if err != nil {
 		return serviceRefusal(cmd, err)
+	}
+	// The executions that EventBridge rules started run to their end too, so event-driven chains finish
+	// (and --dump-services shows how they ended).
+	if eb := local.Env.Services.EventBridge; eb != nil {
+		if err := eb.Wait(ctx); err != nil {
+			return err
+		}
 	}
 	// The execution ran: its envelope is printed whatever happens to the history file.
 	var histErr error
