@@ -20,8 +20,8 @@ import (
 )
 
 type executeFlags struct {
-	input, handlers, name, typ, clock, history, format, httpAllow, s3Root string
-	noPayloadLimit, dumpServices, trace                                   bool
+	input, handlers, name, typ, clock, history, format, httpAllow, s3Root, lambdaEndpoint string
+	noPayloadLimit, dumpServices, trace                                                   bool
 }
 
 func newExecuteCmd() *cobra.Command {
@@ -54,6 +54,7 @@ JSON ({, [ or "), is JSON text; anything else names a file that does not exist.`
 	f.BoolVar(&fl.dumpServices, "dump-services", false, "after the run, print the embedded DynamoDB tables, SQS queues, SNS topics, S3 buckets and EventBridge buses (JSON, on stderr)")
 	f.StringVar(&fl.s3Root, "s3-root", "", s3RootUsage)
 	f.StringVar(&fl.httpAllow, "http-allow", "", httpAllowUsage)
+	f.StringVar(&fl.lambdaEndpoint, "lambda-endpoint", "", lambdaEndpointUsage)
 	f.BoolVar(&fl.trace, "trace", false, "print each history event on stderr as it happens: elapsed (execution) time, type, state, error and cause")
 	return cmd
 }
@@ -88,7 +89,7 @@ func executeRun(cmd *cobra.Command, path string, fl executeFlags) error {
 	if err != nil {
 		return err
 	}
-	local, err := newLocal(cmd, path, clock, fl.handlers, fl.httpAllow, fl.s3Root)
+	local, err := newLocal(cmd, path, clock, fl.handlers, fl.httpAllow, fl.s3Root, fl.lambdaEndpoint)
 	if err != nil {
 		return err
 	}
@@ -216,11 +217,19 @@ func loadMachine(cmd *cobra.Command, path, typ string) (*machine, error) {
 // newLocal prepares the Tasks of the definition at path: its sidecar handler file (NAME.handlers.json next
 // to it), the handler file given, the embedded services (S3 in s3Root when given) and the definitions
 // beside it as nested state machines; HTTP Tasks and http stubs reach only what httpAllow allows ("":
-// anything). The caller closes local.Env.Services.
-func newLocal(cmd *cobra.Command, path string, clock interpreter.Clock, handlers, httpAllow, s3Root string) (*resources.Local, error) {
+// anything); Lambda functions no handler serves are invoked at lambdaEndpoint, else at LAMBDA_ENDPOINT
+// when set. The caller closes local.Env.Services.
+func newLocal(cmd *cobra.Command, path string, clock interpreter.Clock, handlers, httpAllow, s3Root, lambdaEndpoint string) (*resources.Local, error) {
 	allow, err := httpPolicy(httpAllow)
 	if err != nil {
 		return nil, usageError(cmd, "%v", err)
+	}
+	if lambdaEndpoint == "" {
+		lambdaEndpoint = os.Getenv("LAMBDA_ENDPOINT")
+	}
+	endpoints, err := resources.NewEndpoints(resources.EndpointURLs{Lambda: lambdaEndpoint})
+	if err != nil {
+		return nil, usageError(cmd, "--lambda-endpoint or %v", err)
 	}
 	services, err := resources.OpenServices(resources.ServiceOptions{S3Root: s3Root})
 	if err != nil {
@@ -236,8 +245,11 @@ func newLocal(cmd *cobra.Command, path string, clock interpreter.Clock, handlers
 		return nil, usageError(cmd, "%v", err)
 	}
 	local.Env.HTTPClient = allow.Client() // http stubs read it at each call
+	local.Env.Endpoints = endpoints
 	return local, nil
 }
+
+const lambdaEndpointUsage = "invoke Lambda functions no handler serves at this Lambda API, e.g. sam local start-lambda's http://127.0.0.1:3001 (env LAMBDA_ENDPOINT)"
 
 const s3RootUsage = "directory holding the embedded S3: each sub-folder a bucket, each file under it an object (default: S3 in memory, seeded by the handler file's fixtures)"
 

@@ -14,7 +14,7 @@ import (
 )
 
 type testFlags struct {
-	mockConfig, stateMachine, testCase, handlers, input, typ, httpAllow, s3Root string
+	mockConfig, stateMachine, testCase, handlers, input, typ, httpAllow, s3Root, lambdaEndpoint string
 }
 
 func newTestCmd() *cobra.Command {
@@ -43,6 +43,7 @@ files are bad.`,
 	f.StringVar(&fl.typ, "type", "STANDARD", "state machine type: STANDARD or EXPRESS")
 	f.StringVar(&fl.httpAllow, "http-allow", "", httpAllowUsage)
 	f.StringVar(&fl.s3Root, "s3-root", "", s3RootUsage+"; every test case sees the same directory")
+	f.StringVar(&fl.lambdaEndpoint, "lambda-endpoint", "", lambdaEndpointUsage)
 	return cmd
 }
 
@@ -118,7 +119,7 @@ func runTestCase(cmd *cobra.Command, path string, fl testFlags, m *machine, name
 		return nil, usageError(cmd, "%v", err)
 	}
 	clock := interpreter.NewVirtualClock(time.Now())
-	local, err := newLocal(cmd, path, clock, fl.handlers, fl.httpAllow, fl.s3Root)
+	local, err := newLocal(cmd, path, clock, fl.handlers, fl.httpAllow, fl.s3Root, fl.lambdaEndpoint)
 	if err != nil {
 		return nil, err
 	}
