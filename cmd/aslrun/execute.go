@@ -124,8 +124,11 @@ func executeRun(cmd *cobra.Command, path string, fl executeFlags) error {
 	}
 	err = report(cmd, fin, fl.format)
 	if fl.dumpServices {
-		b, _ := json.MarshalIndent(local.Env.Services.Dump(), "", "  ") // generic values always marshal
-		fmt.Fprintf(cmd.ErrOrStderr(), "%s\n", b)
+		// Messages and patterns are shown as written: no \u003e for a '>'.
+		enc := json.NewEncoder(cmd.ErrOrStderr())
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(local.Env.Services.Dump()) // generic values always encode
 	}
 	if histErr != nil {
 		fmt.Fprintf(cmd.ErrOrStderr(), "aslrun: --history: %v\n", histErr)
