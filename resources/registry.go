@@ -185,8 +185,12 @@ func bindHint(resource, state string) string {
 	if b, err := bindingOf(resource); err == nil && b.table == "resource" {
 		keys = fmt.Sprintf("%q or %s", resource, keys)
 	}
-	return "bind one under the key " + keys + " in a handler file (--handlers FILE, or NAME.handlers.json " +
+	hint := "bind one under the key " + keys + " in a handler file (--handlers FILE, or NAME.handlers.json " +
 		"beside NAME.asl.json; README: Handler files)"
+	if SyncJob(resource) {
+		hint += `; {"sync": {"submit": RESPONSE, "status": [RESPONSE, ...]}} answers this .sync job's calls`
+	}
+	return hint
 }
 
 // Binds reports whether a handler is bound to the state's name or registered for the exact resource: an

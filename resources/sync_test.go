@@ -80,3 +80,12 @@ func syncInvoke(r *Registry, resource, state string) (any, error) {
 	return r.Invoke(context.Background(), &interpreter.TaskRequest{Resource: resource, StateName: state,
 		Input: map[string]any{}, Clock: clock})
 }
+
+// A .sync job nothing serves fails as any unbound resource does, and says how a sync stub answers it.
+func TestSyncJobUnbound(t *testing.T) {
+	_, err := syncInvoke(NewRegistry(), "arn:aws:states:::glue:startJobRun.sync", "Etl")
+	fe := requireFailure(t, err)
+	assert.Equal(t, failure.TaskFailed, fe.Name)
+	assert.Contains(t, fe.Cause, `"arn:aws:states:::glue:startJobRun.sync" or "state:Etl"`)
+	assert.Contains(t, fe.Cause, `{"sync": {"submit": RESPONSE, "status": [RESPONSE, ...]}} answers this .sync job's calls`)
+}
