@@ -121,3 +121,20 @@ func TestPatternErrors(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkPatternMatch is one rule of several fields and filters against the envelope of an order.
+func BenchmarkPatternMatch(b *testing.B) {
+	event, err := source.DecodeString(patternEvent)
+	require.NoError(b, err)
+	p, err := CompilePattern(`{"source": [{"prefix": "com.shop"}], "detail-type": ["Order Placed"],
+		"detail": {"total": [{"numeric": [">", 0, "<=", 100]}], "state": [{"anything-but": ["NEW", "CANCELLED"]}],
+		"lines": {"sku": ["B"]}, "$or": [{"express": [true]}, {"customer": {"tier": ["gold"]}}]}}`)
+	require.NoError(b, err)
+	e := event.(map[string]any)
+	b.ReportAllocs()
+	for b.Loop() {
+		if !p.Match(e) {
+			b.Fatal("no match")
+		}
+	}
+}
