@@ -101,3 +101,21 @@ func TestExecuteSyncJobs(t *testing.T) {
 		})
 	}
 }
+
+// The Task's TimeoutSeconds ends a job that runs longer, on the same virtual clock as the polls.
+func TestExecuteSyncJobTimeout(t *testing.T) {
+	dir := t.TempDir()
+	def := write(t, dir, "job.asl.json", `{"StartAt":"R","States":{"R":{"Type":"Task","Resource":"arn:aws:states:::batch:submitJob.sync",
+		"TimeoutSeconds":12,"Parameters":{"JobName":"j"},"End":true}}}`)
+	handlers := write(t, dir, "h.json", `{"arn:aws:states:::batch:submitJob.sync": {"sync": {"submit": {"JobId": "1"},
+		"status": [{"Jobs": [{"Status": "RUNNING"}]}]}}}`)
+	code, stdout, stderr := aslrun(t, "", "execute", def, "--handlers", handlers, "--format", "json")
+	require.Equal(t, 1, code, stderr)
+	var env struct {
+		Error               string
+		StartDate, StopDate time.Time
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &env))
+	assert.Equal(t, "States.Timeout", env.Error)
+	assert.Equal(t, 12*time.Second, env.StopDate.Sub(env.StartDate).Truncate(time.Second))
+}
