@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"sync"
 
@@ -34,7 +33,7 @@ func SyncHandler(c jobs.Caller) Handler {
 		job, ok := jobs.Lookup(call.Resource)
 		if !ok {
 			return nil, failure.New(failure.Runtime, fmt.Sprintf("the resource %q of the state %q is not a .sync job aslrun models (%s)",
-				call.Resource, call.StateName, strings.Join(syncResources(), ", ")))
+				call.Resource, call.StateName, strings.Join(jobs.Resources(), ", ")))
 		}
 		params, _ := call.Input.(map[string]any)
 		return job.Run(ctx, c, call.Clock, params)
@@ -47,16 +46,10 @@ func SyncJob(resource string) bool {
 	return ok
 }
 
-func syncResources() []string {
-	r := jobs.Resources()
-	sort.Strings(r)
-	return r
-}
-
 func parseSync(stub map[string]any, sc stubScope) (Handler, error) {
 	switch {
 	case sc.binding.table == "resource" && !SyncJob(sc.binding.key):
-		return nil, fmt.Errorf(`"sync" answers the .sync jobs aslrun models, and %q is none (%s)`, sc.binding.key, strings.Join(syncResources(), ", "))
+		return nil, fmt.Errorf(`"sync" answers the .sync jobs aslrun models, and %q is none (%s)`, sc.binding.key, strings.Join(jobs.Resources(), ", "))
 	case sc.binding.table == "function":
 		return nil, errors.New(`"sync" answers .sync jobs, not Lambda functions`)
 	}

@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -65,12 +66,13 @@ func Lookup(resource string) (*Job, bool) {
 	return j, ok
 }
 
-// Resources lists the modelled .sync resources.
+// Resources lists the modelled .sync resources, sorted.
 func Resources() []string {
 	out := make([]string, 0, len(table))
 	for k := range table {
 		out = append(out, "arn:aws:states:::"+k+".sync")
 	}
+	sort.Strings(out)
 	return out
 }
 
