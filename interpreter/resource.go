@@ -38,8 +38,11 @@ type TaskRequest struct {
 	StateName string
 	// Token is the task token of a .waitForTaskToken task (also in Context as $$.Task.Token).
 	Token string
-	// Context is the context object ($$) as the state sees it.
+	// Context is the context object ($$) as the state sees it; nil when no part of the state reads $$.
 	Context map[string]any
+	// ExecutionArn and StateMachineArn name the execution, whether or not Context is built (the
+	// optimized events:putEvents adds them to each event's resources).
+	ExecutionArn, StateMachineArn string
 	// Credentials is the state's Credentials field after evaluation, if any.
 	Credentials any
 	// Timeout and HeartbeatTimeout are the state's limits (0 when not set).

@@ -38,7 +38,7 @@ type Endpoints struct {
 func NewEndpoints(u EndpointURLs) (*Endpoints, error) {
 	e := &Endpoints{services: map[string]string{}}
 	var err error
-	if e.lambda, err = endpointBase("LAMBDA_ENDPOINT", u.Lambda); err != nil {
+	if e.lambda, err = endpointBase("--lambda-endpoint or LAMBDA_ENDPOINT", u.Lambda); err != nil {
 		return nil, err
 	}
 	for _, alias := range []struct{ name, env, url string }{

@@ -158,11 +158,16 @@ func (r *Registry) awsClient() *awscall.Client {
 // endpoint; ok is false for any other resource.
 func (r *Registry) invokeBound(ctx context.Context, call *Call) (any, bool, error) {
 	t, ok := parseAWSTarget(call.Resource)
-	if !ok || t.pattern == ".sync" {
+	if !ok || (t.pattern == ".sync" && !SyncJob(call.Resource)) {
 		return nil, false, nil
 	}
 	if _, bound := r.awsClient().Bound(t.service); !bound {
 		return nil, false, nil
+	}
+	if t.pattern == ".sync" {
+		// The job's submit and describe calls go to the bound endpoint; resources/jobs polls.
+		out, err := SyncHandler(r.awsClient()).Handle(ctx, call)
+		return out, true, err
 	}
 	out, err := r.callService(ctx, r.awsClient(), t, call)
 	return out, true, err

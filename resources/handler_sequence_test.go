@@ -76,7 +76,7 @@ func TestSequenceStubLoadErrors(t *testing.T) {
 		{"empty", `{"sequence": []}`, `"sequence" must be a non-empty array of stubs, not an array`},
 		{"nested", `{"sequence": [{"return": 1}, {"sequence": [{"return": 2}]}]}`, `"sequence": stub 1: a "sequence" cannot hold another "sequence"`},
 		{"a bad stub", `{"sequence": [{"echo": false}]}`, `"sequence": stub 0: "echo" must be true`},
-		{"a stub of no kind", `{"sequence": [{}]}`, `"sequence": stub 0: a stub has exactly one of "echo", "return" or "throw", this one has 0 (nor any of "exec", "http", "lambdaEndpoint", "sequence", "aws" or "builtin")`},
+		{"a stub of no kind", `{"sequence": [{}]}`, `"sequence": stub 0: a stub has exactly one of "echo", "return" or "throw", this one has 0 (nor any of "exec", "http", "lambdaEndpoint", "sequence", "aws", "builtin" or "sync")`},
 		{"lambdaEndpoint under a resource", `{"sequence": [{"lambdaEndpoint": "http://127.0.0.1:1"}]}`, `"sequence": stub 0: "lambdaEndpoint" serves Lambda functions only`},
 	}
 	for _, tt := range tests {

@@ -50,8 +50,10 @@ import (
 //   - "lambdaEndpoint": URL: invokes the function through a Lambda Invoke API such as sam local
 //     start-lambda serves (handler_lambda_endpoint.go; function keys only);
 //   - "sequence": [stub, ...]: the next stub per invocation, the last one repeating (handler_sequence.go);
+//   - "sync": {"submit": R, "status": [R, ...]}: answers a .sync job's submit and describe calls (sync.go);
 //   - "aws": true: forwards to the real AWS service, or the endpoint bound to it (handler_aws.go; opt-in,
-//     function keys and the resources the generic call path can build). Under arn:aws:states:::s3:getObject, s3:listObjectsV2 or s3:putObject, which are
+//     function keys and the resources the generic call path can build). Under arn:aws:states:::s3:getObject,
+//     s3:listObjectsV2 or s3:putObject, which are
 //     no Tasks, it sends the Distributed Maps' reads or writes to real S3 (Registry.Objects), and no other
 //     stub is taken there.
 //
@@ -302,11 +304,11 @@ type stubScope struct {
 }
 
 // stubKinds are the keys that give a stub its behaviour.
-var stubKinds = []string{"echo", "return", "throw", "exec", "http", "lambdaEndpoint", "sequence", "aws", "builtin"}
+var stubKinds = []string{"echo", "return", "throw", "exec", "http", "lambdaEndpoint", "sequence", "aws", "builtin", "sync"}
 
 // The messages begin as they did when only the first three kinds existed, so existing tooling that
 // matches them keeps working.
-const otherKinds = `"exec", "http", "lambdaEndpoint", "sequence", "aws" or "builtin"`
+const otherKinds = `"exec", "http", "lambdaEndpoint", "sequence", "aws", "builtin" or "sync"`
 
 // parseStub reads one stub.
 func parseStub(v any, sc stubScope) (Handler, error) {
@@ -346,6 +348,8 @@ func parseStub(v any, sc stubScope) (Handler, error) {
 		return parseSequence(stub, sc)
 	case "aws":
 		return parseAWS(stub, sc)
+	case "sync":
+		return parseSync(stub, sc)
 	case "builtin":
 		name, ok := stub["builtin"].(string)
 		if !ok {

@@ -45,8 +45,10 @@ type Call struct {
 	StateName string
 	// Token is the task token of a .waitForTaskToken task.
 	Token string
-	// Context is the context object ($$) as the state sees it.
+	// Context is the context object ($$) as the state sees it; nil when no part of the state reads $$.
 	Context map[string]any
+	// ExecutionArn and StateMachineArn name the Task's execution and its state machine.
+	ExecutionArn, StateMachineArn string
 	// Heartbeat reports that the task is alive; never nil.
 	Heartbeat func()
 	// Clock is the execution's clock: a handler that waits must wait on it, so virtual time stays
@@ -131,11 +133,12 @@ func (r *Registry) lookup(m map[string]Handler, key string) Handler {
 func (r *Registry) Invoke(ctx context.Context, req *interpreter.TaskRequest) (any, error) {
 	resource := asl.PlainResource(req.Resource)
 	call := &Call{
-		Input:       req.Input,
-		Resource:    resource,
-		StateName:   req.StateName,
-		Token:       req.Token,
-		Context:     req.Context,
+		Input:        req.Input,
+		Resource:     resource,
+		StateName:    req.StateName,
+		Token:        req.Token,
+		Context:      req.Context,
+		ExecutionArn: req.ExecutionArn, StateMachineArn: req.StateMachineArn,
 		Heartbeat:   req.Heartbeat,
 		Clock:       req.Clock,
 		Answers:     req.Answers,
@@ -194,7 +197,7 @@ func unbound(resource, state string, t awsTarget, callable bool) error {
 		return failure.New(failure.Runtime, fmt.Sprintf("The state '%s' calls %s, which no handler serves; %s%s",
 			state, resource, known, bindHint(resource, state)))
 	}
-	if t.pattern == ".sync" {
+	if t.pattern == ".sync" && !SyncJob(resource) {
 		return failure.New(failure.Runtime, fmt.Sprintf("The state '%s' calls %s, which no handler serves: %s",
 			state, resource, bindHint(resource, state)))
 	}
@@ -216,8 +219,12 @@ func bindHint(resource, state string) string {
 	if b, err := bindingOf(resource); err == nil && b.table == "resource" {
 		keys = fmt.Sprintf("%q or %s", resource, keys)
 	}
-	return "bind one under the key " + keys + " in a handler file (--handlers FILE, or NAME.handlers.json " +
+	hint := "bind one under the key " + keys + " in a handler file (--handlers FILE, or NAME.handlers.json " +
 		"beside NAME.asl.json; README: Handler files)"
+	if SyncJob(resource) {
+		hint += `; {"sync": {"submit": RESPONSE, "status": [RESPONSE, ...]}} answers this .sync job's calls`
+	}
+	return hint
 }
 
 // Binds reports whether a handler is bound to the state's name or registered for the exact resource: an

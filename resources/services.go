@@ -11,6 +11,7 @@ import (
 	"github.com/aslrun/aslrun/asl/source"
 	"github.com/aslrun/aslrun/interpreter/maprun"
 	"github.com/aslrun/aslrun/resources/dynamodb"
+	"github.com/aslrun/aslrun/resources/eventbridge"
 	"github.com/aslrun/aslrun/resources/s3"
 	"github.com/aslrun/aslrun/resources/sns"
 	"github.com/aslrun/aslrun/resources/sqs"
@@ -18,16 +19,19 @@ import (
 
 // Services are the embedded emulations of the AWS services that Tasks call through Step Functions'
 // integrations: DynamoDB (putItem, getItem, updateItem, deleteItem; any action through aws-sdk:dynamodb),
-// SQS (sendMessage), SNS (publish) and S3 (aws-sdk:s3 getObject, putObject, headObject, deleteObject,
-// copyObject, listObjectsV2; the objects of Distributed Maps). Queues, topics and buckets are created on
-// first use, so a workflow runs without setup; DynamoDB tables need a key schema, so they come from a
-// fixtures file (or DynamoDB.CreateTable). All are in memory, but S3 may be a directory (OpenServices).
+// SQS (sendMessage), SNS (publish), S3 (aws-sdk:s3 getObject, putObject, headObject, deleteObject,
+// copyObject, listObjectsV2; the objects of Distributed Maps) and EventBridge (events:putEvents,
+// aws-sdk:eventbridge:putEvents; rules that start state machines). Queues, topics, buckets and event buses
+// are created on first use, so a workflow runs without setup; DynamoDB tables need a key schema and
+// EventBridge rules a pattern and targets, so they come from a fixtures file (or DynamoDB.CreateTable). All are in memory, but S3 may be a directory (OpenServices).
 // Go code (handlers, workers) uses the same emulations directly.
 type Services struct {
 	DynamoDB *dynamodb.DB
 	SQS      *sqs.Broker
 	SNS      *sns.Broker
 	S3       *s3.Store
+	// EventBridge's rules start executions through the registry that uses these services (UseEnv).
+	EventBridge *eventbridge.Broker
 }
 
 // NewServices returns empty emulations, all in memory.
@@ -37,6 +41,8 @@ func NewServices() *Services {
 		SQS:      sqs.New(sqs.Options{AutoCreate: true}),
 		SNS:      sns.New(sns.Options{AutoCreate: true}),
 		S3:       s3.New(s3.Options{AutoCreate: true}),
+
+		EventBridge: eventbridge.New(eventbridge.Options{}),
 	}
 }
 
@@ -82,7 +88,9 @@ func (s *Services) Objects() maprun.Objects {
 //	{"dynamodb": {"Books": [{"bookId": "b1", "quantity": 5}]},      // tables (see dynamodb.DB.LoadFixtures)
 //	 "sqs": {"queues": ["orders", {"Name": "jobs.fifo"}]},            // queues (see sqs.Broker.LoadFixtures)
 //	 "sns": {"topics": ["done"], "subscriptions": [{"Topic": "done", "Queue": "orders"}]},
-//	 "s3": {"input": {"rows.csv": "a,b\n1,2\n", "items.json": [1, 2]}, "results": {}}}  // see s3.Store.LoadFixturesJSON
+//	 "s3": {"input": {"rows.csv": "a,b\n1,2\n", "items.json": [1, 2]}, "results": {}},  // see s3.Store.LoadFixturesJSON
+//	 "eventbridge": {"rules": [{"name": "r", "eventPattern": {"source": ["shop"]},        // see eventbridge.Broker.LoadFixtures
+//	                            "targets": [{"stateMachine": "fulfil"}]}]}}
 //
 // With an S3 root directory, the s3 section writes its objects there as files.
 func (s *Services) LoadFixtures(path string) error {
@@ -95,8 +103,8 @@ func (s *Services) LoadFixtures(path string) error {
 		return fmt.Errorf("%s: not a JSON object: %w", path, err)
 	}
 	for k := range sections {
-		if k != "dynamodb" && k != "sqs" && k != "sns" && k != "s3" && !strings.HasPrefix(k, "_") {
-			return fmt.Errorf("%s: unknown section %q (the sections are dynamodb, sqs, sns and s3; keys starting with _ are comments)", path, k)
+		if !slices.Contains([]string{"dynamodb", "sqs", "sns", "s3", "eventbridge"}, k) && !strings.HasPrefix(k, "_") {
+			return fmt.Errorf("%s: unknown section %q (the sections are dynamodb, sqs, sns, s3 and eventbridge; keys starting with _ are comments)", path, k)
 		}
 	}
 	if raw, ok := sections["dynamodb"]; ok {
@@ -131,27 +139,47 @@ func (s *Services) LoadFixtures(path string) error {
 			return fmt.Errorf("%s: %w", path, err)
 		}
 	}
+	if raw, ok := sections["eventbridge"]; ok {
+		if s.EventBridge == nil {
+			return fmt.Errorf("%s: eventbridge: these services have no EventBridge", path)
+		}
+		v, err := source.Decode(raw)
+		if err == nil {
+			err = s.EventBridge.LoadFixtures(v)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+	}
 	return nil
 }
 
 // Dump returns the state of every emulation: DynamoDB's tables, SQS's queues with every message sent,
-// SNS's topics with every message published, S3's buckets with their objects (see s3.Store.Dump).
+// SNS's topics with every message published, S3's buckets with their objects (see s3.Store.Dump),
+// EventBridge's buses with their rules and every event put (see eventbridge.Broker.Dump).
 func (s *Services) Dump() map[string]any {
 	out := map[string]any{"dynamodb": s.DynamoDB.Dump(), "sqs": s.SQS.Dump(), "sns": s.SNS.Dump()}
 	if s.S3 != nil {
 		out["s3"] = s.S3.Dump()
 	}
+	if s.EventBridge != nil {
+		out["eventbridge"] = s.EventBridge.Dump()
+	}
 	return out
 }
 
-// UseEnv gives the registry its environment: its Services serve the integrations of DynamoDB, SQS, SNS and S3
-// (handlers bound to a state or a resource still win), and built-in handlers and workers get it. Call it
+// UseEnv gives the registry its environment: its Services serve the integrations of DynamoDB, SQS, SNS, S3
+// and EventBridge (handlers bound to a state or a resource still win), its EventBridge rules start their
+// executions through the registry's StateMachines, and built-in handlers and workers get it. Call it
 // before loading handler files that use built-ins.
 func (r *Registry) UseEnv(env *Env) {
 	r.mu.Lock()
 	r.env = env
 	r.aws = nil // rebuilt with env's endpoints on next use
 	r.mu.Unlock()
+	if env != nil && env.Services != nil && env.Services.EventBridge != nil {
+		env.Services.EventBridge.SetStarter(r.startForRule)
+	}
 }
 
 func (r *Registry) environment() *Env {
@@ -248,6 +276,12 @@ func (r *Registry) invokeServices(ctx context.Context, call *Call) (any, bool, e
 	case svc == "sns" && action == "publish":
 		def, contentType = snsService, "text/xml"
 		out, err = env.Services.SNS.Publish(ctx, request, hold)
+	case action == "putEvents" && ((svc == "events" && !sdk) || (svc == "eventbridge" && sdk)) && env.Services.EventBridge != nil:
+		out, err = putEvents(ctx, env.Services.EventBridge, call, request, sdk)
+		if err != nil {
+			return nil, true, err
+		}
+		def, contentType = eventBridgeService, "application/x-amz-json-1.1"
 	case svc == "s3" && sdk && env.Services.S3 != nil && slices.Contains(s3.Actions(), action):
 		def = s3Service
 		out, err = env.Services.S3.Call(ctx, action, request)

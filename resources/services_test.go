@@ -238,7 +238,7 @@ func TestServicesFixturesAndS3Root(t *testing.T) {
 
 	bad := filepath.Join(dir, "bad.json")
 	require.NoError(t, os.WriteFile(bad, []byte(`{"s4": {}}`), 0o644))
-	assert.ErrorContains(t, mem.LoadFixtures(bad), `unknown section "s4" (the sections are dynamodb, sqs, sns and s3;`)
+	assert.ErrorContains(t, mem.LoadFixtures(bad), `unknown section "s4" (the sections are dynamodb, sqs, sns, s3 and eventbridge;`)
 	require.NoError(t, os.WriteFile(bad, []byte(`{"s3": {"b": 1}}`), 0o644))
 	assert.ErrorContains(t, mem.LoadFixtures(bad), `bad.json: s3 fixtures: bucket "b": want an object of keys and contents`)
 }

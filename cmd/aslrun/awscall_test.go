@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -220,6 +221,70 @@ func TestLintAWSSDKCalls(t *testing.T) {
 			}
 			assert.Contains(t, stdout, "UNRECOGNIZED_RESOURCE")
 			assert.Contains(t, stdout, tc.want)
+		})
+	}
+}
+
+// fakeECS runs one task per RunTask: DescribeTasks reports it RUNNING for the first polls, then STOPPED
+// with its container's exit code.
+type fakeECS struct {
+	exitCode int
+	mu       sync.Mutex
+	polls    int
+	targets  []string
+}
+
+func (f *fakeECS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	var in map[string]any
+	_ = json.Unmarshal(body, &in)
+	target := r.Header.Get("X-Amz-Target")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.targets = append(f.targets, strings.TrimPrefix(target, "AmazonEC2ContainerServiceV20141113."))
+	const task = `"taskArn":"arn:aws:ecs:us-east-1:123456789012:task/main/t1","clusterArn":"arn:aws:ecs:us-east-1:123456789012:cluster/main"`
+	switch {
+	case strings.HasSuffix(target, ".RunTask") && in["cluster"] == "main" && in["taskDefinition"] == "job:1":
+		_, _ = io.WriteString(w, `{"tasks":[{`+task+`,"lastStatus":"PROVISIONING"}],"failures":[]}`)
+	case strings.HasSuffix(target, ".DescribeTasks") && in["cluster"] != nil:
+		f.polls++
+		if f.polls < 3 {
+			_, _ = io.WriteString(w, `{"tasks":[{`+task+`,"lastStatus":"RUNNING"}],"failures":[]}`)
+			return
+		}
+		_, _ = fmt.Fprintf(w, `{"tasks":[{%s,"lastStatus":"STOPPED","stopCode":"EssentialContainerExited","containers":[{"name":"app","exitCode":%d}]}],"failures":[]}`, task, f.exitCode)
+	default:
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = io.WriteString(w, `{"__type":"InvalidParameterException","message":"unexpected `+target+`"}`)
+	}
+}
+
+// TestExecuteECSSyncAtEndpoint: an ecs:runTask.sync Task bound to an endpoint submits the task there, polls
+// DescribeTasks until it stops, and ends with the task's description, or States.TaskFailed when its
+// container exited non-zero.
+func TestExecuteECSSyncAtEndpoint(t *testing.T) {
+	awstest.IsolateEnv(t, "")
+	const def = `{"StartAt": "Run", "States": {"Run": {"Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync",
+	  "Parameters": {"Cluster": "main", "TaskDefinition": "job:1"}, "End": true}}}`
+	path := write(t, t.TempDir(), "run.asl.json", def)
+	for _, exit := range []int{0, 2} {
+		t.Run(fmt.Sprintf("exit code %d", exit), func(t *testing.T) {
+			fake := &fakeECS{exitCode: exit}
+			srv := httptest.NewServer(fake)
+			t.Cleanup(srv.Close)
+			code, stdout, stderr := aslrun(t, "", "execute", path, "--endpoint", "ecs="+srv.URL, "--format", "json")
+			var out map[string]any
+			require.NoError(t, json.Unmarshal([]byte(stdout), &out), "stdout %s stderr %s", stdout, stderr)
+			assert.Equal(t, []string{"RunTask", "DescribeTasks", "DescribeTasks", "DescribeTasks"}, fake.targets)
+			if exit == 0 {
+				require.Equal(t, 0, code, "stdout %s stderr %s", stdout, stderr)
+				assert.Equal(t, "SUCCEEDED", out["status"])
+				assert.Equal(t, "STOPPED", out["output"].(map[string]any)["LastStatus"])
+				return
+			}
+			assert.Equal(t, 1, code)
+			assert.Equal(t, "States.TaskFailed", out["error"])
+			assert.Contains(t, out["cause"], `"ExitCode":2`)
 		})
 	}
 }

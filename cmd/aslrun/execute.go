@@ -20,9 +20,9 @@ import (
 )
 
 type executeFlags struct {
-	input, handlers, name, typ, clock, history, format, httpAllow, s3Root string
-	noPayloadLimit, dumpServices, trace                                   bool
-	endpoints                                                             []string
+	input, handlers, name, typ, clock, history, format, httpAllow, s3Root, lambdaEndpoint string
+	noPayloadLimit, dumpServices, trace                                                   bool
+	endpoints                                                                             []string
 }
 
 func newExecuteCmd() *cobra.Command {
@@ -52,9 +52,10 @@ JSON ({, [ or "), is JSON text; anything else names a file that does not exist.`
 	f.StringVar(&fl.history, "history", "", "write the execution history (GetExecutionHistory's events) to this file")
 	f.StringVar(&fl.format, "format", "output", "output (the output alone on success) or json (always an envelope, also when the execution cannot start)")
 	f.BoolVar(&fl.noPayloadLimit, "no-payload-limit", false, "lift AWS's 256 KiB limit on state payloads")
-	f.BoolVar(&fl.dumpServices, "dump-services", false, "after the run, print the embedded DynamoDB tables, SQS queues, SNS topics and S3 buckets (JSON, on stderr)")
+	f.BoolVar(&fl.dumpServices, "dump-services", false, "after the run, print the embedded DynamoDB tables, SQS queues, SNS topics, S3 buckets and EventBridge buses (JSON, on stderr)")
 	f.StringVar(&fl.s3Root, "s3-root", "", s3RootUsage)
 	f.StringVar(&fl.httpAllow, "http-allow", "", httpAllowUsage)
+	f.StringVar(&fl.lambdaEndpoint, "lambda-endpoint", "", lambdaEndpointUsage)
 	f.BoolVar(&fl.trace, "trace", false, "print each history event on stderr as it happens: elapsed (execution) time, type, state, error and cause")
 	f.StringArrayVar(&fl.endpoints, "endpoint", nil, endpointUsage)
 	return cmd
@@ -92,7 +93,7 @@ func executeRun(cmd *cobra.Command, path string, fl executeFlags) error {
 	if err != nil {
 		return err
 	}
-	local, err := newLocal(cmd, path, clock, fl.handlers, fl.httpAllow, fl.s3Root, fl.endpoints)
+	local, err := newLocal(cmd, path, clock, fl.handlers, fl.httpAllow, fl.s3Root, fl.lambdaEndpoint, fl.endpoints)
 	if err != nil {
 		return err
 	}
@@ -113,6 +114,13 @@ func executeRun(cmd *cobra.Command, path string, fl executeFlags) error {
 	if err != nil {
 		return serviceRefusal(cmd, err)
 	}
+	// The executions that EventBridge rules started run to their end too, so event-driven chains finish
+	// (and --dump-services shows how they ended).
+	if eb := local.Env.Services.EventBridge; eb != nil {
+		if err := eb.Wait(ctx); err != nil {
+			return err
+		}
+	}
 	// The execution ran: its envelope is printed whatever happens to the history file.
 	var histErr error
 	if fl.history != "" {
@@ -120,8 +128,11 @@ func executeRun(cmd *cobra.Command, path string, fl executeFlags) error {
 	}
 	err = report(cmd, fin, fl.format)
 	if fl.dumpServices {
-		b, _ := json.MarshalIndent(local.Env.Services.Dump(), "", "  ") // generic values always marshal
-		fmt.Fprintf(cmd.ErrOrStderr(), "%s\n", b)
+		// Messages and patterns are shown as written: no \u003e for a '>'.
+		enc := json.NewEncoder(cmd.ErrOrStderr())
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(local.Env.Services.Dump()) // generic values always encode
 	}
 	if histErr != nil {
 		fmt.Fprintf(cmd.ErrOrStderr(), "aslrun: --history: %v\n", histErr)
@@ -213,8 +224,10 @@ func loadMachine(cmd *cobra.Command, path, typ string) (*machine, error) {
 // newLocal prepares the Tasks of the definition at path: its sidecar handler file (NAME.handlers.json next
 // to it), the handler file given, the embedded services (S3 in s3Root when given) and the definitions
 // beside it as nested state machines; HTTP Tasks and http stubs reach only what httpAllow allows ("":
-// anything). The caller closes local.Env.Services.
-func newLocal(cmd *cobra.Command, path string, clock interpreter.Clock, handlers, httpAllow, s3Root string, endpointFlags []string) (*resources.Local, error) {
+// anything); Lambda functions no handler serves are invoked at lambdaEndpoint, else at LAMBDA_ENDPOINT
+// when set; the services endpointFlags bind (--endpoint SERVICE=URL) are called there. The caller closes
+// local.Env.Services.
+func newLocal(cmd *cobra.Command, path string, clock interpreter.Clock, handlers, httpAllow, s3Root, lambdaEndpoint string, endpointFlags []string) (*resources.Local, error) {
 	allow, err := httpPolicy(httpAllow)
 	if err != nil {
 		return nil, usageError(cmd, "%v", err)
@@ -223,7 +236,10 @@ func newLocal(cmd *cobra.Command, path string, clock interpreter.Clock, handlers
 	if err != nil {
 		return nil, usageError(cmd, "%v", err)
 	}
-	endpoints, err := resources.NewEndpoints(resources.EndpointURLs{Services: bound})
+	if lambdaEndpoint == "" {
+		lambdaEndpoint = os.Getenv("LAMBDA_ENDPOINT")
+	}
+	endpoints, err := resources.NewEndpoints(resources.EndpointURLs{Lambda: lambdaEndpoint, Services: bound})
 	if err != nil {
 		return nil, usageError(cmd, "%v", err)
 	}
@@ -245,6 +261,8 @@ func newLocal(cmd *cobra.Command, path string, clock interpreter.Clock, handlers
 	local.Registry.UseEnv(local.Env) // the registry's AWS client then takes the endpoints
 	return local, nil
 }
+
+const lambdaEndpointUsage = "invoke Lambda functions no handler serves at this Lambda API, e.g. sam local start-lambda's http://127.0.0.1:3001 (env LAMBDA_ENDPOINT)"
 
 const s3RootUsage = "directory holding the embedded S3: each sub-folder a bucket, each file under it an object (default: S3 in memory, seeded by the handler file's fixtures)"
 

@@ -14,8 +14,8 @@ import (
 )
 
 type testFlags struct {
-	mockConfig, stateMachine, testCase, handlers, input, typ, httpAllow, s3Root string
-	endpoints                                                                   []string
+	mockConfig, stateMachine, testCase, handlers, input, typ, httpAllow, s3Root, lambdaEndpoint string
+	endpoints                                                                                   []string
 }
 
 func newTestCmd() *cobra.Command {
@@ -45,6 +45,7 @@ files are bad.`,
 	f.StringVar(&fl.httpAllow, "http-allow", "", httpAllowUsage)
 	f.StringArrayVar(&fl.endpoints, "endpoint", nil, endpointUsage)
 	f.StringVar(&fl.s3Root, "s3-root", "", s3RootUsage+"; every test case sees the same directory")
+	f.StringVar(&fl.lambdaEndpoint, "lambda-endpoint", "", lambdaEndpointUsage)
 	return cmd
 }
 
@@ -120,7 +121,7 @@ func runTestCase(cmd *cobra.Command, path string, fl testFlags, m *machine, name
 		return nil, usageError(cmd, "%v", err)
 	}
 	clock := interpreter.NewVirtualClock(time.Now())
-	local, err := newLocal(cmd, path, clock, fl.handlers, fl.httpAllow, fl.s3Root, fl.endpoints)
+	local, err := newLocal(cmd, path, clock, fl.handlers, fl.httpAllow, fl.s3Root, fl.lambdaEndpoint, fl.endpoints)
 	if err != nil {
 		return nil, err
 	}

@@ -92,7 +92,7 @@ func testState(cmd *cobra.Command, path string, fl testStateFlags) error {
 	if err != nil {
 		return err
 	}
-	local, err := newLocal(cmd, path, clock, fl.handlers, "", "", nil)
+	local, err := newLocal(cmd, path, clock, fl.handlers, "", "", "", nil)
 	if err != nil {
 		return err
 	}
