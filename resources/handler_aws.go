@@ -23,7 +23,8 @@ import (
 // Under a Lambda function key it invokes the function (the key's full ARN as written, else its name) in the
 // ARN's region, else the configured one. Under arn:aws:states:::aws-sdk:SERVICE:ACTION, or an optimized
 // integration that makes one API call (dynamodb:getItem, sqs:sendMessage, sns:publish, events:putEvents,
-// ecs:runTask, ...; also .waitForTaskToken), it makes that API call with the Task's parameters through
+// ecs:runTask, ...; also .waitForTaskToken; a .sync job resources/jobs models makes its submit and describe
+// calls), it makes that API call with the Task's parameters through
 // the generic call path (package awscall), shaped and failing as Step Functions shapes and fails it (see
 // callService). The endpoint is AWS's own unless one is bound to the service ($endpoints, --endpoint,
 // AWS_ENDPOINT_URL_<SERVICE>); credentials come from the default chain, read on the first call, so a
@@ -48,8 +49,12 @@ func parseAWS(stub map[string]any, sc stubScope) (Handler, error) {
 		}
 		return s, nil
 	case "resource":
-		if target, ok := parseAWSTarget(asl.PlainResource(sc.key)); ok && target.pattern != ".sync" {
+		target, ok := parseAWSTarget(asl.PlainResource(sc.key))
+		switch {
+		case ok && target.pattern != ".sync":
 			return &awsCallStub{reg: sc.reg, target: target}, nil
+		case ok && SyncJob(asl.PlainResource(sc.key)):
+			return &awsCallStub{reg: sc.reg, target: target, job: true}, nil
 		}
 	}
 	return nil, errors.New(`"aws": true serves Lambda function keys, arn:aws:states:::aws-sdk:SERVICE:ACTION resources of the ` +
@@ -273,11 +278,15 @@ func withField(m map[string]any, k string, v any) map[string]any {
 type awsCallStub struct {
 	reg    *Registry
 	target awsTarget
+	job    bool // a modelled .sync job: its submit and describe calls, polled by resources/jobs
 }
 
 func (s *awsCallStub) Handle(ctx context.Context, call *Call) (any, error) {
 	if err := unassumed(call); err != nil {
 		return nil, err
+	}
+	if s.job {
+		return SyncHandler(s.reg.awsClient()).Handle(ctx, call)
 	}
 	return s.reg.callService(ctx, s.reg.awsClient(), s.target, call)
 }
