@@ -257,7 +257,7 @@ func TestAWSStubLoadErrors(t *testing.T) {
 	const only = `"aws": true serves Lambda function keys, arn:aws:states:::aws-sdk:SERVICE:ACTION resources of the services aslrun can call (`
 	tests := []struct{ name, key, stub, want string }{
 		{"not true", "fn", `{"aws": "yes"}`, `"aws" must be true`},
-		{"a .sync job aslrun does not model", "arn:aws:states:::bedrock:createModelCustomizationJob.sync", `{"aws": true}`, only},
+		{"a .sync job aslrun does not model", "arn:aws:states:::glue:startCrawler.sync", `{"aws": true}`, only},
 		{"a service aslrun cannot call", "arn:aws:states:::aws-sdk:nosuch:getThing", `{"aws": true}`, only},
 		{"a REST action out of the table", "arn:aws:states:::aws-sdk:lambda:createFunction", `{"aws": true}`, only},
 		{"an optimized service without the generic path", "arn:aws:states:::eks:createCluster", `{"aws": true}`, only},

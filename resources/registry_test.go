@@ -78,7 +78,8 @@ func TestRegistryUnboundService(t *testing.T) {
 			`{"aws": true} under the key "arn:aws:states:::sqs:sendMessage"`},
 		{"arn:aws:states:::aws-sdk:nosuch:getThing", `The state 'Notify' calls arn:aws:states:::aws-sdk:nosuch:getThing, which no handler ` +
 			`serves; aslrun's generic call path cannot build this call`},
-		{"arn:aws:states:::ecs:runTask.sync", `The state 'Notify' calls arn:aws:states:::ecs:runTask.sync, which no handler serves: bind one`},
+		{"arn:aws:states:::ecs:runTask.sync", `The state 'Notify' calls arn:aws:states:::ecs:runTask.sync, which no handler, endpoint or embedded service serves: bind one`},
+		{"arn:aws:states:::glue:startCrawler.sync", `The state 'Notify' calls arn:aws:states:::glue:startCrawler.sync, which no handler serves: bind one`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.resource, func(t *testing.T) {
