@@ -144,6 +144,8 @@ func (c *Handler) api(w http.ResponseWriter, r *http.Request, name string) {
 	switch name {
 	case "events":
 		c.events(w, r, arn)
+	case "graph":
+		c.graph(w, r, arn)
 	default:
 		writeError(w, http.StatusNotFound, "ResourceNotFound", "the console has no endpoint "+name)
 	}

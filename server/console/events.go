@@ -223,7 +223,9 @@ func (s *stream) send(events ...event) error {
 	return s.write(b.Bytes())
 }
 
-func (s *stream) retry() error { return s.write([]byte("retry: " + strconv.Itoa(reconnectMillis) + "\n\n")) }
+func (s *stream) retry() error {
+	return s.write([]byte("retry: " + strconv.Itoa(reconnectMillis) + "\n\n"))
+}
 
 func (s *stream) comment() error { return s.write([]byte(": alive\n\n")) }
 
