@@ -19,21 +19,21 @@ export async function executionView(view, ctx, arn) {
   const actions = h('div', { class: 'actions' });
   const header = () => {
     heading.replaceChildren(ex.name, ' ', statusBadge(ex.status));
-    meta.replaceChildren(
+    meta.replaceChildren(...h('dl', {},
       h('dt', {}, 'State machine'), h('dd', {}, h('a', { href: machineHref(ex.stateMachineArn) }, machineName)),
       h('dt', {}, 'Started'), h('dd', {}, time(ex.startDate)),
       h('dt', {}, 'Ended'), h('dd', {}, ex.stopDate ? time(ex.stopDate) : '—'),
-      ex.stopDate ? [h('dt', {}, 'Duration'), h('dd', {}, `${Math.round((ex.stopDate - ex.startDate) * 1000)} ms`)] : null);
-    failure.replaceChildren(ex.error != null || ex.cause != null
-      ? h('div', { class: 'failure', role: 'alert' },
+      ex.stopDate ? [h('dt', {}, 'Duration'), h('dd', {}, `${Math.round((ex.stopDate - ex.startDate) * 1000)} ms`)] : null).childNodes);
+    failure.replaceChildren(...(ex.error != null || ex.cause != null
+      ? [h('div', { class: 'failure', role: 'alert' },
         h('h2', {}, `Execution ${ex.status.toLowerCase().replace('_', ' ')}`),
         h('p', {}, h('strong', {}, 'Error: '), h('code', { class: 'error-name' }, ex.error ?? '(none)')),
-        h('p', {}, h('strong', {}, 'Cause: ')), h('pre', { class: 'cause' }, ex.cause ?? '(none)'))
-      : null);
-    io.replaceChildren(jsonField('Execution input', ex.input, { open: true }), jsonField('Execution output', ex.output, { open: true }));
-    actions.replaceChildren(ex.status === 'RUNNING'
-      ? h('button', { type: 'button', class: 'danger', onclick: stop }, 'Stop execution')
-      : null);
+        h('p', {}, h('strong', {}, 'Cause: ')), h('pre', { class: 'cause' }, ex.cause ?? '(none)'))]
+      : []));
+    io.replaceChildren(...[jsonField('Execution input', ex.input, { open: true }), jsonField('Execution output', ex.output, { open: true })].filter(Boolean));
+    actions.replaceChildren(...(ex.status === 'RUNNING'
+      ? [h('button', { type: 'button', class: 'danger', onclick: stop }, 'Stop execution')]
+      : []));
   };
   const refresh = async () => {
     try {
@@ -101,8 +101,8 @@ export async function executionView(view, ctx, arn) {
       live.className = 'live';
     },
     onState: (st) => {
-      live.textContent = st === 'live' ? 'live' : 'reconnecting…';
-      live.className = `live ${st}`;
+      live.textContent = st === 'live' ? 'following live' : 'reconnecting…';
+      live.className = `live is-${st}`;
     },
   });
   ctx.onCleanup(() => {
