@@ -106,7 +106,8 @@ func TestConsoleInBrowser(t *testing.T) {
 		require.NoError(t, chromedp.Do(page,
 			chromedp.Navigate(base+"/"),
 			chromedp.WaitVisible(css(`a.machine-link`)),
-			shots.take("console-machines.png", false)))
+			chromedp.WaitVisible(css(`td.latest .badge`)),
+			shots.take("console-machines.png", 400)))
 		names, err := chromedp.Run(page, chromedp.Evaluate[[]string](`[...document.querySelectorAll('a.machine-link')].map(a => a.textContent)`))
 		require.NoError(t, err)
 		assert.Equal(t, []string{"approval", "order"}, names)
@@ -116,7 +117,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		require.NoError(t, chromedp.Do(page,
 			chromedp.Click(`//a[@class="machine-link"][text()="order"]`),
 			chromedp.WaitVisible(css(`svg.graph g.state`)),
-			shots.take("console-machine.png", true)))
+			shots.take("console-machine.png", 0)))
 		states, err := chromedp.Run(page, chromedp.Evaluate[[]string](`[...document.querySelectorAll('svg.graph g.state')].map(g => g.dataset.name)`))
 		require.NoError(t, err)
 		assert.ElementsMatch(t, consoleOrderStates, states, "a node per state")
@@ -128,7 +129,7 @@ func TestConsoleInBrowser(t *testing.T) {
 			chromedp.Navigate(base+"/#/execution/"+url.PathEscape(aws.ToString(failed.ExecutionArn))),
 			chromedp.WaitVisible(css(`h1 .badge.st-failed`)),
 			chromedp.WaitVisible(css(`svg.graph g.state.st-failed[data-name="Cancelled"]`)),
-			shots.take("console-execution.png", false)))
+			shots.take("console-execution.png", 1580)))
 		failure := text(t, page, `.failure`)
 		assert.Contains(t, failure, "Order.Cancelled")
 		assert.Contains(t, failure, "the order could not be filled")
@@ -156,7 +157,7 @@ func TestConsoleInBrowser(t *testing.T) {
 			// It waits for a worker: the page offers to be one.
 			chromedp.WaitVisible(css(`svg.graph g.state.st-running[data-name="Approve"]`)),
 			chromedp.WaitVisible(css(`section.task button`)),
-			shots.take("console-task.png", false),
+			shots.take("console-task.png", 1000),
 			chromedp.Click(css(`section.task button`)),
 			chromedp.WaitVisible(css(`section.task textarea`)),
 			chromedp.SetValue(css(`section.task textarea`), `{"approved": true}`),
@@ -211,16 +212,20 @@ func screenshots(t *testing.T) shooter {
 	return shooter{dir: dir}
 }
 
-// take is an action that saves the viewport, or the whole page when full, as name.
-func (s shooter) take(name string, full bool) chromedp.Action[chromedp.Void] {
+// take is an action that saves the page's top, height pixels of it (the whole page for 0), as name.
+func (s shooter) take(name string, height int64) chromedp.Action[chromedp.Void] {
 	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
 		var none chromedp.Void
 		if s.dir == "" {
 			return none, nil
 		}
-		shot := chromedp.CaptureScreenshot()
-		if full {
-			shot = chromedp.FullScreenshot(100)
+		shot := chromedp.FullScreenshot(100)
+		if height > 0 {
+			if _, err := chromedp.EmulateViewport(1280, height)(ctx, t); err != nil {
+				return none, err
+			}
+			defer chromedp.ResetViewport()(ctx, t)
+			shot = chromedp.CaptureScreenshot()
 		}
 		png, err := shot(ctx, t)
 		if err != nil {

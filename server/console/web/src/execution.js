@@ -53,13 +53,16 @@ export async function executionView(view, ctx, arn) {
   header();
   view.append(
     crumbs(['State machines', '#/'], [machineName, machineHref(ex.stateMachineArn)], [ex.name]),
-    heading, live, failure, meta, actions);
+    heading, live, failure);
 
   const hist = new History();
   const tasks = h('div', { class: 'tasks' });
   const graphSlot = h('div', { class: 'graph-slot' }, h('p', { class: 'muted' }, 'Laying out the graph…'));
   let paint = () => {};
-  view.append(section('Graph', graphSlot, legend()), tasks, io);
+  // The graph beside what the reader acts on: the execution's details, the tasks to answer, input and output.
+  view.append(h('div', { class: 'exec-grid' },
+    section('Graph', graphSlot, legend()),
+    h('div', { class: 'side' }, section('Details', meta, actions), tasks, io)));
   get('graph', { arn }).then((g) => {
     const r = renderGraph(g, `Graph of the execution ${ex.name}, states coloured by what they did`);
     graphSlot.replaceChildren(r.figure);

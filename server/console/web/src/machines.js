@@ -1,7 +1,7 @@
 // The state machines list.
-import { all } from './api.js';
-import { h, time } from './dom.js';
-import { machineHref } from './ui.js';
+import { all, call } from './api.js';
+import { h, statusBadge, time } from './dom.js';
+import { executionHref, machineHref } from './ui.js';
 
 export async function machinesView(view) {
   document.title = 'State machines · aslrun';
@@ -14,9 +14,21 @@ export async function machinesView(view) {
   }
   machines.sort((a, b) => a.name.localeCompare(b.name));
   view.append(h('table', { class: 'list machines' },
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Type'), h('th', { scope: 'col' }, 'Created'))),
+    h('thead', {}, h('tr', {}, ['Name', 'Type', 'Created', 'Latest execution'].map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, machines.map((m) => h('tr', {},
       h('td', {}, h('a', { href: machineHref(m.stateMachineArn), class: 'machine-link' }, m.name)),
       h('td', {}, m.type),
-      h('td', {}, time(m.creationDate)))))));
+      h('td', {}, time(m.creationDate)),
+      latest(m))))));
+}
+
+// latest is a cell that fills in with the machine's newest execution; Express machines have none to list.
+function latest(m) {
+  const cell = h('td', { class: 'latest' });
+  if (m.type !== 'STANDARD') return cell;
+  call('ListExecutions', { stateMachineArn: m.stateMachineArn, maxResults: 1 }).then((page) => {
+    const e = (page.executions || [])[0];
+    cell.replaceChildren(e ? h('span', {}, statusBadge(e.status), ' ', h('a', { href: executionHref(e.executionArn) }, e.name), ' ', h('span', { class: 'muted' }, time(e.startDate))) : h('span', { class: 'muted' }, 'none yet'));
+  }, (err) => cell.replaceChildren(h('span', { class: 'error-inline' }, `${err.code}: ${err.message}`)));
+  return cell;
 }
