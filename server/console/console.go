@@ -21,6 +21,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aslrun/aslrun/server/service"
 )
@@ -43,7 +44,13 @@ type Options struct {
 	LoopbackOnly bool
 	// Log receives failures that are the server's; nil discards them.
 	Log *log.Logger
+	// Poll is how often an event stream looks in the store for events this server's executions did not
+	// hand it: another node's, when several share the store. Default DefaultPoll.
+	Poll time.Duration
 }
+
+// DefaultPoll is Options.Poll's default.
+const DefaultPoll = 2 * time.Second
 
 // Handler serves the console's page, its assets and its endpoints.
 type Handler struct {
@@ -65,6 +72,9 @@ func New(svc *service.Service, opts Options) (*Handler, error) {
 	index, err := fs.ReadFile(sub, "index.html")
 	if err != nil {
 		return nil, err
+	}
+	if opts.Poll <= 0 {
+		opts.Poll = DefaultPoll
 	}
 	return &Handler{svc: svc, opts: opts, index: index, closed: make(chan struct{}),
 		assets: http.StripPrefix("/console/assets/", http.FileServerFS(sub))}, nil

@@ -444,3 +444,45 @@ func TestEventsLive(t *testing.T) {
 	assert.Contains(t, types, "ActivitySucceeded")
 	assert.Equal(t, "ExecutionSucceeded", types[len(types)-1])
 }
+
+// TestEventsOfAnotherNode: an execution that another node runs (two services over one store) publishes
+// nothing to this one's subscribers; its events still come, from the store.
+func TestEventsOfAnotherNode(t *testing.T) {
+	ctx := context.Background()
+	st := memory.New()
+	other, err := service.New(service.Options{Store: st, NodeID: "other"})
+	require.NoError(t, err)
+	t.Cleanup(other.Close)
+	here, err := service.New(service.Options{Store: st, NodeID: "here"})
+	require.NoError(t, err)
+	t.Cleanup(here.Close)
+	con, err := console.New(here, console.Options{Poll: 20 * time.Millisecond})
+	require.NoError(t, err)
+	srv := httptest.NewServer(console.Route(con, httpapi.New(here, httpapi.Options{})))
+	t.Cleanup(srv.Close)
+	t.Cleanup(con.Close)
+
+	act, err := other.CreateActivity(ctx, &service.CreateActivityInput{Name: "approve"})
+	require.NoError(t, err)
+	machine, err := other.CreateStateMachine(ctx, &service.CreateStateMachineInput{Name: "wait", RoleArn: role,
+		Definition: `{"StartAt":"Approve","States":{"Approve":{"Type":"Task","Resource":"` + act.ActivityArn + `","End":true}}}`})
+	require.NoError(t, err)
+	exec, err := other.StartExecution(ctx, &service.StartExecutionInput{StateMachineArn: machine.StateMachineArn, Input: "{}"})
+	require.NoError(t, err)
+
+	res := openStream(t, srv.URL+"/console/api/events?arn="+url.QueryEscape(exec.ExecutionArn), nil)
+	require.Equal(t, 200, res.StatusCode)
+	answered := false
+	got := readEvents(t, res.Body, func(e sse) {
+		if answered || !strings.Contains(e.data, `"type":"ActivityScheduled"`) {
+			return
+		}
+		answered = true
+		task, err := other.GetActivityTask(ctx, &service.GetActivityTaskInput{ActivityArn: act.ActivityArn})
+		require.NoError(t, err)
+		_, err = other.SendTaskSuccess(ctx, &service.SendTaskSuccessInput{TaskToken: task.TaskToken, Output: `{}`})
+		require.NoError(t, err)
+	})
+	types := ids(t, got, 1)
+	assert.Equal(t, "ExecutionSucceeded", types[len(types)-1])
+}

@@ -45,7 +45,8 @@ type event struct {
 // events streams an execution's history as Server-Sent Events: each event's JSON (GetExecutionHistory's)
 // with its id, oldest first, then "end" once the execution has ended. It subscribes before it reads the
 // stored history, so that no event falls between the two; a page that reconnects sends Last-Event-ID and
-// gets only what came after it.
+// gets only what came after it. An execution another node runs publishes nothing here: its events come
+// from the store, every Options.Poll.
 func (c *Handler) events(w http.ResponseWriter, r *http.Request, arn string) {
 	after, err := lastEventID(r)
 	if err != nil {
@@ -96,6 +97,8 @@ func (c *Handler) events(w http.ResponseWriter, r *http.Request, arn string) {
 
 	tick := time.NewTicker(heartbeat)
 	defer tick.Stop()
+	look := time.NewTicker(c.opts.Poll)
+	defer look.Stop()
 	var pending []event
 	for {
 		select {
@@ -107,6 +110,18 @@ func (c *Handler) events(w http.ResponseWriter, r *http.Request, arn string) {
 			return
 		case <-tick.C:
 			if err := s.comment(); err != nil {
+				return
+			}
+			continue
+		case <-look.C:
+			if latest, err := c.latest(r.Context(), arn); err != nil || latest <= s.last {
+				continue
+			}
+			stored, err := c.history(r.Context(), arn)
+			if err != nil {
+				return
+			}
+			if err := s.send(stored...); err != nil || s.ended {
 				return
 			}
 			continue
@@ -174,6 +189,19 @@ func (c *Handler) history(ctx context.Context, arn string) ([]event, error) {
 		}
 		in.NextToken = page.NextToken
 	}
+}
+
+// latest is the id of an execution's last stored event.
+func (c *Handler) latest(ctx context.Context, arn string) (int64, error) {
+	page, err := c.svc.GetExecutionHistory(ctx, &service.GetExecutionHistoryInput{ExecutionArn: arn, MaxResults: 1, ReverseOrder: true})
+	if err != nil || len(page.Events) == 0 {
+		return 0, err
+	}
+	var head struct {
+		ID int64 `json:"id"`
+	}
+	err = json.Unmarshal(page.Events[0], &head)
+	return head.ID, err
 }
 
 // lastEventID is the id of the last event the page has: EventSource's Last-Event-ID on a reconnection, or
