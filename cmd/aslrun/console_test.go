@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -86,6 +88,13 @@ func TestConsoleInBrowser(t *testing.T) {
 	_, err = client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("approval"), RoleArn: aws.String("arn:aws:iam::123456789012:role/console"),
 		Definition: aws.String(`{"StartAt":"Approve","States":{"Approve":{"Type":"Task","Resource":"` + aws.ToString(act.ActivityArn) + `","Next":"Ship"},"Ship":{"Type":"Pass","End":true}}}`)})
 	require.NoError(t, err)
+	quick, err := client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("quick"), RoleArn: aws.String("arn:aws:iam::123456789012:role/console"),
+		Type: "EXPRESS", Definition: aws.String(`{"StartAt":"Hi","States":{"Hi":{"Type":"Pass","Parameters":{"greeting.$":"States.Format('hi {}', $.who)"},"End":true}}}`)})
+	require.NoError(t, err)
+	ask, err := client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("ask"), RoleArn: aws.String("arn:aws:iam::123456789012:role/console"),
+		Definition: aws.String(`{"StartAt":"Ask","States":{"Ask":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+			"Parameters":{"QueueUrl":"https://sqs.us-east-1.amazonaws.com/123456789012/asks","MessageBody":{"token.$":"$$.Task.Token"}},"End":true}}}`)})
+	require.NoError(t, err)
 	failed, err := client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: order.StateMachineArn, Name: aws.String("out-of-stock"),
 		Input: aws.String(`{"priority":"high","outOfStock":true,"items":[]}`)})
 	require.NoError(t, err)
@@ -110,7 +119,7 @@ func TestConsoleInBrowser(t *testing.T) {
 			shots.take("console-machines.png", 400)))
 		names, err := chromedp.Run(page, chromedp.Evaluate[[]string](`[...document.querySelectorAll('a.machine-link')].map(a => a.textContent)`))
 		require.NoError(t, err)
-		assert.Equal(t, []string{"approval", "order"}, names)
+		assert.Equal(t, []string{"approval", "ask", "order", "quick"}, names)
 	})
 
 	t.Run("a machine's graph", func(t *testing.T) {
@@ -174,6 +183,32 @@ func TestConsoleInBrowser(t *testing.T) {
 		assert.Contains(t, text(t, page, `table.events tr[data-type="TaskStateEntered"] .json`), `"order": 17`)
 	})
 
+	t.Run("answer a task token with a failure", func(t *testing.T) {
+		asked, err := client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: ask.StateMachineArn, Name: aws.String("asked"), Input: aws.String(`{}`)})
+		require.NoError(t, err)
+		require.NoError(t, chromedp.Do(page,
+			chromedp.Navigate(base+"/#/execution/"+url.PathEscape(aws.ToString(asked.ExecutionArn))),
+			chromedp.WaitVisible(css(`section.task button.danger`)),
+			chromedp.SetValue(css(`section.task input[id^=task-error]`), `Order.Denied`),
+			chromedp.SetValue(css(`section.task input[id^=task-cause]`), `no, thanks`),
+			chromedp.Click(css(`section.task button.danger`)),
+			chromedp.WaitVisible(css(`h1 .badge.st-failed`)),
+			chromedp.WaitVisible(css(`svg.graph g.state.st-failed[data-name="Ask"]`))))
+		failure := text(t, page, `.failure`)
+		assert.Contains(t, failure, "Order.Denied")
+		assert.Contains(t, failure, "no, thanks")
+	})
+
+	t.Run("an Express execution runs synchronously", func(t *testing.T) {
+		require.NoError(t, chromedp.Do(page,
+			chromedp.Navigate(base+"/#/machine/"+url.PathEscape(aws.ToString(quick.StateMachineArn))),
+			chromedp.WaitVisible(css(`#exec-input`)),
+			chromedp.SetValue(css(`#exec-input`), `{"who": "you"}`),
+			chromedp.Click(css(`form.start button[type=submit]`)),
+			chromedp.WaitVisible(css(`.sync-result .badge.st-succeeded`))))
+		assert.Contains(t, text(t, page, `.sync-result .json`), `"hi you"`)
+	})
+
 	t.Run("an API error shows in the page", func(t *testing.T) {
 		missing := strings.Replace(aws.ToString(failed.ExecutionArn), "out-of-stock", "missing", 1)
 		require.NoError(t, chromedp.Do(page,
@@ -232,5 +267,50 @@ func (s shooter) take(name string, height int64) chromedp.Action[chromedp.Void] 
 			return none, fmt.Errorf("screenshot %s: %w", name, err)
 		}
 		return none, os.WriteFile(filepath.Join(s.dir, name), png, 0o644)
+	}
+}
+
+var consoleAt = regexp.MustCompile(`console at (http://\S+)`)
+
+// TestServeConsoleAddress: serve says where the console is; under --auth sigv4 the address carries the
+// token the console needs, and only that token opens its endpoints.
+func TestServeConsoleAddress(t *testing.T) {
+	tests := []struct {
+		name  string
+		args  []string
+		token bool
+	}{
+		{"no authentication", []string{"--memory"}, false},
+		{"signatures", []string{"--memory", "--auth", "sigv4", "--auth-credentials", "AKID:secret"}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			base, out, _ := startServeOutput(t, tt.args...)
+			var m []string
+			require.Eventually(t, func() bool {
+				m = consoleAt.FindStringSubmatch(out.String())
+				return m != nil
+			}, 5*time.Second, 5*time.Millisecond, out.String())
+			assert.True(t, strings.HasPrefix(m[1], base+"/"), m[1])
+			u, err := url.Parse(m[1])
+			require.NoError(t, err)
+			token := u.Query().Get("token")
+			assert.Equal(t, tt.token, token != "", m[1])
+
+			status := func(path string) int {
+				res, err := http.Get(base + path)
+				require.NoError(t, err)
+				defer res.Body.Close()
+				return res.StatusCode
+			}
+			graph := "/console/api/graph?arn=arn:aws:states:us-east-1:123456789012:stateMachine:none"
+			assert.Equal(t, 200, status("/"), "the page")
+			// Past the token, the machine does not exist.
+			assert.Equal(t, 400, status(graph+"&token="+token))
+			if tt.token {
+				assert.Equal(t, 403, status(graph), "without the token")
+				assert.Equal(t, 403, status(graph+"&token=x"+token), "with another")
+			}
+		})
 	}
 }

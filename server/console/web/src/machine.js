@@ -2,6 +2,7 @@
 import { call, get } from './api.js';
 import { h, time, statusBadge } from './dom.js';
 import { renderGraph } from './graph.js';
+import { jsonField } from './json.js';
 import { crumbs, errorBox, executionHref, jsonInput, machineHref, section } from './ui.js';
 
 const STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
@@ -24,7 +25,13 @@ export async function machineView(view, ctx, arn, query) {
     graphSlot.replaceChildren(renderGraph(g, `Graph of the state machine ${m.name}`).figure);
   }, (err) => graphSlot.replaceChildren(errorBox(err)));
 
-  view.append(section('Start an execution', startForm(arn)));
+  view.append(section('Start an execution', startForm(arn, m.type)));
+  if (m.type === 'EXPRESS') {
+    // As on AWS, no Express execution is kept once it has ended: there is no list to show.
+    view.append(section('Executions', h('p', { class: 'empty' },
+      'Express executions are not kept once they end, as on AWS: the console runs them with StartSyncExecution and shows their outcome above.')));
+    return;
+  }
 
   const list = h('div', { class: 'executions' });
   const filters = h('div', { class: 'filters', role: 'group', 'aria-label': 'Show executions by status' },
@@ -68,7 +75,20 @@ export async function machineView(view, ctx, arn, query) {
   ctx.onCleanup(() => clearInterval(timer));
 }
 
-function startForm(arn) {
+// syncResult shows the outcome of an Express execution, which StartSyncExecution answers with.
+function syncResult(out) {
+  return h('div', { class: 'sync-result' },
+    h('p', {}, h('strong', {}, out.name || 'Execution'), ' ', statusBadge(out.status), ' ',
+      h('span', { class: 'muted' }, `${Math.round((out.stopDate - out.startDate) * 1000)} ms`)),
+    out.error != null || out.cause != null
+      ? h('div', { class: 'failure', role: 'alert' },
+        h('p', {}, h('strong', {}, 'Error: '), h('code', { class: 'error-name' }, out.error ?? '(none)')),
+        h('pre', { class: 'cause' }, out.cause ?? '(none)'))
+      : null,
+    jsonField('Output', out.output, { open: true }));
+}
+
+function startForm(arn, type) {
   const name = h('input', { id: 'exec-name', type: 'text', maxlength: 80, placeholder: 'generated when empty', autocomplete: 'off' });
   const button = h('button', { type: 'submit', class: 'primary' }, 'Start execution');
   const input = jsonInput('exec-input', 'Input (JSON)', '{}', (ok) => { button.disabled = !ok; });
@@ -81,7 +101,13 @@ function startForm(arn) {
       if (button.disabled) return;
       button.disabled = true;
       try {
-        const out = await call('StartExecution', { stateMachineArn: arn, name: name.value.trim() || undefined, input: input.area.value });
+        const req = { stateMachineArn: arn, name: name.value.trim() || undefined, input: input.area.value };
+        if (type === 'EXPRESS') {
+          result.replaceChildren(syncResult(await call('StartSyncExecution', req)));
+          button.disabled = false;
+          return;
+        }
+        const out = await call('StartExecution', req);
         location.hash = executionHref(out.executionArn);
       } catch (err) {
         result.replaceChildren(errorBox(err));
