@@ -314,3 +314,31 @@ func TestServeConsoleAddress(t *testing.T) {
 		})
 	}
 }
+
+// TestServeShutdownEndsEventStreams: a console following an execution that waits does not hold serve's
+// shutdown for its grace period.
+func TestServeShutdownEndsEventStreams(t *testing.T) {
+	base, stop := startServe(t, "--memory")
+	ctx := context.Background()
+	client := sdkClient(base)
+	act, err := client.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String("never")})
+	require.NoError(t, err)
+	m, err := client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("waits"), RoleArn: aws.String("arn:aws:iam::123456789012:role/console"),
+		Definition: aws.String(`{"StartAt":"W","States":{"W":{"Type":"Task","Resource":"` + aws.ToString(act.ActivityArn) + `","End":true}}}`)})
+	require.NoError(t, err)
+	ex, err := client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: m.StateMachineArn})
+	require.NoError(t, err)
+
+	res, err := http.Get(base + "/console/api/events?arn=" + url.QueryEscape(aws.ToString(ex.ExecutionArn)))
+	require.NoError(t, err)
+	defer res.Body.Close()
+	require.Equal(t, 200, res.StatusCode)
+	first := make([]byte, 16)
+	_, err = res.Body.Read(first)
+	require.NoError(t, err, "the stream has begun")
+
+	start := time.Now()
+	err, _ = stop()
+	require.NoError(t, err)
+	assert.Less(t, time.Since(start), shutdownGrace/2, "the stream ended with the shutdown")
+}

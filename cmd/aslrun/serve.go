@@ -87,6 +87,10 @@ server's AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (which, unlike flags, other
 cannot read). Any region is accepted; the service must be "states". Binding an --addr other than
 loopback without it prints a warning.
 
+A web console answers on the same address (GET /, the address serve prints): state machines, their
+graphs, executions live. On the loopback it needs no login; under --auth sigv4, which a browser cannot
+sign for, the printed address carries a token made for this run, which the console needs.
+
 --http-allow limits where HTTP Tasks (arn:aws:states:::http:invoke) and http stubs may connect, so that
 a shared server can keep definitions away from internal addresses: each connection's resolved address
 must lie in a listed network, unless its host name is listed. A refused call fails the Task with
