@@ -126,7 +126,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		require.NoError(t, chromedp.Do(page,
 			chromedp.Click(`//a[@class="machine-link"][text()="order"]`),
 			chromedp.WaitVisible(css(`svg.graph g.state`)),
-			shots.take("console-machine.png", 0)))
+			shots.take("console-machine.png", 1480)))
 		states, err := chromedp.Run(page, chromedp.Evaluate[[]string](`[...document.querySelectorAll('svg.graph g.state')].map(g => g.dataset.name)`))
 		require.NoError(t, err)
 		assert.ElementsMatch(t, consoleOrderStates, states, "a node per state")

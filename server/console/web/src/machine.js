@@ -20,15 +20,15 @@ export async function machineView(view, ctx, arn, query) {
       h('dt', {}, 'Created'), h('dd', {}, time(m.creationDate))));
 
   const graphSlot = h('div', { class: 'graph-slot' }, h('p', { class: 'muted' }, 'Laying out the graph…'));
-  view.append(section('Definition', graphSlot));
   get('graph', { arn }).then((g) => {
     graphSlot.replaceChildren(renderGraph(g, `Graph of the state machine ${m.name}`).figure);
   }, (err) => graphSlot.replaceChildren(errorBox(err)));
-
-  view.append(section('Start an execution', startForm(arn, m.type)));
+  // The graph beside the form and the executions.
+  const side = h('div', { class: 'side' }, section('Start an execution', startForm(arn, m.type)));
+  view.append(h('div', { class: 'exec-grid' }, section('Definition', graphSlot), side));
   if (m.type === 'EXPRESS') {
     // As on AWS, no Express execution is kept once it has ended: there is no list to show.
-    view.append(section('Executions', h('p', { class: 'empty' },
+    side.append(section('Executions', h('p', { class: 'empty' },
       'Express executions are not kept once they end, as on AWS: the console runs them with StartSyncExecution and shows their outcome above.')));
     return;
   }
@@ -36,7 +36,7 @@ export async function machineView(view, ctx, arn, query) {
   const list = h('div', { class: 'executions' });
   const filters = h('div', { class: 'filters', role: 'group', 'aria-label': 'Show executions by status' },
     ['', ...STATUSES].map((st) => h('a', { href: machineHref(arn, st), class: `filter${st === status ? ' active' : ''}`, 'aria-current': st === status ? 'true' : null }, st || 'All')));
-  view.append(section('Executions', filters, list));
+  side.append(section('Executions', filters, list));
 
   let nextToken;
   const rows = h('tbody');

@@ -24,8 +24,8 @@ export async function machinesView(view) {
 
 // latest is a cell that fills in with the machine's newest execution; Express machines have none to list.
 function latest(m) {
+  if (m.type !== 'STANDARD') return h('td', { class: 'latest muted' }, 'not kept (Express)');
   const cell = h('td', { class: 'latest' });
-  if (m.type !== 'STANDARD') return cell;
   call('ListExecutions', { stateMachineArn: m.stateMachineArn, maxResults: 1 }).then((page) => {
     const e = (page.executions || [])[0];
     cell.replaceChildren(e ? h('span', {}, statusBadge(e.status), ' ', h('a', { href: executionHref(e.executionArn) }, e.name), ' ', h('span', { class: 'muted' }, time(e.startDate))) : h('span', { class: 'muted' }, 'none yet'));
