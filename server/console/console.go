@@ -134,6 +134,11 @@ func (c *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.Set("Cache-Control", "no-cache")
 		c.assets.ServeHTTP(w, r)
 	case strings.HasPrefix(path, "/console/api/"):
+		if r.Method != http.MethodGet {
+			// A HEAD of the event stream would stream, unseen, until its execution ended.
+			writeError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "the console's endpoints take GET requests, not "+r.Method)
+			return
+		}
 		if c.opts.Token != "" && !c.validToken(r.Header.Get(TokenHeader)) && !c.validToken(r.URL.Query().Get("token")) {
 			writeError(w, http.StatusForbidden, "AccessDeniedException", "the console needs its token: open the address aslrun serve printed")
 			return

@@ -118,6 +118,7 @@ func TestRoute(t *testing.T) {
 		{"no such endpoint", http.MethodGet, "/console/api/nope?arn=x", 404, "application/json", "no endpoint nope"},
 		{"an endpoint without arn", http.MethodGet, "/console/api/graph", 400, "application/json", "arn query parameter"},
 		{"a GET elsewhere is the API's", http.MethodGet, "/other", 405, "application/x-amz-json-1.0", "UnknownOperationException"},
+		{"no HEAD of an endpoint", http.MethodHead, "/console/api/events?arn=x", 405, "application/json", ""},
 		{"the graph", http.MethodGet, "/console/api/graph?arn=" + url.QueryEscape(machine), 200, "application/json", `"startAt":"Fan"`},
 	}
 	for _, tt := range tests {

@@ -2,6 +2,7 @@ package console
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -137,7 +138,7 @@ func (c *Handler) events(w http.ResponseWriter, r *http.Request, arn string) {
 				more = false
 			}
 		}
-		slices.SortFunc(pending, func(a, b event) int { return int(a.id - b.id) })
+		slices.SortFunc(pending, func(a, b event) int { return cmp.Compare(a.id, b.id) })
 		pending = slices.DeleteFunc(pending, func(e event) bool { return e.id <= s.last })
 		for tries := 0; len(pending) > 0 && pending[0].id > s.last+1; tries++ {
 			if tries == gapTries {
