@@ -143,6 +143,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		assert.Contains(t, failure, "Order.Cancelled")
 		assert.Contains(t, failure, "the order could not be filled")
 		assert.Contains(t, attribute(t, page, `svg.graph g.state[data-name="Fan out"]`, "class"), "st-caught")
+		assert.Equal(t, "Fan out (Parallel): caught", text(t, page, `svg.graph g.state[data-name="Fan out"] > title`), "not by colour only")
 		assert.Contains(t, attribute(t, page, `svg.graph g.state[data-name="Out of stock"]`, "class"), "st-failed")
 		assert.NotContains(t, attribute(t, page, `svg.graph g.state[data-name="Queue"]`, "class"), "st-", "a state not run is not coloured")
 	})

@@ -84,6 +84,11 @@ function path(points) {
   return d;
 }
 
+// describe is a state's title, which also says what it did: the colours are not the only sign.
+function describe(n, status) {
+  return `${n.name} (${n.type})${status ? `: ${status}` : ''}${n.resource ? `\n${n.resource}` : ''}`;
+}
+
 function clip(text, max) {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
@@ -112,7 +117,7 @@ function draw(l, ox, oy, boxes) {
     const y = p.y - p.height / 2;
     const status = p.n.status ? ` st-${p.n.status.toLowerCase()}` : '';
     const box = s('g', { class: `state type-${p.n.type.toLowerCase()}${p.inner.length ? ' cluster' : ''}${status}`, 'data-name': p.n.name },
-      s('title', {}, `${p.n.name} (${p.n.type})${p.n.resource ? `\n${p.n.resource}` : ''}`),
+      s('title', {}, describe(p.n, p.n.status)),
       s('rect', { class: 'box', x, y, width: p.width, height: p.height, rx: 6 }));
     if (p.inner.length) {
       box.append(
@@ -129,7 +134,7 @@ function draw(l, ox, oy, boxes) {
         s('text', { class: 'name', x: p.x, y: p.y - 2, 'text-anchor': 'middle' }, p.n.name),
         s('text', { class: 'type', x: p.x, y: p.y + 13, 'text-anchor': 'middle' }, p.n.type));
     }
-    (boxes.get(p.n.name) || boxes.set(p.n.name, []).get(p.n.name)).push(box);
+    (boxes.get(p.n.name) || boxes.set(p.n.name, []).get(p.n.name)).push({ box, n: p.n });
     g.append(box);
   }
   return g;
@@ -150,9 +155,10 @@ export function renderGraph(graph, title) {
   const paint = (statuses) => {
     for (const [name, els] of boxes) {
       const st = statuses.get(name);
-      for (const el of els) {
-        el.classList.remove('st-running', 'st-succeeded', 'st-failed', 'st-caught', 'st-cancelled');
-        if (st) el.classList.add(`st-${st}`);
+      for (const { box, n } of els) {
+        box.classList.remove('st-running', 'st-succeeded', 'st-failed', 'st-caught', 'st-cancelled');
+        if (st) box.classList.add(`st-${st}`);
+        box.querySelector(':scope > title').textContent = describe(n, st);
       }
     }
   };
