@@ -99,16 +99,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		Input: aws.String(`{"priority":"high","outOfStock":true,"items":[]}`)})
 	require.NoError(t, err)
 
-	alloc, cancel := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(browser), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
-	defer cancel()
-	page, cancel := chromedp.NewContext(alloc)
-	defer cancel()
-	page, cancel = context.WithTimeout(page, 60*time.Second)
-	defer cancel()
+	page := newPage(t, browser)
 	shots := screenshots(t)
 
 	t.Run("the machines", func(t *testing.T) {
@@ -217,6 +208,59 @@ func TestConsoleInBrowser(t *testing.T) {
 			chromedp.WaitVisible(css(`.error`))))
 		assert.Contains(t, text(t, page, `.error`), "ExecutionDoesNotExist")
 	})
+}
+
+// newPage starts a headless chromium with a fresh profile and returns its tab, closed when the test ends.
+func newPage(t *testing.T, browser string) context.Context {
+	alloc, cancel := chromedp.NewExecAllocator(context.Background(), chromedp.ExecPath(browser), chromedp.Headless, chromedp.NoSandbox,
+		chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("hide-scrollbars", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
+	t.Cleanup(cancel)
+	page, cancel := chromedp.NewContext(alloc)
+	t.Cleanup(cancel)
+	// The browser starts with the first action: the timeout goes on a context derived after it.
+	require.NoError(t, chromedp.Do(page, chromedp.Navigate("about:blank")))
+	page, cancel = context.WithTimeout(page, 60*time.Second)
+	t.Cleanup(cancel)
+	return page
+}
+
+// TestConsoleInBrowserWithToken: under --auth sigv4, the address serve prints opens the console, whose
+// API calls and event stream carry its token; without it the page says what to do.
+func TestConsoleInBrowserWithToken(t *testing.T) {
+	browser := chromium(t)
+	base, out, _ := startServeOutput(t, "--memory", "--auth", "sigv4", "--auth-credentials", "AKIDEXAMPLE:secret")
+	var address []string
+	require.Eventually(t, func() bool {
+		address = consoleAt.FindStringSubmatch(out.String())
+		return address != nil
+	}, 5*time.Second, 5*time.Millisecond)
+	ctx := context.Background()
+	client := sdkClient(base) // signs with AKIDEXAMPLE
+	m, err := client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("signed"), RoleArn: aws.String("arn:aws:iam::123456789012:role/console"),
+		Definition: aws.String(`{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`)})
+	require.NoError(t, err)
+	ex, err := client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: m.StateMachineArn, Name: aws.String("one")})
+	require.NoError(t, err)
+	page := newPage(t, browser)
+
+	require.NoError(t, chromedp.Do(page,
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(css(`.error`))))
+	assert.Contains(t, text(t, page, `.error`), "MissingAuthenticationTokenException")
+	assert.Contains(t, text(t, page, `.error`), "the address aslrun serve printed")
+
+	require.NoError(t, chromedp.Do(page,
+		chromedp.Navigate(address[1]),
+		chromedp.WaitVisible(css(`a.machine-link`)),
+		chromedp.Navigate(base+"/#/execution/"+url.PathEscape(aws.ToString(ex.ExecutionArn))),
+		chromedp.WaitVisible(css(`table.events tr[data-type="ExecutionSucceeded"]`)),
+		chromedp.WaitVisible(css(`svg.graph g.state.st-succeeded[data-name="P"]`))))
+	location, err := chromedp.Run(page, chromedp.Evaluate[string](`location.href`))
+	require.NoError(t, err)
+	assert.NotContains(t, location, "token=", "the token does not stay in the address bar")
 }
 
 func css(sel string) chromedp.CSS { return chromedp.CSS(sel) }

@@ -33,8 +33,14 @@ const (
 	reconnectMillis = 1000
 )
 
-// terminal are the event types that end an execution.
-var terminal = map[string]bool{"ExecutionSucceeded": true, "ExecutionFailed": true, "ExecutionTimedOut": true, "ExecutionAborted": true}
+// terminal tells whether an event type ends an execution.
+func terminal(typ string) bool {
+	switch typ {
+	case "ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted":
+		return true
+	}
+	return false
+}
 
 // event is a history event as the stream handles it: its id and type, and its JSON as the API gives it.
 type event struct {
@@ -244,7 +250,7 @@ func (s *stream) send(events ...event) error {
 		}
 		b.WriteString("\n\n")
 		s.last = e.id
-		s.ended = terminal[e.typ]
+		s.ended = terminal(e.typ)
 	}
 	if s.ended {
 		b.WriteString("event: end\ndata: {}\n\n")
