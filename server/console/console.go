@@ -83,14 +83,14 @@ func New(svc *service.Service, opts Options) (*Handler, error) {
 // Close ends the event streams; call it when the server shuts down.
 func (c *Handler) Close() { c.closeOnce.Do(func() { close(c.closed) }) }
 
-// Route sends the console's requests to c and every other to api: GET and HEAD of / and of /console/...
-// are the console's; the API's calls are POSTs to /. Under LoopbackOnly, a browser's API call (one with
+// Route sends the console's requests to c and every other to api: GET and HEAD of /, /console and
+// /console/... are the console's; the API's calls are POSTs to /. Under LoopbackOnly, a browser's API call (one with
 // an Origin) from another origin than the loopback's is refused too, for the same reason as the
 // console's own requests.
 func Route(c *Handler, api http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		get := r.Method == http.MethodGet || r.Method == http.MethodHead
-		if get && (r.URL.Path == "/" || strings.HasPrefix(r.URL.Path, "/console/")) {
+		if get && (r.URL.Path == "/" || r.URL.Path == "/console" || strings.HasPrefix(r.URL.Path, "/console/")) {
 			c.ServeHTTP(w, r)
 			return
 		}
@@ -125,7 +125,7 @@ func (c *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	path := r.URL.Path
 	switch {
-	case path == "/" || path == "/console/":
+	case path == "/" || path == "/console" || path == "/console/":
 		// The page itself holds no data: it loads without the token, then reads it from its address.
 		h.Set("Content-Type", "text/html; charset=utf-8")
 		h.Set("Cache-Control", "no-cache")

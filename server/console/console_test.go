@@ -110,6 +110,7 @@ func TestRoute(t *testing.T) {
 	}{
 		{"the page", http.MethodGet, "/", 200, "text/html", `src="/console/assets/app.js"`},
 		{"the page under /console/", http.MethodGet, "/console/", 200, "text/html", `<main id="main"`},
+		{"the page as /console", http.MethodGet, "/console", 200, "text/html", `<main id="main"`},
 		{"the page's head", http.MethodHead, "/", 200, "text/html", ""},
 		{"its script", http.MethodGet, "/console/assets/app.js", 200, "text/javascript", "EventSource"},
 		{"its stylesheet", http.MethodGet, "/console/assets/app.css", 200, "text/css", ".state"},
