@@ -44,27 +44,6 @@ func asFailure(err error, state string, enteredEvent int64) *failure.Error {
 	return &failure.Error{Name: failure.TaskFailed, Cause: err.Error()}
 }
 
-// matches reports whether an error name is caught by an ErrorEquals list. States.ALL matches everything
-// but States.Runtime and States.DataLimitExceeded, which only their own names catch; States.TaskFailed
-// matches every error of a Task except States.Timeout.
-func matches(errorEquals []string, name string, inTask bool) bool {
-	for _, e := range errorEquals {
-		switch {
-		case e == name:
-			return true
-		case e == failure.ALL:
-			if name != failure.Runtime && name != failure.DataLimitExceeded {
-				return true
-			}
-		case e == failure.TaskFailed && inTask:
-			if name != failure.Timeout && name != failure.Runtime && name != failure.DataLimitExceeded {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // retrier is a compiled Retry entry.
 type retrier struct {
 	errors      []string

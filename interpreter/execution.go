@@ -501,7 +501,7 @@ func (f *frame) process(n *node, raw any, attempts []int, resume *resumePoint) (
 			continue
 		}
 		for _, c := range n.catch {
-			if matches(c.errors, fe.Name, inTask) {
+			if failure.Matches(c.errors, fe.Name, inTask) {
 				oc, err := f.caught(n, c, raw, errorOutput(fe))
 				if err != nil {
 					return outcome{}, asFailure(err, n.name, f.enteredEvent)
@@ -529,7 +529,7 @@ func (f *frame) backOff(due time.Time, attempts []int) (parked bool, err error) 
 // counts: once its attempts are spent the error goes to Catch, even if a later retrier would match.
 func firstMatch(rs []*retrier, name string, inTask bool) int {
 	for i, r := range rs {
-		if matches(r.errors, name, inTask) {
+		if failure.Matches(r.errors, name, inTask) {
 			return i
 		}
 	}

@@ -272,7 +272,7 @@ func (f *frame) handle(n *node, spec TestSpec, err error, res *TestResult) {
 		}
 	}
 	for i, c := range n.catch {
-		if !matches(c.errors, fe.Name, inTask) {
+		if !failure.Matches(c.errors, fe.Name, inTask) {
 			continue
 		}
 		oc, err := f.caught(n, c, spec.Input, errorOutput(fe))

@@ -40,3 +40,24 @@ const (
 	BranchFailed           = "States.BranchFailed"
 	MapRunFailed           = "States.MapRunFailed"
 )
+
+// Matches reports whether an error name is caught by an ErrorEquals list. States.ALL matches everything
+// but States.Runtime and States.DataLimitExceeded, which only their own names catch; States.TaskFailed
+// matches every error of a Task except States.Timeout.
+func Matches(errorEquals []string, name string, inTask bool) bool {
+	for _, e := range errorEquals {
+		switch {
+		case e == name:
+			return true
+		case e == ALL:
+			if name != Runtime && name != DataLimitExceeded {
+				return true
+			}
+		case e == TaskFailed && inTask:
+			if name != Timeout && name != Runtime && name != DataLimitExceeded {
+				return true
+			}
+		}
+	}
+	return false
+}

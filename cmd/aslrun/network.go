@@ -61,5 +61,5 @@ func openWarning(addr net.Addr, auth *sigv4.Verifier) string {
 		return ""
 	}
 	return fmt.Sprintf("aslrun serve: warning: %s is not a loopback address and the API has no authentication: "+
-		"anyone who can reach it can run executions (see --auth sigv4)", addr)
+		"anyone who can reach it can run executions, with the API or the web console (see --auth sigv4)", addr)
 }

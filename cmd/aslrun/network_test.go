@@ -118,7 +118,7 @@ func TestOpenWarning(t *testing.T) {
 				return
 			}
 			assert.Equal(t, "aslrun serve: warning: "+tt.addr.String()+" is not a loopback address and the API has no authentication: "+
-				"anyone who can reach it can run executions (see --auth sigv4)", warning)
+				"anyone who can reach it can run executions, with the API or the web console (see --auth sigv4)", warning)
 		})
 	}
 	_, stop := startServe(t, "--memory")

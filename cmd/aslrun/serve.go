@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"log"
 	"net"
 	"net/http"
 	"net/url"
@@ -11,6 +14,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -19,6 +23,7 @@ import (
 
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/resources"
+	"github.com/aslrun/aslrun/server/console"
 	"github.com/aslrun/aslrun/server/httpapi"
 	"github.com/aslrun/aslrun/server/httpserver"
 	"github.com/aslrun/aslrun/server/service"
@@ -81,6 +86,10 @@ with one of the credentials of --auth-credentials ACCESS_KEY_ID:SECRET (repeatab
 server's AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (which, unlike flags, other users of the machine
 cannot read). Any region is accepted; the service must be "states". Binding an --addr other than
 loopback without it prints a warning.
+
+A web console answers on the same address (GET /, the address serve prints): state machines, their
+graphs, executions live. On the loopback it needs no login; under --auth sigv4, which a browser cannot
+sign for, the printed address carries a token made for this run, which the console needs.
 
 --http-allow limits where HTTP Tasks (arn:aws:states:::http:invoke) and http stubs may connect, so that
 a shared server can keep definitions away from internal addresses: each connection's resolved address
@@ -189,11 +198,18 @@ func serve(cmd *cobra.Command, fl serveFlags) error {
 	if warning := openWarning(ln.Addr(), auth); warning != "" {
 		fmt.Fprintln(cmd.ErrOrStderr(), warning)
 	}
-	api := httpapi.New(svc, httpapi.Options{Log: errLog, Auth: auth, RequestTimeout: httpserver.DefaultRequestTimeout})
-	srv := httpserver.New(withAccessLog(httpapi.WithHealth(svc, api)), httpserver.Options{RequestTimeout: httpserver.DefaultRequestTimeout, MaxConnections: fl.maxConnections})
-	// Ending long polls and executions when the shutdown starts lets their requests finish at once.
+	con, consoleURL, err := newConsole(svc, ln.Addr(), auth != nil, errLog)
+	if err != nil {
+		return err
+	}
+	api := httpapi.New(svc, httpapi.Options{Log: errLog, Auth: auth, Authorized: con.Authorized, RequestTimeout: httpserver.DefaultRequestTimeout})
+	srv := httpserver.New(withAccessLog(httpapi.WithHealth(svc, console.Route(con, api))), httpserver.Options{RequestTimeout: httpserver.DefaultRequestTimeout, MaxConnections: fl.maxConnections})
+	// Ending long polls, event streams and executions when the shutdown starts lets their requests finish
+	// at once.
 	srv.RegisterOnShutdown(svc.Close)
+	srv.RegisterOnShutdown(con.Close)
 	fmt.Fprintf(cmd.OutOrStdout(), "aslrun serve: listening on http://%s (%s; node %s)\n", ln.Addr(), where, svc.Node())
+	fmt.Fprintf(cmd.OutOrStdout(), "aslrun serve: console at %s\n", consoleURL)
 
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -326,4 +342,32 @@ func defaultDataDir() (string, error) {
 		return "", err
 	}
 	return filepath.Join(home, ".local", "share", "aslrun"), nil
+}
+
+// newConsole makes the web console and the address to open it at. On the loopback without --auth it needs
+// no login, like the API; it refuses browsers that reach it under another name (DNS rebinding). With --auth
+// sigv4 the API takes only signed requests, which a browser cannot make: the console then requires a token
+// made for this run, which its address carries (as Jupyter's does) and which stands in for a signature on
+// the console's own API calls. Without --auth on another address, the API is open to whoever reaches it
+// (serve warns) and the console, which can do no more than the API, is too.
+func newConsole(svc *service.Service, addr net.Addr, signed bool, errLog *log.Logger) (*console.Handler, string, error) {
+	tcp, _ := addr.(*net.TCPAddr)
+	loopback := tcp != nil && tcp.IP.IsLoopback()
+	host := addr.String()
+	if tcp != nil && tcp.IP.IsUnspecified() {
+		// 0.0.0.0 is no address to open: this machine's loopback reaches it.
+		host = net.JoinHostPort("127.0.0.1", strconv.Itoa(tcp.Port))
+	}
+	opts := console.Options{LoopbackOnly: loopback, Log: errLog}
+	u := "http://" + host + "/"
+	if signed {
+		b := make([]byte, 24)
+		if _, err := rand.Read(b); err != nil {
+			return nil, "", err
+		}
+		opts.Token = base64.RawURLEncoding.EncodeToString(b)
+		u += "?token=" + opts.Token
+	}
+	con, err := console.New(svc, opts)
+	return con, u, err
 }

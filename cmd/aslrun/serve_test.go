@@ -44,6 +44,13 @@ var listening = regexp.MustCompile(`listening on (http://\S+)`)
 // that stops it as SIGINT would and returns its error and output.
 func startServe(t *testing.T, args ...string) (string, func() (error, string)) {
 	t.Helper()
+	url, _, stop := startServeOutput(t, args...)
+	return url, stop
+}
+
+// startServeOutput is startServe that also gives the server's output as it writes it.
+func startServeOutput(t *testing.T, args ...string) (string, *syncBuffer, func() (error, string)) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}
 	root := newRootCmd()
@@ -76,7 +83,7 @@ func startServe(t *testing.T, args ...string) (string, func() (error, string)) {
 		}
 	}
 	t.Cleanup(func() { stop() })
-	return url, stop
+	return url, out, stop
 }
 
 func sdkClient(url string) *sfn.Client {
