@@ -56,12 +56,26 @@ func (o Options) express() bool { return strings.EqualFold(o.Type, Express) }
 // Check parses a definition and validates it: every diagnostic AWS's CreateStateMachine would give, and
 // our warnings, sorted by position in the file.
 func Check(data []byte, opts Options) (*StateMachine, []Diagnostic) {
+	sm, ds := parse(data, opts.Placeholders != PlaceholdersNone)
+	return check(sm, ds, data, utf8.RuneCount(data), opts)
+}
+
+// CheckNode is Check of a definition parsed already, as a template holds one: n's positions locate the
+// diagnostics in data, the text of the file n was read from (a template); chars is the length of the
+// definition as AWS receives it, its JSON text.
+func CheckNode(n *source.Node, data []byte, chars int, opts Options) (*StateMachine, []Diagnostic) {
+	var ds diagnostics
+	sm := parseNode(&ds, n)
+	return check(sm, ds.list, data, chars, opts)
+}
+
+// check completes Check on what parse gave.
+func check(sm *StateMachine, ds []Diagnostic, data []byte, chars int, opts Options) (*StateMachine, []Diagnostic) {
 	template := opts.Placeholders != PlaceholdersNone
-	sm, ds := parse(data, template)
-	if n := utf8.RuneCount(data); n > MaxDefinitionChars {
+	if chars > MaxDefinitionChars {
 		// Our wording: AWS refuses such a request before validating it (a ValidationException).
 		ds = append(ds, Diagnostic{Severity: SeverityError, Code: CodeSchema, Line: 1, Col: 1,
-			Message: "The definition has " + strconv.Itoa(n) + " characters, more than the 1,048,576 that AWS accepts"})
+			Message: "The definition has " + strconv.Itoa(chars) + " characters, more than the 1,048,576 that AWS accepts"})
 	}
 	if sm != nil {
 		ds = append(ds, validate(sm, opts, data)...)

@@ -39,7 +39,27 @@ import (
 // library places it. Errors of the library carry a line but no column: they are
 // reported at column 1 (at 1:1 when the message has no line either), except those of
 // a block collection, which are placed at the token it could not take.
-func ParseYAML(data []byte) (*Node, error) {
+func ParseYAML(data []byte) (*Node, error) { return parseYAML(data, nil) }
+
+// LocalTags maps a YAML local tag (!Ref) to the key of the one-member object that stands for the value
+// it tags ({"Ref": value}), as CloudFormation's short forms do; ok is false for a tag it does not know.
+type LocalTags func(tag string) (key string, ok bool)
+
+// ParseWithTags is Parse that also reads the local tags that tags knows (JSON has none): a tagged
+// value becomes a one-member object at the tag's position, its member the value as if untagged (a
+// tagged scalar is always a string). Other tags are errors, as in ParseYAML.
+func ParseWithTags(data []byte, tags LocalTags) (*Node, error) {
+	if err := checkSize(data, MaxBytes); err != nil {
+		return nil, err
+	}
+	rest := skipJSONSpace(skipBOM(data))
+	if len(rest) == 0 || rest[0] == '{' || rest[0] == '[' {
+		return ParseJSON(data)
+	}
+	return parseYAML(data, tags)
+}
+
+func parseYAML(data []byte, tags LocalTags) (*Node, error) {
 	if err := checkSize(data, MaxYAMLBytes); err != nil {
 		return nil, err
 	}
@@ -63,7 +83,7 @@ func ParseYAML(data []byte) (*Node, error) {
 		return nil, errorf(yamlPos(&next), "more than one YAML document")
 	}
 	root := doc.Content[0] // a document holds exactly one node
-	c := &yamlConv{measured: map[*yaml.Node]extent{}, measuring: map[*yaml.Node]bool{}}
+	c := &yamlConv{measured: map[*yaml.Node]extent{}, measuring: map[*yaml.Node]bool{}, tags: tags}
 	if _, err := c.measure(root, 0); err != nil {
 		return nil, err
 	}
@@ -254,6 +274,7 @@ type yamlConv struct {
 	measured  map[*yaml.Node]extent
 	measuring map[*yaml.Node]bool
 	aliases   bool // whether measure met an alias, to explain a size error
+	tags      LocalTags
 }
 
 // extent is the size of a value once aliases are expanded: the number of values in
@@ -320,6 +341,16 @@ func (c *yamlConv) value(y *yaml.Node) (*Node, error) {
 	if y.Kind == yaml.AliasNode {
 		y = y.Alias
 	}
+	if key, ok := c.localTag(y); ok {
+		plain := *y
+		plain.Tag = map[yaml.Kind]string{yaml.ScalarNode: "!!str", yaml.SequenceNode: "!!seq", yaml.MappingNode: "!!map"}[y.Kind]
+		v, err := c.value(&plain)
+		if err != nil {
+			return nil, err
+		}
+		v.Pos = yamlValuePos(y)
+		return &Node{Kind: Object, Pos: at, Members: []Member{{Key: key, KeyPos: at, Value: v}}}, nil
+	}
 	switch y.Kind {
 	case yaml.ScalarNode:
 		return scalar(y, at)
@@ -338,6 +369,25 @@ func (c *yamlConv) value(y *yaml.Node) (*Node, error) {
 		return n, nil
 	}
 	return c.mapping(y, at)
+}
+
+// localTag returns the key that the local tag of y stands for, when c knows it.
+func (c *yamlConv) localTag(y *yaml.Node) (string, bool) {
+	if c.tags == nil || !strings.HasPrefix(y.Tag, "!") || strings.HasPrefix(y.Tag, "!!") {
+		return "", false
+	}
+	return c.tags(y.Tag)
+}
+
+// yamlValuePos is where a tagged value starts after its tag, which the library does not record: the
+// column after the tag and one space when the value is on the tag's line. It is the tag's position
+// when the value is elsewhere (a block collection on the next lines).
+func yamlValuePos(y *yaml.Node) Pos {
+	p := yamlPos(y)
+	if y.Kind == yaml.ScalarNode || y.Style&yaml.FlowStyle != 0 {
+		p.Col += utf8.RuneCountInString(y.Tag) + 1
+	}
+	return p
 }
 
 func (c *yamlConv) mapping(y *yaml.Node, at Pos) (*Node, error) {

@@ -271,3 +271,39 @@ func TestParseYAMLLimits(t *testing.T) {
 		{strings.Repeat(" ", MaxYAMLBytes+1), Pos{1, 1}, "more than the limit of 2097152"},
 	})
 }
+
+// TestParseWithTags: CloudFormation's short forms become one-member objects at the tag, their values
+// right after it; tags the function does not know stay errors, and JSON is read as JSON.
+func TestParseWithTags(t *testing.T) {
+	tags := func(tag string) (string, bool) {
+		switch tag {
+		case "!Ref":
+			return "Ref", true
+		case "!Sub", "!Join":
+			return "Fn::" + tag[1:], true
+		}
+		return "", false
+	}
+	doc := "A: !Ref Table\nB: !Sub [\"${X}\", {X: !Ref Y}]\nC: !Join\n  - ''\n  - [a, b]\n"
+	n, err := ParseWithTags([]byte(doc), tags)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{
+		"A": map[string]any{"Ref": "Table"},
+		"B": map[string]any{"Fn::Sub": []any{"${X}", map[string]any{"X": map[string]any{"Ref": "Y"}}}},
+		"C": map[string]any{"Fn::Join": []any{"", []any{"a", "b"}}},
+	}, n.Value())
+	a := n.Member("A")
+	assert.Equal(t, Pos{1, 4}, a.Pos)
+	assert.Equal(t, Pos{1, 9}, a.Member("Ref").Pos)
+	assert.Equal(t, Pos{2, 4}, n.Member("B").Pos)
+	assert.Equal(t, Pos{2, 9}, n.Member("B").Member("Fn::Sub").Pos)
+	assert.Equal(t, Pos{3, 4}, n.Member("C").Member("Fn::Join").Pos)
+
+	_, err = ParseWithTags([]byte("A: !GetAtt X.Y\n"), tags)
+	assert.ErrorContains(t, err, "unsupported YAML tag !GetAtt")
+	_, err = ParseYAML([]byte("A: !Ref Table\n"))
+	assert.ErrorContains(t, err, "unsupported YAML tag !Ref", "plain YAML reads no local tag")
+	n, err = ParseWithTags([]byte(`{"A": {"Ref": "T"}}`), tags)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"A": map[string]any{"Ref": "T"}}, n.Value())
+}

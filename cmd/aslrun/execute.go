@@ -22,13 +22,13 @@ import (
 type executeFlags struct {
 	input, handlers, name, typ, clock, history, format, httpAllow, s3Root, lambdaEndpoint string
 	noPayloadLimit, dumpServices, trace                                                   bool
-	endpoints                                                                             []string
+	endpoints, subs                                                                       []string
 }
 
 func newExecuteCmd() *cobra.Command {
 	var fl executeFlags
 	cmd := &cobra.Command{
-		Use:   "execute DEFINITION",
+		Use:   "execute DEFINITION|TEMPLATE[#LogicalId]",
 		Short: "Run a state machine once and print its output",
 		Long: `Run a state machine once and print its output.
 
@@ -37,7 +37,10 @@ aborted (stdout {"status","error","cause"}), 2 when the definition, flags or fil
 json, stdout {"status":"NOT_STARTED","error","cause"} and, for a bad definition, its "diagnostics").
 
 --input takes a file, - for stdin, or JSON text: an existing file wins; text that is JSON, or starts like
-JSON ({, [ or "), is JSON text; anything else names a file that does not exist.`,
+JSON ({, [ or "), is JSON text; anything else names a file that does not exist.
+
+A CloudFormation or SAM template (JSON or YAML) or a CDK cdk.out directory runs its state machine
+TEMPLATE#LogicalId (or its only one), DefinitionSubstitutions and --sub applied (README: Templates).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return execute(cmd, args[0], fl)
@@ -56,6 +59,7 @@ JSON ({, [ or "), is JSON text; anything else names a file that does not exist.`
 	f.StringVar(&fl.s3Root, "s3-root", "", s3RootUsage)
 	f.StringVar(&fl.httpAllow, "http-allow", "", httpAllowUsage)
 	f.StringVar(&fl.lambdaEndpoint, "lambda-endpoint", "", lambdaEndpointUsage)
+	subFlag(f, &fl.subs)
 	f.BoolVar(&fl.trace, "trace", false, "print each history event on stderr as it happens: elapsed (execution) time, type, state, error and cause")
 	f.StringArrayVar(&fl.endpoints, "endpoint", nil, endpointUsage)
 	return cmd
@@ -73,9 +77,8 @@ func execute(cmd *cobra.Command, path string, fl executeFlags) error {
 }
 
 // executeRun runs the execution; what refuses it before it starts is a *refusal (exit status 2).
-func executeRun(cmd *cobra.Command, path string, fl executeFlags) error {
-	typ, err := machineType(cmd, fl.typ)
-	if err != nil {
+func executeRun(cmd *cobra.Command, arg string, fl executeFlags) error {
+	if _, err := machineType(cmd, fl.typ); err != nil {
 		return err
 	}
 	if fl.format != "output" && fl.format != "json" {
@@ -85,10 +88,19 @@ func executeRun(cmd *cobra.Command, path string, fl executeFlags) error {
 	if err != nil {
 		return err
 	}
-	m, err := loadMachine(cmd, path, typ)
+	d, err := readDefinitionArg(cmd, arg, fl.subs)
 	if err != nil {
 		return err
 	}
+	typ, err := machineType(cmd, definitionType(cmd.Flags(), fl.typ, d))
+	if err != nil {
+		return err
+	}
+	m, err := loadMachine(cmd, d, typ)
+	if err != nil {
+		return err
+	}
+	path := d.path
 	input, text, err := inputFlag(cmd, "input", fl.input)
 	if err != nil {
 		return err
@@ -195,19 +207,29 @@ func newClock(cmd *cobra.Command, flag string) (interpreter.Clock, error) {
 	return nil, usageError(cmd, "--clock must be virtual or real, not %q", flag)
 }
 
-// loadMachine reads, checks and compiles a definition; a definition with errors is reported as lint lines
-// and CreateStateMachine's message (exit status 2).
-func loadMachine(cmd *cobra.Command, path, typ string) (*machine, error) {
-	data, err := os.ReadFile(path)
+// readDefinitionArg reads the state machine an argument names, with --sub's values (exit status 2 when it
+// cannot).
+func readDefinitionArg(cmd *cobra.Command, arg string, subFlags []string) (*definition, error) {
+	subs, err := parseSubs("--sub", subFlags)
+	if err != nil {
+		return nil, usageError(cmd, "%v", err)
+	}
+	d, err := loadDefinition(arg, subs, cmd.ErrOrStderr())
 	if err != nil {
 		return nil, usageError(cmd, "cannot read the definition: %v", err)
 	}
-	sm, diags := asl.Check(data, asl.Options{Type: typ})
+	return d, nil
+}
+
+// loadMachine checks and compiles a definition; a definition with errors is reported as lint lines
+// and CreateStateMachine's message (exit status 2).
+func loadMachine(cmd *cobra.Command, def *definition, typ string) (*machine, error) {
+	sm, diags := def.check(asl.Options{Type: typ})
 	if asl.HasErrors(diags) {
 		r := &refusal{code: "InvalidDefinition", msg: asl.InvalidDefinitionMessage(diags)}
 		for _, d := range diags {
-			fmt.Fprintf(cmd.ErrOrStderr(), "%s:%s\n", path, d)
-			r.diags = append(r.diags, fileDiagnostic{File: path, Line: d.Line, Col: d.Col, Severity: d.Severity,
+			fmt.Fprintf(cmd.ErrOrStderr(), "%s:%s\n", def.file, d)
+			r.diags = append(r.diags, fileDiagnostic{File: def.file, Line: d.Line, Col: d.Col, Severity: d.Severity,
 				Code: d.Code, Message: d.Message, Location: d.Location()})
 		}
 		fmt.Fprintln(cmd.ErrOrStderr(), r.msg)
@@ -215,10 +237,9 @@ func loadMachine(cmd *cobra.Command, path, typ string) (*machine, error) {
 	}
 	prog, err := interpreter.Compile(sm)
 	if err != nil {
-		return nil, usageError(cmd, "%s: %v", path, err)
+		return nil, usageError(cmd, "%s: %v", def.file, err)
 	}
-	return &machine{name: strings.SplitN(filepath.Base(path), ".", 2)[0], definition: string(data), prog: prog,
-		states: stateNames(&sm.Machine)}, nil
+	return &machine{name: def.name, definition: string(def.text), prog: prog, states: stateNames(&sm.Machine)}, nil
 }
 
 // newLocal prepares the Tasks of the definition at path: its sidecar handler file (NAME.handlers.json next

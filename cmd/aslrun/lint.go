@@ -14,6 +14,7 @@ import (
 
 	"github.com/aslrun/aslrun/asl"
 	"github.com/aslrun/aslrun/asl/source"
+	"github.com/aslrun/aslrun/asl/template"
 	"github.com/aslrun/aslrun/resources/awscall"
 )
 
@@ -30,20 +31,24 @@ type lintOptions struct {
 	strict       bool
 	verbose      bool
 	substitute   []string
+	sub          []string
 	placeholders string
 }
 
 // lintRun is what lintFile needs of the options, checked once.
 type lintRun struct {
 	opts asl.Options
-	// substitutions replace ${KEY} with VALUE in the text before it is parsed.
-	substitutions *strings.Replacer
+	// typeGiven is whether --type was given, which then wins over a template's type for a state machine.
+	typeGiven bool
+	// subs replace ${KEY} with VALUE in the text before it is parsed; in a template they also fill its
+	// parameters and override DefinitionSubstitutions.
+	subs map[string]string
 }
 
 func newLintCmd() *cobra.Command {
 	var o lintOptions
 	cmd := &cobra.Command{
-		Use:   "lint FILE|DIR...",
+		Use:   "lint FILE|DIR|TEMPLATE[#LogicalId]...",
 		Short: "Check state machine definitions as AWS does at CreateStateMachine",
 		Long: `Check Amazon States Language definitions (JSON or YAML) for everything AWS refuses at
 CreateStateMachine, with AWS's codes and messages, and warn about what AWS accepts but is likely a mistake.
@@ -57,6 +62,11 @@ Fn::Sub, Terraform templatefile, also unquoted as in "Seconds": ${wait}). --subs
 replaces ${KEY} with VALUE before checking, as SAM does; every placeholder left is taken for a value
 of the right type and reported once per name, as --placeholders says (warn, error or ignore).
 
+A CloudFormation or SAM template (JSON or YAML) or a CDK cdk.out directory is linted state machine by
+state machine (TEMPLATE#LogicalId names one), DefinitionSubstitutions, then --sub (--substitute), applied;
+diagnostics point into the template for a Definition object, into the file of a DefinitionS3Location or
+DefinitionUri, and within the string for a DefinitionString, named TEMPLATE#LogicalId (README: Templates).
+
 Exit status: 0 when no definition has an error (with --strict: nor a warning), 1 when one has,
 2 on a usage error, a file that cannot be read or a directory without a state machine.`,
 		Args: cobra.MinimumNArgs(1),
@@ -66,7 +76,8 @@ Exit status: 0 when no definition has an error (with --strict: nor a warning), 1
 	f.StringVar(&o.format, "format", "text", "output format: text, json or github (workflow annotations)")
 	f.StringVar(&o.typ, "type", asl.Standard, "state machine type: STANDARD or EXPRESS (EXPRESS refuses .sync, .waitForTaskToken and activities)")
 	f.BoolVar(&o.strict, "strict", false, "fail (exit 1) on warnings too")
-	f.StringArrayVar(&o.substitute, "substitute", nil, "replace ${KEY} with VALUE before checking (KEY=VALUE, repeatable)")
+	f.StringArrayVar(&o.substitute, "substitute", nil, "replace ${KEY} with VALUE before checking (KEY=VALUE, repeatable); --sub is the same")
+	subFlag(f, &o.sub)
 	f.StringVar(&o.placeholders, "placeholders", string(asl.PlaceholdersWarn), "${...} placeholders left in a definition: warn, error or ignore")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "list the .json, .yaml and .yml files a directory search skipped, and why")
 	return cmd
@@ -88,21 +99,17 @@ func runLint(cmd *cobra.Command, args []string, o lintOptions) error {
 	if typ != asl.Standard && typ != asl.Express {
 		return fmt.Errorf("--type must be STANDARD or EXPRESS, not %q", o.typ)
 	}
-	run := lintRun{opts: asl.Options{Type: typ, Placeholders: asl.Placeholders(o.placeholders), SDKCall: sdkCallable}}
+	run := lintRun{opts: asl.Options{Type: typ, Placeholders: asl.Placeholders(o.placeholders), SDKCall: sdkCallable}, typeGiven: cmd.Flags().Changed("type")}
 	switch run.opts.Placeholders {
 	case asl.PlaceholdersWarn, asl.PlaceholdersError, asl.PlaceholdersIgnore:
 	default:
 		return fmt.Errorf("--placeholders must be warn, error or ignore, not %q", o.placeholders)
 	}
-	var pairs []string
-	for _, kv := range o.substitute {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || k == "" {
-			return fmt.Errorf("--substitute takes KEY=VALUE, not %q", kv)
-		}
-		pairs = append(pairs, "${"+k+"}", v)
+	subs, err := parseSubs("--substitute", append(o.substitute, o.sub...))
+	if err != nil {
+		return err
 	}
-	run.substitutions = strings.NewReplacer(pairs...)
+	run.subs = subs
 	var print func(io.Writer, []fileDiagnostic) error
 	switch o.format {
 	case "text":
@@ -119,7 +126,7 @@ func runLint(cmd *cobra.Command, args []string, o lintOptions) error {
 	var all []fileDiagnostic
 	errs, warns := 0, 0
 	for _, file := range files {
-		ds, err := lintFile(file, run)
+		ds, err := lintFile(file, run, stderr)
 		if err != nil {
 			fmt.Fprintf(stderr, "aslrun lint: %v\n", err)
 			ioFailed = true
@@ -131,9 +138,8 @@ func runLint(cmd *cobra.Command, args []string, o lintOptions) error {
 			} else {
 				warns++
 			}
-			all = append(all, fileDiagnostic{File: file, Line: d.Line, Col: d.Col, Severity: d.Severity,
-				Code: d.Code, Message: d.Message, Location: d.Location()})
 		}
+		all = append(all, ds...)
 	}
 	if err := print(cmd.OutOrStdout(), all); err != nil {
 		return err
@@ -155,13 +161,14 @@ func runLint(cmd *cobra.Command, args []string, o lintOptions) error {
 // without a state machine (both fail the run), and with verbose each file it skipped.
 func findDefinitions(args []string, w io.Writer, verbose bool) (files []string, failed bool) {
 	for _, arg := range args {
-		info, err := os.Stat(arg)
+		path, _ := templateArg(arg)
+		info, err := os.Stat(path)
 		if err != nil {
 			fmt.Fprintf(w, "aslrun lint: %v\n", err)
 			failed = true
 			continue
 		}
-		if !info.IsDir() {
+		if !info.IsDir() || path != arg || template.IsAssembly(path) {
 			files = append(files, arg)
 			continue
 		}
@@ -268,25 +275,31 @@ func isStateMachine(root, path string) string {
 	return ""
 }
 
-// lintFile checks one file; the error is an I/O error, not a finding. Substitutions shift the columns
-// of what follows them on their line, as the checked text is the substituted one.
-func lintFile(path string, run lintRun) ([]asl.Diagnostic, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxFileBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxFileBytes {
-		return []asl.Diagnostic{{Severity: asl.SeverityError, Code: asl.CodeSchema, Line: 1, Col: 1,
+// lintFile checks one file, or the state machines of a template or cdk.out; the error is an I/O error or
+// a template that cannot be read, not a finding. Substitutions shift the columns of what follows them on
+// their line, as the checked text is the substituted one.
+func lintFile(path string, run lintRun, warn io.Writer) ([]fileDiagnostic, error) {
+	if info, err := os.Stat(path); err == nil && !info.IsDir() && info.Size() > maxFileBytes {
+		return []fileDiagnostic{{File: path, Line: 1, Col: 1, Severity: asl.SeverityError, Code: asl.CodeSchema,
 			Message: fmt.Sprintf("The file is larger than %d bytes, far more than the 1,048,576 characters AWS accepts in a definition", maxFileBytes)}}, nil
 	}
-	data = []byte(run.substitutions.Replace(string(data)))
-	_, ds := asl.Check(data, run.opts)
-	return ds, nil
+	defs, err := loadDefinitions(path, run.subs, true, true, warn)
+	if err != nil {
+		return nil, err
+	}
+	var out []fileDiagnostic
+	for _, def := range defs {
+		opts := run.opts
+		if !run.typeGiven && def.typ != "" {
+			opts.Type = def.typ
+		}
+		_, ds := def.check(opts)
+		for _, d := range ds {
+			out = append(out, fileDiagnostic{File: def.file, Line: d.Line, Col: d.Col, Severity: d.Severity,
+				Code: d.Code, Message: d.Message, Location: d.Location()})
+		}
+	}
+	return out, nil
 }
 
 // printText prints one line per finding: file:line:col: severity CODE: message at /pointer. A message

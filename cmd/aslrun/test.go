@@ -15,13 +15,13 @@ import (
 
 type testFlags struct {
 	mockConfig, stateMachine, testCase, handlers, input, typ, httpAllow, s3Root, lambdaEndpoint string
-	endpoints                                                                                   []string
+	endpoints, subs                                                                             []string
 }
 
 func newTestCmd() *cobra.Command {
 	var fl testFlags
 	cmd := &cobra.Command{
-		Use:   "test DEFINITION --mock-config FILE",
+		Use:   "test DEFINITION|TEMPLATE[#LogicalId] --mock-config FILE",
 		Short: "Run the test cases of a Step Functions Local mock config against a state machine",
 		Long: `Run the test cases of an AWS Step Functions Local mock configuration file (MockConfigFile.json)
 against a state machine, one execution per test case, in virtual time. States a test case does not mock run
@@ -46,25 +46,34 @@ files are bad.`,
 	f.StringArrayVar(&fl.endpoints, "endpoint", nil, endpointUsage)
 	f.StringVar(&fl.s3Root, "s3-root", "", s3RootUsage+"; every test case sees the same directory")
 	f.StringVar(&fl.lambdaEndpoint, "lambda-endpoint", "", lambdaEndpointUsage)
+	subFlag(f, &fl.subs)
 	return cmd
 }
 
-func runTests(cmd *cobra.Command, path string, fl testFlags) error {
+func runTests(cmd *cobra.Command, arg string, fl testFlags) error {
 	if fl.mockConfig == "" {
 		return usageError(cmd, "--mock-config is required")
 	}
-	typ, err := machineType(cmd, fl.typ)
-	if err != nil {
+	if _, err := machineType(cmd, fl.typ); err != nil {
 		return err
 	}
 	mocks, err := resources.LoadMockConfig(fl.mockConfig)
 	if err != nil {
 		return usageError(cmd, "--mock-config: %v", err)
 	}
-	m, err := loadMachine(cmd, path, typ)
+	d, err := readDefinitionArg(cmd, arg, fl.subs)
 	if err != nil {
 		return err
 	}
+	typ, err := machineType(cmd, definitionType(cmd.Flags(), fl.typ, d))
+	if err != nil {
+		return err
+	}
+	m, err := loadMachine(cmd, d, typ)
+	if err != nil {
+		return err
+	}
+	path := d.path
 	name := fl.stateMachine
 	if name == "" {
 		name = m.name
