@@ -46,18 +46,23 @@ func (e *evaluator) errorf(at source.Pos, format string, args ...any) error {
 // stand is a value that stands in for what AWS would resolve, told once to Options.Warn.
 func (e *evaluator) stand(what, value string) string {
 	if e.opts.Warn != nil {
-		e.opts.Warn(fmt.Sprintf("%s: %s is %q locally (a stand-in for what CloudFormation resolves)", e.where(), what, value))
+		e.opts.Warn(fmt.Sprintf("%s: %s stands as %q (not resolved locally)", e.where(), what, value))
 	}
 	return value
 }
 
-// placeholder is "${TEXT}", standing for what cannot be resolved here.
+// placeholder is "${TEXT}", standing for what cannot be resolved here, or --sub's value for TEXT.
 func (e *evaluator) placeholder(what, text string) string {
+	if v, ok := e.opts.Subs[text]; ok {
+		return v
+	}
 	e.generated[text] = true
 	return e.stand(what, "${"+text+"}")
 }
 
-func str(at source.Pos, s string) *source.Node { return &source.Node{Kind: source.String, Pos: at, Str: s} }
+func str(at source.Pos, s string) *source.Node {
+	return &source.Node{Kind: source.String, Pos: at, Str: s}
+}
 
 // intrinsicKey returns the function an object calls: its one key, Ref or Fn::*.
 func intrinsicKey(n *source.Node) (string, bool) {
