@@ -39,7 +39,7 @@ type definition struct {
 // subFlag adds --sub KEY=VALUE (repeatable) to a command that reads definitions.
 func subFlag(f *pflag.FlagSet, subs *[]string) {
 	f.StringArrayVar(subs, "sub", nil, "fill the ${KEY} placeholders of a template's definition with VALUE, over its "+
-		"DefinitionSubstitutions; also gives template parameters and AWS::Region... values (KEY=VALUE, repeatable; README: Templates)")
+		"DefinitionSubstitutions; also gives template parameters and AWS::Region... values (KEY=VALUE, repeatable; README: Run a state machine from its template)")
 }
 
 // parseSubs reads --sub's KEY=VALUE pairs.
