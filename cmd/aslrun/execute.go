@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -20,9 +21,9 @@ import (
 )
 
 type executeFlags struct {
-	input, handlers, name, typ, clock, history, format, httpAllow, s3Root, lambdaEndpoint string
-	noPayloadLimit, dumpServices, trace                                                   bool
-	endpoints, subs                                                                       []string
+	input, handlers, name, typ, clock, history, format, httpAllow, s3Root, lambdaEndpoint, color string
+	noPayloadLimit, dumpServices, trace                                                          bool
+	endpoints, subs                                                                              []string
 }
 
 func newExecuteCmd() *cobra.Command {
@@ -53,13 +54,14 @@ TEMPLATE#LogicalId (or its only one), DefinitionSubstitutions and --sub applied 
 	f.StringVar(&fl.typ, "type", "STANDARD", "state machine type: STANDARD or EXPRESS")
 	f.StringVar(&fl.clock, "clock", "virtual", "virtual (waits cost nothing) or real")
 	f.StringVar(&fl.history, "history", "", "write the execution history (GetExecutionHistory's events) to this file")
-	f.StringVar(&fl.format, "format", "output", "output (the output alone on success) or json (always an envelope, also when the execution cannot start)")
+	f.StringVar(&fl.format, "format", "output", "output (the output alone on success), pretty (the same, indented) or json (always an envelope, also when the execution cannot start)")
 	f.BoolVar(&fl.noPayloadLimit, "no-payload-limit", false, "lift AWS's 256 KiB limit on state payloads")
 	f.BoolVar(&fl.dumpServices, "dump-services", false, "after the run, print the embedded DynamoDB tables, SQS queues, SNS topics, S3 buckets and EventBridge buses (JSON, on stderr)")
 	f.StringVar(&fl.s3Root, "s3-root", "", s3RootUsage)
 	f.StringVar(&fl.httpAllow, "http-allow", "", httpAllowUsage)
 	f.StringVar(&fl.lambdaEndpoint, "lambda-endpoint", "", lambdaEndpointUsage)
 	subFlag(f, &fl.subs)
+	f.StringVar(&fl.color, "color", "auto", colorUsage)
 	f.BoolVar(&fl.trace, "trace", false, "print each history event on stderr as it happens: elapsed (execution) time, type, state, error and cause")
 	f.StringArrayVar(&fl.endpoints, "endpoint", nil, endpointUsage)
 	return cmd
@@ -81,8 +83,12 @@ func executeRun(cmd *cobra.Command, arg string, fl executeFlags) error {
 	if _, err := machineType(cmd, fl.typ); err != nil {
 		return err
 	}
-	if fl.format != "output" && fl.format != "json" {
-		return usageError(cmd, "--format must be output or json, not %q", fl.format)
+	if fl.format != "output" && fl.format != "pretty" && fl.format != "json" {
+		return usageError(cmd, "--format must be output, pretty or json, not %q", fl.format)
+	}
+	color, err := useColor(fl.color, cmd.ErrOrStderr())
+	if err != nil {
+		return usageError(cmd, "%v", err)
 	}
 	clock, err := newClock(cmd, fl.clock)
 	if err != nil {
@@ -117,12 +123,21 @@ func executeRun(cmd *cobra.Command, arg string, fl executeFlags) error {
 	}
 	defer svc.Close()
 	if fl.trace {
-		defer svc.Subscribe("", newTracer(cmd.ErrOrStderr()).event)()
+		defer svc.Subscribe("", newTracer(cmd.ErrOrStderr(), color).event)()
+	}
+	// On a terminal, a line shows the progress of Distributed Maps; it is erased before the outcome is printed.
+	stopProgress := func() {}
+	if isTerminal(cmd.ErrOrStderr()) {
+		p := startProgress(cmd.ErrOrStderr(), svc, progressInterval)
+		cancel := svc.Subscribe("", p.event)
+		stopProgress = func() { cancel(); p.close() }
+		defer stopProgress()
 	}
 	defer svc.Subscribe("", newLambdaHints(cmd.ErrOrStderr(), path).event)()
 	ctx := context.Background()
 	fin, err := svc.RunLocal(ctx, service.LocalRun{StateMachine: m.name, Definition: m.definition, Program: m.prog, Type: typ,
 		Execution: fl.name, Input: input, InputText: text, History: fl.history != ""})
+	stopProgress()
 	if err != nil {
 		return serviceRefusal(cmd, err)
 	}
@@ -303,8 +318,12 @@ func report(cmd *cobra.Command, fin *service.Finished, format string) error {
 			env["output"] = nil
 		}
 		fmt.Fprintln(out, oj.JSON(env, &oj.Options{Sort: true}))
+	} else if res.Status == interpreter.Succeed && format == "pretty" {
+		fmt.Fprintln(out, indented(*fin.Output))
 	} else if res.Status == interpreter.Succeed {
 		fmt.Fprintln(out, *fin.Output)
+	} else if format == "pretty" {
+		fmt.Fprintln(out, oj.JSON(env, &oj.Options{Sort: true, Indent: 2}))
 	} else {
 		fmt.Fprintln(out, oj.JSON(env, &oj.Options{Sort: true}))
 	}
@@ -320,6 +339,15 @@ func report(cmd *cobra.Command, fin *service.Finished, format string) error {
 	}
 	fmt.Fprintln(cmd.ErrOrStderr(), summary)
 	return exitCode(1)
+}
+
+// indented indents a JSON text two spaces a level, keeping its members' order and its numbers as written.
+func indented(text string) string {
+	var b bytes.Buffer
+	if err := json.Indent(&b, []byte(text), "", "  "); err != nil {
+		return text // the output is the engine's JSON: this cannot happen, and the text is still the output
+	}
+	return b.String()
 }
 
 func nullable(s string) any {

@@ -14,16 +14,32 @@ import (
 // started (on the execution's clock, so virtual time shows the waits it skipped), the event's type, the
 // state it belongs to, and an error's name and cause.
 type tracer struct {
-	w  io.Writer
-	mu sync.Mutex
+	w io.Writer
+	// color paints the time dim, the state bold, successes green, failures and errors red.
+	color bool
+	mu    sync.Mutex
 	// start is each execution's start; state the state each event belongs to (events other than a state's
 	// entered and exited follow the chain of previous events to it).
 	start map[string]time.Time
 	state map[string]map[int64]string
 }
 
-func newTracer(w io.Writer) *tracer {
-	return &tracer{w: w, start: map[string]time.Time{}, state: map[string]map[int64]string{}}
+func newTracer(w io.Writer, color bool) *tracer {
+	return &tracer{w: w, color: color, start: map[string]time.Time{}, state: map[string]map[int64]string{}}
+}
+
+// eventColor is the colour of an event type: red for what failed, green for what succeeded, cyan for a
+// state entered.
+func eventColor(typ string) string {
+	switch {
+	case strings.HasSuffix(typ, "Failed"), strings.HasSuffix(typ, "TimedOut"), strings.HasSuffix(typ, "Aborted"):
+		return sgrRed
+	case strings.HasSuffix(typ, "Succeeded"):
+		return sgrGreen
+	case strings.HasSuffix(typ, "StateEntered"):
+		return sgrCyan
+	}
+	return ""
 }
 
 func (t *tracer) event(ev service.ExecutionEvent) {
@@ -45,18 +61,23 @@ func (t *tracer) event(ev service.ExecutionEvent) {
 	if strings.HasSuffix(e.Type, "StateExited") {
 		states[e.ID] = "" // what follows belongs to the next state
 	}
-	line := fmt.Sprintf("%+9.3fs  %-28s", e.Timestamp.Sub(start).Seconds(), e.Type)
+	var rest []string
 	if name != "" {
-		line += "  " + name
+		rest = append(rest, paint(t.color, sgrBold, name))
 	}
 	if e.Error != "" {
-		line += "  error=" + e.Error
+		rest = append(rest, paint(t.color, sgrRed, "error="+e.Error))
 	}
 	if e.Cause != "" {
-		line += "  cause=" + firstLine(e.Cause)
+		rest = append(rest, paint(t.color, sgrRed, "cause="+firstLine(e.Cause)))
 	}
 	if len(t.start) > 1 {
-		line += "  (" + ev.ExecutionArn[strings.LastIndexByte(ev.ExecutionArn, ':')+1:] + ")"
+		rest = append(rest, "("+ev.ExecutionArn[strings.LastIndexByte(ev.ExecutionArn, ':')+1:]+")")
 	}
-	fmt.Fprintln(t.w, strings.TrimRight(line, " "))
+	// The type is padded outside its colour, so that the columns line up either way.
+	line := paint(t.color, sgrDim, fmt.Sprintf("%+9.3fs", e.Timestamp.Sub(start).Seconds())) + "  " + paint(t.color, eventColor(e.Type), e.Type)
+	if len(rest) > 0 {
+		line += strings.Repeat(" ", max(28-len(e.Type), 0)) + "  " + strings.Join(rest, "  ")
+	}
+	fmt.Fprintln(t.w, line)
 }
