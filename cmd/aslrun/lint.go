@@ -132,14 +132,15 @@ func runLint(cmd *cobra.Command, args []string, o lintOptions) error {
 			ioFailed = true
 			continue
 		}
-		for _, d := range ds {
-			if d.Severity == asl.SeverityError {
-				errs++
-			} else {
-				warns++
-			}
-		}
 		all = append(all, ds...)
+	}
+	all = distinct(all)
+	for _, d := range all {
+		if d.Severity == asl.SeverityError {
+			errs++
+		} else {
+			warns++
+		}
 	}
 	if err := print(cmd.OutOrStdout(), all); err != nil {
 		return err
@@ -234,7 +235,8 @@ func unsearched(dir string) bool {
 }
 
 // isStateMachine says why a file found under root is not a state machine, or "" when it is one: a .json,
-// .yaml or .yml file (outside the directories unsearched names) whose top level has StartAt and States, as a SAM project's statemachine/*.json do. A file that does not
+// .yaml or .yml file (outside the directories unsearched names) whose top level has StartAt and States, as a SAM project's statemachine/*.json do,
+// or a CloudFormation or SAM template that holds state machines. A file that does not
 // parse but mentions both is taken for a broken state machine, so that lint reports its syntax error
 // rather than skipping it.
 func isStateMachine(root, path string) string {
@@ -261,6 +263,12 @@ func isStateMachine(root, path string) string {
 		return ""
 	case len(data) > maxFileBytes:
 		return "larger than a definition can be"
+	}
+	if set, _ := readTemplate(path, data); set != nil {
+		if len(set.Templates[0].Machines()) == 0 {
+			return "a template without state machines"
+		}
+		return ""
 	}
 	n, err := source.Parse(data)
 	if err != nil {
@@ -300,6 +308,20 @@ func lintFile(path string, run lintRun, warn io.Writer) ([]fileDiagnostic, error
 		}
 	}
 	return out, nil
+}
+
+// distinct drops repeated findings: a DefinitionUri file is linted both as found in a directory and
+// through its template, where substitutions do not change it.
+func distinct(ds []fileDiagnostic) []fileDiagnostic {
+	seen := map[fileDiagnostic]bool{}
+	out := ds[:0]
+	for _, d := range ds {
+		if !seen[d] {
+			seen[d] = true
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // printText prints one line per finding: file:line:col: severity CODE: message at /pointer. A message

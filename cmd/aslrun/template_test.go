@@ -100,3 +100,17 @@ func TestTemplates(t *testing.T) {
 		})
 	}
 }
+
+// TestLintFindsTemplates: a directory search takes templates that hold state machines, not those without,
+// and a DefinitionUri file found both ways is reported once.
+func TestLintFindsTemplates(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "template.yaml", "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties: {DefinitionUri: statemachine/m.asl.json}\n")
+	write(t, dir, "statemachine/m.asl.json", `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"Nowhere"}}}`)
+	write(t, dir, "other.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Q: {Type: AWS::SQS::Queue}\n")
+	code, stdout, stderr := lint(t, dir, "-v")
+	assert.Equal(t, 1, code, stderr)
+	assert.Equal(t, 1, strings.Count(stdout, "MISSING_TRANSITION_TARGET"), stdout)
+	assert.Contains(t, stderr, "other.yaml: a template without state machines")
+	assert.Contains(t, stderr, "2 errors, 0 warnings in 2 files")
+}
