@@ -54,8 +54,8 @@ func newLintCmd() *cobra.Command {
 CreateStateMachine, with AWS's codes and messages, and warn about what AWS accepts but is likely a mistake.
 
 A directory is searched recursively for *.asl.json, *.asl.yaml and *.asl.yml files, and for *.json, *.yaml
-and *.yml files whose top level has StartAt and States (outside node_modules and hidden directories); -v
-lists the other files it skipped.
+and *.yml files whose top level has StartAt and States or that are templates holding state machines
+(outside node_modules and hidden directories); -v lists the other files it skipped.
 
 Definition templates may hold ${...} placeholders (SAM DefinitionSubstitutions, CloudFormation
 Fn::Sub, Terraform templatefile, also unquoted as in "Seconds": ${wait}). --substitute KEY=VALUE
