@@ -168,11 +168,3 @@ func (d *definition) check(opts asl.Options) (*asl.StateMachine, []asl.Diagnosti
 	}
 	return asl.Check(d.text, opts)
 }
-
-// definitionType is the state machine type: --type when given, else the template's, else STANDARD.
-func definitionType(f *pflag.FlagSet, flag string, d *definition) string {
-	if !f.Changed("type") && d.typ != "" {
-		return d.typ
-	}
-	return flag
-}

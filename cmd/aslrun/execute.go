@@ -94,19 +94,11 @@ func executeRun(cmd *cobra.Command, arg string, fl executeFlags) error {
 	if err != nil {
 		return err
 	}
-	d, err := readDefinitionArg(cmd, arg, fl.subs)
+	m, err := loadMachine(cmd, arg, givenType(cmd, fl.typ), fl.subs...)
 	if err != nil {
 		return err
 	}
-	typ, err := machineType(cmd, definitionType(cmd.Flags(), fl.typ, d))
-	if err != nil {
-		return err
-	}
-	m, err := loadMachine(cmd, d, typ)
-	if err != nil {
-		return err
-	}
-	path := d.path
+	path, typ := m.path, m.typ
 	input, text, err := inputFlag(cmd, "input", fl.input)
 	if err != nil {
 		return err
@@ -196,8 +188,11 @@ func siblings(path string) func(string) (string, []byte, error) {
 
 // machine is a definition checked and compiled for a run.
 type machine struct {
-	// name is the state machine's name: the file name without its extensions.
-	name       string
+	// name is the state machine's name: the file name without its extensions, or a template's name for it.
+	name string
+	// path is the file (or cdk.out) the argument named, beside which handler files and nested state
+	// machines are found; typ is the state machine's type.
+	path, typ  string
 	definition string
 	prog       *interpreter.Program
 	// states lists every state's name, those of Parallel branches and Map processors included.
@@ -212,6 +207,14 @@ func machineType(cmd *cobra.Command, flag string) (string, error) {
 	return typ, nil
 }
 
+// givenType is --type when given (checked by machineType), else "": the template's type, or STANDARD.
+func givenType(cmd *cobra.Command, flag string) string {
+	if !cmd.Flags().Changed("type") {
+		return ""
+	}
+	return strings.ToUpper(flag)
+}
+
 func newClock(cmd *cobra.Command, flag string) (interpreter.Clock, error) {
 	switch flag {
 	case "virtual":
@@ -222,23 +225,25 @@ func newClock(cmd *cobra.Command, flag string) (interpreter.Clock, error) {
 	return nil, usageError(cmd, "--clock must be virtual or real, not %q", flag)
 }
 
-// readDefinitionArg reads the state machine an argument names, with --sub's values (exit status 2 when it
-// cannot).
-func readDefinitionArg(cmd *cobra.Command, arg string, subFlags []string) (*definition, error) {
+// loadMachine reads, checks and compiles the state machine an argument names: a definition file, or
+// TEMPLATE[#LogicalId] (see loadDefinitions), with --sub's KEY=VALUE pairs; typ "" is the template's type,
+// else STANDARD. What cannot be read, and a definition with errors, are refused (exit status 2): the
+// errors as lint lines and CreateStateMachine's message.
+func loadMachine(cmd *cobra.Command, arg, typ string, subFlags ...string) (*machine, error) {
 	subs, err := parseSubs("--sub", subFlags)
 	if err != nil {
 		return nil, usageError(cmd, "%v", err)
 	}
-	d, err := loadDefinition(arg, subs, cmd.ErrOrStderr())
+	def, err := loadDefinition(arg, subs, cmd.ErrOrStderr())
 	if err != nil {
 		return nil, usageError(cmd, "cannot read the definition: %v", err)
 	}
-	return d, nil
-}
-
-// loadMachine checks and compiles a definition; a definition with errors is reported as lint lines
-// and CreateStateMachine's message (exit status 2).
-func loadMachine(cmd *cobra.Command, def *definition, typ string) (*machine, error) {
+	if typ == "" {
+		typ = def.typ
+	}
+	if typ == "" {
+		typ = asl.Standard
+	}
 	sm, diags := def.check(asl.Options{Type: typ})
 	if asl.HasErrors(diags) {
 		r := &refusal{code: "InvalidDefinition", msg: asl.InvalidDefinitionMessage(diags)}
@@ -254,7 +259,7 @@ func loadMachine(cmd *cobra.Command, def *definition, typ string) (*machine, err
 	if err != nil {
 		return nil, usageError(cmd, "%s: %v", def.file, err)
 	}
-	return &machine{name: def.name, definition: string(def.text), prog: prog, states: stateNames(&sm.Machine)}, nil
+	return &machine{name: def.name, path: def.path, typ: typ, definition: string(def.text), prog: prog, states: stateNames(&sm.Machine)}, nil
 }
 
 // newLocal prepares the Tasks of the definition at path: its sidecar handler file (NAME.handlers.json next

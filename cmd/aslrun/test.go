@@ -61,19 +61,11 @@ func runTests(cmd *cobra.Command, arg string, fl testFlags) error {
 	if err != nil {
 		return usageError(cmd, "--mock-config: %v", err)
 	}
-	d, err := readDefinitionArg(cmd, arg, fl.subs)
+	m, err := loadMachine(cmd, arg, givenType(cmd, fl.typ), fl.subs...)
 	if err != nil {
 		return err
 	}
-	typ, err := machineType(cmd, definitionType(cmd.Flags(), fl.typ, d))
-	if err != nil {
-		return err
-	}
-	m, err := loadMachine(cmd, d, typ)
-	if err != nil {
-		return err
-	}
-	path := d.path
+	path, typ := m.path, m.typ
 	name := fl.stateMachine
 	if name == "" {
 		name = m.name
