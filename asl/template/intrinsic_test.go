@@ -147,6 +147,8 @@ func TestErrors(t *testing.T) {
 			"template.yaml:2:83: resource M: the template has no condition Nope"},
 		{"bad type", "Resources:\n  M: {Type: AWS::StepFunctions::StateMachine, Properties: {StateMachineType: FAST, Definition: {}}}\n", "",
 			`template.yaml:2:78: resource M: StateMachineType must be STANDARD or EXPRESS, not "FAST"`},
+		{"YAML DefinitionString", "Resources:\n  M: {Type: AWS::StepFunctions::StateMachine, Properties: {DefinitionString: 'StartAt: A'}}\n", "",
+			"resource M: DefinitionString must be JSON, as AWS reads it (a YAML definition goes in Definition or DefinitionS3Location)"},
 		{"Definition not an object", "Resources:\n  M: {Type: AWS::StepFunctions::StateMachine, Properties: {Definition: text}}\n", "",
 			"template.yaml:2:72: resource M: Definition must be an object (DefinitionString takes a string)"},
 	} {

@@ -248,6 +248,9 @@ func (e *evaluator) definitionString(m *Machine, def *source.Node, subs map[stri
 	if v == nil || v.Kind != source.String {
 		return e.errorf(def.Pos, "DefinitionString must be a string, or Fn::Sub or Fn::Join making one (Definition takes an object)")
 	}
+	if t := strings.TrimLeft(v.Str, " \t\r\n"); t != "" && t[0] != '{' {
+		return e.errorf(def.Pos, "DefinitionString must be JSON, as AWS reads it (a YAML definition goes in Definition or DefinitionS3Location)")
+	}
 	unresolved := map[string]bool{}
 	m.Text = []byte(e.substitute(v.Str, subs, unresolved))
 	m.Unresolved = sorted(unresolved)
