@@ -34,6 +34,8 @@ type definition struct {
 	// file names the definition in diagnostics: the file their positions refer to, or TEMPLATE#LogicalId
 	// for a DefinitionString, whose positions are within the string.
 	file string
+	// nested finds the state machines that states:startExecution starts by name (service.Options.Definitions).
+	nested func(name string) (path string, definition []byte, err error)
 }
 
 // subFlag adds --sub KEY=VALUE (repeatable) to a command that reads definitions.
@@ -106,9 +108,16 @@ func loadDefinitions(arg string, subs map[string]string, keep, all bool, warn io
 		if len(subs) > 0 {
 			data = []byte(substituteKeys(string(data), subs))
 		}
-		return []*definition{{path: path, name: strings.SplitN(filepath.Base(path), ".", 2)[0], text: data, file: path}}, nil
+		return []*definition{{path: path, name: strings.SplitN(filepath.Base(path), ".", 2)[0], text: data, file: path,
+			nested: siblings(path)}}, nil
 	}
-	opts := template.Options{Subs: subs, Keep: keep, Warn: func(s string) { fmt.Fprintf(warn, "aslrun: %s\n", s) }}
+	told := map[string]bool{}
+	opts := template.Options{Subs: subs, Keep: keep, Warn: func(s string) {
+		if !told[s] {
+			told[s] = true
+			fmt.Fprintf(warn, "aslrun: %s\n", s)
+		}
+	}}
 	type pick struct {
 		t  *template.Template
 		id string
@@ -134,13 +143,35 @@ func loadDefinitions(arg string, subs map[string]string, keep, all bool, warn io
 		if err != nil {
 			return nil, err
 		}
-		d := &definition{path: path, name: m.Name, typ: m.Type, text: m.Text, node: m.Node, data: m.Data, file: m.File}
+		d := &definition{path: path, name: m.Name, typ: m.Type, text: m.Text, node: m.Node, data: m.Data, file: m.File,
+			nested: nestedInTemplate(set, opts, siblings(path))}
 		if d.file == "" {
 			d.file = m.Label
 		}
 		defs = append(defs, d)
 	}
 	return defs, nil
+}
+
+// nestedInTemplate finds a state machine that states:startExecution starts among those of the template set
+// (by the name that their stand-in ARN holds: StateMachineName, SAM's Name, or the logical id), else
+// with others, beside the template.
+func nestedInTemplate(set *template.Set, opts template.Options, others func(string) (string, []byte, error)) func(string) (string, []byte, error) {
+	opts.Keep = false
+	return func(name string) (string, []byte, error) {
+		for _, t := range set.Templates {
+			for _, id := range t.Machines() {
+				m, err := t.Machine(id, opts)
+				if err == nil && m.Name == name {
+					return m.Label, m.Text, nil
+				}
+				if err != nil && id == name {
+					return "", nil, err
+				}
+			}
+		}
+		return others(name)
+	}
 }
 
 // loadDefinition reads the one state machine an argument names.

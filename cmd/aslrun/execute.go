@@ -109,7 +109,7 @@ func executeRun(cmd *cobra.Command, arg string, fl executeFlags) error {
 	}
 	defer local.Env.Services.Close()
 	svc, err := newEngine(local.Registry, local.Env, nil, service.Options{Clock: clock, NoHistory: true,
-		PayloadLimit: payloadLimit(fl.noPayloadLimit), Definitions: siblings(path)})
+		PayloadLimit: payloadLimit(fl.noPayloadLimit), Definitions: m.nested})
 	if err != nil {
 		return usageError(cmd, "%v", err)
 	}
@@ -192,7 +192,9 @@ type machine struct {
 	name string
 	// path is the file (or cdk.out) the argument named, beside which handler files and nested state
 	// machines are found; typ is the state machine's type.
-	path, typ  string
+	path, typ string
+	// nested finds the state machines that states:startExecution starts (service.Options.Definitions).
+	nested     func(name string) (path string, definition []byte, err error)
 	definition string
 	prog       *interpreter.Program
 	// states lists every state's name, those of Parallel branches and Map processors included.
@@ -259,7 +261,7 @@ func loadMachine(cmd *cobra.Command, arg, typ string, subFlags ...string) (*mach
 	if err != nil {
 		return nil, usageError(cmd, "%s: %v", def.file, err)
 	}
-	return &machine{name: def.name, path: def.path, typ: typ, definition: string(def.text), prog: prog, states: stateNames(&sm.Machine)}, nil
+	return &machine{name: def.name, path: def.path, typ: typ, nested: def.nested, definition: string(def.text), prog: prog, states: stateNames(&sm.Machine)}, nil
 }
 
 // newLocal prepares the Tasks of the definition at path: its sidecar handler file (NAME.handlers.json next

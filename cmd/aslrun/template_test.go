@@ -114,3 +114,31 @@ func TestLintFindsTemplates(t *testing.T) {
 	assert.Contains(t, stderr, "other.yaml: a template without state machines")
 	assert.Contains(t, stderr, "2 errors, 0 warnings in 2 files")
 }
+
+// TestTemplateNested: a state machine starts another of its template through the ARN its Ref stands as.
+func TestTemplateNested(t *testing.T) {
+	path := write(t, t.TempDir(), "nested.yaml", `AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Child:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      StateMachineName: child-flow
+      Definition: {StartAt: C, States: {C: {Type: Pass, Result: {from: child}, End: true}}}
+  Parent:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      Definition:
+        StartAt: Start
+        States:
+          Start:
+            Type: Task
+            Resource: arn:aws:states:::states:startExecution.sync:2
+            Parameters: {StateMachineArn: !Ref Child, Input: {}}
+            OutputPath: $.Output
+            End: true
+`)
+	code, stdout, stderr := aslrun(t, "", "execute", path+"#Parent")
+	assert.Equal(t, 0, code, stderr)
+	assert.JSONEq(t, `{"from":"child"}`, stdout)
+	assert.Contains(t, stderr, `Ref Child stands as "arn:aws:states:us-east-1:123456789012:stateMachine:child-flow"`)
+}

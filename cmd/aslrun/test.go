@@ -127,7 +127,7 @@ func runTestCase(cmd *cobra.Command, path string, fl testFlags, m *machine, name
 		return nil, err
 	}
 	defer local.Env.Services.Close()
-	svc, err := newEngine(local.Registry, local.Env, mocks, service.Options{Clock: clock, NoHistory: true, Definitions: siblings(path)})
+	svc, err := newEngine(local.Registry, local.Env, mocks, service.Options{Clock: clock, NoHistory: true, Definitions: m.nested})
 	if err != nil {
 		return nil, err
 	}
