@@ -41,7 +41,10 @@ json, stdout {"status":"NOT_STARTED","error","cause"} and, for a bad definition,
 JSON ({, [ or "), is JSON text; anything else names a file that does not exist.
 
 A CloudFormation or SAM template (JSON or YAML) or a CDK cdk.out directory runs its state machine
-TEMPLATE#LogicalId (or its only one), DefinitionSubstitutions and --sub applied (README: "Run a state machine from its template").`,
+TEMPLATE#LogicalId (or its only one), DefinitionSubstitutions and --sub applied (README: "Run a state
+machine from its template").
+
+On a terminal, a line on stderr shows the progress of running Distributed Maps, erased at the end.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return execute(cmd, args[0], fl)
