@@ -79,10 +79,24 @@ func readTemplate(path string, data []byte) (*template.Set, error) {
 		return nil, nil
 	}
 	t, err := template.Parse(path, data)
+	if err != nil && looksLikeTemplate(data) {
+		return nil, err
+	}
 	if err != nil || !template.IsTemplate(t.Root) {
 		return nil, nil // not a template: read as a definition, whose errors lint reports
 	}
 	return &template.Set{Path: path, Templates: []*template.Template{t}}, nil
+}
+
+// looksLikeTemplate reports whether text that does not parse was meant for a template, so that its syntax
+// error is told as the template's.
+func looksLikeTemplate(data []byte) bool {
+	for _, mark := range []string{"AWSTemplateFormatVersion", "AWS::Serverless", "AWS::StepFunctions::StateMachine"} {
+		if bytes.Contains(data, []byte(mark)) {
+			return true
+		}
+	}
+	return false
 }
 
 // loadDefinitions reads the state machines an argument names: one, or with all every state machine of a
