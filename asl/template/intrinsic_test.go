@@ -174,3 +174,31 @@ func TestErrors(t *testing.T) {
 func indexOf(s, sub string) int { return strings.Index(s, sub) }
 
 func replaceAll(s, old, repl string) string { return strings.ReplaceAll(s, old, repl) }
+
+// TestLiteralBlockShift: a DefinitionString written as a YAML literal block is placed in the template,
+// plain or as Fn::Sub's format; other strings are not.
+func TestLiteralBlockShift(t *testing.T) {
+	for _, tc := range []struct {
+		name, props string
+		want        source.Pos
+	}{
+		{"plain block", "DefinitionString: |\n        {\"StartAt\": \"P\",\n         \"States\": {\"P\": {\"Type\": \"Pass\", \"End\": true}}}\n", source.Pos{Line: 5, Col: 8}},
+		{"Fn::Sub block", "DefinitionString: !Sub |-  # a comment\n\n          {\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\", \"End\": true}}}\n", source.Pos{Line: 5, Col: 10}},
+		{"Fn::Sub list", "DefinitionString: !Sub\n        - |\n          {\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\", \"End\": true}}}\n        - {}\n", source.Pos{Line: 6, Col: 10}},
+		{"quoted", "DefinitionString: '{\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\", \"End\": true}}}'\n", source.Pos{}},
+		{"folded", "DefinitionString: >\n        {\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\", \"End\": true}}}\n", source.Pos{}},
+		{"indentation digit", "DefinitionString: |2\n          {\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\", \"End\": true}}}\n", source.Pos{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := write(t, "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      "+tc.props, nil)
+			m, _, err := read(t, path, "M", Options{})
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, m.Shift)
+			if tc.want != (source.Pos{}) {
+				assert.Equal(t, path, m.File)
+			} else {
+				assert.Empty(t, m.File)
+			}
+		})
+	}
+}

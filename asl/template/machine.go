@@ -49,6 +49,10 @@ type Machine struct {
 	Data []byte
 	// Unresolved lists the ${X} placeholders left without a value (only with Options.Keep).
 	Unresolved []string
+	// Shift places Text in File when a DefinitionString is a YAML literal block (|) of the template:
+	// Text's line L, column C is File's line L+Shift.Line, column C+Shift.Col (a substitution shifts the
+	// columns after it on its line). It is zero otherwise.
+	Shift source.Pos
 }
 
 // placeholderRe matches a ${...} placeholder, as asl's lint finds them.
@@ -254,7 +258,60 @@ func (e *evaluator) definitionString(m *Machine, def *source.Node, subs map[stri
 	unresolved := map[string]bool{}
 	m.Text = []byte(e.substitute(v.Str, subs, unresolved))
 	m.Unresolved = sorted(unresolved)
+	if shift, ok := literalBlock(e.t.Data, written(def)); ok {
+		m.Shift, m.File, m.Data = shift, e.t.Path, e.t.Data
+	}
 	return nil
+}
+
+// written is the string a DefinitionString is written as: itself, or the format of its Fn::Sub.
+func written(def *source.Node) *source.Node {
+	if key, ok := intrinsicKey(def); ok && key == "Fn::Sub" {
+		def = def.Members[0].Value
+		if def.Kind == source.Array && len(def.Items) > 0 {
+			def = def.Items[0]
+		}
+	}
+	return def
+}
+
+// literalBlock finds where the lines of a string written as a YAML literal block scalar ("|", "|-" or
+// "|+", without an indentation digit) are in data: line L of the string is line L+shift.Line of data, and
+// its text starts shift.Col columns further right. It checks that the block's first line is the
+// string's.
+func literalBlock(data []byte, n *source.Node) (shift source.Pos, ok bool) {
+	if n.Kind != source.String {
+		return source.Pos{}, false
+	}
+	lines := strings.Split(string(data), "\n")
+	if n.Pos.Line < 1 || n.Pos.Line >= len(lines) {
+		return source.Pos{}, false
+	}
+	head := []rune(lines[n.Pos.Line-1])
+	if n.Pos.Col < 1 || n.Pos.Col > len(head) || head[n.Pos.Col-1] != '|' {
+		return source.Pos{}, false
+	}
+	indicator := strings.TrimSpace(string(head[n.Pos.Col:]))
+	if i := strings.Index(indicator, "#"); i >= 0 {
+		indicator = strings.TrimSpace(indicator[:i])
+	}
+	if indicator != "" && indicator != "-" && indicator != "+" {
+		return source.Pos{}, false
+	}
+	first, _, _ := strings.Cut(n.Str, "\n")
+	for i := n.Pos.Line; i < len(lines); i++ {
+		line := strings.TrimRight(lines[i], "\r")
+		text := strings.TrimLeft(line, " ")
+		if text == "" {
+			continue
+		}
+		indent := len(line) - len(text)
+		if first != "" && text != strings.TrimLeft(first, " ") {
+			return source.Pos{}, false
+		}
+		return source.Pos{Line: n.Pos.Line, Col: indent}, true
+	}
+	return source.Pos{}, false
 }
 
 // definitionFile reads DefinitionS3Location {Bucket, Key} or SAM's DefinitionUri (a path, s3://BUCKET/KEY

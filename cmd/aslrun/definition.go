@@ -34,6 +34,8 @@ type definition struct {
 	// file names the definition in diagnostics: the file their positions refer to, or TEMPLATE#LogicalId
 	// for a DefinitionString, whose positions are within the string.
 	file string
+	// shift places the text's positions in file (template.Machine.Shift).
+	shift source.Pos
 	// nested finds the state machines that states:startExecution starts by name (service.Options.Definitions).
 	nested func(name string) (path string, definition []byte, err error)
 }
@@ -157,7 +159,7 @@ func loadDefinitions(arg string, subs map[string]string, keep, all bool, warn io
 		if err != nil {
 			return nil, err
 		}
-		d := &definition{path: path, name: m.Name, typ: m.Type, text: m.Text, node: m.Node, data: m.Data, file: m.File,
+		d := &definition{path: path, name: m.Name, typ: m.Type, text: m.Text, node: m.Node, data: m.Data, file: m.File, shift: m.Shift,
 			nested: nestedInTemplate(set, opts, siblings(path))}
 		if d.file == "" {
 			d.file = m.Label
@@ -211,5 +213,12 @@ func (d *definition) check(opts asl.Options) (*asl.StateMachine, []asl.Diagnosti
 	if d.node != nil {
 		return asl.CheckNode(d.node, d.data, utf8.RuneCount(d.text), opts)
 	}
-	return asl.Check(d.text, opts)
+	sm, ds := asl.Check(d.text, opts)
+	if d.shift != (source.Pos{}) {
+		for i := range ds {
+			ds[i].Line += d.shift.Line
+			ds[i].Col += d.shift.Col
+		}
+	}
+	return sm, ds
 }

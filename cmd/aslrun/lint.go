@@ -64,8 +64,9 @@ of the right type and reported once per name, as --placeholders says (warn, erro
 
 A CloudFormation or SAM template (JSON or YAML) or a CDK cdk.out directory is linted state machine by
 state machine (TEMPLATE#LogicalId names one), DefinitionSubstitutions, then --sub (--substitute), applied;
-diagnostics point into the template for a Definition object, into the file of a DefinitionS3Location or
-DefinitionUri, and within the string for a DefinitionString, named TEMPLATE#LogicalId (README: "Run a state machine from its template").
+diagnostics point into the template for a Definition object or a DefinitionString written as a YAML
+literal block (|), into the file of a DefinitionS3Location or DefinitionUri, and within the string for
+another DefinitionString, named TEMPLATE#LogicalId (README: "Run a state machine from its template").
 
 Exit status: 0 when no definition has an error (with --strict: nor a warning), 1 when one has,
 2 on a usage error, a file that cannot be read or a directory without a state machine.`,

@@ -87,6 +87,8 @@ func TestTemplates(t *testing.T) {
 			"bad.yaml#Str:1:62: warning PLACEHOLDER: '${Wait}' is a template placeholder", nil},
 		{"lint: --sub", []string{"lint", bad + "#Str", "--sub", "Wait=soon"}, 1,
 			"bad.yaml#Str:1:", nil},
+		{"lint: a DefinitionString block in the template", []string{"lint", write(t, dir, "block.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: !Sub |\n        {\"StartAt\": \"A\",\n         \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"${Next}\"}}}\n      DefinitionSubstitutions: {Next: Nowhere}\n")}, 1,
+			"block.yaml:8:51: error MISSING_TRANSITION_TARGET: Missing 'Next' target: Nowhere", nil},
 		{"lint: cdk.out", []string{"lint", cdkOut}, 0, "", []string{"0 errors, 0 warnings in 1 file"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
