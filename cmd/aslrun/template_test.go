@@ -59,6 +59,8 @@ func TestTemplates(t *testing.T) {
 			`{"greeting":"cdk","stack":"OrdersStack"}`, nil},
 		{"test with a mock config", []string{"test", samTemplate + "#Greeter", "--mock-config", mocks, "--input", `{"name": "m"}`}, 0,
 			`PASS Happy SUCCEEDED {"delivery":{"delivered":"mocked"}`, nil},
+		{"test-state", []string{"test-state", samTemplate + "#Greeter", "--state", "Greet", "--input", `{"name": "x"}`, "--sub", "Greeting=Yo"}, 0,
+			`"output": "{\"message\":\"Yo, x!\",\"name\":\"x\"}"`, nil},
 		{"diagnostics in the template", []string{"execute", bad + "#Obj"}, 2, "",
 			[]string{"bad.yaml:9:33: error MISSING_TRANSITION_TARGET: Missing 'Next' target: Nowhere at /States/A/Next"}},
 		{"a placeholder without value", []string{"execute", bad + "#Str"}, 2, "",

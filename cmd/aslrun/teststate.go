@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/ohler55/ojg/oj"
@@ -17,12 +16,13 @@ import (
 
 type testStateFlags struct {
 	state, input, mockResult, mockError, fieldValidation, inspection, context, variables, configuration, handlers, roleArn string
+	subs                                                                                                                   []string
 }
 
 func newTestStateCmd() *cobra.Command {
 	var fl testStateFlags
 	cmd := &cobra.Command{
-		Use:   "test-state DEFINITION [--state NAME]",
+		Use:   "test-state DEFINITION|TEMPLATE[#LogicalId] [--state NAME]",
 		Short: "Run one state alone, as the TestState API does, and print its response",
 		Long: `Run one state alone, as AWS Step Functions' TestState API does, and print TestState's response
 (JSON): its status (SUCCEEDED, FAILED, RETRIABLE or CAUGHT_ERROR), output or error, next state and, with
@@ -49,15 +49,21 @@ Exit status: 0 when the state succeeded or its error was caught, 1 when it faile
 	f.StringVar(&fl.variables, "variables", "", "the workflow variables the state sees: a file or a JSON object")
 	f.StringVar(&fl.configuration, "state-configuration", "", `TestState's stateConfiguration, as JSON: {"retrierRetryCount", "errorCausedByState", "mapIterationFailureCount", "mapItemReaderData"}`)
 	f.StringVar(&fl.handlers, "handlers", "", "handler file (JSON or YAML) binding Task resources to stubs")
+	subFlag(f, &fl.subs)
 	f.StringVar(&fl.roleArn, "role-arn", "arn:aws:iam::123456789012:role/aslrun", "the role TestState runs the state with")
 	return cmd
 }
 
-func testState(cmd *cobra.Command, path string, fl testStateFlags) error {
-	data, err := os.ReadFile(path)
+func testState(cmd *cobra.Command, arg string, fl testStateFlags) error {
+	subs, err := parseSubs("--sub", fl.subs)
+	if err != nil {
+		return usageError(cmd, "%v", err)
+	}
+	def, err := loadDefinition(arg, subs, cmd.ErrOrStderr())
 	if err != nil {
 		return usageError(cmd, "cannot read the definition: %v", err)
 	}
+	path, data := def.path, def.text
 	in := &service.TestStateInput{Definition: string(data), RoleArn: fl.roleArn, InspectionLevel: strings.ToUpper(fl.inspection)}
 	if fl.state != "" {
 		in.StateName = &fl.state
@@ -97,7 +103,7 @@ func testState(cmd *cobra.Command, path string, fl testStateFlags) error {
 		return err
 	}
 	defer local.Env.Services.Close()
-	svc, err := newEngine(local.Registry, local.Env, nil, service.Options{Clock: clock, NoHistory: true, Definitions: siblings(path)})
+	svc, err := newEngine(local.Registry, local.Env, nil, service.Options{Clock: clock, NoHistory: true, Definitions: def.nested})
 	if err != nil {
 		return err
 	}
