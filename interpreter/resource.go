@@ -49,6 +49,10 @@ type TaskRequest struct {
 	Timeout, HeartbeatTimeout time.Duration
 	// Heartbeat reports that the task is alive, resetting its heartbeat timer.
 	Heartbeat func()
+	// Submitted reports that the resource of a Run a Job (.sync) task took the job, with the submitting
+	// call's response: AWS records it as TaskSubmitted before the job's end. Nil for a .waitForTaskToken
+	// task (its handler's answer is the submission) and an activity.
+	Submitted func(output any)
 	// Clock is the execution's clock: handlers that wait use it, so virtual time stays consistent.
 	Clock Clock
 	// Answers takes the answer to Token (a mock answers at once; a worker later).

@@ -176,6 +176,10 @@ func (t *taskState) waitEvents(f *frame) taskEvents {
 		submitted: func(out any, wait func(p *position)) {
 			e := t.resourceEvent("TaskSubmitted")
 			e.Output, e.HasOutput = out, true
+			if wait == nil {
+				f.event(e)
+				return
+			}
 			f.record(e, func(p *position, _ int64) { wait(p) })
 		},
 		started: func(worker string) {
@@ -379,6 +383,9 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents, r *resumeP
 			// No worker takes a bound activity: aslrun runs it and is the worker ActivityStarted names.
 			w.update(func() { w.worker = "aslrun" })
 		}
+		if !t.waitForToken && !t.activity {
+			req.Submitted = func(v any) { w.update(func() { w.submitted, w.submittedValue = true, v }) }
+		}
 		release := clock.Hold()
 		go func() {
 			defer release()
@@ -453,7 +460,11 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents, r *resumeP
 		w.mu.Lock()
 		now := w.taskProgress
 		w.mu.Unlock()
-		if now.submitted && !seen.submitted {
+		switch {
+		case now.submitted && !seen.submitted && !t.waitForToken:
+			// A .sync job was submitted: the handler still runs it, so the task does not wait elsewhere.
+			ev.submitted(now.submittedValue, nil)
+		case now.submitted && !seen.submitted:
 			d, b := deadline, beat // copies: the closure escapes, beat must not
 			ev.submitted(now.submittedValue, func(p *position) { t.waitAt(p, req, d, b) })
 			external = true
@@ -514,7 +525,7 @@ func (t *taskState) due(deadline, beat time.Time, heartbeat time.Duration) time.
 // taskEvents records what a waiting task learns while it waits.
 type taskEvents struct {
 	// submitted: the resource of a .waitForTaskToken task took the request (TaskSubmitted); wait moves the
-	// task's position to its wait.
+	// task's position to its wait. A .sync task's handler reports its job's submission with a nil wait.
 	submitted func(output any, wait func(p *position))
 	// started: a worker took an activity task (ActivityStarted).
 	started func(worker string)

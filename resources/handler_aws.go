@@ -171,7 +171,7 @@ func (r *Registry) invokeBound(ctx context.Context, call *Call) (any, bool, erro
 	}
 	if t.pattern == ".sync" {
 		// The job's submit and describe calls go to the bound endpoint; resources/jobs polls.
-		out, err := SyncHandler(r.awsClient()).Handle(ctx, call)
+		out, err := syncHandler(r.awsClient(), t.opt.contentType).Handle(ctx, call)
 		return out, true, err
 	}
 	out, err := r.callService(ctx, r.awsClient(), t, call)
@@ -286,7 +286,7 @@ func (s *awsCallStub) Handle(ctx context.Context, call *Call) (any, error) {
 		return nil, err
 	}
 	if s.job {
-		return SyncHandler(s.reg.awsClient()).Handle(ctx, call)
+		return syncHandler(s.reg.awsClient(), s.target.opt.contentType).Handle(ctx, call)
 	}
 	return s.reg.callService(ctx, s.reg.awsClient(), s.target, call)
 }

@@ -103,12 +103,15 @@ func (r *Registry) invokeStartExecution(ctx context.Context, pattern string, cal
 	if err != nil {
 		return nil, stepFunctions.taskError(err, false)
 	}
+	response := withSdkMetadata(map[string]any{
+		"ExecutionArn": started.ExecutionArn,
+		"StartDate":    started.StartDate.UnixMilli(),
+	}, call, "application/x-amz-json-1.0")
 	if pattern == "" || pattern == ".waitForTaskToken" {
-		return withSdkMetadata(map[string]any{
-			"ExecutionArn": started.ExecutionArn,
-			"StartDate":    started.StartDate.UnixMilli(),
-		}, call, "application/x-amz-json-1.0"), nil
+		return response, nil
 	}
+	// .sync: the started execution is the submitted job (TaskSubmitted), followed to its end.
+	call.Submitted(response)
 	done := func() bool {
 		select {
 		case <-started.Done:

@@ -36,21 +36,23 @@ func TestStartExecution(t *testing.T) {
 		resource string
 		input    string
 		check    func(t *testing.T, out map[string]any)
+		// events are the Task's resource events; a .sync Task records the started execution as TaskSubmitted.
+		events string
 	}{
 		{"request-response", "arn:aws:states:::states:startExecution", `"Input":{"ok":true,"n":1}`, func(t *testing.T, out map[string]any) {
 			assert.Equal(t, "arn:aws:states:us-east-1:123456789012:execution:Child:kid", out["ExecutionArn"])
 			assert.IsType(t, int64(0), out["StartDate"])
 			assert.Contains(t, out, "SdkHttpMetadata")
-		}},
+		}, "TaskScheduled TaskStarted TaskSucceeded"},
 		{".sync", "arn:aws:states:::states:startExecution.sync", `"Input":{"ok":true,"n":1}`, func(t *testing.T, out map[string]any) {
 			assert.Equal(t, "SUCCEEDED", out["Status"])
 			assert.Equal(t, `{"got":1}`, out["Output"])
 			assert.Equal(t, `{"n":1,"ok":true}`, out["Input"])
 			assert.Equal(t, "kid", out["Name"])
-		}},
+		}, "TaskScheduled TaskStarted TaskSubmitted TaskSucceeded"},
 		{".sync:2 with input text", "arn:aws:states:::states:startExecution.sync:2", `"Input":"{\"ok\":true,\"n\":2}"`, func(t *testing.T, out map[string]any) {
 			assert.Equal(t, map[string]any{"got": int64(2)}, out["Output"])
-		}},
+		}, "TaskScheduled TaskStarted TaskSubmitted TaskSucceeded"},
 		{"child fails", "arn:aws:states:::states:startExecution.sync:2", `"Input":{"ok":false}`, func(t *testing.T, out map[string]any) {
 			assert.Equal(t, "States.TaskFailed", out["Error"])
 			cause, err := oj.ParseString(out["Cause"].(string))
@@ -58,7 +60,7 @@ func TestStartExecution(t *testing.T) {
 			assert.Equal(t, "FAILED", cause.(map[string]any)["Status"])
 			assert.Equal(t, "ChildError", cause.(map[string]any)["Error"])
 			assert.Equal(t, "not ok", cause.(map[string]any)["Cause"])
-		}},
+		}, "TaskScheduled TaskStarted TaskSubmitted TaskFailed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -68,6 +70,20 @@ func TestStartExecution(t *testing.T) {
 			res := runOn(t, parent(tt.resource, tt.input), reg, clock)
 			require.Equal(t, interpreter.Succeed, res.Status, "%s: %s", res.Error, res.Cause)
 			tt.check(t, res.Output.(map[string]any))
+			var types []string
+			for _, e := range res.History() {
+				if !strings.HasPrefix(e.Type, "Task") || strings.HasPrefix(e.Type, "TaskState") {
+					continue
+				}
+				types = append(types, e.Type)
+				if e.Type == "TaskSubmitted" {
+					out := e.Output.(map[string]any)
+					assert.Equal(t, "arn:aws:states:us-east-1:123456789012:execution:Child:kid", out["ExecutionArn"])
+					assert.Contains(t, out, "StartDate")
+					assert.Contains(t, out, "SdkHttpMetadata")
+				}
+			}
+			assert.Equal(t, tt.events, strings.Join(types, " "))
 		})
 	}
 }

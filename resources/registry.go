@@ -51,6 +51,9 @@ type Call struct {
 	ExecutionArn, StateMachineArn string
 	// Heartbeat reports that the task is alive; never nil.
 	Heartbeat func()
+	// Submitted reports that a .sync job was submitted, with the submit call's response as Step Functions
+	// shows it (the TaskSubmitted event); never nil.
+	Submitted func(output any)
 	// Clock is the execution's clock: a handler that waits must wait on it, so virtual time stays
 	// consistent. Nil when the interpreter gave none.
 	Clock interpreter.Clock
@@ -147,6 +150,9 @@ func (r *Registry) Invoke(ctx context.Context, req *interpreter.TaskRequest) (an
 	}
 	if call.Heartbeat == nil {
 		call.Heartbeat = func() {}
+	}
+	if call.Submitted = req.Submitted; call.Submitted == nil {
+		call.Submitted = func(any) {}
 	}
 	state := r.lookup(r.states, req.StateName)
 	if state == nil {

@@ -29,6 +29,13 @@ import (
 // through c: a real or emulated AWS endpoint, or any stand-in. Bind it per resource with Registry.Resource,
 // or call it for Tasks whose resource SyncJob reports.
 func SyncHandler(c jobs.Caller) Handler {
+	return syncHandler(c, "")
+}
+
+// syncHandler is SyncHandler; contentType, when set, is that of a real call's response: the submit's
+// response is then reported (TaskSubmitted) with SdkHttpMetadata, as Step Functions' optimized
+// integrations return it. A stub's submit response is reported as written.
+func syncHandler(c jobs.Caller, contentType string) Handler {
 	return HandlerFunc(func(ctx context.Context, call *Call) (any, error) {
 		job, ok := jobs.Lookup(call.Resource)
 		if !ok {
@@ -36,7 +43,13 @@ func SyncHandler(c jobs.Caller) Handler {
 				call.Resource, call.StateName, strings.Join(jobs.Resources(), ", ")))
 		}
 		params, _ := call.Input.(map[string]any)
-		return job.Run(ctx, c, call.Clock, params)
+		return job.Run(ctx, c, call.Clock, params, func(resp map[string]any) {
+			if contentType != "" {
+				call.Submitted(withSdkMetadata(resp, call, contentType))
+				return
+			}
+			call.Submitted(resp)
+		})
 	})
 }
 

@@ -272,10 +272,27 @@ func TestExecuteECSSyncAtEndpoint(t *testing.T) {
 			fake := &fakeECS{exitCode: exit}
 			srv := httptest.NewServer(fake)
 			t.Cleanup(srv.Close)
-			code, stdout, stderr := aslrun(t, "", "execute", path, "--endpoint", "ecs="+srv.URL, "--format", "json")
+			history := t.TempDir() + "/h.json"
+			code, stdout, stderr := aslrun(t, "", "execute", path, "--endpoint", "ecs="+srv.URL, "--format", "json", "--history", history)
 			var out map[string]any
 			require.NoError(t, json.Unmarshal([]byte(stdout), &out), "stdout %s stderr %s", stdout, stderr)
 			assert.Equal(t, []string{"RunTask", "DescribeTasks", "DescribeTasks", "DescribeTasks"}, fake.targets)
+			// AWS records the accepted runTask as TaskSubmitted (its response, with SdkHttpMetadata), then
+			// the job's end.
+			types, details := taskEvents(t, history)
+			last := "TaskSucceeded"
+			if exit != 0 {
+				last = "TaskFailed"
+			}
+			assert.Equal(t, []string{"TaskScheduled", "TaskStarted", "TaskSubmitted", last}, types)
+			submitted := details["TaskSubmitted"]
+			assert.Equal(t, "ecs", submitted["resourceType"])
+			assert.Equal(t, "runTask.sync", submitted["resource"])
+			var resp map[string]any
+			require.NoError(t, json.Unmarshal([]byte(submitted["output"].(string)), &resp))
+			assert.Equal(t, "arn:aws:ecs:us-east-1:123456789012:task/main/t1", resp["Tasks"].([]any)[0].(map[string]any)["TaskArn"])
+			assert.Contains(t, resp, "SdkHttpMetadata")
+			assert.Contains(t, resp, "SdkResponseMetadata")
 			if exit == 0 {
 				require.Equal(t, 0, code, "stdout %s stderr %s", stdout, stderr)
 				assert.Equal(t, "SUCCEEDED", out["status"])
@@ -287,4 +304,28 @@ func TestExecuteECSSyncAtEndpoint(t *testing.T) {
 			assert.Contains(t, out["cause"], `"ExitCode":2`)
 		})
 	}
+}
+
+// taskEvents reads a --history file: the types of its Task resource events (TaskScheduled, TaskStarted,
+// TaskSubmitted, TaskSucceeded...) in order, and each type's last details.
+func taskEvents(t *testing.T, path string) ([]string, map[string]map[string]any) {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var h struct {
+		Events []map[string]any `json:"events"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &h))
+	var types []string
+	details := map[string]map[string]any{}
+	for _, e := range h.Events {
+		typ, _ := e["type"].(string)
+		if !strings.HasPrefix(typ, "Task") || strings.HasPrefix(typ, "TaskState") {
+			continue
+		}
+		types = append(types, typ)
+		key := strings.ToLower(typ[:1]) + typ[1:] + "EventDetails"
+		details[typ], _ = e[key].(map[string]any)
+	}
+	return types, details
 }

@@ -77,8 +77,9 @@ func Resources() []string {
 }
 
 // Run submits the job and polls it to its end. clock paces the polling (virtual time under aslrun
-// execute); nil is wall-clock time.
-func (j *Job) Run(ctx context.Context, c Caller, clock interpreter.Clock, params map[string]any) (any, error) {
+// execute); nil is wall-clock time. submitted, when set, is given the submit's response once the service
+// has taken the job, before the first poll: Step Functions records it as the TaskSubmitted event.
+func (j *Job) Run(ctx context.Context, c Caller, clock interpreter.Clock, params map[string]any, submitted func(resp map[string]any)) (any, error) {
 	if clock == nil {
 		clock = interpreter.RealClock{}
 	}
@@ -89,18 +90,21 @@ func (j *Job) Run(ctx context.Context, c Caller, clock interpreter.Clock, params
 	if err != nil {
 		return nil, err
 	}
-	submitted, ok := out.(map[string]any)
+	resp, ok := out.(map[string]any)
 	if !ok {
 		return nil, j.malformed(errors.New("the submit response is not an object"), out)
 	}
 	if j.submitted != nil {
-		if err := j.submitted(submitted); err != nil {
+		if err := j.submitted(resp); err != nil {
 			return nil, err
 		}
 	}
-	req, err := j.request(params, submitted)
+	req, err := j.request(params, resp)
 	if err != nil {
-		return nil, j.malformed(err, submitted)
+		return nil, j.malformed(err, resp)
+	}
+	if submitted != nil {
+		submitted(resp)
 	}
 	for n := 0; ; n++ {
 		if err := clock.Sleep(ctx, j.interval(n)); err != nil {

@@ -193,7 +193,19 @@ func TestRun(t *testing.T) {
 				require.NoError(t, err)
 				params = v.(map[string]any)
 			}
-			out, err := job.Run(context.Background(), fake, clock, params)
+			// The submit's response is reported once the job is taken, before the first poll.
+			var reported map[string]any
+			callsAtReport := 0
+			out, err := job.Run(context.Background(), fake, clock, params, func(resp map[string]any) {
+				reported, callsAtReport = resp, len(fake.calls)
+			})
+			if tc.polls > 0 {
+				require.NotNil(t, reported)
+				assert.JSONEq(t, tc.submit, compact(reported))
+				assert.Equal(t, 1, callsAtReport)
+			} else {
+				assert.Nil(t, reported, "a job the service did not take is not reported")
+			}
 			if tc.failure != "" {
 				var fe *failure.Error
 				require.ErrorAs(t, err, &fe)
@@ -233,13 +245,13 @@ func TestRunErrors(t *testing.T) {
 	release := clock.Hold()
 	defer release()
 	boom := failure.New("Batch.ClientException", "no such queue")
-	_, err := job.Run(context.Background(), errCaller{boom}, clock, nil)
+	_, err := job.Run(context.Background(), errCaller{boom}, clock, nil, nil)
 	assert.Equal(t, boom, err)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	fake := &fakeCaller{submit: `{"JobId":"j1"}`, statuses: []string{`{"Jobs":[{"Status":"RUNNING"}]}`}, clock: clock}
-	_, err = job.Run(ctx, fake, clock, nil)
+	_, err = job.Run(ctx, fake, clock, nil, nil)
 	assert.True(t, errors.Is(err, context.Canceled), "%v", err)
 }
 
