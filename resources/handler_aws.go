@@ -14,6 +14,7 @@ import (
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/resources/awscall"
 	"github.com/aslrun/aslrun/resources/awserr"
+	"github.com/aslrun/aslrun/resources/jobs"
 )
 
 // The aws stub calls the real AWS service; nothing reaches AWS unless a handler file asks so:
@@ -171,7 +172,7 @@ func (r *Registry) invokeBound(ctx context.Context, call *Call) (any, bool, erro
 	}
 	if t.pattern == ".sync" {
 		// The job's submit and describe calls go to the bound endpoint; resources/jobs polls.
-		out, err := syncHandler(r.awsClient(), t.opt.contentType).Handle(ctx, call)
+		out, err := syncHandler(jobCaller{r.awsClient(), t.opt}, t.opt.contentType).Handle(ctx, call)
 		return out, true, err
 	}
 	out, err := r.callService(ctx, r.awsClient(), t, call)
@@ -196,7 +197,27 @@ func (r *Registry) callService(ctx context.Context, client *awscall.Client, t aw
 	if err != nil {
 		return nil, optimizedError(t.opt, err)
 	}
+	if t.service == "ecs" && t.action == "runTask" && t.pattern == ".waitForTaskToken" {
+		if err := jobs.ECSRunFailures(resp.Result); err != nil {
+			return nil, err
+		}
+	}
 	return withSdkMetadata(resp.Result, call, t.opt.contentType), nil
+}
+
+// jobCaller makes the calls of an optimized integration's .sync job, failing as that integration does
+// (ECS.AmazonECSException, not the aws-sdk integration's Ecs.EcsException).
+type jobCaller struct {
+	client *awscall.Client
+	opt    optimized
+}
+
+func (c jobCaller) Call(ctx context.Context, service, action string, params any) (any, error) {
+	resp, err := c.client.Do(ctx, service, action, params)
+	if err != nil {
+		return nil, optimizedError(c.opt, err)
+	}
+	return resp.Result, nil
 }
 
 // reshapeSDK reports the errors of S3 and DynamoDB as the embedded emulations do (their exception classes
@@ -286,7 +307,7 @@ func (s *awsCallStub) Handle(ctx context.Context, call *Call) (any, error) {
 		return nil, err
 	}
 	if s.job {
-		return syncHandler(s.reg.awsClient(), s.target.opt.contentType).Handle(ctx, call)
+		return syncHandler(jobCaller{s.reg.awsClient(), s.target.opt}, s.target.opt.contentType).Handle(ctx, call)
 	}
 	return s.reg.callService(ctx, s.reg.awsClient(), s.target, call)
 }

@@ -81,6 +81,13 @@ func syncInvoke(r *Registry, resource, state string) (any, error) {
 		Input: map[string]any{}, Clock: clock})
 }
 
+// invokeWith invokes a resource with the given parameters on a virtual clock.
+func invokeWith(r *Registry, resource string, params map[string]any) (any, error) {
+	clock := interpreter.NewVirtualClock(time.Now())
+	defer clock.Hold()()
+	return r.Invoke(context.Background(), &interpreter.TaskRequest{Resource: resource, StateName: "S", Input: params, Clock: clock})
+}
+
 // A .sync job nothing serves fails as any unbound service call does (States.Runtime), and says how a sync
 // stub or an endpoint answers it.
 func TestSyncJobUnbound(t *testing.T) {

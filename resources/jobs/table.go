@@ -32,7 +32,7 @@ var table = map[string]*Job{
 		status:    "LastStatus",
 		terminal:  map[string]bool{"STOPPED": true},
 		succeeded: ecsSucceeded,
-		submitted: ecsSubmitted,
+		submitted: ECSRunFailures,
 		interval:  every(5 * time.Second),
 	},
 	"batch:submitJob": {
@@ -192,10 +192,10 @@ func fromParams(key string) func(params, _ map[string]any) (map[string]any, erro
 	}
 }
 
-// ecsSubmitted fails a runTask whose response lists Failures: Step Functions' ECS integration fails the
-// Task with AmazonECS.Unknown then (connect-ecs: "Key features of Optimized Amazon ECS/Fargate
-// integration").
-func ecsSubmitted(resp map[string]any) error {
+// ECSRunFailures fails a runTask whose response lists Failures: Step Functions' ECS integration fails a
+// .sync or .waitForTaskToken Task with AmazonECS.Unknown then, and returns the response of a
+// request-response one (connect-ecs: "Key features of Optimized Amazon ECS/Fargate integration").
+func ECSRunFailures(resp map[string]any) error {
 	if f, _ := lookup(resp, "Failures").([]any); len(f) > 0 {
 		return failure.New("AmazonECS.Unknown", oj.JSON(resp, &oj.Options{Sort: true}))
 	}

@@ -1,0 +1,61 @@
+package resources
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/aslrun/aslrun/internal/awstest"
+)
+
+// The optimized ECS integration at an endpoint fails as Step Functions' does: a runTask whose response
+// lists Failures fails a .sync or .waitForTaskToken Task with AmazonECS.Unknown and is returned to a
+// request-response one (connect-ecs); a .sync job's calls fail with the optimized integration's names
+// (ECS.<Exception>, the Java SDK 1's rendering), not the aws-sdk integration's (Ecs.<Exception>).
+func TestOptimizedECSAtEndpoint(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		w.Header().Set("X-Amzn-RequestId", "req-7")
+		switch {
+		case strings.Contains(string(body), "missing"):
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = io.WriteString(w, `{"__type":"ClusterNotFoundException","message":"Cluster not found."}`)
+		default:
+			_, _ = io.WriteString(w, `{"tasks":[],"failures":[{"arn":"arn:aws:ecs:us-east-1:123456789012:container-instance/x","reason":"RESOURCE:MEMORY"}]}`)
+		}
+	}))
+	defer srv.Close()
+	awstest.IsolateEnv(t, "")
+	r, err := ParseHandlers([]byte(`{"$endpoints": {"ecs": "` + srv.URL + `"}}`))
+	require.NoError(t, err)
+
+	tests := []struct {
+		name, resource, cluster, wantError, wantCause string
+	}{
+		{"request-response returns the failures", "arn:aws:states:::ecs:runTask", "full", "", ""},
+		{"callback fails on failures", "arn:aws:states:::ecs:runTask.waitForTaskToken", "full", "AmazonECS.Unknown", `"Reason":"RESOURCE:MEMORY"`},
+		{"sync fails on failures", "arn:aws:states:::ecs:runTask.sync", "full", "AmazonECS.Unknown", `"Reason":"RESOURCE:MEMORY"`},
+		{"sync submit error", "arn:aws:states:::ecs:runTask.sync", "missing", "ECS.ClusterNotFoundException",
+			"Cluster not found. (Service: AmazonECS; Status Code: 400; Error Code: ClusterNotFoundException; Request ID: req-7; Proxy: null)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := invokeWith(r, tt.resource, map[string]any{"Cluster": tt.cluster, "TaskDefinition": "td"})
+			if tt.wantError == "" {
+				require.NoError(t, err)
+				assert.Len(t, out.(map[string]any)["Failures"], 1)
+				assert.Contains(t, out, "SdkHttpMetadata")
+				return
+			}
+			fe := requireFailure(t, err)
+			assert.Equal(t, tt.wantError, fe.Name)
+			assert.Contains(t, fe.Cause, tt.wantCause)
+		})
+	}
+}
