@@ -27,7 +27,7 @@ func putEvents(ctx context.Context, bus *eventbridge.Broker, call *Call, request
 	if !sdk {
 		request = optimizedEntries(request, call)
 	}
-	out, err := bus.PutEvents(ctx, request, callTime(call))
+	out, err := bus.PutEvents(ctx, request, eventbridge.Origin{Execution: call.ExecutionArn, Now: callTime(call)})
 	if err != nil {
 		return nil, eventBridgeService.taskError(err, sdk)
 	}
@@ -79,14 +79,14 @@ func optimizedEntries(request map[string]any, call *Call) map[string]any {
 }
 
 // startForRule starts the execution an EventBridge rule's target asks for, as states:startExecution does.
-func (r *Registry) startForRule(ctx context.Context, machine string, input any) (*eventbridge.Execution, error) {
+func (r *Registry) startForRule(ctx context.Context, machine, name string, input any) (*eventbridge.Execution, error) {
 	r.mu.RLock()
 	machines := r.machines
 	r.mu.RUnlock()
 	if machines == nil {
 		return nil, errors.New("no state machines are available to start")
 	}
-	started, err := machines.StartExecution(ctx, &StartRequest{StateMachineArn: machine, Input: input})
+	started, err := machines.StartExecution(ctx, &StartRequest{StateMachineArn: machine, Name: name, Input: input})
 	if err != nil {
 		return nil, fmt.Errorf("starting an execution of %s: %w", machine, err)
 	}

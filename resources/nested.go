@@ -99,6 +99,14 @@ func (r *Registry) invokeStartExecution(ctx context.Context, pattern string, cal
 	default:
 		req.Input = in
 	}
+	if env := r.environment(); env != nil && env.Services != nil && env.Services.EventBridge != nil {
+		// A chain of EventBridge rule deliveries goes on through the child; named here (as AWS would
+		// name it), it is known before it runs.
+		if req.Name == "" {
+			req.Name = interpreter.NewUUID()
+		}
+		env.Services.EventBridge.Inherit(call.ExecutionArn, arn, req.Name)
+	}
 	started, err := machines.StartExecution(ctx, req)
 	if err != nil {
 		return nil, stepFunctions.taskError(err, false)

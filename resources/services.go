@@ -51,11 +51,15 @@ type ServiceOptions struct {
 	// S3Root is a directory that holds S3's buckets, one sub-folder each, and their objects as files
 	// (aslrun's --s3-root); S3 is in memory when it is empty.
 	S3Root string
+	// Region and Account are EventBridge's event buses' (an event takes those of the execution that put
+	// it); us-east-1 and 123456789012 when empty.
+	Region, Account string
 }
 
 // OpenServices returns empty emulations as the options say. Close releases them.
 func OpenServices(opts ServiceOptions) (*Services, error) {
 	s := NewServices()
+	s.EventBridge = eventbridge.New(eventbridge.Options{Region: opts.Region, Account: opts.Account})
 	if opts.S3Root != "" {
 		store, err := s3.OpenDir(opts.S3Root)
 		if err != nil {

@@ -239,7 +239,7 @@ func serverResources(clock interpreter.Clock, fl serveFlags) (*resources.Registr
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	services, err := resources.OpenServices(resources.ServiceOptions{S3Root: fl.s3Root})
+	services, err := resources.OpenServices(resources.ServiceOptions{S3Root: fl.s3Root, Region: fl.local.region, Account: fl.local.account})
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("--s3-root: %w", err)
 	}

@@ -29,8 +29,23 @@ type Options struct {
 	Region, Account string
 }
 
-// Starter starts an execution of a state machine (a name or an ARN) with the input a rule gives it.
-type Starter func(ctx context.Context, stateMachine string, input any) (*Execution, error)
+// MaxChain bounds a chain of rule deliveries: an execution a rule started puts an event that a rule sends
+// to another execution, and so on. EventBridge itself does not stop a rule that triggers itself (its
+// guide: "Avoid writing infinite loops"); aslrun refuses the delivery that would make the chain longer
+// than this, so that a run ends. 16 is the chain at which Lambda's recursive loop detection stops.
+const MaxChain = 16
+
+// Origin is where a PutEvents comes from.
+type Origin struct {
+	// Execution is the ARN of the execution that puts the events: its Region and account are the events'
+	// (the Broker's when it is no ARN), and the rule deliveries that led to it count towards MaxChain.
+	Execution string
+	// Now stamps events without a Time.
+	Now time.Time
+}
+
+// Starter starts an execution of a state machine (an ARN) under a name, with the input a rule gives it.
+type Starter func(ctx context.Context, stateMachine, name string, input any) (*Execution, error)
 
 // Execution is an execution a rule started.
 type Execution struct {
@@ -48,6 +63,16 @@ type Broker struct {
 	buses   map[string]*bus
 	order   []string
 	starter Starter
+	// chains holds, by execution (chainKey), the chain of rule deliveries that started it: directly, or
+	// through a parent that started it with startExecution (Inherit).
+	chains map[string]chain
+}
+
+// chain is how an execution came to run: the execution whose event began the chain, and how many rule
+// deliveries led to it.
+type chain struct {
+	root  string
+	depth int
 }
 
 type bus struct {
@@ -76,6 +101,8 @@ type event struct {
 	envelope   map[string]any
 	trace      string
 	deliveries []*delivery
+	// chain is the putting execution's: a delivery of the event makes it one longer.
+	chain chain
 }
 
 type delivery struct {
@@ -86,7 +113,7 @@ type delivery struct {
 
 // New returns a Broker with the default event bus.
 func New(opts Options) *Broker {
-	b := &Broker{region: opts.Region, account: opts.Account, buses: map[string]*bus{}}
+	b := &Broker{region: opts.Region, account: opts.Account, buses: map[string]*bus{}, chains: map[string]chain{}}
 	if b.region == "" {
 		b.region = "us-east-1"
 	}
@@ -135,8 +162,8 @@ const maxEntries = 10
 // PutEvents puts the request's Entries on their buses, as EventBridge's PutEvents: an entry without
 // Source, DetailType or Detail, or whose Detail is not a JSON object, fails alone with its ErrorCode and
 // ErrorMessage, the others get an EventId; FailedEntryCount counts the failed ones. Each event put is
-// matched against its bus's rules and sent to their targets. now stamps events without a Time.
-func (b *Broker) PutEvents(ctx context.Context, request map[string]any, now time.Time) (map[string]any, error) {
+// matched against its bus's rules and sent to their targets.
+func (b *Broker) PutEvents(ctx context.Context, request map[string]any, from Origin) (map[string]any, error) {
 	for k := range request {
 		if k != "Entries" && k != "EndpointId" {
 			return nil, awserr.Newf("ValidationException", http.StatusBadRequest, "Unknown parameter %q (PutEvents takes Entries)", k)
@@ -157,6 +184,13 @@ func (b *Broker) PutEvents(ctx context.Context, request map[string]any, now time
 			"1 validation error detected: Value '%s' at 'entries' failed to satisfy constraint: Member must have length less than or equal to %d and greater than or equal to 1",
 			oj.JSON(entries, &oj.Options{Sort: true}), maxEntries)
 	}
+	region, account := b.origin(from.Execution)
+	b.mu.Lock()
+	ch, ok := b.chains[chainKey(from.Execution)]
+	b.mu.Unlock()
+	if !ok {
+		ch = chain{root: from.Execution}
+	}
 	results := make([]any, len(entries))
 	failed := int64(0)
 	var put []*event
@@ -166,7 +200,7 @@ func (b *Broker) PutEvents(ctx context.Context, request map[string]any, now time
 		if !ok {
 			return nil, awserr.Newf("ValidationException", http.StatusBadRequest, "Entries[%d] must be an object, not %s", i, oj.JSON(e))
 		}
-		ev, bus, err := b.newEvent(entry, now)
+		ev, bus, err := newEvent(entry, from.Now, region, account)
 		var rejected *entryError
 		if errors.As(err, &rejected) {
 			results[i] = map[string]any{"ErrorCode": rejected.code, "ErrorMessage": rejected.message}
@@ -177,6 +211,7 @@ func (b *Broker) PutEvents(ctx context.Context, request map[string]any, now time
 			return nil, awserr.Newf("ValidationException", http.StatusBadRequest, "Entries[%d]: %v", i, err)
 		}
 		results[i] = map[string]any{"EventId": ev.envelope["id"]}
+		ev.chain = ch
 		put = append(put, ev)
 		busOf = append(busOf, bus)
 	}
@@ -191,9 +226,51 @@ type entryError struct{ code, message string }
 
 func (e *entryError) Error() string { return e.code + ": " + e.message }
 
-// newEvent checks one entry and builds its event and the name of its bus. An *entryError fails the entry
-// alone; any other error is a field of the wrong type, which the API refuses as a whole.
-func (b *Broker) newEvent(entry map[string]any, now time.Time) (*event, string, error) {
+// origin is the Region and account of the execution an ARN names (arn:aws:states:REGION:ACCOUNT:...), or
+// the Broker's.
+func (b *Broker) origin(arn string) (region, account string) {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) == 6 && parts[0] == "arn" && parts[2] == "states" && parts[3] != "" && parts[4] != "" {
+		return parts[3], parts[4]
+	}
+	return b.region, b.account
+}
+
+// Inherit counts the execution name of stateMachine (an ARN, with or without a version or alias), which
+// the execution parent is about to start (states:startExecution), as part of its parent's chain of rule
+// deliveries, so that a loop through a nested execution is bounded too. It is called before the child
+// starts, so the child's events cannot come first.
+func (b *Broker) Inherit(parent, stateMachine, name string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if ch, ok := b.chains[chainKey(parent)]; ok {
+		b.chains[machineName(stateMachine)+":"+name] = ch
+	}
+}
+
+// machineName is the name of the state machine an ARN names, without its version or alias.
+func machineName(arn string) string {
+	parts := strings.Split(arn, ":")
+	if len(parts) < 7 || parts[5] != "stateMachine" {
+		return arn
+	}
+	return parts[6]
+}
+
+// chainKey identifies an execution by its state machine's name and its own, which its ARN ends with
+// (arn:aws:states:REGION:ACCOUNT:execution:MACHINE:NAME, or express:...).
+func chainKey(arn string) string {
+	parts := strings.Split(arn, ":")
+	if len(parts) != 8 {
+		return arn
+	}
+	return parts[6] + ":" + parts[7]
+}
+
+// newEvent checks one entry and builds its event, in the Region and account given, and the name of its
+// bus. An *entryError fails the entry alone; any other error is a field of the wrong type, which the API
+// refuses as a whole.
+func newEvent(entry map[string]any, now time.Time, region, account string) (*event, string, error) {
 	strs := map[string]string{}
 	for k, v := range entry {
 		switch k {
@@ -241,7 +318,7 @@ func (b *Broker) newEvent(entry map[string]any, now time.Time) (*event, string, 
 	return &event{
 		envelope: map[string]any{
 			"version": "0", "id": newUUID(), "detail-type": strs["DetailType"], "source": strs["Source"],
-			"account": b.account, "time": at.UTC().Format("2006-01-02T15:04:05Z"), "region": b.region,
+			"account": account, "time": at.UTC().Format("2006-01-02T15:04:05Z"), "region": region,
 			"resources": resources, "detail": detail,
 		},
 		trace: strs["TraceHeader"],
@@ -283,8 +360,18 @@ func (b *Broker) deliver(ctx context.Context, name string, ev *event) {
 				d.err = err.Error()
 			case starter == nil:
 				d.err = "no state machines can be started here"
+			case ev.chain.depth >= MaxChain:
+				d.err = fmt.Sprintf("not started: the chain of rule deliveries that began with an event of %s has reached %d, "+
+					"aslrun's limit (a rule whose target puts events that it matches again loops forever, which EventBridge "+
+					"does not stop)", rootName(ev.chain.root), MaxChain)
 			default:
-				exec, err := starter(ctx, b.machineArn(t.stateMachine), input)
+				// The execution is named here (as EventBridge's target would have Step Functions name it),
+				// so that its place in the chain is known before it runs.
+				machine, name := b.machineArn(t.stateMachine, ev.envelope), newUUID()
+				b.mu.Lock()
+				b.chains[machineName(machine)+":"+name] = chain{root: ev.chain.root, depth: ev.chain.depth + 1}
+				b.mu.Unlock()
+				exec, err := starter(ctx, machine, name, input)
 				if err != nil {
 					d.err = err.Error()
 				}
@@ -297,12 +384,23 @@ func (b *Broker) deliver(ctx context.Context, name string, ev *event) {
 	}
 }
 
-// machineArn is the ARN of a target's state machine, given by name or ARN.
-func (b *Broker) machineArn(name string) string {
+// machineArn is the ARN of a target's state machine, given by ARN or by name: in the event's Region and
+// account, as a rule's target is.
+func (b *Broker) machineArn(name string, envelope map[string]any) string {
 	if strings.HasPrefix(name, "arn:") {
 		return name
 	}
-	return fmt.Sprintf("arn:aws:states:%s:%s:stateMachine:%s", b.region, b.account, name)
+	region, _ := envelope["region"].(string)
+	account, _ := envelope["account"].(string)
+	return fmt.Sprintf("arn:aws:states:%s:%s:stateMachine:%s", region, account, name)
+}
+
+// rootName names the execution that began a chain.
+func rootName(arn string) string {
+	if arn == "" {
+		return "a caller outside any execution"
+	}
+	return arn
 }
 
 func (t target) inputOf(envelope map[string]any) (any, error) {

@@ -3,6 +3,7 @@ package eventbridge
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -39,7 +40,7 @@ func TestPutEventsEntries(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			b := New(Options{})
-			out, err := b.PutEvents(context.Background(), decode(t, `{"Entries":[`+tt.entry+`]}`), now)
+			out, err := b.PutEvents(context.Background(), decode(t, `{"Entries":[`+tt.entry+`]}`), Origin{Now: now})
 			require.NoError(t, err)
 			entry := out["Entries"].([]any)[0].(map[string]any)
 			if tt.code == "" {
@@ -67,7 +68,7 @@ func TestPutEventsRequestErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := New(Options{}).PutEvents(context.Background(), decode(t, tt.request), now)
+			_, err := New(Options{}).PutEvents(context.Background(), decode(t, tt.request), Origin{Now: now})
 			var e *awserr.Error
 			require.True(t, errors.As(err, &e), "%v", err)
 			assert.Equal(t, "ValidationException", e.Code)
@@ -83,7 +84,7 @@ type fakeStarter struct {
 	done    chan struct{}
 }
 
-func (f *fakeStarter) start(_ context.Context, machine string, input any) (*Execution, error) {
+func (f *fakeStarter) start(_ context.Context, machine, _ string, input any) (*Execution, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if machine == "arn:aws:states:us-east-1:123456789012:stateMachine:missing" {
@@ -108,7 +109,7 @@ func TestRulesStartStateMachines(t *testing.T) {
 		{"Source": "shop", "DetailType": "Order", "Detail": "{\"total\": 250}", "Resources": ["arn:r"]},
 		{"Source": "shop", "DetailType": "Order", "Detail": "{\"total\": 5}", "Time": 1765101600},
 		{"Source": "shop", "DetailType": "Order", "Detail": "{}", "EventBusName": "ops"}
-	]}`), now)
+	]}`), Origin{Now: now})
 	require.NoError(t, err)
 	assert.Equal(t, int64(0), out["FailedEntryCount"])
 	assert.Equal(t, []string{
@@ -166,4 +167,73 @@ func TestRuleFixtureErrors(t *testing.T) {
 			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
+}
+
+// An event carries the Region and account of the execution that put it (its ARN's), and a rule's target
+// given by name is the state machine of that Region and account; without an execution, the Broker's.
+func TestEventOrigin(t *testing.T) {
+	b := New(Options{Region: "ap-south-1", Account: "999999999999"})
+	f := &fakeStarter{done: make(chan struct{})}
+	b.SetStarter(f.start)
+	require.NoError(t, b.LoadFixtures(decode(t, `{"rules": [{"name": "r", "eventPattern": {"source": ["s"]}, "targets": [{"stateMachine": "next"}]}]}`)))
+	entry := decode(t, `{"Entries": [{"Source": "s", "DetailType": "d", "Detail": "{}"}]}`)
+	tests := []struct{ origin, region, account string }{
+		{"arn:aws:states:eu-west-2:210987654321:execution:m:e", "eu-west-2", "210987654321"},
+		{"", "ap-south-1", "999999999999"},
+	}
+	for i, tt := range tests {
+		_, err := b.PutEvents(context.Background(), entry, Origin{Execution: tt.origin, Now: now})
+		require.NoError(t, err)
+		ev := b.Dump()["default"].(map[string]any)["Events"].([]any)[i].(map[string]any)["Event"].(map[string]any)
+		assert.Equal(t, tt.region, ev["region"])
+		assert.Equal(t, tt.account, ev["account"])
+		assert.True(t, strings.HasPrefix(f.started[i], "arn:aws:states:"+tt.region+":"+tt.account+":stateMachine:next "), f.started[i])
+	}
+}
+
+// A rule whose target puts the events it matches again is stopped after MaxChain deliveries, with an
+// error saying why in the dump; an execution started from one of the chain (Inherit) counts in it, and
+// an event from outside the chain starts a new one.
+func TestRuleChainBounded(t *testing.T) {
+	b := New(Options{})
+	n := 0
+	var names []string
+	b.SetStarter(func(_ context.Context, _, name string, _ any) (*Execution, error) {
+		n++
+		names = append(names, name)
+		return &Execution{Arn: "arn:aws:states:us-east-1:123456789012:execution:loop:" + name, Done: closed(),
+			Status: func() string { return "SUCCEEDED" }}, nil
+	})
+	require.NoError(t, b.LoadFixtures(decode(t, `{"rules": [{"name": "self", "eventPattern": {"source": ["loop"]}, "targets": [{"stateMachine": "loop"}]}]}`)))
+	entry := decode(t, `{"Entries": [{"Source": "loop", "DetailType": "d", "Detail": "{}"}]}`)
+	origin := "arn:aws:states:us-east-1:123456789012:execution:first:e0"
+	for range MaxChain + 3 {
+		before := n
+		_, err := b.PutEvents(context.Background(), entry, Origin{Execution: origin, Now: now})
+		require.NoError(t, err)
+		if n == before {
+			break
+		}
+		origin = "arn:aws:states:us-east-1:123456789012:execution:loop:" + names[n-1]
+		if n == MaxChain/2 {
+			// The chain goes on through an execution that one of it started.
+			b.Inherit(origin, "arn:aws:states:us-east-1:123456789012:stateMachine:child:live", "c1")
+			origin = "arn:aws:states:us-east-1:123456789012:execution:child:c1"
+		}
+	}
+	assert.Equal(t, MaxChain, n, "deliveries before the chain was stopped")
+	events := b.Dump()["default"].(map[string]any)["Events"].([]any)
+	last := events[len(events)-1].(map[string]any)["Deliveries"].([]any)[0].(map[string]any)
+	assert.Equal(t, "FAILED_TO_START", last["Status"])
+	assert.Contains(t, last["Error"], "the chain of rule deliveries that began with an event of arn:aws:states:us-east-1:123456789012:execution:first:e0 has reached 16")
+
+	_, err := b.PutEvents(context.Background(), entry, Origin{Now: now})
+	require.NoError(t, err)
+	assert.Equal(t, MaxChain+1, n, "an event from outside the chain is delivered")
+}
+
+func closed() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
 }
