@@ -190,7 +190,7 @@ func (r *Registry) callService(ctx context.Context, client *awscall.Client, t aw
 		if err != nil {
 			return nil, reshapeSDK(t, err)
 		}
-		return resp.Result, nil
+		return awscall.SDKTimestamps(t.service, resp.Result), nil
 	}
 	params = textMessages(t, params)
 	resp, err := client.Do(ctx, t.service, t.action, params)

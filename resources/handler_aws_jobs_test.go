@@ -59,3 +59,22 @@ func TestOptimizedECSAtEndpoint(t *testing.T) {
 		})
 	}
 }
+
+// An aws-sdk integration renders the response's timestamps as ISO 8601 text, as Step Functions' Java SDK 2
+// does; ECS sends them as epoch seconds.
+func TestSDKTimestampsAtEndpoint(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		_, _ = io.WriteString(w, `{"tasks":[{"taskArn":"t1","createdAt":1.700000000123E9,"stoppedAt":1700000060,"version":3}],"failures":[]}`)
+	}))
+	defer srv.Close()
+	awstest.IsolateEnv(t, "")
+	r, err := ParseHandlers([]byte(`{"$endpoints": {"ecs": "` + srv.URL + `"}}`))
+	require.NoError(t, err)
+	out, err := invokeWith(r, "arn:aws:states:::aws-sdk:ecs:describeTasks", map[string]any{"Tasks": []any{"t1"}})
+	require.NoError(t, err)
+	task := out.(map[string]any)["Tasks"].([]any)[0].(map[string]any)
+	assert.Equal(t, "2023-11-14T22:13:20.123Z", task["CreatedAt"])
+	assert.Equal(t, "2023-11-14T22:14:20Z", task["StoppedAt"])
+	assert.Equal(t, int64(3), task["Version"])
+}
