@@ -2,6 +2,7 @@ package interpreter_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -206,6 +207,53 @@ func TestActivity(t *testing.T) {
 				require.NoError(t, err)
 				assert.Contains(t, string(b), `"activityStartedEventDetails":{"workerName":"w1"}`)
 			}
+		})
+	}
+}
+
+// A .sync resource reports its job's submission (TaskRequest.Submitted) and goes on running: the history
+// shows TaskSubmitted with the submit's response, then the job's end, as AWS records a Run a Job Task.
+// Tasks that wait for a token or a worker get no Submitted: their submission is recorded otherwise.
+func TestSyncSubmitted(t *testing.T) {
+	tests := []struct {
+		name, def, events string
+		submitted         bool
+	}{
+		{".sync job succeeds", `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::batch:submitJob.sync","End":true}}}`,
+			"TaskScheduled TaskStarted TaskSubmitted TaskSucceeded", true},
+		{".sync job fails", `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::glue:startJobRun.sync","End":true}}}`,
+			"TaskScheduled TaskStarted TaskSubmitted TaskFailed", true},
+		{".waitForTaskToken", `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","End":true}}}`,
+			"TaskScheduled TaskStarted TaskSubmitted TaskSucceeded", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inv := interpreter.InvokerFunc(func(ctx context.Context, req *interpreter.TaskRequest) (any, error) {
+				assert.Equal(t, tt.submitted, req.Submitted != nil)
+				if req.Submitted == nil {
+					_ = req.Answers.SendTaskSuccess(req.Token, `"answered"`)
+					return map[string]any{"MessageId": "m-1"}, nil
+				}
+				req.Submitted(map[string]any{"JobId": "j-1"})
+				if err := req.Clock.Sleep(ctx, time.Minute); err != nil {
+					return nil, err
+				}
+				if strings.Contains(req.Resource, "glue") {
+					return nil, errors.New("job failed")
+				}
+				return map[string]any{"Status": "SUCCEEDED"}, nil
+			})
+			res, _ := run(t, tt.def, `{}`, inv)
+			var types []string
+			for _, e := range res.History() {
+				if strings.HasPrefix(e.Type, "Task") && !strings.HasPrefix(e.Type, "TaskState") {
+					types = append(types, e.Type)
+				}
+				if e.Type == "TaskSubmitted" && tt.submitted {
+					assert.Equal(t, map[string]any{"JobId": "j-1"}, e.Output)
+				}
+			}
+			assert.Equal(t, tt.events, strings.Join(types, " "))
 		})
 	}
 }
