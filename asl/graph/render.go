@@ -10,7 +10,7 @@ import (
 )
 
 // Formats lists the formats Render writes.
-var Formats = []string{"dot", "mermaid"}
+var Formats = []string{"dot", "mermaid", "svg"}
 
 // Render writes the graph as Graphviz dot, Mermaid (a flowchart) or SVG (laid out here, standalone). Each
 // machine has a Start and an End, or, in a branch, the Parallel or Map state above it and a join below it:
@@ -23,8 +23,10 @@ func Render(w io.Writer, g *Graph, format string) error {
 		return renderDot(w, g)
 	case "mermaid":
 		return renderMermaid(w, g)
+	case "svg":
+		return renderSVG(w, g)
 	}
-	return fmt.Errorf("unknown graph format %q: use dot or mermaid", format)
+	return fmt.Errorf("unknown graph format %q: use dot, mermaid or svg", format)
 }
 
 // style is how a status is drawn.
@@ -98,7 +100,7 @@ func shortResource(resource string) string {
 	case len(parts) == 7 && (parts[2] == "lambda" && parts[5] == "function" || parts[2] == "states" && parts[5] == "activity"):
 		s = parts[5] + ":" + parts[6]
 	}
-	return shortenTo(s, 40)
+	return shortenTo(s, 32)
 }
 
 // shortenTo cuts s to n characters with "…".
