@@ -38,7 +38,7 @@ func (e *HistoryEvent) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	if head.Type == "" {
-		return errors.New("an event without a type")
+		return errors.New(`it has no "type"`)
 	}
 	*e = HistoryEvent{ID: head.ID, PreviousEventID: head.Prev, Type: head.Type}
 	for key, raw := range fields {
@@ -66,15 +66,15 @@ func (e *HistoryEvent) UnmarshalJSON(b []byte) error {
 // stepfunctions get-execution-history` prints and `aslrun execute --history` writes) or the bare list.
 // The events are returned in the order of their ids, as --reverse-order may have turned them.
 func ParseHistory(data []byte) ([]HistoryEvent, error) {
-	var events []HistoryEvent
+	var raw []json.RawMessage
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) > 0 && trimmed[0] == '[' {
-		if err := json.Unmarshal(trimmed, &events); err != nil {
+		if err := json.Unmarshal(trimmed, &raw); err != nil {
 			return nil, fmt.Errorf("not a list of history events: %w", err)
 		}
 	} else {
 		var doc struct {
-			Events *[]HistoryEvent `json:"events"`
+			Events *[]json.RawMessage `json:"events"`
 		}
 		if err := json.Unmarshal(trimmed, &doc); err != nil {
 			return nil, fmt.Errorf("not an execution history (GetExecutionHistory's {\"events\": [...]}): %w", err)
@@ -82,7 +82,13 @@ func ParseHistory(data []byte) ([]HistoryEvent, error) {
 		if doc.Events == nil {
 			return nil, errors.New(`not an execution history: no "events" list`)
 		}
-		events = *doc.Events
+		raw = *doc.Events
+	}
+	events := make([]HistoryEvent, len(raw))
+	for i, r := range raw {
+		if err := json.Unmarshal(r, &events[i]); err != nil {
+			return nil, fmt.Errorf("event %d of the list: %w", i+1, err)
+		}
 	}
 	slices.SortStableFunc(events, func(a, b HistoryEvent) int { return int(a.ID - b.ID) })
 	return events, nil

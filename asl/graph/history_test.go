@@ -75,8 +75,9 @@ func TestParseHistory(t *testing.T) {
 		{"a bare list", `[{"id": 1, "type": "ExecutionStarted"}, {"id": 2, "previousEventId": 1, "type": "PassStateEntered", "stateEnteredEventDetails": {"name": "P"}}]`, ""},
 		{"not JSON", `events:`, "not an execution history"},
 		{"no events", `{"executions": []}`, `no "events" list`},
-		{"no type", `{"events": [{"id": 1}]}`, "an event without a type"},
-		{"a bad list", `[1, 2]`, "not a list of history events"},
+		{"no type", `{"events": [{"id": 1, "type": "ExecutionStarted"}, {"id": 2}]}`, `event 2 of the list: it has no "type"`},
+		{"a bad list", `[1, 2]`, "event 1 of the list: json: cannot unmarshal number"},
+		{"not a list", `{"events": 3}`, "not an execution history"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			events, err := ParseHistory([]byte(tc.doc))

@@ -27,6 +27,6 @@ func newRootCmd() *cobra.Command {
 	}
 	// --version prints what aslrun version does.
 	root.SetVersionTemplate("{{.Version}}")
-	root.AddCommand(newLintCmd(), newExecuteCmd(), newTestCmd(), newTestStateCmd(), newServeCmd(), newVersionCmd(info))
+	root.AddCommand(newLintCmd(), newExecuteCmd(), newTestCmd(), newGraphCmd(), newTestStateCmd(), newServeCmd(), newVersionCmd(info))
 	return root
 }
