@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/ohler55/ojg/oj"
 	"github.com/spf13/cobra"
 
+	"github.com/aslrun/aslrun/asl/graph"
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/resources"
 	"github.com/aslrun/aslrun/server/service"
@@ -16,6 +19,8 @@ import (
 type testFlags struct {
 	mockConfig, stateMachine, testCase, handlers, input, typ, httpAllow, s3Root, lambdaEndpoint string
 	endpoints, subs                                                                             []string
+	junit, coverageJSON, graph                                                                  string
+	coverage                                                                                    bool
 }
 
 func newTestCmd() *cobra.Command {
@@ -29,6 +34,30 @@ with the handler file and the embedded services.
 
 Each test case must end as its "x-aslrun-expect" entry says (SUCCEEDED when it has none). One line per test
 case: PASS or FAIL, its name, its status and its output or error.
+
+--junit FILE writes a JUnit XML report: one testcase per test case (classname: the state machine's name),
+a failure with the expected and the actual status, output or error for one that did not end as expected.
+
+--coverage prints, after those lines, what all the test cases together exercised: states entered,
+transitions taken (the edges of "aslrun graph"), Choice rules matched (each rule and the Default), and
+catchers and retriers used; then each item not covered. A history does not say which Choice rule matched,
+only which state came next: when several rules (or a rule and the Default) lead to the same state, each of
+them counts as matched. A retrier counts when a Task failed and ran again without leaving its state; a
+catcher when a failure led to its Next. --coverage-json FILE writes the same as JSON:
+
+  {"executions": N,
+   "states":      {"covered": n, "total": m, "items": [{"id", "name", "type", "entered"}]},
+   "transitions": {"covered", "total", "items": [{"from", "to", "kind", "label", "taken"}]},
+   "choiceRules": {"covered", "total", "items": [{"state", "rule": "1"... or "Default", "label", "next",
+                   "matched", "shared"}]},
+   "catchers":    {"covered", "total", "items": [{"state", "index", "errorEquals", "next", "used"}]},
+   "retriers":    {"covered", "total", "items": [{"state", "index", "errorEquals", "used"}]}}
+
+States are named by their path ("Parallel/0/State" in a branch, "Map/State" in a Map's processor); kind is
+next, choice, default or catch; index counts from 0 in Retry and Catch.
+
+--graph FILE draws the state machine with the states the test cases entered as covered and the others as
+not covered; the extension chooses the format: .dot (or .gv), .mmd (or .mermaid), .svg.
 
 Exit status: 0 when every test case ended as expected, 1 when one did not, 2 when the definition, flags or
 files are bad.`,
@@ -47,6 +76,10 @@ files are bad.`,
 	f.StringVar(&fl.s3Root, "s3-root", "", s3RootUsage+"; every test case sees the same directory")
 	f.StringVar(&fl.lambdaEndpoint, "lambda-endpoint", "", lambdaEndpointUsage)
 	subFlag(f, &fl.subs)
+	f.StringVar(&fl.junit, "junit", "", "write a JUnit XML report to this file")
+	f.BoolVar(&fl.coverage, "coverage", false, "print the coverage of the state machine by all the test cases")
+	f.StringVar(&fl.coverageJSON, "coverage-json", "", "write the coverage as JSON to this file")
+	f.StringVar(&fl.graph, "graph", "", "draw the state machine coloured by coverage to this file (.dot, .mmd or .svg)")
 	return cmd
 }
 
@@ -80,13 +113,26 @@ func runTests(cmd *cobra.Command, arg string, fl testFlags) error {
 	if err := checkMockedStates(mocks, name, cases, m.states, path); err != nil {
 		return usageError(cmd, "--mock-config %s: %v", fl.mockConfig, err)
 	}
+	graphFormat := ""
+	if fl.graph != "" {
+		var ok bool
+		if graphFormat, ok = formatOf(fl.graph); !ok {
+			return usageError(cmd, "--graph %s: name a .dot, .gv, .mmd, .mermaid or .svg file", fl.graph)
+		}
+	}
 	defaultInput, _, err := inputFlag(cmd, "input", fl.input)
 	if err != nil {
 		return err
 	}
+	var cov *graph.Coverage
+	if fl.coverage || fl.coverageJSON != "" || fl.graph != "" {
+		cov = graph.NewCoverage(graph.Build(m.prog.Definition()))
+	}
 	failed := 0
+	var results []caseResult
 	for _, tc := range cases {
-		res, err := runTestCase(cmd, path, fl, m, name, tc, mocks, typ, defaultInput)
+		start := time.Now()
+		res, events, err := runTestCase(cmd, path, fl, m, name, tc, mocks, typ, defaultInput, cov != nil)
 		if err != nil {
 			return err
 		}
@@ -95,6 +141,10 @@ func runTests(cmd *cobra.Command, arg string, fl testFlags) error {
 		if problem != "" {
 			verdict = "FAIL"
 			failed++
+		}
+		results = append(results, caseResult{name: tc, res: res, expect: expect, problem: problem, elapsed: time.Since(start)})
+		if cov != nil {
+			cov.Add(events)
 		}
 		line := fmt.Sprintf("%s %s %s", verdict, tc, res.Status)
 		if res.Status == interpreter.Succeed {
@@ -107,6 +157,9 @@ func runTests(cmd *cobra.Command, arg string, fl testFlags) error {
 		}
 		fmt.Fprintln(cmd.OutOrStdout(), line)
 	}
+	if err := testReports(cmd, fl, name, results, cov, graphFormat); err != nil {
+		return err
+	}
 	if failed > 0 {
 		fmt.Fprintf(cmd.ErrOrStderr(), "%d of %d test cases failed\n", failed, len(cases))
 		return exitCode(1)
@@ -114,34 +167,90 @@ func runTests(cmd *cobra.Command, arg string, fl testFlags) error {
 	return nil
 }
 
+// caseResult is how one test case ended, and how long it took in real time.
+type caseResult struct {
+	name    string
+	res     *interpreter.Result
+	expect  resources.Expectation
+	problem string
+	elapsed time.Duration
+}
+
+// testReports writes what the flags ask for beyond the PASS and FAIL lines: the JUnit report, the
+// coverage table and its JSON, the graph coloured by coverage.
+func testReports(cmd *cobra.Command, fl testFlags, machine string, results []caseResult, cov *graph.Coverage, graphFormat string) error {
+	if fl.junit != "" {
+		if err := writeJUnit(fl.junit, machine, results); err != nil {
+			return usageError(cmd, "--junit: %v", err)
+		}
+	}
+	if cov == nil {
+		return nil
+	}
+	report := cov.Report()
+	if fl.coverage {
+		printCoverage(cmd.OutOrStdout(), report)
+	}
+	if fl.coverageJSON != "" {
+		b, err := json.MarshalIndent(report, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(fl.coverageJSON, append(b, '\n'), 0o644); err != nil {
+			return usageError(cmd, "--coverage-json: %v", err)
+		}
+	}
+	if fl.graph != "" {
+		cov.Colour()
+		if err := writeGraph(cov.Graph(), fl.graph, graphFormat); err != nil {
+			return usageError(cmd, "--graph: %v", err)
+		}
+	}
+	return nil
+}
+
 // runTestCase runs one test case as its own execution "TEST_CASE" of the state machine, on a fresh
 // service and fresh embedded services in virtual time, as Step Functions Local runs
-// "stateMachineArn#TEST_CASE".
-func runTestCase(cmd *cobra.Command, path string, fl testFlags, m *machine, name, tc string, mocks *resources.MockConfig, typ string, input any) (*interpreter.Result, error) {
+// "stateMachineArn#TEST_CASE"; with history, it returns the execution's events too.
+func runTestCase(cmd *cobra.Command, path string, fl testFlags, m *machine, name, tc string, mocks *resources.MockConfig, typ string, input any, history bool) (*interpreter.Result, []graph.HistoryEvent, error) {
 	if _, err := mocks.Invoker(name, tc, nil, nil); err != nil {
-		return nil, usageError(cmd, "%v", err)
+		return nil, nil, usageError(cmd, "%v", err)
 	}
 	clock := interpreter.NewVirtualClock(time.Now())
 	local, err := newLocal(cmd, path, clock, fl.handlers, fl.httpAllow, fl.s3Root, fl.lambdaEndpoint, fl.endpoints)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer local.Env.Services.Close()
 	svc, err := newEngine(local.Registry, local.Env, mocks, service.Options{Clock: clock, NoHistory: true, Definitions: m.nested})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer svc.Close()
 	defer svc.Subscribe("", newLambdaHints(cmd.ErrOrStderr(), path).event)()
 	if expect := mocks.Expectation(name, tc); expect.HasInput {
 		input = expect.Input
 	}
-	fin, err := svc.RunLocal(context.Background(), service.LocalRun{StateMachine: name, Definition: m.definition, Program: m.prog, Type: typ,
-		Execution: tc, TestCase: tc, Input: input})
+	ctx := context.Background()
+	fin, err := svc.RunLocal(ctx, service.LocalRun{StateMachine: name, Definition: m.definition, Program: m.prog, Type: typ,
+		Execution: tc, TestCase: tc, Input: input, History: history})
 	if err != nil {
-		return nil, usageError(cmd, "%v", err)
+		return nil, nil, usageError(cmd, "%v", err)
 	}
-	return fin.Result, nil
+	if !history {
+		return fin.Result, nil, nil
+	}
+	raw, err := svc.History(ctx, fin.ExecutionArn)
+	if err != nil {
+		return nil, nil, err
+	}
+	events := make([]graph.HistoryEvent, len(raw))
+	for i, r := range raw {
+		if err := json.Unmarshal(r, &events[i]); err != nil {
+			return nil, nil, fmt.Errorf("the history of test case %s: %w", tc, err)
+		}
+	}
+	return fin.Result, events, nil
 }
 
 // mismatch says how a result differs from what was expected, or "".
