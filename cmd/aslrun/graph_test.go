@@ -118,3 +118,18 @@ func TestGraphOutputFile(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "aslrun: -o: open ")
 }
+
+// TestGraphREADMEImage keeps the README's picture what "aslrun graph" draws from the README's execution
+// (its history kept in testdata: the Parallel's branches could interleave otherwise).
+func TestGraphREADMEImage(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "pizza.svg")
+	code, _, stderr := aslrun(t, "", "graph", "../../definitions/cloud-pizza.asl.json",
+		"--execution-history", "testdata/cloud-pizza-error-4.history.json", "-o", out)
+	require.Equal(t, 0, code, stderr)
+	got, err := os.ReadFile(out)
+	require.NoError(t, err)
+	want, err := os.ReadFile("../../docs/cloud-pizza-error-4.svg")
+	require.NoError(t, err)
+	assert.True(t, string(want) == string(got), "docs/cloud-pizza-error-4.svg is stale: from cmd/aslrun, run "+
+		"go run . graph ../../definitions/cloud-pizza.asl.json --execution-history testdata/cloud-pizza-error-4.history.json -o ../../docs/cloud-pizza-error-4.svg")
+}
