@@ -19,6 +19,7 @@ const (
 	titleH     = 18.0 // a branch frame's title
 	branchGap  = 20.0 // between two branch frames
 	joinR      = 5.0
+	loopW      = 40.0 // a loop's curve, beside its state
 	labelSize  = 10.0
 	sweeps     = 6 // barycenter ordering: down and up sweeps
 	passes     = 6 // coordinate passes
@@ -50,6 +51,8 @@ type vertex struct {
 	x, y             float64
 	// band is the height of the vertex's layer: a long edge passes a layer straight down.
 	band float64
+	// loopW is the room its loops (edges to itself) take on its right.
+	loopW float64
 }
 
 // lEdge is an edge of a layered layout; chain lists its vertices from the edge's source to its target,
@@ -106,6 +109,8 @@ func layout(g *Graph, top bool) *block {
 		e := &lEdge{from: from, to: to, label: label, kind: kind}
 		if from == to {
 			b.loops = append(b.loops, e)
+			v := b.verts[from]
+			v.loopW = max(v.loopW, loopW+textWidth(label, labelSize, false))
 			return
 		}
 		b.edges = append(b.edges, e)
@@ -179,12 +184,17 @@ func frameW(b *block, title string) float64 {
 
 func frameH(b *block) float64 { return titleH + b.h + clusterPad }
 
-// breakCycles turns the edges that close a loop (found by a depth-first search from the source, in the
-// definition's order) so that the layering sees no cycle.
+// breakCycles turns the edges that close a loop (found by a depth-first search from the source) so that
+// the layering sees no cycle. The search takes a state's edges in the order of their targets in the
+// definition, which is how its author reads it: a Choice whose rule jumps ahead and whose Default goes to
+// the next state follows the Default first, so that the jump, not the way back, goes down.
 func (b *block) breakCycles() {
 	out := make([][]*lEdge, len(b.verts))
 	for _, e := range b.edges {
 		out[e.from] = append(out[e.from], e)
+	}
+	for _, es := range out {
+		slices.SortStableFunc(es, func(x, y *lEdge) int { return x.to - y.to })
 	}
 	const (
 		unseen = iota
@@ -482,7 +492,7 @@ func (b *block) place(layers [][]int) {
 	left, right := math.Inf(1), math.Inf(-1)
 	for _, v := range b.verts {
 		left = min(left, v.x-v.w/2)
-		right = max(right, v.x+v.w/2)
+		right = max(right, v.x+v.w/2+v.loopW)
 	}
 	for _, v := range b.verts {
 		v.x -= left
@@ -509,7 +519,7 @@ func (b *block) fit(l []int, want func(int) (float64, bool)) {
 	offset := make([]float64, len(l))
 	for i := 1; i < len(l); i++ {
 		u, v := b.verts[l[i-1]], b.verts[l[i]]
-		offset[i] = offset[i-1] + u.w/2 + b.gap(u, v) + v.w/2
+		offset[i] = offset[i-1] + u.w/2 + u.loopW + b.gap(u, v) + v.w/2
 	}
 	type pool struct {
 		sum   float64
@@ -572,9 +582,9 @@ func (v *vertex) pass() point {
 }
 
 // routes draws each edge through its bends: from the bottom of its source to the top of its target,
-// straight down through the layers between; an edge that goes up leaves and reaches its states by their
-// side. The edges that leave (or reach) one side of a state are spread along it, in the order of where
-// they go (or come from).
+// straight down through the layers between; an edge that goes up (it closes a loop) leaves its source by
+// the top and reaches its target's bottom. The edges that meet one side of a state are spread along it,
+// in the order of where they come from or go to.
 func (b *block) routes() {
 	for _, e := range b.edges {
 		var pts []point
@@ -582,11 +592,11 @@ func (b *block) routes() {
 			v := b.verts[c]
 			switch {
 			case i == 0 && e.reversed:
-				pts = append(pts, side(v, b.verts[e.chain[1]]))
+				pts = append(pts, v.in())
 			case i == 0:
 				pts = append(pts, v.out())
 			case i == len(e.chain)-1 && e.reversed:
-				pts = append(pts, side(v, b.verts[e.chain[i-1]]))
+				pts = append(pts, v.out())
 			case i == len(e.chain)-1:
 				pts = append(pts, v.in())
 			default:
@@ -606,66 +616,63 @@ func (b *block) routes() {
 		}
 		e.route = pts
 	}
-	b.spread(func(e *lEdge) (int, bool) { return e.chain[0], !e.reversed }, 1)
-	b.spread(func(e *lEdge) (int, bool) { return e.chain[len(e.chain)-1], !e.reversed }, -1)
+	b.spread()
 }
 
-// spread moves the ends of the edges that share a port of a state apart: end picks the edge's end at
-// the port (first: at index 0, step 1; last: at index len-1, step -1) and whether it uses a port at all.
-func (b *block) spread(end func(*lEdge) (int, bool), step int) {
-	ports := map[int][]*lEdge{}
-	var order []int
+// end is where an edge meets a state: the route's point there and the next point along the edge.
+type end struct {
+	e        *lEdge
+	at, next int
+}
+
+// spread moves apart the ends of the edges that meet the same side of a state, in the order of the next
+// points along them; a compound's edges leave from its join, a single point.
+func (b *block) spread() {
+	type side struct {
+		v      int
+		bottom bool
+	}
+	ends := map[side][]end{}
+	var order []side
+	meet := func(sd side, en end) {
+		if b.verts[sd.v].kind == vDummy {
+			return
+		}
+		if _, seen := ends[sd]; !seen {
+			order = append(order, sd)
+		}
+		ends[sd] = append(ends[sd], en)
+	}
 	for _, e := range b.edges {
-		v, ok := end(e)
-		if !ok || b.verts[v].kind == vDummy {
-			continue
-		}
-		if _, seen := ports[v]; !seen {
-			order = append(order, v)
-		}
-		ports[v] = append(ports[v], e)
+		last := len(e.route) - 1
+		meet(side{e.chain[0], !e.reversed}, end{e, 0, 1})
+		meet(side{e.chain[len(e.chain)-1], e.reversed}, end{e, last, last - 1})
 	}
-	at := func(e *lEdge) (int, int) { // the route's index at the port, and the next point's
-		if step > 0 {
-			return 0, 1
-		}
-		return len(e.route) - 1, len(e.route) - 2
-	}
-	for _, v := range order {
-		es := ports[v]
+	for _, sd := range order {
+		es := ends[sd]
 		if len(es) < 2 {
 			continue
 		}
-		slices.SortStableFunc(es, func(x, y *lEdge) int {
-			_, i := at(x)
-			_, j := at(y)
-			switch {
-			case x.route[i].x < y.route[j].x:
+		slices.SortStableFunc(es, func(x, y end) int {
+			switch a, c := x.e.route[x.next].x, y.e.route[y.next].x; {
+			case a < c:
 				return -1
-			case x.route[i].x > y.route[j].x:
+			case a > c:
 				return 1
 			}
 			return 0
 		})
-		width := b.verts[v].w * 0.6
-		if b.verts[v].compound != nil {
-			width = b.verts[v].compound.head.w * 0.6
-			if step > 0 {
-				width = 0 // edges leave a compound from its join
+		v := b.verts[sd.v]
+		width := v.w * 0.6
+		if v.compound != nil {
+			width = v.compound.head.w * 0.6
+			if sd.bottom {
+				width = 0
 			}
 		}
 		gap := min(14, width/float64(len(es)-1))
-		for k, e := range es {
-			i, _ := at(e)
-			e.route[i].x += (float64(k) - float64(len(es)-1)/2) * gap
+		for k, en := range es {
+			en.e.route[en.at].x += (float64(k) - float64(len(es)-1)/2) * gap
 		}
 	}
-}
-
-// side is the middle of v's side that faces toward.
-func side(v, toward *vertex) point {
-	if toward.x < v.x {
-		return point{v.x - v.w/2, v.y}
-	}
-	return point{v.x + v.w/2, v.y}
 }

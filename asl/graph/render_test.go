@@ -26,10 +26,20 @@ const odd = `{
   }
 }`
 
+// self has loops: a Choice and a catcher that go back to their own state.
+const self = `{
+  "StartAt": "Again",
+  "States": {
+    "Again": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericLessThan": 3, "Next": "Again"}], "Default": "Work"},
+    "Work": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"},
+      "Catch": [{"ErrorEquals": ["Busy"], "Next": "Work"}], "End": true}
+  }
+}`
+
 // definitions are the project's definitions and this package's test ones.
 func definitions(t *testing.T) map[string]*asl.StateMachine {
 	t.Helper()
-	out := map[string]*asl.StateMachine{"nested": check(t, nested), "loop": check(t, loop), "odd": check(t, odd)}
+	out := map[string]*asl.StateMachine{"nested": check(t, nested), "loop": check(t, loop), "odd": check(t, odd), "self": check(t, self)}
 	files, err := filepath.Glob("../../definitions/*.asl.json")
 	require.NoError(t, err)
 	require.NotEmpty(t, files)
@@ -134,7 +144,7 @@ func checkBlock(t *testing.T, b *block) {
 	for _, v := range b.verts {
 		byLayer[v.layer] = append(byLayer[v.layer], v)
 		assert.GreaterOrEqual(t, v.x-v.w/2, -eps)
-		assert.LessOrEqual(t, v.x+v.w/2, b.w+eps)
+		assert.LessOrEqual(t, v.x+v.w/2+v.loopW, b.w+eps)
 		assert.GreaterOrEqual(t, v.y-v.h/2, -eps)
 		assert.LessOrEqual(t, v.y+v.h/2, b.h+eps)
 		if v.compound != nil {
@@ -146,7 +156,7 @@ func checkBlock(t *testing.T, b *block) {
 	for _, l := range byLayer {
 		for i, u := range l {
 			for _, v := range l[i+1:] {
-				apart := u.x+u.w/2 <= v.x-v.w/2+eps || v.x+v.w/2 <= u.x-u.w/2+eps
+				apart := u.x+u.w/2+u.loopW <= v.x-v.w/2+eps || v.x+v.w/2+v.loopW <= u.x-u.w/2+eps
 				assert.True(t, apart, "%v and %v overlap", u.node, v.node)
 			}
 		}
