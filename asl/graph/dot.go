@@ -5,10 +5,11 @@ import (
 	"strings"
 )
 
-// dotQuote writes s as a dot quoted string: a backslash would start an escape such as \n.
-func dotQuote(s string) string {
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", "").Replace(s) + `"`
-}
+// dotText escapes text inside a dot quoted string: a backslash would start an escape such as \n.
+var dotText = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", "")
+
+// dotQuote writes s as a dot quoted string.
+func dotQuote(s string) string { return `"` + dotText.Replace(s) + `"` }
 
 func renderDot(w io.Writer, g *Graph) error {
 	ew := &errWriter{w: w}

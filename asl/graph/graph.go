@@ -87,7 +87,8 @@ func Build(sm *asl.StateMachine) *Graph {
 // build makes the graph of one machine; prefix is the ID prefix of its states ("" at the top).
 func build(m *asl.Machine, prefix string) *Graph {
 	id := func(name string) string { return prefix + escape(name) }
-	g := &Graph{StartAt: id(m.StartAt)}
+	// Empty lists rather than nil, so that JSON readers get [] to iterate.
+	g := &Graph{StartAt: id(m.StartAt), Nodes: []*Node{}, Edges: []Edge{}}
 	for _, name := range m.Order {
 		st := m.States[name]
 		c := st.Base()
@@ -153,7 +154,8 @@ func (g *Graph) Walk(fn func(*Node)) {
 	}
 }
 
-// WalkEdges calls fn for every edge, nested ones included, in the order Walk meets their machines.
+// WalkEdges calls fn for every edge, nested ones included: a machine's own edges, then those of its
+// states' branches, in the order of the definition.
 func (g *Graph) WalkEdges(fn func(*Edge)) {
 	for i := range g.Edges {
 		fn(&g.Edges[i])

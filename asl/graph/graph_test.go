@@ -48,11 +48,11 @@ func TestBuild(t *testing.T) {
     {"id": "Check", "name": "Check", "type": "Choice"},
     {"id": "Fan out", "name": "Fan out", "type": "Parallel", "branches": [
       {"startAt": "Fan out/0/a~1b", "nodes": [{"id": "Fan out/0/a~1b", "name": "a/b", "type": "Task",
-        "resource": "arn:aws:states:::lambda:invoke", "end": true, "retriers": [{"errorEquals": ["States.ALL"], "maxAttempts": 2}]}], "edges": null},
-      {"startAt": "Fan out/1/B", "nodes": [{"id": "Fan out/1/B", "name": "B", "type": "Wait", "end": true}], "edges": null}
+        "resource": "arn:aws:states:::lambda:invoke", "end": true, "retriers": [{"errorEquals": ["States.ALL"], "maxAttempts": 2}]}], "edges": []},
+      {"startAt": "Fan out/1/B", "nodes": [{"id": "Fan out/1/B", "name": "B", "type": "Wait", "end": true}], "edges": []}
     ]},
     {"id": "Each", "name": "Each", "type": "Map", "branches": [
-      {"startAt": "Each/Step", "nodes": [{"id": "Each/Step", "name": "Step", "type": "Pass", "end": true}], "edges": null}
+      {"startAt": "Each/Step", "nodes": [{"id": "Each/Step", "name": "Step", "type": "Pass", "end": true}], "edges": []}
     ]},
     {"id": "Nope", "name": "Nope", "type": "Fail", "end": true},
     {"id": "Done", "name": "Done", "type": "Succeed", "end": true}

@@ -296,7 +296,8 @@ var rank = map[string]int{StatusSucceeded: 1, StatusCancelled: 2, StatusCaught: 
 // Colour sets every node's Status from an execution's history: succeeded, failed, caught (failed and
 // handled by a Catch), running, cancelled (stopped while it ran: a sibling branch failed, or the
 // execution was aborted) or notEntered. A node entered several times (a loop, Map iterations) shows the
-// status that matters most: failed, then running, caught, cancelled, succeeded.
+// status that matters most: failed, then running, caught, cancelled, succeeded. A Distributed Map's
+// iterations are child executions with histories of their own: its processor's states stay notEntered.
 func Colour(g *Graph, events []HistoryEvent) {
 	r := newIndex(g).replay(events)
 	g.Walk(func(n *Node) { n.Status = StatusNotEntered })
