@@ -157,8 +157,9 @@ func newIndex(g *Graph) *index {
 
 // replay follows a history over the graph. Events of Parallel branches and Map iterations interleave, so
 // each event is tied to the visit of the event its previousEventId names, which is the one before it in
-// the same branch or iteration. States the graph does not have (a history of another definition) are
-// skipped.
+// the same branch or iteration. Where an event of a Parallel or Map names an event inside a branch (the
+// branch that ended last, say), the Parallel's or Map's visit is found among the visit's ancestors. States
+// the graph does not have (a history of another definition) are skipped.
 func (ix *index) replay(events []HistoryEvent) *run {
 	type place struct {
 		v *visit
@@ -169,9 +170,8 @@ func (ix *index) replay(events []HistoryEvent) *run {
 	at := make(map[int64]place, len(events))
 	for _, e := range events {
 		p := at[e.PreviousEventID]
-		switch {
-		case strings.HasPrefix(e.Type, "Execution") && (strings.HasSuffix(e.Type, "Succeeded") ||
-			strings.HasSuffix(e.Type, "Failed") || strings.HasSuffix(e.Type, "TimedOut") || strings.HasSuffix(e.Type, "Aborted")):
+		if strings.HasPrefix(e.Type, "Execution") && (strings.HasSuffix(e.Type, "Succeeded") ||
+			strings.HasSuffix(e.Type, "Failed") || strings.HasSuffix(e.Type, "TimedOut") || strings.HasSuffix(e.Type, "Aborted")) {
 			r.over = true
 		}
 		switch {
@@ -181,42 +181,80 @@ func (ix *index) replay(events []HistoryEvent) *run {
 				continue
 			}
 			v := &visit{node: n}
-			if p.v != nil {
-				if !p.after && ix.parent[n] == p.v.node {
-					v.parent = p.v // the first state of a branch or an iteration
-				} else {
-					v.parent = p.v.parent
-					r.transitions = append(r.transitions, transition{edges: ix.taken(p.v, n)})
-					p.v.exited = true // a Catch may leave a state without its Exited event
-				}
+			if p.v != nil && !p.after && ix.parent[n] == p.v.node {
+				v.parent = p.v // the first state of a branch or an iteration
+			} else if from := ix.sibling(p.v, n); from != nil {
+				v.parent = from.parent
+				r.transitions = append(r.transitions, transition{edges: ix.taken(from, n)})
+				from.exited = true // a Catch may leave a state without its Exited event
 			}
 			r.visits = append(r.visits, v)
 			at[e.ID] = place{v: v}
 		case strings.HasSuffix(e.Type, "StateExited"):
-			if p.v != nil {
-				p.v.exited = true
+			v := p.v
+			for v != nil && v.node.Name != e.Name {
+				v = v.parent
 			}
-			at[e.ID] = place{v: p.v, after: true}
+			if v != nil {
+				v.exited = true
+			}
+			at[e.ID] = place{v: v, after: true}
 		default:
 			at[e.ID] = p
-			if p.v == nil || p.after {
+			v := p.v
+			if typ := stateEvent(e.Type); typ != "" {
+				for v != nil && v.node.Type != typ {
+					v = v.parent
+				}
+			} else if p.after || strings.HasPrefix(e.Type, "MapIteration") {
+				continue // an iteration's end is its states' business, and the Map's
+			}
+			if v == nil {
 				continue
 			}
 			switch {
 			case failed(e.Type):
-				p.v.failed, p.v.err = true, e.Error
-				if p.v.err == "" && strings.HasSuffix(e.Type, "TimedOut") {
-					p.v.err = failure.Timeout
+				v.failed, v.err = true, e.Error
+				if v.err == "" && strings.HasSuffix(e.Type, "TimedOut") {
+					v.err = failure.Timeout
 				}
-			case p.v.failed && restarted(e.Type):
-				if i := firstMatch(p.v.node, p.v.err); i >= 0 {
-					r.retries = append(r.retries, retryUse{node: p.v.node, retrier: i})
+				if strings.HasPrefix(e.Type, "Execution") {
+					for a := v.parent; a != nil && !a.exited; a = a.parent {
+						a.failed, a.err = true, v.err
+					}
 				}
-				p.v.failed = false
+			case v.failed && restarted(e.Type):
+				if i := firstMatch(v.node, v.err); i >= 0 {
+					r.retries = append(r.retries, retryUse{node: v.node, retrier: i})
+				}
+				v.failed = false
 			}
 		}
 	}
 	return r
+}
+
+// sibling finds, from the visit an event follows, the visit in the same machine as n: the visit itself, or
+// the Parallel or Map around it whose branch ended; nil if there is none.
+func (ix *index) sibling(v *visit, n *Node) *visit {
+	for ; v != nil; v = v.parent {
+		if ix.parent[v.node] == ix.parent[n] {
+			return v
+		}
+	}
+	return nil
+}
+
+// stateEvent is the state type an event of a Parallel or Map state is about (ParallelStateFailed,
+// MapStateStarted, MapRunFailed...), or "".
+func stateEvent(typ string) string {
+	switch {
+	case strings.HasPrefix(typ, "ParallelState"):
+		return "Parallel"
+	case strings.HasPrefix(typ, "MapState"), strings.HasPrefix(typ, "MapRun"):
+		return "Map"
+	}
+	return ""
 }
 
 // failed reports whether an event is a failure: TaskFailed, LambdaFunctionTimedOut, ParallelStateFailed,

@@ -142,6 +142,34 @@ func TestColour(t *testing.T) {
 			"8 5 MapIterationStarted", "9 7 PassStateExited Step", "10 9 MapIterationSucceeded", "11 8 PassStateEntered Step",
 		}, map[string]string{"Check": StatusSucceeded, "Each": StatusRunning, "Step": StatusRunning, "Fan out": StatusNotEntered,
 			"a/b": StatusNotEntered, "B": StatusNotEntered, "Nope": StatusNotEntered, "Done": StatusNotEntered}},
+		// Events of a Parallel or a Map may name, as their previous event, one inside a branch or an iteration.
+		{"a Parallel's failure names its branch's", nested, []ev{
+			"1 0 ExecutionStarted", "2 1 ChoiceStateEntered Check", "3 2 ChoiceStateExited Check",
+			"4 3 ParallelStateEntered Fan out", "5 4 ParallelStateStarted", "6 5 TaskStateEntered a/b",
+			"7 5 WaitStateEntered B", "8 6 TaskFailed Boom", "9 8 ParallelStateFailed Boom",
+			"10 9 FailStateEntered Nope", "11 10 ExecutionFailed Nope",
+		}, map[string]string{"Check": StatusSucceeded, "Fan out": StatusCaught, "a/b": StatusFailed, "B": StatusCancelled,
+			"Nope": StatusFailed, "Each": StatusNotEntered, "Step": StatusNotEntered, "Done": StatusNotEntered}},
+		{"a Parallel's end names the branch that ended last", nested, []ev{
+			"1 0 ExecutionStarted", "2 1 ChoiceStateEntered Check", "3 2 ChoiceStateExited Check",
+			"4 3 ParallelStateEntered Fan out", "5 4 ParallelStateStarted", "6 5 TaskStateEntered a/b",
+			"7 5 WaitStateEntered B", "8 6 TaskSucceeded", "9 8 TaskStateExited a/b", "10 7 WaitStateExited B",
+			"11 10 ParallelStateSucceeded", "12 11 ParallelStateExited Fan out", "13 12 SucceedStateEntered Done",
+		}, map[string]string{"Check": StatusSucceeded, "Fan out": StatusSucceeded, "a/b": StatusSucceeded, "B": StatusSucceeded,
+			"Done": StatusRunning, "Nope": StatusNotEntered, "Each": StatusNotEntered, "Step": StatusNotEntered}},
+		{"an execution fails inside a branch", nested, []ev{
+			"1 0 ExecutionStarted", "2 1 ChoiceStateEntered Check", "3 2 ChoiceStateExited Check",
+			"4 3 ParallelStateEntered Fan out", "5 4 ParallelStateStarted", "6 5 TaskStateEntered a/b",
+			"7 6 ExecutionFailed States.Runtime",
+		}, map[string]string{"Check": StatusSucceeded, "Fan out": StatusFailed, "a/b": StatusFailed, "B": StatusNotEntered,
+			"Done": StatusNotEntered, "Nope": StatusNotEntered, "Each": StatusNotEntered, "Step": StatusNotEntered}},
+		{"Map iterations one after the other, one of them failed and tolerated", nested, []ev{
+			"1 0 ExecutionStarted", "2 1 ChoiceStateEntered Check", "3 2 ChoiceStateExited Check",
+			"4 3 MapStateEntered Each", "5 4 MapStateStarted", "6 5 MapIterationStarted", "7 6 PassStateEntered Step",
+			"8 7 PassStateExited Step", "9 8 MapIterationSucceeded", "10 9 MapIterationStarted", "11 10 PassStateEntered Step",
+			"12 11 PassStateExited Step", "13 12 MapIterationFailed", "14 13 MapStateSucceeded", "15 14 MapStateExited Each",
+		}, map[string]string{"Check": StatusSucceeded, "Each": StatusSucceeded, "Step": StatusSucceeded, "Fan out": StatusNotEntered,
+			"a/b": StatusNotEntered, "B": StatusNotEntered, "Nope": StatusNotEntered, "Done": StatusNotEntered}},
 		{"states of another definition are skipped", loop, []ev{
 			"1 0 ExecutionStarted", "2 1 PassStateEntered Elsewhere", "3 2 PassStateExited Elsewhere", "4 3 TaskStateEntered T",
 		}, map[string]string{"T": StatusRunning, "Loop": StatusNotEntered, "Handle": StatusNotEntered, "Done": StatusNotEntered}},
