@@ -43,12 +43,11 @@ type vertex struct {
 	kind     int
 	node     *Node
 	compound *compound
-	// label is the label of the edge whose first bend this is; labelW its width.
-	label, labelKind string
-	labelW           float64
-	w, h             float64
-	layer, order     int
-	x, y             float64
+	// label is the label of the edge whose first bend this is: the bend is as wide as the label.
+	label        string
+	w, h         float64
+	layer, order int
+	x, y         float64
 	// band is the height of the vertex's layer: a long edge passes a layer straight down.
 	band float64
 	// loopW is the room its loops (edges to itself) take on its right.
@@ -279,9 +278,8 @@ func (b *block) addBends() [][]int {
 		for l := b.verts[from].layer + 1; l < b.verts[to].layer; l++ {
 			d := &vertex{kind: vDummy, layer: l}
 			if l == b.verts[from].layer+1 && e.label != "" {
-				d.label, d.labelKind = e.label, e.kind
-				d.labelW = textWidth(e.label, labelSize, false) + 8
-				d.w, d.h = d.labelW, labelSize+6
+				d.label = e.label
+				d.w, d.h = textWidth(e.label, labelSize, false)+8, labelSize+6
 			}
 			chain = append(chain, len(b.verts))
 			b.verts = append(b.verts, d)
@@ -304,16 +302,23 @@ func (b *block) addBends() [][]int {
 			layers[b.verts[v].layer] = append(layers[b.verts[v].layer], v)
 		}
 	}
-	for v := range b.verts {
-		if b.verts[v].kind != vDummy {
-			put(v)
+	// A vertex's bends come after it: those of the edges it starts, and of the edges back up to it.
+	bends := make([][]*lEdge, len(b.verts))
+	for _, e := range b.edges {
+		bends[e.from] = append(bends[e.from], e)
+		if e.reversed {
+			bends[e.to] = append(bends[e.to], e)
 		}
-		for _, e := range b.edges {
-			if e.from == v || e.to == v && e.reversed {
-				for _, c := range e.chain {
-					if b.verts[c].kind == vDummy {
-						put(c)
-					}
+	}
+	for v, x := range b.verts {
+		if x.kind == vDummy {
+			continue
+		}
+		put(v)
+		for _, e := range bends[v] {
+			for _, c := range e.chain {
+				if b.verts[c].kind == vDummy {
+					put(c)
 				}
 			}
 		}
