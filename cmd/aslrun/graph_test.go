@@ -117,6 +117,11 @@ func TestGraphOutputFile(t *testing.T) {
 	code, _, stderr := aslrun(t, "", "graph", def, "-o", filepath.Join(dir, "no", "such", "dir.svg"))
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "aslrun: -o: open ")
+	bad := write(t, dir, "bad.asl.json", invalidDef)
+	code, stdout, stderr := aslrun(t, "", "graph", bad)
+	assert.Equal(t, 2, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, bad+":3:")
 }
 
 // TestGraphREADMEImage keeps the README's picture what "aslrun graph" draws from the README's execution
