@@ -494,6 +494,7 @@ func (b *block) place(layers [][]int) {
 			}
 		}
 	}
+	b.straighten(layers)
 	left, right := math.Inf(1), math.Inf(-1)
 	for _, v := range b.verts {
 		left = min(left, v.x-v.w/2)
@@ -504,6 +505,47 @@ func (b *block) place(layers [][]int) {
 	}
 	b.w = right - left
 	b.h = max(0, y-layerGap)
+}
+
+// straighten lines up the bends of each long edge on one vertical, their median, as far as their
+// neighbours in each layer let them move: the placement leaves them a few units apart.
+func (b *block) straighten(layers [][]int) {
+	slot := make([]int, len(b.verts)) // a vertex's place in its layer
+	for _, l := range layers {
+		for i, v := range l {
+			slot[v] = i
+		}
+	}
+	for _, e := range b.edges {
+		var xs []float64
+		for _, c := range e.chain {
+			if v := b.verts[c]; v.kind == vDummy && v.label == "" {
+				xs = append(xs, v.x)
+			}
+		}
+		if len(xs) < 2 {
+			continue
+		}
+		slices.Sort(xs)
+		want := xs[len(xs)/2]
+		for _, c := range e.chain {
+			v := b.verts[c]
+			if v.kind != vDummy || v.label != "" {
+				continue
+			}
+			l := layers[v.layer]
+			lo, hi := math.Inf(-1), math.Inf(1)
+			if i := slot[c]; i > 0 {
+				u := b.verts[l[i-1]]
+				lo = u.x + u.w/2 + u.loopW + b.gap(u, v) + v.w/2
+			}
+			if i := slot[c]; i+1 < len(l) {
+				u := b.verts[l[i+1]]
+				hi = u.x - u.w/2 - b.gap(v, u) - v.w/2
+			}
+			v.x = max(lo, min(hi, want))
+		}
+	}
 }
 
 // gap is the room between two neighbours of a layer.

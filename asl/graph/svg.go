@@ -147,15 +147,7 @@ func (s *svg) node(n *Node, x, y, w, h float64) {
 
 // edge draws an edge's polyline and its arrowhead (none where it goes on to a join).
 func (s *svg) edge(e *lEdge, ox, oy float64, arrow bool) {
-	var d strings.Builder
-	for i, p := range e.route {
-		if i == 0 {
-			d.WriteString("M")
-		} else {
-			d.WriteString("L")
-		}
-		d.WriteString(num(ox+p.x) + "," + num(oy+p.y))
-	}
+	d := pathOf(e.route, ox, oy)
 	attrs := `stroke="` + edgeColor + `" marker-end="url(#arrow)"`
 	if e.kind == KindCatch {
 		attrs = `stroke="` + catchRed + `" stroke-dasharray="5,3" marker-end="url(#arrow-catch)"`
@@ -163,7 +155,32 @@ func (s *svg) edge(e *lEdge, ox, oy float64, arrow bool) {
 	if !arrow {
 		attrs = attrs[:strings.Index(attrs, " marker-end")]
 	}
-	s.ew.printf(`<path d="%s" fill="none" stroke-width="1.2" %s/>`+"\n", d.String(), attrs)
+	s.ew.printf(`<path d="%s" fill="none" stroke-width="1.2" %s/>`+"\n", d, attrs)
+}
+
+// bendR is the radius of an edge's bends.
+const bendR = 8.0
+
+// pathOf writes a polyline, moved by (ox, oy), with its bends rounded.
+func pathOf(pts []point, ox, oy float64) string {
+	var d strings.Builder
+	at := func(cmd string, p point) { d.WriteString(cmd + num(ox+p.x) + "," + num(oy+p.y)) }
+	at("M", pts[0])
+	for i := 1; i < len(pts)-1; i++ {
+		prev, p, next := pts[i-1], pts[i], pts[i+1]
+		in, out := math.Hypot(p.x-prev.x, p.y-prev.y), math.Hypot(next.x-p.x, next.y-p.y)
+		r := min(bendR, in/2, out/2)
+		if r < 0.5 {
+			at("L", p)
+			continue
+		}
+		at("L", point{p.x - (p.x-prev.x)/in*r, p.y - (p.y-prev.y)/in*r})
+		at("Q", p)
+		d.WriteString(" ")
+		at("", point{p.x + (next.x-p.x)/out*r, p.y + (next.y-p.y)/out*r})
+	}
+	at("L", pts[len(pts)-1])
+	return d.String()
 }
 
 // loop draws an edge from a state to itself, as a curve on its right.
