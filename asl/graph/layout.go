@@ -19,7 +19,7 @@ const (
 	titleH     = 18.0 // a branch frame's title
 	branchGap  = 20.0 // between two branch frames
 	joinR      = 5.0
-	loopW      = 40.0 // a loop's curve, beside its state
+	loopW      = 34.0 // a loop's curve, beside its state
 	labelSize  = 10.0
 	sweeps     = 6 // barycenter ordering: down and up sweeps
 	passes     = 6 // coordinate passes
@@ -50,9 +50,14 @@ type vertex struct {
 	x, y         float64
 	// band is the height of the vertex's layer: a long edge passes a layer straight down.
 	band float64
-	// loopW is the room its loops (edges to itself) take on its right.
-	loopW float64
+	// loops counts its loops (edges to itself), which take loopW on its right: nested curves, and their
+	// labels (loopLabelW the widest) stacked beside the outermost.
+	loops             int
+	loopW, loopLabelW float64
 }
+
+// loopReach is how far the k-th loop of a state reaches to its right.
+func loopReach(k int) float64 { return loopW + 14*float64(k) }
 
 // lEdge is an edge of a layered layout; chain lists its vertices from the edge's source to its target,
 // bends included.
@@ -109,7 +114,9 @@ func layout(g *Graph, top bool) *block {
 		if from == to {
 			b.loops = append(b.loops, e)
 			v := b.verts[from]
-			v.loopW = max(v.loopW, loopW+textWidth(label, labelSize, false))
+			v.loops++
+			v.loopLabelW = max(v.loopLabelW, textWidth(label, labelSize, false))
+			v.loopW = loopReach(v.loops-1) + 6 + v.loopLabelW
 			return
 		}
 		b.edges = append(b.edges, e)

@@ -98,8 +98,10 @@ func (s *svg) block(b *block, ox, oy float64) {
 	for _, e := range b.edges {
 		s.edge(e, ox, oy, b.verts[e.to].kind != vExit)
 	}
+	nth := map[int]int{}
 	for _, e := range b.loops {
-		s.loop(b.verts[e.from], e, ox, oy)
+		s.loop(b.verts[e.from], e, nth[e.from], ox, oy)
+		nth[e.from]++
 	}
 	for _, v := range b.verts {
 		x, y := ox+v.x-v.w/2, oy+v.y-v.h/2
@@ -183,8 +185,8 @@ func pathOf(pts []point, ox, oy float64) string {
 	return d.String()
 }
 
-// loop draws an edge from a state to itself, as a curve on its right.
-func (s *svg) loop(v *vertex, e *lEdge, ox, oy float64) {
+// loop draws a state's k-th edge to itself, as a curve on its right, its label beside the outermost.
+func (s *svg) loop(v *vertex, e *lEdge, k int, ox, oy float64) {
 	x, y := ox+v.x+v.w/2, oy+v.y
 	attrs := `stroke="` + edgeColor + `" marker-end="url(#arrow)"`
 	color := "#444444"
@@ -192,11 +194,12 @@ func (s *svg) loop(v *vertex, e *lEdge, ox, oy float64) {
 		attrs = `stroke="` + catchRed + `" stroke-dasharray="5,3" marker-end="url(#arrow-catch)"`
 		color = catchRed
 	}
+	reach, rise := loopReach(k), 8+3*float64(k)
 	s.ew.printf(`<path d="M%s,%sC%s,%s %s,%s %s,%s" fill="none" stroke-width="1.2" %s/>`+"\n",
-		num(x), num(y-8), num(x+34), num(y-26), num(x+34), num(y+26), num(x), num(y+8), attrs)
+		num(x), num(y-rise), num(x+reach), num(y-rise-18), num(x+reach), num(y+rise+18), num(x), num(y+rise), attrs)
 	if e.label != "" {
 		s.ew.printf(`<text x="%s" y="%s" font-size="%s" fill="%s">%s</text>`+"\n",
-			num(x+30), num(y+3), num(labelSize), color, xmlText.Replace(e.label))
+			num(x+loopReach(v.loops-1)+6), num(y+3+12*(float64(k)-float64(v.loops-1)/2)), num(labelSize), color, xmlText.Replace(e.label))
 	}
 }
 
