@@ -72,6 +72,10 @@ func atoi(s string) int64 {
 func TestParseHistory(t *testing.T) {
 	for _, tc := range []struct{ name, doc, err string }{
 		{"events", `{"events": [{"id": 2, "previousEventId": 1, "type": "PassStateEntered", "stateEnteredEventDetails": {"name": "P"}}, {"id": 1, "type": "ExecutionStarted"}]}`, ""},
+		{"as the aws CLI prints it", `{"events": [{"timestamp": "2024-05-01T10:00:00.123000+00:00", "type": "ExecutionStarted", "id": 1, "previousEventId": 0,
+			"executionStartedEventDetails": {"input": "{}", "inputDetails": {"truncated": false}, "roleArn": "arn:aws:iam::1:role/r"}},
+			{"timestamp": "2024-05-01T10:00:00.150000+00:00", "type": "PassStateEntered", "id": 2, "previousEventId": 1,
+			"stateEnteredEventDetails": {"name": "P", "input": "{}", "inputDetails": {"truncated": false}}}]}`, ""},
 		{"a bare list", `[{"id": 1, "type": "ExecutionStarted"}, {"id": 2, "previousEventId": 1, "type": "PassStateEntered", "stateEnteredEventDetails": {"name": "P"}}]`, ""},
 		{"not JSON", `events:`, "not an execution history"},
 		{"no events", `{"executions": []}`, `no "events" list`},
