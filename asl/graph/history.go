@@ -11,7 +11,8 @@ import (
 	"github.com/aslrun/aslrun/asl/failure"
 )
 
-// HistoryEvent is what the graph reads of one event of GetExecutionHistory.
+// HistoryEvent is what the graph reads of one event of GetExecutionHistory. Its fields are those of
+// interpreter.Event of the same names, so that events a service subscriber receives convert field by field.
 type HistoryEvent struct {
 	ID              int64
 	PreviousEventID int64
