@@ -15,15 +15,18 @@ import (
 
 type graphFlags struct {
 	format, history, output string
+	subs                    []string
 }
 
 func newGraphCmd() *cobra.Command {
 	var fl graphFlags
 	cmd := &cobra.Command{
-		Use:   "graph DEFINITION",
+		Use:   "graph DEFINITION|TEMPLATE[#LogicalId]",
 		Short: "Draw a state machine as Graphviz dot, Mermaid or SVG",
 		Long: `Draw a state machine: its states as nodes, Choice rules and Default, Next and Catch (dashed, labelled
-with their errors) as edges, Parallel branches and Map processors as nested clusters.
+with their errors) as edges, Parallel branches and Map processors as nested clusters. A CloudFormation or SAM
+template's state machine is read as execute reads it: TEMPLATE#LogicalId (or its only one),
+DefinitionSubstitutions and --sub applied (README: "Run a state machine from its template").
 
 --format is dot (Graphviz), mermaid (a flowchart, for Markdown) or svg (laid out by aslrun, standalone);
 without it, the extension of -o chooses (.dot/.gv, .mmd/.mermaid, .svg), else dot.
@@ -40,6 +43,7 @@ Exit status: 0 when the graph was written, 2 when the definition, flags or files
 	f.StringVar(&fl.format, "format", "", "dot, mermaid or svg (default: by the extension of -o, else dot)")
 	f.StringVar(&fl.history, "execution-history", "", "colour the states by this execution history (GetExecutionHistory's JSON)")
 	f.StringVarP(&fl.output, "output", "o", "", "write the graph to this file (default: stdout)")
+	subFlag(f, &fl.subs)
 	return cmd
 }
 
@@ -54,7 +58,8 @@ func runGraph(cmd *cobra.Command, path string, fl graphFlags) error {
 	if !slices.Contains(graph.Formats, format) {
 		return usageError(cmd, "--format must be dot, mermaid or svg, not %q", format)
 	}
-	m, err := loadMachine(cmd, path, "STANDARD")
+	// The type a template gives, else STANDARD: the type changes what a definition may hold, not its graph.
+	m, err := loadMachine(cmd, path, "", fl.subs...)
 	if err != nil {
 		return err
 	}

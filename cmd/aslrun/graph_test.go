@@ -90,6 +90,16 @@ func TestGraphCommand(t *testing.T) {
 	}
 }
 
+// TestGraphTemplate draws a SAM template's state machine, its placeholders filled.
+func TestGraphTemplate(t *testing.T) {
+	code, stdout, stderr := aslrun(t, "", "graph", "../../definitions/templates/sam/template.yaml#Greeter", "--sub", "Greeting=Hi")
+	require.Equal(t, 0, code, stderr)
+	assert.True(t, strings.HasPrefix(stdout, `digraph "state machine" {`), stdout)
+	code, _, stderr = aslrun(t, "", "graph", "../../definitions/templates/sam/template.yaml#Nope")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "Nope")
+}
+
 func TestGraphOutputFile(t *testing.T) {
 	dir := t.TempDir()
 	def := write(t, dir, "hello.asl.json", validDef)
