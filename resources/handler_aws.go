@@ -88,6 +88,7 @@ var optimizedServices = map[string]optimized{
 	"codebuild":        {"codebuild", "CodeBuild", "AWSCodeBuild", "application/x-amz-json-1.1", nil},
 	"sagemaker":        {"sagemaker", "SageMaker", "AmazonSageMaker", "application/x-amz-json-1.1", nil},
 	"elasticmapreduce": {"emr", "ElasticMapReduce", "AmazonElasticMapReduce", "application/x-amz-json-1.1", nil},
+	"emr-serverless":   {"emrserverless", "EMRServerless", "AWSEMRServerless", "application/json", nil},
 }
 
 func optimizedNames() []string {

@@ -78,3 +78,37 @@ func TestSDKTimestampsAtEndpoint(t *testing.T) {
 	assert.Equal(t, "2023-11-14T22:14:20Z", task["StoppedAt"])
 	assert.Equal(t, int64(3), task["Version"])
 }
+
+// An EMR Serverless job run (REST-JSON) bound to an endpoint: the .sync Task starts it, polls GetJobRun on
+// its path until the run is SUCCESS, and returns GetJobRun's response.
+func TestEMRServerlessSyncAtEndpoint(t *testing.T) {
+	var polls int
+	var seen []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen = append(seen, r.Method+" "+r.URL.Path)
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case r.Method == "POST" && r.URL.Path == "/applications/app1/jobruns":
+			_, _ = io.WriteString(w, `{"applicationId":"app1","jobRunId":"run1","arn":"arn:aws:emr-serverless:us-east-1:123456789012:/applications/app1/jobruns/run1"}`)
+		case r.Method == "GET" && r.URL.Path == "/applications/app1/jobruns/run1":
+			polls++
+			state := "RUNNING"
+			if polls > 1 {
+				state = "SUCCESS"
+			}
+			_, _ = io.WriteString(w, `{"jobRun":{"applicationId":"app1","jobRunId":"run1","state":"`+state+`"}}`)
+		default:
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = io.WriteString(w, `{"message":"no route"}`)
+		}
+	}))
+	defer srv.Close()
+	awstest.IsolateEnv(t, "")
+	r, err := ParseHandlers([]byte(`{"$endpoints": {"emr-serverless": "` + srv.URL + `"}}`))
+	require.NoError(t, err)
+	out, err := invokeWith(r, "arn:aws:states:::emr-serverless:startJobRun.sync",
+		map[string]any{"ApplicationId": "app1", "ExecutionRoleArn": "arn:aws:iam::123456789012:role/r", "JobDriver": map[string]any{}})
+	require.NoError(t, err)
+	assert.Equal(t, "SUCCESS", out.(map[string]any)["JobRun"].(map[string]any)["State"])
+	assert.Equal(t, []string{"POST /applications/app1/jobruns", "GET /applications/app1/jobruns/run1", "GET /applications/app1/jobruns/run1"}, seen)
+}
