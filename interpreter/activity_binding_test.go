@@ -67,14 +67,13 @@ func TestBoundActivity(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, _ := run(t, def, `{"amount":5}`, tt.inv)
+			res, history := runLogged(t, def, `{"amount":5}`, tt.inv)
 			require.Equal(t, tt.status, res.Status, "%s: %s", res.Error, res.Cause)
 			assert.Equal(t, tt.errName, res.Error)
 			if tt.output != "" {
 				assert.JSONEq(t, tt.output, oj.JSON(res.Output))
 			}
-			history := res.History()
-			types := eventTypes(res)
+			types := eventTypes(history)
 			require.GreaterOrEqual(t, len(types), 2+len(tt.events), "%v", types)
 			assert.Equal(t, tt.events, types[2:2+len(tt.events)])
 			b, err := history[2].MarshalJSON()

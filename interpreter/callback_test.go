@@ -31,10 +31,10 @@ func worker(fn func(cb interpreter.TaskAnswers, token string, clock interpreter.
 	})
 }
 
-func eventTypes(res *interpreter.Result) []string {
+func eventTypes(events []interpreter.Event) []string {
 	var out []string
-	for _, e := range res.History() {
-		out = append(out, e.Type)
+	for _, e := range events {
+		out = append(out, e.Type())
 	}
 	return out
 }
@@ -79,14 +79,14 @@ func TestWaitForTaskToken(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, _ := run(t, tokenTask, `{}`, worker(tt.work))
+			res, history := runLogged(t, tokenTask, `{}`, worker(tt.work))
 			require.Equal(t, tt.status, res.Status, "%s %s", res.Error, res.Cause)
 			assert.Equal(t, tt.errName, res.Error)
 			if tt.output != "" {
 				assert.Equal(t, tt.output, oj.JSON(res.Output, &oj.Options{Sort: true}))
 			}
 			assert.Equal(t, tt.elapsed, res.StopDate.Sub(res.StartDate))
-			types := eventTypes(res)
+			types := eventTypes(history)
 			assert.Equal(t, []string{"ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSubmitted", tt.last},
 				types[:6])
 		})
@@ -188,7 +188,8 @@ func TestActivity(t *testing.T) {
 			cb := interpreter.NewCallbacks()
 			clock := interpreter.NewVirtualClock(epoch)
 			cfg := interpreter.NewConfig("test", "exec", false)
-			cfg.Clock, cfg.Callbacks = clock, cb
+			log := &interpreter.EventLog{}
+			cfg.Clock, cfg.Callbacks, cfg.Events = clock, cb, log
 			// The worker is polling before the execution starts, as a worker fleet would be.
 			done := make(chan struct{})
 			go func() { defer close(done); tt.work(t, cb) }()
@@ -200,10 +201,10 @@ func TestActivity(t *testing.T) {
 			if tt.output != "" {
 				assert.JSONEq(t, tt.output, oj.JSON(res.Output))
 			}
-			types := eventTypes(res)
+			types := eventTypes(log.Events())
 			assert.Equal(t, tt.events, types[2:2+len(tt.events)])
 			if tt.name == "worker answers" {
-				b, err := res.History()[3].MarshalJSON()
+				b, err := log.Events()[3].MarshalJSON()
 				require.NoError(t, err)
 				assert.Contains(t, string(b), `"activityStartedEventDetails":{"workerName":"w1"}`)
 			}
@@ -243,13 +244,13 @@ func TestSyncSubmitted(t *testing.T) {
 				}
 				return map[string]any{"Status": "SUCCEEDED"}, nil
 			})
-			res, _ := run(t, tt.def, `{}`, inv)
+			_, history := runLogged(t, tt.def, `{}`, inv)
 			var types []string
-			for _, e := range res.History() {
-				if strings.HasPrefix(e.Type, "Task") && !strings.HasPrefix(e.Type, "TaskState") {
-					types = append(types, e.Type)
+			for _, e := range history {
+				if strings.HasPrefix(e.Type(), "Task") && !strings.HasPrefix(e.Type(), "TaskState") {
+					types = append(types, e.Type())
 				}
-				if e.Type == "TaskSubmitted" && tt.submitted {
+				if e.Kind == interpreter.TaskSubmitted && tt.submitted {
 					assert.Equal(t, map[string]any{"JobId": "j-1"}, e.Output)
 				}
 			}

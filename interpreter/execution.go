@@ -52,9 +52,9 @@ type Config struct {
 	// Durable keeps the execution's position for checkpoints and parks it once every frame waits; see
 	// Parked.
 	Durable bool
-	// OnEvent, when set, receives every history event as it is recorded, instead of the execution keeping
-	// them for Result.History. Events of concurrent branches may arrive out of id order. It must not block.
-	OnEvent func(Event)
+	// Events, when set, takes every history event as it is recorded; nil keeps none, only their count
+	// (which the history limit needs): the execution's owner decides whether anyone will read them.
+	Events EventSink
 	// EventsBefore is the number of history events already recorded elsewhere (by the control plane, at
 	// least ExecutionStarted): the execution numbers its events after them and, when it is not zero, does
 	// not record ExecutionStarted itself.
@@ -97,12 +97,8 @@ type Result struct {
 	Parked *Parked
 	// Final, for a durable execution that failed, was aborted or timed out, is where each of its frames
 	// stood when it ended: what a redrive starts from (RedrivePoint).
-	Final   []byte
-	history *history
+	Final []byte
 }
-
-// History returns the execution's events in order, as GetExecutionHistory does.
-func (r *Result) History() []Event { return r.history.snapshot() }
 
 // Execution is one running execution of a Program.
 type Execution struct {
@@ -151,7 +147,7 @@ func (p *Program) Start(ctx context.Context, input any, cfg Config) *Execution {
 	ex.history.n.Store(cfg.EventsBefore)
 	ex.begin(func() (outcome, error) {
 		if cfg.EventsBefore == 0 {
-			root.event(Event{Type: "ExecutionStarted", Input: input, HasInput: true})
+			root.event(Event{Kind: ExecutionStarted, Input: input})
 		}
 		// A state's input is the output before it, which attempt checked; only the execution's input is new.
 		if err := root.checkSize(input); err != nil {
@@ -193,7 +189,7 @@ func (p *Program) newExecution(ctx context.Context, input any, cfg Config, start
 	if start.IsZero() {
 		ex.start = ex.clock.Now()
 	}
-	ex.history = &history{clock: ex.clock}
+	ex.history = &history{}
 	if !cfg.Express {
 		ex.history.limit = MaxHistoryEvents
 	}
@@ -246,27 +242,26 @@ func (ex *Execution) run(body func() (outcome, error), root *frame) {
 	switch {
 	case err == nil && !oc.parked:
 		res.Status, res.Output = Succeed, oc.out
-		root.event(Event{Type: "ExecutionSucceeded", Output: oc.out, HasOutput: true})
+		root.event(Event{Kind: ExecutionSucceeded, Output: oc.out})
 	case errors.As(context.Cause(ex.ctx), &se):
 		res.Status, res.Error, res.Cause = se.status, se.fe.Name, se.fe.Cause
-		typ := "ExecutionAborted"
+		kind := ExecutionAborted
 		if se.status == TimedOut {
-			typ = "ExecutionTimedOut"
+			kind = ExecutionTimedOut
 		}
-		root.event(Event{Type: typ, Error: se.fe.Name, Cause: se.fe.Cause})
+		root.event(Event{Kind: kind, Error: se.fe.Name, Cause: se.fe.Cause})
 	case oc.parked:
 		res.Status = Running
 		if res.Parked, err = ex.Checkpoint(nil); err != nil {
 			fe := failure.New(failure.Runtime, "the execution could not be parked: "+err.Error())
 			res.Status, res.Error, res.Cause, res.Parked = Failed, fe.Name, fe.Cause, nil
-			root.event(Event{Type: "ExecutionFailed", Error: fe.Name, Cause: fe.Cause})
+			root.event(Event{Kind: ExecutionFailed, Error: fe.Name, Cause: fe.Cause})
 		}
 	default:
 		fe := asFailure(err, "", 0)
 		res.Status, res.Error, res.Cause = Failed, fe.Name, fe.Cause
-		root.event(Event{Type: "ExecutionFailed", Error: fe.Name, Cause: fe.Cause})
+		root.event(Event{Kind: ExecutionFailed, Error: fe.Name, Cause: fe.Cause})
 	}
-	ex.history.collect(root.events)
 	ex.cancel(nil)
 	if res.Status != Running {
 		res.StopDate = ex.clock.Now()
@@ -276,7 +271,6 @@ func (ex *Execution) run(body func() (outcome, error), root *frame) {
 			res.Final = final.Checkpoint
 		}
 	}
-	res.history = ex.history
 	ex.result = res
 }
 
@@ -350,8 +344,7 @@ type frame struct {
 	enteredTime  time.Time
 	retryCount   int
 	// token is $$.Task.Token.
-	token  string
-	events eventLog
+	token string
 	// ctxObject caches $$ for the current state; anything it shows that changes clears it.
 	ctxObject map[string]any
 	// vars are the workflow variables this frame sees.
@@ -392,11 +385,9 @@ func (f *frame) record(e Event, change func(p *position, id int64)) int64 {
 
 func (f *frame) recordEvent(e Event) int64 {
 	id, ok := f.ex.history.next()
-	e.ID, e.PreviousEventID, e.Timestamp = id, f.last, f.ex.clock.Now()
-	if sink := f.ex.cfg.OnEvent; sink != nil {
-		sink(e)
-	} else {
-		f.events.append(e)
+	if sink := f.ex.cfg.Events; sink != nil {
+		e.ID, e.PreviousEventID, e.Timestamp = id, f.last, f.ex.clock.Now()
+		sink.Record(e)
 	}
 	f.last = id
 	if !ok {
@@ -456,7 +447,7 @@ func (f *frame) runFrom(n *node, input any) (outcome, error) {
 func (f *frame) step(n *node, raw any) (outcome, error) {
 	f.stateName, f.enteredTime, f.retryCount, f.token, f.ctxObject = n.name, f.ex.clock.Now(), 0, "", nil
 	f.retries = len(n.retry) > 0
-	f.enteredEvent = f.record(Event{Type: n.typ + "StateEntered", Name: n.name, Input: raw}, func(p *position, id int64) {
+	f.enteredEvent = f.record(Event{Kind: stateKind(n.typ, false), state: n, Input: raw}, func(p *position, id int64) {
 		*p = position{phase: phaseEnter, state: n.name, input: raw, enteredEvent: id, enteredTime: f.enteredTime}
 	})
 	return f.process(n, raw, nil, nil)

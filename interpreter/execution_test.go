@@ -28,9 +28,22 @@ func compile(t *testing.T, def string) *interpreter.Program {
 
 func run(t *testing.T, def, input string, inv interpreter.Invoker) (*interpreter.Result, *interpreter.VirtualClock) {
 	t.Helper()
+	return runWith(t, def, input, inv, nil)
+}
+
+// runLogged runs as run does, keeping the history.
+func runLogged(t *testing.T, def, input string, inv interpreter.Invoker) (*interpreter.Result, []interpreter.Event) {
+	t.Helper()
+	log := &interpreter.EventLog{}
+	res, _ := runWith(t, def, input, inv, log)
+	return res, log.Events()
+}
+
+func runWith(t *testing.T, def, input string, inv interpreter.Invoker, events interpreter.EventSink) (*interpreter.Result, *interpreter.VirtualClock) {
+	t.Helper()
 	clock := interpreter.NewVirtualClock(epoch)
 	cfg := interpreter.NewConfig("test", "exec", false)
-	cfg.Clock, cfg.Invoker = clock, inv
+	cfg.Clock, cfg.Invoker, cfg.Events = clock, inv, events
 	in, err := oj.ParseString(input)
 	require.NoError(t, err)
 	return compile(t, def).Run(context.Background(), in, cfg), clock
@@ -147,12 +160,12 @@ func TestTaskTimeouts(t *testing.T) {
 
 func TestExecutionTimeout(t *testing.T) {
 	def := `{"TimeoutSeconds":30,"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":300,"End":true}}}`
-	res, _ := run(t, def, `{}`, nil)
+	res, history := runLogged(t, def, `{}`, nil)
 	assert.Equal(t, interpreter.TimedOut, res.Status)
 	assert.Equal(t, failure.Timeout, res.Error)
 	assert.Equal(t, 30*time.Second, res.StopDate.Sub(res.StartDate))
-	last := res.History()[len(res.History())-1]
-	assert.Equal(t, "ExecutionTimedOut", last.Type)
+	last := history[len(history)-1]
+	assert.Equal(t, "ExecutionTimedOut", last.Type())
 }
 
 func TestWaitsCostNothingInVirtualTime(t *testing.T) {
@@ -168,12 +181,15 @@ func TestWaitsCostNothingInVirtualTime(t *testing.T) {
 func TestStop(t *testing.T) {
 	p := compile(t, `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":5,"End":true}}}`)
 	cfg := interpreter.NewConfig("test", "exec", false)
+	log := &interpreter.EventLog{}
+	cfg.Events = log
 	ex := p.Start(context.Background(), map[string]any{}, cfg)
 	ex.Stop("Stopped", "by the test")
 	res := ex.Wait()
 	assert.Equal(t, interpreter.Aborted, res.Status)
 	assert.Equal(t, "Stopped", res.Error)
-	assert.Equal(t, "ExecutionAborted", res.History()[len(res.History())-1].Type)
+	history := log.Events()
+	assert.Equal(t, "ExecutionAborted", history[len(history)-1].Type())
 }
 
 func TestHistoryEvents(t *testing.T) {
@@ -183,12 +199,12 @@ func TestHistoryEvents(t *testing.T) {
 		"Par":{"Type":"Parallel","Branches":[{"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}}],"ResultPath":null,"Next":"M"},
 		"M":{"Type":"Map","ItemsPath":"$.items","ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}},"ResultPath":null,"End":true}}}`
 	inv := interpreter.InvokerFunc(func(_ context.Context, req *interpreter.TaskRequest) (any, error) { return req.Input, nil })
-	res, _ := run(t, def, `{"items":[1]}`, inv)
+	res, history := runLogged(t, def, `{"items":[1]}`, inv)
 	require.Equal(t, interpreter.Succeed, res.Status, "%s: %s", res.Error, res.Cause)
 	var types []string
-	for i, e := range res.History() {
+	for i, e := range history {
 		assert.Equal(t, int64(i+1), e.ID)
-		types = append(types, e.Type)
+		types = append(types, e.Type())
 	}
 	assert.Equal(t, []string{
 		"ExecutionStarted", "PassStateEntered", "PassStateExited",
@@ -197,7 +213,7 @@ func TestHistoryEvents(t *testing.T) {
 		"MapStateEntered", "MapStateStarted", "MapIterationStarted", "PassStateEntered", "PassStateExited", "MapIterationSucceeded",
 		"MapStateSucceeded", "MapStateExited", "ExecutionSucceeded",
 	}, types)
-	b, err := res.History()[4].MarshalJSON()
+	b, err := history[4].MarshalJSON()
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `"lambdaFunctionScheduledEventDetails"`)
 }
@@ -213,10 +229,10 @@ func TestPayloadLimit(t *testing.T) {
 func TestHistoryLimit(t *testing.T) {
 	def := `{"StartAt":"L","States":{"L":{"Type":"Pass","Next":"C"},
 		"C":{"Type":"Choice","Choices":[{"Variable":"$.stop","IsPresent":true,"Next":"E"}],"Default":"L"},"E":{"Type":"Succeed"}}}`
-	res, _ := run(t, def, `{}`, nil)
+	res, history := runLogged(t, def, `{}`, nil)
 	assert.Equal(t, interpreter.Failed, res.Status)
 	assert.Equal(t, failure.Runtime, res.Error)
-	assert.LessOrEqual(t, len(res.History()), interpreter.MaxHistoryEvents+2)
+	assert.LessOrEqual(t, len(history), interpreter.MaxHistoryEvents+2)
 }
 
 func TestProgramIsSharedByConcurrentExecutions(t *testing.T) {

@@ -161,11 +161,11 @@ func TestVariableSizeLimit(t *testing.T) {
 // A state's StateExited event lists the variables it assigned, as GetExecutionHistory shows them.
 func TestAssignedVariablesInHistory(t *testing.T) {
 	def := machine(`"A":{"Type":"Pass","Assign":{"x":{"k":[1]},"s":"t"},"End":true}`)
-	res, _ := run(t, def, `{}`, echo)
+	res, history := runLogged(t, def, `{}`, echo)
 	require.Equal(t, interpreter.Succeed, res.Status)
 	var exited *interpreter.Event
-	for _, e := range res.History() {
-		if e.Type == "PassStateExited" {
+	for _, e := range history {
+		if e.Type() == "PassStateExited" {
 			exited = &e
 		}
 	}

@@ -299,7 +299,7 @@ func (ms *mapState) run(f *frame, n *node, in stateInput) (actionOutcome, error)
 	}
 	var resume *forkPoint
 	var wake *Wake
-	started := &Event{Type: "MapStateStarted", Length: len(list)}
+	started := &Event{Kind: MapStateStarted, Length: len(list)}
 	failures := 0
 	if in.resume != nil {
 		resume, wake, started = in.resume.cp.Fork, in.resume.wake, nil
@@ -328,7 +328,7 @@ func (ms *mapState) run(f *frame, n *node, in stateInput) (actionOutcome, error)
 		var err error
 		if cp == nil || cp.Phase == phaseItem {
 			if cp == nil {
-				it.record(Event{Type: "MapIterationStarted", Name: n.name, Index: i}, func(p *position, _ int64) { p.phase = phaseItem })
+				it.record(Event{Kind: MapIterationStarted, state: n, Index: i}, func(p *position, _ int64) { p.phase = phaseItem })
 			}
 			oc, err = ms.iterate(it, n, f, base, input, list[i], i, entries)
 		} else {
@@ -338,10 +338,10 @@ func (ms *mapState) run(f *frame, n *node, in stateInput) (actionOutcome, error)
 		case oc.parked && err == nil:
 			return oc, nil
 		case err != nil:
-			it.event(Event{Type: "MapIterationFailed", Name: n.name, Index: i})
+			it.event(Event{Kind: MapIterationFailed, state: n, Index: i})
 			return outcome{}, err
 		}
-		it.event(Event{Type: "MapIterationSucceeded", Name: n.name, Index: i})
+		it.event(Event{Kind: MapIterationSucceeded, state: n, Index: i})
 		return oc, nil
 	})
 	if parked {
@@ -353,10 +353,10 @@ func (ms *mapState) run(f *frame, n *node, in stateInput) (actionOutcome, error)
 			// default); the iteration's own error stays in its child execution. The cause is our wording.
 			err = failure.New(failure.ExceedToleratedFailure, "The specified tolerated failure threshold was exceeded")
 		}
-		f.forkEnded(Event{Type: "MapStateFailed"}, nil, err)
+		f.forkEnded(Event{Kind: MapStateFailed}, nil, err)
 		return actionOutcome{}, err
 	}
-	f.forkEnded(Event{Type: "MapStateSucceeded"}, results, nil)
+	f.forkEnded(Event{Kind: MapStateSucceeded}, results, nil)
 	return actionOutcome{result: results, next: n.next}, nil
 }
 

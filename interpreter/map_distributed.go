@@ -252,33 +252,33 @@ func (ms *mapState) runDistributed(f *frame, n *node, in stateInput, runner MapR
 	if in.resume != nil && in.resume.cp.Phase == phaseMapRun {
 		run.Resume, run.Redrive, started = in.resume.cp.MapRun, in.resume.cp.Redrive, true
 		if run.Redrive {
-			f.event(Event{Type: "MapRunRedriven", MapRunArn: run.Resume, RedriveCount: f.ex.cfg.RedriveCount})
+			f.event(Event{Kind: MapRunRedriven, About: &About{MapRunArn: run.Resume, RedriveCount: f.ex.cfg.RedriveCount}})
 		}
 	} else {
-		f.event(Event{Type: "MapStateStarted", Length: length})
+		f.event(Event{Kind: MapStateStarted, Length: length})
 	}
 	run.Started = func(arn string) {
 		started = true
-		f.record(Event{Type: "MapRunStarted", MapRunArn: arn}, func(p *position, _ int64) { p.phase, p.mapRun = phaseMapRun, arn })
+		f.record(Event{Kind: MapRunStarted, About: &About{MapRunArn: arn}}, func(p *position, _ int64) { p.phase, p.mapRun = phaseMapRun, arn })
 	}
 	out, err := runner.RunMap(f.ctx, run)
 	if err != nil {
 		if started {
 			var fe *failure.Error
-			e := Event{Type: "MapRunFailed"}
+			e := Event{Kind: MapRunFailed}
 			if errors.As(err, &fe) {
 				e.Error, e.Cause = fe.Name, fe.Cause
 			}
 			if f.ctx.Err() != nil {
-				e = Event{Type: "MapRunAborted"}
+				e = Event{Kind: MapRunAborted}
 			}
 			f.event(e)
 		}
-		f.forkEnded(Event{Type: "MapStateFailed"}, nil, err)
+		f.forkEnded(Event{Kind: MapStateFailed}, nil, err)
 		return actionOutcome{}, err
 	}
-	f.event(Event{Type: "MapRunSucceeded"})
-	f.forkEnded(Event{Type: "MapStateSucceeded"}, out, nil)
+	f.event(Event{Kind: MapRunSucceeded})
+	f.forkEnded(Event{Kind: MapStateSucceeded}, out, nil)
 	return actionOutcome{result: out, next: n.next}, nil
 }
 

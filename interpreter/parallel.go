@@ -37,7 +37,7 @@ func (c *compiler) parallel(m *machine, n *node, s *asl.Parallel, fail failFunc)
 func (p *parallelState) run(f *frame, n *node, in stateInput) (actionOutcome, error) {
 	var resume *forkPoint
 	var wake *Wake
-	started := &Event{Type: "ParallelStateStarted"}
+	started := &Event{Kind: ParallelStateStarted}
 	if in.resume != nil {
 		resume, wake, started = in.resume.cp.Fork, in.resume.wake, nil
 	}
@@ -52,10 +52,10 @@ func (p *parallelState) run(f *frame, n *node, in stateInput) (actionOutcome, er
 	case parked:
 		return actionOutcome{parked: true}, nil
 	case err != nil:
-		f.forkEnded(Event{Type: "ParallelStateFailed"}, nil, err)
+		f.forkEnded(Event{Kind: ParallelStateFailed}, nil, err)
 		return actionOutcome{}, err
 	}
-	f.forkEnded(Event{Type: "ParallelStateSucceeded"}, results, nil)
+	f.forkEnded(Event{Kind: ParallelStateSucceeded}, results, nil)
 	return actionOutcome{result: results, next: n.next}, nil
 }
 
@@ -180,7 +180,6 @@ func (f *frame) fork(spec forkSpec, child func(i int, cf *frame, cp *checkpoint)
 				f.ex.posMu.Unlock()
 			}
 			oc, err := child(i, cf, cp)
-			f.ex.history.collect(cf.events)
 			if oc.parked && err == nil {
 				mu.Lock()
 				parkedAny = true

@@ -391,7 +391,7 @@ func (f *frame) resumeFrame(m *machine, cp *checkpoint, wake *Wake) (outcome, er
 // resumedTask takes up a task that waited for its token when the execution parked.
 func (t *taskState) resumedTask(f *frame, n *node, r *resumePoint) (actionOutcome, error) {
 	req := &TaskRequest{Resource: t.resource, StateName: n.name, Token: r.cp.Token, Clock: f.ex.clock, Answers: f.ex.answers}
-	result, parked, err := t.invoke(f, req, t.waitEvents(f), r)
+	result, parked, err := t.invoke(f, req, t.waitEvents(f, n), r)
 	if parked {
 		return actionOutcome{parked: true}, nil
 	}

@@ -64,8 +64,8 @@ func newDurable(t *testing.T, def, input string, inv interpreter.Invoker) *durab
 	return d
 }
 
-func (d *durable) keep(res *interpreter.Result) *interpreter.Result {
-	h := res.History()
+func (d *durable) keep(res *interpreter.Result, log *interpreter.EventLog) *interpreter.Result {
+	h := log.Events()
 	if len(d.events) > 0 && len(h) > 0 {
 		require.Equal(d.t, d.events[len(d.events)-1].ID+1, h[0].ID, "the resumed history continues the stored one")
 	}
@@ -74,31 +74,29 @@ func (d *durable) keep(res *interpreter.Result) *interpreter.Result {
 }
 
 func (d *durable) start() *interpreter.Result {
-	return d.keep(d.prog.Run(context.Background(), d.input, d.cfg))
+	cfg, log := d.logged()
+	return d.keep(d.prog.Run(context.Background(), d.input, cfg), log)
 }
 
 func (d *durable) resume(p *interpreter.Parked, w interpreter.Wake) *interpreter.Result {
-	ex, err := d.prog.Resume(context.Background(), d.input, p.Checkpoint, w, d.cfg)
+	cfg, log := d.logged()
+	ex, err := d.prog.Resume(context.Background(), d.input, p.Checkpoint, w, cfg)
 	require.NoError(d.t, err)
-	return d.keep(ex.Wait())
+	return d.keep(ex.Wait(), log)
+}
+
+// logged is the configuration of a run that keeps its events in log.
+func (d *durable) logged() (interpreter.Config, *interpreter.EventLog) {
+	cfg, log := d.cfg, &interpreter.EventLog{}
+	cfg.Events = log
+	return cfg, log
 }
 
 // crashAt runs an execution until at returns (it sees the events recorded so far), checkpoints it with
 // the events that checkpoint follows, and stops it as a crash would; d.resume then takes it up.
 func (d *durable) crashAt(at func(recorded func() []interpreter.Event)) *interpreter.Parked {
-	var mu sync.Mutex
-	var events []interpreter.Event
-	recorded := func() []interpreter.Event {
-		mu.Lock()
-		defer mu.Unlock()
-		return slices.Clone(events)
-	}
-	cfg := d.cfg
-	cfg.OnEvent = func(e interpreter.Event) {
-		mu.Lock()
-		events = append(events, e)
-		mu.Unlock()
-	}
+	cfg, log := d.logged()
+	recorded := log.Events
 	ctx, crash := context.WithCancel(context.Background())
 	ex := d.prog.Start(ctx, d.input, cfg)
 	at(recorded)
@@ -113,7 +111,7 @@ func (d *durable) crashAt(at func(recorded func() []interpreter.Event)) *interpr
 func (d *durable) types() []string {
 	var out []string
 	for _, e := range d.events {
-		out = append(out, e.Type)
+		out = append(out, e.Type())
 	}
 	return out
 }
@@ -177,7 +175,7 @@ func TestParkOnTokenAndResume(t *testing.T) {
 			assert.Equal(t, epoch.Add(10*time.Second), w.Due)
 			assert.Equal(t, epoch.Add(60*time.Second), w.Deadline)
 			assert.Equal(t, 10*time.Second, w.Heartbeat)
-			assert.Equal(t, "TaskSubmitted", d.events[len(d.events)-1].Type)
+			assert.Equal(t, "TaskSubmitted", d.events[len(d.events)-1].Type())
 
 			d.clock.set(epoch.Add(tc.at))
 			var wake interpreter.Wake
@@ -222,7 +220,7 @@ func TestParkedExecutionTimesOut(t *testing.T) {
 	d.clock.set(res.Parked.Due)
 	res = d.resume(res.Parked, interpreter.Wake{})
 	assert.Equal(t, interpreter.TimedOut, res.Status)
-	assert.Equal(t, "ExecutionTimedOut", d.events[len(d.events)-1].Type)
+	assert.Equal(t, "ExecutionTimedOut", d.events[len(d.events)-1].Type())
 }
 
 // Waits inside Parallel branches and Map iterations park the execution once every frame waits; resumed,
@@ -295,7 +293,7 @@ func TestCheckpointWhileRunning(t *testing.T) {
 		<-started
 		// The fast branch has ended (in whatever order its events and the slow one's came).
 		require.Eventually(t, func() bool {
-			return slices.ContainsFunc(recorded(), func(e interpreter.Event) bool { return e.Type == "PassStateExited" })
+			return slices.ContainsFunc(recorded(), func(e interpreter.Event) bool { return e.Type() == "PassStateExited" })
 		}, 5*time.Second, time.Millisecond)
 	})
 	close(release)

@@ -214,7 +214,7 @@ func (f *frame) exit(n *node, out any, vals map[string]any, next *node) error {
 	if err := f.checkSize(out); err != nil {
 		return err
 	}
-	f.record(Event{Type: n.typ + "StateExited", Name: n.name, Output: out, Assigned: vals}, func(p *position, _ int64) {
+	f.record(Event{Kind: stateKind(n.typ, true), state: n, Output: out, Assigned: vals}, func(p *position, _ int64) {
 		if next == nil {
 			*p = position{phase: phaseEnd, result: out}
 		} else {

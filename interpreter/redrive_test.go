@@ -78,7 +78,6 @@ func TestRedrive(t *testing.T) {
 			require.NoError(t, err)
 			d.cfg.EventsBefore = int64(len(d.events))
 			d.cfg.RedriveCount = 1
-			d.cfg.OnEvent = nil
 			res = d.resume(&interpreter.Parked{Checkpoint: point}, interpreter.Wake{})
 			require.Equal(t, interpreter.Succeed, res.Status, res.Cause)
 			assert.JSONEq(t, tc.want, oj.JSON(res.Output, &oj.Options{Sort: true}))

@@ -146,23 +146,19 @@ func (t *taskState) run(f *frame, n *node, in stateInput) (actionOutcome, error)
 	if n.usesContext || t.waitForToken || n.ata {
 		req.Context = f.contextObject()
 	}
-	sched := Event{Type: "TaskScheduled", Resource: t.resourceName, ResourceType: t.resourceType, Parameters: params}
-	prefix := t.eventPrefix()
-	switch {
-	case t.activity:
-		sched = Event{Type: "ActivityScheduled", Resource: t.resource, Input: params, HasInput: true}
+	kinds := t.kinds()
+	sched := Event{Kind: kinds.scheduled, state: n, Input: params}
+	if t.activity {
+		sched.About = &About{HeartbeatInSeconds: int64(heartbeat / time.Second)}
 		if timeout != DefaultTaskTimeout {
-			sched.TimeoutInSeconds = int64(timeout / time.Second)
+			sched.About.TimeoutInSeconds = int64(timeout / time.Second)
 		}
-		sched.HeartbeatInSeconds = int64(heartbeat / time.Second)
-	case t.lambda:
-		sched.Type = "LambdaFunctionScheduled"
 	}
 	f.event(sched)
 	if !t.activity {
-		f.event(t.resourceEvent(prefix + "Started"))
+		f.event(Event{Kind: kinds.started, state: n})
 	}
-	result, parked, err := t.invoke(f, req, t.waitEvents(f), nil)
+	result, parked, err := t.invoke(f, req, t.waitEvents(f, n), nil)
 	if parked {
 		return actionOutcome{parked: true}, nil
 	}
@@ -171,11 +167,10 @@ func (t *taskState) run(f *frame, n *node, in stateInput) (actionOutcome, error)
 
 // waitEvents records what a waiting task learns; for a durable execution, the task's position moves to
 // its wait in the same step.
-func (t *taskState) waitEvents(f *frame) taskEvents {
+func (t *taskState) waitEvents(f *frame, n *node) taskEvents {
 	return taskEvents{
 		submitted: func(out any, wait func(p *position)) {
-			e := t.resourceEvent("TaskSubmitted")
-			e.Output, e.HasOutput = out, true
+			e := Event{Kind: TaskSubmitted, state: n, Output: out}
 			if wait == nil {
 				f.event(e)
 				return
@@ -183,42 +178,22 @@ func (t *taskState) waitEvents(f *frame) taskEvents {
 			f.record(e, func(p *position, _ int64) { wait(p) })
 		},
 		started: func(worker string) {
-			f.record(Event{Type: "ActivityStarted", WorkerName: worker}, func(p *position, _ int64) { p.worker = worker })
+			f.record(Event{Kind: ActivityStarted, state: n, About: &About{WorkerName: worker}}, func(p *position, _ int64) { p.worker = worker })
 		},
 	}
 }
 
-// eventPrefix is the first word of the task's history events.
-func (t *taskState) eventPrefix() string {
-	switch {
-	case t.activity:
-		return "Activity"
-	case t.lambda:
-		return "LambdaFunction"
-	}
-	return "Task"
-}
-
-// resourceEvent is an event naming the task's resource.
-func (t *taskState) resourceEvent(typ string) Event {
-	if t.activity {
-		return Event{Type: typ}
-	}
-	return Event{Type: typ, Resource: t.resourceName, ResourceType: t.resourceType}
-}
-
 // completed records how the task's resource answered and hands the result on.
 func (t *taskState) completed(f *frame, n *node, result any, err error) (actionOutcome, error) {
-	prefix := t.eventPrefix()
+	kinds := t.kinds()
 	if err != nil {
 		fe := asFailure(err, n.name, f.enteredEvent)
 		var se *stateError
 		if !errors.As(err, &se) {
-			e := t.resourceEvent(prefix + "Failed")
+			e := Event{Kind: kinds.failed, state: n, Error: fe.Name, Cause: fe.Cause}
 			if fe.Name == failure.Timeout || fe.Name == failure.HeartbeatTimeout {
-				e.Type = prefix + "TimedOut"
+				e.Kind = kinds.timedOut
 			}
-			e.Error, e.Cause = fe.Name, fe.Cause
 			f.record(e, func(p *position, _ int64) { p.phase, p.err, p.result = phaseFailed, fe, nil })
 		}
 		return actionOutcome{}, err
@@ -226,9 +201,7 @@ func (t *taskState) completed(f *frame, n *node, result any, err error) (actionO
 	if err := f.checkSize(result); err != nil {
 		return actionOutcome{}, err
 	}
-	e := t.resourceEvent(prefix + "Succeeded")
-	e.Output, e.HasOutput = result, true
-	f.record(e, func(p *position, _ int64) { p.phase, p.result, p.err, p.token = phaseResult, result, nil, f.token })
+	f.record(Event{Kind: kinds.succeeded, state: n, Output: result}, func(p *position, _ int64) { p.phase, p.result, p.err, p.token = phaseResult, result, nil, f.token })
 	return actionOutcome{result: result, next: n.next}, nil
 }
 

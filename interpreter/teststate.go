@@ -79,7 +79,7 @@ type TestSpec struct {
 	MapItemReaderData *string
 	// Timeout bounds the run in real time (0: none); past it the state fails with States.Timeout.
 	Timeout time.Duration
-	// Config names the execution the state runs in and gives its Invoker and Clock. Durable, OnEvent,
+	// Config names the execution the state runs in and gives its Invoker and Clock. Durable, Events,
 	// Observer and the history settings are TestState's own.
 	Config Config
 }
@@ -199,7 +199,7 @@ func (p *Program) Test(ctx context.Context, spec TestSpec) (*TestResult, error) 
 	}
 	cfg := spec.Config
 	cfg.Express, cfg.Durable, cfg.EventsBefore, cfg.OnEnd = true, false, 0, nil
-	cfg.OnEvent = func(Event) {} // no history is kept
+	cfg.Events = nil // no history is kept
 	// HTTP calls are reported from the resource's goroutine.
 	var mu sync.Mutex
 	var calls []HTTPCall
@@ -219,12 +219,12 @@ func (p *Program) Test(ctx context.Context, spec TestSpec) (*TestResult, error) 
 	defer release()
 	f := &frame{ex: ex, ctx: ex.ctx, vars: &variables{}}
 	f.vars.set(spec.Variables)
-	f.event(Event{Type: "ExecutionStarted", Input: spec.Input, HasInput: true})
+	f.event(Event{Kind: ExecutionStarted, Input: spec.Input})
 	f.stateName, f.enteredTime, f.retryCount = testStateName, ex.clock.Now(), spec.RetrierRetryCount
 	// AWS's TestState shows $$.State.RetryCount for every state that can retry, Retry field or not.
 	f.retries = n.typ == "Task" || n.typ == "Map" || n.typ == "Parallel"
 	f.ctxObject = spec.Context
-	f.enteredEvent = f.event(Event{Type: n.typ + "StateEntered", Name: n.name, Input: spec.Input})
+	f.enteredEvent = f.event(Event{Kind: stateKind(n.typ, false), state: &n, Input: spec.Input})
 	oc, err := f.attempt(&n, spec.Input, nil)
 	mu.Lock()
 	res.HTTP = calls

@@ -55,10 +55,10 @@ func TestActivityHandlers(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r, err := resources.ParseHandlers([]byte(tt.handlers))
 			require.NoError(t, err)
-			res := runWith(t, approveDef, r)
+			res, history := runLogged(t, approveDef, r)
 			require.Equal(t, interpreter.Succeed, res.Status, "%s: %s", res.Error, res.Cause)
 			assert.JSONEq(t, tt.output, oj.JSON(res.Output))
-			assert.Equal(t, tt.events, activityEvents(res))
+			assert.Equal(t, tt.events, activityEvents(history))
 		})
 	}
 }
@@ -91,23 +91,23 @@ func TestMockedActivity(t *testing.T) {
 			require.True(t, ok, "a mock invoker is a Binder")
 			assert.True(t, b.Binds("arn:aws:states:us-east-1:123456789012:activity:review", "Review"), "the base's bindings count")
 
-			res := runWith(t, approveDef, inv)
+			res, history := runLogged(t, approveDef, inv)
 			require.Equal(t, tt.status, res.Status, "%s: %s", res.Error, res.Cause)
 			assert.Equal(t, tt.errName, res.Error)
 			if tt.output != "" {
 				assert.JSONEq(t, tt.output, oj.JSON(res.Output))
 			}
-			assert.Equal(t, tt.events, activityEvents(res))
+			assert.Equal(t, tt.events, activityEvents(history))
 		})
 	}
 }
 
 // activityEvents are the types of an execution's Activity* events, in order.
-func activityEvents(res *interpreter.Result) []string {
+func activityEvents(history []interpreter.Event) []string {
 	var types []string
-	for _, e := range res.History() {
-		if strings.HasPrefix(e.Type, "Activity") {
-			types = append(types, e.Type)
+	for _, e := range history {
+		if strings.HasPrefix(e.Type(), "Activity") {
+			types = append(types, e.Type())
 		}
 	}
 	return types

@@ -41,16 +41,16 @@ func TestMockedWaitForTaskToken(t *testing.T) {
 	def := `{"StartAt":"Wait","States":{"Wait":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
 		"Parameters":{"MessageBody":{"t.$":"$$.Task.Token"}},"Next":"Unmocked"},
 		"Unmocked":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","End":true}}}`
-	res := runWith(t, def, inv)
+	res, history := runLogged(t, def, inv)
 	require.Equal(t, interpreter.Failed, res.Status)
 	assert.Equal(t, "States.TaskFailed", res.Error)
 	assert.Contains(t, res.Cause, `the state "Unmocked" is not mocked in the test case "T"`)
 	var submitted bool
-	for _, e := range res.History() {
-		if e.Type == "TaskSucceeded" {
+	for _, e := range history {
+		if e.Kind == interpreter.TaskSucceeded {
 			assert.Equal(t, map[string]any{"courier": "Ann"}, e.Output)
 		}
-		submitted = submitted || e.Type == "TaskSubmitted"
+		submitted = submitted || e.Kind == interpreter.TaskSubmitted
 	}
 	assert.True(t, submitted)
 	_, err = inv.Invoke(context.Background(), &interpreter.TaskRequest{StateName: "Wait"})

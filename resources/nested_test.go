@@ -67,16 +67,17 @@ func TestStartExecution(t *testing.T) {
 			reg := resources.NewRegistry()
 			clock := interpreter.NewVirtualClock(epoch)
 			reg.StateMachines(&localMachines{dir: dir, inv: reg, clock: clock})
-			res := runOn(t, parent(tt.resource, tt.input), reg, clock)
+			log := &interpreter.EventLog{}
+			res := runEvents(t, parent(tt.resource, tt.input), reg, clock, log)
 			require.Equal(t, interpreter.Succeed, res.Status, "%s: %s", res.Error, res.Cause)
 			tt.check(t, res.Output.(map[string]any))
 			var types []string
-			for _, e := range res.History() {
-				if !strings.HasPrefix(e.Type, "Task") || strings.HasPrefix(e.Type, "TaskState") {
+			for _, e := range log.Events() {
+				if !strings.HasPrefix(e.Type(), "Task") || strings.HasPrefix(e.Type(), "TaskState") {
 					continue
 				}
-				types = append(types, e.Type)
-				if e.Type == "TaskSubmitted" {
+				types = append(types, e.Type())
+				if e.Kind == interpreter.TaskSubmitted {
 					out := e.Output.(map[string]any)
 					assert.Equal(t, "arn:aws:states:us-east-1:123456789012:execution:Child:kid", out["ExecutionArn"])
 					assert.Contains(t, out, "StartDate")
@@ -125,9 +126,22 @@ func runWith(t *testing.T, def string, inv interpreter.Invoker) *interpreter.Res
 // runOn runs def on clock, which the executions it starts share.
 func runOn(t *testing.T, def string, inv interpreter.Invoker, clock interpreter.Clock) *interpreter.Result {
 	t.Helper()
+	return runEvents(t, def, inv, clock, nil)
+}
+
+// runLogged runs as runWith does, keeping the history.
+func runLogged(t *testing.T, def string, inv interpreter.Invoker) (*interpreter.Result, []interpreter.Event) {
+	t.Helper()
+	log := &interpreter.EventLog{}
+	res := runEvents(t, def, inv, interpreter.NewVirtualClock(epoch), log)
+	return res, log.Events()
+}
+
+func runEvents(t *testing.T, def string, inv interpreter.Invoker, clock interpreter.Clock, events interpreter.EventSink) *interpreter.Result {
+	t.Helper()
 	prog := compileDef(t, def)
 	cfg := interpreter.NewConfig("parent", "p1", false)
-	cfg.Invoker, cfg.Clock = inv, clock
+	cfg.Invoker, cfg.Clock, cfg.Events = inv, clock, events
 	return prog.Run(context.Background(), map[string]any{}, cfg)
 }
 

@@ -104,7 +104,8 @@ func TestSQSCallbackEndToEnd(t *testing.T) {
 		"ResultSelector":{"id.$":"$.MessageId"},"ResultPath":"$.published","End":true}}}`
 	sm := compileDef(t, def)
 	cfg := interpreter.NewConfig("m", "e", false)
-	cfg.Invoker, cfg.Clock, cfg.Callbacks = reg, interpreter.NewVirtualClock(epoch), cb
+	log := &interpreter.EventLog{}
+	cfg.Invoker, cfg.Clock, cfg.Callbacks, cfg.Events = reg, interpreter.NewVirtualClock(epoch), cb, log
 	res := sm.Run(context.Background(), map[string]any{}, cfg)
 	require.Equal(t, interpreter.Succeed, res.Status, "%s %s", res.Error, res.Cause)
 	out := res.Output.(map[string]any)
@@ -119,8 +120,8 @@ func TestSQSCallbackEndToEnd(t *testing.T) {
 	topic := dump["sns"].(map[string]any)["done"].(map[string]any)
 	assert.Len(t, topic["Messages"].([]any), 1)
 	var submitted map[string]any
-	for _, e := range res.History() {
-		if e.Type == "TaskSubmitted" {
+	for _, e := range log.Events() {
+		if e.Kind == interpreter.TaskSubmitted {
 			submitted = e.Output.(map[string]any)
 		}
 	}

@@ -21,19 +21,21 @@ func TestSyncStubHistory(t *testing.T) {
 	sm := compileDef(t, `{"StartAt":"Run","States":{"Run":{"Type":"Task","Resource":"arn:aws:states:::batch:submitJob.sync",
 		"Parameters":{"JobName":"n","JobQueue":"q","JobDefinition":"d"},"End":true}}}`)
 	cfg := interpreter.NewConfig("m", "e", false)
-	cfg.Invoker, cfg.Clock = r, interpreter.NewVirtualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	log := &interpreter.EventLog{}
+	cfg.Invoker, cfg.Clock, cfg.Events = r, interpreter.NewVirtualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)), log
 	res := sm.Run(context.Background(), map[string]any{}, cfg)
 	require.Equal(t, interpreter.Succeed, res.Status, "%s %s", res.Error, res.Cause)
 	var types []string
-	for _, e := range res.History() {
-		switch e.Type {
+	for _, e := range log.Events() {
+		switch e.Type() {
 		case "TaskScheduled", "TaskStarted", "TaskSucceeded":
-			types = append(types, e.Type)
+			types = append(types, e.Type())
 		case "TaskSubmitted":
-			types = append(types, e.Type)
+			types = append(types, e.Type())
 			assert.Equal(t, map[string]any{"JobId": "j1", "JobName": "n"}, e.Output)
-			assert.Equal(t, "batch", e.ResourceType)
-			assert.Equal(t, "submitJob.sync", e.Resource)
+			resource, typ := e.Resource()
+			assert.Equal(t, "batch", typ)
+			assert.Equal(t, "submitJob.sync", resource)
 		}
 	}
 	assert.Equal(t, []string{"TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskSucceeded"}, types)

@@ -13,12 +13,14 @@ import (
 )
 
 // newEngine wires the one stack every command runs executions on: the control plane over opts.Store (the
-// memory store when nil) with the resources of reg and env. The service runs the Tasks through reg,
-// nested states:startExecution as its own child executions, the mock config's test cases, and answers the
-// tokens of env's workers. Distributed Maps read and write env's S3, or real S3 where the handler file says
+// memory store when nil) with the resources of reg and env. The service runs the Tasks through reg (or
+// opts.Invoker, which wraps it), nested states:startExecution as its own child executions, the mock
+// config's test cases, and answers the tokens of env's workers. Distributed Maps read and write env's S3, or real S3 where the handler file says
 // so (Registry.Objects).
 func newEngine(reg *resources.Registry, env *resources.Env, mocks *resources.MockConfig, opts service.Options) (*service.Service, error) {
-	opts.Invoker = reg
+	if opts.Invoker == nil {
+		opts.Invoker = reg
+	}
 	if opts.Objects == nil {
 		var embedded maprun.Objects
 		if env.Services != nil {
@@ -29,7 +31,7 @@ func newEngine(reg *resources.Registry, env *resources.Env, mocks *resources.Moc
 	}
 	if mocks != nil {
 		opts.Mocks = func(machine, testCase string, calls map[string]int) (interpreter.Invoker, error) {
-			return mocks.Invoker(machine, testCase, reg, calls)
+			return mocks.Invoker(machine, testCase, opts.Invoker, calls)
 		}
 	}
 	var svc *service.Service

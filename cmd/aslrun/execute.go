@@ -112,7 +112,8 @@ func executeRun(cmd *cobra.Command, arg string, fl executeFlags) error {
 	}
 	defer local.Env.Services.Close()
 	svc, err := newEngine(local.Registry, local.Env, nil, service.Options{Clock: clock, NoHistory: true,
-		PayloadLimit: payloadLimit(fl.noPayloadLimit), Definitions: m.nested})
+		PayloadLimit: payloadLimit(fl.noPayloadLimit), Definitions: m.nested,
+		Invoker: newLambdaHints(cmd.ErrOrStderr(), path).invoker(local.Registry)})
 	if err != nil {
 		return usageError(cmd, "%v", err)
 	}
@@ -128,7 +129,6 @@ func executeRun(cmd *cobra.Command, arg string, fl executeFlags) error {
 		stopProgress = func() { cancel(); p.close() }
 		defer stopProgress()
 	}
-	defer svc.Subscribe("", newLambdaHints(cmd.ErrOrStderr(), path).event)()
 	ctx := context.Background()
 	fin, err := svc.RunLocal(ctx, service.LocalRun{StateMachine: m.name, Definition: m.definition, Program: m.prog, Type: typ,
 		Execution: fl.name, Input: input, InputText: text, History: fl.history != ""})

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -8,7 +10,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/aslrun/aslrun/server/service"
+	"github.com/aslrun/aslrun/asl/failure"
+	"github.com/aslrun/aslrun/interpreter"
+	"github.com/aslrun/aslrun/resources"
 )
 
 // functionNotFoundRe finds the function in the cause of Lambda.ResourceNotFoundException, which is AWS's
@@ -17,42 +21,50 @@ var functionNotFoundRe = regexp.MustCompile(`Function not found: arn:[^:\s]*:lam
 
 // lambdaHints tells on stderr how to bind a handler to a Lambda function that a Task did not find. The
 // Task fails with AWS's Lambda.ResourceNotFoundException and AWS's cause, which a Catch or a test may
-// compare, so the hint goes beside it rather than into it. Each state is told once.
+// compare, so the hint goes beside it rather than into it. Each state is told once. It watches the
+// invocations (invoker), not the history, which a run then need not publish.
 type lambdaHints struct {
 	w          io.Writer
 	definition string
 	mu         sync.Mutex
-	// state is each execution's state per event id (events other than a state's entered and exited
-	// follow the chain of previous events to it, as the tracer does).
-	state map[string]map[int64]string
-	told  map[string]bool
+	told       map[string]bool
 }
 
 func newLambdaHints(w io.Writer, definition string) *lambdaHints {
-	return &lambdaHints{w: w, definition: definition, state: map[string]map[int64]string{}, told: map[string]bool{}}
+	return &lambdaHints{w: w, definition: definition, told: map[string]bool{}}
 }
 
-func (h *lambdaHints) event(ev service.ExecutionEvent) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	e := ev.Event
-	states := h.state[ev.ExecutionArn]
-	if states == nil {
-		states = map[int64]string{}
-		h.state[ev.ExecutionArn] = states
+// invoker is reg, telling the hint of each call that did not find its function.
+func (h *lambdaHints) invoker(reg *resources.Registry) interpreter.Invoker {
+	return hinted{Registry: reg, hints: h}
+}
+
+// hinted is a registry whose failed calls go to its hints; the registry's other methods (Binds) stay.
+type hinted struct {
+	*resources.Registry
+	hints *lambdaHints
+}
+
+func (h hinted) Invoke(ctx context.Context, req *interpreter.TaskRequest) (any, error) {
+	out, err := h.Registry.Invoke(ctx, req)
+	if err != nil {
+		h.hints.failed(req.StateName, err)
 	}
-	name := e.Name
-	if name == "" || strings.HasPrefix(e.Type, "Map") {
-		name = states[e.PreviousEventID]
-	}
-	states[e.ID] = name
-	if strings.HasSuffix(e.Type, "StateExited") {
-		states[e.ID] = ""
-	}
-	if e.Error != "Lambda.ResourceNotFoundException" || h.told[name] {
+	return out, err
+}
+
+// failed tells the hint for the state's call that failed with err, if it did not find its function.
+func (h *lambdaHints) failed(name string, err error) {
+	var fe *failure.Error
+	if !errors.As(err, &fe) || fe.Name != "Lambda.ResourceNotFoundException" {
 		return
 	}
-	m := functionNotFoundRe.FindStringSubmatch(e.Cause)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.told[name] {
+		return
+	}
+	m := functionNotFoundRe.FindStringSubmatch(fe.Cause)
 	if m == nil {
 		return
 	}

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/server/service"
 )
 
@@ -45,7 +46,7 @@ func startProgress(w io.Writer, svc mapRuns, every time.Duration) *mapProgress {
 
 // event takes the engine's events; it must not block, as the engine waits for it.
 func (p *mapProgress) event(ev service.ExecutionEvent) {
-	if ev.Event.Type == "MapRunStarted" {
+	if ev.Event.Kind == interpreter.MapRunStarted {
 		select {
 		case p.started <- ev.ExecutionArn:
 		default: // the line is a convenience: a full queue drops the news rather than stall the run

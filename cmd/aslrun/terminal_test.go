@@ -99,8 +99,8 @@ func (f *fakeMapRuns) DescribeMapRun(context.Context, *service.DescribeMapRunInp
 func TestMapProgress(t *testing.T) {
 	var out syncBuffer
 	p := startProgress(&out, &fakeMapRuns{}, time.Millisecond)
-	p.event(service.ExecutionEvent{ExecutionArn: "arn:x", Event: interpreter.Event{Type: "TaskStateEntered"}})
-	p.event(service.ExecutionEvent{ExecutionArn: "arn:x", Event: interpreter.Event{Type: "MapRunStarted"}})
+	p.event(service.ExecutionEvent{ExecutionArn: "arn:x", Event: interpreter.Event{Kind: interpreter.TaskStateEntered}})
+	p.event(service.ExecutionEvent{ExecutionArn: "arn:x", Event: interpreter.Event{Kind: interpreter.MapRunStarted}})
 	require.Eventually(t, func() bool { return strings.Contains(out.String(), "100 of 100") }, 5*time.Second, time.Millisecond)
 	p.close()
 	text := out.String()

@@ -222,12 +222,12 @@ func runTestCase(cmd *cobra.Command, path string, fl testFlags, m *machine, name
 		return nil, nil, err
 	}
 	defer local.Env.Services.Close()
-	svc, err := newEngine(local.Registry, local.Env, mocks, service.Options{Clock: clock, NoHistory: true, Definitions: m.nested})
+	svc, err := newEngine(local.Registry, local.Env, mocks, service.Options{Clock: clock, NoHistory: true, Definitions: m.nested,
+		Invoker: newLambdaHints(cmd.ErrOrStderr(), path).invoker(local.Registry)})
 	if err != nil {
 		return nil, nil, err
 	}
 	defer svc.Close()
-	defer svc.Subscribe("", newLambdaHints(cmd.ErrOrStderr(), path).event)()
 	if expect := mocks.Expectation(name, tc); expect.HasInput {
 		input = expect.Input
 	}

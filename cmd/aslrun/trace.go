@@ -53,12 +53,12 @@ func (t *tracer) event(ev service.ExecutionEvent) {
 		t.state[ev.ExecutionArn] = map[int64]string{}
 	}
 	states := t.state[ev.ExecutionArn]
-	name := e.Name
-	if name == "" || strings.HasPrefix(e.Type, "Map") {
+	name := e.Name()
+	if name == "" || strings.HasPrefix(e.Type(), "Map") {
 		name = states[e.PreviousEventID]
 	}
 	states[e.ID] = name
-	if strings.HasSuffix(e.Type, "StateExited") {
+	if e.Kind.IsStateExited() {
 		states[e.ID] = "" // what follows belongs to the next state
 	}
 	var rest []string
@@ -75,9 +75,9 @@ func (t *tracer) event(ev service.ExecutionEvent) {
 		rest = append(rest, "("+ev.ExecutionArn[strings.LastIndexByte(ev.ExecutionArn, ':')+1:]+")")
 	}
 	// The type is padded outside its colour, so that the columns line up either way.
-	line := paint(t.color, sgrDim, fmt.Sprintf("%+9.3fs", e.Timestamp.Sub(start).Seconds())) + "  " + paint(t.color, eventColor(e.Type), e.Type)
+	line := paint(t.color, sgrDim, fmt.Sprintf("%+9.3fs", e.Timestamp.Sub(start).Seconds())) + "  " + paint(t.color, eventColor(e.Type()), e.Type())
 	if len(rest) > 0 {
-		line += strings.Repeat(" ", max(28-len(e.Type), 0)) + "  " + strings.Join(rest, "  ")
+		line += strings.Repeat(" ", max(28-len(e.Type()), 0)) + "  " + strings.Join(rest, "  ")
 	}
 	fmt.Fprintln(t.w, line)
 }

@@ -27,7 +27,7 @@ type pathCase struct {
 	opts  []loadOption
 	setup func(t *testing.T, h *harness)
 	input string
-	check func(t *testing.T, h *harness, res *interpreter.Result)
+	check func(t *testing.T, h *harness, res *result)
 }
 
 func runPaths(t *testing.T, workflow string, cases []pathCase) {
@@ -94,7 +94,7 @@ func TestCheckout(t *testing.T) {
 	}
 	prefix := []any{"checkInventory", "calculateTotal", "isRedeemNeeded"}
 	route := func(states ...any) []any { return append(append([]any{}, prefix...), states...) }
-	rollback := func(t *testing.T, res *interpreter.Result) {
+	rollback := func(t *testing.T, res *result) {
 		in := enteredInput(t, res, "RestoreRedeemPoints")
 		assert.Equal(t, map[string]any{"Error": "NoCourierAvailable", "Cause": "No couriers available"}, field(in, "courierError"))
 		assert.Equal(t, "Customer is refunded", field(in, "refundStatus"))
@@ -102,7 +102,7 @@ func TestCheckout(t *testing.T) {
 	}
 
 	runPaths(t, "checkout", []pathCase{
-		{name: "P1 happy path with redeem", input: "input.json", check: func(t *testing.T, h *harness, res *interpreter.Result) {
+		{name: "P1 happy path with redeem", input: "input.json", check: func(t *testing.T, h *harness, res *result) {
 			assertEntered(t, res, route("RedeemPoints", "BillCustomer", "PrepareOrder", "DispatchOrder", "Dispatched")...)
 			require.Equal(t, interpreter.Succeed, res.Status, res.Cause)
 			assert.Equal(t, dispatched, res.Output)
@@ -117,7 +117,7 @@ func TestCheckout(t *testing.T) {
 			assert.Equal(t, upToBilling, field(sent[0], "Input"))
 			assert.NotEmpty(t, field(sent[0], "Token"))
 		}},
-		{name: "P2 happy path without redeem", input: "input-no-redeem.json", check: func(t *testing.T, h *harness, res *interpreter.Result) {
+		{name: "P2 happy path without redeem", input: "input-no-redeem.json", check: func(t *testing.T, h *harness, res *result) {
 			assertEntered(t, res, route("BillCustomer", "PrepareOrder", "DispatchOrder", "Dispatched")...)
 			require.Equal(t, interpreter.Succeed, res.Status, res.Cause)
 			assert.Equal(t, dispatched, res.Output)
@@ -125,7 +125,7 @@ func TestCheckout(t *testing.T) {
 			assert.Equal(t, int64(450), h.stock())
 			assert.Equal(t, []any{happyState(false, `{"total":1000}`)}, h.bodies("sns", orderTopic))
 		}},
-		{name: "P3 out of stock", input: "input-out-of-stock.json", check: func(t *testing.T, h *harness, res *interpreter.Result) {
+		{name: "P3 out of stock", input: "input-out-of-stock.json", check: func(t *testing.T, h *harness, res *result) {
 			assertEntered(t, res, "checkInventory", "BookOutOfStockError")
 			require.Equal(t, interpreter.Succeed, res.Status, res.Cause)
 			assert.Equal(t, "Sorry, the book is out of stock", res.Output)
@@ -134,7 +134,7 @@ func TestCheckout(t *testing.T) {
 			assert.Empty(t, h.messages("sqs", orderQueue))
 			assert.Empty(t, h.messages("sns", orderTopic))
 		}},
-		{name: "P4a unknown book, faithful handler", input: "input-book-not-found.json", check: func(t *testing.T, h *harness, res *interpreter.Result) {
+		{name: "P4a unknown book, faithful handler", input: "input-book-not-found.json", check: func(t *testing.T, h *harness, res *result) {
 			assertEntered(t, res, "checkInventory")
 			assertFailed(t, res, "Error", "")
 			assert.Equal(t, "TypeError: Cannot read property 'quantity' of undefined", errorMessage(t, res.Cause, "Error"))
@@ -145,12 +145,12 @@ func TestCheckout(t *testing.T) {
 					return checkInventory(true)(ctx, h.local.Env, call)
 				}))
 			},
-			check: func(t *testing.T, h *harness, res *interpreter.Result) {
+			check: func(t *testing.T, h *harness, res *result) {
 				assertEntered(t, res, "checkInventory", "BookNotFoundError")
 				require.Equal(t, interpreter.Succeed, res.Status, res.Cause)
 				assert.Equal(t, "No such book available", res.Output)
 			}},
-		{name: "P5 redeem fails", input: "input-redeem-error.json", check: func(t *testing.T, h *harness, res *interpreter.Result) {
+		{name: "P5 redeem fails", input: "input-redeem-error.json", check: func(t *testing.T, h *harness, res *result) {
 			assertEntered(t, res, route("RedeemPoints", "RedeemPointsError")...)
 			require.Equal(t, interpreter.Succeed, res.Status, res.Cause)
 			assert.Equal(t, "Error in redeeming points", res.Output)
@@ -160,7 +160,7 @@ func TestCheckout(t *testing.T) {
 			assert.Equal(t, "Error", field(in, "Error"))
 			assert.Equal(t, "Error: Order total is less than redeem points", errorMessage(t, field(in, "Cause").(string), "Error"))
 		}},
-		{name: "P6 billing fails, points restored", input: "input.json", setup: billingFault(-1), check: func(t *testing.T, h *harness, res *interpreter.Result) {
+		{name: "P6 billing fails, points restored", input: "input.json", setup: billingFault(-1), check: func(t *testing.T, h *harness, res *result) {
 			assertEntered(t, res, route("RedeemPoints", "BillCustomer", "BillingError", "RestoreRedeemPoints")...)
 			require.Equal(t, interpreter.Succeed, res.Status, res.Cause)
 			assert.Nil(t, res.Output)
@@ -173,13 +173,13 @@ func TestCheckout(t *testing.T) {
 			assert.Equal(t, int64(300), h.points())
 			assert.Equal(t, int64(500), h.stock())
 		}},
-		{name: "P6 billing recovers on the 4th attempt", input: "input.json", setup: billingFault(3), check: func(t *testing.T, h *harness, res *interpreter.Result) {
+		{name: "P6 billing recovers on the 4th attempt", input: "input.json", setup: billingFault(3), check: func(t *testing.T, h *harness, res *result) {
 			assertEntered(t, res, route("RedeemPoints", "BillCustomer", "PrepareOrder", "DispatchOrder", "Dispatched")...)
 			require.Equal(t, interpreter.Succeed, res.Status, res.Cause)
 			assert.Equal(t, dispatched, res.Output)
 			assert.Equal(t, 7*time.Second, elapsed(res))
 		}},
-		{name: "P6' billing fails without redeem", input: "input-no-redeem.json", setup: billingFault(-1), check: func(t *testing.T, h *harness, res *interpreter.Result) {
+		{name: "P6' billing fails without redeem", input: "input-no-redeem.json", setup: billingFault(-1), check: func(t *testing.T, h *harness, res *result) {
 			assertEntered(t, res, route("BillCustomer", "BillingError", "RestoreRedeemPoints")...)
 			require.Equal(t, interpreter.Succeed, res.Status, res.Cause)
 			assert.Nil(t, res.Output)
@@ -187,7 +187,7 @@ func TestCheckout(t *testing.T) {
 		}},
 		{name: "P7 no courier, full rollback (failed before the decrement)", input: "input.json", opts: []loadOption{withoutWorkers()},
 			setup: func(t *testing.T, h *harness) { h.subscribe(orderQueue, courierFailing(h)) },
-			check: func(t *testing.T, h *harness, res *interpreter.Result) {
+			check: func(t *testing.T, h *harness, res *result) {
 				assertEntered(t, res, route("RedeemPoints", "BillCustomer", "PrepareOrder", "RefundCustomer", "RestoreQuantity", "RestoreRedeemPoints")...)
 				require.Equal(t, interpreter.Succeed, res.Status, res.Cause)
 				assert.Nil(t, res.Output)
@@ -208,7 +208,7 @@ func TestCheckout(t *testing.T) {
 					return h.local.Env.Answers.SendTaskFailure(token, "NoCourierAvailable", "No couriers available")
 				})
 			},
-			check: func(t *testing.T, h *harness, res *interpreter.Result) {
+			check: func(t *testing.T, h *harness, res *result) {
 				require.Equal(t, interpreter.Succeed, res.Status, res.Cause)
 				rollback(t, res)
 				assert.Equal(t, int64(500), h.stock(), "500 → 450 → 500")
@@ -216,14 +216,14 @@ func TestCheckout(t *testing.T) {
 			}},
 		{name: "P7' no courier without redeem", input: "input-no-redeem.json", opts: []loadOption{withoutWorkers()},
 			setup: func(t *testing.T, h *harness) { h.subscribe(orderQueue, courierFailing(h)) },
-			check: func(t *testing.T, h *harness, res *interpreter.Result) {
+			check: func(t *testing.T, h *harness, res *result) {
 				assertEntered(t, res, route("BillCustomer", "PrepareOrder", "RefundCustomer", "RestoreQuantity", "RestoreRedeemPoints")...)
 				require.Equal(t, interpreter.Succeed, res.Status, res.Cause)
 				assert.Nil(t, res.Output)
 				assert.Equal(t, int64(300), h.points())
 				assert.Equal(t, int64(550), h.stock())
 			}},
-		{name: "P8 missing redeem", input: "input-missing-redeem.json", check: func(t *testing.T, h *harness, res *interpreter.Result) {
+		{name: "P8 missing redeem", input: "input-missing-redeem.json", check: func(t *testing.T, h *harness, res *result) {
 			assertEntered(t, res, prefix...)
 			assertFailed(t, res, failure.Runtime, "")
 			assert.Contains(t, res.Cause, "Invalid path '$.redeem': The choice state's condition path references an invalid value.")
@@ -233,7 +233,7 @@ func TestCheckout(t *testing.T) {
 				fail, _ := failing(-1, nodeError("TypeError", "Cannot read property 'price' of undefined", "calculateTotal"), nil)
 				h.local.Registry.Lambda(checkoutFn+"calculateTotal", fail)
 			},
-			check: func(t *testing.T, h *harness, res *interpreter.Result) {
+			check: func(t *testing.T, h *harness, res *result) {
 				assertEntered(t, res, "checkInventory", "calculateTotal")
 				assertFailed(t, res, "TypeError", "")
 			}},
@@ -242,7 +242,7 @@ func TestCheckout(t *testing.T) {
 				fail, _ := failing(-1, failure.New("SNS.AmazonSNSException", "Service unavailable (Service: AmazonSNS; Status Code: 503)"), nil)
 				h.local.Registry.Resource("arn:aws:states:::sns:publish", fail)
 			},
-			check: func(t *testing.T, h *harness, res *interpreter.Result) {
+			check: func(t *testing.T, h *harness, res *result) {
 				assertEntered(t, res, route("RedeemPoints", "BillCustomer", "PrepareOrder", "DispatchOrder")...)
 				assertFailed(t, res, "SNS.AmazonSNSException", "")
 				assert.Equal(t, int64(450), h.stock())
@@ -253,7 +253,7 @@ func TestCheckout(t *testing.T) {
 				fail, _ := failing(-1, nodeError("Error", "ValidationException: boom", "restoreQuantity"), nil)
 				h.local.Registry.Lambda(checkoutFn+"restoreQuantity", fail)
 			},
-			check: func(t *testing.T, h *harness, res *interpreter.Result) {
+			check: func(t *testing.T, h *harness, res *result) {
 				assertEntered(t, res, route("RedeemPoints", "BillCustomer", "PrepareOrder", "RefundCustomer", "RestoreQuantity")...)
 				assertFailed(t, res, "Error", "")
 				assert.Equal(t, int64(0), h.points(), "the points are never restored")
@@ -264,7 +264,7 @@ func TestCheckout(t *testing.T) {
 				fail, _ := failing(-1, nodeError("Error", "ValidationException: boom", "restoreRedeemPoints"), nil)
 				h.local.Registry.Lambda(checkoutFn+"restoreRedeemPoints", fail)
 			},
-			check: func(t *testing.T, h *harness, res *interpreter.Result) {
+			check: func(t *testing.T, h *harness, res *result) {
 				assertEntered(t, res, route("RedeemPoints", "BillCustomer", "BillingError", "RestoreRedeemPoints")...)
 				assertFailed(t, res, "Error", "")
 				assert.Equal(t, int64(0), h.points())
@@ -273,7 +273,7 @@ func TestCheckout(t *testing.T) {
 			setup: func(t *testing.T, h *harness) {
 				h.subscribe(orderQueue, courierAnswering(h, "CourierStrike", "All couriers are on strike"))
 			},
-			check: func(t *testing.T, h *harness, res *interpreter.Result) {
+			check: func(t *testing.T, h *harness, res *result) {
 				assertEntered(t, res, route("RedeemPoints", "BillCustomer", "PrepareOrder")...)
 				assertFailed(t, res, "CourierStrike", "All couriers are on strike")
 			}},
@@ -357,7 +357,7 @@ func TestOrderProcessing(t *testing.T) {
 		assert.Equal(t, int64(2250), o["OrderTotal"])
 		assert.Equal(t, stocked(hints), parse(t, o["Items"].(string)))
 	}
-	published := func(t *testing.T, h *harness, res *interpreter.Result) any {
+	published := func(t *testing.T, h *harness, res *result) any {
 		out, ok := res.Output.(map[string]any)
 		require.True(t, ok, "output %v", res.Output)
 		assert.NotEmpty(t, out["MessageId"])
@@ -370,8 +370,8 @@ func TestOrderProcessing(t *testing.T) {
 		}
 		return msgs[0]
 	}
-	happy := func(hints bool) func(t *testing.T, h *harness, res *interpreter.Result) {
-		return func(t *testing.T, h *harness, res *interpreter.Result) {
+	happy := func(hints bool) func(t *testing.T, h *harness, res *result) {
+		return func(t *testing.T, h *harness, res *result) {
 			assertEntered(t, res, "Parallel", both, choice, reshape, stock, mapChildren, charge, okPut, publish)
 			require.Equal(t, interpreter.Succeed, res.Status, res.Cause)
 			all := entered(res)
@@ -383,7 +383,7 @@ func TestOrderProcessing(t *testing.T) {
 			assert.Equal(t, int64(200), field(field(msg, "output"), "StatusCode"))
 		}
 	}
-	failedQuietly := func(t *testing.T, res *interpreter.Result) {
+	failedQuietly := func(t *testing.T, res *result) {
 		assertFailed(t, res, "", "")
 		assert.Empty(t, res.Cause)
 	}
@@ -405,7 +405,7 @@ func TestOrderProcessing(t *testing.T) {
 	cases := []pathCase{
 		{name: "P1 PAYMENT_PROCESSED", input: "input-payment-processed.json", check: happy(true)},
 		{name: "P1 PAYMENT_PROCESSED (the repository's input, no hints)", input: "input.json", check: happy(false)},
-		{name: "P2 PAYMENT_FAILED", input: "input-payment-error.json", check: func(t *testing.T, h *harness, res *interpreter.Result) {
+		{name: "P2 PAYMENT_FAILED", input: "input-payment-error.json", check: func(t *testing.T, h *harness, res *result) {
 			assertEntered(t, res, "Parallel", both, choice, reshape, stock, mapChildren, charge, failPut, publish)
 			require.Equal(t, interpreter.Succeed, res.Status, res.Cause)
 			order(t, h, "PAYMENT_FAILED", false)
@@ -416,13 +416,13 @@ func TestOrderProcessing(t *testing.T) {
 			assert.Contains(t, parse(t, cause), "requestId")
 			assert.Contains(t, parse(t, cause), "stackTrace")
 		}},
-		{name: "P3 payment details not verified", input: "input-payment-not-verified.json", check: func(t *testing.T, h *harness, res *interpreter.Result) {
+		{name: "P3 payment details not verified", input: "input-payment-not-verified.json", check: func(t *testing.T, h *harness, res *result) {
 			assertEntered(t, res, "Parallel", both, choice, "Fail")
 			failedQuietly(t, res)
 			assert.Empty(t, h.items("CustomerOrders"))
 			assert.Empty(t, h.messages("sns", "OrderUpdates"))
 		}},
-		{name: "P4 an item is out of stock", input: "input-out-of-stock.json", check: func(t *testing.T, h *harness, res *interpreter.Result) {
+		{name: "P4 an item is out of stock", input: "input-out-of-stock.json", check: func(t *testing.T, h *harness, res *result) {
 			assertEntered(t, res, "Parallel", both, choice, reshape, stock, mapChildren, "Fail")
 			failedQuietly(t, res)
 			assert.Equal(t, 1, count(entered(res), "Not in Stock"))
@@ -432,14 +432,14 @@ func TestOrderProcessing(t *testing.T) {
 		}},
 		{name: "P5 a Parallel branch raises", input: "input-payment-processed.json",
 			setup: lambda("PaymentVerifier", -1, pythonError("ConnectionError", "card network unreachable", "payment_verifier")),
-			check: func(t *testing.T, h *harness, res *interpreter.Result) {
+			check: func(t *testing.T, h *harness, res *result) {
 				assertEntered(t, res, "Parallel", partialBranches([]string{verify}, []string{retrieve}), "Fail")
 				failedQuietly(t, res)
 				assert.Equal(t, "ConnectionError", field(enteredInput(t, res, "Fail"), "Error"))
 			}},
 		{name: "P5 a Parallel branch's Lambda.ServiceException persists", input: "input-payment-processed.json",
 			setup: counted("ItemsInStockRetriever", serviceError("Lambda.ServiceException")),
-			check: func(t *testing.T, h *harness, res *interpreter.Result) {
+			check: func(t *testing.T, h *harness, res *result) {
 				assertEntered(t, res, "Parallel", partialBranches([]string{verify}, []string{retrieve}), "Fail")
 				failedQuietly(t, res)
 				assert.Equal(t, int32(4), attempts())
@@ -447,7 +447,7 @@ func TestOrderProcessing(t *testing.T) {
 			}},
 		{name: "P6 Charge Payment's Lambda.TooManyRequestsException persists", input: "input-payment-processed.json",
 			setup: counted("chargePaymentMethod", serviceError("Lambda.TooManyRequestsException")),
-			check: func(t *testing.T, h *harness, res *interpreter.Result) {
+			check: func(t *testing.T, h *harness, res *result) {
 				assertEntered(t, res, "Parallel", both, choice, reshape, stock, mapChildren, charge)
 				assertFailed(t, res, "Lambda.TooManyRequestsException", "")
 				assert.Equal(t, int32(4), attempts())
@@ -456,12 +456,12 @@ func TestOrderProcessing(t *testing.T) {
 			}},
 		{name: "P6 Charge Payment raises another exception", input: "input-payment-processed.json",
 			setup: counted("chargePaymentMethod", pythonError("ValueError", "bad card", "charge_payment_method")),
-			check: func(t *testing.T, h *harness, res *interpreter.Result) {
+			check: func(t *testing.T, h *harness, res *result) {
 				assertFailed(t, res, "ValueError", "")
 				assert.Equal(t, "bad card", errorMessage(t, res.Cause, "ValueError"))
 				assert.Equal(t, int32(1), attempts(), "not retried")
 			}},
-		{name: "P7 orderContents.items missing", input: "input-missing-order-contents.json", check: func(t *testing.T, h *harness, res *interpreter.Result) {
+		{name: "P7 orderContents.items missing", input: "input-missing-order-contents.json", check: func(t *testing.T, h *harness, res *result) {
 			assertEntered(t, res, "Parallel", partialBranches([]string{verify}, []string{retrieve}))
 			assertFailed(t, res, failure.Runtime, "")
 			assert.Contains(t, res.Cause, "An error occurred while executing the state 'Retrieve Item Stock Levels'")
@@ -469,7 +469,7 @@ func TestOrderProcessing(t *testing.T) {
 			assert.Contains(t, entered(res), retrieve)
 		}},
 		{name: "P8 the CustomerOrders table does not exist", input: "input-payment-processed.json", opts: []loadOption{withoutFixtures()},
-			check: func(t *testing.T, h *harness, res *interpreter.Result) {
+			check: func(t *testing.T, h *harness, res *result) {
 				assertEntered(t, res, "Parallel", both, choice, reshape, stock, mapChildren, charge, okPut)
 				assertFailed(t, res, "DynamoDB.ResourceNotFoundException", "")
 			}},
@@ -478,7 +478,7 @@ func TestOrderProcessing(t *testing.T) {
 				fail, _ := failing(-1, failure.New("SNS.AuthorizationErrorException", "not authorized (Service: AmazonSNS; Status Code: 403)"), nil)
 				h.local.Registry.Resource("arn:aws:states:::sns:publish", fail)
 			},
-			check: func(t *testing.T, h *harness, res *interpreter.Result) {
+			check: func(t *testing.T, h *harness, res *result) {
 				assertEntered(t, res, "Parallel", both, choice, reshape, stock, mapChildren, charge, okPut, publish)
 				assertFailed(t, res, "SNS.AuthorizationErrorException", "")
 				assert.Len(t, h.items("CustomerOrders"), 1)
@@ -507,12 +507,12 @@ func TestSimpleOrderFlow(t *testing.T) {
 	)
 	inStock := parse(t, `[{"DiscountCode":"Hello10"},{},{"ShipmentSent":"True"},{"RecoengineUpdated":"True"}]`)
 	printed := parse(t, `[{"DiscountCode":"Hello10"},{"LoyaltyPoints":500},{"ShipmentSent":"True"},{"RecoengineUpdated":"True"}]`)
-	p1 := func(t *testing.T, h *harness, res *interpreter.Result) {
+	p1 := func(t *testing.T, h *harness, res *result) {
 		assertEntered(t, res, "Order Handling", "CheckInventory", "Choice", "Pass", "Parallel", fanOut, "Order Handled")
 		require.Equal(t, interpreter.Succeed, res.Status, res.Cause)
 		assert.Equal(t, inStock, res.Output)
 	}
-	p2 := func(t *testing.T, h *harness, res *interpreter.Result) {
+	p2 := func(t *testing.T, h *harness, res *result) {
 		assertEntered(t, res, "Order Handling", "CheckInventory", "Choice", "OrderPrint", "Parallel", fanOut, "Order Handled")
 		require.Equal(t, interpreter.Succeed, res.Status, res.Cause)
 		assert.Equal(t, printed, res.Output)
@@ -535,21 +535,21 @@ func TestSimpleOrderFlow(t *testing.T) {
 			opts: []loadOption{variant("variants/simple-order-flow.commenter-fix.asl.json")}, check: p2},
 		{name: "P3 the article's direct ARNs with Parameters and OutputPath kept", input: "input.json",
 			opts: []loadOption{variant("variants/simple-order-flow.direct-arn.asl.json")},
-			check: func(t *testing.T, h *harness, res *interpreter.Result) {
+			check: func(t *testing.T, h *harness, res *result) {
 				assertEntered(t, res, "Order Handling", "CheckInventory")
 				assertFailed(t, res, failure.Runtime, "An error occurred while executing the state 'CheckInventory' (entered at the event id #4). "+
 					"Invalid path '$.Payload' : No results for path: $['Payload']")
 			}},
 		{name: "P4 a Lambda.ServiceException recovers", input: "input.json",
 			setup: fault("CheckInventory", 2, serviceError("Lambda.ServiceException"), map[string]any{"ItemStock": int64(20)}),
-			check: func(t *testing.T, h *harness, res *interpreter.Result) {
+			check: func(t *testing.T, h *harness, res *result) {
 				p1(t, h, res)
 				assert.Equal(t, int32(3), attempts())
 				assert.Equal(t, 6*time.Second, elapsed(res), "retry waits of 2 and 4 s")
 			}},
 		{name: "P4 a Lambda.AWSLambdaException persists in a branch", input: "input.json",
 			setup: fault("UpdateRecoEngine", -1, serviceError("Lambda.AWSLambdaException"), nil),
-			check: func(t *testing.T, h *harness, res *interpreter.Result) {
+			check: func(t *testing.T, h *harness, res *result) {
 				assertEntered(t, res, "Order Handling", "CheckInventory", "Choice", "Pass", "Parallel", partialBranches(
 					[]string{"CheckFurtherDiscountEligibility", "GenerateDiscountCode"},
 					[]string{"UpdateLoyaltyPoints"},
@@ -562,7 +562,7 @@ func TestSimpleOrderFlow(t *testing.T) {
 			}},
 		{name: "P4 another handler error is not retried", input: "input-no-inventory.json",
 			setup: fault("OrderPrint", -1, nodeError("Error", "printer on fire", "orderToPrint"), nil),
-			check: func(t *testing.T, h *harness, res *interpreter.Result) {
+			check: func(t *testing.T, h *harness, res *result) {
 				assertEntered(t, res, "Order Handling", "CheckInventory", "Choice", "OrderPrint")
 				assertFailed(t, res, "Error", "")
 				assert.Equal(t, int32(1), attempts())
@@ -610,21 +610,21 @@ func TestOrderFulfillment(t *testing.T) {
 	}
 
 	runPaths(t, "order-fulfillment", []pathCase{
-		{name: "P1 faithful run", input: "input.json", check: func(t *testing.T, h *harness, res *interpreter.Result) {
+		{name: "P1 faithful run", input: "input.json", check: func(t *testing.T, h *harness, res *result) {
 			assertEntered(t, res, "OrderReceived", "ValidateOrder")
 			assertFailed(t, res, "TypeError", "")
 			assert.Equal(t, "Cannot read property 'orderId' of undefined", errorMessage(t, res.Cause, "TypeError"))
 			assert.Equal(t, "Order Received", enteredInput(t, res, "ValidateOrder"))
 			assert.Empty(t, h.items("Orders"))
 		}},
-		{name: "P2 happy path", input: "input.json", setup: stubs(), check: func(t *testing.T, h *harness, res *interpreter.Result) {
+		{name: "P2 happy path", input: "input.json", setup: stubs(), check: func(t *testing.T, h *harness, res *result) {
 			assertEntered(t, res, all...)
 			require.Equal(t, interpreter.Succeed, res.Status, res.Cause)
 			assert.Equal(t, confirmed, res.Output)
 			assert.Equal(t, 300*time.Second, elapsed(res), "HumanApproval waits 300 s")
 		}},
 		{name: "P3 ProcessPayment recovers on the 4th attempt", input: "input.json", setup: payment(3),
-			check: func(t *testing.T, h *harness, res *interpreter.Result) {
+			check: func(t *testing.T, h *harness, res *result) {
 				assertEntered(t, res, all...)
 				require.Equal(t, interpreter.Succeed, res.Status, res.Cause)
 				assert.Equal(t, confirmed, res.Output)
@@ -632,7 +632,7 @@ func TestOrderFulfillment(t *testing.T) {
 				assert.Equal(t, 335*time.Second, elapsed(res), "retry waits of 5, 10 and 20 s, then the 300 s wait")
 			}},
 		{name: "P4 ProcessPayment fails on every attempt", input: "input.json", setup: payment(-1),
-			check: func(t *testing.T, h *harness, res *interpreter.Result) {
+			check: func(t *testing.T, h *harness, res *result) {
 				assertEntered(t, res, "OrderReceived", "ValidateOrder", "ProcessPayment")
 				assertFailed(t, res, "Error", "")
 				assert.Equal(t, "gateway timeout", errorMessage(t, res.Cause, "Error"))
@@ -644,7 +644,7 @@ func TestOrderFulfillment(t *testing.T) {
 				// Only ValidateOrder is tolerant: the faithful CheckInventory throws on ProcessPayment's answer.
 				h.local.Registry.Lambda(fn+"ValidateOrder", tolerant("Order validated successfully"))
 			},
-			check: func(t *testing.T, h *harness, res *interpreter.Result) {
+			check: func(t *testing.T, h *harness, res *result) {
 				assertEntered(t, res, "OrderReceived", "ValidateOrder", "ProcessPayment", "CheckInventory", "OrderFailed")
 				assertFailed(t, res, "", "Order processing failed")
 				assert.Equal(t, "TypeError", field(enteredInput(t, res, "OrderFailed"), "Error"))
@@ -657,13 +657,13 @@ func TestOrderFulfillment(t *testing.T) {
 				fail, _ := failing(-1, nodeError("Error", "no truck", "ShipOrder"), nil)
 				h.local.Registry.Lambda(fn+"ShipOrder", fail)
 			},
-			check: func(t *testing.T, h *harness, res *interpreter.Result) {
+			check: func(t *testing.T, h *harness, res *result) {
 				assertEntered(t, res, all[:6]...)
 				assertFailed(t, res, "Error", "")
 				assert.Equal(t, 300*time.Second, elapsed(res))
 			}},
 		{name: "P6 the faithful SendConfirmation throws", input: "input.json", setup: stubs("SendConfirmation"),
-			check: func(t *testing.T, h *harness, res *interpreter.Result) {
+			check: func(t *testing.T, h *harness, res *result) {
 				assertEntered(t, res, all...)
 				assertFailed(t, res, "TypeError", "")
 				assert.Equal(t, "Cannot read property 'orderId' of undefined", errorMessage(t, res.Cause, "TypeError"))
@@ -701,12 +701,12 @@ func TestCloudPizza(t *testing.T) {
 		}
 		return it["status"]
 	}
-	orderOf := func(h *harness, res *interpreter.Result) int64 {
+	orderOf := func(h *harness, res *result) int64 {
 		id, _ := field(enteredInput(h.t, res, create), "orderId").(int64)
 		return id
 	}
 	// payload is what the steps after payment see for an input.
-	payload := func(h *harness, res *interpreter.Result, extra map[string]any) map[string]any {
+	payload := func(h *harness, res *result, extra map[string]any) map[string]any {
 		out := map[string]any{"status": "ok", "paymentId": "simulatedPaymentId"}
 		in, _ := enteredInput(h.t, res, create).(map[string]any)
 		for k, v := range in {
@@ -720,7 +720,7 @@ func TestCloudPizza(t *testing.T) {
 	rollbackRoute := func(last ...string) []any {
 		return append([]any{create, pay, fork, partialBranches([]string{loyalty, dlq}, []string{prepare, cook}), refund, refund6}, toAny(last)...)
 	}
-	succeeded := func(t *testing.T, h *harness, res *interpreter.Result, discount any) {
+	succeeded := func(t *testing.T, h *harness, res *result, discount any) {
 		require.Equal(t, interpreter.Succeed, res.Status, res.Cause)
 		out, ok := res.Output.([]any)
 		require.True(t, ok, "output %v", res.Output)
@@ -736,10 +736,10 @@ func TestCloudPizza(t *testing.T) {
 		assert.NotEmpty(t, field(sent[0], "taskToken"))
 		assert.Equal(t, payload(h, res, map[string]any{"loyaltyTransactionId": "simulatedLoyaltytId"}), field(sent[0], "payload"))
 	}
-	notified := func(t *testing.T, res *interpreter.Result) any { return enteredInput(t, res, notify) }
+	notified := func(t *testing.T, res *result) any { return enteredInput(t, res, notify) }
 
 	runPaths(t, "cloud-pizza", []pathCase{
-		{name: "P0 delivered", input: "input.json", check: func(t *testing.T, h *harness, res *interpreter.Result) {
+		{name: "P0 delivered", input: "input.json", check: func(t *testing.T, h *harness, res *result) {
 			assertEntered(t, res, create, pay, fork, branches([]string{loyalty}, []string{prepare, cook}), done)
 			succeeded(t, h, res, 0.2)
 			env3 := res.Output.([]any)[0]
@@ -749,7 +749,7 @@ func TestCloudPizza(t *testing.T) {
 			assert.Equal(t, "Pineapple", order["flavour"])
 			assert.Equal(t, "You like pineapple, you're one of us!", order["discountReason"])
 		}},
-		{name: "P1 creating the order fails", input: "input-error-1-create-order.json", check: func(t *testing.T, h *harness, res *interpreter.Result) {
+		{name: "P1 creating the order fails", input: "input-error-1-create-order.json", check: func(t *testing.T, h *harness, res *result) {
 			assertEntered(t, res, create, failed, notify, sorry)
 			assertFailed(t, res, "", "")
 			assert.Nil(t, status(h, orderOf(h, res)), "the throw comes before the put")
@@ -758,14 +758,14 @@ func TestCloudPizza(t *testing.T) {
 			assert.Equal(t, "Error", field(in, "Error"))
 			assert.Equal(t, "Simulating an exception in step: 1", errorMessage(t, field(in, "Cause").(string), "Error"))
 		}},
-		{name: "P2 payment fails", input: "input-error-2-process-payment.json", check: func(t *testing.T, h *harness, res *interpreter.Result) {
+		{name: "P2 payment fails", input: "input-error-2-process-payment.json", check: func(t *testing.T, h *harness, res *result) {
 			assertEntered(t, res, create, pay, failed, notify, sorry)
 			assertFailed(t, res, "", "")
 			assert.Equal(t, int64(statusPending), status(h, orderOf(h, res)))
 			assert.Zero(t, elapsed(res), "MaxAttempts 0: no retry")
 			assert.Equal(t, "Simulating an exception in step: 2", errorMessage(t, field(notified(t, res), "Cause").(string), "Error"))
 		}},
-		{name: "P3 loyalty points fail, to the DLQ", input: "input-error-3-add-loyalty-points.json", check: func(t *testing.T, h *harness, res *interpreter.Result) {
+		{name: "P3 loyalty points fail, to the DLQ", input: "input-error-3-add-loyalty-points.json", check: func(t *testing.T, h *harness, res *result) {
 			assertEntered(t, res, create, pay, fork, branches([]string{loyalty, dlq}, []string{prepare, cook}), done)
 			succeeded(t, h, res, 0.2)
 			sqsResp := res.Output.([]any)[0]
@@ -774,7 +774,7 @@ func TestCloudPizza(t *testing.T) {
 			assert.Equal(t, []any{map[string]any{"messageType": "AddLoyaltyPointsFailed", "payload": payload(h, res, nil)}},
 				h.bodies("sqs", "TactacamStack-AddLoyaltyPointsDLQ"))
 		}},
-		{name: "P4 preparation fails, rollback", input: "input-error-4-prepare-order.json", check: func(t *testing.T, h *harness, res *interpreter.Result) {
+		{name: "P4 preparation fails, rollback", input: "input-error-4-prepare-order.json", check: func(t *testing.T, h *harness, res *result) {
 			assertEntered(t, res, rollbackRoute(remove7, rolled, failed, notify, sorry)...)
 			assertFailed(t, res, "", "")
 			assert.Equal(t, int64(statusPaymentFailed), status(h, orderOf(h, res)))
@@ -784,7 +784,7 @@ func TestCloudPizza(t *testing.T) {
 			assert.Empty(t, h.messages("sqs", kitchen))
 		}},
 		{name: "P5 the kitchen never calls back: heartbeat timeout, rollback", input: "input-error-5-process-order-callback.json",
-			check: func(t *testing.T, h *harness, res *interpreter.Result) {
+			check: func(t *testing.T, h *harness, res *result) {
 				assertEntered(t, res, create, pay, fork, branches([]string{loyalty}, []string{prepare, cook}), refund, refund6, remove7, rolled, failed, notify, sorry)
 				assertFailed(t, res, "", "")
 				assert.Equal(t, 10*time.Second, elapsed(res), "HeartbeatSeconds 10")
@@ -794,7 +794,7 @@ func TestCloudPizza(t *testing.T) {
 				require.Len(t, msgs, 1)
 				assert.Contains(t, msgs[0]["WorkerError"], "Simulating an exception in step: 5")
 			}},
-		{name: "P6 refund fails, to the DLQ", input: "input-error-6-refund-payment.json", check: func(t *testing.T, h *harness, res *interpreter.Result) {
+		{name: "P6 refund fails, to the DLQ", input: "input-error-6-refund-payment.json", check: func(t *testing.T, h *harness, res *result) {
 			assertEntered(t, res, rollbackRoute("Refund Payment DLQ", "Rollback Failed", failed, notify, sorry)...)
 			assertFailed(t, res, "", "")
 			assert.Equal(t, int64(statusPaymentComplete), status(h, orderOf(h, res)), "the refund threw before its update")
@@ -803,19 +803,19 @@ func TestCloudPizza(t *testing.T) {
 				h.bodies("sqs", "TactacamStack-RefundPaymentDLQ"))
 			assert.NotEmpty(t, field(notified(t, res), "MessageId"), "the DLQ's SendMessage response")
 		}},
-		{name: "P7 reclaiming the points fails, to the DLQ", input: "input-error-7-reclaim-loyalty-points.json", check: func(t *testing.T, h *harness, res *interpreter.Result) {
+		{name: "P7 reclaiming the points fails, to the DLQ", input: "input-error-7-reclaim-loyalty-points.json", check: func(t *testing.T, h *harness, res *result) {
 			assertEntered(t, res, rollbackRoute(remove7, "Remove Loyalty Points DLQ", "Rollback Failed", failed, notify, sorry)...)
 			assertFailed(t, res, "", "")
 			assert.Equal(t, int64(statusPaymentFailed), status(h, orderOf(h, res)))
 			assert.Equal(t, []any{map[string]any{"messageType": "RemoveLoyaltyPointsFailed", "payload": payload(h, res, nil)}},
 				h.bodies("sqs", "TactacamStack-RemoveLoyaltyPointsDLQ"))
 		}},
-		{name: "extra errorOnStep 100 passed directly", input: "input-error-100-all-passed-directly.json", check: func(t *testing.T, h *harness, res *interpreter.Result) {
+		{name: "extra errorOnStep 100 passed directly", input: "input-error-100-all-passed-directly.json", check: func(t *testing.T, h *harness, res *result) {
 			assertEntered(t, res, rollbackRoute(remove7, rolled, failed, notify, sorry)...)
 			assertFailed(t, res, "", "")
 			assert.Equal(t, int64(statusPaymentFailed), status(h, orderOf(h, res)))
 		}},
-		{name: "extra plain flavor", input: "input-plain-defaults.json", check: func(t *testing.T, h *harness, res *interpreter.Result) {
+		{name: "extra plain flavor", input: "input-plain-defaults.json", check: func(t *testing.T, h *harness, res *result) {
 			assertEntered(t, res, create, pay, fork, branches([]string{loyalty}, []string{prepare, cook}), done)
 			succeeded(t, h, res, int64(0))
 			assert.Equal(t, "", h.getItem("orders", map[string]any{"orderId": orderOf(h, res)})["discountReason"])
@@ -828,7 +828,7 @@ func TestCloudPizza(t *testing.T) {
 					return kitchenWorker(ctx, m) // too late: TaskTimedOut
 				})
 			},
-			check: func(t *testing.T, h *harness, res *interpreter.Result) {
+			check: func(t *testing.T, h *harness, res *result) {
 				assertEntered(t, res, create, pay, fork, branches([]string{loyalty}, []string{prepare, cook}), refund, refund6, remove7, rolled, failed, notify, sorry)
 				assertFailed(t, res, "", "")
 				assert.Equal(t, failure.HeartbeatTimeout, field(field(enteredInput(t, res, refund), "Error"), "Error"))
@@ -850,7 +850,7 @@ func TestCloudPizza(t *testing.T) {
 					}
 				})
 			},
-			check: func(t *testing.T, h *harness, res *interpreter.Result) {
+			check: func(t *testing.T, h *harness, res *result) {
 				assertEntered(t, res, create, pay, fork, branches([]string{loyalty}, []string{prepare, cook}))
 				assert.Equal(t, interpreter.TimedOut, res.Status)
 				assert.Equal(t, failure.Timeout, res.Error)

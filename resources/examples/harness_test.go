@@ -122,34 +122,43 @@ func (h *harness) input(file string) any {
 	return v
 }
 
+// result is how a run ended, with its history.
+type result struct {
+	*interpreter.Result
+	history []interpreter.Event
+}
+
 // run executes the definition on the input, bounded in real time so that a hung run fails the test.
-func (h *harness) run(input any) *interpreter.Result {
+func (h *harness) run(input any) *result {
 	h.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	res := h.prog.Run(ctx, input, h.local.Config(h.name, "exec-"+strings.ReplaceAll(h.t.Name(), "/", "-")))
+	cfg := h.local.Config(h.name, "exec-"+strings.ReplaceAll(h.t.Name(), "/", "-"))
+	log := &interpreter.EventLog{}
+	cfg.Events = log
+	res := h.prog.Run(ctx, input, cfg)
 	require.NotNil(h.t, res)
-	return res
+	return &result{Result: res, history: log.Events()}
 }
 
-func elapsed(res *interpreter.Result) time.Duration { return res.StopDate.Sub(res.StartDate) }
+func elapsed(res *result) time.Duration { return res.StopDate.Sub(res.StartDate) }
 
 // entered lists the states entered, in order.
-func entered(res *interpreter.Result) []string {
+func entered(res *result) []string {
 	var names []string
-	for _, e := range res.History() {
-		if strings.HasSuffix(e.Type, "StateEntered") {
-			names = append(names, e.Name)
+	for _, e := range res.history {
+		if strings.HasSuffix(e.Type(), "StateEntered") {
+			names = append(names, e.Name())
 		}
 	}
 	return names
 }
 
 // enteredInput is the input of the first entry into a state.
-func enteredInput(t *testing.T, res *interpreter.Result, state string) any {
+func enteredInput(t *testing.T, res *result, state string) any {
 	t.Helper()
-	for _, e := range res.History() {
-		if strings.HasSuffix(e.Type, "StateEntered") && e.Name == state {
+	for _, e := range res.history {
+		if strings.HasSuffix(e.Type(), "StateEntered") && e.Name() == state {
 			return e.Input
 		}
 	}
@@ -172,7 +181,7 @@ type children []string
 
 // assertEntered checks the states entered against the expected route: state names, parallel and
 // children groups.
-func assertEntered(t *testing.T, res *interpreter.Result, route ...any) {
+func assertEntered(t *testing.T, res *result, route ...any) {
 	t.Helper()
 	actual := entered(res)
 	pos := 0
@@ -233,7 +242,7 @@ func count(list []string, s string) int {
 }
 
 // assertFailed checks a failed execution's error and, when cause is not empty, its cause.
-func assertFailed(t *testing.T, res *interpreter.Result, errName, cause string) {
+func assertFailed(t *testing.T, res *result, errName, cause string) {
 	t.Helper()
 	assert.Equal(t, interpreter.Failed, res.Status, "error %s: %s", res.Error, res.Cause)
 	assert.Equal(t, errName, res.Error)

@@ -76,7 +76,7 @@ func (c *Handler) events(w http.ResponseWriter, r *http.Request, arn string) {
 			return
 		}
 		select {
-		case live <- event{id: e.Event.ID, typ: e.Event.Type, data: data}:
+		case live <- event{id: e.Event.ID, typ: e.Event.Type(), data: data}:
 		default:
 			once.Do(func() { close(overflow) })
 		}

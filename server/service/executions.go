@@ -109,21 +109,18 @@ func (s *Service) begin(ctx context.Context, in *StartExecutionInput, o beginOpt
 		arn = s.arn(regionOf(sm.Arn), arnExpress, sm.Name, name, interpreter.NewUUID())
 	}
 	now := s.now()
-	var events []store.Event
-	if !s.noHistory || o.history {
-		first, err := startedEvent(arn, now, text, interpreter.Event{RoleArn: tgt.runs.RoleArn, StateMachineVersionArn: tgt.version,
-			StateMachineAliasArn: tgt.alias})
-		if err != nil {
-			return nil, internal(err)
-		}
-		events = append(events, first)
-	}
 	// AWS keeps no record of an Express execution once it ends (DescribeExecution, ListExecutions and
 	// GetExecutionHistory do not serve them): the store drops it then, unless a local run asked for its
-	// history. StartSyncExecution answers from the run, not the store.
+	// history, and keeps no history of it meanwhile. StartSyncExecution answers from the run, not the store.
+	transient := express && !o.history
+	var events []store.Event
+	if (!s.noHistory || o.history) && !transient {
+		events = append(events, s.startedEvent(arn, now, text, &interpreter.About{RoleArn: tgt.runs.RoleArn,
+			StateMachineVersionArn: tgt.version, StateMachineAliasArn: tgt.alias}))
+	}
 	rec := &store.Execution{
 		Arn: arn, StateMachineArn: sm.Arn, Name: name, Status: store.Running, Input: text, StartDate: now,
-		Definition: tgt.runs.Definition, Express: express, TestCase: testCase, Transient: express && !o.history,
+		Definition: tgt.runs.Definition, Express: express, TestCase: testCase, Transient: transient,
 		StateMachineVersionArn: tgt.version, StateMachineAliasArn: tgt.alias, TraceHeader: in.TraceHeader,
 	}
 	var lease []store.Timer
@@ -145,7 +142,7 @@ func (s *Service) begin(ctx context.Context, in *StartExecutionInput, o beginOpt
 	if err != nil {
 		return nil, internal(err)
 	}
-	s.publish(arn, interpreter.Event{ID: 1, Timestamp: now, Type: "ExecutionStarted", Input: input, HasInput: true})
+	s.publish(arn, interpreter.Event{ID: 1, Timestamp: now, Kind: interpreter.ExecutionStarted, Input: input})
 	return &started{rec: stored, prog: prog, input: input, history: o.history, cfg: interpreter.Config{
 		Name: name, ARN: arn, StateMachineName: sm.Name, StateMachineARN: sm.Arn, RoleARN: tgt.runs.RoleArn,
 		Express: express, Invoker: invoker, Clock: s.clock, Durable: s.durable(express),
@@ -367,11 +364,11 @@ func (s *Service) stop(ctx context.Context, in *StopExecutionInput) (*StopExecut
 func (s *Service) abortOrphan(ctx context.Context, e *store.Execution, in *StopExecutionInput, status string) (*StopExecutionOutput, error) {
 	last := e.LastEvent
 	now := s.now()
-	typ := "ExecutionAborted"
+	kind := interpreter.ExecutionAborted
 	if status == store.Failed {
-		typ = "ExecutionFailed"
+		kind = interpreter.ExecutionFailed
 	}
-	ev := interpreter.Event{ID: last + 1, PreviousEventID: last, Timestamp: now, Type: typ, Error: in.Error, Cause: in.Cause}
+	ev := interpreter.Event{ID: last + 1, PreviousEventID: last, Timestamp: now, Kind: kind, Error: in.Error, Cause: in.Cause}
 	step := store.Step{Execution: e}
 	var pr parkedRecord
 	if len(e.Checkpoint) > 0 && json.Unmarshal(e.Checkpoint, &pr) == nil {
@@ -386,11 +383,7 @@ func (s *Service) abortOrphan(ctx context.Context, e *store.Execution, in *StopE
 	// A parked execution's checkpoint is where it stood when it was stopped: a redrive starts from it.
 	e.Status, e.StopDate, e.Error, e.Cause, e.Checkpoint = status, now, optional(in.Error), optional(in.Cause), finalRecord(pr.Checkpoint)
 	if last > 0 { // a service that keeps no history has none to end
-		se, err := storedEvent(e.Arn, ev)
-		if err != nil {
-			return nil, internal(err)
-		}
-		step.Events = []store.Event{se}
+		step.Events = []store.Event{s.storedEvent(e.Arn, &ev)}
 	}
 	if err := s.store.Commit(ctx, step); err != nil {
 		if errors.Is(err, store.ErrConflict) {

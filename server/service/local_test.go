@@ -23,7 +23,7 @@ func TestLocalRunOnTheRealClock(t *testing.T) {
 	var seen []string
 	var ids []int64
 	defer s.Subscribe("", func(e ExecutionEvent) {
-		seen, ids = append(seen, e.Event.Type), append(ids, e.Event.ID)
+		seen, ids = append(seen, e.Event.Type()), append(ids, e.Event.ID)
 	})()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -168,9 +168,7 @@ func TestLostLeaseStopsTheRun(t *testing.T) {
 		return rec.LastEvent == 4
 	}, 5*time.Second, 2*time.Millisecond)
 	// Another node resumes it and records an event.
-	ev, err := startedEvent(rec.Arn, time.Now(), "{}", interpreter.Event{})
-	require.NoError(t, err)
-	ev.ID, ev.Type = 5, "LambdaFunctionScheduled"
+	ev := s.storedEvent(rec.Arn, &interpreter.Event{ID: 5, PreviousEventID: 4, Timestamp: time.Now(), Kind: interpreter.LambdaFunctionScheduled})
 	require.NoError(t, st.Commit(ctx, store.Step{Execution: rec, Events: []store.Event{ev}}))
 	select {
 	case <-cancelled:
@@ -235,8 +233,7 @@ func TestCreationLease(t *testing.T) {
 			// Node a created it, and died before its first step.
 			now := time.Now()
 			arn := s.arn(DefaultRegion, arnExecution, "m", "orphan")
-			ev, err := startedEvent(arn, now, `{"n":1}`, interpreter.Event{})
-			require.NoError(t, err)
+			ev := s.startedEvent(arn, now, `{"n":1}`, nil)
 			_, err = st.CreateExecution(ctx, &store.Execution{Arn: arn, StateMachineArn: sm.StateMachineArn, Name: "orphan", Status: store.Running,
 				Input: `{"n":1}`, StartDate: now, Definition: `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","End":true}}}`},
 				[]store.Event{ev}, store.Timer{TimerKey: store.TimerKey{ExecutionArn: arn, Key: wakeTimer}, Due: now, Owner: "a", LeaseUntil: now.Add(tt.lease)})

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/server/store"
 )
 
@@ -134,13 +135,13 @@ func (l *execLogger) write(e ExecutionEvent) {
 		l.targets[e.ExecutionArn] = t
 	}
 	switch {
-	case executionEnd(e.Event.Type):
+	case executionEnd(e.Event.Type()):
 		delete(l.targets, e.ExecutionArn)
-	case e.Event.Type == "ExecutionRedriven":
-		t.redrives = e.Event.RedriveCount
+	case e.Event.Kind == interpreter.ExecutionRedriven && e.Event.About != nil:
+		t.redrives = e.Event.About.RedriveCount
 		l.targets[e.ExecutionArn] = t
 	}
-	if !t.logs(e.Event.Type) {
+	if !t.logs(e.Event.Type()) {
 		return
 	}
 	line, err := t.event(e)
@@ -302,7 +303,7 @@ func (t logTarget) event(e ExecutionEvent) ([]byte, error) {
 		}
 	}
 	// The control plane knows the role; not every ExecutionStarted it publishes carries it.
-	addRole := e.Event.Type == "ExecutionStarted" && e.Event.RoleArn == "" && t.roleArn != ""
+	addRole := e.Event.Kind == interpreter.ExecutionStarted && (e.Event.About == nil || e.Event.About.RoleArn == "") && t.roleArn != ""
 	if !t.data || addRole {
 		var details map[string]json.RawMessage
 		if err := json.Unmarshal(d, &details); err != nil {
@@ -321,7 +322,7 @@ func (t logTarget) event(e ExecutionEvent) ([]byte, error) {
 		}
 	}
 	return json.Marshal(logEvent{
-		ID: strconv.FormatInt(e.Event.ID, 10), Type: e.Event.Type, Details: d,
+		ID: strconv.FormatInt(e.Event.ID, 10), Type: e.Event.Type(), Details: d,
 		PreviousEventID: strconv.FormatInt(e.Event.PreviousEventID, 10),
 		EventTimestamp:  strconv.FormatInt(e.Event.Timestamp.UnixMilli(), 10),
 		ExecutionArn:    e.ExecutionArn,

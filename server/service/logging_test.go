@@ -296,7 +296,7 @@ func TestExecutionLogErrors(t *testing.T) {
 		wake: make(chan struct{}, 1), done: make(chan struct{}), targets: map[string]logTarget{}, queueCap: 10}
 	arn := "arn:aws:states:us-east-1:123456789012:execution:m:e"
 	for i := range 13 {
-		l.enqueue(ExecutionEvent{ExecutionArn: arn, Event: interpreter.Event{ID: int64(i + 1), Type: "PassStateEntered", Name: "P", Input: map[string]any{}}})
+		l.enqueue(ExecutionEvent{ExecutionArn: arn, Event: interpreter.Event{ID: int64(i + 1), Kind: interpreter.PassStateEntered, Input: map[string]any{}}})
 	}
 	close(l.wake)
 	l.loop()
@@ -352,10 +352,11 @@ func TestExecutionLogRedriveCount(t *testing.T) {
 	sink := &memorySink{}
 	l := &execLogger{s: s, sink: sink, report: func(err error) { t.Error(err) }, targets: map[string]logTarget{}}
 	arn := "arn:aws:states:us-east-1:123456789012:execution:m:e"
-	for i, typ := range []string{"ExecutionStarted", "ExecutionFailed", "ExecutionRedriven", "PassStateEntered", "ExecutionSucceeded"} {
-		e := interpreter.Event{ID: int64(i + 1), Type: typ}
-		if typ == "ExecutionRedriven" {
-			e.RedriveCount = 1
+	for i, kind := range []interpreter.EventKind{interpreter.ExecutionStarted, interpreter.ExecutionFailed, interpreter.ExecutionRedriven,
+		interpreter.PassStateEntered, interpreter.ExecutionSucceeded} {
+		e := interpreter.Event{ID: int64(i + 1), Kind: kind}
+		if kind == interpreter.ExecutionRedriven {
+			e.About = &interpreter.About{RedriveCount: 1}
 		}
 		l.write(ExecutionEvent{ExecutionArn: arn, Event: e})
 	}

@@ -319,11 +319,7 @@ func (d *driver) runChild(i int, input any) (*interpreter.Result, *store.Executi
 	keep := !s.noHistory && !run.Express
 	var events []store.Event
 	if keep {
-		first, err := startedEvent(arn, now, text, interpreter.Event{RoleArn: d.m.cfg.RoleARN})
-		if err != nil {
-			return nil, nil, err
-		}
-		events = append(events, first)
+		events = append(events, s.startedEvent(arn, now, text, &interpreter.About{RoleArn: d.m.cfg.RoleARN}))
 	}
 	rec := &store.Execution{Arn: arn, StateMachineArn: d.childMachine, Name: name, Status: store.Running, Input: text,
 		StartDate: now, Definition: run.Definition, Express: run.Express, Transient: run.Express, MapRunArn: d.arn}
@@ -360,7 +356,8 @@ func (d *driver) runChild(i int, input any) (*interpreter.Result, *store.Executi
 		return nil, nil, fmt.Errorf("storing a child execution of the Map Run: %w", err)
 	}
 	if keep { // stored with the execution, so the interpreter does not record it: subscribers see it here
-		s.publish(arn, interpreter.Event{ID: 1, Timestamp: now, Type: "ExecutionStarted", Input: input, HasInput: true, RoleArn: d.m.cfg.RoleARN})
+		s.publish(arn, interpreter.Event{ID: 1, Timestamp: now, Kind: interpreter.ExecutionStarted, Input: input,
+			About: &interpreter.About{RoleArn: d.m.cfg.RoleARN}})
 	}
 	d.mu.Lock()
 	d.children[arn] = true

@@ -68,9 +68,10 @@ func (s *Service) publish(arn string, e interpreter.Event) {
 	}
 }
 
-// recorder takes one running execution's events as the interpreter records them (Config.OnEvent), puts
-// them in id order (concurrent branches number their events from one counter but report them on their own
-// goroutines), publishes them, and commits them while the execution runs.
+// recorder takes one running execution's events as the interpreter records them (it is the execution's
+// interpreter.EventSink), encodes each once into the JSON the store keeps, puts them in id order
+// (concurrent branches number their events from one counter but report them on their own goroutines),
+// publishes them, and commits them while the execution runs.
 type recorder struct {
 	s   *Service
 	arn string
@@ -82,8 +83,8 @@ type recorder struct {
 	// next is the id of the next event to release; early[i] holds the event next+i when it came before
 	// next did (a concurrent branch's), marked by its non-zero ID.
 	next  int64
-	early []interpreter.Event
-	// ready are released events not yet committed; err is the first that could not be encoded.
+	early []recorded
+	// ready are released events not yet committed; err is the first that could not be recorded.
 	ready []store.Event
 	err   error
 	timer *time.Timer
@@ -267,17 +268,28 @@ func newRecorder(s *Service, rec *store.Execution, after int64, keep, live bool)
 	return &recorder{s: s, arn: rec.Arn, rec: rec, keep: keep, live: keep && live, next: after + 1}
 }
 
-// sink is the execution's OnEvent: add, or nothing when no one will read the events (no history is kept
-// and no one subscribed when it started).
-func (r *recorder) sink() func(interpreter.Event) {
-	if !r.keep && !r.s.subscribed() {
-		return func(interpreter.Event) {}
-	}
-	return r.add
+// recorded is an event taken, with its stored form when the history is kept.
+type recorded struct {
+	e      interpreter.Event
+	stored store.Event
 }
 
-// add takes an event of the execution.
-func (r *recorder) add(e interpreter.Event) {
+// sink is the execution's interpreter.EventSink: the recorder, or none when no one will read the events
+// (no history is kept and no one subscribed when it started): the interpreter then only counts them.
+func (r *recorder) sink() interpreter.EventSink {
+	if !r.keep && !r.s.subscribed() {
+		return nil
+	}
+	return r
+}
+
+// Record takes an event of the execution. It is encoded here, on the execution's goroutine and outside
+// the lock, so that concurrent branches encode their events in parallel.
+func (r *recorder) Record(e interpreter.Event) {
+	ev := recorded{e: e}
+	if r.keep {
+		ev.stored = r.s.storedEvent(r.arn, &e)
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	i := int(e.ID - r.next)
@@ -287,14 +299,14 @@ func (r *recorder) add(e interpreter.Event) {
 	}
 	if i > 0 {
 		for len(r.early) <= i {
-			r.early = append(r.early, interpreter.Event{})
+			r.early = append(r.early, recorded{})
 		}
-		r.early[i] = e
+		r.early[i] = ev
 		return
 	}
-	r.release(e)
+	r.release(ev)
 	r.early = r.early[min(1, len(r.early)):]
-	for len(r.early) > 0 && r.early[0].ID != 0 {
+	for len(r.early) > 0 && r.early[0].e.ID != 0 {
 		r.release(r.early[0])
 		r.early = r.early[1:]
 	}
@@ -308,30 +320,31 @@ func (r *recorder) add(e interpreter.Event) {
 }
 
 // release publishes the next event and queues it for the store. Called with mu held.
-func (r *recorder) release(e interpreter.Event) {
+func (r *recorder) release(ev recorded) {
 	r.next++
-	r.s.publish(r.arn, e)
-	if !r.keep {
-		return
+	r.s.publish(r.arn, ev.e)
+	if r.keep {
+		r.ready = append(r.ready, ev.stored)
 	}
-	se, err := storedEvent(r.arn, e)
-	if err != nil {
-		if r.err == nil {
-			r.err = fmt.Errorf("history event %d: %w", e.ID, err)
-		}
-		return
-	}
-	r.ready = append(r.ready, se)
 }
 
-// storedEvent is a history event as the store keeps it: the API's JSON, encoded once (directly:
-// json.Marshal would validate and compact it once more), its time to the store's microsecond.
-func storedEvent(arn string, e interpreter.Event) (store.Event, error) {
-	data, err := e.MarshalJSON()
-	if err != nil {
-		return store.Event{}, err
+// eventBuffer is an encoder with its output buffer, reused through Service.encoders.
+type eventBuffer struct {
+	enc interpreter.EventEncoder
+	buf []byte
+}
+
+// storedEvent is a history event as the store keeps it: the API's JSON, encoded once, its time to the
+// store's microsecond.
+func (s *Service) storedEvent(arn string, e *interpreter.Event) store.Event {
+	b, _ := s.encoders.Get().(*eventBuffer)
+	if b == nil {
+		b = &eventBuffer{}
 	}
-	return store.Event{ExecutionArn: arn, ID: e.ID, Timestamp: e.Timestamp.Truncate(time.Microsecond), Type: e.Type, Data: data}, nil
+	b.buf = b.enc.Append(b.buf[:0], e)
+	data := slices.Clone(b.buf)
+	s.encoders.Put(b)
+	return store.Event{ExecutionArn: arn, ID: e.ID, Timestamp: e.Timestamp.Truncate(time.Microsecond), Type: e.Kind.String(), Data: data}
 }
 
 // take hands over the events ready to commit.
@@ -402,7 +415,7 @@ func (r *recorder) final(last func(rec *store.Execution, step *store.Step) error
 		r.timer.Stop()
 	}
 	err := r.err
-	if slices.ContainsFunc(r.early, func(e interpreter.Event) bool { return e.ID != 0 }) && err == nil {
+	if slices.ContainsFunc(r.early, func(ev recorded) bool { return ev.e.ID != 0 }) && err == nil {
 		err = fmt.Errorf("history events from %d on were not recorded densely", r.next)
 	}
 	r.mu.Unlock()

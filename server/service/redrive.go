@@ -130,14 +130,10 @@ func (s *Service) redrive(ctx context.Context, e *store.Execution) (time.Time, e
 	rec.RedriveCount, rec.RedriveDate = e.RedriveCount+1, now
 	pr := &parkedRecord{Checkpoint: point, Running: true, Owner: s.node, Clean: true, LastEvent: e.LastEvent}
 	step := store.Step{Execution: rec}
-	ev := interpreter.Event{ID: e.LastEvent + 1, PreviousEventID: e.LastEvent, Timestamp: now, Type: "ExecutionRedriven",
-		RedriveCount: rec.RedriveCount}
+	ev := interpreter.Event{ID: e.LastEvent + 1, PreviousEventID: e.LastEvent, Timestamp: now, Kind: interpreter.ExecutionRedriven,
+		About: &interpreter.About{RedriveCount: rec.RedriveCount}}
 	if e.LastEvent > 0 { // a service that keeps no history has none to go on
-		se, err := storedEvent(e.Arn, ev)
-		if err != nil {
-			return time.Time{}, internal(err)
-		}
-		step.Events = []store.Event{se}
+		step.Events = []store.Event{s.storedEvent(e.Arn, &ev)}
 		pr.LastEvent = ev.ID
 	}
 	if err := s.checkpointStep(&step, rec, pr, nil); err != nil {

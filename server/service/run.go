@@ -52,11 +52,13 @@ func (s *Service) execute(st *started) (*run, error) {
 // events before that as the execution runs. It is the one place an execution runs. No lock is held while
 // the execution runs.
 func (s *Service) run(l launch) (*run, error) {
-	rc := newRecorder(s, l.rec, l.after, !s.noHistory || l.history, !l.rec.Express)
+	// A transient execution's events would go with it when it ends, before anyone could read them
+	// (GetExecutionHistory does not serve it while it runs: its events are committed with its end).
+	rc := newRecorder(s, l.rec, l.after, (!s.noHistory || l.history) && !l.rec.Transient, !l.rec.Express)
 	r := &run{done: make(chan struct{}), rc: rc}
 	rc.crashes = l.crashes
 	cfg := l.cfg
-	cfg.OnEvent, cfg.EventsBefore, cfg.Callbacks, cfg.Answers = rc.sink(), l.after, s.callbacks, s.Answers()
+	cfg.Events, cfg.EventsBefore, cfg.Callbacks, cfg.Answers = rc.sink(), l.after, s.callbacks, s.Answers()
 	cfg.MapRuns, cfg.Objects = &mapRunner{s: s, parent: l.rec, cfg: cfg}, s.objects
 	cfg.PayloadLimit, cfg.Activities = s.payloadLimit, activityQueue{s: s, rc: rc}
 	cfg.MaxDuration, cfg.WaitScale = maxDuration(l.rec.Express), s.waitScale
@@ -180,8 +182,8 @@ func optional(s string) *string {
 }
 
 // startedEvent is an execution's first history event, stored with the execution: its input as
-// StartExecution got it, and the role, version and alias of about (the rest of about is not used).
-func startedEvent(arn string, at time.Time, input string, about interpreter.Event) (store.Event, error) {
-	return storedEvent(arn, interpreter.Event{ID: 1, Timestamp: at, Type: "ExecutionStarted", Input: interpreter.JSONText(input), HasInput: true,
-		RoleArn: about.RoleArn, StateMachineVersionArn: about.StateMachineVersionArn, StateMachineAliasArn: about.StateMachineAliasArn})
+// StartExecution got it, and the role, version and alias it runs with (about).
+func (s *Service) startedEvent(arn string, at time.Time, input string, about *interpreter.About) store.Event {
+	return s.storedEvent(arn, &interpreter.Event{ID: 1, Timestamp: at, Kind: interpreter.ExecutionStarted, Input: interpreter.JSONText(input),
+		About: about})
 }

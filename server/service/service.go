@@ -109,6 +109,8 @@ type Service struct {
 
 	subMu sync.RWMutex
 	subs  map[*subscriber]struct{}
+	// encoders are the eventBuffers of the executions' goroutines that encode history events.
+	encoders sync.Pool
 
 	actMu sync.Mutex
 	// started tells the activity Tasks running here that a worker took their task, by token; polls holds,
