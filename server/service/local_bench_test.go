@@ -16,9 +16,10 @@ import (
 
 // BenchmarkLocalWorkloads runs the workloads of ../shared/bench as aslrun execute does, side by side:
 // "service" is today's path, one execution on a local service (memory store, virtual clock, no history
-// kept, state machine creation included); "interpreter" is the path execute took before the control plane
-// ran it, Program.Run and the output written as JSON. The definition is checked and compiled once, before
-// either, as execute does.
+// kept, state machine creation included); "service-history" the same keeping its history (execute
+// --history: every event encoded for the store, as serve does); "interpreter" is the path execute took
+// before the control plane ran it, Program.Run and the output written as JSON. The definition is checked
+// and compiled once, before either, as execute does.
 func BenchmarkLocalWorkloads(b *testing.B) {
 	all := workloads.Generate(b)
 	echo := interpreter.InvokerFunc(func(_ context.Context, req *interpreter.TaskRequest) (any, error) {
@@ -52,21 +53,27 @@ func BenchmarkLocalWorkloads(b *testing.B) {
 			}
 			workloads.Report(b, time.Since(start), w.Transitions)
 		})
-		b.Run(name+"/service", func(b *testing.B) {
-			start := time.Now()
-			for range b.N {
-				svc, err := service.NewLocal(service.Options{Invoker: echo, Clock: interpreter.NewVirtualClock(time.Now()),
-					NoHistory: true, PayloadLimit: limit})
-				require.NoError(b, err)
-				fin, err := svc.RunLocal(context.Background(), service.LocalRun{StateMachine: name, Definition: string(w.Definition),
-					Program: prog, Type: typ, Execution: "bench", Input: w.Input, InputText: w.InputText})
-				require.NoError(b, err)
-				if res := fin.Result; res.Status != interpreter.Succeed {
-					b.Fatalf("%s: %s %s", res.Status, res.Error, res.Cause)
-				}
-				svc.Close()
+		for _, history := range []bool{false, true} {
+			variant := "/service"
+			if history {
+				variant = "/service-history"
 			}
-			workloads.Report(b, time.Since(start), w.Transitions)
-		})
+			b.Run(name+variant, func(b *testing.B) {
+				start := time.Now()
+				for range b.N {
+					svc, err := service.NewLocal(service.Options{Invoker: echo, Clock: interpreter.NewVirtualClock(time.Now()),
+						NoHistory: true, PayloadLimit: limit})
+					require.NoError(b, err)
+					fin, err := svc.RunLocal(context.Background(), service.LocalRun{StateMachine: name, Definition: string(w.Definition),
+						Program: prog, Type: typ, Execution: "bench", Input: w.Input, InputText: w.InputText, History: history})
+					require.NoError(b, err)
+					if res := fin.Result; res.Status != interpreter.Succeed {
+						b.Fatalf("%s: %s %s", res.Status, res.Error, res.Cause)
+					}
+					svc.Close()
+				}
+				workloads.Report(b, time.Since(start), w.Transitions)
+			})
+		}
 	}
 }
