@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aslrun/aslrun/interpreter"
@@ -84,6 +85,8 @@ type recorder struct {
 	// next did (a concurrent branch's), marked by its non-zero ID.
 	next  int64
 	early []recorded
+	// incoming are events whose branches found mu taken, for its holder to place (Record).
+	incoming atomic.Pointer[pending]
 	// ready are released events not yet committed; err is the first that could not be recorded.
 	ready []store.Event
 	err   error
@@ -175,7 +178,7 @@ func (r *recorder) renew() {
 	defer r.commitMu.Unlock()
 	r.mu.Lock()
 	ended := r.ended
-	r.mu.Unlock()
+	r.unlock()
 	if r.ex != nil && !ended {
 		r.checkpoint(true)
 	}
@@ -261,7 +264,7 @@ func (r *recorder) putBack(batch []store.Event) {
 	}
 	r.mu.Lock()
 	r.ready = append(batch, r.ready...)
-	r.mu.Unlock()
+	r.unlock()
 }
 
 func newRecorder(s *Service, rec *store.Execution, after int64, keep, live bool) *recorder {
@@ -284,17 +287,68 @@ func (r *recorder) sink() interpreter.EventSink {
 }
 
 // Record takes an event of the execution. It is encoded here, on the execution's goroutine and outside
-// the lock, so that concurrent branches encode their events in parallel.
+// the lock, so that concurrent branches encode their events in parallel. No branch waits for the lock:
+// one that finds it taken leaves its event in incoming, which the holder takes in before it lets go
+// (with many branches on few cores, waiting turns the lock into a convoy).
 func (r *recorder) Record(e interpreter.Event) {
 	ev := recorded{e: e}
 	if r.keep {
 		ev.stored = r.s.storedEvent(r.arn, &e)
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	i := int(e.ID - r.next)
+	if r.mu.TryLock() {
+		r.place(ev)
+	} else {
+		p := &pending{ev: ev}
+		for {
+			p.next = r.incoming.Load()
+			if r.incoming.CompareAndSwap(p.next, p) {
+				break
+			}
+		}
+		if !r.mu.TryLock() {
+			return // the holder takes it in
+		}
+	}
+	r.unlock()
+}
+
+// unlock lets mu go, having placed the events left in incoming; again if more came as it was let go,
+// unless another holder took mu, who then does (no event stays in incoming with no holder to place it).
+func (r *recorder) unlock() {
+	for {
+		r.takeIncoming()
+		r.mu.Unlock()
+		if r.incoming.Load() == nil || !r.mu.TryLock() {
+			return
+		}
+	}
+}
+
+// pending is an event left for the lock's holder, in a list.
+type pending struct {
+	ev   recorded
+	next *pending
+}
+
+// takeIncoming places the events left in incoming. Called with mu held.
+func (r *recorder) takeIncoming() {
+	var list *pending
+	for p := r.incoming.Swap(nil); p != nil; {
+		next := p.next
+		p.next, list = list, p // reversed: in the order they came
+		p = next
+	}
+	for ; list != nil; list = list.next {
+		r.place(list.ev)
+	}
+}
+
+// place releases ev if it is the next event, with the events after it that came early; else keeps it
+// until its turn. Called with mu held.
+func (r *recorder) place(ev recorded) {
+	i := int(ev.e.ID - r.next)
 	if i < 0 {
-		r.err = cmp.Or(r.err, fmt.Errorf("history event %d came twice", e.ID))
+		r.err = cmp.Or(r.err, fmt.Errorf("history event %d came twice", ev.e.ID))
 		return
 	}
 	if i > 0 {
@@ -350,7 +404,8 @@ func (s *Service) storedEvent(arn string, e *interpreter.Event) store.Event {
 // take hands over the events ready to commit.
 func (r *recorder) take() []store.Event {
 	r.mu.Lock()
-	defer r.mu.Unlock()
+	defer r.unlock()
+	r.takeIncoming()
 	batch := r.ready
 	r.ready, r.timer = nil, nil
 	return batch
@@ -364,10 +419,10 @@ func (r *recorder) flush() {
 	now := time.Now()
 	if quiet := now.Sub(r.last); quiet < flushDelay && now.Sub(r.first) < maxFlushDelay && r.timer != nil && !r.ended {
 		r.timer.Reset(flushDelay - quiet) // still busy: look again when it may have gone quiet
-		r.mu.Unlock()
+		r.unlock()
 		return
 	}
-	r.mu.Unlock()
+	r.unlock()
 	r.commitMu.Lock()
 	defer r.commitMu.Unlock()
 	if r.s.ctx.Err() != nil {
@@ -410,6 +465,7 @@ func (r *recorder) final(last func(rec *store.Execution, step *store.Step) error
 	r.commitMu.Lock()
 	defer r.commitMu.Unlock()
 	r.mu.Lock()
+	r.takeIncoming()
 	r.ended = true
 	if r.timer != nil {
 		r.timer.Stop()
@@ -418,7 +474,7 @@ func (r *recorder) final(last func(rec *store.Execution, step *store.Step) error
 	if slices.ContainsFunc(r.early, func(ev recorded) bool { return ev.e.ID != 0 }) && err == nil {
 		err = fmt.Errorf("history events from %d on were not recorded densely", r.next)
 	}
-	r.mu.Unlock()
+	r.unlock()
 	if err != nil {
 		return err
 	}
