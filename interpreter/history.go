@@ -1,6 +1,7 @@
 package interpreter
 
 import (
+	"cmp"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -116,7 +117,7 @@ func (l *EventLog) Events() []Event {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	out := slices.Clone(l.events)
-	slices.SortFunc(out, func(a, b Event) int { return int(a.ID - b.ID) })
+	slices.SortFunc(out, func(a, b Event) int { return cmp.Compare(a.ID, b.ID) })
 	return out
 }
 

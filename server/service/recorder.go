@@ -36,9 +36,10 @@ type subscriber struct {
 }
 
 // Subscribe calls fn with each history event of the execution arn (of every execution when arn is "") as
-// it is recorded, in id order per execution, until the returned cancel is called. fn runs on the
-// execution's goroutine: it must not block (copy the event to a buffered channel and drop or disconnect
-// when it is full).
+// it is recorded, in id order per execution, until the returned cancel is called. An execution that keeps
+// no history and started while no one subscribed publishes nothing: it records no events. fn runs on one
+// of the execution's goroutines, one event at a time: it must not block (copy the event to a buffered
+// channel and drop or disconnect when it is full), and must not change the event's payloads.
 func (s *Service) Subscribe(arn string, fn func(ExecutionEvent)) (cancel func()) {
 	sub := &subscriber{arn: arn, fn: fn}
 	s.subMu.Lock()
