@@ -96,27 +96,27 @@ func (enc *EventEncoder) Append(b []byte, e *Event) []byte {
 func (enc *EventEncoder) details(e *Event, k *eventKind) []member {
 	m := enc.members[:0]
 	str := func(key, s string) { m = append(m, member{key: key, s: s}) }
-	payload := func(key string, v any) {
-		m = append(m, member{key: key, kind: memberPayload, v: v}, member{key: key + "Details", kind: memberTruncated})
+	payload := func(key, details string, v any) {
+		m = append(m, member{key: key, kind: memberPayload, v: v}, member{key: details, kind: memberTruncated})
 	}
 	num := func(key string, n int64) { m = append(m, member{key: key, kind: memberInt, n: n}) }
 	switch {
 	case k.entered:
 		str("name", e.Name())
-		payload("input", e.Input)
+		payload("input", "inputDetails", e.Input)
 	case k.exited:
 		str("name", e.Name())
-		payload("output", e.Output)
+		payload("output", "outputDetails", e.Output)
 		if e.Assigned != nil {
 			m = append(m, member{key: "assignedVariables", kind: memberVariables, v: e.Assigned},
 				member{key: "assignedVariablesDetails", kind: memberTruncated})
 		}
 	}
 	if k.input {
-		payload("input", e.Input)
+		payload("input", "inputDetails", e.Input)
 	}
 	if k.output {
-		payload("output", e.Output)
+		payload("output", "outputDetails", e.Output)
 	}
 	if e.Error != "" {
 		str("error", e.Error)
