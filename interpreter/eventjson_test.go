@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ohler55/ojg/oj"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -112,5 +113,26 @@ func TestEventJSONShapes(t *testing.T) {
 		b, err := e.MarshalJSON()
 		require.NoError(t, err)
 		assert.Equal(t, want[i], string(b))
+	}
+}
+
+// TestEventPayloadIsOjsText: a payload is the JSON text oj writes for it (keys sorted), as the events
+// kept it before, inside a JSON string as encoding/json writes one; for the generic values, which the
+// encoder writes itself, and for others, which it leaves to oj.
+func TestEventPayloadIsOjsText(t *testing.T) {
+	values := []any{
+		nil, true, false, int64(-42), 7, 0.1, 1e21, 1.5e-7, 123456789.125, -0.0, "",
+		"<a & b> \u2028 \u00e9 \t\n\"q\" \\ \x01 \x7f", []any{}, []any(nil), map[string]any{},
+		map[string]any{"b": []any{int64(1), 2.5, nil, map[string]any{"z": "<", "a": []any{}}}, "a": map[string]any{"y": map[string]any{"x": true}}, "\u00e9": 1},
+		[]any{map[string]any{"k2": 1, "k1": 2}, map[string]any{"k1": 3}, []any{[]any{"deep"}}},
+		time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC), []string{"not", "generic"}, map[string]int{"b": 1, "a": 2}, int32(5), float32(0.1),
+		[]any{interpreter.JSONText(`{"raw":true}`)},
+	}
+	for _, v := range values {
+		b, err := interpreter.Event{ID: 1, Kind: interpreter.ExecutionSucceeded, Output: v}.MarshalJSON()
+		require.NoError(t, err)
+		text, err := json.Marshal(oj.JSON(v, &oj.Options{Sort: true}))
+		require.NoError(t, err)
+		assert.Contains(t, string(b), `{"output":`+string(text)+`,"outputDetails"`, "%#v", v)
 	}
 }
