@@ -3,6 +3,8 @@ package jsonpath
 import (
 	"fmt"
 	"maps"
+
+	jsonvalue "github.com/aslrun/aslrun/asl/value"
 )
 
 // SetError reports that a ResultPath cannot be applied to a document. Its text is AWS's cause:
@@ -89,4 +91,55 @@ func set(segs []segment, node any, exists bool, value any) (any, int) {
 	copy(out, a)
 	out[j] = v
 	return out, -1
+}
+
+// SetSized is Set on a document of known size (the length of its compact JSON text): it also returns
+// the new document's size, worked out from docSize with size, which measures a value the same way and
+// is called only on value and on what value replaces, never on the rest of the document. A negative
+// size, given or measured, is one not known: the new size is then -1.
+func (p *Path) SetSized(doc any, docSize int, value any, size func(any) int) (any, int, error) {
+	out, err := p.Set(doc, value)
+	if err != nil || docSize < 0 {
+		return out, -1, err
+	}
+	d, ok := sizeChange(p.segs, doc, value, size)
+	if !ok {
+		return out, -1, nil
+	}
+	return out, docSize + d, nil
+}
+
+// sizeChange is how much placing value at segs in node changes its size, as set places it (the path
+// applies: set succeeded); ok is false when a size is not known.
+func sizeChange(segs []segment, node, value any, size func(any) int) (n int, ok bool) {
+	for i := range segs {
+		s := &segs[i]
+		if s.kind != kName {
+			a := node.([]any)
+			j, _ := resolve(s.index, len(a))
+			node = a[j]
+			continue
+		}
+		m := node.(map[string]any)
+		child, has := m[s.name]
+		if has {
+			node = child
+			continue
+		}
+		// A new member, holding an object for each name left on the path, the last one value.
+		vs := size(value)
+		if vs < 0 {
+			return 0, false
+		}
+		n = jsonvalue.StringSize(s.name) + 1 + vs
+		if len(m) > 0 {
+			n++ // the comma
+		}
+		for _, r := range segs[i+1:] {
+			n += 2 + jsonvalue.StringSize(r.name) + 1
+		}
+		return n, true
+	}
+	old, vs := size(node), size(value)
+	return vs - old, old >= 0 && vs >= 0
 }

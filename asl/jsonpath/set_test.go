@@ -1,11 +1,18 @@
 package jsonpath
 
 import (
+	"fmt"
+	"maps"
+	"math"
+	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/aslrun/aslrun/asl/value"
 )
 
 func TestSet(t *testing.T) {
@@ -36,6 +43,12 @@ func TestSet(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, js(t, tc.want), got)
 			assert.Equal(t, before, compact(doc), "the input was changed")
+			got, size, err := p.SetSized(doc, len(before), js(t, tc.value), measure)
+			require.NoError(t, err)
+			assert.Equal(t, js(t, tc.want), got)
+			assert.Equal(t, len(compact(got)), size, "the new document's size")
+			_, size, _ = p.SetSized(doc, -1, js(t, tc.value), measure)
+			assert.Equal(t, -1, size, "from a size not known")
 		})
 	}
 }
@@ -97,4 +110,64 @@ func TestSetCopiesOnlyThePath(t *testing.T) {
 	assert.Equal(t, reflect.ValueOf(shared).Pointer(), reflect.ValueOf(out["keep"]).Pointer())
 	out["a"].(map[string]any)["b"] = int64(2)
 	assert.Equal(t, int64(1), doc["a"].(map[string]any)["b"])
+}
+
+func measure(v any) int { return value.Size(v, math.MaxInt) }
+
+// TestSetSizedProperty: the size SetSized works out is the new document's, on random documents and
+// paths (members replaced, members and objects created, elements replaced), and measures only the value
+// and what it replaces.
+func TestSetSizedProperty(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	docs := []string{`{}`, `{"a":1}`, `{"a":{"b":[1,{"c":"x\\n"}],"d":null},"e":"é"}`, `[{"a":[[],{}]},2]`,
+		`{"list":[{"id":1,"tags":["p","q"]},{"id":2}],"meta":{"n":2,"s":{"t":true}}}`}
+	values := []string{`null`, `0`, `-12.5`, `"s\"t"`, `[]`, `{}`, `{"k":[1,2,{"z":"日本"}]}`}
+	for range 2000 {
+		doc := js(t, docs[r.IntN(len(docs))])
+		path, node := "$", doc
+		for r.IntN(4) != 0 {
+			switch x := node.(type) {
+			case map[string]any:
+				if len(x) > 0 && r.IntN(3) != 0 {
+					keys := slices.Sorted(maps.Keys(x))
+					k := keys[r.IntN(len(keys))]
+					path, node = path+"['"+k+"']", x[k]
+					continue
+				}
+				path, node = path+fmt.Sprintf(".new%d", r.IntN(3)), nil
+			case []any:
+				if len(x) == 0 {
+					break
+				}
+				i := r.IntN(len(x))
+				if r.IntN(2) == 0 {
+					path += fmt.Sprintf("[%d]", i)
+				} else {
+					path += fmt.Sprintf("[%d]", i-len(x))
+				}
+				node = x[i]
+				continue
+			case nil:
+				path += fmt.Sprintf(".new%d", r.IntN(3))
+				continue
+			}
+			break
+		}
+		p, err := ParseReference(path)
+		require.NoError(t, err, path)
+		v := js(t, values[r.IntN(len(values))])
+		want, err := p.Set(doc, v)
+		if err != nil {
+			continue
+		}
+		var measured []any
+		got, size, err := p.SetSized(doc, len(compact(doc)), v, func(x any) int {
+			measured = append(measured, x)
+			return measure(x)
+		})
+		require.NoError(t, err)
+		require.Equal(t, want, got)
+		require.Equal(t, len(compact(got)), size, "%s into %s at %s", compact(v), compact(doc), path)
+		require.LessOrEqual(t, len(measured), 2)
+	}
 }
