@@ -112,6 +112,9 @@ func TestSetCopiesOnlyThePath(t *testing.T) {
 	assert.Equal(t, int64(1), doc["a"].(map[string]any)["b"])
 }
 
+// missing stands for a key a path creates.
+type missing struct{}
+
 func measure(v any) int { return value.Size(v, math.MaxInt) }
 
 // TestSetSizedProperty: the size SetSized works out is the new document's, on random documents and
@@ -134,7 +137,8 @@ func TestSetSizedProperty(t *testing.T) {
 					path, node = path+"['"+k+"']", x[k]
 					continue
 				}
-				path, node = path+fmt.Sprintf(".new%d", r.IntN(3)), nil
+				path, node = path+fmt.Sprintf(".new%d", r.IntN(3)), missing{}
+				continue
 			case []any:
 				if len(x) == 0 {
 					break
@@ -147,7 +151,7 @@ func TestSetSizedProperty(t *testing.T) {
 				}
 				node = x[i]
 				continue
-			case nil:
+			case missing:
 				path += fmt.Sprintf(".new%d", r.IntN(3))
 				continue
 			}
