@@ -354,6 +354,9 @@ type frame struct {
 	// pos is where the frame stands, kept when the execution is durable (nil otherwise: a Map iteration's
 	// frame stays small).
 	pos *position
+	// sizes knows the sizes of the documents this frame handed on and of their large parts, so that the
+	// payload limit costs what each state's new data costs.
+	sizes value.Sizer
 }
 
 // outcome is how a state, or one attempt at it, ended: with its output and the next state, nil when the
@@ -546,7 +549,7 @@ func (f *frame) caught(n *node, c *catcher, raw any, errOut map[string]any) (out
 		if vals, err = c.assign.eval(f, errOut, nil); err != nil {
 			return outcome{}, err
 		}
-		if out, err = c.resultPath.apply(raw, errOut); err != nil {
+		if out, err = c.resultPath.apply(f, raw, errOut); err != nil {
 			return outcome{}, err
 		}
 	}
@@ -561,11 +564,22 @@ func (f *frame) checkSize(v any) error {
 	if f.ex.limit < 0 {
 		return nil
 	}
-	if size := value.Size(v, f.ex.limit); size > f.ex.limit {
+	if f.payloadSize(v) < 0 {
 		return stateErrorf(failure.DataLimitExceeded,
 			"The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", f.stateName)
 	}
 	return nil
+}
+
+// payloadSize is v's size, -1 past the execution's limit; the frame remembers it for the documents made
+// from v.
+func (f *frame) payloadSize(v any) int {
+	size := f.sizes.Size(v, f.ex.limit)
+	if size > f.ex.limit {
+		return -1
+	}
+	f.sizes.Remember(v, size)
+	return size
 }
 
 // NewConfig names an execution the way a local run does: in region us-east-1 of account 123456789012.

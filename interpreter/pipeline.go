@@ -128,7 +128,7 @@ func (f *frame) attempt(n *node, raw any, resume *resumePoint) (outcome, error) 
 	}
 	out := result
 	if n.resultPath != nil {
-		if out, err = n.resultPath.apply(raw, result); err != nil {
+		if out, err = n.resultPath.apply(f, raw, result); err != nil {
 			return outcome{}, err
 		}
 	}
@@ -492,15 +492,26 @@ func compileResultPath(p *string) (*resultPath, error) {
 	return &resultPath{path: jp}, nil
 }
 
-// apply places result into the raw state input.
-func (r *resultPath) apply(raw, result any) (any, error) {
+// apply places result into the raw state input. Under a payload limit, the frame learns the new
+// document's size from raw's, result's and that of what result replaces, for checking it.
+func (r *resultPath) apply(f *frame, raw, result any) (any, error) {
 	switch {
 	case r.discard:
 		return raw, nil
 	case r.whole:
 		return result, nil
 	}
-	out, err := r.path.Set(raw, result)
+	var out any
+	var err error
+	if f.ex.limit < 0 {
+		out, err = r.path.Set(raw, result)
+	} else {
+		var size int
+		out, size, err = r.path.SetSized(raw, f.payloadSize(raw), result, f.payloadSize)
+		if size >= 0 {
+			f.sizes.Remember(out, size)
+		}
+	}
 	if err != nil {
 		return nil, stateErrorf(failure.ReferencePathConflict, "%v", err)
 	}

@@ -3,7 +3,6 @@ package interpreter
 import (
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/source"
-	"github.com/aslrun/aslrun/asl/value"
 )
 
 // The limits AWS sets on workflow variables: one variable, and everything one Assign sets, at most
@@ -61,7 +60,7 @@ func (v *variables) each(fn func(name string, x any)) {
 func (f *frame) checkAssigned(vals map[string]any) error {
 	total := 0
 	for name, x := range vals {
-		size := value.Size(x, maxVariableSize)
+		size := f.sizes.Size(x, maxVariableSize)
 		if size > maxVariableSize {
 			return stateErrorf(failure.DataLimitExceeded,
 				"The variable '%s' assigned in the state '%s' exceeds the maximum size of %d bytes.", name, f.stateName, maxVariableSize)
