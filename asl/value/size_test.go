@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/ohler55/ojg/oj"
 	"github.com/stretchr/testify/assert"
@@ -185,4 +186,47 @@ func TestSizerRemembersLargeParts(t *testing.T) {
 	s.Remember(next, 1234)
 	assert.Equal(t, 1234, s.Size(next, 1<<20), "a size it was told")
 	assert.Equal(t, 1234+len(`[,0]`), s.Size([]any{next, int64(0)}, 1<<20))
+}
+
+// TestStringSize: the table-driven count is the character-by-character one it replaced, on random
+// bytes (invalid UTF-8 too), and the length oj writes for valid text without U+2028, U+2029 and DEL (which oj escapes).
+func TestStringSize(t *testing.T) {
+	old := func(s string) int {
+		n := 2
+		for i := 0; i < len(s); {
+			c := s[i]
+			switch {
+			case c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f':
+				n += 2
+				i++
+			case c < 0x20:
+				n += 6
+				i++
+			case c < utf8.RuneSelf:
+				n++
+				i++
+			default:
+				_, w := utf8.DecodeRuneInString(s[i:])
+				n += w
+				i += w
+			}
+		}
+		return n
+	}
+	r := rand.New(rand.NewPCG(3, 3))
+	for range 5000 {
+		b := make([]byte, r.IntN(40))
+		for i := range b {
+			b[i] = byte(r.IntN(256))
+		}
+		s := string(b)
+		require.Equal(t, old(s), StringSize(s), "%q", s)
+		if v := strings.ToValidUTF8(s, "?"); !strings.ContainsAny(v, "\u2028\u2029\x7f") {
+			require.Equal(t, len(oj.JSON(v)), StringSize(v), "%q", v)
+		}
+	}
+	for c := range 256 {
+		s := string([]byte{byte(c)})
+		require.Equal(t, old(s), StringSize(s), "%q", s)
+	}
 }
