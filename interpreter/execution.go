@@ -574,12 +574,10 @@ func (f *frame) checkSize(v any) error {
 // payloadSize is v's size, -1 past the execution's limit; the frame remembers it for the documents made
 // from v.
 func (f *frame) payloadSize(v any) int {
-	size := f.sizes.Size(v, f.ex.limit)
-	if size > f.ex.limit {
-		return -1
+	if size := f.sizes.Measure(v, f.ex.limit); size <= f.ex.limit {
+		return size
 	}
-	f.sizes.Remember(v, size)
-	return size
+	return -1
 }
 
 // NewConfig names an execution the way a local run does: in region us-east-1 of account 123456789012.

@@ -80,6 +80,23 @@ func (s *Sizer) Size(v any, limit int) int {
 	return c.n
 }
 
+// Measure is Size, and remembers v's size among the recent values when it is exact (within limit).
+func (s *Sizer) Measure(v any, limit int) int {
+	k, ok := keyOf(v)
+	if ok {
+		for i := range s.recent {
+			if s.recent[i].k == k {
+				return s.recent[i].size
+			}
+		}
+	}
+	size := s.Size(v, limit)
+	if ok && size <= limit {
+		s.add(k, size)
+	}
+	return size
+}
+
 // Remember tells the Sizer v's exact size, worked out without counting v (from a document it was made
 // from), for a later Size of v or of a document holding it.
 func (s *Sizer) Remember(v any, size int) {
@@ -92,6 +109,11 @@ func (s *Sizer) Remember(v any, size int) {
 			return
 		}
 	}
+	s.add(k, size)
+}
+
+// add makes k a recent value, in place of the oldest.
+func (s *Sizer) add(k key, size int) {
 	s.recent[s.next] = recent{k: k, size: size}
 	s.next = (s.next + 1) % recentSizes
 }

@@ -53,6 +53,9 @@ func TestSizerProperty(t *testing.T) {
 				// A count cut short first: what it counted must not be remembered.
 				for _, limit := range []int{want / 2, want - 1, want, 1 << 30} {
 					got := s.Size(d, limit)
+					if r.IntN(2) == 0 {
+						got = s.Measure(d, limit)
+					}
 					if limit >= want {
 						require.Equal(t, want, got, "step %d: %s", step, oj.JSON(d))
 					} else {
@@ -182,7 +185,15 @@ func TestSizerRemembersLargeParts(t *testing.T) {
 	next["last"] = "two"
 	// The array's records are no longer in the Sizer's way: were it to count them, the change shows.
 	big[0].(map[string]any)["name"] = "a longer name, which the Sizer does not see"
-	assert.Equal(t, want+len(`"two"`)-len(`1`), s.Size(next, 1<<20))
+	two := want + len(`"two"`) - len(`1`)
+	assert.Equal(t, two, s.Size(next, 1<<20))
+	assert.Greater(t, s.Measure(next, 10), 10, "past the limit")
+	assert.Equal(t, two, s.Measure(next, 1<<20))
+	next["last"] = "three" // unseen: Measure remembered next
+	assert.Equal(t, two, s.Measure(next, 1<<20))
+	s.Remember(next, 1234)
+	assert.Equal(t, two, s.Size(next, 1<<20), "remembered already")
+	next = maps.Clone(next)
 	s.Remember(next, 1234)
 	assert.Equal(t, 1234, s.Size(next, 1<<20), "a size it was told")
 	assert.Equal(t, 1234+len(`[,0]`), s.Size([]any{next, int64(0)}, 1<<20))
