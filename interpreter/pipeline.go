@@ -2,12 +2,14 @@ package interpreter
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/intrinsic"
 	"github.com/aslrun/aslrun/asl/jsonpath"
 	"github.com/aslrun/aslrun/asl/source"
+	"github.com/aslrun/aslrun/asl/value"
 )
 
 // The pipeline: each attempt at a state runs the stages of its query language in order,
@@ -103,7 +105,7 @@ func (f *frame) attempt(n *node, raw any, resume *resumePoint) (outcome, error) 
 		}
 		effective := input
 		if n.parameters != nil {
-			if effective, err = n.parameters.apply(scope{doc: input, f: f}); err != nil {
+			if effective, err = f.applyTemplate(n.parameters, input); err != nil {
 				return outcome{}, err
 			}
 		}
@@ -116,7 +118,7 @@ func (f *frame) attempt(n *node, raw any, resume *resumePoint) (outcome, error) 
 	result := act.result
 	f.observe(n, StageResult, result)
 	if n.resultSelector != nil {
-		if result, err = n.resultSelector.apply(scope{doc: result, f: f}); err != nil {
+		if result, err = f.applyTemplate(n.resultSelector, result); err != nil {
 			return outcome{}, err
 		}
 	}
@@ -187,6 +189,20 @@ func (f *frame) attemptJSONata(n *node, raw any, resume *resumePoint) (outcome, 
 	}
 	f.observe(n, StageOutput, out)
 	return f.finish(n, out, act.next, vals)
+}
+
+// applyTemplate evaluates Parameters or ResultSelector against doc. Under a payload limit, the frame
+// learns the value's size as it is made, for the result and the output it becomes part of.
+func (f *frame) applyTemplate(t *template, doc any) (any, error) {
+	sc := scope{doc: doc, f: f}
+	if f.ex.limit < 0 {
+		return t.apply(sc)
+	}
+	v, size, err := t.applySized(sc)
+	if err == nil && size >= 0 {
+		f.sizes.Remember(v, size)
+	}
+	return v, err
 }
 
 // assignment is the Assign that applies: the state's, or that of the Choice rule taken.
@@ -324,15 +340,22 @@ type template struct {
 	root tnode
 	// constant holds the value when the template has no dynamic field, so evaluating it costs nothing.
 	constant     any
+	constantSize int
 	isConstant   bool
 	readsContext bool
 }
 
+// tnode is a node of a template. eval makes its value; when size is set, it also adds the value's size
+// to it, measuring only what the template did not write itself (what paths and intrinsics give), or
+// sets it to -1 past the payload limit.
 type tnode interface {
-	eval(sc scope) (any, error)
+	eval(sc scope, size *int) (any, error)
 }
 
-type tconst struct{ v any }
+type tconst struct {
+	v    any
+	size int
+}
 
 type tpath struct {
 	field string
@@ -348,9 +371,18 @@ type tfield struct {
 	value tnode
 }
 
-type tobject struct{ fields []tfield }
+// tobject and tarray know the size of their own text: brackets, commas and member names. An object
+// that names a member twice (its value keeps one) does not know its size.
+type tobject struct {
+	fields  []tfield
+	own     int
+	repeats bool
+}
 
-type tarray struct{ items []tnode }
+type tarray struct {
+	items []tnode
+	own   int
+}
 
 func compileTemplate(n *source.Node) (*template, error) {
 	t := &template{}
@@ -361,6 +393,7 @@ func compileTemplate(n *source.Node) (*template, error) {
 	t.root = root
 	if !dynamic {
 		t.constant, t.isConstant = n.Value(), true
+		t.constantSize = value.Size(t.constant, math.MaxInt)
 	}
 	return t, nil
 }
@@ -369,9 +402,13 @@ func compileTemplate(n *source.Node) (*template, error) {
 func (t *template) compile(n *source.Node) (tnode, bool, error) {
 	switch n.Kind {
 	case source.Object:
-		obj := &tobject{}
+		obj := &tobject{own: 2 + max(len(n.Members)-1, 0)}
 		dynamic := false
+		names := make(map[string]bool, len(n.Members))
 		for _, m := range n.Members {
+			name := strings.TrimSuffix(m.Key, ".$")
+			obj.repeats = obj.repeats || names[name]
+			names[name] = true
 			if name, ok := strings.CutSuffix(m.Key, ".$"); ok {
 				if m.Value.Kind != source.String {
 					return nil, false, fmt.Errorf("the value of field '%s' must be a string holding a path or an intrinsic function", m.Key)
@@ -381,6 +418,7 @@ func (t *template) compile(n *source.Node) (tnode, bool, error) {
 					return nil, false, err
 				}
 				obj.fields = append(obj.fields, tfield{name: name, value: v})
+				obj.own += value.StringSize(name) + 1
 				dynamic = true
 				continue
 			}
@@ -389,11 +427,12 @@ func (t *template) compile(n *source.Node) (tnode, bool, error) {
 				return nil, false, err
 			}
 			obj.fields = append(obj.fields, tfield{name: m.Key, value: v})
+			obj.own += value.StringSize(m.Key) + 1
 			dynamic = dynamic || d
 		}
 		return obj, dynamic, nil
 	case source.Array:
-		arr := &tarray{}
+		arr := &tarray{own: 2 + max(len(n.Items)-1, 0)}
 		dynamic := false
 		for _, it := range n.Items {
 			v, d, err := t.compile(it)
@@ -405,7 +444,8 @@ func (t *template) compile(n *source.Node) (tnode, bool, error) {
 		}
 		return arr, dynamic, nil
 	}
-	return tconst{v: n.Value()}, false, nil
+	v := n.Value()
+	return tconst{v: v, size: value.Size(v, math.MaxInt)}, false, nil
 }
 
 // dynamic compiles the string of a "key.$" field.
@@ -431,26 +471,70 @@ func (t *template) apply(sc scope) (any, error) {
 	if t.isConstant {
 		return t.constant, nil
 	}
-	return t.root.eval(sc)
+	return t.root.eval(sc, nil)
 }
 
-func (c tconst) eval(scope) (any, error) { return c.v, nil }
+// applySized is apply that also works the value's size out, -1 past the payload limit.
+func (t *template) applySized(sc scope) (any, int, error) {
+	if t.isConstant {
+		return t.constant, t.constantSize, nil
+	}
+	size := 0
+	v, err := t.root.eval(sc, &size)
+	return v, size, err
+}
 
-func (p tpath) eval(sc scope) (any, error) {
+// addSize adds n to *size, unless it is not wanted or not known.
+func addSize(size *int, n int) {
+	if size != nil && *size >= 0 {
+		*size += n
+	}
+}
+
+// measure adds v's size, as the frame knows it, to *size.
+func (sc scope) measure(size *int, v any) {
+	if size == nil || *size < 0 {
+		return
+	}
+	if n := sc.f.sizes.Size(v, sc.f.ex.limit); n <= sc.f.ex.limit {
+		*size += n
+	} else {
+		*size = -1
+	}
+}
+
+func (c tconst) eval(_ scope, size *int) (any, error) {
+	addSize(size, c.size)
+	return c.v, nil
+}
+
+func (p tpath) eval(sc scope, size *int) (any, error) {
 	v, ok := sc.get(p.path)
 	if !ok {
 		return nil, runtimeErrorf("The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'",
 			p.path, p.field, compactJSON(sc.doc))
 	}
+	sc.measure(size, v)
 	return v, nil
 }
 
-func (c tcall) eval(sc scope) (any, error) { return c.call.Eval(sc) }
+func (c tcall) eval(sc scope, size *int) (any, error) {
+	v, err := c.call.Eval(sc)
+	if err != nil {
+		return nil, err
+	}
+	sc.measure(size, v)
+	return v, nil
+}
 
-func (o *tobject) eval(sc scope) (any, error) {
+func (o *tobject) eval(sc scope, size *int) (any, error) {
+	addSize(size, o.own)
+	if o.repeats && size != nil {
+		*size = -1
+	}
 	out := make(map[string]any, len(o.fields))
 	for _, f := range o.fields {
-		v, err := f.value.eval(sc)
+		v, err := f.value.eval(sc, size)
 		if err != nil {
 			return nil, err
 		}
@@ -459,10 +543,11 @@ func (o *tobject) eval(sc scope) (any, error) {
 	return out, nil
 }
 
-func (a *tarray) eval(sc scope) (any, error) {
+func (a *tarray) eval(sc scope, size *int) (any, error) {
+	addSize(size, a.own)
 	out := make([]any, len(a.items))
 	for i, it := range a.items {
-		v, err := it.eval(sc)
+		v, err := it.eval(sc, size)
 		if err != nil {
 			return nil, err
 		}

@@ -44,6 +44,7 @@ func TestPayloadLimitBoundaries(t *testing.T) {
 		{"the execution input", `"Type":"Pass"`, nil, atInput},
 		{"InputPath", `"Type":"Pass","InputPath":"$.a","ResultPath":"$.copy"`, nil, nil},
 		{"Parameters", `"Type":"Pass","Parameters":{"whole.$":"$","part.$":"$.a.b[1]","n":[1,{"k":"v"}]}`, nil, nil},
+		{"Parameters naming a member twice", `"Type":"Pass","Parameters":{"a":"` + pad + `","a":1,"b.$":"$.a","c":[{"d":1,"d":2}],"big":"` + pad + pad + `"}`, nil, nil},
 		{"Parameters with an intrinsic", `"Type":"Pass","Parameters":{"j.$":"States.JsonToString($.a)"},"ResultPath":"$.j"`, nil, nil},
 		{"ResultPath replacing a member", `"Type":"Pass","Result":{"r":"` + pad + pad + `"},"ResultPath":"$.a"`, nil, nil},
 		{"ResultPath creating objects", `"Type":"Pass","Result":"` + pad + `","ResultPath":"$.new.deeper.deepest"`, nil, nil},
