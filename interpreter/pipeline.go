@@ -345,11 +345,11 @@ type template struct {
 	readsContext bool
 }
 
-// tnode is a node of a template. eval makes its value; when size is set, it also adds the value's size
-// to it, measuring only what the template did not write itself (what paths and intrinsics give), or
-// sets it to -1 past the payload limit.
+// tnode is a node of a template. eval makes its value; sized, it also works out the value's size,
+// measuring only what the template did not write itself (what paths and intrinsics give): -1 past the
+// payload limit, or when not wanted.
 type tnode interface {
-	eval(sc scope, size *int) (any, error)
+	eval(sc scope, sized bool) (any, int, error)
 }
 
 type tconst struct {
@@ -471,7 +471,8 @@ func (t *template) apply(sc scope) (any, error) {
 	if t.isConstant {
 		return t.constant, nil
 	}
-	return t.root.eval(sc, nil)
+	v, _, err := t.root.eval(sc, false)
+	return v, err
 }
 
 // applySized is apply that also works the value's size out, -1 past the payload limit.
@@ -479,81 +480,84 @@ func (t *template) applySized(sc scope) (any, int, error) {
 	if t.isConstant {
 		return t.constant, t.constantSize, nil
 	}
-	size := 0
-	v, err := t.root.eval(sc, &size)
-	return v, size, err
+	return t.root.eval(sc, true)
 }
 
-// addSize adds n to *size, unless it is not wanted or not known.
-func addSize(size *int, n int) {
-	if size != nil && *size >= 0 {
-		*size += n
-	}
-}
-
-// measure adds v's size, as the frame knows it, to *size.
-func (sc scope) measure(size *int, v any) {
-	if size == nil || *size < 0 {
-		return
+// measure is v's size as the frame knows it, -1 past the payload limit or when not wanted.
+func (sc scope) measure(sized bool, v any) int {
+	if !sized {
+		return -1
 	}
 	if n := sc.f.sizes.Size(v, sc.f.ex.limit); n <= sc.f.ex.limit {
-		*size += n
-	} else {
-		*size = -1
+		return n
 	}
+	return -1
 }
 
-func (c tconst) eval(_ scope, size *int) (any, error) {
-	addSize(size, c.size)
-	return c.v, nil
+// addSize adds a part's size n to total; either one not known (-1) leaves the sum not known.
+func addSize(total, n int) int {
+	if total < 0 || n < 0 {
+		return -1
+	}
+	return total + n
 }
 
-func (p tpath) eval(sc scope, size *int) (any, error) {
+func (c tconst) eval(_ scope, sized bool) (any, int, error) {
+	if !sized {
+		return c.v, -1, nil
+	}
+	return c.v, c.size, nil
+}
+
+func (p tpath) eval(sc scope, sized bool) (any, int, error) {
 	v, ok := sc.get(p.path)
 	if !ok {
-		return nil, runtimeErrorf("The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'",
+		return nil, -1, runtimeErrorf("The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'",
 			p.path, p.field, compactJSON(sc.doc))
 	}
-	sc.measure(size, v)
-	return v, nil
+	return v, sc.measure(sized, v), nil
 }
 
-func (c tcall) eval(sc scope, size *int) (any, error) {
+func (c tcall) eval(sc scope, sized bool) (any, int, error) {
 	v, err := c.call.Eval(sc)
 	if err != nil {
-		return nil, err
+		return nil, -1, err
 	}
-	sc.measure(size, v)
-	return v, nil
+	return v, sc.measure(sized, v), nil
 }
 
-func (o *tobject) eval(sc scope, size *int) (any, error) {
-	addSize(size, o.own)
-	if o.repeats && size != nil {
-		*size = -1
+func (o *tobject) eval(sc scope, sized bool) (any, int, error) {
+	size := o.own
+	if o.repeats || !sized {
+		size = -1
 	}
 	out := make(map[string]any, len(o.fields))
 	for _, f := range o.fields {
-		v, err := f.value.eval(sc, size)
+		v, n, err := f.value.eval(sc, sized && size >= 0)
 		if err != nil {
-			return nil, err
+			return nil, -1, err
 		}
 		out[f.name] = v
+		size = addSize(size, n)
 	}
-	return out, nil
+	return out, size, nil
 }
 
-func (a *tarray) eval(sc scope, size *int) (any, error) {
-	addSize(size, a.own)
+func (a *tarray) eval(sc scope, sized bool) (any, int, error) {
+	size := a.own
+	if !sized {
+		size = -1
+	}
 	out := make([]any, len(a.items))
 	for i, it := range a.items {
-		v, err := it.eval(sc, size)
+		v, n, err := it.eval(sc, sized && size >= 0)
 		if err != nil {
-			return nil, err
+			return nil, -1, err
 		}
 		out[i] = v
+		size = addSize(size, n)
 	}
-	return out, nil
+	return out, size, nil
 }
 
 // resultPath is a compiled ResultPath; discard stands for null (the result is dropped, the input kept).
