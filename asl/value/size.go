@@ -4,6 +4,7 @@ package value
 
 import (
 	"encoding/json"
+	"reflect"
 	"strconv"
 	"unsafe"
 )
@@ -63,7 +64,7 @@ type remembered struct{ size, own int }
 func keyOf(v any) (k key, ok bool) {
 	switch x := v.(type) {
 	case map[string]any:
-		k = key{p: *(*unsafe.Pointer)(unsafe.Pointer(&x)), n: -1}
+		k = key{p: reflect.ValueOf(x).UnsafePointer(), n: -1}
 	case []any:
 		k = key{p: unsafe.Pointer(unsafe.SliceData(x)), n: len(x)}
 	case string:
