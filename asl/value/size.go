@@ -119,6 +119,12 @@ func (s *Sizer) add(k key, size int) {
 	s.next = (s.next + 1) % recentSizes
 }
 
+// empty tells whether the Sizer knows no size at all (the recent values fill up in order), as when it
+// counts an execution's input: then nothing is looked up.
+func (s *Sizer) empty() bool {
+	return s.recent[(s.next+recentSizes-1)%recentSizes].k.p == nil && s.cur == nil && s.old == nil
+}
+
 // lookup finds k's size; held tells whether a generation holds it (a recent value is not counted in
 // any generation's budget).
 func (s *Sizer) lookup(k key) (size int, held, ok bool) {
@@ -222,7 +228,7 @@ func (c *counter) add(v any) int {
 // lookup counts v if the memo knows its size, and returns its key and its own bytes.
 func (c *counter) lookup(v any) (k key, own int, hit bool) {
 	k, ok := keyOf(v)
-	if !ok {
+	if !ok || c.memo.empty() {
 		return k, 0, false
 	}
 	size, held, ok := c.memo.lookup(k)
