@@ -4,7 +4,6 @@ package value
 
 import (
 	"encoding/json"
-	"reflect"
 	"strconv"
 	"unsafe"
 )
@@ -64,7 +63,8 @@ type remembered struct{ size, own int }
 func keyOf(v any) (k key, ok bool) {
 	switch x := v.(type) {
 	case map[string]any:
-		k = key{p: reflect.ValueOf(x).UnsafePointer(), n: -1}
+		// A map value is a pointer to its table (what reflect's UnsafePointer reads, at a fifth of the cost).
+		k = key{p: *(*unsafe.Pointer)(unsafe.Pointer(&x)), n: -1}
 	case []any:
 		k = key{p: unsafe.Pointer(unsafe.SliceData(x)), n: len(x)}
 	case string:

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -240,4 +241,14 @@ func TestStringSize(t *testing.T) {
 		s := string([]byte{byte(c)})
 		require.Equal(t, old(s), StringSize(s), "%q", s)
 	}
+}
+
+// TestKeyOfMaps: a map's identity is its table, the pointer reflect gives.
+func TestKeyOfMaps(t *testing.T) {
+	m := map[string]any{"a": 1}
+	k, ok := keyOf(m)
+	require.True(t, ok)
+	assert.Equal(t, reflect.ValueOf(m).UnsafePointer(), k.p)
+	k2, _ := keyOf(maps.Clone(m))
+	assert.NotEqual(t, k, k2)
 }
