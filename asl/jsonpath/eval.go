@@ -44,6 +44,36 @@ func (p *Path) Lookup(doc any) (any, error) {
 	return nil, &NotFoundError{Path: p.src, Reason: reason(p.segs, fail, v), Step: stepText(&p.segs[fail])}
 }
 
+// Name returns the name that step i of the path selects when that step is a plain name: "$$.Map.Item"
+// selects "Map" at 0 and "Item" at 1. A host that holds the first steps' nodes itself (the context object
+// as typed fields) walks them with Name and hands the rest to GetFrom or LookupFrom.
+func (p *Path) Name(i int) (string, bool) {
+	if i < 0 || i >= len(p.segs) || p.segs[i].kind != kName {
+		return "", false
+	}
+	return p.segs[i].name, true
+}
+
+// GetFrom is Get of a definite path (Definite) whose first k steps the caller took itself, reaching node.
+func (p *Path) GetFrom(k int, node any) (any, bool) {
+	v, fail := lookup(p.segs[k:], node)
+	if fail >= 0 {
+		return nil, false
+	}
+	return v, true
+}
+
+// LookupFrom is Lookup of a definite path (Definite) whose first k steps the caller took itself, reaching
+// node. Its error is Lookup's: it names the whole path.
+func (p *Path) LookupFrom(k int, node any) (any, error) {
+	v, fail := lookup(p.segs[k:], node)
+	if fail < 0 {
+		return v, nil
+	}
+	fail += k
+	return nil, &NotFoundError{Path: p.src, Reason: reason(p.segs, fail, v), Step: stepText(&p.segs[fail])}
+}
+
 // get evaluates segs on node; root is what "$" means inside filters.
 func get(segs []segment, m mode, root, node any) (any, bool) {
 	switch m {

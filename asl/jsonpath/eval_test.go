@@ -247,3 +247,55 @@ func TestGetDoesNotMutate(t *testing.T) {
 	}
 	assert.Equal(t, before, compact(doc))
 }
+
+// TestFrom checks that a path taken up after its first steps (the caller's own nodes) selects, and fails
+// with, exactly what the whole path does on the whole document.
+func TestFrom(t *testing.T) {
+	doc := js(t, `{"Map": {"Item": {"Value": {"id": 7, "tags": ["a"]}, "Index": 3}}}`)
+	item := doc.(map[string]any)["Map"].(map[string]any)["Item"]
+	for _, tc := range []struct {
+		path string
+		k    int
+		node any
+	}{
+		{"$$.Map.Item.Value.id", 2, item},
+		{"$$.Map.Item.Value.tags[0]", 3, item.(map[string]any)["Value"]},
+		{"$$.Map.Item.Index", 3, int64(3)},
+		{"$$.Map.Item.Value", 2, item},
+		{"$$.Map.Item.Value.missing", 2, item},
+		{"$$.Map.Item.Value.missing.deeper", 3, item.(map[string]any)["Value"]},
+		{"$$.Map.Item.Index.x", 3, int64(3)},
+		{"$$.Map.Item.Value.tags[5]", 2, item},
+		{"$$.Map.Item.Value.id[0]", 2, item},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			p, err := Parse(tc.path)
+			require.NoError(t, err)
+			require.True(t, p.Definite())
+			for i := range tc.k {
+				_, ok := p.Name(i)
+				require.True(t, ok, "step %d", i)
+			}
+			want, wantOK := p.Get(doc)
+			got, ok := p.GetFrom(tc.k, tc.node)
+			assert.Equal(t, wantOK, ok)
+			assert.Equal(t, want, got)
+			want, wantErr := p.Lookup(doc)
+			got, err = p.LookupFrom(tc.k, tc.node)
+			assert.Equal(t, want, got)
+			assert.Equal(t, wantErr, err)
+		})
+	}
+}
+
+func TestName(t *testing.T) {
+	p, err := Parse("$$.Map['Item'][0].Value")
+	require.NoError(t, err)
+	for i, want := range []string{"Map", "Item", "", "Value", ""} {
+		got, ok := p.Name(i)
+		assert.Equal(t, want != "", ok, "step %d", i)
+		assert.Equal(t, want, got, "step %d", i)
+	}
+	_, ok := p.Name(-1)
+	assert.False(t, ok)
+}
