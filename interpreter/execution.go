@@ -306,32 +306,6 @@ func (ex *Execution) timeOut() {
 	ex.cancel(&stopError{status: TimedOut, fe: &failure.Error{Name: failure.Timeout, Cause: "The execution timed out."}})
 }
 
-// buildContextBase makes the Execution and StateMachine parts of the context object.
-func (ex *Execution) buildContextBase() map[string]any {
-	exec := map[string]any{
-		"Id":        ex.cfg.ARN,
-		"Input":     ex.input,
-		"Name":      ex.cfg.Name,
-		"RoleArn":   ex.cfg.RoleARN,
-		"StartTime": formatTime(ex.start),
-	}
-	if !ex.cfg.Express {
-		exec["RedriveCount"] = ex.cfg.RedriveCount
-		if ex.cfg.RedriveCount > 0 {
-			exec["RedriveTime"] = formatTime(ex.cfg.RedriveTime)
-		}
-	}
-	return map[string]any{
-		"Execution":    exec,
-		"StateMachine": map[string]any{"Id": ex.cfg.StateMachineARN, "Name": ex.cfg.StateMachineName},
-	}
-}
-
-// formatTime writes a time as the context object does: ISO 8601 with milliseconds, UTC.
-func formatTime(t time.Time) string {
-	return t.UTC().Format("2006-01-02T15:04:05.000Z")
-}
-
 // frame is one thread of control: the whole execution, a Parallel branch or a Map iteration.
 type frame struct {
 	ex  *Execution
@@ -347,6 +321,8 @@ type frame struct {
 	token string
 	// ctxObject caches $$ for the current state; anything it shows that changes clears it.
 	ctxObject map[string]any
+	// item is $$.Map.Item while the frame evaluates a Map's ItemSelector.
+	item mapItemView
 	// vars are the workflow variables this frame sees.
 	vars *variables
 	// retries: the current state has a Retry field, so $$.State shows RetryCount.
@@ -398,32 +374,6 @@ func (f *frame) recordEvent(e Event) int64 {
 			Cause: "The execution reached the maximum number of history events (25000)."}})
 	}
 	return id
-}
-
-// contextObject returns $$ as the current state sees it, built once per state (and retry).
-func (f *frame) contextObject() map[string]any {
-	if f.ctxObject == nil {
-		f.ctxObject = f.buildContextObject()
-	}
-	return f.ctxObject
-}
-
-func (f *frame) buildContextObject() map[string]any {
-	state := map[string]any{"Name": f.stateName, "EnteredTime": formatTime(f.enteredTime)}
-	// States that can retry show their count from 0 (the guide's context object); AWS's recorded Pass
-	// states show none.
-	if f.retryCount > 0 || f.retries {
-		state["RetryCount"] = int64(f.retryCount)
-	}
-	c := make(map[string]any, len(f.ex.contextBase)+3)
-	for k, v := range f.ex.contextBase {
-		c[k] = v
-	}
-	c["State"] = state
-	if f.token != "" {
-		c["Task"] = map[string]any{"Token": f.token}
-	}
-	return c
 }
 
 // runMachine runs the machine of a Parallel branch or a Map iteration from its start state to its end,

@@ -26,6 +26,8 @@ type ataExpr struct {
 	field string
 	src   string
 	expr  *jsonata.Expr
+	// readsStates: the expression reads $states, so it may read $states.context.
+	readsStates bool
 }
 
 // ataNode is a compiled JSONata template: a JSON value whose "{% %}" strings are expressions.
@@ -56,7 +58,11 @@ func compileExpression(field, s string) (*ataExpr, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the JSONata expression in field '%s' is malformed: %w", field, err)
 	}
-	return &ataExpr{field: field, src: strings.TrimSpace(body), expr: e}, nil
+	x := &ataExpr{field: field, src: strings.TrimSpace(body), expr: e}
+	for _, v := range e.FreeVariables() {
+		x.readsStates = x.readsStates || v.Name == "states"
+	}
+	return x, nil
 }
 
 // compileATA compiles a template. A nil node gives nil: the field is absent.
@@ -139,6 +145,9 @@ func (a *ataArray) eval(env *ataEnv) (any, error) {
 }
 
 func (x *ataExpr) eval(env *ataEnv) (any, error) {
+	if x.readsStates {
+		env.addContext()
+	}
 	v, defined, err := x.expr.EvalWithoutInput(env.f.ctx, env.options())
 	switch {
 	case errors.Is(err, jsonata.ErrFunctionResult):
@@ -220,7 +229,16 @@ type ataEnv struct {
 
 // ataEnv starts the environment of a state whose input is input.
 func (f *frame) ataEnv(input any) *ataEnv {
-	return &ataEnv{f: f, states: map[string]any{"input": input, "context": f.contextObject()}}
+	return &ataEnv{f: f, states: map[string]any{"input": input}}
+}
+
+// addContext sets $states.context, the first time an expression that reads $states runs: most
+// expressions read none of it, and building $$ for each Map item cost a fifth of a Map's time. The
+// bindings hold env.states itself, so they see it.
+func (env *ataEnv) addContext() {
+	if _, ok := env.states["context"]; !ok {
+		env.states["context"] = env.f.contextObject()
+	}
 }
 
 // with returns a copy of env with $states.<key> set (result, errorOutput).

@@ -240,16 +240,6 @@ func (ms *mapState) jsonataSettings(env *ataEnv, limit int, tolCount int64, tolC
 	return limit, tolCount, tolCountSet, tolPct, tolPctSet, nil
 }
 
-// withMapItem is the Map state's context object with $$.Map.Item added, as its ItemSelector sees it.
-func withMapItem(base, item map[string]any) map[string]any {
-	c := make(map[string]any, len(base)+1)
-	for k, v := range base {
-		c[k] = v
-	}
-	c["Map"] = map[string]any{"Item": item}
-	return c
-}
-
 // valueText is a value as AWS quotes it in messages: strings bare, everything else as JSON.
 func valueText(v any) string {
 	if s, ok := v.(string); ok {
@@ -366,7 +356,7 @@ func (ms *mapState) iterate(it *frame, n *node, f *frame, base map[string]any, i
 	if ms.selector != nil || ms.itemSelector != nil {
 		// Source tells where the item came from: the state's input, for an inline Map (the guide's
 		// context object page).
-		it.ctxObject = withMapItem(base, mapItem(i, v, maprun.Origin{Source: "STATE_DATA", Entry: entry}))
+		it.selectItem(base, i, v, maprun.Origin{Source: "STATE_DATA", Entry: entry})
 		var sel any
 		var err error
 		if ms.itemSelector != nil {
@@ -374,23 +364,13 @@ func (ms *mapState) iterate(it *frame, n *node, f *frame, base map[string]any, i
 		} else {
 			sel, err = ms.selector.apply(scope{doc: input, f: it})
 		}
-		it.ctxObject = nil
+		it.unselectItem()
 		if err != nil {
 			return outcome{}, asFailure(err, n.name, f.enteredEvent)
 		}
 		v = sel
 	}
 	return it.runMachine(ms.processor, v)
-}
-
-// mapItem is $$.Map.Item for item i of value v: for an entry of an object its Key, and its Value the
-// entry's value.
-func mapItem(i int, v any, o maprun.Origin) map[string]any {
-	item := map[string]any{"Index": int64(i), "Value": v, "Source": o.Source}
-	if e, ok := v.(map[string]any); ok && o.Entry {
-		item["Key"], item["Value"] = e["Key"], e["Value"]
-	}
-	return item
 }
 
 // jsonTypeName names a value's JSON type as AWS's messages do, in quotes.

@@ -331,7 +331,7 @@ func (ms *mapState) selectItems(f *frame, n *node, in stateInput, src maprun.Ite
 	// The selector sees $$.Map.Item on a frame of its own, used by one item at a time.
 	sf := &frame{ex: f.ex, ctx: f.ctx, stateName: f.stateName, enteredEvent: f.enteredEvent, enteredTime: f.enteredTime, vars: f.vars}
 	return &selectedItems{Items: src, sel: func(i int, v any, o maprun.Origin) (any, error) {
-		sf.ctxObject = withMapItem(base, mapItem(i, v, o))
+		sf.selectItem(base, i, v, o)
 		var sel any
 		var err error
 		if ms.itemSelector != nil {

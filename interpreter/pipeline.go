@@ -263,33 +263,47 @@ type scope struct {
 	f   *frame
 }
 
-// document picks the document a path reads; ok is false for a variable that is not set.
-func (s scope) document(p *jsonpath.Path) (any, bool) {
+// locate finds where p starts: in the document, a variable (ok false when it is not set) or the context
+// object, whose typed fields a definite path takes up after its first k names (contextPart).
+func (s scope) locate(p *jsonpath.Path) (node any, k int, ok bool) {
 	switch p.Root() {
 	case jsonpath.Context:
-		return s.f.contextObject(), true
+		if node, k, ok := s.f.contextPart(p); ok {
+			return node, k, true
+		}
+		return s.f.contextObject(), 0, true
 	case jsonpath.Variable:
-		return s.f.vars.get(p.Variable())
+		v, ok := s.f.vars.get(p.Variable())
+		return v, 0, ok
 	}
-	return s.doc, true
+	return s.doc, 0, true
 }
 
 // get evaluates p; ok is false when it selects nothing.
 func (s scope) get(p *jsonpath.Path) (any, bool) {
-	doc, ok := s.document(p)
-	if !ok {
+	node, k, ok := s.locate(p)
+	switch {
+	case !ok:
 		return nil, false
+	case k > 0:
+		return p.GetFrom(k, node)
 	}
-	return p.Get(doc)
+	return p.Get(node)
 }
 
 // lookup evaluates p and fails with Jayway's message when it selects nothing.
 func (s scope) lookup(p *jsonpath.Path) (any, error) {
-	doc, ok := s.document(p)
+	node, k, ok := s.locate(p)
 	if !ok {
 		return nil, runtimeErrorf("Invalid path '%s' : The variable '%s' is not defined", p, p.Variable())
 	}
-	v, err := p.Lookup(doc)
+	var v any
+	var err error
+	if k > 0 {
+		v, err = p.LookupFrom(k, node)
+	} else {
+		v, err = p.Lookup(node)
+	}
 	if err != nil {
 		return nil, runtimeErrorf("%v", err)
 	}
@@ -323,8 +337,6 @@ func compileSelector(p *string) (*selector, error) {
 	}
 	return &selector{path: jp}, nil
 }
-
-func (s *selector) readsContext() bool { return s != nil && s.path.Root() == jsonpath.Context }
 
 // apply selects from doc. "$" hands the document on as it is.
 func (s *selector) apply(sc scope) (any, error) {

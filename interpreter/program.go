@@ -43,8 +43,6 @@ type node struct {
 	retry          []*retrier
 	catch          []*catcher
 	impl           behaviour
-	// usesContext: some template or path reads $$, so the context object must be built.
-	usesContext bool
 	// tokens: each attempt gets a task token ($$.Task.Token), as a .waitForTaskToken or activity Task does.
 	tokens bool
 	// ata marks a JSONata state: its data flow is Arguments, Output and Assign instead of the paths.
@@ -169,7 +167,6 @@ func (c *compiler) io(n *node, io asl.IO, fail failFunc) error {
 	if n.outputPath, err = compileSelector(io.OutputPath); err != nil {
 		return fail("OutputPath", err)
 	}
-	n.usesContext = n.usesContext || n.inputPath.readsContext() || n.outputPath.readsContext()
 	return nil
 }
 
@@ -180,7 +177,6 @@ func (c *compiler) parameters(n *node, params, args *source.Node, fail failFunc)
 		if n.parameters, err = compileTemplate(params); err != nil {
 			return fail("Parameters", err)
 		}
-		n.usesContext = n.usesContext || n.parameters.readsContext
 	}
 	if n.ata {
 		if n.arguments, err = compileATA("Arguments", args); err != nil {
@@ -197,7 +193,6 @@ func (c *compiler) results(n *node, rf asl.ResultFields, fail failFunc) error {
 		if n.resultSelector, err = compileTemplate(rf.ResultSelector); err != nil {
 			return fail("ResultSelector", err)
 		}
-		n.usesContext = n.usesContext || n.resultSelector.readsContext
 	}
 	if n.resultPath, err = compileResultPath(rf.ResultPath); err != nil {
 		return fail("ResultPath", err)

@@ -38,10 +38,11 @@ type TaskRequest struct {
 	StateName string
 	// Token is the task token of a .waitForTaskToken task (also in Context as $$.Task.Token).
 	Token string
-	// Context is the context object ($$) as the state sees it; nil when no part of the state reads $$.
-	Context map[string]any
-	// ExecutionArn and StateMachineArn name the execution, whether or not Context is built (the
-	// optimized events:putEvents adds them to each event's resources).
+	// Context builds the context object ($$) as the state saw it when it called the resource: a handler
+	// that does not read it costs nothing. Nil when the caller gave none.
+	Context func() map[string]any
+	// ExecutionArn and StateMachineArn name the execution, without building Context (the optimized
+	// events:putEvents adds them to each event's resources).
 	ExecutionArn, StateMachineArn string
 	// Credentials is the state's Credentials field after evaluation, if any.
 	Credentials any

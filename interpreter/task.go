@@ -143,9 +143,7 @@ func (t *taskState) run(f *frame, n *node, in stateInput) (actionOutcome, error)
 	params, timeout, heartbeat := req.Input, req.Timeout, req.HeartbeatTimeout
 	req.StateName, req.Token, req.Clock, req.Answers = n.name, f.token, f.ex.clock, f.ex.answers
 	req.ExecutionArn, req.StateMachineArn = f.ex.cfg.ARN, f.ex.cfg.StateMachineARN
-	if n.usesContext || t.waitForToken || n.ata {
-		req.Context = f.contextObject()
-	}
+	req.Context = f.taskContext()
 	kinds := t.kinds()
 	sched := Event{Kind: kinds.scheduled, state: n, Input: params}
 	if t.activity {

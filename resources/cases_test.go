@@ -155,8 +155,9 @@ func TestAWSCases(t *testing.T) {
 				Resource:  stateObj["Resource"].(string),
 				Input:     effectiveInput(t, stateObj, input),
 				StateName: tt.state,
-				Context: map[string]any{"StateMachine": map[string]any{
-					"Id": "arn:aws:states:us-east-1:111111111111:stateMachine:case"}},
+				Context: func() map[string]any {
+					return map[string]any{"StateMachine": map[string]any{"Id": "arn:aws:states:us-east-1:111111111111:stateMachine:case"}}
+				},
 			}
 			got, err := handlers.Invoke(context.Background(), req)
 

@@ -138,7 +138,7 @@ func (r *Registry) invokeLegacy(ctx context.Context, state Handler, fn functionR
 	h := state
 	if h == nil {
 		if h = r.function(fn); h == nil {
-			return nil, functionNotFound(fn, call.Context)
+			return nil, functionNotFound(fn, call.Context())
 		}
 	}
 	return invokeRaw(ctx, h, call)
@@ -201,7 +201,7 @@ func (r *Registry) invokeService(ctx context.Context, state Handler, call *Call)
 					"and no handler is bound to the state (key %q in the handler file)", call.StateName, "state:"+call.StateName))
 		}
 		if h = r.function(*fn); h == nil {
-			return nil, functionNotFound(*fn, call.Context)
+			return nil, functionNotFound(*fn, call.Context())
 		}
 	}
 	version := "$LATEST"

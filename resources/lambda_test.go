@@ -25,8 +25,9 @@ func invoke(t *testing.T, r *Registry, resource, state string, input any) (any, 
 	t.Helper()
 	return r.Invoke(context.Background(), &interpreter.TaskRequest{
 		Resource: resource, StateName: state, Input: input,
-		Context: map[string]any{"Execution": map[string]any{
-			"Id": "arn:aws:states:eu-west-1:111111111111:execution:sm:run-1"}},
+		Context: func() map[string]any {
+			return map[string]any{"Execution": map[string]any{"Id": "arn:aws:states:eu-west-1:111111111111:execution:sm:run-1"}}
+		},
 	})
 }
 

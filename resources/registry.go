@@ -45,8 +45,9 @@ type Call struct {
 	StateName string
 	// Token is the task token of a .waitForTaskToken task.
 	Token string
-	// Context is the context object ($$) as the state sees it; nil when no part of the state reads $$.
-	Context map[string]any
+	// Context builds the context object ($$) as the state saw it when it called the handler, on each call:
+	// a handler that does not read it costs nothing. Never nil; it gives nil when the interpreter gave none.
+	Context func() map[string]any
 	// ExecutionArn and StateMachineArn name the Task's execution and its state machine.
 	ExecutionArn, StateMachineArn string
 	// Heartbeat reports that the task is alive; never nil.
@@ -154,6 +155,9 @@ func (r *Registry) Invoke(ctx context.Context, req *interpreter.TaskRequest) (an
 	if call.Submitted = req.Submitted; call.Submitted == nil {
 		call.Submitted = func(any) {}
 	}
+	if call.Context == nil {
+		call.Context = noContext
+	}
 	state := r.lookup(r.states, req.StateName)
 	if state == nil {
 		if h := r.lookup(r.resources, resource); h != nil {
@@ -216,6 +220,9 @@ func unbound(resource, state string, t awsTarget, callable bool) error {
 		"--endpoint %s=URL, or %s); or call AWS itself with {\"aws\": true} under the key %q",
 		state, resource, bindHint(resource, state), svc, svc, svc, env, resource))
 }
+
+// noContext is the Context of a call whose request gave none.
+func noContext() map[string]any { return nil }
 
 // bindHint says how to bind a handler to a Task: under the keys of a handler file that would serve it.
 // The resource itself is offered only when a handler file reads it as that resource (a resource that is

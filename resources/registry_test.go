@@ -126,7 +126,7 @@ func TestRegistryCall(t *testing.T) {
 		Input:     map[string]any{"Message": "hi"},
 		StateName: "Notify",
 		Token:     "tok",
-		Context:   map[string]any{"Task": map[string]any{"Token": "tok"}},
+		Context:   func() map[string]any { return map[string]any{"Task": map[string]any{"Token": "tok"}} },
 		Clock:     clock,
 	})
 	require.NoError(t, err)
@@ -134,7 +134,7 @@ func TestRegistryCall(t *testing.T) {
 	assert.Equal(t, "arn:aws:states:::sns:publish", got.Resource)
 	assert.Equal(t, "Notify", got.StateName)
 	assert.Equal(t, "tok", got.Token)
-	assert.Equal(t, map[string]any{"Task": map[string]any{"Token": "tok"}}, got.Context)
+	assert.Equal(t, map[string]any{"Task": map[string]any{"Token": "tok"}}, got.Context())
 	assert.Equal(t, clock, got.Clock)
 }
 
