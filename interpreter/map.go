@@ -312,7 +312,8 @@ func (ms *mapState) run(f *frame, n *node, in stateInput) (actionOutcome, error)
 	if ms.selector != nil && ms.selector.readsContext || ms.itemSelector != nil {
 		base = f.contextObject()
 	}
-	spec := forkSpec{count: len(list), limit: limit, started: started, resume: resume, tolerate: tolerate}
+	spec := forkSpec{count: len(list), limit: limit, started: started, resume: resume, tolerate: tolerate,
+		assigns: func(int) bool { return ms.processor.assigns }}
 	results, parked, err := f.fork(spec, func(i int, it *frame, cp *checkpoint) (outcome, error) {
 		var oc outcome
 		var err error

@@ -41,7 +41,9 @@ func (p *parallelState) run(f *frame, n *node, in stateInput) (actionOutcome, er
 	if in.resume != nil {
 		resume, wake, started = in.resume.cp.Fork, in.resume.wake, nil
 	}
-	results, parked, err := f.fork(forkSpec{count: len(p.branches), limit: len(p.branches), started: started, resume: resume},
+	spec := forkSpec{count: len(p.branches), limit: len(p.branches), started: started, resume: resume,
+		assigns: func(i int) bool { return p.branches[i].assigns }}
+	results, parked, err := f.fork(spec,
 		func(i int, bf *frame, cp *checkpoint) (outcome, error) {
 			if cp != nil {
 				return bf.resumeFrame(p.branches[i], cp, wake)
@@ -67,6 +69,8 @@ type forkSpec struct {
 	resume       *forkPoint
 	// tolerate, when given, decides whether a child's failure is tolerated (true) or ends the fork.
 	tolerate func(i int, err error) bool
+	// assigns tells whether child i runs a machine that assigns variables, and so needs a scope of its own.
+	assigns func(i int) bool
 }
 
 // forkEnded records the end of a fork, with the state's position: its action ended with results or err.
@@ -143,6 +147,9 @@ func (f *frame) fork(spec forkSpec, child func(i int, cf *frame, cp *checkpoint)
 	)
 	clock := f.ex.clock
 	worker := func() {
+		// reuse is the frame of the worker's last child, which the next one takes over: unless the
+		// execution is durable, nothing holds a frame once its child ended.
+		var reuse *frame
 		defer wg.Done()
 		defer func() {
 			// The last worker hands its turn back to the fork, which goes on working.
@@ -161,13 +168,22 @@ func (f *frame) fork(spec forkSpec, child func(i int, cf *frame, cp *checkpoint)
 			i := pick(next)
 			next++
 			mu.Unlock()
-			cf := &frame{ex: f.ex, ctx: ctx, last: f.last, stateName: f.stateName, enteredTime: f.enteredTime,
-				vars: f.vars.child()}
 			var cp *checkpoint
 			if spec.resume != nil {
 				if cp = spec.resume.Children[i]; cp != nil && cp.Phase == "" {
 					cp = nil // it had not started
 				}
+			}
+			cf := reuse
+			if cf == nil {
+				cf = new(frame)
+			}
+			reuse = nil
+			*cf = frame{ex: f.ex, ctx: ctx, last: f.last, stateName: f.stateName, enteredTime: f.enteredTime, vars: f.vars}
+			// A child that assigns nothing reads its parent's variables, which do not change while it runs;
+			// a durable one keeps its own scope, which its checkpoint holds.
+			if track || cp != nil || spec.assigns == nil || spec.assigns(i) {
+				cf.vars = f.vars.child()
 			}
 			if cp != nil {
 				cf.restore(cp)
@@ -198,6 +214,9 @@ func (f *frame) fork(spec forkSpec, child func(i int, cf *frame, cp *checkpoint)
 			}
 			if err == nil {
 				results[i] = oc.out
+			}
+			if !track {
+				reuse = cf
 			}
 			if track {
 				f.ex.posMu.Lock()

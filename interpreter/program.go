@@ -24,6 +24,9 @@ func (p *Program) Definition() *asl.StateMachine { return p.def }
 type machine struct {
 	start *node
 	nodes map[string]*node
+	// assigns: a state of the machine (not of its branches or iterations) has an Assign, so a Parallel
+	// branch or Map iteration that runs it needs a variable scope of its own.
+	assigns bool
 }
 
 // node is one compiled state: what every state type shares, and its behaviour.
@@ -106,7 +109,30 @@ func (c *compiler) machine(m *asl.Machine) (*machine, error) {
 	if out.start == nil {
 		return nil, fmt.Errorf("StartAt %q names no state", m.StartAt)
 	}
+	for _, n := range out.nodes {
+		out.assigns = out.assigns || n.assigns()
+	}
 	return out, nil
+}
+
+// assigns reports whether the state has an Assign: its own, a Catcher's or a Choice rule's.
+func (n *node) assigns() bool {
+	if n.assign != nil {
+		return true
+	}
+	for _, c := range n.catch {
+		if c.assign != nil {
+			return true
+		}
+	}
+	if ch, ok := n.impl.(*choiceState); ok {
+		for _, f := range ch.fields {
+			if f.assign != nil {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // state fills n from the definition of one state.

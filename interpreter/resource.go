@@ -22,6 +22,18 @@ type Binder interface {
 	Binds(resource, stateName string) bool
 }
 
+// InlineInvoker is implemented by Invokers that can tell which Tasks they answer inline: at once, in
+// process, without waiting on anything (I/O, the clock, a task token, another goroutine). A Task calls
+// those on its own goroutine, with no goroutine, context or timer of its own: on a virtual clock no time
+// passes while it works, so its TimeoutSeconds and HeartbeatSeconds cannot run out first; on a real clock
+// a call that outlasted them fails with States.Timeout or States.HeartbeatTimeout, as their timers would
+// have made it. Tasks that wait for a token, and activities, are never called inline.
+type InlineInvoker interface {
+	Invoker
+	// Inline reports whether the Invoker answers req inline.
+	Inline(req *TaskRequest) bool
+}
+
 // InvokerFunc adapts a function to Invoker.
 type InvokerFunc func(ctx context.Context, req *TaskRequest) (any, error)
 

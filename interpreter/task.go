@@ -281,6 +281,10 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents, r *resumeP
 	if inv == nil && !t.activity && r == nil {
 		return nil, false, failure.New(failure.TaskFailed, "no resource handler is configured for '"+req.Resource+"'")
 	}
+	if in, ok := inv.(InlineInvoker); ok && r == nil && !t.activity && req.Token == "" && in.Inline(req) {
+		result, err = invokeInline(f, in, req)
+		return result, false, err
+	}
 	ctx, cancel := context.WithCancel(f.ctx)
 	defer cancel()
 	w := &taskWait{notify: make(chan struct{}, 1)}
@@ -466,6 +470,56 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents, r *resumeP
 		seen = now
 	}
 }
+
+// invokeInline calls an Invoker that answers req inline (InlineInvoker) on the Task's goroutine, without
+// the timers of invoke: the clock, read again once the call returned, tells whether one would have fired,
+// and which first (at the same time, the timeout's, as invoke's timers fire).
+func invokeInline(f *frame, inv Invoker, req *TaskRequest) (any, error) {
+	clock := f.ex.clock
+	begun := clock.Now()
+	req.Heartbeat = noHeartbeat
+	var beats *inlineBeats
+	if req.HeartbeatTimeout > 0 {
+		beats = &inlineBeats{clock: clock, every: req.HeartbeatTimeout, last: begun}
+		req.Heartbeat = beats.beat
+	}
+	v, err := inv.Invoke(f.ctx, req)
+	now := clock.Now()
+	deadline := begun.Add(req.Timeout)
+	if beats != nil {
+		if beats.check(now); !beats.missed.IsZero() && beats.missed.Before(deadline) {
+			return nil, failure.New(failure.HeartbeatTimeout, "")
+		}
+	}
+	if !now.Before(deadline) {
+		return nil, failure.New(failure.Timeout, "")
+	}
+	return v, err
+}
+
+// inlineBeats follows the heartbeats of an inline call.
+type inlineBeats struct {
+	clock Clock
+	every time.Duration
+	last  time.Time
+	// missed is when HeartbeatSeconds first ran out without a heartbeat; zero while they did not.
+	missed time.Time
+}
+
+func (b *inlineBeats) beat() {
+	now := b.clock.Now()
+	b.check(now)
+	b.last = now
+}
+
+func (b *inlineBeats) check(now time.Time) {
+	if due := b.last.Add(b.every); b.missed.IsZero() && !now.Before(due) {
+		b.missed = due
+	}
+}
+
+// noHeartbeat is the Heartbeat of an inline call that has no HeartbeatSeconds to reset.
+func noHeartbeat() {}
 
 // waitAt moves a task's position to its wait for the token's answer.
 func (t *taskState) waitAt(p *position, req *TaskRequest, deadline, beat time.Time) {

@@ -41,6 +41,16 @@ func parseSequence(stub map[string]any, sc stubScope) (Handler, error) {
 	return s, nil
 }
 
+// Inline reports whether every stub of the sequence answers inline.
+func (s *sequenceStub) Inline() bool {
+	for _, h := range s.stubs {
+		if !inline(h) {
+			return false
+		}
+	}
+	return true
+}
+
 // Handle runs the stub whose turn it is.
 func (s *sequenceStub) Handle(ctx context.Context, call *Call) (any, error) {
 	i := s.calls.Add(1) - 1

@@ -334,10 +334,10 @@ func parseStub(v any, sc stubScope) (Handler, error) {
 		if stub["echo"] != true {
 			return nil, errors.New(`"echo" must be true`)
 		}
-		return HandlerFunc(func(_ context.Context, call *Call) (any, error) { return call.Input, nil }), nil
+		return InlineFunc(func(_ context.Context, call *Call) (any, error) { return call.Input, nil }), nil
 	case "return":
 		result := stub["return"] // shared by every call: nobody mutates a value handed on
-		return HandlerFunc(func(context.Context, *Call) (any, error) { return result, nil }), nil
+		return InlineFunc(func(context.Context, *Call) (any, error) { return result, nil }), nil
 	case "exec":
 		return parseExec(stub, sc)
 	case "http":
@@ -364,7 +364,7 @@ func parseStub(v any, sc stubScope) (Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf(`"throw": %w`, err)
 	}
-	return HandlerFunc(func(context.Context, *Call) (any, error) { return nil, failure.New(name, cause) }), nil
+	return InlineFunc(func(context.Context, *Call) (any, error) { return nil, failure.New(name, cause) }), nil
 }
 
 func stubQuoteAll(names []string) string {

@@ -339,6 +339,16 @@ func (m *mockInvoker) Invoke(ctx context.Context, req *interpreter.TaskRequest) 
 		"the mocked response %q of the state %q in the test case %q defines no invocation %d", name, req.StateName, m.testCase, n))
 }
 
+// Inline reports whether the call is answered inline (interpreter.InlineInvoker): a mocked state is, from
+// the file; another one as base answers it.
+func (m *mockInvoker) Inline(req *interpreter.TaskRequest) bool {
+	if _, ok := m.states[req.StateName]; ok || m.base == nil {
+		return true
+	}
+	in, ok := m.base.(interpreter.InlineInvoker)
+	return ok && in.Inline(req)
+}
+
 // Binds reports whether the test case mocks the state, else whether base binds it (interpreter.Binder), so
 // that a mocked activity Task answers from the file rather than waiting for a GetActivityTask worker.
 func (m *mockInvoker) Binds(resource, state string) bool {

@@ -57,3 +57,32 @@ func TestMockedWaitForTaskToken(t *testing.T) {
 	require.Error(t, err, "a second invocation has no mocked response")
 	assert.Contains(t, err.Error(), "defines no invocation 1")
 }
+
+// TestMocksAreInline: a mocked state answers from the file, inline; another state as the base invoker does.
+func TestMocksAreInline(t *testing.T) {
+	cfg, err := resources.ParseMockConfig([]byte(`{"StateMachines":{"M":{"TestCases":{"T":{"Mocked":"R"}}}},
+		"MockedResponses":{"R":{"0":{"Return":1}}}}`))
+	require.NoError(t, err)
+	base, err := resources.ParseHandlers([]byte(`{"echo": {"echo": true}, "ex": {"exec": ["true"]}}`))
+	require.NoError(t, err)
+	for _, tt := range []struct {
+		name, state, resource string
+		base                  interpreter.Invoker
+		inline                bool
+	}{
+		{"mocked", "Mocked", "arn:aws:lambda:us-east-1:1:function:ex", base, true},
+		{"base echo", "Other", "arn:aws:lambda:us-east-1:1:function:echo", base, true},
+		{"base exec", "Other", "arn:aws:lambda:us-east-1:1:function:ex", base, false},
+		{"no base", "Other", "arn:aws:lambda:us-east-1:1:function:ex", nil, true},
+		{"base not inline", "Other", "arn:aws:lambda:us-east-1:1:function:echo",
+			interpreter.InvokerFunc(func(context.Context, *interpreter.TaskRequest) (any, error) { return nil, nil }), false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			inv, err := cfg.Invoker("M", "T", tt.base, nil)
+			require.NoError(t, err)
+			in, ok := inv.(interpreter.InlineInvoker)
+			require.True(t, ok)
+			assert.Equal(t, tt.inline, in.Inline(&interpreter.TaskRequest{StateName: tt.state, Resource: tt.resource}))
+		})
+	}
+}

@@ -33,6 +33,30 @@ type HandlerFunc func(ctx context.Context, call *Call) (any, error)
 // Handle calls f.
 func (f HandlerFunc) Handle(ctx context.Context, call *Call) (any, error) { return f(ctx, call) }
 
+// InlineHandler is implemented by Handlers that can answer inline: at once, in process, without waiting on
+// anything (I/O, the clock, a task token, another goroutine). A Task calls such a handler on its own
+// goroutine, with no goroutine, context or timer of its own (interpreter.InlineInvoker), which makes a
+// call several times cheaper. A handler that may wait must answer false.
+type InlineHandler interface {
+	Handler
+	Inline() bool
+}
+
+// InlineFunc is a HandlerFunc that answers inline (InlineHandler): the stubs echo, return and throw.
+type InlineFunc func(ctx context.Context, call *Call) (any, error)
+
+// Handle calls f.
+func (f InlineFunc) Handle(ctx context.Context, call *Call) (any, error) { return f(ctx, call) }
+
+// Inline is true: f answers at once.
+func (InlineFunc) Inline() bool { return true }
+
+// inline reports whether h answers inline.
+func inline(h Handler) bool {
+	ih, ok := h.(InlineHandler)
+	return ok && ih.Inline()
+}
+
 // Call is one invocation of a handler.
 type Call struct {
 	// Input is the event: the effective input of the state, or for arn:aws:states:::lambda:invoke its
@@ -223,6 +247,35 @@ func unbound(resource, state string, t awsTarget, callable bool) error {
 
 // noContext is the Context of a call whose request gave none.
 func noContext() map[string]any { return nil }
+
+// Inline reports whether the handler that serves req answers inline (interpreter.InlineInvoker): the
+// interpreter then calls Invoke on the Task's own goroutine.
+func (r *Registry) Inline(req *interpreter.TaskRequest) bool {
+	return inline(r.handler(req))
+}
+
+// handler is the Handler that Invoke calls for req, or nil when Invoke serves req otherwise: with an
+// embedded service, a Lambda endpoint, an HTTP Task or a nested execution.
+func (r *Registry) handler(req *interpreter.TaskRequest) Handler {
+	if h := r.lookup(r.states, req.StateName); h != nil {
+		return h
+	}
+	resource := asl.PlainResource(req.Resource)
+	if h := r.lookup(r.resources, resource); h != nil {
+		return h
+	}
+	if fn, ok := legacyLambda(resource); ok {
+		return r.lookup(r.functions, fn.name)
+	}
+	if isLambdaInvoke(resource) {
+		params, _ := req.Input.(map[string]any)
+		name, _ := params["FunctionName"].(string)
+		if fn, ok := parseFunction(name); ok {
+			return r.lookup(r.functions, fn.name)
+		}
+	}
+	return nil
+}
 
 // bindHint says how to bind a handler to a Task: under the keys of a handler file that would serve it.
 // The resource itself is offered only when a handler file reads it as that resource (a resource that is

@@ -185,3 +185,46 @@ func TestRegisterPanics(t *testing.T) {
 	assert.PanicsWithValue(t, `resources: "bad name" is not a Lambda function name or ARN`, func() { r.Lambda("bad name", returns(nil)) })
 	assert.PanicsWithValue(t, `resources: nil handler for "S"`, func() { r.State("S", nil) })
 }
+
+// TestInline checks which Tasks the registry answers inline: those whose handler says it answers at once
+// (the echo, return and throw stubs, a sequence of them, an InlineFunc), by whatever binding reaches it.
+func TestInline(t *testing.T) {
+	r, err := ParseHandlers([]byte(`{
+		"arn:aws:lambda:us-east-1:123456789012:function:echo": {"echo": true},
+		"ret": {"return": 1},
+		"boom": {"throw": {"error": "E"}},
+		"seq": {"sequence": [{"echo": true}, {"throw": {"error": "E"}}]},
+		"seqexec": {"sequence": [{"echo": true}, {"exec": ["true"]}]},
+		"ex": {"exec": ["true"]},
+		"state:Bound": {"return": 2},
+		"arn:aws:states:::sns:publish": {"return": {}}
+	}`))
+	require.NoError(t, err)
+	r.Lambda("gofunc", HandlerFunc(func(context.Context, *Call) (any, error) { return 1, nil }))
+	r.Lambda("goinline", InlineFunc(func(context.Context, *Call) (any, error) { return 1, nil }))
+	const invoke = "arn:aws:states:::lambda:invoke"
+	for _, tt := range []struct {
+		name, resource, state string
+		input                 any
+		inline                bool
+	}{
+		{"legacy echo", "arn:aws:lambda:us-east-1:123456789012:function:echo", "S", nil, true},
+		{"legacy return, other account", "arn:aws:lambda:eu-west-1:111111111111:function:ret:prod", "S", nil, true},
+		{"lambda:invoke throw", invoke, "S", map[string]any{"FunctionName": "boom"}, true},
+		{"lambda:invoke without FunctionName", invoke, "S", map[string]any{}, false},
+		{"lambda:invoke of an unknown function", invoke, "S", map[string]any{"FunctionName": "nope"}, false},
+		{"sequence of inline stubs", "arn:aws:lambda:us-east-1:1:function:seq", "S", nil, true},
+		{"sequence with exec", "arn:aws:lambda:us-east-1:1:function:seqexec", "S", nil, false},
+		{"exec", "arn:aws:lambda:us-east-1:1:function:ex", "S", nil, false},
+		{"state binding", "arn:aws:states:::sqs:sendMessage", "Bound", nil, true},
+		{"resource binding", "arn:aws:states:::sns:publish", "S", nil, true},
+		{"embedded service", "arn:aws:states:::sqs:sendMessage", "S", nil, false},
+		{"unknown function", "arn:aws:lambda:us-east-1:1:function:nope", "S", nil, false},
+		{"Go HandlerFunc", "arn:aws:lambda:us-east-1:1:function:gofunc", "S", nil, false},
+		{"Go InlineFunc", "arn:aws:lambda:us-east-1:1:function:goinline", "S", nil, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.inline, r.Inline(&interpreter.TaskRequest{Resource: tt.resource, StateName: tt.state, Input: tt.input}))
+		})
+	}
+}
