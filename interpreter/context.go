@@ -159,7 +159,7 @@ type stateContext struct {
 }
 
 // object builds $$ as a map.
-func (c *stateContext) object() map[string]any {
+func (c stateContext) object() map[string]any {
 	if c.given != nil {
 		return c.given
 	}
@@ -181,8 +181,7 @@ func (c *stateContext) object() map[string]any {
 // taskContext gives a Task's handler $$ as it is when the Task calls it, built only if the handler reads it
 // (TaskRequest.Context); the handler may outlive the state (after its timeout), so it keeps a copy.
 func (f *frame) taskContext() func() map[string]any {
-	c := f.stateContext()
-	return c.object
+	return f.stateContext().object
 }
 
 // withMapItem is the Map state's context object with $$.Map.Item added, as its ItemSelector sees it.

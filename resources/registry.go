@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aslrun/aslrun/asl"
@@ -107,6 +108,38 @@ type Registry struct {
 	objects   objectRoutes      // the Distributed Maps' S3 directions bound to real S3 (objects_aws.go)
 	endpoints map[string]string // the handler files' $endpoints, by service
 	aws       *awscall.Client   // built on first use (awsClient)
+	// routes caches what each resource ARN, as written, says (route): parsing it again on every call cost
+	// a fifth of an inline call. nroutes counts them, to bound the cache.
+	routes  sync.Map
+	nroutes atomic.Int64
+}
+
+// route is what a Task's resource ARN says about serving it.
+type route struct {
+	// plain is the ARN in its plain form (asl.PlainResource).
+	plain string
+	// legacy: a Lambda function's ARN, fn, used as the resource itself.
+	legacy bool
+	fn     functionRef
+	// invoke: arn:aws:states:::lambda:invoke (or its .waitForTaskToken form).
+	invoke bool
+}
+
+// maxRoutes bounds Registry.routes: resources come from definitions, which a shared server takes from anyone.
+const maxRoutes = 4096
+
+// route gives the route of a resource ARN as written.
+func (r *Registry) route(resource string) *route {
+	if rt, ok := r.routes.Load(resource); ok {
+		return rt.(*route)
+	}
+	rt := &route{plain: asl.PlainResource(resource)}
+	rt.fn, rt.legacy = legacyLambda(rt.plain)
+	rt.invoke = !rt.legacy && isLambdaInvoke(rt.plain)
+	if r.nroutes.Add(1) <= maxRoutes {
+		r.routes.Store(resource, rt)
+	}
+	return rt
 }
 
 // NewRegistry returns an empty registry.
@@ -159,7 +192,8 @@ func (r *Registry) lookup(m map[string]Handler, key string) Handler {
 
 // Invoke runs the Task's resource.
 func (r *Registry) Invoke(ctx context.Context, req *interpreter.TaskRequest) (any, error) {
-	resource := asl.PlainResource(req.Resource)
+	rt := r.route(req.Resource)
+	resource := rt.plain
 	call := &Call{
 		Input:        req.Input,
 		Resource:     resource,
@@ -188,10 +222,10 @@ func (r *Registry) Invoke(ctx context.Context, req *interpreter.TaskRequest) (an
 			return invokeRaw(ctx, h, call)
 		}
 	}
-	if fn, ok := legacyLambda(resource); ok {
-		return r.invokeLegacy(ctx, state, fn, call)
+	if rt.legacy {
+		return r.invokeLegacy(ctx, state, rt.fn, call)
 	}
-	if isLambdaInvoke(resource) {
+	if rt.invoke {
 		return r.invokeService(ctx, state, call)
 	}
 	if state != nil {
@@ -260,14 +294,14 @@ func (r *Registry) handler(req *interpreter.TaskRequest) Handler {
 	if h := r.lookup(r.states, req.StateName); h != nil {
 		return h
 	}
-	resource := asl.PlainResource(req.Resource)
-	if h := r.lookup(r.resources, resource); h != nil {
+	rt := r.route(req.Resource)
+	if h := r.lookup(r.resources, rt.plain); h != nil {
 		return h
 	}
-	if fn, ok := legacyLambda(resource); ok {
-		return r.lookup(r.functions, fn.name)
+	if rt.legacy {
+		return r.lookup(r.functions, rt.fn.name)
 	}
-	if isLambdaInvoke(resource) {
+	if rt.invoke {
 		params, _ := req.Input.(map[string]any)
 		name, _ := params["FunctionName"].(string)
 		if fn, ok := parseFunction(name); ok {
