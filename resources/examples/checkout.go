@@ -22,9 +22,9 @@ func init() {
 	// The designed intent: an unknown book throws BookNotFound, which the definition catches. The real code
 	// never does (paths.md P4b).
 	function("checkout/checkInventoryBookNotFound", checkInventory(true))
-	function("checkout/calculateTotal", calculateTotal)
+	pure("checkout/calculateTotal", calculateTotal)
 	function("checkout/redeemPoints", redeemPoints)
-	function("checkout/billCustomer", func(context.Context, *resources.Env, *resources.Call) (any, error) {
+	pure("checkout/billCustomer", func(context.Context, *resources.Env, *resources.Call) (any, error) {
 		return "Successfully billed", nil
 	})
 	function("checkout/restoreQuantity", restoreQuantity)

@@ -305,6 +305,16 @@ func hold(clock interpreter.Clock) func() func() {
 	return clock.Hold
 }
 
+// pure binds a handler function that answers from its input alone (no service, no clock) to a built-in
+// name, as an inline handler (resources.InlineFunc): a Task calls it on its own goroutine.
+func pure(name string, f func(ctx context.Context, env *resources.Env, call *resources.Call) (any, error)) {
+	resources.RegisterBuiltin(name, func(env *resources.Env) resources.Handler {
+		return resources.InlineFunc(func(ctx context.Context, call *resources.Call) (any, error) {
+			return f(ctx, env, call)
+		})
+	})
+}
+
 // function binds a handler function to a built-in name.
 func function(name string, f func(ctx context.Context, env *resources.Env, call *resources.Call) (any, error)) {
 	resources.RegisterBuiltin(name, func(env *resources.Env) resources.Handler {

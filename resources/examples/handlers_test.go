@@ -119,3 +119,16 @@ func TestFulfillmentWithTheOrder(t *testing.T) {
 	require.Len(t, msgs, 1)
 	assert.Equal(t, "Your order 12345 has been shipped.", msgs[0]["Message"])
 }
+
+// TestPureHandlersAreInline: a built-in that answers from its input alone is called inline; one that calls
+// the embedded services is not.
+func TestPureHandlersAreInline(t *testing.T) {
+	local, err := resources.NewLocal("../../definitions/checkout.asl.json", interpreter.NewVirtualClock(epoch))
+	require.NoError(t, err)
+	require.NoError(t, local.Registry.AddHandlers("inline.json", []byte(`{"pure": {"builtin": "simpleorder/checkInventory"},
+		"calls": {"builtin": "checkout/redeemPoints"}}`)))
+	for fn, inline := range map[string]bool{"pure": true, "calls": false} {
+		assert.Equal(t, inline, local.Registry.Inline(&interpreter.TaskRequest{
+			Resource: "arn:aws:lambda:us-east-1:123456789012:function:" + fn, StateName: "S"}), fn)
+	}
+}

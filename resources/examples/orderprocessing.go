@@ -17,9 +17,9 @@ import (
 )
 
 func init() {
-	function("orderprocessing/PaymentVerifier", paymentVerifier)
-	function("orderprocessing/ItemsInStockRetriever", itemsInStockRetriever)
-	function("orderprocessing/chargePaymentMethod", chargePaymentMethod)
+	pure("orderprocessing/PaymentVerifier", paymentVerifier)
+	pure("orderprocessing/ItemsInStockRetriever", itemsInStockRetriever)
+	pure("orderprocessing/chargePaymentMethod", chargePaymentMethod)
 }
 
 // paymentVerifier returns {"paymentVerified": bool}; the original is false one time in four.

@@ -15,14 +15,14 @@ func init() {
 		return func(context.Context, *resources.Env, *resources.Call) (any, error) { return result, nil }
 	}
 	// checkInventory compares bookId with == to a number, so "343222" matches as well as 343222.
-	function("simpleorder/checkInventory", func(_ context.Context, _ *resources.Env, call *resources.Call) (any, error) {
+	pure("simpleorder/checkInventory", func(_ context.Context, _ *resources.Env, call *resources.Call) (any, error) {
 		if looseEquals(field(call.Input, "bookId"), 343222) {
 			return map[string]any{"ItemStock": int64(20)}, nil
 		}
 		return map[string]any{"ItemStock": int64(0)}, nil
 	})
-	function("simpleorder/OrderToPrint", constant(map[string]any{"TotalValue": int64(500)}))
-	function("simpleorder/checkFurtherDiscountEligibility", func(_ context.Context, _ *resources.Env, call *resources.Call) (any, error) {
+	pure("simpleorder/OrderToPrint", constant(map[string]any{"TotalValue": int64(500)}))
+	pure("simpleorder/checkFurtherDiscountEligibility", func(_ context.Context, _ *resources.Env, call *resources.Call) (any, error) {
 		if toNumber(field(call.Input, "TotalValue")) > 400 {
 			return map[string]any{"Discount": int64(20)}, nil
 		}
@@ -30,7 +30,7 @@ func init() {
 	})
 	// generateDiscountCode's threshold is strict, so the Discount of 20 this workflow can produce still
 	// gets Hello10.
-	function("simpleorder/generateDiscountCode", func(_ context.Context, _ *resources.Env, call *resources.Call) (any, error) {
+	pure("simpleorder/generateDiscountCode", func(_ context.Context, _ *resources.Env, call *resources.Call) (any, error) {
 		if toNumber(field(call.Input, "Discount")) > 20 {
 			return map[string]any{"DiscountCode": "Hello20"}, nil
 		}
@@ -38,10 +38,10 @@ func init() {
 	})
 	// updateLoyaltyPoints returns {"LoyaltyPoints": TotalValue}: without a TotalValue the member is
 	// undefined and JSON drops it, leaving {}.
-	function("simpleorder/updateLoyaltyPoints", func(_ context.Context, _ *resources.Env, call *resources.Call) (any, error) {
+	pure("simpleorder/updateLoyaltyPoints", func(_ context.Context, _ *resources.Env, call *resources.Call) (any, error) {
 		return defined(map[string]any{"LoyaltyPoints": field(call.Input, "TotalValue")}), nil
 	})
-	function("simpleorder/prepareOrder", constant(map[string]any{"Shipmsg": "Order Prepared - Ready for Shipment"}))
-	function("simpleorder/sendToShipment", constant(map[string]any{"ShipmentSent": "True"}))
-	function("simpleorder/updateRecoEngine", constant(map[string]any{"RecoengineUpdated": "True"}))
+	pure("simpleorder/prepareOrder", constant(map[string]any{"Shipmsg": "Order Prepared - Ready for Shipment"}))
+	pure("simpleorder/sendToShipment", constant(map[string]any{"ShipmentSent": "True"}))
+	pure("simpleorder/updateRecoEngine", constant(map[string]any{"RecoengineUpdated": "True"}))
 }
