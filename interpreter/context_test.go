@@ -195,3 +195,29 @@ func TestTaskContext(t *testing.T) {
 		assert.NotContains(t, c, "Task")
 	}
 }
+
+// TestChildScopes: a Map iteration or Parallel branch that assigns nothing reads its parent's variables
+// (sharing its scope); one that assigns has a scope of its own, whatever its siblings do.
+func TestChildScopes(t *testing.T) {
+	def := `{"StartAt":"A","States":{
+		"A":{"Type":"Pass","Assign":{"x":1},"Next":"M"},
+		"M":{"Type":"Map","ItemsPath":"$.l","ResultPath":"$.reads","ItemProcessor":{"StartAt":"R1","States":{
+			"R1":{"Type":"Pass","Parameters":{"x.$":"$x"},"End":true}}},"Next":"N"},
+		"N":{"Type":"Map","ItemsPath":"$.l","ResultPath":"$.own","ItemProcessor":{"StartAt":"S2","States":{
+			"S2":{"Type":"Pass","Assign":{"y.$":"$"},"Next":"R2"},
+			"R2":{"Type":"Pass","Parameters":{"x.$":"$x","y.$":"$y"},"End":true}}},"Next":"P"},
+		"P":{"Type":"Parallel","ResultPath":"$.branches","Branches":[
+			{"StartAt":"S3","States":{"S3":{"Type":"Pass","Assign":{"y":3},"Next":"R3"},
+				"R3":{"Type":"Pass","Parameters":{"x.$":"$x","y.$":"$y"},"End":true}}},
+			{"StartAt":"R4","States":{"R4":{"Type":"Pass","Parameters":{"x.$":"$x"},"End":true}}}],"Next":"E"},
+		"E":{"Type":"Pass","Parameters":{"reads.$":"$.reads","own.$":"$.own","branches.$":"$.branches","x.$":"$x"},"End":true}}}`
+	res, _ := run(t, def, `{"l":[7,8,9]}`, nil)
+	require.Equal(t, interpreter.Succeed, res.Status, "%s %s", res.Error, res.Cause)
+	xy := func(y int64) any { return map[string]any{"x": int64(1), "y": y} }
+	assert.Equal(t, map[string]any{
+		"reads":    []any{map[string]any{"x": int64(1)}, map[string]any{"x": int64(1)}, map[string]any{"x": int64(1)}},
+		"own":      []any{xy(7), xy(8), xy(9)},
+		"branches": []any{xy(3), map[string]any{"x": int64(1)}},
+		"x":        int64(1),
+	}, res.Output)
+}
