@@ -110,7 +110,10 @@ func TestInlineEvents(t *testing.T) {
 	fn := func() interpreter.InvokerFunc {
 		calls := 0
 		return func(_ context.Context, req *interpreter.TaskRequest) (any, error) {
-			if calls++; calls == 2 {
+			switch calls++; calls {
+			case 1:
+				req.Submitted(map[string]any{"job": "j-1"}) // as a .sync job's handler reports its submission
+			case 2:
 				return nil, errAgain
 			}
 			return req.Input, nil
@@ -128,4 +131,5 @@ func TestInlineEvents(t *testing.T) {
 	goroutine := types(fn())
 	assert.Equal(t, goroutine, types(inlineInvoker{fn()}))
 	assert.Contains(t, goroutine, "LambdaFunctionFailed")
+	assert.Contains(t, goroutine, "TaskSubmitted")
 }

@@ -282,7 +282,7 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents, r *resumeP
 		return nil, false, failure.New(failure.TaskFailed, "no resource handler is configured for '"+req.Resource+"'")
 	}
 	if in, ok := inv.(InlineInvoker); ok && r == nil && !t.activity && req.Token == "" && in.Inline(req) {
-		result, err = invokeInline(f, in, req)
+		result, err = invokeInline(f, in, req, func(v any) { ev.submitted(v, nil) })
 		return result, false, err
 	}
 	ctx, cancel := context.WithCancel(f.ctx)
@@ -473,11 +473,12 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents, r *resumeP
 
 // invokeInline calls an Invoker that answers req inline (InlineInvoker) on the Task's goroutine, without
 // the timers of invoke: the clock, read again once the call returned, tells whether one would have fired,
-// and which first (at the same time, the timeout's, as invoke's timers fire).
-func invokeInline(f *frame, inv Invoker, req *TaskRequest) (any, error) {
+// and which first (at the same time, the timeout's, as invoke's timers fire). submitted records a .sync
+// job's submission, as invoke does.
+func invokeInline(f *frame, inv Invoker, req *TaskRequest, submitted func(any)) (any, error) {
 	clock := f.ex.clock
 	begun := clock.Now()
-	req.Heartbeat = noHeartbeat
+	req.Heartbeat, req.Submitted = noHeartbeat, submitted
 	var beats *inlineBeats
 	if req.HeartbeatTimeout > 0 {
 		beats = &inlineBeats{clock: clock, every: req.HeartbeatTimeout, last: begun}
