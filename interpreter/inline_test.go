@@ -120,11 +120,11 @@ func TestInlineEvents(t *testing.T) {
 		}
 	}
 	types := func(inv interpreter.Invoker) []string {
-		res, _ := run(t, def, `{"a":1}`, inv)
+		res, history := runLogged(t, def, `{"a":1}`, inv)
 		require.Equal(t, interpreter.Succeed, res.Status, "%s %s", res.Error, res.Cause)
 		var out []string
-		for _, e := range res.History() {
-			out = append(out, e.Type)
+		for _, e := range history {
+			out = append(out, e.Type())
 		}
 		return out
 	}
