@@ -3,10 +3,11 @@ package template
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/ohler55/ojg/oj"
@@ -190,15 +191,6 @@ func (e *evaluator) substitute(s string, subs map[string]string, unresolved map[
 	})
 }
 
-func sorted(set map[string]bool) []string {
-	out := make([]string, 0, len(set))
-	for k := range set {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // definition reads the Definition object: resolved, then substituted string by string, keys included,
 // keeping positions in the template.
 func (e *evaluator) definition(m *Machine, def *source.Node, subs map[string]string) error {
@@ -211,7 +203,7 @@ func (e *evaluator) definition(m *Machine, def *source.Node, subs map[string]str
 	}
 	unresolved := map[string]bool{}
 	m.Node = e.substituteNode(v, subs, unresolved, 0)
-	m.Unresolved = sorted(unresolved)
+	m.Unresolved = slices.Sorted(maps.Keys(unresolved))
 	m.Text = []byte(oj.JSON(m.Node.Value(), &oj.Options{Sort: true}))
 	m.File, m.Data = e.t.Path, e.t.Data
 	return nil
@@ -257,7 +249,7 @@ func (e *evaluator) definitionString(m *Machine, def *source.Node, subs map[stri
 	}
 	unresolved := map[string]bool{}
 	m.Text = []byte(e.substitute(v.Str, subs, unresolved))
-	m.Unresolved = sorted(unresolved)
+	m.Unresolved = slices.Sorted(maps.Keys(unresolved))
 	if shift, ok := literalBlock(e.t.Data, written(def)); ok {
 		m.Shift, m.File, m.Data = shift, e.t.Path, e.t.Data
 	}
@@ -367,7 +359,7 @@ func (e *evaluator) definitionFile(m *Machine, def *source.Node, subs map[string
 		}
 		unresolved := map[string]bool{}
 		m.Text = []byte(e.substitute(string(data), subs, unresolved))
-		m.Unresolved = sorted(unresolved)
+		m.Unresolved = slices.Sorted(maps.Keys(unresolved))
 		m.File, m.Data = p, data
 		return nil
 	}

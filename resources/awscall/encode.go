@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -66,10 +68,10 @@ func build(ctx context.Context, svc Service, action string, in map[string]any, e
 				}
 			}
 			if len(rest) > 0 {
-				return nil, paramError(svc, action, fmt.Errorf("it sends no parameter %s", strings.Join(sortedKeys(rest), ", ")))
+				return nil, paramError(svc, action, fmt.Errorf("it sends no parameter %s", strings.Join(slices.Sorted(maps.Keys(rest)), ", ")))
 			}
 		case len(rest) > 0 && (svc.Protocol == RESTXML || method == http.MethodGet || method == http.MethodDelete || method == http.MethodHead):
-			return nil, paramError(svc, action, fmt.Errorf("it sends no parameter %s", strings.Join(sortedKeys(rest), ", ")))
+			return nil, paramError(svc, action, fmt.Errorf("it sends no parameter %s", strings.Join(slices.Sorted(maps.Keys(rest)), ", ")))
 		case svc.Protocol == RESTJSON && method != http.MethodGet && method != http.MethodDelete && method != http.MethodHead:
 			body = []byte(jsonText(toWire(rest, svc)))
 			contentType = "application/json"
@@ -221,7 +223,7 @@ func scalar(v any) (string, bool) {
 func flatten(form url.Values, prefix string, v any, svc Service) error {
 	switch t := v.(type) {
 	case map[string]any:
-		for _, k := range sortedKeys(t) {
+		for _, k := range slices.Sorted(maps.Keys(t)) {
 			name := k
 			if prefix != "" {
 				name = prefix + "." + k
@@ -231,7 +233,7 @@ func flatten(form url.Values, prefix string, v any, svc Service) error {
 				if svc.MapEntry[0] != "" {
 					key, value = svc.MapEntry[0], svc.MapEntry[1]
 				}
-				for i, mk := range sortedKeys(m) {
+				for i, mk := range slices.Sorted(maps.Keys(m)) {
 					entry := fmt.Sprintf("%s.entry.%d.", name, i+1)
 					form.Set(entry+key, mk)
 					if err := flatten(form, entry+value, m[mk], svc); err != nil {
