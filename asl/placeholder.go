@@ -3,6 +3,7 @@ package asl
 import (
 	"regexp"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/aslrun/aslrun/asl/source"
@@ -10,7 +11,7 @@ import (
 
 // placeholderRe matches a template placeholder: ${Name} of SAM's DefinitionSubstitutions, ${AWS::Region}
 // or ${Res.Attr} of CloudFormation's Fn::Sub, ${var.x} or ${jsonencode(x)} of a Terraform template.
-var placeholderRe = regexp.MustCompile(`\$\{[^{}\s][^{}\n]*\}`)
+var placeholderRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{[^{}\s][^{}\n]*\}`) })
 
 // placeholderUse is one string of the definition that holds placeholders.
 type placeholderUse struct {
@@ -45,7 +46,7 @@ func placeholders(ds []Diagnostic, root *source.Node, data []byte, mode Placehol
 	}
 	for _, u := range uses {
 		seen := map[string]bool{}
-		for _, name := range placeholderRe.FindAllString(u.n.Str, -1) {
+		for _, name := range placeholderRe().FindAllString(u.n.Str, -1) {
 			if seen[name] {
 				continue
 			}
@@ -64,7 +65,7 @@ func collectPlaceholders(n *source.Node, ptr string, t *text, uses *[]placeholde
 	}
 	switch n.Kind {
 	case source.String:
-		if !placeholderRe.MatchString(n.Str) {
+		if !placeholderRe().MatchString(n.Str) {
 			return
 		}
 		end := t.at(n, len(n.Str))

@@ -3,6 +3,7 @@ package asl
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aslrun/aslrun/asl/source"
@@ -72,12 +73,14 @@ func (v *validator) rule(r *ChoiceRule, ql QueryLanguage, depth int) {
 
 // timestampShape is the form AWS requires of a timestamp: RFC 3339 with an uppercase T and an uppercase Z
 // or a numeric offset (the ASL specification's "Timestamps" section).
-var timestampShape = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$`)
+var timestampShape = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$`)
+})
 
 // isTimestamp reports whether s is such a timestamp and names a real date and time (no 13th month, no
 // 25th hour).
 func isTimestamp(s string) bool {
-	if !timestampShape.MatchString(s) {
+	if !timestampShape().MatchString(s) {
 		return false
 	}
 	_, err := time.Parse(time.RFC3339Nano, s)

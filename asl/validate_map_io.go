@@ -224,7 +224,7 @@ func (v *validator) s3Resource(n *source.Node, ptr string, allowed []string) str
 		return ""
 	}
 	parts := strings.SplitN(r.Str, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || !partitionRe.MatchString(parts[1]) || parts[2] != statesService ||
+	if len(parts) != 6 || parts[0] != "arn" || !partitionRe().MatchString(parts[1]) || parts[2] != statesService ||
 		parts[3] != "" || parts[4] != "" || !slices.Contains(allowed, parts[5]) {
 		// AWS's wording, as cdk-preflight recorded it.
 		v.ds.errorf(CodeSchema, r.Pos, ptr+"/Resource", "The field 'Resource' does not match any of the allowed values")

@@ -3,6 +3,7 @@ package asl
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/aslrun/aslrun/asl/source"
 )
@@ -85,13 +86,13 @@ var integrations = map[string]map[string]string{
 const anyAction = "*"
 
 var (
-	partitionRe    = regexp.MustCompile(`^aws(-[a-z]+)*$`)
-	regionRe       = regexp.MustCompile(`^[a-z0-9-]+$`)
-	accountRe      = regexp.MustCompile(`^[0-9]+$`)
-	lambdaNameRe   = regexp.MustCompile(`^[a-zA-Z0-9_-]+$`)
-	lambdaQualRe   = regexp.MustCompile(`^(\$LATEST|[a-zA-Z0-9_-]+)$`)
-	sdkActionRe    = regexp.MustCompile(`^[a-z][a-zA-Z0-9]*$`)
-	activityNameRe = regexp.MustCompile(`^[^\s:]+$`)
+	partitionRe    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^aws(-[a-z]+)*$`) })
+	regionRe       = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9-]+$`) })
+	accountRe      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+$`) })
+	lambdaNameRe   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-zA-Z0-9_-]+$`) })
+	lambdaQualRe   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\$LATEST|[a-zA-Z0-9_-]+)$`) })
+	sdkActionRe    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-zA-Z0-9]*$`) })
+	activityNameRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[^\s:]+$`) })
 )
 
 // resource checks a Task's Resource: an ARN of a kind AWS runs, an integration pattern its service
@@ -107,7 +108,7 @@ func (v *validator) resource(s *Task) {
 	if n == nil || n.Kind != source.String || s.Resource == "" {
 		return // Parse reports it missing, empty or not a string.
 	}
-	if substitutionRe.MatchString(s.Resource) {
+	if substitutionRe().MatchString(s.Resource) {
 		v.ds.warnf(CodePlaceholderResource, n.Pos, ptr,
 			"Resource holds a DefinitionSubstitutions placeholder: it is checked only once CloudFormation has substituted it")
 		return
@@ -121,7 +122,7 @@ func (v *validator) resource(s *Task) {
 			"The resource provided %s is not recognized. The value is not a valid resource ARN, or the resource is not available in this region.", s.Resource)
 	}
 	parts := strings.Split(s.Resource, ":")
-	if !strings.HasPrefix(s.Resource, arnPrefix) || len(parts) < 6 || !partitionRe.MatchString(parts[1]) || parts[2] == "" {
+	if !strings.HasPrefix(s.Resource, arnPrefix) || len(parts) < 6 || !partitionRe().MatchString(parts[1]) || parts[2] == "" {
 		bad()
 		return
 	}
@@ -132,14 +133,14 @@ func (v *validator) resource(s *Task) {
 	case service == statesService && isIntegrationService(rest):
 		// An integration ARN with a region and an account, as exported from a deployed machine: AWS
 		// accepts it and runs it as the plain form (see PlainResource).
-		if !regionRe.MatchString(region) || !accountRe.MatchString(account) {
+		if !regionRe().MatchString(region) || !accountRe().MatchString(account) {
 			bad()
 			return
 		}
 		v.integration(s, n, ptr, rest, notRecognized)
 	case service == statesService:
 		kind, name, _ := strings.Cut(rest, ":")
-		if kind != "activity" || !regionRe.MatchString(region) || !accountRe.MatchString(account) || !activityNameRe.MatchString(name) {
+		if kind != "activity" || !regionRe().MatchString(region) || !accountRe().MatchString(account) || !activityNameRe().MatchString(name) {
 			bad()
 			return
 		}
@@ -170,13 +171,13 @@ func isIntegrationService(rest string) bool {
 
 // validLambdaARN checks arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER].
 func validLambdaARN(region, account string, rest []string) bool {
-	if !regionRe.MatchString(region) || !accountRe.MatchString(account) || len(rest) < 2 || len(rest) > 3 || rest[0] != "function" {
+	if !regionRe().MatchString(region) || !accountRe().MatchString(account) || len(rest) < 2 || len(rest) > 3 || rest[0] != "function" {
 		return false
 	}
-	if !lambdaNameRe.MatchString(rest[1]) {
+	if !lambdaNameRe().MatchString(rest[1]) {
 		return false
 	}
-	return len(rest) == 2 || lambdaQualRe.MatchString(rest[2])
+	return len(rest) == 2 || lambdaQualRe().MatchString(rest[2])
 }
 
 // integration checks arn:aws:states:::SERVICE:ACTION[PATTERN] against the table of optimized
@@ -258,7 +259,7 @@ func (v *validator) httpConnection(s *Task) {
 // validSDKAction checks aws-sdk:SERVICE:action, where the action is the API's name in camel case.
 func validSDKAction(rest string) bool {
 	svc, action, ok := strings.Cut(rest, ":")
-	return ok && svc != "" && sdkActionRe.MatchString(action)
+	return ok && svc != "" && sdkActionRe().MatchString(action)
 }
 
 func patternLetter(pattern string) string {
@@ -297,7 +298,9 @@ func (v *validator) functionName(s *Task) {
 // substitutionRe matches a Resource made of CloudFormation DefinitionSubstitutions placeholders
 // ("${LambdaArn}", "arn:aws:lambda:${AWS::Region}:...") with nothing left unterminated. SAM, CDK and
 // CloudFormation users lint definitions before substitution, so these are not errors.
-var substitutionRe = regexp.MustCompile(`^(?:[^$]|\$[^{]|\$\{[A-Za-z0-9_.:-]+\})*\$\{[A-Za-z0-9_.:-]+\}(?:[^$]|\$[^{]|\$\{[A-Za-z0-9_.:-]+\})*$`)
+var substitutionRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:[^$]|\$[^{]|\$\{[A-Za-z0-9_.:-]+\})*\$\{[A-Za-z0-9_.:-]+\}(?:[^$]|\$[^{]|\$\{[A-Za-z0-9_.:-]+\})*$`)
+})
 
 // isCloudFormationIntrinsic reports a Resource written as {"Ref": ...} or {"Fn::GetAtt": ...}: a
 // definition embedded in a CloudFormation template before the template is deployed.

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // compare lists where got differs from want: numbers compare numerically, booleans are never numbers,
@@ -84,11 +85,11 @@ func toNumber(v any) (float64, bool) {
 	return 0, false
 }
 
-var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var identifier = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
 
 // childPath writes paths as the cases do: $.a.b[0]["odd key"].
 func childPath(path, key string) string {
-	if identifier.MatchString(key) {
+	if identifier().MatchString(key) {
 		return path + "." + key
 	}
 	q, _ := json.Marshal(key)
@@ -121,13 +122,15 @@ func pathMap(m map[string]string) map[string]string {
 	return out
 }
 
-var pathToken = regexp.MustCompile(`^(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\])`)
+var pathToken = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\])`)
+})
 
 func normalizePath(p string) string {
 	out := "$"
 	rest := strings.TrimPrefix(p, "$")
 	for rest != "" {
-		m := pathToken.FindStringSubmatch(rest)
+		m := pathToken().FindStringSubmatch(rest)
 		if m == nil {
 			return p
 		}

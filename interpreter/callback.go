@@ -42,10 +42,10 @@ func newToken() string {
 }
 
 // tokenText matches a task token inside other text: the prefix and 48 bytes in unpadded base64url.
-var tokenText = regexp.MustCompile(tokenPrefix + `[A-Za-z0-9_-]{64}`)
+var tokenText = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(tokenPrefix + `[A-Za-z0-9_-]{64}`) })
 
 // TokensIn finds the task tokens in a text, such as the body of a message that hands one to a worker.
-func TokensIn(text string) []string { return tokenText.FindAllString(text, -1) }
+func TokensIn(text string) []string { return tokenText().FindAllString(text, -1) }
 
 func validToken(token string) bool {
 	rest, ok := strings.CutPrefix(token, tokenPrefix)

@@ -42,10 +42,10 @@ func parseAWS(stub map[string]any, sc stubScope) (Handler, error) {
 		if fn.qualifier != "" {
 			s.function += ":" + fn.qualifier
 		}
-		if accountRE.MatchString(fn.account) && (fn.region == "" || regionRE.MatchString(fn.region)) {
+		if accountRE().MatchString(fn.account) && (fn.region == "" || regionRE().MatchString(fn.region)) {
 			s.function = sc.key // a real (partial) ARN names the account too
 		}
-		if regionRE.MatchString(fn.region) {
+		if regionRE().MatchString(fn.region) {
 			s.region = fn.region
 		}
 		return s, nil

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ohler55/ojg/oj"
@@ -40,11 +41,11 @@ type functionRef struct {
 }
 
 var (
-	functionNameRE = regexp.MustCompile(`^[a-zA-Z0-9_.-]+$`)
-	qualifierRE    = regexp.MustCompile(`^(\$LATEST|[a-zA-Z0-9_-]+)$`)
-	regionRE       = regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-\d$`)
-	accountRE      = regexp.MustCompile(`^\d{12}$`)
-	numericRE      = regexp.MustCompile(`^\d+$`)
+	functionNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-zA-Z0-9_.-]+$`) })
+	qualifierRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\$LATEST|[a-zA-Z0-9_-]+)$`) })
+	regionRE       = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-\d$`) })
+	accountRE      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d{12}$`) })
+	numericRE      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d+$`) })
 )
 
 // parseFunction reads a bare name (NAME[:QUALIFIER]), a partial ARN (ACCOUNT:function:NAME[:QUALIFIER]) or a
@@ -72,11 +73,11 @@ func parseFunction(s string) (functionRef, bool) {
 	fn.name = parts[0]
 	if len(parts) == 2 {
 		fn.qualifier = parts[1]
-		if !qualifierRE.MatchString(fn.qualifier) {
+		if !qualifierRE().MatchString(fn.qualifier) {
 			return fn, false
 		}
 	}
-	return fn, functionNameRE.MatchString(fn.name)
+	return fn, functionNameRE().MatchString(fn.name)
 }
 
 // arn is the function's qualified ARN as Lambda prints it in errors: unqualified means $LATEST. Placeholders
@@ -86,10 +87,10 @@ func (fn functionRef) arn(region, account string) string {
 	if fn.partition != "" {
 		partition = fn.partition
 	}
-	if regionRE.MatchString(fn.region) {
+	if regionRE().MatchString(fn.region) {
 		region = fn.region
 	}
-	if accountRE.MatchString(fn.account) {
+	if accountRE().MatchString(fn.account) {
 		account = fn.account
 	}
 	qualifier := fn.qualifier
@@ -102,7 +103,7 @@ func (fn functionRef) arn(region, account string) string {
 // executedVersion is what Lambda reports in X-Amz-Executed-Version. An alias would report the version it
 // points at, which does not exist locally, so aliases report $LATEST.
 func (fn functionRef) executedVersion() string {
-	if numericRE.MatchString(fn.qualifier) {
+	if numericRE().MatchString(fn.qualifier) {
 		return fn.qualifier
 	}
 	return "$LATEST"
@@ -172,7 +173,7 @@ func (r *Registry) invokeService(ctx context.Context, state Handler, call *Call)
 				`(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?`)
 		}
 		if q, ok := params["Qualifier"].(string); ok && q != "" {
-			if !qualifierRE.MatchString(q) {
+			if !qualifierRE().MatchString(q) {
 				return nil, lambdaValidation("qualifier", q, "Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)")
 			}
 			if f.qualifier != "" && f.qualifier != q {
@@ -320,7 +321,7 @@ func executionRegionAccount(context map[string]any) (region, account string) {
 	for _, key := range []string{"StateMachine", "Execution"} {
 		obj, _ := context[key].(map[string]any)
 		id, _ := obj["Id"].(string)
-		if parts := strings.Split(id, ":"); len(parts) >= 6 && regionRE.MatchString(parts[3]) && accountRE.MatchString(parts[4]) {
+		if parts := strings.Split(id, ":"); len(parts) >= 6 && regionRE().MatchString(parts[3]) && accountRE().MatchString(parts[4]) {
 			return parts[3], parts[4]
 		}
 	}

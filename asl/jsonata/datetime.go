@@ -5,14 +5,15 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
 // Date/time formatting and parsing after XPath F&O 3.1 fn:format-dateTime, as jsonata-js's
 // datetime.js implements it. Timestamps are milliseconds since the epoch, in UTC.
 
-func registerDateTimeFunctions() {
-	def("formatInteger", "<n-s:s>", 2, func(_ *evaluator, _ *call, args []any) (any, error) {
+func registerDateTimeFunctions(t table) {
+	t.def("formatInteger", "<n-s:s>", 2, func(_ *evaluator, _ *call, args []any) (any, error) {
 		v, ok := num(args, 0)
 		if !ok {
 			return nil, nil
@@ -24,7 +25,7 @@ func registerDateTimeFunctions() {
 		}
 		return formatIntegerWith(math.Floor(v), f)
 	})
-	def("parseInteger", "<s-s:n>", 2, func(_ *evaluator, _ *call, args []any) (any, error) {
+	t.def("parseInteger", "<s-s:n>", 2, func(_ *evaluator, _ *call, args []any) (any, error) {
 		s, ok := str(args, 0)
 		if !ok {
 			return nil, nil
@@ -44,14 +45,14 @@ func registerDateTimeFunctions() {
 		}
 		return r, nil
 	})
-	def("fromMillis", "<n-s?s?:s>", 3, func(_ *evaluator, _ *call, args []any) (any, error) {
+	t.def("fromMillis", "<n-s?s?:s>", 3, func(_ *evaluator, _ *call, args []any) (any, error) {
 		ms, ok := num(args, 0)
 		if !ok {
 			return nil, nil
 		}
 		return formatDateTime(ms, argAt(args, 1), argAt(args, 2))
 	})
-	def("toMillis", "<s-s?:n>", 2, func(ev *evaluator, _ *call, args []any) (any, error) {
+	t.def("toMillis", "<s-s?:n>", 2, func(ev *evaluator, _ *call, args []any) (any, error) {
 		s, ok := str(args, 0)
 		if !ok {
 			return nil, nil
@@ -65,10 +66,10 @@ func registerDateTimeFunctions() {
 		}
 		return ms, nil
 	})
-	def("now", "<s?s?:s>", 2, func(ev *evaluator, _ *call, args []any) (any, error) {
+	t.def("now", "<s?s?:s>", 2, func(ev *evaluator, _ *call, args []any) (any, error) {
 		return formatDateTime(float64(ev.now.UnixMilli()), argAt(args, 0), argAt(args, 1))
 	})
-	def("millis", "<:n>", 0, func(ev *evaluator, _ *call, _ []any) (any, error) {
+	t.def("millis", "<:n>", 0, func(ev *evaluator, _ *call, _ []any) (any, error) {
 		return float64(ev.now.UnixMilli()), nil
 	})
 }
@@ -700,15 +701,19 @@ func parseDateTime(timestamp, picture string, now time.Time) (any, error) {
 	return float64(millis), nil
 }
 
-var isoPattern = regexp.MustCompile(`^(\d{4})(?:-([01]\d))?(?:-([0-3]\d))?(?:T([0-2]\d):([0-5]\d):([0-5]\d))?(\.\d+)?(?:([+-])([0-2]\d):?([0-5]\d)|(Z))?$`)
-var isoCheck = regexp.MustCompile(`^\d{4}(-[01]\d)*(-[0-3]\d)*(T[0-2]\d:[0-5]\d:[0-5]\d)*(\.\d+)?([+-][0-2]\d:?[0-5]\d|Z)?$`)
+var isoPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(\d{4})(?:-([01]\d))?(?:-([0-3]\d))?(?:T([0-2]\d):([0-5]\d):([0-5]\d))?(\.\d+)?(?:([+-])([0-2]\d):?([0-5]\d)|(Z))?$`)
+})
+var isoCheck = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\d{4}(-[01]\d)*(-[0-3]\d)*(T[0-2]\d:[0-5]\d:[0-5]\d)*(\.\d+)?([+-][0-2]\d:?[0-5]\d|Z)?$`)
+})
 
 // parseISO is $toMillis without a picture: an ISO 8601 timestamp, UTC unless it has an offset.
 func parseISO(s string) (float64, bool) {
-	if !isoCheck.MatchString(s) {
+	if !isoCheck().MatchString(s) {
 		return 0, false
 	}
-	m := isoPattern.FindStringSubmatch(s)
+	m := isoPattern().FindStringSubmatch(s)
 	if m == nil {
 		return 0, false
 	}

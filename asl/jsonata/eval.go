@@ -44,7 +44,7 @@ func (ev *evaluator) lookup(env *frame, name string) (any, bool) {
 	if ev.disabled[name] {
 		return nil, false
 	}
-	if b, ok := builtins[name]; ok {
+	if b, ok := builtins()[name]; ok {
 		return b, true
 	}
 	return nil, false

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Integer formatting and parsing after XPath F&O 3.1 fn:format-integer, as jsonata-js's
@@ -77,7 +78,7 @@ func numberToWords(value float64, ordinal bool) string {
 	return lookup(value, false, ordinal)
 }
 
-var wordValues = func() map[string]float64 {
+var wordValues = sync.OnceValue(func() map[string]float64 {
 	m := map[string]float64{}
 	for i, w := range fewWords {
 		m[strings.ToLower(w)] = float64(i)
@@ -98,13 +99,13 @@ var wordValues = func() map[string]float64 {
 		m[lw+"th"] = v
 	}
 	return m
-}()
+})
 
 func wordsToNumber(text string) float64 {
 	parts := splitWords(text)
 	segs := []float64{0}
 	for _, part := range parts {
-		value, ok := wordValues[part]
+		value, ok := wordValues()[part]
 		if !ok {
 			value = math.NaN()
 		}
@@ -424,8 +425,8 @@ func integerRegex(f *integerFormat) (*integerMatcher, error) {
 		}
 		return &integerMatcher{regex: re, parse: func(s string) float64 { return romanToDecimal(strings.ToUpper(s)) }}, nil
 	case fmtWords:
-		words := make([]string, 0, len(wordValues)+2)
-		for w := range wordValues {
+		words := make([]string, 0, len(wordValues())+2)
+		for w := range wordValues() {
 			words = append(words, w)
 		}
 		// longer words first, so that an alternation prefers "seventeenth" to "seven"

@@ -1,25 +1,40 @@
 package jsonata
 
-// builtins are the functions of the reference implementation, by name (without the $).
-var builtins = map[string]*builtin{}
+import "sync"
 
-// def registers a built-in. arity is the JavaScript parameter count of the reference function.
-func def(name, sig string, arity int, fn func(ev *evaluator, c *call, args []any) (any, error)) {
+// table maps a built-in's name (without the $) to it.
+type table map[string]*builtin
+
+// lazyBuiltins holds the built-ins once built: on first use rather than at start-up, which every command
+// pays. (A sync.OnceValue initializer would refer to itself through the functions that look built-ins up.)
+var lazyBuiltins struct {
+	once  sync.Once
+	table table
+}
+
+// builtins are the functions of the reference implementation.
+func builtins() table {
+	lazyBuiltins.once.Do(func() {
+		t := table{}
+		registerStringFunctions(t)
+		registerNumericFunctions(t)
+		registerArrayFunctions(t)
+		registerObjectFunctions(t)
+		registerHigherOrderFunctions(t)
+		registerDateTimeFunctions(t)
+		registerMiscFunctions(t)
+		lazyBuiltins.table = t
+	})
+	return lazyBuiltins.table
+}
+
+// def adds a built-in. arity is the JavaScript parameter count of the reference function.
+func (t table) def(name, sig string, arity int, fn func(ev *evaluator, c *call, args []any) (any, error)) {
 	s, err := parseSignature(sig)
 	if err != nil {
 		return
 	}
-	builtins[name] = &builtin{name: name, sig: s, arity: arity, fn: fn}
-}
-
-func init() {
-	registerStringFunctions()
-	registerNumericFunctions()
-	registerArrayFunctions()
-	registerObjectFunctions()
-	registerHigherOrderFunctions()
-	registerDateTimeFunctions()
-	registerMiscFunctions()
+	t[name] = &builtin{name: name, sig: s, arity: arity, fn: fn}
 }
 
 // str, num and arg read validated arguments; a missing argument reads as the zero value.

@@ -2,16 +2,16 @@ package jsonata
 
 import "math/rand/v2"
 
-func registerArrayFunctions() {
-	def("count", "<a:n>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
+func registerArrayFunctions(t table) {
+	t.def("count", "<a:n>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
 		items, _ := arrayItems(argAt(args, 0))
 		return float64(len(items)), nil
 	})
-	def("append", "<xx:a>", 2, func(ev *evaluator, _ *call, args []any) (any, error) {
+	t.def("append", "<xx:a>", 2, func(ev *evaluator, _ *call, args []any) (any, error) {
 		return appendValues(argAt(args, 0), argAt(args, 1), &ev.meter), nil
 	})
-	def("sort", "<af?:a>", 2, fnSort)
-	def("reverse", "<a:a>", 1, func(ev *evaluator, _ *call, args []any) (any, error) {
+	t.def("sort", "<af?:a>", 2, fnSort)
+	t.def("reverse", "<a:a>", 1, func(ev *evaluator, _ *call, args []any) (any, error) {
 		arr := argAt(args, 0)
 		items, ok := arrayItems(arr)
 		if !ok {
@@ -29,7 +29,7 @@ func registerArrayFunctions() {
 		}
 		return out, nil
 	})
-	def("shuffle", "<a:a>", 1, func(ev *evaluator, _ *call, args []any) (any, error) {
+	t.def("shuffle", "<a:a>", 1, func(ev *evaluator, _ *call, args []any) (any, error) {
 		arr := argAt(args, 0)
 		items, ok := arrayItems(arr)
 		if !ok {
@@ -45,7 +45,7 @@ func registerArrayFunctions() {
 		rand.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
 		return out, nil
 	})
-	def("distinct", "<x:x>", 1, func(ev *evaluator, _ *call, args []any) (any, error) {
+	t.def("distinct", "<x:x>", 1, func(ev *evaluator, _ *call, args []any) (any, error) {
 		arr := argAt(args, 0)
 		items, ok := arrayItems(arr)
 		if !ok || len(items) <= 1 {
@@ -76,7 +76,7 @@ func registerArrayFunctions() {
 		}
 		return out, nil
 	})
-	def("zip", "<a+>", 0, func(ev *evaluator, _ *call, args []any) (any, error) {
+	t.def("zip", "<a+>", 0, func(ev *evaluator, _ *call, args []any) (any, error) {
 		length := -1
 		lists := make([][]any, len(args))
 		for i, a := range args {

@@ -1,7 +1,7 @@
 package jsonata
 
-func registerHigherOrderFunctions() {
-	def("map", "<af>", 2, func(ev *evaluator, c *call, args []any) (any, error) {
+func registerHigherOrderFunctions(t table) {
+	t.def("map", "<af>", 2, func(ev *evaluator, c *call, args []any) (any, error) {
 		arr, fn := argAt(args, 0), argAt(args, 1)
 		items, ok := arrayItems(arr)
 		if !ok {
@@ -22,7 +22,7 @@ func registerHigherOrderFunctions() {
 		}
 		return result, nil
 	})
-	def("filter", "<af>", 2, func(ev *evaluator, c *call, args []any) (any, error) {
+	t.def("filter", "<af>", 2, func(ev *evaluator, c *call, args []any) (any, error) {
 		arr, fn := argAt(args, 0), argAt(args, 1)
 		items, ok := arrayItems(arr)
 		if !ok {
@@ -43,7 +43,7 @@ func registerHigherOrderFunctions() {
 		}
 		return result, nil
 	})
-	def("single", "<af?>", 2, func(ev *evaluator, c *call, args []any) (any, error) {
+	t.def("single", "<af?>", 2, func(ev *evaluator, c *call, args []any) (any, error) {
 		arr, fn := argAt(args, 0), argAt(args, 1)
 		items, ok := arrayItems(arr)
 		if !ok {
@@ -73,7 +73,7 @@ func registerHigherOrderFunctions() {
 		}
 		return result, nil
 	})
-	def("reduce", "<afj?:j>", 3, func(ev *evaluator, c *call, args []any) (any, error) {
+	t.def("reduce", "<afj?:j>", 3, func(ev *evaluator, c *call, args []any) (any, error) {
 		arr, fn := argAt(args, 0), argAt(args, 1)
 		items, ok := arrayItems(arr)
 		if !ok {

@@ -2,28 +2,28 @@ package jsonata
 
 import "math"
 
-func registerMiscFunctions() {
-	def("boolean", "<x-:b>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
+func registerMiscFunctions(t table) {
+	t.def("boolean", "<x-:b>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
 		v := argAt(args, 0)
 		if v == nil {
 			return nil, nil
 		}
 		return truthy(v), nil
 	})
-	def("not", "<x-:b>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
+	t.def("not", "<x-:b>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
 		v := argAt(args, 0)
 		if v == nil {
 			return nil, nil
 		}
 		return !truthy(v), nil
 	})
-	def("exists", "<x:b>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
+	t.def("exists", "<x:b>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
 		return argAt(args, 0) != nil, nil
 	})
-	def("clone", "<(oa)-:o>", 1, func(ev *evaluator, _ *call, args []any) (any, error) {
+	t.def("clone", "<(oa)-:o>", 1, func(ev *evaluator, _ *call, args []any) (any, error) {
 		return cloneValue(argAt(args, 0), &ev.meter), nil
 	})
-	def("eval", "<sx?:x>", 2, fnEval)
+	t.def("eval", "<sx?:x>", 2, fnEval)
 }
 
 // cloneValue is $clone: a deep copy made mutable (objects become ordered objects), with

@@ -6,14 +6,15 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
-func registerNumericFunctions() {
-	def("number", "<(nsb)-:n>", 1, fnNumber)
-	def("abs", "<n-:n>", 1, numMap(math.Abs))
-	def("floor", "<n-:n>", 1, numMap(math.Floor))
-	def("ceil", "<n-:n>", 1, numMap(math.Ceil))
-	def("round", "<n-n?:n>", 2, func(_ *evaluator, _ *call, args []any) (any, error) {
+func registerNumericFunctions(t table) {
+	t.def("number", "<(nsb)-:n>", 1, fnNumber)
+	t.def("abs", "<n-:n>", 1, numMap(math.Abs))
+	t.def("floor", "<n-:n>", 1, numMap(math.Floor))
+	t.def("ceil", "<n-:n>", 1, numMap(math.Ceil))
+	t.def("round", "<n-n?:n>", 2, func(_ *evaluator, _ *call, args []any) (any, error) {
 		f, ok := num(args, 0)
 		if !ok {
 			return nil, nil
@@ -21,7 +22,7 @@ func registerNumericFunctions() {
 		p, _ := num(args, 1)
 		return roundHalfEven(f, int(p)), nil
 	})
-	def("sqrt", "<n-:n>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
+	t.def("sqrt", "<n-:n>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
 		f, ok := num(args, 0)
 		if !ok {
 			return nil, nil
@@ -31,7 +32,7 @@ func registerNumericFunctions() {
 		}
 		return math.Sqrt(f), nil
 	})
-	def("power", "<n-n:n>", 2, func(_ *evaluator, _ *call, args []any) (any, error) {
+	t.def("power", "<n-n:n>", 2, func(_ *evaluator, _ *call, args []any) (any, error) {
 		f, ok := num(args, 0)
 		if !ok {
 			return nil, nil
@@ -43,10 +44,10 @@ func registerNumericFunctions() {
 		}
 		return r, nil
 	})
-	def("random", "<:n>", 0, func(*evaluator, *call, []any) (any, error) {
+	t.def("random", "<:n>", 0, func(*evaluator, *call, []any) (any, error) {
 		return rand.Float64(), nil
 	})
-	def("sum", "<a<n>:n>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
+	t.def("sum", "<a<n>:n>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
 		items, ok := arrayItems(argAt(args, 0))
 		if !ok {
 			return nil, nil
@@ -58,9 +59,9 @@ func registerNumericFunctions() {
 		}
 		return total, checkNumber(total)
 	})
-	def("max", "<a<n>:n>", 1, extremum(func(a, b float64) bool { return a > b }))
-	def("min", "<a<n>:n>", 1, extremum(func(a, b float64) bool { return a < b }))
-	def("average", "<a<n>:n>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
+	t.def("max", "<a<n>:n>", 1, extremum(func(a, b float64) bool { return a > b }))
+	t.def("min", "<a<n>:n>", 1, extremum(func(a, b float64) bool { return a < b }))
+	t.def("average", "<a<n>:n>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
 		items, ok := arrayItems(argAt(args, 0))
 		if !ok || len(items) == 0 {
 			return nil, nil
@@ -72,7 +73,7 @@ func registerNumericFunctions() {
 		}
 		return total / float64(len(items)), nil
 	})
-	def("formatBase", "<n-n?:s>", 2, func(_ *evaluator, _ *call, args []any) (any, error) {
+	t.def("formatBase", "<n-n?:s>", 2, func(_ *evaluator, _ *call, args []any) (any, error) {
 		f, ok := num(args, 0)
 		if !ok {
 			return nil, nil
@@ -87,7 +88,7 @@ func registerNumericFunctions() {
 		}
 		return formatRadix(f, int(radix)), nil
 	})
-	def("formatNumber", "<n-so?:s>", 3, fnFormatNumber)
+	t.def("formatNumber", "<n-so?:s>", 3, fnFormatNumber)
 }
 
 func numMap(f func(float64) float64) func(*evaluator, *call, []any) (any, error) {
@@ -116,7 +117,7 @@ func extremum(better func(a, b float64) bool) func(*evaluator, *call, []any) (an
 	}
 }
 
-var numberPattern = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?([Ee][-+]?[0-9]+)?$`)
+var numberPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?([Ee][-+]?[0-9]+)?$`) })
 
 func fnNumber(_ *evaluator, _ *call, args []any) (any, error) {
 	switch x := argAt(args, 0).(type) {
@@ -130,7 +131,7 @@ func fnNumber(_ *evaluator, _ *call, args []any) (any, error) {
 		}
 		return 0.0, nil
 	case string:
-		if numberPattern.MatchString(x) {
+		if numberPattern().MatchString(x) {
 			if f, err := strconv.ParseFloat(x, 64); err == nil && !math.IsInf(f, 0) {
 				return f, nil
 			}

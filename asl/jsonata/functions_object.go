@@ -1,17 +1,17 @@
 package jsonata
 
-func registerObjectFunctions() {
-	def("keys", "<x-:a<s>>", 1, func(ev *evaluator, _ *call, args []any) (any, error) {
+func registerObjectFunctions(t table) {
+	t.def("keys", "<x-:a<s>>", 1, func(ev *evaluator, _ *call, args []any) (any, error) {
 		return keysOf(argAt(args, 0), &ev.meter), nil
 	})
-	def("lookup", "<x-s:x>", 2, func(ev *evaluator, _ *call, args []any) (any, error) {
+	t.def("lookup", "<x-s:x>", 2, func(ev *evaluator, _ *call, args []any) (any, error) {
 		k, _ := str(args, 1)
 		return lookupField(argAt(args, 0), k, &ev.meter), nil
 	})
-	def("spread", "<x-:a<o>>", 1, func(ev *evaluator, _ *call, args []any) (any, error) {
+	t.def("spread", "<x-:a<o>>", 1, func(ev *evaluator, _ *call, args []any) (any, error) {
 		return spread(argAt(args, 0), &ev.meter), nil
 	})
-	def("merge", "<a<o>:o>", 1, func(ev *evaluator, _ *call, args []any) (any, error) {
+	t.def("merge", "<a<o>:o>", 1, func(ev *evaluator, _ *call, args []any) (any, error) {
 		items, ok := arrayItems(argAt(args, 0))
 		if !ok {
 			return nil, nil
@@ -28,7 +28,7 @@ func registerObjectFunctions() {
 		}
 		return result, nil
 	})
-	def("sift", "<o-f?:o>", 2, func(ev *evaluator, c *call, args []any) (any, error) {
+	t.def("sift", "<o-f?:o>", 2, func(ev *evaluator, c *call, args []any) (any, error) {
 		obj, fn := argAt(args, 0), argAt(args, 1)
 		result := newObject(4)
 		for _, k := range objectKeys(obj) {
@@ -46,7 +46,7 @@ func registerObjectFunctions() {
 		}
 		return result, nil
 	})
-	def("each", "<o-f:a>", 2, func(ev *evaluator, c *call, args []any) (any, error) {
+	t.def("each", "<o-f:a>", 2, func(ev *evaluator, c *call, args []any) (any, error) {
 		obj, fn := argAt(args, 0), argAt(args, 1)
 		result := newSeq(objectLen(obj))
 		for _, k := range objectKeys(obj) {
@@ -61,14 +61,14 @@ func registerObjectFunctions() {
 		}
 		return result, nil
 	})
-	def("error", "<s?:x>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
+	t.def("error", "<s?:x>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
 		msg, ok := str(args, 0)
 		if !ok || msg == "" {
 			msg = "$error() function evaluated"
 		}
 		return nil, &Error{Code: "D3137", Position: -1, Message: msg}
 	})
-	def("assert", "<bs?:x>", 2, func(_ *evaluator, _ *call, args []any) (any, error) {
+	t.def("assert", "<bs?:x>", 2, func(_ *evaluator, _ *call, args []any) (any, error) {
 		if ok, _ := argAt(args, 0).(bool); ok {
 			return nil, nil
 		}
@@ -78,7 +78,7 @@ func registerObjectFunctions() {
 		}
 		return nil, &Error{Code: "D3141", Position: -1, Message: msg}
 	})
-	def("type", "<x:s>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
+	t.def("type", "<x:s>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
 		v := argAt(args, 0)
 		switch v.(type) {
 		case nil:

@@ -8,10 +8,10 @@ import (
 	"unicode/utf8"
 )
 
-func registerStringFunctions() {
-	def("string", "<x-b?:s>", 1, fnString)
-	def("substring", "<s-nn?:s>", 3, fnSubstring)
-	def("substringBefore", "<s-s:s>", 2, func(_ *evaluator, _ *call, args []any) (any, error) {
+func registerStringFunctions(t table) {
+	t.def("string", "<x-b?:s>", 1, fnString)
+	t.def("substring", "<s-nn?:s>", 3, fnSubstring)
+	t.def("substringBefore", "<s-s:s>", 2, func(_ *evaluator, _ *call, args []any) (any, error) {
 		s, ok := str(args, 0)
 		if !ok {
 			return nil, nil
@@ -22,7 +22,7 @@ func registerStringFunctions() {
 		}
 		return s, nil
 	})
-	def("substringAfter", "<s-s:s>", 2, func(_ *evaluator, _ *call, args []any) (any, error) {
+	t.def("substringAfter", "<s-s:s>", 2, func(_ *evaluator, _ *call, args []any) (any, error) {
 		s, ok := str(args, 0)
 		if !ok {
 			return nil, nil
@@ -33,20 +33,20 @@ func registerStringFunctions() {
 		}
 		return s, nil
 	})
-	def("lowercase", "<s-:s>", 1, stringMap(strings.ToLower))
-	def("uppercase", "<s-:s>", 1, stringMap(strings.ToUpper))
-	def("length", "<s-:n>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
+	t.def("lowercase", "<s-:s>", 1, stringMap(strings.ToLower))
+	t.def("uppercase", "<s-:s>", 1, stringMap(strings.ToUpper))
+	t.def("length", "<s-:n>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
 		s, ok := str(args, 0)
 		if !ok {
 			return nil, nil
 		}
 		return float64(runeCount(s)), nil
 	})
-	def("trim", "<s-:s>", 1, stringMap(trimSpace))
-	def("pad", "<s-ns?:s>", 3, fnPad)
-	def("contains", "<s-(sf):b>", 2, fnContains)
-	def("split", "<s-(sf)n?:a<s>>", 3, fnSplit)
-	def("join", "<a<s>s?:s>", 2, func(ev *evaluator, _ *call, args []any) (any, error) {
+	t.def("trim", "<s-:s>", 1, stringMap(trimSpace))
+	t.def("pad", "<s-ns?:s>", 3, fnPad)
+	t.def("contains", "<s-(sf):b>", 2, fnContains)
+	t.def("split", "<s-(sf)n?:a<s>>", 3, fnSplit)
+	t.def("join", "<a<s>s?:s>", 2, func(ev *evaluator, _ *call, args []any) (any, error) {
 		items, ok := arrayItems(argAt(args, 0))
 		if !ok {
 			return nil, nil
@@ -63,12 +63,12 @@ func registerStringFunctions() {
 		}
 		return strings.Join(parts, sep), nil
 	})
-	def("match", "<s-f<s:o>n?:a<o>>", 3, fnMatch)
-	def("replace", "<s-(sf)(sf)n?:s>", 4, fnReplace)
-	def("base64encode", "<s-:s>", 1, stringMap(func(s string) string {
+	t.def("match", "<s-f<s:o>n?:a<o>>", 3, fnMatch)
+	t.def("replace", "<s-(sf)(sf)n?:s>", 4, fnReplace)
+	t.def("base64encode", "<s-:s>", 1, stringMap(func(s string) string {
 		return base64.StdEncoding.EncodeToString(latin1OrUTF8(s))
 	}))
-	def("base64decode", "<s-:s>", 1, func(ev *evaluator, _ *call, args []any) (any, error) {
+	t.def("base64decode", "<s-:s>", 1, func(ev *evaluator, _ *call, args []any) (any, error) {
 		s, ok := str(args, 0)
 		if !ok || !ev.charge(2*len(s)) {
 			return nil, ev.err
@@ -88,10 +88,10 @@ func registerStringFunctions() {
 		}
 		return string(r), nil
 	})
-	def("encodeUrlComponent", "<s-:s>", 1, urlFunc("encodeUrlComponent", encodeURIComponent))
-	def("encodeUrl", "<s-:s>", 1, urlFunc("encodeUrl", encodeURI))
-	def("decodeUrlComponent", "<s-:s>", 1, urlFunc("decodeUrlComponent", decodeURIComponent))
-	def("decodeUrl", "<s-:s>", 1, urlFunc("decodeUrl", decodeURI))
+	t.def("encodeUrlComponent", "<s-:s>", 1, urlFunc("encodeUrlComponent", encodeURIComponent))
+	t.def("encodeUrl", "<s-:s>", 1, urlFunc("encodeUrl", encodeURI))
+	t.def("decodeUrlComponent", "<s-:s>", 1, urlFunc("decodeUrlComponent", decodeURIComponent))
+	t.def("decodeUrl", "<s-:s>", 1, urlFunc("decodeUrl", decodeURI))
 }
 
 func stringMap(f func(string) string) func(*evaluator, *call, []any) (any, error) {

@@ -23,7 +23,7 @@ func (e *Expr) FreeVariables() []Name {
 	w.walk(e.ast, &scope{}, false)
 	var out []Name
 	for _, r := range w.reads {
-		if !r.scope.binds(r.at.Name) && builtins[r.at.Name] == nil {
+		if !r.scope.binds(r.at.Name) && builtins()[r.at.Name] == nil {
 			out = append(out, r.at)
 		}
 	}

@@ -17,7 +17,9 @@ import (
 
 // functionNotFoundRe finds the function in the cause of Lambda.ResourceNotFoundException, which is AWS's
 // text ("Function not found: arn:aws:lambda:REGION:ACCOUNT:function:NAME:$LATEST (Service: ...").
-var functionNotFoundRe = regexp.MustCompile(`Function not found: arn:[^:\s]*:lambda:[^:\s]*:[^:\s]*:function:([^:\s]+)`)
+var functionNotFoundRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`Function not found: arn:[^:\s]*:lambda:[^:\s]*:[^:\s]*:function:([^:\s]+)`)
+})
 
 // lambdaHints tells on stderr how to bind a handler to a Lambda function that a Task did not find. The
 // Task fails with AWS's Lambda.ResourceNotFoundException and AWS's cause, which a Catch or a test may
@@ -64,7 +66,7 @@ func (h *lambdaHints) failed(name string, err error) {
 	if h.told[name] {
 		return
 	}
-	m := functionNotFoundRe.FindStringSubmatch(fe.Cause)
+	m := functionNotFoundRe().FindStringSubmatch(fe.Cause)
 	if m == nil {
 		return
 	}

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/ohler55/ojg/oj"
 
@@ -97,7 +98,7 @@ func paramError(svc Service, action string, err error) error {
 
 func jsonText(v any) string { return oj.JSON(v, &oj.Options{Sort: true, HTMLUnsafe: true}) }
 
-var labelRE = regexp.MustCompile(`\{([A-Za-z0-9]+)(\+?)\}`)
+var labelRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{([A-Za-z0-9]+)(\+?)\}`) })
 
 // restRequest fills a REST call's URI and headers from the members the route names, and returns the
 // members left for the body.
@@ -119,8 +120,8 @@ func restRequest(svc Service, route Route, in map[string]any, u *url.URL, header
 			delete(rest, "Bucket")
 		}
 	}
-	escaped := labelRE.ReplaceAllStringFunc(path, func(m string) string {
-		sub := labelRE.FindStringSubmatch(m)
+	escaped := labelRE().ReplaceAllStringFunc(path, func(m string) string {
+		sub := labelRE().FindStringSubmatch(m)
 		v, ok := rest[sub[1]]
 		s, isText := scalar(v)
 		if !ok || !isText || s == "" {

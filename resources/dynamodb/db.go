@@ -50,7 +50,7 @@ type table struct {
 // New returns a DB without tables.
 func New() *DB { return &DB{tables: map[string]*table{}} }
 
-var tableNameRE = regexp.MustCompile(`^[a-zA-Z0-9_.-]{3,255}$`)
+var tableNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-zA-Z0-9_.-]{3,255}$`) })
 
 // CreateTable adds an empty table. It fails with ResourceInUseException if the table exists.
 func (db *DB) CreateTable(name string, key KeySchema) error {
@@ -68,7 +68,7 @@ func (db *DB) CreateTable(name string, key KeySchema) error {
 }
 
 func newTable(name string, key KeySchema) (*table, *awserr.Error) {
-	if !tableNameRE.MatchString(name) {
+	if !tableNameRE().MatchString(name) {
 		return nil, validationf("Invalid table name %q: it must be 3 to 255 characters of a-z, A-Z, 0-9, _, - and .", name)
 	}
 	attrs := []Attribute{key.PartitionKey}

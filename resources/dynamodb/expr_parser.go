@@ -166,7 +166,7 @@ func (p *parser) pathName() (pathElem, *awserr.Error) {
 		return pathElem{name: name}, nil
 	case t.kind == tokIdent && !p.keywords[strings.ToUpper(t.text)]:
 		p.next()
-		if reservedWords[strings.ToUpper(t.text)] {
+		if reservedWords()[strings.ToUpper(t.text)] {
 			p.semantic(rankReserved, "Attribute name is a reserved keyword; reserved keyword: %s", t.text)
 		}
 		return pathElem{name: t.text}, nil

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/aslrun/aslrun/resources/awserr"
 )
@@ -105,8 +106,8 @@ func returnValues(req map[string]any) (string, *awserr.Error) {
 var legacyMembers = []string{"AttributesToGet", "AttributeUpdates", "ConditionalOperator", "Expected", "KeyConditions", "QueryFilter", "ScanFilter"}
 
 var (
-	nameKeyRE  = regexp.MustCompile(`^#[0-9A-Za-z_]+$`)
-	valueKeyRE = regexp.MustCompile(`^:[0-9A-Za-z_]+$`)
+	nameKeyRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^#[0-9A-Za-z_]+$`) })
+	valueKeyRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^:[0-9A-Za-z_]+$`) })
 )
 
 // newExprContext validates ExpressionAttributeNames and ExpressionAttributeValues against the request's
@@ -166,7 +167,7 @@ func newExprContext(req map[string]any, exprMembers, valueMembers []string) (*ex
 		return nil, validation("ExpressionAttributeNames must not be empty")
 	}
 	for _, k := range sortedKeys(names) {
-		if !nameKeyRE.MatchString(k) {
+		if !nameKeyRE().MatchString(k) {
 			return nil, validationf(`ExpressionAttributeNames contains invalid key: Syntax error; key: "%s"`, k)
 		}
 		s, ok := names[k].(string)
@@ -179,7 +180,7 @@ func newExprContext(req map[string]any, exprMembers, valueMembers []string) (*ex
 		return nil, validation("ExpressionAttributeValues must not be empty")
 	}
 	for _, k := range sortedKeys(values) {
-		if !valueKeyRE.MatchString(k) {
+		if !valueKeyRE().MatchString(k) {
 			return nil, validationf(`ExpressionAttributeValues contains invalid key: Syntax error; key: "%s"`, k)
 		}
 	}

@@ -1,17 +1,20 @@
 package dynamodb
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // reservedWords are DynamoDB's reserved words
 // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html): an expression may
 // not use one unquoted as an attribute name; it needs an ExpressionAttributeNames placeholder.
-var reservedWords = func() map[string]bool {
+var reservedWords = sync.OnceValue(func() map[string]bool {
 	words := map[string]bool{}
 	for _, w := range strings.Fields(reservedWordList) {
 		words[w] = true
 	}
 	return words
-}()
+})
 
 const reservedWordList = `
 ABORT ABSOLUTE ACTION ADD AFTER AGENT AGGREGATE ALL ALLOCATE ALTER ANALYZE AND ANY ARCHIVE ARE ARRAY AS ASC

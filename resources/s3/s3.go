@@ -17,6 +17,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aslrun/aslrun/interpreter/maprun"
@@ -138,10 +139,10 @@ const maxKeyLength = 1024
 
 // bucketRE accepts the bucket names S3 has accepted, including the legacy us-east-1 ones (capitals,
 // underscores, up to 255 characters); checkBucket also refuses "." and "..", which name no folder.
-var bucketRE = regexp.MustCompile(`^[A-Za-z0-9._-]{1,255}$`)
+var bucketRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._-]{1,255}$`) })
 
 func checkBucket(bucket string) error {
-	if !bucketRE.MatchString(bucket) || bucket == "." || bucket == ".." || strings.HasPrefix(bucket, tempPrefix) {
+	if !bucketRE().MatchString(bucket) || bucket == "." || bucket == ".." || strings.HasPrefix(bucket, tempPrefix) {
 		return awserr.Newf("InvalidBucketName", 400, "The specified bucket is not valid. (bucket %q)", bucket)
 	}
 	return nil

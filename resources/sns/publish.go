@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -33,7 +34,7 @@ type attribute struct {
 	binary          bool
 }
 
-var phoneRE = regexp.MustCompile(`^\+[1-9]\d{1,14}$`)
+var phoneRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\+[1-9]\d{1,14}$`) })
 
 // Publish is SNS's Publish to a topic (TopicArn, or TargetArn naming a topic; a name is also accepted)
 // or, recorded only, to a PhoneNumber. A non-string Message is sent as compact JSON text, as Step
@@ -138,7 +139,7 @@ func parseStructure(message string) (map[string]string, error) {
 
 // publishSMS records a publish to a phone number; there is nothing to deliver it to.
 func (b *Broker) publishSMS(p *published, phone string) (map[string]any, error) {
-	if !phoneRE.MatchString(phone) {
+	if !phoneRE().MatchString(phone) {
 		return nil, errInvalid("PhoneNumber Reason: " + phone + " is not valid to publish to")
 	}
 	if size := len(p.message) + attributesSize(p.attrs); size > defaultMaxSize {

@@ -79,7 +79,7 @@ const (
 	dedupWindow    = 5 * time.Minute
 )
 
-var topicNameRE = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,256}$`)
+var topicNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-zA-Z0-9_-]{1,256}$`) })
 
 // CreateTopic creates a topic, FIFO when its name ends in .fifo, and returns its ARN,
 // arn:aws:sns:REGION:ACCOUNT:NAME. Creating an existing topic returns its ARN, as SNS does.
@@ -97,7 +97,7 @@ func (b *Broker) CreateTopic(name string) (string, error) {
 // MaximumMessageSize; others are ignored). The caller holds b.mu.
 func (b *Broker) createTopic(name string, attributes map[string]string) (*topic, error) {
 	fifo := strings.HasSuffix(name, ".fifo")
-	if !topicNameRE.MatchString(strings.TrimSuffix(name, ".fifo")) || len(name) > 256 {
+	if !topicNameRE().MatchString(strings.TrimSuffix(name, ".fifo")) || len(name) > 256 {
 		return nil, errInvalid("Topic Name")
 	}
 	if t := b.topics[name]; t != nil {

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // attribute is one message attribute (MessageAttributeValue), its binary value decoded.
@@ -20,7 +21,7 @@ type attribute struct {
 
 const maxAttributes = 10
 
-var numberRE = regexp.MustCompile(`^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$`)
+var numberRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$`) })
 
 // parseAttributes validates a MessageAttributes value (name -> {DataType, StringValue | BinaryValue}, the
 // binary value base64 as in the JSON protocol) the way SendMessage does.
@@ -52,7 +53,7 @@ func parseAttributes(v any) (map[string]attribute, error) {
 			if a.str == "" {
 				return nil, errAttribute("Message (user) attribute '%s' must contain a non-empty value of type '%s'.", name, base)
 			}
-			if base == "Number" && !numberRE.MatchString(a.str) {
+			if base == "Number" && !numberRE().MatchString(a.str) {
 				return nil, errAttribute("Can't cast the value of message (user) attribute '%s' to a number.", name)
 			}
 		case "Binary":

@@ -10,6 +10,7 @@ import (
 	"math"
 	"regexp"
 	"strconv"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -29,7 +30,9 @@ type message struct {
 	workerErr                   string // the latest worker error
 }
 
-var groupIDRE = regexp.MustCompile("^[a-zA-Z0-9!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~]{1,128}$")
+var groupIDRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile("^[a-zA-Z0-9!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~]{1,128}$")
+})
 
 // SendMessage is SQS's SendMessage. QueueUrl may also be a queue name or ARN. A non-string MessageBody is
 // sent as compact JSON text, as Step Functions serialises it. When a worker is subscribed to the queue,
@@ -52,11 +55,11 @@ func (b *Broker) SendMessage(ctx context.Context, request map[string]any, hold f
 		return nil, err
 	}
 	group, _ := request["MessageGroupId"].(string)
-	if group != "" && !groupIDRE.MatchString(group) {
+	if group != "" && !groupIDRE().MatchString(group) {
 		return nil, errInvalidParameter("MessageGroupId", group, "MessageGroupId can only include alphanumeric and punctuation characters. 1 to 128 in length.")
 	}
 	dedupID, _ := request["MessageDeduplicationId"].(string)
-	if dedupID != "" && !groupIDRE.MatchString(dedupID) {
+	if dedupID != "" && !groupIDRE().MatchString(dedupID) {
 		return nil, errInvalidParameter("MessageDeduplicationId", dedupID, "MessageDeduplicationId can only include alphanumeric and punctuation characters. 1 to 128 in length.")
 	}
 

@@ -99,7 +99,7 @@ const (
 	dedupWindow    = 5 * time.Minute
 )
 
-var queueNameRE = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,80}$`)
+var queueNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-zA-Z0-9_-]{1,80}$`) })
 
 // CreateQueue creates a queue, FIFO when its name ends in .fifo, and returns its URL. Attributes are
 // CreateQueue's (VisibilityTimeout, DelaySeconds, MaximumMessageSize, ContentBasedDeduplication, ...).
@@ -116,7 +116,7 @@ func (b *Broker) CreateQueue(name string, attributes map[string]string) (string,
 
 func (b *Broker) createQueue(name string, attributes map[string]string) (*queue, error) {
 	fifo := strings.HasSuffix(name, ".fifo")
-	if !queueNameRE.MatchString(strings.TrimSuffix(name, ".fifo")) || len(name) > 80 {
+	if !queueNameRE().MatchString(strings.TrimSuffix(name, ".fifo")) || len(name) > 80 {
 		if fifo || attributes["FifoQueue"] == "true" {
 			return nil, errInvalidValue("The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.")
 		}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // The configurations a state machine (logging, tracing, encryption) or an activity (encryption) is
@@ -170,7 +171,7 @@ func (c *configs) validate() error {
 		if n == 1 {
 			// AWS answers this when the log group cannot be found; an ARN that names none is not found
 			// here (the log group itself is not looked up).
-			if g := (*l.Destinations)[0].CloudWatchLogsLogGroup; g == nil || !logGroupArnRE.MatchString(g.LogGroupArn) {
+			if g := (*l.Destinations)[0].CloudWatchLogsLogGroup; g == nil || !logGroupArnRE().MatchString(g.LogGroupArn) {
 				return newError(CodeInvalidLoggingConfiguration, "Invalid Logging Configuration: Log Destination not found.")
 			}
 		}
@@ -198,15 +199,17 @@ func (c *configs) validate() error {
 
 // logGroupArnRE is a CloudWatch Logs log group's ARN (arn:aws:logs:REGION:ACCOUNT:log-group:NAME, with
 // or without the ":*" that DescribeLogGroups shows).
-var logGroupArnRE = regexp.MustCompile(`^arn:aws[a-z-]*:logs:[a-z0-9-]+:[0-9]{12}:log-group:[^:]+(:\*)?$`)
+var logGroupArnRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^arn:aws[a-z-]*:logs:[a-z0-9-]+:[0-9]{12}:log-group:[^:]+(:\*)?$`)
+})
 
 // roleArnRE is an IAM role's ARN: arn:aws:iam::ACCOUNT:role/NAME, the name with an optional path.
-var roleArnRE = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$`)
+var roleArnRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$`) })
 
 // checkRole refuses a role ARN that names no IAM role, as AWS does (InvalidArn "Invalid Role Arn: '...'",
 // seen in AWS's answers); AWS also checks the role exists and may be assumed, which is not done here.
 func checkRole(arn string) error {
-	if !roleArnRE.MatchString(arn) || strings.ContainsAny(arn, " \t\n") {
+	if !roleArnRE().MatchString(arn) || strings.ContainsAny(arn, " \t\n") {
 		return newError(CodeInvalidArn, "Invalid Role Arn: '%s'", arn)
 	}
 	return nil

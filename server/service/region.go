@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Account and region. Every ARN the service makes is in Options.Account and in a region: Options.Region
@@ -24,16 +25,16 @@ const (
 // regionRE is what the service takes as a region: AWS's region names (us-east-1, eu-central-2,
 // us-gov-west-1) and the names clients of a local endpoint make up ("local"), nothing that could break an
 // ARN.
-var regionRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+var regionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`) })
 
 // accountRE is an AWS account id.
-var accountRE = regexp.MustCompile(`^[0-9]{12}$`)
+var accountRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{12}$`) })
 
 // ValidRegion reports whether a region can go into ARNs.
-func ValidRegion(region string) bool { return len(region) <= 64 && regionRE.MatchString(region) }
+func ValidRegion(region string) bool { return len(region) <= 64 && regionRE().MatchString(region) }
 
 // ValidAccount reports whether an account id is one: twelve digits.
-func ValidAccount(account string) bool { return accountRE.MatchString(account) }
+func ValidAccount(account string) bool { return accountRE().MatchString(account) }
 
 type regionKey struct{}
 
