@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aslrun/aslrun/interpreter"
@@ -63,12 +64,15 @@ type Handler struct {
 	auth           *sigv4.Verifier
 	authorized     func(*http.Request) bool
 	requestTimeout time.Duration
+	// buffers hold the answers appendResponse writes; the ResponseWriter copies them.
+	buffers sync.Pool
 }
 
 // New returns the API's handler over svc.
 func New(svc *service.Service, opts Options) *Handler {
 	h := &Handler{ops: operations(svc), maxBody: opts.MaxBody, log: opts.Log, auth: opts.Auth, authorized: opts.Authorized, requestTimeout: opts.RequestTimeout,
 		waits: map[string]time.Duration{"GetActivityTask": svc.PollTimeout(), "StartSyncExecution": syncWait, "TestState": syncWait}}
+	h.buffers.New = func() any { return new([]byte) }
 	if h.maxBody <= 0 {
 		h.maxBody = DefaultMaxBody
 	}
@@ -145,8 +149,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	data, err := json.Marshal(out)
-	if err != nil {
+	buf := h.buffers.Get().(*[]byte)
+	defer h.buffers.Put(buf)
+	data, ok := appendResponse((*buf)[:0], out)
+	if ok {
+		*buf = data
+	} else if data, err = json.Marshal(out); err != nil {
 		h.logf("%s: encoding the response: %v", name, err)
 		writeError(w, &apiError{code: service.CodeInternalFailure, message: "cannot encode the response", status: http.StatusInternalServerError})
 		return
@@ -204,10 +212,17 @@ type operation func(ctx context.Context, body []byte, subject *string) (any, err
 // op adapts a service method: the body must be a JSON object (an empty body is {}); malformed JSON and
 // members of the wrong type are a SerializationException, as AWS's JSON protocol reports them.
 func op[In, Out any](f func(context.Context, *In) (*Out, error)) operation {
+	return hot(f, nil)
+}
+
+// hot is op for a request of string members only, which known decodes without reflection when it can.
+func hot[In, Out any](f func(context.Context, *In) (*Out, error), known members[In]) operation {
 	names := newNamer(reflect.TypeFor[In](), reflect.TypeFor[Out]())
 	return func(ctx context.Context, body []byte, subject *string) (any, error) {
 		in := new(In)
-		if len(bytes.TrimSpace(body)) > 0 {
+		if len(bytes.TrimSpace(body)) > 0 && (known == nil || !decodeStrings(body, in, known)) {
+			// decodeStrings may have set members before it gave up.
+			*in = *new(In)
 			if err := decode(body, in); err != nil {
 				return nil, err
 			}
@@ -215,6 +230,10 @@ func op[In, Out any](f func(context.Context, *In) (*Out, error)) operation {
 		out, err := f(ctx, in)
 		if subject != nil {
 			*subject = names.name(in, out)
+		}
+		if out == nil {
+			// Not a typed nil: appendResponse takes an answer for what it is.
+			return nil, err
 		}
 		return out, err
 	}
