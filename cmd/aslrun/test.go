@@ -129,10 +129,12 @@ func runTests(cmd *cobra.Command, arg string, fl testFlags) error {
 		cov = graph.NewCoverage(graph.Build(m.prog.Definition()))
 	}
 	failed := 0
+	// The test cases' services share the definitions they compile: those that states:startExecution runs.
+	programs := service.NewPrograms()
 	var results []caseResult
 	for _, tc := range cases {
 		start := time.Now()
-		res, events, err := runTestCase(cmd, path, fl, m, name, tc, mocks, typ, defaultInput, cov != nil)
+		res, events, err := runTestCase(cmd, path, fl, m, name, tc, mocks, typ, defaultInput, cov != nil, programs)
 		if err != nil {
 			return err
 		}
@@ -212,7 +214,8 @@ func testReports(cmd *cobra.Command, fl testFlags, machine string, results []cas
 // runTestCase runs one test case as its own execution "TEST_CASE" of the state machine, on a fresh
 // service and fresh embedded services in virtual time, as Step Functions Local runs
 // "stateMachineArn#TEST_CASE"; with history, it returns the execution's events too.
-func runTestCase(cmd *cobra.Command, path string, fl testFlags, m *machine, name, tc string, mocks *resources.MockConfig, typ string, input any, history bool) (*interpreter.Result, []graph.HistoryEvent, error) {
+func runTestCase(cmd *cobra.Command, path string, fl testFlags, m *machine, name, tc string, mocks *resources.MockConfig, typ string, input any, history bool,
+	programs *service.Programs) (*interpreter.Result, []graph.HistoryEvent, error) {
 	if _, err := mocks.Invoker(name, tc, nil, nil); err != nil {
 		return nil, nil, usageError(cmd, "%v", err)
 	}
@@ -223,7 +226,7 @@ func runTestCase(cmd *cobra.Command, path string, fl testFlags, m *machine, name
 	}
 	defer local.Env.Services.Close()
 	svc, err := newEngine(local.Registry, local.Env, mocks, service.Options{Clock: clock, NoHistory: true, Definitions: m.nested,
-		Invoker: newLambdaHints(cmd.ErrOrStderr(), path).invoker(local.Registry)})
+		Invoker: newLambdaHints(cmd.ErrOrStderr(), path).invoker(local.Registry), Programs: programs})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -99,7 +99,7 @@ func (s *Service) begin(ctx context.Context, in *StartExecutionInput, o beginOpt
 			return nil, newError(CodeValidation, "%v", err)
 		}
 	}
-	prog, err := s.program(tgt.runs)
+	prog, err := s.programs.compile(tgt.runs.Definition, tgt.runs.Type)
 	if err != nil {
 		return nil, err
 	}

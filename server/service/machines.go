@@ -74,9 +74,11 @@ func (s *Service) createStateMachine(ctx context.Context, in *CreateStateMachine
 		typ = store.TypeStandard
 	}
 	if prog == nil {
-		if prog, err = compile(in.Definition, typ); err != nil {
+		if prog, err = s.programs.compile(in.Definition, typ); err != nil {
 			return nil, err
 		}
+	} else {
+		s.programs.put(in.Definition, typ, prog)
 	}
 	now := s.now()
 	sm := &store.StateMachine{
@@ -104,7 +106,6 @@ func (s *Service) createStateMachine(ctx context.Context, in *CreateStateMachine
 	if err != nil {
 		return nil, internal(err)
 	}
-	s.cache(sm, prog)
 	return s.created(ctx, sm, in)
 }
 
@@ -133,28 +134,6 @@ func compile(definition, typ string) (*interpreter.Program, error) {
 		return nil, newError(CodeInvalidDefinition, "Invalid State Machine Definition: 'aslrun cannot run this definition: %v'", err)
 	}
 	return prog, nil
-}
-
-// program returns the compiled definition of a state machine, compiling it once per definition.
-func (s *Service) program(sm *store.StateMachine) (*interpreter.Program, error) {
-	s.mu.Lock()
-	c, ok := s.programs[sm.Arn]
-	s.mu.Unlock()
-	if ok && c.definition == sm.Definition && c.typ == sm.Type {
-		return c.prog, nil
-	}
-	prog, err := compile(sm.Definition, sm.Type)
-	if err != nil {
-		return nil, err
-	}
-	s.cache(sm, prog)
-	return prog, nil
-}
-
-func (s *Service) cache(sm *store.StateMachine, prog *interpreter.Program) {
-	s.mu.Lock()
-	s.programs[sm.Arn] = compiled{definition: sm.Definition, typ: sm.Type, prog: prog}
-	s.mu.Unlock()
 }
 
 func orDefault(raw, def json.RawMessage) json.RawMessage {
@@ -254,9 +233,8 @@ func (s *Service) UpdateStateMachine(ctx context.Context, in *UpdateStateMachine
 		return nil, err
 	}
 	logging, tracing, encryption := cfgs.loggingRaw, cfgs.tracingRaw, cfgs.encRaw
-	var prog *interpreter.Program
 	if in.Definition != "" {
-		if prog, err = compile(in.Definition, sm.Type); err != nil {
+		if _, err = s.programs.compile(in.Definition, sm.Type); err != nil {
 			return nil, err
 		}
 	}
@@ -286,9 +264,6 @@ func (s *Service) UpdateStateMachine(ctx context.Context, in *UpdateStateMachine
 	sm.UpdateDate = s.now()
 	if err := s.store.UpdateStateMachine(ctx, sm); err != nil {
 		return nil, storeError(err, func() *Error { return stateMachineDoesNotExist(sm.Arn) })
-	}
-	if prog != nil {
-		s.cache(sm, prog)
 	}
 	out := &UpdateStateMachineOutput{UpdateDate: Time(sm.UpdateDate), RevisionID: sm.RevisionID}
 	if in.Publish {
@@ -328,14 +303,6 @@ func (s *Service) DeleteStateMachine(ctx context.Context, in *DeleteStateMachine
 	if err := s.store.DeleteStateMachine(ctx, in.StateMachineArn); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, internal(err)
 	}
-	s.mu.Lock()
-	delete(s.programs, in.StateMachineArn)
-	for arn := range s.programs {
-		if strings.HasPrefix(arn, in.StateMachineArn+":") {
-			delete(s.programs, arn) // its versions', which went with it
-		}
-	}
-	s.mu.Unlock()
 	return &Empty{}, nil
 }
 

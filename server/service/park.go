@@ -1,7 +1,6 @@
 package service
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -134,8 +133,7 @@ func (s *Service) rebuild(ctx context.Context, rec *store.Execution, calls map[s
 	if rec.Express {
 		typ = store.TypeExpress
 	}
-	// A version's program is cached under the version's ARN, as when it started (versionMachine).
-	prog, err := s.program(&store.StateMachine{Arn: cmp.Or(rec.StateMachineVersionArn, rec.StateMachineArn), Definition: rec.Definition, Type: typ})
+	prog, err := s.programs.compile(rec.Definition, typ)
 	if err != nil {
 		return nil, nil, cfg, err
 	}

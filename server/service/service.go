@@ -51,6 +51,9 @@ type Options struct {
 	// NodeID names this node as the owner of the executions it runs (their leases); default the host's
 	// name. A node resumes the executions it owned at once when it starts again.
 	NodeID string
+	// Programs, when set, is a cache of compiled definitions that several services share (aslrun test's,
+	// one per test case); nil gives the service its own.
+	Programs *Programs
 	// Shared says other nodes use the store too: at start a node resumes only what it owned, never an
 	// execution that has not committed a step yet (another node may be starting it; its lease tells).
 	Shared bool
@@ -101,8 +104,8 @@ type Service struct {
 	// rewake holds the executions a wake found busy (running, or being woken): once that is over they
 	// are woken again, since what woke them (an answer) may have come after their last look.
 	rewake map[string]bool
-	// programs caches the compiled definition of each state machine, keyed by ARN.
-	programs map[string]compiled
+	// programs caches compiled definitions (Options.Programs).
+	programs *Programs
 	// ended holds, per execution a Task of another waits for, what is told when it ends (see nested.go).
 	ended map[string][]chan struct{}
 	wg    sync.WaitGroup
@@ -137,12 +140,6 @@ type Service struct {
 	rnd   *rand.Rand
 }
 
-// compiled is a state machine's program and the definition it was compiled from.
-type compiled struct {
-	definition, typ string
-	prog            *interpreter.Program
-}
-
 // New returns a service over opts.Store. Close it before closing the store.
 func New(opts Options) (*Service, error) {
 	if opts.Store == nil {
@@ -152,9 +149,12 @@ func New(opts Options) (*Service, error) {
 		store: opts.Store, invoker: opts.Invoker, objects: opts.Objects, callbacks: interpreter.NewCallbacks(), clock: opts.Clock, mocks: opts.Mocks,
 		definitions: opts.Definitions, noHistory: opts.NoHistory, payloadLimit: opts.PayloadLimit, waitScale: opts.WaitScale,
 		region: opts.Region, account: opts.Account, pollTimeout: opts.PollTimeout, shed: newShedder(opts.HeapSoftLimit),
-		running: map[string]*run{}, waking: map[string]bool{}, rewake: map[string]bool{}, programs: map[string]compiled{}, ended: map[string][]chan struct{}{},
+		running: map[string]*run{}, waking: map[string]bool{}, rewake: map[string]bool{}, ended: map[string][]chan struct{}{},
 		subs: map[*subscriber]struct{}{}, started: map[string]func(string){}, tookParked: map[string]string{}, polls: map[string]chan struct{}{},
-		redriveTokens: map[string][]redriveToken{},
+		redriveTokens: map[string][]redriveToken{}, programs: opts.Programs,
+	}
+	if s.programs == nil {
+		s.programs = NewPrograms()
 	}
 	if s.clock == nil {
 		s.clock = interpreter.RealClock{}

@@ -230,9 +230,6 @@ func (s *Service) DeleteStateMachineVersion(ctx context.Context, in *DeleteState
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, internal(err)
 	}
-	s.mu.Lock()
-	delete(s.programs, ref.version)
-	s.mu.Unlock()
 	return &Empty{}, nil
 }
 

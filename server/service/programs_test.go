@@ -1,0 +1,46 @@
+package service
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestProgramsCompileOncePerDefinition(t *testing.T) {
+	const pass = `{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`
+	p := NewPrograms()
+	first, err := p.compile(pass, "STANDARD")
+	require.NoError(t, err)
+	again, err := p.compile(pass, "STANDARD")
+	require.NoError(t, err)
+	assert.Same(t, first, again)
+	express, err := p.compile(pass, "EXPRESS")
+	require.NoError(t, err)
+	assert.NotSame(t, first, express, "the type is part of what is compiled")
+
+	_, err = p.compile(`{"StartAt":"Nowhere","States":{}}`, "STANDARD")
+	require.Error(t, err)
+	assert.Len(t, p.m, 2, "a definition that does not compile is not kept")
+}
+
+// TestProgramsShared: state machines, versions and services that run one definition share its Program.
+func TestProgramsShared(t *testing.T) {
+	const def = `{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`
+	ctx := context.Background()
+	programs := NewPrograms()
+	var machines []string
+	for _, name := range []string{"a", "b"} {
+		s := newTestService(t, Options{Programs: programs})
+		out, err := s.CreateStateMachine(ctx, &CreateStateMachineInput{Name: name, Definition: def,
+			RoleArn: "arn:aws:iam::123456789012:role/r", Publish: true})
+		require.NoError(t, err)
+		machines = append(machines, out.StateMachineArn, out.StateMachineVersionArn)
+		for _, arn := range machines[len(machines)-2:] {
+			_, err := s.StartExecution(ctx, &StartExecutionInput{StateMachineArn: arn})
+			require.NoError(t, err)
+		}
+	}
+	assert.Len(t, programs.m, 1)
+}
