@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/ohler55/ojg/oj"
 
@@ -352,7 +353,7 @@ func (e *evaluator) resourceName(id string, r *source.Node, k kind) string {
 	e.naming[id] = true
 	defer delete(e.naming, id)
 	s, err := e.text(n, k.nameProp)
-	if err != nil || placeholderRe.MatchString(s) {
+	if err != nil || placeholderRe().MatchString(s) {
 		return id
 	}
 	return s
@@ -409,7 +410,7 @@ func (e *evaluator) attribute(id, name string, at source.Pos) (string, error) {
 }
 
 // subRe matches a variable of Fn::Sub: ${Name}, ${Resource.Attribute}, or the literal ${!Text}.
-var subRe = regexp.MustCompile(`\$\{([^{}]*)\}`)
+var subRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{([^{}]*)\}`) })
 
 // sub resolves Fn::Sub: its variables, then parameters, pseudo parameters and resources; a name it does not
 // know stays ${Name}, for DefinitionSubstitutions.
@@ -434,7 +435,7 @@ func (e *evaluator) sub(arg *source.Node, at source.Pos) (*source.Node, error) {
 		return nil, e.errorf(format.Pos, "Fn::Sub takes a string, or [string, variables]")
 	}
 	var firstErr error
-	out := subRe.ReplaceAllStringFunc(format.Str, func(m string) string {
+	out := subRe().ReplaceAllStringFunc(format.Str, func(m string) string {
 		name := m[2 : len(m)-1]
 		if lit, ok := strings.CutPrefix(name, "!"); ok {
 			return "${" + lit + "}"

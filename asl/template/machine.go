@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/ohler55/ojg/oj"
 
@@ -57,7 +58,7 @@ type Machine struct {
 }
 
 // placeholderRe matches a ${...} placeholder, as asl's lint finds them.
-var placeholderRe = regexp.MustCompile(`\$\{[^{}\s][^{}\n]*\}`)
+var placeholderRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{[^{}\s][^{}\n]*\}`) })
 
 // Machine reads the definition of the state machine with logical id id: its Definition, DefinitionString
 // or DefinitionS3Location (SAM: Definition or DefinitionUri), intrinsic functions resolved, then
@@ -179,7 +180,7 @@ func (e *evaluator) substitutions(n *source.Node) (map[string]string, error) {
 // substitute replaces the placeholders of s that subs gives, noting in unresolved those it does not
 // (stand-ins for intrinsic functions excepted).
 func (e *evaluator) substitute(s string, subs map[string]string, unresolved map[string]bool) string {
-	return placeholderRe.ReplaceAllStringFunc(s, func(p string) string {
+	return placeholderRe().ReplaceAllStringFunc(s, func(p string) string {
 		key := p[2 : len(p)-1]
 		if v, ok := subs[key]; ok {
 			return v
