@@ -2,11 +2,13 @@ package sqlite
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"errors"
 	"path/filepath"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/aslrun/aslrun/server/store"
@@ -14,7 +16,7 @@ import (
 
 // TestBatch runs batches on a connection of its own, so that it decides what goes in one transaction, and
 // reads the outcome through the store: an op that fails leaves nothing and costs the others nothing, even
-// when its failure takes the whole transaction down.
+// when its failure takes the whole transaction down; a batch without a failure runs each op once.
 func TestBatch(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "batch.db")
 	s, err := Open(path)
@@ -55,6 +57,7 @@ func TestBatch(t *testing.T) {
 	batches := [][]*op{
 		{insert("a", nil), insert("conflict", store.ErrConflict), late, insert("b", nil)},
 		{insert("c", nil), doom, insert("d", nil)},
+		{insert("e", nil), insert("f", nil)},
 	}
 	for _, batch := range batches {
 		w.runBatch(batch)
@@ -66,15 +69,42 @@ func TestBatch(t *testing.T) {
 	require.ErrorContains(t, doom.err, "doomed")
 	require.NoError(t, batches[1][0].err)
 	require.NoError(t, batches[1][2].err)
-	require.Equal(t, map[string]int{"a": 1, "conflict": 1, "b": 1, "c": 2, "d": 1}, runs,
-		"the first batch in one transaction; the second again op by op once doom took it down")
+	require.Equal(t, map[string]int{"a": 2, "conflict": 2, "b": 1, "c": 3, "d": 1, "e": 1, "f": 1}, runs,
+		"the first batch again in savepoints once conflict failed; the second again op by op once doom took "+
+			"it down; the third, without a failure, once")
 
-	for _, name := range []string{"a", "b", "c", "d"} {
+	for _, name := range []string{"a", "b", "c", "d", "e", "f"} {
 		_, err := s.GetActivity(t.Context(), "arn:"+name)
 		require.NoError(t, err, name)
 	}
 	for _, name := range []string{"conflict", "late", "doom"} {
 		_, err := s.GetActivity(t.Context(), "arn:"+name)
 		require.ErrorIs(t, err, store.ErrNotFound, name)
+	}
+}
+
+// TestDefinitionStoredOnce: once an execution's definition is committed, the next executions of it do not
+// insert it again, and still read it back; a definition whose execution was refused is not taken as stored.
+func TestDefinitionStoredOnce(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "defs.db"))
+	require.NoError(t, err)
+	defer s.Close()
+	ctx := t.Context()
+	const def = `{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`
+	hash := sha256.Sum256([]byte(def))
+	exec := func(name string) *store.Execution {
+		return &store.Execution{Arn: "arn:aws:states:us-east-1:123456789012:execution:m:" + name, StateMachineArn: "arn:m",
+			Name: name, Status: store.Running, Input: "{}", Definition: def}
+	}
+	_, err = s.CreateExecution(ctx, exec("bad"), []store.Event{{ID: 2}})
+	require.Error(t, err)
+	assert.False(t, s.definitionStored(hash), "refused before any write")
+	for _, name := range []string{"a", "b"} {
+		_, err := s.CreateExecution(ctx, exec(name), nil)
+		require.NoError(t, err)
+		assert.True(t, s.definitionStored(hash))
+		got, err := s.GetExecution(ctx, exec(name).Arn)
+		require.NoError(t, err)
+		assert.Equal(t, def, got.Definition)
 	}
 }

@@ -62,6 +62,8 @@ func (s *Store) CreateExecution(ctx context.Context, e *store.Execution, events 
 		return nil, err
 	}
 	var existing *store.Execution
+	hash := sha256.Sum256([]byte(e.Definition))
+	stored := s.definitionStored(hash)
 	err := s.write(ctx, func(tx *tx) error {
 		existing = nil // fn may run again; see op
 		r, err := loadExecution(tx.queryRow, e.Arn)
@@ -72,9 +74,11 @@ func (s *Store) CreateExecution(ctx context.Context, e *store.Execution, events 
 		if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		hash := sha256.Sum256([]byte(e.Definition))
-		if _, err := tx.exec(`INSERT INTO definitions (hash, text) VALUES (?, ?) ON CONFLICT DO NOTHING`, hash[:], e.Definition); err != nil {
-			return err
+		// A definition already committed costs no statement: most executions run one seen before.
+		if !stored {
+			if _, err := tx.exec(`INSERT INTO definitions (hash, text) VALUES (?, ?) ON CONFLICT DO NOTHING`, hash[:], e.Definition); err != nil {
+				return err
+			}
 		}
 		res, err := tx.exec(`INSERT INTO executions (arn, state_machine_arn, name, status, input, output, error, cause,
 			start_date, stop_date, definition, test_case, checkpoint, version, express, transient, last_event, map_run_arn,
@@ -102,6 +106,7 @@ func (s *Store) CreateExecution(ctx context.Context, e *store.Execution, events 
 	if err != nil {
 		return existing, err
 	}
+	s.definitionCommitted(hash)
 	e.Version, e.LastEvent = 1, int64(len(events))
 	return e.Clone(), nil
 }

@@ -37,6 +37,30 @@ type Store struct {
 	quit, stopped chan struct{}
 	closeOnce     sync.Once
 	closeErr      error
+
+	// stored holds the hashes of definitions known to be committed, which CreateExecution need not insert
+	// again; definitions are never deleted.
+	storedMu sync.Mutex
+	stored   map[[32]byte]bool
+}
+
+// maxStoredDefinitions bounds stored: past it, it starts again empty.
+const maxStoredDefinitions = 1024
+
+func (s *Store) definitionStored(hash [32]byte) bool {
+	s.storedMu.Lock()
+	defer s.storedMu.Unlock()
+	return s.stored[hash]
+}
+
+// definitionCommitted notes a definition that a committed transaction holds.
+func (s *Store) definitionCommitted(hash [32]byte) {
+	s.storedMu.Lock()
+	defer s.storedMu.Unlock()
+	if len(s.stored) >= maxStoredDefinitions {
+		clear(s.stored)
+	}
+	s.stored[hash] = true
 }
 
 var _ store.Store = (*Store)(nil)
@@ -93,7 +117,8 @@ func open(path string) (*Store, error) {
 	}
 	reads.SetMaxOpenConns(maxReaders)
 	reads.SetMaxIdleConns(maxReaders)
-	s := &Store{reads: reads, writes: writes, ops: make(chan *op), quit: make(chan struct{}), stopped: make(chan struct{})}
+	s := &Store{reads: reads, writes: writes, ops: make(chan *op), quit: make(chan struct{}), stopped: make(chan struct{}),
+		stored: map[[32]byte]bool{}}
 	go s.writer(conn)
 	if err := s.migrate(context.Background()); err != nil {
 		_ = s.Close()

@@ -82,17 +82,39 @@ func (s *Store) writer(conn *sql.Conn) {
 	}
 }
 
-// runBatch runs the ops in one transaction. Should the transaction fail as a whole (COMMIT fails, or an op's
+// runBatch runs the ops in one transaction (unguarded, then together if an op failed). Should the
+// transaction fail as a whole (COMMIT fails, or an op's
 // error made SQLite roll everything back, which a savepoint cannot undo), nothing of the batch was written:
 // every op is then run again in a transaction of its own, so that one op's failure costs no other op its
 // write. Callers of one batch are concurrent, so any order of their ops is a valid one.
 func (t *tx) runBatch(batch []*op) {
-	if len(batch) > 1 && t.together(batch) == nil {
+	if len(batch) > 1 && (t.unguarded(batch) == nil || t.together(batch) == nil) {
 		return
 	}
 	for _, o := range batch {
 		t.alone(o)
 	}
+}
+
+// unguarded runs the ops in one transaction without savepoints, which cost two statements per op: it
+// commits only if every op succeeds. Otherwise it rolls back and returns the error, and together runs the
+// ops again, each in a savepoint. Ops rarely fail, so a batch is mostly run once.
+func (t *tx) unguarded(batch []*op) error {
+	if _, err := t.exec(`BEGIN IMMEDIATE`); err != nil {
+		return err
+	}
+	for _, o := range batch {
+		if o.err = o.ctx.Err(); o.err != nil {
+			continue
+		}
+		if err := o.fn(t); err != nil {
+			return t.rollback(err)
+		}
+	}
+	if _, err := t.exec(`COMMIT`); err != nil {
+		return t.rollback(err)
+	}
+	return nil
 }
 
 // together runs the ops in one transaction, each in a savepoint; an error means nothing was committed.
