@@ -33,6 +33,9 @@ const (
 	contentType  = "application/x-amz-json-1.0"
 )
 
+// maxPooledAnswer is the largest answer buffer that goes back to the pool.
+const maxPooledAnswer = 64 << 10
+
 // syncWait is the longest a StartSyncExecution waits: an EXPRESS execution runs five minutes at most, as
 // does a TestState.
 const syncWait = 5 * time.Minute
@@ -150,7 +153,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	buf := h.buffers.Get().(*[]byte)
-	defer h.buffers.Put(buf)
+	defer func() {
+		// A large answer's buffer is not kept: the few that need one would hold it for everyone.
+		if cap(*buf) <= maxPooledAnswer {
+			h.buffers.Put(buf)
+		}
+	}()
 	data, ok := appendResponse((*buf)[:0], out)
 	if ok {
 		*buf = data
