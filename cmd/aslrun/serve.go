@@ -177,6 +177,7 @@ func serve(cmd *cobra.Command, fl serveFlags) error {
 		host, _ := os.Hostname()
 		node = fmt.Sprintf("%s:%d", host, os.Getpid())
 	}
+	service.ServerGC()
 	svc, err := newEngine(reg, env, mocks, service.Options{Store: st, Clock: clock, NodeID: node, Shared: shared, Lease: fl.lease,
 		Account: fl.local.account, Region: fl.local.region, WaitScale: fl.local.scale()})
 	if err != nil {

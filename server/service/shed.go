@@ -78,6 +78,31 @@ func (s *shedder) heapBytes() uint64 {
 	return s.heap
 }
 
+// ServerGC's settings: the collector runs when the heap has grown 4x rather than 2x, under a soft memory
+// limit of serverMemoryShare of the memory the process may use.
+const (
+	serverGCPercent   = 400
+	serverMemoryShare = 0.8
+)
+
+// ServerGC tunes the collector for a server, unless GOGC or GOMEMLIMIT set it already: serve's live heap is
+// small and its garbage churns, so fewer collections cut a fifth of a StartExecution's CPU
+// (BenchmarkStartExecution's cpu-µs/op, GOGC 400 against 100). The memory limit keeps that growth within
+// the memory the process may use: near it the runtime collects as often as it must, and the shedding
+// limit of the services made after it derives from it (defaultSoftLimit). It reports whether it did.
+func ServerGC() bool {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		return false
+	}
+	m := availableMemory()
+	if m <= 0 {
+		return false
+	}
+	debug.SetMemoryLimit(int64(float64(m) * serverMemoryShare))
+	debug.SetGCPercent(serverGCPercent)
+	return true
+}
+
 // defaultSoftLimit is memLimitShare of GOMEMLIMIT when it is set, else physicalShare of the memory the
 // process may use; -1 (no shedding) when neither is known.
 func defaultSoftLimit() int64 {

@@ -63,3 +63,26 @@ func TestDefaultSoftLimitFollowsGOMEMLIMIT(t *testing.T) {
 		assert.Equal(t, int64(float64(availableMemory())*physicalShare), defaultSoftLimit())
 	}
 }
+
+func TestServerGC(t *testing.T) {
+	oldLimit, oldPercent := debug.SetMemoryLimit(-1), debug.SetGCPercent(100)
+	defer func() {
+		debug.SetMemoryLimit(oldLimit)
+		debug.SetGCPercent(oldPercent)
+	}()
+	t.Setenv("GOMEMLIMIT", "")
+	t.Setenv("GOGC", "50")
+	assert.False(t, ServerGC(), "GOGC is the user's")
+	assert.Equal(t, 100, debug.SetGCPercent(100))
+
+	t.Setenv("GOGC", "")
+	if availableMemory() <= 0 {
+		assert.False(t, ServerGC())
+		return
+	}
+	require.True(t, ServerGC())
+	assert.Equal(t, serverGCPercent, debug.SetGCPercent(100))
+	limit := int64(float64(availableMemory()) * serverMemoryShare)
+	assert.Equal(t, limit, debug.SetMemoryLimit(-1))
+	assert.Equal(t, int64(float64(limit)*memLimitShare), defaultSoftLimit(), "shedding follows the limit")
+}
