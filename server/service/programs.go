@@ -12,14 +12,19 @@ import (
 type Programs struct {
 	mu sync.Mutex
 	m  map[programKey]*interpreter.Program
+	// text is the length of the definitions in m: a program's size follows its definition's.
+	text int
 }
 
 // programKey is what a Program is compiled from; the map hashes the definition's text.
 type programKey struct{ definition, typ string }
 
-// maxPrograms bounds the cache: past it, it starts again empty. Definitions change rarely, and a program
-// dropped is compiled again when next used.
-const maxPrograms = 4096
+// maxPrograms and maxProgramText bound the cache: past either, it starts again empty. Definitions change
+// rarely, and a program dropped is compiled again when next used.
+const (
+	maxPrograms    = 4096
+	maxProgramText = 64 << 20
+)
 
 // NewPrograms returns an empty cache.
 func NewPrograms() *Programs {
@@ -46,10 +51,16 @@ func (p *Programs) compile(definition, typ string) (*interpreter.Program, error)
 
 // put keeps a program compiled elsewhere (by aslrun execute and test, which load the definition first).
 func (p *Programs) put(definition, typ string, prog *interpreter.Program) {
+	key := programKey{definition: definition, typ: typ}
 	p.mu.Lock()
-	if len(p.m) >= maxPrograms {
-		clear(p.m)
+	defer p.mu.Unlock()
+	if _, ok := p.m[key]; ok {
+		return
 	}
-	p.m[programKey{definition: definition, typ: typ}] = prog
-	p.mu.Unlock()
+	if len(p.m) >= maxPrograms || p.text+len(definition) > maxProgramText {
+		clear(p.m)
+		p.text = 0
+	}
+	p.m[key] = prog
+	p.text += len(definition)
 }

@@ -2,6 +2,9 @@ package service
 
 import (
 	"context"
+	"fmt"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -23,6 +26,17 @@ func TestProgramsCompileOncePerDefinition(t *testing.T) {
 	_, err = p.compile(`{"StartAt":"Nowhere","States":{}}`, "STANDARD")
 	require.Error(t, err)
 	assert.Len(t, p.m, 2, "a definition that does not compile is not kept")
+
+	// Bounded: past maxPrograms programs, or maxProgramText of definitions, it starts again.
+	for i := range maxPrograms - 2 {
+		p.put(fmt.Sprintf("%s ", pass)+strconv.Itoa(i), "STANDARD", first)
+	}
+	require.Len(t, p.m, maxPrograms)
+	p.put("one more", "STANDARD", first)
+	assert.Len(t, p.m, 1)
+	p.put(strings.Repeat(" ", maxProgramText), "STANDARD", first)
+	assert.Len(t, p.m, 1)
+	assert.Equal(t, maxProgramText, p.text)
 }
 
 // TestProgramsShared: state machines, versions and services that run one definition share its Program.
