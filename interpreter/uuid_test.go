@@ -4,8 +4,9 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/aslrun/aslrun/interpreter"
 	"github.com/stretchr/testify/assert"
+
+	"github.com/aslrun/aslrun/interpreter"
 )
 
 func TestNewUUID(t *testing.T) {
