@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"errors"
+	"fmt"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -107,4 +109,44 @@ func TestDefinitionStoredOnce(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, def, got.Definition)
 	}
+}
+
+// TestCreateExecutionTaken: concurrent starts under one ARN, batched with others: one creates it, the rest
+// get ErrExists with the execution that holds it, and the other starts are not disturbed.
+func TestCreateExecutionTaken(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "taken.db"))
+	require.NoError(t, err)
+	defer s.Close()
+	exec := func(name string) *store.Execution {
+		return &store.Execution{Arn: "arn:aws:states:us-east-1:123456789012:execution:m:" + name, StateMachineArn: "arn:m",
+			Name: name, Status: store.Running, Input: "{}", Definition: "{}"}
+	}
+	const n = 16
+	errs := make([]error, 2*n)
+	existing := make([]*store.Execution, 2*n)
+	var wg sync.WaitGroup
+	for i := range 2 * n {
+		wg.Go(func() {
+			name := "dup"
+			if i%2 == 1 {
+				name = fmt.Sprint("other", i)
+			}
+			existing[i], errs[i] = s.CreateExecution(t.Context(), exec(name), nil)
+		})
+	}
+	wg.Wait()
+	taken := 0
+	for i, err := range errs {
+		if i%2 == 1 {
+			require.NoError(t, err, "another execution")
+			continue
+		}
+		if err != nil {
+			taken++
+			require.ErrorIs(t, err, store.ErrExists)
+			require.NotNil(t, existing[i])
+			assert.Equal(t, exec("dup").Arn, existing[i].Arn)
+		}
+	}
+	assert.Equal(t, n-1, taken, "one start of dup created it")
 }

@@ -66,14 +66,6 @@ func (s *Store) CreateExecution(ctx context.Context, e *store.Execution, events 
 	stored := s.definitionStored(hash)
 	err := s.write(ctx, func(tx *tx) error {
 		existing = nil // fn may run again; see op
-		r, err := loadExecution(tx.queryRow, e.Arn)
-		if err == nil {
-			existing = r.Execution
-			return fmt.Errorf("%w: execution %s", store.ErrExists, e.Arn)
-		}
-		if !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
 		// A definition already committed costs no statement: most executions run one seen before.
 		if !stored {
 			if _, err := tx.exec(`INSERT INTO definitions (hash, text) VALUES (?, ?) ON CONFLICT DO NOTHING`, hash[:], e.Definition); err != nil {
@@ -87,6 +79,16 @@ func (s *Store) CreateExecution(ctx context.Context, e *store.Execution, events 
 			e.Arn, e.StateMachineArn, e.Name, e.Status, e.Input, optional(e.Output), optional(e.Error), optional(e.Cause),
 			micros(e.StartDate), micros(e.StopDate), hash[:], e.TestCase, blob(e.Checkpoint), e.Express, e.Transient, len(events),
 			e.MapRunArn, e.StateMachineVersionArn, e.StateMachineAliasArn, e.RedriveCount, micros(e.RedriveDate), e.TraceHeader)
+		if uniqueViolation(err) {
+			// The ARN is taken, which the insert finds out without a query first in the one writer's time:
+			// the execution that holds it answers for AWS's idempotency.
+			r, err := loadExecution(tx.queryRow, e.Arn)
+			if err != nil {
+				return err
+			}
+			existing = r.Execution
+			return fmt.Errorf("%w: execution %s", store.ErrExists, e.Arn)
+		}
 		if err != nil {
 			return err
 		}
