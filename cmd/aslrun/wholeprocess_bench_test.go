@@ -82,12 +82,12 @@ func BenchmarkWholeProcess(b *testing.B) {
 		b.Run(name+"/aslrun", func(b *testing.B) { timeRuns(b, aslrun) })
 		checked := false
 		b.Run(name+"/aws-local-stepfunctions", func(b *testing.B) {
-			node, pkg := alsPackage(b)
+			node, pkg, version := alsPackage(b)
 			driver := filepath.Join(dir, "als-driver.cjs")
 			require.NoError(b, os.WriteFile(driver, []byte(alsDriver), 0o644))
 			als := exec.Command(node, driver, pkg, def, input, echo)
 			if !checked {
-				require.JSONEq(b, want, runOnce(b, als), "aws-local-stepfunctions and aslrun disagree on %s", name)
+				require.JSONEq(b, want, runOnce(b, als), "aws-local-stepfunctions %s and aslrun disagree on %s", version, name)
 				checked = true
 			}
 			timeRuns(b, als)
@@ -125,8 +125,9 @@ func buildAslrun(b *testing.B) string {
 	return bin
 }
 
-// alsPackage finds node and aws-local-stepfunctions' package directory from ASLRUN_BENCH_ALS, or skips.
-func alsPackage(b *testing.B) (node, pkg string) {
+// alsPackage finds node and aws-local-stepfunctions' package directory and version from ASLRUN_BENCH_ALS,
+// or skips.
+func alsPackage(b *testing.B) (node, pkg, version string) {
 	b.Helper()
 	path := os.Getenv(alsEnv)
 	if path == "" {
@@ -144,8 +145,7 @@ func alsPackage(b *testing.B) (node, pkg string) {
 	var meta struct{ Name, Version string }
 	require.NoError(b, json.Unmarshal(data, &meta), filepath.Join(pkg, "package.json"))
 	require.Equal(b, "aws-local-stepfunctions", meta.Name, "%s=%s", alsEnv, path)
-	b.Logf("aws-local-stepfunctions %s", meta.Version)
-	return node, pkg
+	return node, pkg, meta.Version
 }
 
 // runOnce runs a copy of cmd and gives its stdout; it fails the benchmark when the process does.
