@@ -158,10 +158,13 @@ func runOnce(b *testing.B, cmd *exec.Cmd) string {
 	return stdout.String()
 }
 
-// timeRuns runs a copy of cmd b.N times, its output discarded, and reports milliseconds per run.
+// timeRuns runs a copy of cmd b.N times, its output discarded, and reports milliseconds per run, wall-clock
+// and CPU (user + system, all the process's threads): on a machine shared with other work, CPU time varies
+// less than wall-clock time.
 func timeRuns(b *testing.B, cmd *exec.Cmd) {
 	b.ResetTimer()
 	start := time.Now()
+	var cpu time.Duration
 	for range b.N {
 		c := exec.Command(cmd.Path, cmd.Args[1:]...)
 		var stderr bytes.Buffer
@@ -169,6 +172,8 @@ func timeRuns(b *testing.B, cmd *exec.Cmd) {
 		if err := c.Run(); err != nil {
 			b.Fatalf("%s: %v: %s", strings.Join(cmd.Args, " "), err, stderr.String())
 		}
+		cpu += c.ProcessState.UserTime() + c.ProcessState.SystemTime()
 	}
 	b.ReportMetric(float64(time.Since(start).Microseconds())/1000/float64(b.N), "ms/run")
+	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/run")
 }
