@@ -272,3 +272,28 @@ func TestDistributedMapFailureThreshold(t *testing.T) {
 	res, _ = run(t, inline, `[1,0,2]`, nil)
 	assert.Equal(t, "ItemFailed", res.Error)
 }
+
+// A Task whose call ends because its Parallel branch was stopped (a sibling branch failed) records no
+// failure of its own, as AWS records none: the history shows the sibling's failure, then the Parallel's.
+func TestStoppedSiblingTaskRecordsNoFailure(t *testing.T) {
+	def := `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+		{"StartAt":"Slow","States":{"Slow":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:slow","End":true}}},
+		{"StartAt":"Boom","States":{"Boom":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:boom","End":true}}}]}}}`
+	inv := interpreter.InvokerFunc(func(ctx context.Context, req *interpreter.TaskRequest) (any, error) {
+		if strings.HasSuffix(req.Resource, ":slow") {
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}
+		return nil, failure.New("Boom", "it broke")
+	})
+	res, events := runLogged(t, def, `{}`, inv)
+	require.Equal(t, interpreter.Failed, res.Status)
+	assert.Equal(t, "Boom", res.Error)
+	var failed []string
+	for _, e := range events {
+		if strings.HasSuffix(e.Type(), "Failed") {
+			failed = append(failed, e.Type()+" "+e.Error)
+		}
+	}
+	assert.Equal(t, []string{"LambdaFunctionFailed Boom", "ParallelStateFailed ", "ExecutionFailed Boom"}, failed)
+}

@@ -195,6 +195,11 @@ func (t *taskState) waitEvents(f *frame, n *node) taskEvents {
 // completed records how the task's resource answered and hands the result on.
 func (t *taskState) completed(f *frame, n *node, result any, err error) (actionOutcome, error) {
 	kinds := t.kinds()
+	if err != nil && f.ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		// The call ended because the branch was stopped (a sibling failed, the execution was stopped or
+		// timed out): the task did not fail, so AWS records no failure of it.
+		return actionOutcome{}, f.ctx.Err()
+	}
 	if err != nil {
 		fe := asFailure(err, n.name, f.enteredEvent)
 		var se *stateError
