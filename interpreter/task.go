@@ -176,21 +176,7 @@ func (t *taskState) run(f *frame, n *node, in stateInput) (actionOutcome, error)
 
 // waitEvents records what a waiting task learns; for a durable execution, the task's position moves to
 // its wait in the same step.
-func (t *taskState) waitEvents(f *frame, n *node) taskEvents {
-	return taskEvents{
-		submitted: func(out any, wait func(p *position)) {
-			e := Event{Kind: TaskSubmitted, state: n, Output: out}
-			if wait == nil {
-				f.event(e)
-				return
-			}
-			f.record(e, func(p *position, _ int64) { wait(p) })
-		},
-		started: func(worker string) {
-			f.record(Event{Kind: ActivityStarted, state: n, About: &About{WorkerName: worker}}, func(p *position, _ int64) { p.worker = worker })
-		},
-	}
-}
+func (t *taskState) waitEvents(f *frame, n *node) taskEvents { return taskEvents{f: f, n: n} }
 
 // completed records how the task's resource answered and hands the result on.
 func (t *taskState) completed(f *frame, n *node, result any, err error) (actionOutcome, error) {
@@ -564,13 +550,27 @@ func (t *taskState) due(deadline, beat time.Time, heartbeat time.Duration) time.
 	return deadline
 }
 
-// taskEvents records what a waiting task learns while it waits.
+// taskEvents records what a waiting task learns while it waits: the events of the Task state n in the
+// frame f. A struct and not closures: those cost two allocations on every Task.
 type taskEvents struct {
-	// submitted: the resource of a .waitForTaskToken task took the request (TaskSubmitted); wait moves the
-	// task's position to its wait. A .sync task's handler reports its job's submission with a nil wait.
-	submitted func(output any, wait func(p *position))
-	// started: a worker took an activity task (ActivityStarted).
-	started func(worker string)
+	f *frame
+	n *node
+}
+
+// submitted: the resource of a .waitForTaskToken task took the request (TaskSubmitted); wait moves the
+// task's position to its wait. A .sync task's handler reports its job's submission with a nil wait.
+func (ev taskEvents) submitted(out any, wait func(p *position)) {
+	e := Event{Kind: TaskSubmitted, state: ev.n, Output: out}
+	if wait == nil {
+		ev.f.event(e)
+		return
+	}
+	ev.f.record(e, func(p *position, _ int64) { wait(p) })
+}
+
+// started: a worker took an activity task (ActivityStarted).
+func (ev taskEvents) started(worker string) {
+	ev.f.record(Event{Kind: ActivityStarted, state: ev.n, About: &About{WorkerName: worker}}, func(p *position, _ int64) { p.worker = worker })
 }
 
 // taskWait is what a waiting Task learns from its handler, its token's answer and its timers. Its fields

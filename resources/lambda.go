@@ -134,11 +134,15 @@ func isLambdaInvoke(resource string) bool {
 // errors as Lambda.<Exception> whichever way the function is called (and Step Functions Local does so for
 // this form), and CreateStateMachine does not check that a function exists.
 //
-// state is the handler bound to the Task's state, if any: it stands in for the function.
-func (r *Registry) invokeLegacy(ctx context.Context, state Handler, fn functionRef, call *Call) (any, error) {
+// state is the handler bound to the Task's state, if any: it stands in for the function; registered is the
+// one registered for the function, if any.
+func (r *Registry) invokeLegacy(ctx context.Context, state, registered Handler, fn functionRef, call *Call) (any, error) {
 	h := state
 	if h == nil {
-		if h = r.function(fn); h == nil {
+		h = registered
+	}
+	if h == nil {
+		if h = r.endpoint(fn); h == nil {
 			return nil, functionNotFound(fn, call.Context())
 		}
 	}
@@ -151,6 +155,11 @@ func (r *Registry) function(fn functionRef) Handler {
 	if h := r.lookup(r.functions, fn.name); h != nil {
 		return h
 	}
+	return r.endpoint(fn)
+}
+
+// endpoint is the Lambda endpoint's handler of a function (Env.Endpoints); nil for none.
+func (r *Registry) endpoint(fn functionRef) Handler {
 	if env := r.environment(); env != nil {
 		return env.Endpoints.function(fn)
 	}
