@@ -14,12 +14,14 @@ import (
 
 // The workloads of ../shared/bench on the interpreter alone. Each benchmark reports state transitions per
 // second of execution (start-up and compilation excluded). server/service's BenchmarkLocalWorkloads runs
-// them as aslrun execute does, through the control plane.
+// them as aslrun execute does, through the control plane. The Tasks of task-echo-chain call the issue's
+// echo stub: an in-process handler answered inline (interpreter.InlineInvoker), as the handler files'
+// stubs are.
 func BenchmarkWorkloads(b *testing.B) {
 	all := workloads.Generate(b)
-	echo := interpreter.InvokerFunc(func(_ context.Context, req *interpreter.TaskRequest) (any, error) {
+	echo := inlineInvoker{fn: func(_ context.Context, req *interpreter.TaskRequest) (any, error) {
 		return req.Input, nil
-	})
+	}}
 	for _, name := range workloads.Names {
 		w := all[name]
 		b.Run(name, func(b *testing.B) {
