@@ -112,6 +112,9 @@ type Registry struct {
 	// a fifth of an inline call. nroutes counts them, to bound the cache.
 	routes  sync.Map
 	nroutes atomic.Int64
+	// gen counts the registrations, which change what a route's cached handlers (route.bound) would be;
+	// nstates counts the handlers bound to state names, which no route caches.
+	gen, nstates atomic.Int64
 }
 
 // route is what a Task's resource ARN says about serving it.
@@ -123,6 +126,15 @@ type route struct {
 	fn     functionRef
 	// invoke: arn:aws:states:::lambda:invoke (or its .waitForTaskToken form).
 	invoke bool
+	// bound caches the handlers registered for the resource and its function (Registry.bound), valid while
+	// no registration came after it: looking them up again on every call cost a tenth of an inline call.
+	bound atomic.Pointer[boundHandlers]
+}
+
+// boundHandlers are a route's handlers as the registrations up to gen had them.
+type boundHandlers struct {
+	gen     int64
+	res, fn Handler
 }
 
 // maxRoutes bounds Registry.routes: resources come from definitions, which a shared server takes from anyone.
@@ -182,6 +194,8 @@ func (r *Registry) register(m map[string]Handler, key string, h Handler) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	m[key] = h
+	r.gen.Add(1)
+	r.nstates.Store(int64(len(r.states)))
 }
 
 func (r *Registry) lookup(m map[string]Handler, key string) Handler {
@@ -190,16 +204,21 @@ func (r *Registry) lookup(m map[string]Handler, key string) Handler {
 	return m[key]
 }
 
-// bound is what the registry holds for a Task, looked up under one read lock (a lock for each table cost
-// a tenth of an inline call): the handler bound to its state, the one registered for its resource, and for
-// a Lambda function's ARN used as the resource, its function's.
+// bound is what the registry holds for a Task: the handler bound to its state, the one registered for its
+// resource, and for a Lambda function's ARN used as the resource, its function's. Without handlers bound
+// to states, the route's cache answers while no registration came after it; else they are looked up under
+// one read lock (a lock for each table cost a tenth of an inline call).
 func (r *Registry) bound(state string, rt *route) (st, res, fn Handler) {
+	if b := rt.bound.Load(); b != nil && b.gen == r.gen.Load() && r.nstates.Load() == 0 {
+		return nil, b.res, b.fn
+	}
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	st, res = r.states[state], r.resources[rt.plain]
 	if rt.legacy {
 		fn = r.functions[rt.fn.name]
 	}
+	rt.bound.Store(&boundHandlers{gen: r.gen.Load(), res: res, fn: fn})
 	return st, res, fn
 }
 

@@ -47,6 +47,37 @@ func TestRegistryPriority(t *testing.T) {
 	}
 }
 
+// A registration after calls changes what serves the next ones: the handlers a resource's route cached
+// are looked up again.
+func TestRegistryRegistersAfterCalls(t *testing.T) {
+	const fnARN = "arn:aws:lambda:us-east-1:123456789012:function:fn"
+	r := NewRegistry()
+	call := func(state string) any {
+		t.Helper()
+		got, err := r.Invoke(context.Background(), &interpreter.TaskRequest{Resource: fnARN, StateName: state})
+		require.NoError(t, err)
+		return got
+	}
+	steps := []struct {
+		name     string
+		register func()
+		state    string
+		want     any
+	}{
+		{"the function", func() { r.Lambda("fn", returns("function")) }, "S", "function"},
+		{"the function replaced", func() { r.Lambda("fn", returns("function 2")) }, "S", "function 2"},
+		{"the exact resource, registered after", func() { r.Resource(fnARN, returns("resource")) }, "S", "resource"},
+		{"a state binding, registered after", func() { r.State("Bound", returns("state")) }, "Bound", "state"},
+		{"other states still the resource", func() {}, "S", "resource"},
+		{"the resource replaced, with state bindings", func() { r.Resource(fnARN, returns("resource 2")) }, "S", "resource 2"},
+	}
+	for _, st := range steps {
+		st.register()
+		assert.Equal(t, st.want, call(st.state), st.name)
+		assert.Equal(t, st.want, call(st.state), st.name+", called again")
+	}
+}
+
 func TestRegistryUnknownResource(t *testing.T) {
 	r := NewRegistry()
 	r.Lambda("fn", returns(nil))
