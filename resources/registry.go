@@ -112,6 +112,9 @@ type Registry struct {
 	// a fifth of an inline call. nroutes counts them, to bound the cache.
 	routes  sync.Map
 	nroutes atomic.Int64
+	// lastRoute is the route given last: a chain of Tasks on one resource finds it without hashing the ARN
+	// (Inline and Invoke look it up on every call).
+	lastRoute atomic.Pointer[route]
 	// gen counts the registrations, which change what a route's cached handlers (route.bound) would be;
 	// nstates counts the handlers bound to state names, which no route caches.
 	gen, nstates atomic.Int64
@@ -119,8 +122,8 @@ type Registry struct {
 
 // route is what a Task's resource ARN says about serving it.
 type route struct {
-	// plain is the ARN in its plain form (asl.PlainResource).
-	plain string
+	// resource is the ARN as written; plain is the ARN in its plain form (asl.PlainResource).
+	resource, plain string
 	// legacy: a Lambda function's ARN, fn, used as the resource itself.
 	legacy bool
 	fn     functionRef
@@ -142,10 +145,14 @@ const maxRoutes = 4096
 
 // route gives the route of a resource ARN as written.
 func (r *Registry) route(resource string) *route {
+	if rt := r.lastRoute.Load(); rt != nil && rt.resource == resource {
+		return rt
+	}
 	if rt, ok := r.routes.Load(resource); ok {
+		r.lastRoute.Store(rt.(*route))
 		return rt.(*route)
 	}
-	rt := &route{plain: asl.PlainResource(resource)}
+	rt := &route{resource: resource, plain: asl.PlainResource(resource)}
 	rt.fn, rt.legacy = legacyLambda(rt.plain)
 	rt.invoke = !rt.legacy && isLambdaInvoke(rt.plain)
 	if r.nroutes.Add(1) <= maxRoutes {
