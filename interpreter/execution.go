@@ -333,6 +333,12 @@ type frame struct {
 	// sizes knows the sizes of the documents this frame handed on and of their large parts, so that the
 	// payload limit costs what each state's new data costs.
 	sizes value.Sizer
+	// inlineContext and inlineSubmitted are the Context and Submitted of the frame's inline Task calls
+	// (invokeInline), built once per frame rather than on every call: an inline handler answers before its
+	// state ends, so they read the frame as it is. taskNode is the Task state being called.
+	inlineContext   func() map[string]any
+	inlineSubmitted func(any)
+	taskNode        *node
 }
 
 // outcome is how a state, or one attempt at it, ended: with its output and the next state, nil when the

@@ -133,3 +133,44 @@ func TestInlineEvents(t *testing.T) {
 	assert.Contains(t, goroutine, "LambdaFunctionFailed")
 	assert.Contains(t, goroutine, "TaskSubmitted")
 }
+
+// TestInlineContext: an inline call's handler sees the $$ of its own state attempt, and its .sync
+// submission is recorded for its own state, as a call in a goroutine's; the frame's inline Context and
+// Submitted are built once and serve every Task after.
+func TestInlineContext(t *testing.T) {
+	def := `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f","Next":"U",
+		"Retry":[{"ErrorEquals":["Again"],"IntervalSeconds":3,"MaxAttempts":1}]},
+		"U":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:g","End":true}}}`
+	type seen struct {
+		contexts []map[string]any
+		events   []string
+	}
+	watch := func(wrap func(interpreter.InvokerFunc) interpreter.Invoker) seen {
+		var s seen
+		calls := 0
+		inv := wrap(func(_ context.Context, req *interpreter.TaskRequest) (any, error) {
+			s.contexts = append(s.contexts, req.Context()["State"].(map[string]any))
+			req.Submitted(map[string]any{"call": int64(calls)})
+			if calls++; calls == 1 {
+				return nil, errAgain
+			}
+			return req.Input, nil
+		})
+		res, history := runLogged(t, def, `{}`, inv)
+		require.Equal(t, interpreter.Succeed, res.Status, "%s %s", res.Error, res.Cause)
+		for _, e := range history {
+			if e.Type() == "TaskSubmitted" {
+				s.events = append(s.events, e.State())
+			}
+		}
+		return s
+	}
+	goroutine := watch(func(fn interpreter.InvokerFunc) interpreter.Invoker { return fn })
+	inline := watch(func(fn interpreter.InvokerFunc) interpreter.Invoker { return inlineInvoker{fn} })
+	require.Len(t, inline.contexts, 3)
+	assert.Equal(t, goroutine, inline)
+	assert.Equal(t, []string{"T", "T", "U"}, inline.events)
+	assert.Equal(t, []any{"T", "T", "U"}, []any{inline.contexts[0]["Name"], inline.contexts[1]["Name"], inline.contexts[2]["Name"]})
+	assert.Equal(t, int64(1), inline.contexts[1]["RetryCount"])
+	assert.NotEqual(t, inline.contexts[0]["EnteredTime"], inline.contexts[2]["EnteredTime"])
+}

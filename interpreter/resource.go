@@ -30,7 +30,8 @@ type Binder interface {
 // have made it. Tasks that wait for a token, and activities, are never called inline.
 type InlineInvoker interface {
 	Invoker
-	// Inline reports whether the Invoker answers req inline.
+	// Inline reports whether the Invoker answers req inline (req's Context is not set yet). An inline call
+	// uses req's Context and Submitted before it returns: they read the Task's frame as it is.
 	Inline(req *TaskRequest) bool
 }
 

@@ -154,7 +154,6 @@ func (t *taskState) run(f *frame, n *node, in stateInput) (actionOutcome, error)
 	params, timeout, heartbeat := req.Input, req.Timeout, req.HeartbeatTimeout
 	req.StateName, req.Token, req.Clock, req.Answers = n.name, f.token, f.ex.clock, f.ex.answers
 	req.ExecutionArn, req.StateMachineArn = f.ex.cfg.ARN, f.ex.cfg.StateMachineARN
-	req.Context = f.taskContext()
 	kinds := t.kinds()
 	sched := Event{Kind: kinds.scheduled, state: n, Input: params}
 	if t.activity {
@@ -284,8 +283,16 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents, r *resumeP
 		return nil, false, failure.New(failure.TaskFailed, "no resource handler is configured for '"+req.Resource+"'")
 	}
 	if in, ok := inv.(InlineInvoker); ok && r == nil && !t.activity && req.Token == "" && in.Inline(req) {
-		result, err = invokeInline(f, in, req, func(v any) { ev.submitted(v, nil) })
+		if f.inlineContext == nil {
+			f.inlineContext = func() map[string]any { return f.stateContext().object() }
+			f.inlineSubmitted = func(v any) { taskEvents{f: f, n: f.taskNode}.submitted(v, nil) }
+		}
+		f.taskNode, req.Context = ev.n, f.inlineContext
+		result, err = invokeInline(f, in, req, f.inlineSubmitted)
 		return result, false, err
+	}
+	if r == nil {
+		req.Context = f.taskContext()
 	}
 	ctx, cancel := context.WithCancel(f.ctx)
 	defer cancel()
