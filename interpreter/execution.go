@@ -339,6 +339,8 @@ type frame struct {
 	inlineContext   func() map[string]any
 	inlineSubmitted func(any)
 	taskNode        *node
+	// req is the request of the frame's Task calls (taskRequest).
+	req *TaskRequest
 }
 
 // outcome is how a state, or one attempt at it, ended: with its output and the next state, nil when the

@@ -174,3 +174,20 @@ func TestInlineContext(t *testing.T) {
 	assert.Equal(t, int64(1), inline.contexts[1]["RetryCount"])
 	assert.NotEqual(t, inline.contexts[0]["EnteredTime"], inline.contexts[2]["EnteredTime"])
 }
+
+// TestGoroutineCallsOwnTheirRequest: a call in a goroutine may outlive its state (after its timeout), so
+// its request stays its own while the frame's next Task calls reuse theirs.
+func TestGoroutineCallsOwnTheirRequest(t *testing.T) {
+	def := `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f","Next":"U"},
+		"U":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:g","End":true}}}`
+	var kept []*interpreter.TaskRequest
+	inv := interpreter.InvokerFunc(func(_ context.Context, req *interpreter.TaskRequest) (any, error) {
+		kept = append(kept, req)
+		return req.Input, nil
+	})
+	res, _ := run(t, def, `{}`, inv)
+	require.Equal(t, interpreter.Succeed, res.Status, "%s %s", res.Error, res.Cause)
+	require.Len(t, kept, 2)
+	assert.Equal(t, []string{"T", "U"}, []string{kept[0].StateName, kept[1].StateName})
+	assert.Equal(t, "arn:aws:lambda:us-east-1:1:function:f", kept[0].Resource)
+}

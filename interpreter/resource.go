@@ -31,7 +31,8 @@ type Binder interface {
 type InlineInvoker interface {
 	Invoker
 	// Inline reports whether the Invoker answers req inline (req's Context is not set yet). An inline call
-	// uses req's Context and Submitted before it returns: they read the Task's frame as it is.
+	// uses req's Context and Submitted before it returns: they read the Task's frame as it is; and it keeps
+	// no reference to req, which the frame's next Task call reuses.
 	Inline(req *TaskRequest) bool
 }
 

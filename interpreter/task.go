@@ -147,8 +147,8 @@ func (t *taskState) run(f *frame, n *node, in stateInput) (actionOutcome, error)
 	if in.resume != nil {
 		return t.resumedTask(f, n, in.resume)
 	}
-	req, err := t.request(f, in)
-	if err != nil {
+	req := f.taskRequest()
+	if err := t.request(f, in, req); err != nil {
 		return actionOutcome{}, err
 	}
 	params, timeout, heartbeat := req.Input, req.Timeout, req.HeartbeatTimeout
@@ -206,44 +206,57 @@ func (t *taskState) completed(f *frame, n *node, result any, err error) (actionO
 
 // request builds the Task's request for its effective input, with the limits and Credentials: a JSONata
 // Task's expressions, or the paths and template of a JSONPath Task, which read the input before Parameters.
-func (t *taskState) request(f *frame, in stateInput) (*TaskRequest, error) {
+// It fills req, which is empty.
+func (t *taskState) request(f *frame, in stateInput, req *TaskRequest) error {
 	if in.env != nil {
-		return t.jsonataRequest(in.env, in.value)
+		return t.jsonataRequest(in.env, in.value, req)
 	}
 	sc := scope{doc: in.selected, f: f}
-	req := &TaskRequest{Resource: t.resource, Input: in.value}
+	req.Resource, req.Input = t.resource, in.value
 	var err error
 	if req.Timeout, req.HeartbeatTimeout, err = t.limits(sc); err != nil {
-		return nil, err
+		return err
 	}
 	if t.credentials != nil {
 		if req.Credentials, err = t.credentials.apply(sc); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return req, nil
+	return nil
+}
+
+// taskRequest is the frame's request for its next Task call, reused: an inline call is done with it once
+// it returned (InlineInvoker), and invoke gives a call in a goroutine, which may outlive the state, a
+// copy of its own.
+func (f *frame) taskRequest() *TaskRequest {
+	if f.req == nil {
+		f.req = new(TaskRequest)
+	} else {
+		*f.req = TaskRequest{}
+	}
+	return f.req
 }
 
 // jsonataRequest builds a JSONata Task's request: its effective input, the limits and Credentials.
-func (t *taskState) jsonataRequest(env *ataEnv, input any) (*TaskRequest, error) {
-	req := &TaskRequest{Resource: t.resource, Input: input, Timeout: t.timeout, HeartbeatTimeout: t.heartbeat}
+func (t *taskState) jsonataRequest(env *ataEnv, input any, req *TaskRequest) error {
+	req.Resource, req.Input, req.Timeout, req.HeartbeatTimeout = t.resource, input, t.timeout, t.heartbeat
 	var err error
 	if t.timeoutExpr != nil {
 		if req.Timeout, err = t.timeoutExpr.evalSeconds(env); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if t.heartbeatExpr != nil {
 		if req.HeartbeatTimeout, err = t.heartbeatExpr.evalSeconds(env); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if t.credentialsATA != nil {
 		if req.Credentials, err = t.credentialsATA.eval(env); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return req, nil
+	return nil
 }
 
 // limits reads TimeoutSecondsPath and HeartbeatSecondsPath.
@@ -292,6 +305,8 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents, r *resumeP
 		return result, false, err
 	}
 	if r == nil {
+		own := *req
+		req = &own
 		req.Context = f.taskContext()
 	}
 	ctx, cancel := context.WithCancel(f.ctx)
