@@ -4,8 +4,8 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"unicode/utf8"
 
+	"github.com/aslrun/aslrun/asl/value"
 	"github.com/ohler55/ojg"
 	"github.com/ohler55/ojg/oj"
 )
@@ -62,7 +62,7 @@ func (enc *EventEncoder) Append(b []byte, e *Event) []byte {
 			b = append(b, ',')
 		}
 		sep = true
-		b = appendString(b, key)
+		b = value.AppendString(b, key)
 		b = append(b, ':')
 	}
 	// The members in key order: the details' key falls among the fixed ones by its first letter.
@@ -86,7 +86,7 @@ func (enc *EventEncoder) Append(b []byte, e *Event) []byte {
 			b = appendFloat(b, float64(e.Timestamp.UnixMilli())/1000)
 		case "type":
 			open(key)
-			b = appendString(b, k.name)
+			b = value.AppendString(b, k.name)
 		}
 	}
 	if details {
@@ -181,11 +181,11 @@ func (enc *EventEncoder) appendObject(b []byte, m []member) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, m[i].key)
+		b = value.AppendString(b, m[i].key)
 		b = append(b, ':')
 		switch m[i].kind {
 		case memberString:
-			b = appendString(b, m[i].s)
+			b = value.AppendString(b, m[i].s)
 		case memberPayload:
 			b = enc.appendPayload(b, m[i].v)
 		case memberInt:
@@ -211,7 +211,7 @@ func (enc *EventEncoder) appendVariables(b []byte, vars map[string]any) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, name)
+		b = value.AppendString(b, name)
 		b = append(b, ':')
 		b = enc.appendPayload(b, vars[name])
 	}
@@ -221,9 +221,9 @@ func (enc *EventEncoder) appendVariables(b []byte, vars map[string]any) []byte {
 // appendPayload writes v as its JSON text (compact, keys sorted: compactJSON) in a JSON string.
 func (enc *EventEncoder) appendPayload(b []byte, v any) []byte {
 	if t, ok := v.(JSONText); ok {
-		return appendString(b, string(t))
+		return value.AppendString(b, string(t))
 	}
-	return appendString(b, enc.json(v))
+	return value.AppendString(b, enc.json(v))
 }
 
 // json is v's JSON text as oj writes it (compactJSON), in the encoder's scratch; nothing for a value oj
@@ -291,61 +291,6 @@ func (enc *EventEncoder) appendValue(b []byte, v any, depth int) []byte {
 		enc.init = true
 	}
 	return append(b, enc.wr.MustJSON(v)...)
-}
-
-// appendString writes s as a JSON string, escaped as encoding/json escapes it (HTML characters, U+2028
-// and U+2029, invalid UTF-8 as U+FFFD).
-func appendString[S []byte | string](b []byte, s S) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		n := min(len(s)-i, utf8.UTFMax)
-		r, size := utf8.DecodeRuneInString(string(s[i : i+n]))
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }
 
 // appendFloat writes f as encoding/json writes a float64.

@@ -5,6 +5,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/aslrun/aslrun/asl/value"
 	"github.com/aslrun/aslrun/server/service"
 )
 
@@ -349,7 +350,7 @@ func (o *object) end() []byte {
 
 func (o *object) str(name, v string) {
 	o.key(name)
-	o.b = appendString(o.b, v)
+	o.b = value.AppendString(o.b, v)
 }
 
 func (o *object) strOmitEmpty(name, v string) {
@@ -386,60 +387,4 @@ func (o *object) details(name string, d *service.Details) {
 	} else {
 		o.b = append(o.b, `{"included":false}`...)
 	}
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendString writes s as encoding/json.Marshal does: HTML's <, > and & escaped, invalid UTF-8 as U+FFFD,
-// and U+2028 and U+2029 escaped for JavaScript.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }

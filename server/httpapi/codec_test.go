@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/aslrun/aslrun/asl/value"
 	"github.com/aslrun/aslrun/server/service"
 )
 
@@ -178,6 +179,6 @@ func FuzzAppendString(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		want, err := json.Marshal(s)
 		require.NoError(t, err)
-		require.Equal(t, string(want), string(appendString(nil, s)))
+		require.Equal(t, string(want), string(value.AppendString(nil, s)))
 	})
 }

@@ -1,0 +1,18 @@
+package value
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// AppendString writes what encoding/json.Marshal writes for every kind of character it escapes.
+func TestAppendString(t *testing.T) {
+	for _, s := range []string{"", "plain", `q"b\s`, "\b\f\n\r\t\x00\x1f", "<a>&", "é€😀", "\u2028\u2029", "bad\xffutf8\xc3", "\x7f"} {
+		want, err := json.Marshal(s)
+		assert.NoError(t, err)
+		assert.Equal(t, string(want), string(AppendString(nil, s)), "%q", s)
+		assert.Equal(t, string(want), string(AppendString([]byte{}, []byte(s))), "%q as bytes", s)
+	}
+}
