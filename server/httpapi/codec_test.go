@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/aslrun/aslrun/asl/value"
 	"github.com/aslrun/aslrun/server/service"
 )
 
@@ -170,15 +169,4 @@ func FuzzDecodeStrings(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, body string) { agrees(t, body) })
-}
-
-func FuzzAppendString(f *testing.F) {
-	for _, s := range tricky {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		want, err := json.Marshal(s)
-		require.NoError(t, err)
-		require.Equal(t, string(want), string(value.AppendString(nil, s)))
-	})
 }
