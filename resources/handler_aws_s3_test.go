@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	s3api "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -18,14 +17,9 @@ import (
 // TestAWSStubS3AgainstMoto runs the same calls through the aws stub against moto's S3 and through the
 // embedded S3: the same results, the same errors.
 func TestAWSStubS3AgainstMoto(t *testing.T) {
-	url := awstest.StartMoto(t)
-	awstest.IsolateEnv(t, "http://127.0.0.1:1") // nothing listens there: only S3's own endpoint may be used
-	t.Setenv("AWS_ENDPOINT_URL_S3", url)
+	client := awstest.MotoS3(t)
 	ctx := context.Background()
-	cfg, err := config.LoadDefaultConfig(ctx)
-	require.NoError(t, err)
-	client := s3api.NewFromConfig(cfg, func(o *s3api.Options) { o.UsePathStyle = true })
-	_, err = client.CreateBucket(ctx, &s3api.CreateBucketInput{Bucket: aws.String("bkt")})
+	_, err := client.CreateBucket(ctx, &s3api.CreateBucketInput{Bucket: aws.String("bkt")})
 	require.NoError(t, err)
 
 	remote, err := ParseHandlers([]byte(`{

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	s3api "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -23,13 +22,8 @@ import (
 // rest to --s3-root: the items come from, and the manifest and results land in, the store each direction
 // names.
 func TestExecuteDistributedMapOnRealS3(t *testing.T) {
-	url := awstest.StartMoto(t)
-	awstest.IsolateEnv(t, "http://127.0.0.1:1") // nothing listens there: only S3's own endpoint may be used
-	t.Setenv("AWS_ENDPOINT_URL_S3", url)
+	client := awstest.MotoS3(t)
 	ctx := context.Background()
-	cfg, err := config.LoadDefaultConfig(ctx)
-	require.NoError(t, err)
-	client := s3api.NewFromConfig(cfg, func(o *s3api.Options) { o.UsePathStyle = true })
 	const rows = "id,name\n1,a\n2,b\n3,c\n4,d\n5,e\n"
 	def := write(t, t.TempDir(), "dmap.asl.json", distributedDef)
 

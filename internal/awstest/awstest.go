@@ -4,6 +4,7 @@ package awstest
 
 import (
 	"bytes"
+	"context"
 	"net"
 	"net/http"
 	"os"
@@ -13,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/require"
 )
 
@@ -74,4 +77,16 @@ func StartMoto(t testing.TB) string {
 		return true
 	}, 30*time.Second, 50*time.Millisecond, "moto did not start: %s", &out)
 	return url
+}
+
+// MotoS3 starts moto (StartMoto) as the environment's S3 and nothing else (AWS_ENDPOINT_URL_S3; every other
+// service's endpoint is refused) and returns an S3 client on it, for a test to lay out buckets with.
+func MotoS3(t testing.TB) *s3.Client {
+	t.Helper()
+	url := StartMoto(t)
+	IsolateEnv(t, "http://127.0.0.1:1") // nothing listens there: only S3's own endpoint may be used
+	t.Setenv("AWS_ENDPOINT_URL_S3", url)
+	cfg, err := config.LoadDefaultConfig(context.Background())
+	require.NoError(t, err)
+	return s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
 }
