@@ -41,6 +41,9 @@ type Config struct {
 	Clock Clock
 	// PayloadLimit is the largest state payload in bytes; 0 means DefaultPayloadLimit, negative none.
 	PayloadLimit int
+	// InputSize is the input's compact JSON size when the caller knows it, from the text the input was
+	// decoded from (source.DecodeSized), so that it is not counted again; 0 or -1: counted from the input.
+	InputSize int
 	// Callbacks takes the answers to the execution's task tokens and hands out its activity tasks; nil
 	// gives the execution its own.
 	Callbacks *Callbacks
@@ -150,6 +153,9 @@ func (p *Program) Start(ctx context.Context, input any, cfg Config) *Execution {
 			root.event(Event{Kind: ExecutionStarted, Input: input})
 		}
 		// A state's input is the output before it, which attempt checked; only the execution's input is new.
+		if cfg.InputSize > 0 && ex.limit >= 0 {
+			root.sizes.Remember(input, cfg.InputSize)
+		}
 		if err := root.checkSize(input); err != nil {
 			return outcome{}, failure.New(failure.DataLimitExceeded, "The execution input exceeds the maximum number of bytes service limit.")
 		}

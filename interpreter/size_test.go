@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aslrun/aslrun/asl/failure"
+	"github.com/aslrun/aslrun/asl/source"
 	"github.com/aslrun/aslrun/asl/value"
 	"github.com/aslrun/aslrun/interpreter"
 )
@@ -61,41 +62,64 @@ func TestPayloadLimitBoundaries(t *testing.T) {
 		{"Parallel", `"Type":"Parallel","Branches":[{"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}},{"StartAt":"C","States":{"C":{"Type":"Pass","ResultPath":"$.c","End":true}}}]`, nil, nil},
 		{"Map", `"Type":"Map","ItemsPath":"$.arr","ItemSelector":{"doc.$":"$","i.$":"$$.Map.Item.Value"},"ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}},"ResultPath":"$.all"`, nil, nil},
 	}
+	// Each case runs twice: with the input's size counted from the input, and told, as aslrun execute and
+	// StartExecution tell it from the text they decode.
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			prog := compile(t, `{"StartAt":"First","States":{"First":{"Type":"Pass","Next":"Under test"},
+		for _, told := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/size told %t", tt.name, told), func(t *testing.T) {
+				prog := compile(t, `{"StartAt":"First","States":{"First":{"Type":"Pass","Next":"Under test"},
 				"Under test":{`+tt.state+`,"Next":"End"},"End":{"Type":"Pass","End":true}}}`)
-			in, err := oj.ParseString(input)
-			require.NoError(t, err)
-			runAt := func(limit int) *interpreter.Result {
-				cfg := interpreter.NewConfig("test", "exec", false)
-				cfg.Clock, cfg.Invoker, cfg.PayloadLimit = interpreter.NewVirtualClock(epoch), tt.inv, limit
-				return prog.Run(context.Background(), in, cfg)
-			}
-			free := runAt(-1)
-			require.Equal(t, interpreter.Succeed, free.Status, "%s: %s", free.Error, free.Cause)
-			size := value.Size(free.Output, math.MaxInt)
-			if tt.checked != nil {
-				size = tt.checked(in, free.Output)
-			}
-			atInput := size == value.Size(in, math.MaxInt)
-			require.True(t, atInput || size > value.Size(in, math.MaxInt), "the case checks its state, not the input")
+				in, inSize, err := source.DecodeSized([]byte(input))
+				require.NoError(t, err)
+				require.Equal(t, value.Size(in, math.MaxInt), inSize)
+				runAt := func(limit int) *interpreter.Result {
+					cfg := interpreter.NewConfig("test", "exec", false)
+					cfg.Clock, cfg.Invoker, cfg.PayloadLimit = interpreter.NewVirtualClock(epoch), tt.inv, limit
+					if told {
+						cfg.InputSize = inSize
+					}
+					return prog.Run(context.Background(), in, cfg)
+				}
+				free := runAt(-1)
+				require.Equal(t, interpreter.Succeed, free.Status, "%s: %s", free.Error, free.Cause)
+				size := value.Size(free.Output, math.MaxInt)
+				if tt.checked != nil {
+					size = tt.checked(in, free.Output)
+				}
+				atInput := size == value.Size(in, math.MaxInt)
+				require.True(t, atInput || size > value.Size(in, math.MaxInt), "the case checks its state, not the input")
 
-			at := runAt(size)
-			assert.Equal(t, interpreter.Succeed, at.Status, "at the limit: %s: %s", at.Error, at.Cause)
-			over := runAt(size - 1)
-			assert.Equal(t, interpreter.Failed, over.Status, "a byte over the limit")
-			assert.Equal(t, failure.DataLimitExceeded, over.Error)
-			if atInput {
-				assert.Equal(t, "The execution input exceeds the maximum number of bytes service limit.", over.Cause)
-			} else {
-				assert.Regexp(t, limitCause("Under test"), over.Cause)
-			}
-		})
+				at := runAt(size)
+				assert.Equal(t, interpreter.Succeed, at.Status, "at the limit: %s: %s", at.Error, at.Cause)
+				over := runAt(size - 1)
+				assert.Equal(t, interpreter.Failed, over.Status, "a byte over the limit")
+				assert.Equal(t, failure.DataLimitExceeded, over.Error)
+				if atInput {
+					assert.Equal(t, "The execution input exceeds the maximum number of bytes service limit.", over.Cause)
+				} else {
+					assert.Regexp(t, limitCause("Under test"), over.Cause)
+				}
+			})
+		}
 	}
 }
 
 func atInput(in, _ any) int { return value.Size(in, math.MaxInt) }
+
+// TestInputSizeIsTaken: the input's size, when told, is not counted again (so a caller must tell the
+// true one: source.DecodeSized's); -1, an unknown size, is counted.
+func TestInputSizeIsTaken(t *testing.T) {
+	prog := compile(t, `{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`)
+	for _, c := range []struct {
+		told int
+		want interpreter.Status
+	}{{0, interpreter.Succeed}, {-1, interpreter.Succeed}, {2, interpreter.Succeed}, {100, interpreter.Failed}} {
+		cfg := interpreter.NewConfig("test", "exec", false)
+		cfg.Clock, cfg.PayloadLimit, cfg.InputSize = interpreter.NewVirtualClock(epoch), 99, c.told
+		res := prog.Run(context.Background(), map[string]any{}, cfg)
+		assert.Equal(t, c.want, res.Status, "told %d", c.told)
+	}
+}
 
 // TestVariableLimitBoundaries: a variable may hold 256 KiB of JSON text, and all that one Assign sets may
 // come to 256 KiB with the variables' names: a variable of exactly 256 KiB fails the second limit, one

@@ -11,9 +11,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ohler55/ojg/oj"
-
 	"github.com/aslrun/aslrun/asl/failure"
+	"github.com/aslrun/aslrun/asl/source"
 	"github.com/aslrun/aslrun/interpreter/maprun"
 )
 
@@ -513,7 +512,7 @@ func (readerData) Put(context.Context, string, string, io.Reader) error {
 
 // decodeList parses text as a JSON array.
 func decodeList(text string) ([]any, bool) {
-	v, err := oj.ParseString(text)
+	v, err := source.DecodeString(text)
 	if err != nil {
 		return nil, false
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ohler55/ojg/oj"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -80,4 +81,48 @@ func BenchmarkParseYAML(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// records is a document of about size bytes of compact JSON: an array of records, as the payload of
+// interpreter's BenchmarkPayloadChain and ../shared/bench/gen.py's big_blob.
+func records(size int) []byte {
+	var b strings.Builder
+	b.WriteString(`{"run":"payload-chain","payload":[`)
+	for i := 0; b.Len() < size; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"id":%d,"name":"record-%07d","tags":["alpha","beta","gamma"],"score":%d,"active":%t,`+
+			`"nested":{"x":%d,"y":"lorem ipsum dolor sit amet consectetur","z":[%d,%d,%d]}}`,
+			i, i, i*37%1000, i%3 == 0, i, i, i+1, i+2)
+	}
+	b.WriteString(`],"last":{"step":-1}}`)
+	return []byte(b.String())
+}
+
+// BenchmarkDecode compares DecodeSized, which also counts the value's size, with what Decode did before
+// it: encoding/json.Valid, then ojg's parser.
+func BenchmarkDecode(b *testing.B) {
+	data := records(200_000)
+	b.Run("valid+ojg", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if !json.Valid(data) {
+				b.Fatal("invalid")
+			}
+			if _, err := oj.Parse(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("DecodeSized", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, _, err := DecodeSized(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -102,7 +102,7 @@ func executeRun(cmd *cobra.Command, arg string, fl executeFlags) error {
 		return err
 	}
 	path, typ := m.path, m.typ
-	input, text, err := inputFlag(cmd, "input", fl.input)
+	input, text, size, err := inputFlag(cmd, "input", fl.input)
 	if err != nil {
 		return err
 	}
@@ -131,7 +131,7 @@ func executeRun(cmd *cobra.Command, arg string, fl executeFlags) error {
 	}
 	ctx := context.Background()
 	fin, err := svc.RunLocal(ctx, service.LocalRun{StateMachine: m.name, Definition: m.definition, Program: m.prog, Type: typ,
-		Execution: fl.name, Input: input, InputText: text, History: fl.history != ""})
+		Execution: fl.name, Input: input, InputText: text, InputSize: size, History: fl.history != ""})
 	stopProgress()
 	if err != nil {
 		return serviceRefusal(cmd, err)

@@ -120,7 +120,7 @@ func runTests(cmd *cobra.Command, arg string, fl testFlags) error {
 			return usageError(cmd, "--graph %s: name a .dot, .gv, .mmd, .mermaid or .svg file", fl.graph)
 		}
 	}
-	defaultInput, _, err := inputFlag(cmd, "input", fl.input)
+	defaultInput, _, _, err := inputFlag(cmd, "input", fl.input)
 	if err != nil {
 		return err
 	}

@@ -8,9 +8,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/ohler55/ojg/oj"
 	"github.com/spf13/cobra"
 
+	"github.com/aslrun/aslrun/asl/source"
 	"github.com/aslrun/aslrun/server/service"
 )
 
@@ -80,7 +80,7 @@ func testState(cmd *cobra.Command, arg string, fl testStateFlags) error {
 		if !cmd.Flags().Changed(t.flag[2:]) {
 			continue
 		}
-		if _, *t.dst, err = readInput(cmd.InOrStdin(), t.flag, t.arg); err != nil {
+		if _, *t.dst, _, err = readInput(cmd.InOrStdin(), t.flag, t.arg); err != nil {
 			return usageError(cmd, "%v", err)
 		}
 	}
@@ -135,7 +135,7 @@ func testState(cmd *cobra.Command, arg string, fl testStateFlags) error {
 
 // startAt is the StartAt of a definition that is a whole state machine.
 func startAt(data []byte) (string, bool) {
-	v, err := oj.Parse(data)
+	v, err := source.Decode(data)
 	obj, _ := v.(map[string]any)
 	start, ok := obj["StartAt"].(string)
 	_, machine := obj["States"]
@@ -148,7 +148,7 @@ func mockOf(cmd *cobra.Command, fl testStateFlags) (*service.MockInput, error) {
 	case cmd.Flags().Changed("mock-result") && cmd.Flags().Changed("mock-error"):
 		return nil, usageError(cmd, "give --mock-result or --mock-error, not both")
 	case cmd.Flags().Changed("mock-result"):
-		_, text, err := readInput(cmd.InOrStdin(), "--mock-result", fl.mockResult)
+		_, text, _, err := readInput(cmd.InOrStdin(), "--mock-result", fl.mockResult)
 		if err != nil {
 			return nil, usageError(cmd, "%v", err)
 		}

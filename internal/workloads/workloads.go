@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ohler55/ojg/oj"
+	"github.com/aslrun/aslrun/asl/source"
 	"github.com/stretchr/testify/require"
 )
 
@@ -57,7 +57,7 @@ func Generate(b *testing.B) map[string]Workload {
 		require.NoError(b, err)
 		raw, err := os.ReadFile(filepath.Join(dir, name, "input.json"))
 		require.NoError(b, err)
-		input, err := oj.Parse(raw)
+		input, err := source.Decode(raw)
 		require.NoError(b, err)
 		all[name] = Workload{Definition: def, Input: input, InputText: string(raw), Transitions: manifest[name].Transitions,
 			Express: name == "map-10k", NoPayloadLimit: name == "big-payload" || name == "map-10k"}

@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/ohler55/ojg/oj"
+	"github.com/aslrun/aslrun/asl/source"
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/deprecated"
 	"github.com/parquet-go/parquet-go/format"
@@ -258,7 +258,7 @@ func parquetLeaf(t parquet.Type, v any) (any, error) {
 				}
 				text = string(b)
 			}
-			x, err := oj.ParseString(text)
+			x, err := source.DecodeString(text)
 			if err != nil {
 				return nil, fmt.Errorf("a JSON column holds invalid JSON: %v", err)
 			}

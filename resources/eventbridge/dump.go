@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/aslrun/aslrun/asl/source"
 	"github.com/ohler55/ojg/jp"
 	"github.com/ohler55/ojg/oj"
 )
@@ -25,7 +26,7 @@ func (b *Broker) Dump() map[string]any {
 			for i, t := range r.targets {
 				targets[i] = t.raw
 			}
-			pattern, _ := oj.ParseString(r.pattern.String()) // compact JSON of a valid pattern
+			pattern, _ := source.DecodeString(r.pattern.String()) // compact JSON of a valid pattern
 			rules = append(rules, map[string]any{"Name": r.name, "EventPattern": pattern, "Targets": targets})
 		}
 		events := make([]any, 0, len(x.events))

@@ -8,8 +8,7 @@ package examples
 import (
 	"context"
 
-	"github.com/ohler55/ojg/oj"
-
+	"github.com/aslrun/aslrun/asl/source"
 	"github.com/aslrun/aslrun/resources"
 	"github.com/aslrun/aslrun/resources/sqs"
 )
@@ -189,7 +188,7 @@ func restoreRedeemPoints(ctx context.Context, env *resources.Env, call *resource
 func sqsWorker(env *resources.Env) resources.Worker {
 	const fn = "src/functions/sqsWorker"
 	return func(ctx context.Context, m sqs.Message) error {
-		body, err := oj.ParseString(m.Body)
+		body, err := source.DecodeString(m.Body)
 		token, _ := field(body, "Token").(string)
 		if err == nil {
 			var input any

@@ -11,8 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ohler55/ojg/oj"
-
+	"github.com/aslrun/aslrun/asl/source"
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/resources"
 	"github.com/aslrun/aslrun/resources/awserr"
@@ -161,7 +160,7 @@ func orderInsert(ctx context.Context, env *resources.Env, call *resources.Call) 
 // times out.
 func orderProcessor(env *resources.Env) resources.Worker {
 	return func(ctx context.Context, m sqs.Message) error {
-		body, err := oj.ParseString(m.Body)
+		body, err := source.DecodeString(m.Body)
 		if err != nil {
 			return nodeError("SyntaxError", "Unexpected token in JSON", "order-processor")
 		}

@@ -377,6 +377,11 @@ func TestTestStateRefusals(t *testing.T) {
 			RoleArn: aws.String(roleArn)}, "InvalidDefinition", ""},
 		{"an input that is not JSON", sfn.TestStateInput{Definition: aws.String(`{"Type":"Pass","End":true}`), Input: aws.String("{")},
 			"InvalidExecutionInput", ""},
+		// ojg's parser, which read these before, panicked on it.
+		{"an input with a member without a value", sfn.TestStateInput{Definition: aws.String(`{"Type":"Pass","End":true}`),
+			Input: aws.String(`{"a":{"b":},"c":1}`)}, "InvalidExecutionInput", ""},
+		{"variables with a member without a value", sfn.TestStateInput{Definition: aws.String(`{"Type":"Pass","End":true}`),
+			Variables: aws.String(`{"a":{"b":},"c":1}`)}, "ValidationException", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ohler55/ojg/oj"
+	"github.com/aslrun/aslrun/asl/source"
 
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/server/store"
@@ -35,10 +35,12 @@ type started struct {
 }
 
 // beginOptions say how begin starts: parsed is the input when the caller has it already (the request's
-// input is then its text; nil: parse it); sync is StartSyncExecution; history keeps the execution's
-// history although the service keeps none (Options.NoHistory).
+// input is then its text; nil: parse it), and size its size when known (interpreter.Config.InputSize);
+// sync is StartSyncExecution; history keeps the execution's history although the service keeps none
+// (Options.NoHistory).
 type beginOptions struct {
 	parsed  any
+	size    int
 	sync    bool
 	history bool
 }
@@ -84,9 +86,9 @@ func (s *Service) begin(ctx context.Context, in *StartExecutionInput, o beginOpt
 	if text == "" {
 		text = "{}"
 	}
-	input := parsed
+	input, size := parsed, o.size
 	if input == nil {
-		if input, err = oj.ParseString(text); err != nil {
+		if input, size, err = source.DecodeSized([]byte(text)); err != nil {
 			return nil, newError(CodeInvalidExecutionInput, "Invalid State Machine Execution Input: '%v'", err)
 		}
 	}
@@ -145,7 +147,7 @@ func (s *Service) begin(ctx context.Context, in *StartExecutionInput, o beginOpt
 	s.publish(arn, interpreter.Event{ID: 1, Timestamp: now, Kind: interpreter.ExecutionStarted, Input: input})
 	return &started{rec: stored, prog: prog, input: input, history: o.history, cfg: interpreter.Config{
 		Name: name, ARN: arn, StateMachineName: sm.Name, StateMachineARN: sm.Arn, RoleARN: tgt.runs.RoleArn,
-		Express: express, Invoker: invoker, Clock: s.clock, Durable: s.durable(express),
+		Express: express, Invoker: invoker, Clock: s.clock, Durable: s.durable(express), InputSize: size,
 	}}, nil
 }
 

@@ -34,8 +34,10 @@ type LocalRun struct {
 	// config (Options.Mocks) instead of the Invoker.
 	Execution, TestCase string
 	Input               any
-	// InputText is Input as JSON text, as the user gave it ("": written from Input).
+	// InputText is Input as JSON text, as the user gave it ("": written from Input); InputSize is Input's
+	// compact size, as source.DecodeSized tells it (0 or -1: counted from Input).
 	InputText string
+	InputSize int
 	// History keeps the execution's history in the store, for GetExecutionHistory, whatever
 	// Options.NoHistory says.
 	History bool
@@ -65,7 +67,7 @@ func (s *Service) RunLocal(ctx context.Context, in LocalRun) (*Finished, error) 
 	if text == "" {
 		text = oj.JSON(in.Input, &oj.Options{Sort: true})
 	}
-	st, err := s.begin(ctx, &StartExecutionInput{StateMachineArn: arn, Name: in.Execution, Input: text}, beginOptions{parsed: in.Input, history: in.History})
+	st, err := s.begin(ctx, &StartExecutionInput{StateMachineArn: arn, Name: in.Execution, Input: text}, beginOptions{parsed: in.Input, size: in.InputSize, history: in.History})
 	if err != nil {
 		return nil, err
 	}

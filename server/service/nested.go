@@ -10,6 +10,7 @@ import (
 
 	"github.com/ohler55/ojg/oj"
 
+	"github.com/aslrun/aslrun/asl/source"
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/server/store"
 )
@@ -145,7 +146,7 @@ func resultOf(rec *store.Execution) (*interpreter.Result, error) {
 		StartDate: rec.StartDate, StopDate: rec.StopDate}
 	if rec.Output != nil {
 		var err error
-		if res.Output, err = oj.ParseString(*rec.Output); err != nil {
+		if res.Output, err = source.DecodeString(*rec.Output); err != nil {
 			return nil, internal(err)
 		}
 	}

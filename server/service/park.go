@@ -8,8 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ohler55/ojg/oj"
-
+	"github.com/aslrun/aslrun/asl/source"
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/server/store"
 )
@@ -137,7 +136,7 @@ func (s *Service) rebuild(ctx context.Context, rec *store.Execution, calls map[s
 	if err != nil {
 		return nil, nil, cfg, err
 	}
-	input, err := oj.ParseString(rec.Input)
+	input, err := source.DecodeString(rec.Input)
 	if err != nil {
 		return nil, nil, cfg, err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/ohler55/ojg/oj"
 
 	"github.com/aslrun/aslrun/asl"
+	"github.com/aslrun/aslrun/asl/source"
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/server/store"
 )
@@ -178,11 +179,11 @@ func (s *Service) TestState(ctx context.Context, in *TestStateInput) (*TestState
 	if text == "" {
 		text = "{}"
 	}
-	if spec.Input, err = oj.ParseString(text); err != nil {
+	if spec.Input, err = source.DecodeString(text); err != nil {
 		return nil, newError(CodeInvalidExecutionInput, "Invalid State Machine Execution Input: '%v'", err)
 	}
 	if in.Variables != "" {
-		v, err := oj.ParseString(in.Variables)
+		v, err := source.DecodeString(in.Variables)
 		vars, ok := v.(map[string]any)
 		if err != nil || !ok {
 			return nil, newError(CodeValidation, "Invalid variables provided: variables must be a JSON object of the variables' names and values")
@@ -257,7 +258,7 @@ func testProgram(definition string, stateName *string) (*interpreter.Program, st
 		prog, err := compile(definition, store.TypeStandard)
 		return prog, *stateName, err
 	}
-	v, err := oj.ParseString(definition)
+	v, err := source.DecodeString(definition)
 	state, ok := v.(map[string]any)
 	if err != nil || !ok {
 		// Not a JSON object: the checks of a definition word the problem.
@@ -367,7 +368,7 @@ func checkMock(in *TestStateInput, st asl.State) (*interpreter.Mock, error) {
 		}
 		return mock, nil
 	}
-	result, err := oj.ParseString(*m.Result)
+	result, err := source.DecodeString(*m.Result)
 	if err != nil {
 		return nil, newError(CodeValidation, "Mocked result must be valid JSON")
 	}
@@ -465,7 +466,7 @@ func parseTestContext(text string, waits bool) (map[string]any, error) {
 	invalid := func(format string, args ...any) error {
 		return newError(CodeValidation, "Invalid Context object provided: "+format, args...)
 	}
-	v, err := oj.ParseString(text)
+	v, err := source.DecodeString(text)
 	obj, ok := v.(map[string]any)
 	if err != nil || !ok {
 		return nil, invalid("the context object must be a JSON object")
