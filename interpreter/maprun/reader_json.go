@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ohler55/ojg/oj"
+	"github.com/aslrun/aslrun/asl/source"
 )
 
 // notIterable is AWS's cause for a JSON dataset that is neither an array nor an object, as recorded.
@@ -23,7 +23,6 @@ const notIterable = "Attempting to map over non-iterable node."
 type jsonItems struct {
 	body    io.Closer
 	dec     *json.Decoder
-	p       oj.Parser
 	f       file
 	source  string
 	entries bool // the node is an object: items are {"Key", "Value"}
@@ -157,7 +156,7 @@ func (it *jsonItems) value() (any, error) {
 	if len(raw) > maxItemBytes {
 		return nil, readerFailed("The item at offset %d of %s is larger than 8 MB, the largest item a Map reads", at, it.f.uri())
 	}
-	v, err := it.p.Parse(raw)
+	v, err := source.Decode(raw)
 	if err != nil {
 		return nil, readerFailed("The JSON at offset %d of %s is not valid: %v", at, it.f.uri(), err)
 	}
@@ -195,7 +194,6 @@ type jsonlItems struct {
 	body   io.Closer
 	r      *bufio.Reader
 	buf    []byte
-	p      oj.Parser
 	f      file
 	origin Origin
 	line   int
@@ -221,11 +219,11 @@ func (it *jsonlItems) Next() (any, error) {
 		if len(line) == 0 {
 			continue
 		}
-		// ojg's parser forgives some errors ({"a": } is {}): encoding/json judges validity.
-		if !json.Valid(line) {
+		v, err := source.Decode(line)
+		if err != nil {
 			return nil, readerFailed("Line %d of %s is not valid JSON", it.line, it.f.uri())
 		}
-		return it.p.Parse(line)
+		return v, nil
 	}
 }
 
