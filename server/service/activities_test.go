@@ -14,7 +14,7 @@ import (
 )
 
 // newTestService is a service over a memory store on the real clock.
-func newTestService(t *testing.T, opts Options) *Service {
+func newTestService(t testing.TB, opts Options) *Service {
 	t.Helper()
 	opts.Store = memory.New()
 	opts.PollTimeout = 3 * time.Second

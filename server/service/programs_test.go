@@ -58,3 +58,25 @@ func TestProgramsShared(t *testing.T) {
 	}
 	assert.Len(t, programs.m, 1)
 }
+
+// TestProgramsServeTestState: TestState compiles a definition once, whether a state of its own or a state
+// of a machine, and answers the same from the cached program.
+func TestProgramsServeTestState(t *testing.T) {
+	programs := NewPrograms()
+	s := newTestService(t, Options{Programs: programs})
+	machine := "P"
+	for _, in := range []TestStateInput{
+		{Definition: `{"Type":"Pass","Parameters":{"x.$":"$.a"},"Next":"Elsewhere"}`},
+		{Definition: `{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"x.$":"$.a"},"End":true}}}`, StateName: &machine},
+	} {
+		in.RoleArn, in.Input = "arn:aws:iam::123456789012:role/r", `{"a":1}`
+		var outputs []string
+		for range 2 {
+			out, err := s.TestState(context.Background(), &in)
+			require.NoError(t, err)
+			outputs = append(outputs, *out.Output)
+		}
+		assert.Equal(t, []string{`{"x":1}`, `{"x":1}`}, outputs)
+	}
+	assert.Len(t, programs.m, 2)
+}

@@ -146,7 +146,7 @@ func (s *Service) TestState(ctx context.Context, in *TestStateInput) (*TestState
 	if err := checkTestStateInput(in); err != nil {
 		return nil, err
 	}
-	prog, name, err := testProgram(in.Definition, in.StateName)
+	prog, name, err := s.testProgram(in.Definition, in.StateName)
 	if err != nil {
 		return nil, err
 	}
@@ -252,10 +252,11 @@ func nonNegative(v *violations, field string, n *int) {
 
 // testProgram compiles the definition: a whole machine when stateName names one of its states, otherwise
 // one state, tested as the state StateName of a machine of its own (its transitions lead to Succeed states
-// that stand for the states it names).
-func testProgram(definition string, stateName *string) (*interpreter.Program, string, error) {
+// that stand for the states it names). Programs are cached as state machines' are: a test suite sends the
+// same definition again and again.
+func (s *Service) testProgram(definition string, stateName *string) (*interpreter.Program, string, error) {
 	if stateName != nil {
-		prog, err := compile(definition, store.TypeStandard)
+		prog, err := s.programs.compile(definition, store.TypeStandard)
 		return prog, *stateName, err
 	}
 	v, err := source.DecodeString(definition)
@@ -277,7 +278,7 @@ func testProgram(definition string, stateName *string) (*interpreter.Program, st
 		}
 	}
 	b.WriteString("}}")
-	prog, err := compile(b.String(), store.TypeStandard)
+	prog, err := s.programs.compile(b.String(), store.TypeStandard)
 	return prog, testStateName, err
 }
 
