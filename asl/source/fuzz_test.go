@@ -123,10 +123,15 @@ func depth(v any) int {
 	return 0
 }
 
+// assertSameValue checks that got is encoding/json's want, numbers compared numerically.
 func assertSameValue(t *testing.T, want, got any) {
 	t.Helper()
-	switch w := want.(type) {
-	case json.Number:
+	assertEach(t, want, got, func(want, got any) {
+		w, ok := want.(json.Number)
+		if !ok {
+			assert.Equal(t, want, got)
+			return
+		}
 		switch g := got.(type) {
 		case int64:
 			i, err := w.Int64()
@@ -139,22 +144,29 @@ func assertSameValue(t *testing.T, want, got any) {
 		default:
 			t.Fatalf("number %s became %T", w, got)
 		}
+	})
+}
+
+// assertEach checks that got has want's arrays and objects, and compares what they hold with leaf.
+func assertEach(t *testing.T, want, got any, leaf func(want, got any)) {
+	t.Helper()
+	switch w := want.(type) {
 	case []any:
 		g, ok := got.([]any)
 		require.True(t, ok, "array became %T", got)
 		require.Len(t, g, len(w))
 		for i := range w {
-			assertSameValue(t, w[i], g[i])
+			assertEach(t, w[i], g[i], leaf)
 		}
 	case map[string]any:
 		g, ok := got.(map[string]any)
 		require.True(t, ok, "object became %T", got)
 		require.Len(t, g, len(w))
 		for k := range w {
-			assertSameValue(t, w[k], g[k])
+			assertEach(t, w[k], g[k], leaf)
 		}
 	default:
-		assert.Equal(t, want, got)
+		leaf(want, got)
 	}
 }
 

@@ -431,20 +431,10 @@ func (p *jsonParser) unescape(from, to int) (string, error) {
 			i++
 			continue
 		}
-		switch e := p.data[i+1]; e {
-		case '"', '\\', '/':
-			b = append(b, e)
-		case 'b':
-			b = append(b, '\b')
-		case 'f':
-			b = append(b, '\f')
-		case 'n':
-			b = append(b, '\n')
-		case 'r':
-			b = append(b, '\r')
-		case 't':
-			b = append(b, '\t')
-		case 'u':
+		switch e := p.data[i+1]; {
+		case shortEscape(e) != 0:
+			b = append(b, shortEscape(e))
+		case e == 'u':
 			r, ok := hex4(p.data[i+2 : to])
 			if !ok {
 				return "", p.errAt(i, "invalid escape: \\u must be followed by 4 hex digits")
@@ -473,6 +463,25 @@ func (p *jsonParser) unescape(from, to int) (string, error) {
 	}
 	p.buf = b
 	return string(b), nil
+}
+
+// shortEscape is the character the two-character escape \\e stands for, 0 when there is none.
+func shortEscape(e byte) byte {
+	switch e {
+	case '"', '\\', '/':
+		return e
+	case 'b':
+		return '\b'
+	case 'f':
+		return '\f'
+	case 'n':
+		return '\n'
+	case 'r':
+		return '\r'
+	case 't':
+		return '\t'
+	}
+	return 0
 }
 
 func utf16IsHigh(r rune) bool { return r >= 0xd800 && r <= 0xdbff }

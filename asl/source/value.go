@@ -138,21 +138,15 @@ func (d *decoder) object(depth int) (any, int, bool) {
 		m[k] = v
 		n++
 		size += ks + 1 + vs
-		if d.space(); d.i >= len(d.data) {
+		more, ok := d.next('}')
+		if !ok {
 			return nil, 0, false
 		}
-		switch d.data[d.i] {
-		case ',':
-			d.i++
-			size++
-			d.space()
-		case '}':
-			d.i++
+		if !more {
 			d.dup = d.dup || len(m) < n
 			return m, size, true
-		default:
-			return nil, 0, false
 		}
+		size++ // the comma
 	}
 }
 
@@ -175,25 +169,36 @@ func (d *decoder) array(depth int) (any, int, bool) {
 		}
 		d.items = append(d.items, v)
 		size += vs
-		if d.space(); d.i >= len(d.data) {
+		more, ok := d.next(']')
+		if !ok {
 			return nil, 0, false
 		}
-		switch d.data[d.i] {
-		case ',':
-			d.i++
-			size++
-			d.space()
-		case ']':
-			d.i++
+		if !more {
 			a := make([]any, len(d.items)-base)
 			copy(a, d.items[base:])
 			clear(d.items[base:]) // the scratch must not keep the values alive
 			d.items = d.items[:base]
 			return a, size, true
-		default:
-			return nil, 0, false
 		}
+		size++ // the comma
 	}
+}
+
+// next reads what follows a member or an element: a comma and the space after it (more), or close.
+func (d *decoder) next(close byte) (more, ok bool) {
+	if d.space(); d.i >= len(d.data) {
+		return false, false
+	}
+	switch d.data[d.i] {
+	case ',':
+		d.i++
+		d.space()
+		return true, true
+	case close:
+		d.i++
+		return false, true
+	}
+	return false, false
 }
 
 // str reads the string at d.i, its opening quote.
@@ -262,20 +267,10 @@ func (d *decoder) escaped(start, j int) (string, int, bool) {
 		if j+1 >= len(d.data) {
 			return "", 0, false
 		}
-		switch e := d.data[j+1]; e {
-		case '"', '\\', '/':
-			buf = append(buf, e)
-		case 'b':
-			buf = append(buf, '\b')
-		case 'f':
-			buf = append(buf, '\f')
-		case 'n':
-			buf = append(buf, '\n')
-		case 'r':
-			buf = append(buf, '\r')
-		case 't':
-			buf = append(buf, '\t')
-		case 'u':
+		switch e := d.data[j+1]; {
+		case shortEscape(e) != 0:
+			buf = append(buf, shortEscape(e))
+		case e == 'u':
 			r, ok := hex4(d.data[j+2:])
 			if !ok {
 				return "", 0, false

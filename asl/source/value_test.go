@@ -87,6 +87,7 @@ func TestDecodeSizedCorpus(t *testing.T) {
 		var b strings.Builder
 		randomJSON(r, &b, 4)
 		text := []byte(b.String())
+		require.True(t, json.Valid(text), "%s", text)
 		_, size, _ := DecodeSized(text)
 		require.GreaterOrEqual(t, size, 0, "%s", text) // no key twice
 		checkDecodeSized(t, text)
@@ -146,72 +147,52 @@ func checkDecodeSized(t *testing.T, data []byte) {
 // (1e400), which DecodeSized keeps as text.
 func assertOjgValue(t *testing.T, want, got any) {
 	t.Helper()
-	switch w := want.(type) {
-	case json.Number:
-		if i, err := w.Int64(); err == nil {
-			require.Equal(t, i, got)
-		} else if f, err := w.Float64(); err == nil && strings.ContainsAny(string(w), ".eE") {
-			require.Equal(t, f, got)
-		} else { // both text, which ojg may have rewritten (1E+2000 as 1e2000)
-			g, ok := got.(json.Number)
-			require.True(t, ok, "number %s became %T", w, got)
-			wf, _, werr := big.ParseFloat(string(w), 10, 256, big.ToNearestEven)
-			gf, _, gerr := big.ParseFloat(string(g), 10, 256, big.ToNearestEven)
-			if werr == nil && gerr == nil { // else past even big.Float's exponents
-				require.Zero(t, wf.Cmp(gf), "%s %s", w, g)
+	assertEach(t, want, got, func(want, got any) {
+		switch w := want.(type) {
+		case json.Number:
+			if i, err := w.Int64(); err == nil {
+				require.Equal(t, i, got)
+			} else if f, err := w.Float64(); err == nil && strings.ContainsAny(string(w), ".eE") {
+				require.Equal(t, f, got)
+			} else {
+				assertSameText(t, w, got)
 			}
+		case float64:
+			if g, ok := got.(json.Number); ok && math.IsInf(w, 0) {
+				f, _ := strconv.ParseFloat(string(g), 64)
+				require.Equal(t, w, f, "%s", g)
+				return
+			}
+			require.Equal(t, want, got)
+		default:
+			require.Equal(t, want, got)
 		}
-	case float64:
-		if g, ok := got.(json.Number); ok && math.IsInf(w, 0) {
-			f, _ := strconv.ParseFloat(string(g), 64)
-			require.Equal(t, w, f, "%s", g)
-			return
-		}
-		require.Equal(t, want, got)
-	case []any:
-		g, ok := got.([]any)
-		require.True(t, ok, "array became %T", got)
-		require.Len(t, g, len(w))
-		for i := range w {
-			assertOjgValue(t, w[i], g[i])
-		}
-	case map[string]any:
-		g, ok := got.(map[string]any)
-		require.True(t, ok, "object became %T", got)
-		require.Len(t, g, len(w))
-		for k := range w {
-			assertOjgValue(t, w[k], g[k])
-		}
-	default:
-		require.Equal(t, want, got)
+	})
+}
+
+// assertSameText checks that got is a number kept as text, as want, which ojg's parser may have rewritten
+// (1E+2000 as 1e2000).
+func assertSameText(t *testing.T, want json.Number, got any) {
+	t.Helper()
+	g, ok := got.(json.Number)
+	require.True(t, ok, "number %s became %T", want, got)
+	wf, _, werr := big.ParseFloat(string(want), 10, 256, big.ToNearestEven)
+	gf, _, gerr := big.ParseFloat(string(g), 10, 256, big.ToNearestEven)
+	if werr == nil && gerr == nil { // else past even big.Float's exponents
+		require.Zero(t, wf.Cmp(gf), "%s %s", want, g)
 	}
 }
 
 // assertSameNumbers is assertSameValue, also for numbers too large for int64 and float64.
 func assertSameNumbers(t *testing.T, want, got any) {
 	t.Helper()
-	if g, ok := got.(json.Number); ok {
-		assert.Equal(t, want, g)
-		return
-	}
-	switch w := want.(type) {
-	case []any:
-		g, ok := got.([]any)
-		require.True(t, ok, "array became %T", got)
-		require.Len(t, g, len(w))
-		for i := range w {
-			assertSameNumbers(t, w[i], g[i])
+	assertEach(t, want, got, func(want, got any) {
+		if g, ok := got.(json.Number); ok {
+			assert.Equal(t, want, g)
+			return
 		}
-	case map[string]any:
-		g, ok := got.(map[string]any)
-		require.True(t, ok, "object became %T", got)
-		require.Len(t, g, len(w))
-		for k := range w {
-			assertSameNumbers(t, w[k], g[k])
-		}
-	default:
 		assertSameValue(t, want, got)
-	}
+	})
 }
 
 // randomJSON writes a random value of at most depth levels, in any of the forms JSON allows for it.
@@ -223,32 +204,23 @@ func randomJSON(r *rand.Rand, b *strings.Builder, depth int) {
 	}
 	space()
 	switch k := r.IntN(10); {
-	case k < 2 && depth > 0:
-		b.WriteByte('{')
-		n := r.IntN(5)
-		for i := range n {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			space()
-			randomString(r, b, fmt.Sprintf("k%d", i))
-			space()
-			b.WriteByte(':')
-			randomJSON(r, b, depth-1)
-		}
-		space()
-		b.WriteByte('}')
 	case k < 4 && depth > 0:
-		b.WriteByte('[')
-		n := r.IntN(5)
-		for i := range n {
+		object := k < 2
+		b.WriteByte("{["[k/2])
+		for i := range r.IntN(5) {
 			if i > 0 {
 				b.WriteByte(',')
+			}
+			if object {
+				space()
+				randomString(r, b, fmt.Sprintf("k%d", i))
+				space()
+				b.WriteByte(':')
 			}
 			randomJSON(r, b, depth-1)
 		}
 		space()
-		b.WriteByte(']')
+		b.WriteByte("}]"[k/2])
 	case k < 6:
 		randomString(r, b, "")
 	case k < 9:
