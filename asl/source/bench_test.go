@@ -103,7 +103,15 @@ func records(size int) []byte {
 // BenchmarkDecode compares DecodeSized, which also counts the value's size, with what Decode did before
 // it: encoding/json.Valid, then ojg's parser.
 func BenchmarkDecode(b *testing.B) {
-	data := records(200_000)
+	for _, doc := range []struct {
+		name string
+		data []byte
+	}{{"200KB", records(200_000)}, {"small", []byte(`{"order":{"id":42,"items":["a","b"]},"k":1.5}`)}} {
+		b.Run(doc.name, func(b *testing.B) { benchmarkDecode(b, doc.data) })
+	}
+}
+
+func benchmarkDecode(b *testing.B, data []byte) {
 	b.Run("valid+ojg", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		b.ReportAllocs()

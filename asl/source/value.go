@@ -231,7 +231,7 @@ func (d *decoder) key() (string, int, bool) {
 			return k, j - start + 2, true
 		}
 		k := string(d.data[start:j])
-		if len(d.keys) < maxKeys {
+		if len(d.keys) < maxKeys && len(d.data) >= minKeeping {
 			if d.keys == nil {
 				d.keys = map[string]string{}
 			}
@@ -242,10 +242,12 @@ func (d *decoder) key() (string, int, bool) {
 	return d.str()
 }
 
-// maxKept and maxKeys bound the keys a decoder keeps: a document of many distinct keys is not worth it.
+// maxKept and maxKeys bound the keys a decoder keeps: a document of many distinct keys is not worth it;
+// nor is a document under minKeeping bytes, which repeats few.
 const (
-	maxKept = 64
-	maxKeys = 4096
+	maxKept    = 64
+	maxKeys    = 4096
+	minKeeping = 4096
 )
 
 // escaped reads the rest of a string that has escapes, from j, the first byte that is not plain.
