@@ -7,7 +7,7 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/ohler55/ojg/oj"
+	"github.com/aslrun/aslrun/asl/value"
 
 	"github.com/aslrun/aslrun/asl/failure"
 )
@@ -98,5 +98,5 @@ func compactJSON(v any) string {
 	if t, ok := v.(JSONText); ok {
 		return string(t)
 	}
-	return oj.JSON(v, &oj.Options{Sort: true, OmitNil: false})
+	return value.JSON(v)
 }

@@ -6,8 +6,6 @@ import (
 	"strconv"
 
 	"github.com/aslrun/aslrun/asl/value"
-	"github.com/ohler55/ojg"
-	"github.com/ohler55/ojg/oj"
 )
 
 // EventEncoder writes events as GetExecutionHistory's JSON, appending to a buffer: the same bytes as
@@ -15,14 +13,10 @@ import (
 // building them. Payloads are JSON text inside JSON strings, as the API has them. An encoder reuses its
 // scratch space: one per goroutine.
 type EventEncoder struct {
-	// wr writes the values that are not generic ones; init: it is set up.
-	wr   oj.Writer
-	init bool
-	// members is the scratch of a details object, scratch of a payload's JSON text, keys of the keys of
-	// the objects it is in, by depth.
+	// values writes payloads; members is the scratch of a details object, scratch of a payload's JSON text.
+	values  value.Writer
 	members []member
 	scratch []byte
-	keys    [][]string
 }
 
 // member is one member of a details object.
@@ -235,62 +229,8 @@ func (enc *EventEncoder) json(v any) (text []byte) {
 			text = nil
 		}
 	}()
-	enc.scratch = enc.appendValue(enc.scratch[:0], v, 0)
+	enc.scratch = enc.values.Append(enc.scratch[:0], v)
 	return enc.scratch
-}
-
-func (enc *EventEncoder) appendValue(b []byte, v any, depth int) []byte {
-	switch x := v.(type) {
-	case nil:
-		return append(b, "null"...)
-	case bool:
-		return strconv.AppendBool(b, x)
-	case int64:
-		return strconv.AppendInt(b, x, 10)
-	case int:
-		return strconv.AppendInt(b, int64(x), 10)
-	case float64:
-		return strconv.AppendFloat(b, x, 'g', -1, 64)
-	case string:
-		return ojg.AppendJSONString(b, x, true)
-	case []any:
-		if len(x) == 0 {
-			return append(b, "[]"...)
-		}
-		b = append(b, '[')
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = enc.appendValue(b, e, depth+1)
-		}
-		return append(b, ']')
-	case map[string]any:
-		for len(enc.keys) <= depth {
-			enc.keys = append(enc.keys, nil)
-		}
-		keys := enc.keys[depth][:0]
-		for k := range x {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		enc.keys[depth] = keys
-		b = append(b, '{')
-		for i, k := range keys {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = ojg.AppendJSONString(b, k, true)
-			b = append(b, ':')
-			b = enc.appendValue(b, x[k], depth+1)
-		}
-		return append(b, '}')
-	}
-	if !enc.init {
-		enc.wr = oj.Writer{Options: ojg.Options{Sort: true}}
-		enc.init = true
-	}
-	return append(b, enc.wr.MustJSON(v)...)
 }
 
 // appendFloat writes f as encoding/json writes a float64.

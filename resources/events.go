@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/aslrun/aslrun/asl/value"
+
 	"github.com/ohler55/ojg/oj"
 
 	"github.com/aslrun/aslrun/asl/failure"
@@ -32,7 +34,7 @@ func putEvents(ctx context.Context, bus *eventbridge.Broker, call *Call, request
 		return nil, eventBridgeService.taskError(err, sdk)
 	}
 	if n, _ := out["FailedEntryCount"].(int64); n > 0 && !sdk {
-		return nil, failure.New("EventBridge.FailedEntry", oj.JSON(out, &oj.Options{Sort: true}))
+		return nil, failure.New("EventBridge.FailedEntry", value.JSON(out))
 	}
 	return out, nil
 }

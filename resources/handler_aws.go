@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/aslrun/aslrun/asl/value"
+
 	"github.com/ohler55/ojg/oj"
 
 	"github.com/aslrun/aslrun/asl"
@@ -264,7 +266,7 @@ func textMessages(t awsTarget, params any) any {
 	if field != "" {
 		if v, present := in[field]; present {
 			if _, isText := v.(string); !isText {
-				return withField(in, field, oj.JSON(v, &oj.Options{Sort: true}))
+				return withField(in, field, value.JSON(v))
 			}
 		}
 		return in
@@ -279,7 +281,7 @@ func textMessages(t awsTarget, params any) any {
 		if entry, isObject := e.(map[string]any); isObject {
 			if d, present := entry["Detail"]; present {
 				if _, isText := d.(string); !isText {
-					out[i] = withField(entry, "Detail", oj.JSON(d, &oj.Options{Sort: true}))
+					out[i] = withField(entry, "Detail", value.JSON(d))
 				}
 			}
 		}
@@ -372,5 +374,5 @@ func unassumed(call *Call) error {
 	}
 	return failure.New(failure.Runtime, fmt.Sprintf("The state '%s' has Credentials (%s), which aslrun does not assume: "+
 		"its call to AWS would be made with this machine's credentials. Bind the state to a stub, or remove Credentials "+
-		"to call AWS as this machine.", call.StateName, oj.JSON(call.Credentials, &oj.Options{Sort: true})))
+		"to call AWS as this machine.", call.StateName, value.JSON(call.Credentials)))
 }

@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/aslrun/aslrun/asl/value"
+
 	"github.com/ohler55/ojg/oj"
 
 	"github.com/aslrun/aslrun/asl/failure"
@@ -117,7 +119,7 @@ func invokeHTTP(ctx context.Context, call *Call, client *http.Client) (any, erro
 		"StatusText":   http.StatusText(resp.StatusCode),
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, failure.New(fmt.Sprintf("States.Http.StatusCode.%d", resp.StatusCode), oj.JSON(out, &oj.Options{Sort: true}))
+		return nil, failure.New(fmt.Sprintf("States.Http.StatusCode.%d", resp.StatusCode), value.JSON(out))
 	}
 	return out, nil
 }
@@ -148,7 +150,7 @@ func requestBody(params map[string]any) (io.Reader, string, error) {
 	if s, ok := b.(string); ok {
 		return strings.NewReader(s), "text/plain", nil
 	}
-	return strings.NewReader(oj.JSON(b, &oj.Options{Sort: true})), "application/json", nil
+	return strings.NewReader(value.JSON(b)), "application/json", nil
 }
 
 // addForm adds a value to a query or form: arrays repeat the key (AWS's default, REPEAT), other values are
@@ -162,7 +164,7 @@ func addForm(values url.Values, key string, v any) {
 	case string:
 		values.Add(key, t)
 	case map[string]any:
-		values.Add(key, oj.JSON(t, &oj.Options{Sort: true}))
+		values.Add(key, value.JSON(t))
 	default:
 		values.Add(key, oj.JSON(t))
 	}

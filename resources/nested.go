@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ohler55/ojg/oj"
+	"github.com/aslrun/aslrun/asl/value"
 
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/source"
@@ -145,7 +145,7 @@ func (r *Registry) invokeStartExecution(ctx context.Context, pattern string, cal
 	res := started.Result()
 	out := map[string]any{
 		"ExecutionArn":    started.ExecutionArn,
-		"Input":           oj.JSON(started.Input, &oj.Options{Sort: true}),
+		"Input":           value.JSON(started.Input),
 		"InputDetails":    map[string]any{"Included": true},
 		"Name":            started.Name,
 		"StartDate":       res.StartDate.UnixMilli(),
@@ -155,7 +155,7 @@ func (r *Registry) invokeStartExecution(ctx context.Context, pattern string, cal
 	}
 	if res.Status == interpreter.Succeed {
 		out["OutputDetails"] = map[string]any{"Included": true}
-		out["Output"] = oj.JSON(res.Output, &oj.Options{Sort: true})
+		out["Output"] = value.JSON(res.Output)
 		if pattern == ".sync:2" {
 			out["Output"] = res.Output
 		}
@@ -169,7 +169,7 @@ func (r *Registry) invokeStartExecution(ctx context.Context, pattern string, cal
 	}
 	// A nested execution that did not succeed fails the Task with States.TaskFailed; the cause is the
 	// execution's description, so a Catch can read the child's error and cause.
-	return nil, failure.New(failure.TaskFailed, oj.JSON(out, &oj.Options{Sort: true}))
+	return nil, failure.New(failure.TaskFailed, value.JSON(out))
 }
 
 // LocalDefinition finds the definition of the state machine NAME beside a definition, for aslrun execute and

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/ohler55/ojg/oj"
+	"github.com/aslrun/aslrun/asl/value"
 
 	"github.com/aslrun/aslrun/asl/source"
 )
@@ -256,7 +256,7 @@ func (e *evaluator) call(fn string, arg *source.Node, at source.Pos) (*source.No
 		if v == nil {
 			return nil, e.errorf(arg.Pos, "Fn::ToJsonString of AWS::NoValue")
 		}
-		return str(at, oj.JSON(v.Value(), &oj.Options{Sort: true})), nil
+		return str(at, value.JSON(v.Value())), nil
 	case "Fn::Length":
 		list, err := e.list(fn, arg)
 		if err != nil {

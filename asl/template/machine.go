@@ -11,7 +11,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/ohler55/ojg/oj"
+	"github.com/aslrun/aslrun/asl/value"
 
 	"github.com/aslrun/aslrun/asl/source"
 )
@@ -205,7 +205,7 @@ func (e *evaluator) definition(m *Machine, def *source.Node, subs map[string]str
 	unresolved := map[string]bool{}
 	m.Node = e.substituteNode(v, subs, unresolved, 0)
 	m.Unresolved = slices.Sorted(maps.Keys(unresolved))
-	m.Text = []byte(oj.JSON(m.Node.Value(), &oj.Options{Sort: true}))
+	m.Text = []byte(value.JSON(m.Node.Value()))
 	m.File, m.Data = e.t.Path, e.t.Data
 	return nil
 }

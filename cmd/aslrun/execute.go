@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aslrun/aslrun/asl/value"
+
 	"github.com/ohler55/ojg/oj"
 	"github.com/spf13/cobra"
 
@@ -327,7 +329,7 @@ func report(cmd *cobra.Command, fin *service.Finished, format string) error {
 		if res.Status != interpreter.Succeed {
 			env["output"] = nil
 		}
-		fmt.Fprintln(out, oj.JSON(env, &oj.Options{Sort: true}))
+		fmt.Fprintln(out, value.JSON(env))
 	} else if res.Status == interpreter.Succeed && format == "pretty" {
 		fmt.Fprintln(out, indented(*fin.Output))
 	} else if res.Status == interpreter.Succeed {
@@ -335,7 +337,7 @@ func report(cmd *cobra.Command, fin *service.Finished, format string) error {
 	} else if format == "pretty" {
 		fmt.Fprintln(out, oj.JSON(env, &oj.Options{Sort: true, Indent: 2}))
 	} else {
-		fmt.Fprintln(out, oj.JSON(env, &oj.Options{Sort: true}))
+		fmt.Fprintln(out, value.JSON(env))
 	}
 	if res.Status == interpreter.Succeed {
 		return nil

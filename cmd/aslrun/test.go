@@ -7,7 +7,8 @@ import (
 	"os"
 	"time"
 
-	"github.com/ohler55/ojg/oj"
+	"github.com/aslrun/aslrun/asl/value"
+
 	"github.com/spf13/cobra"
 
 	"github.com/aslrun/aslrun/asl/graph"
@@ -150,7 +151,7 @@ func runTests(cmd *cobra.Command, arg string, fl testFlags) error {
 		}
 		line := fmt.Sprintf("%s %s %s", verdict, tc, res.Status)
 		if res.Status == interpreter.Succeed {
-			line += " " + oj.JSON(res.Output, &oj.Options{Sort: true})
+			line += " " + value.JSON(res.Output)
 		} else {
 			line += fmt.Sprintf(" error=%q cause=%q", res.Error, res.Cause)
 		}
@@ -265,8 +266,8 @@ func mismatch(res *interpreter.Result, x resources.Expectation) string {
 		return fmt.Sprintf("expected error %q", *x.Error)
 	case x.Cause != nil && res.Cause != *x.Cause:
 		return fmt.Sprintf("expected cause %q", *x.Cause)
-	case x.HasOutput && oj.JSON(res.Output, &oj.Options{Sort: true}) != oj.JSON(x.Output, &oj.Options{Sort: true}):
-		return "expected output " + oj.JSON(x.Output, &oj.Options{Sort: true})
+	case x.HasOutput && value.JSON(res.Output) != value.JSON(x.Output):
+		return "expected output " + value.JSON(x.Output)
 	}
 	return ""
 }

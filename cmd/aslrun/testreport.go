@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ohler55/ojg/oj"
+	"github.com/aslrun/aslrun/asl/value"
 
 	"github.com/aslrun/aslrun/asl/graph"
 	"github.com/aslrun/aslrun/interpreter"
@@ -87,14 +87,14 @@ func expected(x resources.Expectation) string {
 		parts = append(parts, fmt.Sprintf("cause %q", *x.Cause))
 	}
 	if x.HasOutput {
-		parts = append(parts, "output "+oj.JSON(x.Output, &oj.Options{Sort: true}))
+		parts = append(parts, "output "+value.JSON(x.Output))
 	}
 	return strings.Join(parts, ", ")
 }
 
 func actual(res *interpreter.Result) string {
 	if res.Status == interpreter.Succeed {
-		return "status " + string(res.Status) + ", output " + oj.JSON(res.Output, &oj.Options{Sort: true})
+		return "status " + string(res.Status) + ", output " + value.JSON(res.Output)
 	}
 	return fmt.Sprintf("status %s, error %q, cause %q", res.Status, res.Error, res.Cause)
 }

@@ -17,6 +17,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aslrun/aslrun/asl/value"
+
 	"github.com/ohler55/ojg/jp"
 	"github.com/ohler55/ojg/oj"
 
@@ -183,7 +185,7 @@ func (b *Broker) PutEvents(ctx context.Context, request map[string]any, from Ori
 	case len(entries) == 0 || len(entries) > maxEntries:
 		return nil, awserr.Newf("ValidationException", http.StatusBadRequest,
 			"1 validation error detected: Value '%s' at 'entries' failed to satisfy constraint: Member must have length less than or equal to %d and greater than or equal to 1",
-			oj.JSON(entries, &oj.Options{Sort: true}), maxEntries)
+			value.JSON(entries), maxEntries)
 	}
 	region, account := b.origin(from.Execution)
 	b.mu.Lock()

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/aslrun/aslrun/asl/value"
+
 	"github.com/ohler55/ojg/oj"
 )
 
@@ -59,7 +61,7 @@ func CompilePattern(v any) (*Pattern, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the event pattern is not valid: %w", err)
 	}
-	return &Pattern{text: oj.JSON(obj, &oj.Options{Sort: true}), root: root}, nil
+	return &Pattern{text: value.JSON(obj), root: root}, nil
 }
 
 // String is the pattern as JSON.
@@ -310,7 +312,7 @@ func compileFilter(e any) (filter, error) {
 		return exact{e}, nil
 	}
 	if len(obj) != 1 {
-		return nil, fmt.Errorf("a filter is an object with one key, not %s", oj.JSON(obj, &oj.Options{Sort: true}))
+		return nil, fmt.Errorf("a filter is an object with one key, not %s", value.JSON(obj))
 	}
 	for op, arg := range obj {
 		switch op {
@@ -448,7 +450,7 @@ func anythingButOf(arg any) (filter, error) {
 		}
 	}
 	return nil, fmt.Errorf(`"anything-but" takes a value, a list, or a prefix, suffix, equals-ignore-case or wildcard filter, not %s`,
-		oj.JSON(arg, &oj.Options{Sort: true}))
+		value.JSON(arg))
 }
 
 // numericOf reads ["=", 5] or up to a lower and an upper bound: [">", 0, "<=", 5].

@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ohler55/ojg/oj"
+	"github.com/aslrun/aslrun/asl/value"
 
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/interpreter"
@@ -131,7 +131,7 @@ func (j *Job) Run(ctx context.Context, c Caller, clock interpreter.Clock, params
 			return output, nil
 		}
 		// The job's description, as AWS gives it, so that a Catch can read why the job failed.
-		return nil, failure.New(failure.TaskFailed, oj.JSON(output, &oj.Options{Sort: true}))
+		return nil, failure.New(failure.TaskFailed, value.JSON(output))
 	}
 }
 
@@ -139,7 +139,7 @@ func (j *Job) Run(ctx context.Context, c Caller, clock interpreter.Clock, params
 // gives: a runtime error saying what is missing and showing the value it is missing from.
 func (j *Job) malformed(err error, v any) error {
 	return failure.New(failure.Runtime, fmt.Sprintf("cannot follow the %s:%s.sync job: %v: %s",
-		j.Service, j.Submit, err, oj.JSON(v, &oj.Options{Sort: true})))
+		j.Service, j.Submit, err, value.JSON(v)))
 }
 
 // lookup reads a dotted path of object keys and array indexes. A key matches in PascalCase or camelCase,

@@ -3,7 +3,7 @@ package jobs
 import (
 	"time"
 
-	"github.com/ohler55/ojg/oj"
+	"github.com/aslrun/aslrun/asl/value"
 
 	"github.com/aslrun/aslrun/asl/failure"
 )
@@ -197,7 +197,7 @@ func fromParams(key string) func(params, _ map[string]any) (map[string]any, erro
 // request-response one (connect-ecs: "Key features of Optimized Amazon ECS/Fargate integration").
 func ECSRunFailures(resp map[string]any) error {
 	if f, _ := lookup(resp, "Failures").([]any); len(f) > 0 {
-		return failure.New("AmazonECS.Unknown", oj.JSON(resp, &oj.Options{Sort: true}))
+		return failure.New("AmazonECS.Unknown", value.JSON(resp))
 	}
 	return nil
 }

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 
-	"github.com/ohler55/ojg/oj"
+	"github.com/aslrun/aslrun/asl/value"
 
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/server/store"
@@ -65,7 +65,7 @@ func (s *Service) RunLocal(ctx context.Context, in LocalRun) (*Finished, error) 
 	}
 	text := in.InputText
 	if text == "" {
-		text = oj.JSON(in.Input, &oj.Options{Sort: true})
+		text = value.JSON(in.Input)
 	}
 	st, err := s.begin(ctx, &StartExecutionInput{StateMachineArn: arn, Name: in.Execution, Input: text}, beginOptions{parsed: in.Input, size: in.InputSize, history: in.History})
 	if err != nil {

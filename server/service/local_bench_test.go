@@ -5,10 +5,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ohler55/ojg/oj"
 	"github.com/stretchr/testify/require"
 
 	"github.com/aslrun/aslrun/asl"
+	"github.com/aslrun/aslrun/asl/value"
 	"github.com/aslrun/aslrun/internal/workloads"
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/resources"
@@ -52,7 +52,7 @@ func BenchmarkLocalWorkloads(b *testing.B) {
 				if res.Status != interpreter.Succeed {
 					b.Fatalf("%s: %s %s", res.Status, res.Error, res.Cause)
 				}
-				_ = oj.JSON(res.Output, &oj.Options{Sort: true})
+				_ = value.JSON(res.Output)
 			}
 			workloads.Report(b, time.Since(start), w.Transitions)
 		})

@@ -11,8 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ohler55/ojg/oj"
-
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/value"
 	"github.com/aslrun/aslrun/interpreter"
@@ -314,7 +312,7 @@ func (d *driver) runChild(i int, input any) (*interpreter.Result, *store.Executi
 	if run.Express {
 		arn = s.arn(regionOf(d.arn), arnExpress, d.machine, name, interpreter.NewUUID())
 	}
-	text := oj.JSON(input, &oj.Options{Sort: true})
+	text := value.JSON(input)
 	now := s.now()
 	keep := !s.noHistory && !run.Express
 	var events []store.Event
@@ -423,7 +421,7 @@ func childResult(rec *store.Execution, res *interpreter.Result, status, machine 
 		cr.StopDate = res.StopDate
 		cr.Error, cr.Cause = res.Error, res.Cause
 		if res.Status == interpreter.Succeed {
-			cr.Output = oj.JSON(res.Output, &oj.Options{Sort: true})
+			cr.Output = value.JSON(res.Output)
 		}
 	}
 	return cr

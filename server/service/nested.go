@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ohler55/ojg/oj"
+	"github.com/aslrun/aslrun/asl/value"
 
 	"github.com/aslrun/aslrun/asl/source"
 	"github.com/aslrun/aslrun/interpreter"
@@ -61,7 +61,7 @@ func (s *Service) StartNested(ctx context.Context, machineArn, name string, inpu
 	if qualified := cmp.Or(ref.version, ref.alias); qualified != "" {
 		start += qualified[len(ref.machine):] // the version or alias of the state machine found
 	}
-	st, err := s.begin(ctx, &StartExecutionInput{StateMachineArn: start, Name: name, Input: oj.JSON(input, &oj.Options{Sort: true})}, beginOptions{parsed: input})
+	st, err := s.begin(ctx, &StartExecutionInput{StateMachineArn: start, Name: name, Input: value.JSON(input)}, beginOptions{parsed: input})
 	if err != nil {
 		return nil, err
 	}

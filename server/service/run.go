@@ -5,7 +5,7 @@ import (
 	"errors"
 	"time"
 
-	"github.com/ohler55/ojg/oj"
+	"github.com/aslrun/aslrun/asl/value"
 
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/server/store"
@@ -135,7 +135,7 @@ func (s *Service) commitOutcome(l launch, rc *recorder, inv interpreter.Invoker,
 			// Where it stood, for a redrive.
 			rec.Checkpoint = finalRecord(res.Final)
 			if res.Status == interpreter.Succeed {
-				out := oj.JSON(res.Output, &oj.Options{Sort: true})
+				out := value.JSON(res.Output)
 				rec.Output = &out
 			}
 			rec.Error, rec.Cause = optional(res.Error), optional(res.Cause)

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aslrun/aslrun/asl/value"
+
 	"github.com/ohler55/ojg/oj"
 
 	"github.com/aslrun/aslrun/asl"
@@ -570,7 +572,7 @@ func testStateOutput(res *interpreter.TestResult, level string) *TestStateOutput
 
 // jsonText writes a value as the API carries payloads: compact JSON, keys sorted.
 func jsonText(v any) *string {
-	s := oj.JSON(v, &oj.Options{Sort: true})
+	s := value.JSON(v)
 	return &s
 }
 
