@@ -220,9 +220,8 @@ func (enc *EventEncoder) appendPayload(b []byte, v any) []byte {
 	return value.AppendString(b, enc.json(v))
 }
 
-// json is v's JSON text as oj writes it (compactJSON), in the encoder's scratch; nothing for a value oj
-// cannot write, as oj.JSON. The generic values are written here, as oj does, without oj's allocation of
-// the keys of every object it sorts; anything else goes to oj.
+// json is v's JSON text as value.Writer writes it (compactJSON), in the encoder's scratch; nothing for a
+// value that cannot be written (oj, which writes what is not a generic value, panics on some).
 func (enc *EventEncoder) json(v any) (text []byte) {
 	defer func() {
 		if recover() != nil {

@@ -7,11 +7,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ohler55/ojg/oj"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/aslrun/aslrun/asl/failure"
+	"github.com/aslrun/aslrun/asl/value"
 	"github.com/aslrun/aslrun/interpreter"
 )
 
@@ -81,8 +81,8 @@ func TestEventJSONIsWhatEncodingJSONWrites(t *testing.T) {
 	assert.Contains(t, string(b), `{"cause":`+string(quoted)+`}`)
 }
 
-// TestEventJSONShapes: what each kind of event shows, byte for byte as the events the store kept before
-// the encoder wrote them.
+// TestEventJSONShapes: what each kind of event shows, byte for byte. A payload's text holds its '<' as it
+// is, as AWS writes it (the event's own JSON then escapes it, as encoding/json does).
 func TestEventJSONShapes(t *testing.T) {
 	def := `{"StartAt":"T","States":{
 		"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"f"},"Next":"M"},
@@ -96,17 +96,17 @@ func TestEventJSONShapes(t *testing.T) {
 		`{"id":2,"previousEventId":1,"stateEnteredEventDetails":{"input":"{}","inputDetails":{"truncated":false},"name":"T"},` + ts + `"type":"TaskStateEntered"}`,
 		`{"id":3,"previousEventId":2,"taskScheduledEventDetails":{"parameters":"{\"FunctionName\":\"f\"}","resource":"invoke","resourceType":"lambda"},` + ts + `"type":"TaskScheduled"}`,
 		`{"id":4,"previousEventId":3,"taskStartedEventDetails":{"resource":"invoke","resourceType":"lambda"},` + ts + `"type":"TaskStarted"}`,
-		`{"id":5,"previousEventId":4,"taskSucceededEventDetails":{"output":"[\"a\\u003c\"]","outputDetails":{"truncated":false},"resource":"invoke","resourceType":"lambda"},` + ts + `"type":"TaskSucceeded"}`,
-		`{"id":6,"previousEventId":5,"stateExitedEventDetails":{"name":"T","output":"[\"a\\u003c\"]","outputDetails":{"truncated":false}},` + ts + `"type":"TaskStateExited"}`,
-		`{"id":7,"previousEventId":6,"stateEnteredEventDetails":{"input":"[\"a\\u003c\"]","inputDetails":{"truncated":false},"name":"M"},` + ts + `"type":"MapStateEntered"}`,
+		`{"id":5,"previousEventId":4,"taskSucceededEventDetails":{"output":"[\"a\u003c\"]","outputDetails":{"truncated":false},"resource":"invoke","resourceType":"lambda"},` + ts + `"type":"TaskSucceeded"}`,
+		`{"id":6,"previousEventId":5,"stateExitedEventDetails":{"name":"T","output":"[\"a\u003c\"]","outputDetails":{"truncated":false}},` + ts + `"type":"TaskStateExited"}`,
+		`{"id":7,"previousEventId":6,"stateEnteredEventDetails":{"input":"[\"a\u003c\"]","inputDetails":{"truncated":false},"name":"M"},` + ts + `"type":"MapStateEntered"}`,
 		`{"id":8,"mapStateStartedEventDetails":{"length":1},"previousEventId":7,` + ts + `"type":"MapStateStarted"}`,
 		`{"id":9,"mapIterationStartedEventDetails":{"index":0,"name":"M"},"previousEventId":8,` + ts + `"type":"MapIterationStarted"}`,
-		`{"id":10,"previousEventId":9,"stateEnteredEventDetails":{"input":"\"a\\u003c\"","inputDetails":{"truncated":false},"name":"I"},` + ts + `"type":"PassStateEntered"}`,
-		`{"id":11,"previousEventId":10,"stateExitedEventDetails":{"assignedVariables":{"v":"\"a\\u003c\""},"assignedVariablesDetails":{"truncated":false},"name":"I","output":"\"a\\u003c\"","outputDetails":{"truncated":false}},` + ts + `"type":"PassStateExited"}`,
+		`{"id":10,"previousEventId":9,"stateEnteredEventDetails":{"input":"\"a\u003c\"","inputDetails":{"truncated":false},"name":"I"},` + ts + `"type":"PassStateEntered"}`,
+		`{"id":11,"previousEventId":10,"stateExitedEventDetails":{"assignedVariables":{"v":"\"a\u003c\""},"assignedVariablesDetails":{"truncated":false},"name":"I","output":"\"a\u003c\"","outputDetails":{"truncated":false}},` + ts + `"type":"PassStateExited"}`,
 		`{"id":12,"mapIterationSucceededEventDetails":{"index":0,"name":"M"},"previousEventId":11,` + ts + `"type":"MapIterationSucceeded"}`,
 		`{"id":13,"previousEventId":8,` + ts + `"type":"MapStateSucceeded"}`,
-		`{"id":14,"previousEventId":13,"stateExitedEventDetails":{"name":"M","output":"[\"a\\u003c\"]","outputDetails":{"truncated":false}},` + ts + `"type":"MapStateExited"}`,
-		`{"executionSucceededEventDetails":{"output":"[\"a\\u003c\"]","outputDetails":{"truncated":false}},"id":15,"previousEventId":14,` + ts + `"type":"ExecutionSucceeded"}`,
+		`{"id":14,"previousEventId":13,"stateExitedEventDetails":{"name":"M","output":"[\"a\u003c\"]","outputDetails":{"truncated":false}},` + ts + `"type":"MapStateExited"}`,
+		`{"executionSucceededEventDetails":{"output":"[\"a\u003c\"]","outputDetails":{"truncated":false}},"id":15,"previousEventId":14,` + ts + `"type":"ExecutionSucceeded"}`,
 	}
 	require.Len(t, history, len(want))
 	for i, e := range history {
@@ -116,10 +116,10 @@ func TestEventJSONShapes(t *testing.T) {
 	}
 }
 
-// TestEventPayloadIsOjsText: a payload is the JSON text oj writes for it (keys sorted), as the events
-// kept it before, inside a JSON string as encoding/json writes one; for the generic values, which the
-// encoder writes itself, and for others, which it leaves to oj.
-func TestEventPayloadIsOjsText(t *testing.T) {
+// TestEventPayloadIsWritersText: a payload is the JSON text value.Writer writes for it (keys sorted, strings
+// as AWS writes them), inside a JSON string as encoding/json writes one; for the generic values, and for
+// others, which the Writer leaves to oj.
+func TestEventPayloadIsWritersText(t *testing.T) {
 	values := []any{
 		nil, true, false, int64(-42), 7, 0.1, 1e21, 1.5e-7, 123456789.125, -0.0, "",
 		"<a & b> \u2028 \u00e9 \t\n\"q\" \\ \x01 \x7f", []any{}, []any(nil), map[string]any{},
@@ -131,7 +131,7 @@ func TestEventPayloadIsOjsText(t *testing.T) {
 	for _, v := range values {
 		b, err := interpreter.Event{ID: 1, Kind: interpreter.ExecutionSucceeded, Output: v}.MarshalJSON()
 		require.NoError(t, err)
-		text, err := json.Marshal(oj.JSON(v, &oj.Options{Sort: true}))
+		text, err := json.Marshal(value.JSON(v))
 		require.NoError(t, err)
 		assert.Contains(t, string(b), `{"output":`+string(text)+`,"outputDetails"`, "%#v", v)
 	}

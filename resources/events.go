@@ -7,8 +7,6 @@ import (
 
 	"github.com/aslrun/aslrun/asl/value"
 
-	"github.com/ohler55/ojg/oj"
-
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/resources/eventbridge"
 )
@@ -65,7 +63,7 @@ func optimizedEntries(request map[string]any, call *Call) map[string]any {
 		}
 		switch d := entry["Detail"].(type) {
 		case map[string]any, []any:
-			c["Detail"] = oj.JSON(d)
+			c["Detail"] = value.JSON(d)
 		}
 		if resources, ok := entry["Resources"].([]any); ok || entry["Resources"] == nil {
 			c["Resources"] = append(append([]any{}, resources...), added...)

@@ -10,8 +10,6 @@ import (
 
 	"github.com/aslrun/aslrun/asl/value"
 
-	"github.com/ohler55/ojg/oj"
-
 	"github.com/aslrun/aslrun/asl"
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/resources/awscall"
@@ -331,7 +329,7 @@ func (s *awsLambdaStub) Handle(ctx context.Context, call *Call) (any, error) {
 	if s.region != "" {
 		client = client.WithRegion(s.region)
 	}
-	resp, err := client.Do(ctx, "lambda", "invoke", map[string]any{"FunctionName": s.function, "Payload": oj.JSON(call.Input)})
+	resp, err := client.Do(ctx, "lambda", "invoke", map[string]any{"FunctionName": s.function, "Payload": value.JSON(call.Input)})
 	if err != nil {
 		var se *awscall.ServiceError
 		if errors.As(err, &se) {

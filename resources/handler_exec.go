@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ohler55/ojg/oj"
+	"github.com/aslrun/aslrun/asl/value"
 
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/interpreter"
@@ -143,7 +143,7 @@ func (s *execStub) Handle(ctx context.Context, call *Call) (any, error) {
 	cmd := exec.CommandContext(run, s.path, s.command[1:]...)
 	cmd.Dir = s.dir
 	cmd.Env = append(os.Environ(), s.env...)
-	cmd.Stdin = strings.NewReader(oj.JSON(call.Input))
+	cmd.Stdin = strings.NewReader(value.JSON(call.Input))
 	stdout := &execStdout{overflow: cancel}
 	stderr := &execTail{}
 	cmd.Stdout, cmd.Stderr = stdout, stderr

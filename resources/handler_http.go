@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ohler55/ojg/oj"
+	"github.com/aslrun/aslrun/asl/value"
 
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/internal/egress"
@@ -56,7 +56,7 @@ func (s *httpStub) Handle(ctx context.Context, call *Call) (any, error) {
 	}
 	defer cancel()
 
-	req, err := http.NewRequestWithContext(run, http.MethodPost, s.url, strings.NewReader(oj.JSON(call.Input)))
+	req, err := http.NewRequestWithContext(run, http.MethodPost, s.url, strings.NewReader(value.JSON(call.Input)))
 	if err != nil {
 		return nil, err
 	}

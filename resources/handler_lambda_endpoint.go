@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/ohler55/ojg/oj"
+	"github.com/aslrun/aslrun/asl/value"
 
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/source"
@@ -44,7 +44,7 @@ func parseLambdaEndpoint(stub map[string]any, sc stubScope) (Handler, error) {
 
 // Handle invokes the function once.
 func (s *endpointStub) Handle(ctx context.Context, call *Call) (any, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.url, strings.NewReader(oj.JSON(call.Input)))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.url, strings.NewReader(value.JSON(call.Input)))
 	if err != nil {
 		return nil, err
 	}

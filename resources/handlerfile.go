@@ -16,8 +16,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ohler55/ojg"
-	"github.com/ohler55/ojg/oj"
+	"github.com/aslrun/aslrun/asl/value"
+
 	"go.yaml.in/yaml/v3"
 
 	"github.com/aslrun/aslrun/asl"
@@ -407,7 +407,7 @@ func parseThrow(v any) (name, cause string, err error) {
 			return "", "", errors.New(`"cause" and "payload" are different JSON values`)
 		}
 	case hasPayload:
-		cause = oj.JSON(payload, &ojg.Options{Sort: true})
+		cause = value.JSON(payload)
 	}
 	return name, cause, nil
 }

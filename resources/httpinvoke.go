@@ -13,8 +13,6 @@ import (
 
 	"github.com/aslrun/aslrun/asl/value"
 
-	"github.com/ohler55/ojg/oj"
-
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/source"
 	"github.com/aslrun/aslrun/internal/egress"
@@ -166,6 +164,6 @@ func addForm(values url.Values, key string, v any) {
 	case map[string]any:
 		values.Add(key, value.JSON(t))
 	default:
-		values.Add(key, oj.JSON(t))
+		values.Add(key, value.JSON(t))
 	}
 }

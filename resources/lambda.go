@@ -15,7 +15,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ohler55/ojg/oj"
+	"github.com/aslrun/aslrun/asl/value"
 
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/source"
@@ -271,7 +271,7 @@ func envelope(status int, version string, payload any, call *Call) map[string]an
 	now := callTime(call)
 	contentLength := 0
 	if status == http.StatusOK {
-		contentLength = len(oj.JSON(payload))
+		contentLength = len(value.JSON(payload))
 	}
 	headers := [][2]string{
 		{"Connection", "keep-alive"},

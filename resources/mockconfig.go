@@ -10,7 +10,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/ohler55/ojg/oj"
+	"github.com/aslrun/aslrun/asl/value"
 
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/source"
@@ -329,7 +329,7 @@ func (m *mockInvoker) Invoke(ctx context.Context, req *interpreter.TaskRequest) 
 			return nil, failure.New(s.fail.Name, s.fail.Cause)
 		}
 		if req.Token != "" && req.Answers != nil {
-			if err := req.Answers.SendTaskSuccess(req.Token, oj.JSON(s.value)); err != nil {
+			if err := req.Answers.SendTaskSuccess(req.Token, value.JSON(s.value)); err != nil {
 				return nil, err
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aslrun/aslrun/asl/value"
 	"github.com/ohler55/ojg/oj"
 )
 
@@ -74,7 +75,7 @@ func jsonToString(_ *Call, args []any) (any, error) {
 func appendJSON(b []byte, v any) []byte {
 	switch x := v.(type) {
 	case string:
-		return appendJSONString(b, x)
+		return value.AppendJacksonString(b, x)
 	case []any:
 		b = append(b, '[')
 		for i, e := range x {
@@ -90,7 +91,7 @@ func appendJSON(b []byte, v any) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSONString(b, k)
+			b = value.AppendJacksonString(b, k)
 			b = append(b, ':')
 			b = appendJSON(b, x[k])
 		}
@@ -102,34 +103,6 @@ func appendJSON(b []byte, v any) []byte {
 		return appendScalar(b, v)
 	}
 	return append(b, oj.JSON(v)...) // not an ojg generic value; no intrinsic produces one
-}
-
-// appendJSONString quotes s as Jackson does: \" \\ \b \t \n \f \r, \u00XX (upper-case hex) for the
-// other control characters, everything else as UTF-8.
-func appendJSONString(b []byte, s string) []byte {
-	const hexDigits = "0123456789ABCDEF"
-	b = append(b, '"')
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '"' || c == '\\':
-			b = append(b, '\\', c)
-		case c >= 0x20:
-			b = append(b, c)
-		case c == '\b':
-			b = append(b, `\b`...)
-		case c == '\t':
-			b = append(b, `\t`...)
-		case c == '\n':
-			b = append(b, `\n`...)
-		case c == '\f':
-			b = append(b, `\f`...)
-		case c == '\r':
-			b = append(b, `\r`...)
-		default:
-			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-		}
-	}
-	return append(b, '"')
 }
 
 // jsonMerge is States.JsonMerge: a new object with the keys of the first, then those of the second

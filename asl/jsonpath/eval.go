@@ -5,7 +5,7 @@ import (
 	"math"
 	"slices"
 
-	"github.com/ohler55/ojg/oj"
+	"github.com/aslrun/aslrun/asl/value"
 )
 
 // NotFoundError reports that a path selected nothing. Reason is worded as Jayway words it, which AWS
@@ -212,7 +212,7 @@ func javaString(v any) string {
 
 // compact serialises v as compact JSON with sorted keys, unescaped as AWS prints inputs.
 func compact(v any) string {
-	return oj.JSON(v, &oj.Options{Sort: true, HTMLUnsafe: true})
+	return value.JSON(v)
 }
 
 // collect appends to out every node that segs select from node, in Jayway's order.

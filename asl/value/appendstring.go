@@ -57,3 +57,39 @@ func AppendString[S []byte | string](b []byte, s S) []byte {
 	b = append(b, s[start:]...)
 	return append(b, '"')
 }
+
+// AppendJacksonString writes s as a JSON string as AWS writes the strings of state payloads (Java's
+// Jackson): \" \\ \b \t \n \f \r, \u00XX (upper-case hex) for the other control characters, every other
+// byte as it is. Its length is what Size counts for s, so that a payload written is the size that the
+// payload limit checked.
+func AppendJacksonString(b []byte, s string) []byte {
+	const hex = "0123456789ABCDEF"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' {
+			continue
+		}
+		b = append(b, s[start:i]...)
+		start = i + 1
+		switch c {
+		case '"', '\\':
+			b = append(b, '\\', c)
+		case '\b':
+			b = append(b, '\\', 'b')
+		case '\t':
+			b = append(b, '\\', 't')
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\f':
+			b = append(b, '\\', 'f')
+		case '\r':
+			b = append(b, '\\', 'r')
+		default:
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+		}
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}

@@ -10,10 +10,10 @@ import (
 	"github.com/ohler55/ojg/oj"
 )
 
-// A Writer writes values as compact JSON text with the members of objects in key order: byte for byte
-// what oj.JSON(v, &oj.Options{Sort: true}) writes, as outputs and history payloads have always been
-// written, at a fraction of its cost (it sorts every object's keys into a new slice, and reflects on
-// each value). It reuses its scratch space: one per goroutine. Its zero value is ready.
+// A Writer writes values as compact JSON text with the members of objects in key order and strings as AWS
+// writes them (AppendJacksonString), so that a value written is as long as Size counts it. Numbers are
+// written as oj and encoding/json write them. It reuses its scratch space: one per goroutine. Its zero
+// value is ready.
 type Writer struct {
 	// keys holds the sorted keys of the objects being written, by depth.
 	keys [][]string
@@ -47,7 +47,7 @@ func (w *Writer) append(b []byte, v any, depth int) []byte {
 	case json.Number:
 		return append(b, x...)
 	case string:
-		return ojg.AppendJSONString(b, x, true)
+		return AppendJacksonString(b, x)
 	case []any:
 		if len(x) == 0 {
 			return append(b, "[]"...)
@@ -77,7 +77,7 @@ func (w *Writer) append(b []byte, v any, depth int) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = ojg.AppendJSONString(b, k, true)
+			b = AppendJacksonString(b, k)
 			b = append(b, ':')
 			b = w.append(b, x[k], depth+1)
 		}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aslrun/aslrun/asl/source"
+	"github.com/aslrun/aslrun/asl/value"
 )
 
 // Status is the final status of a Map Run's child, as its result record gives it.
@@ -249,29 +250,29 @@ func (e *entries) addElements(r *ChildResult, array []byte) error {
 func appendRecord(b []byte, r *ChildResult) []byte {
 	if r.Status == StatusPending {
 		b = append(b, `{"Input":`...)
-		b = appendString(b, r.Input)
+		b = value.AppendJacksonString(b, r.Input)
 		return append(b, `,"InputDetails":{"Included":true},"Status":"PENDING"}`...)
 	}
 	b = append(b, '{')
 	if r.Cause != "" {
 		b = append(b, `"Cause":`...)
-		b = appendString(b, r.Cause)
+		b = value.AppendJacksonString(b, r.Cause)
 		b = append(b, ',')
 	}
 	if r.Error != "" {
 		b = append(b, `"Error":`...)
-		b = appendString(b, r.Error)
+		b = value.AppendJacksonString(b, r.Error)
 		b = append(b, ',')
 	}
 	b = append(b, `"ExecutionArn":`...)
-	b = appendString(b, r.ExecutionARN)
+	b = value.AppendJacksonString(b, r.ExecutionARN)
 	b = append(b, `,"Input":`...)
-	b = appendString(b, r.Input)
+	b = value.AppendJacksonString(b, r.Input)
 	b = append(b, `,"InputDetails":{"Included":true},"Name":`...)
-	b = appendString(b, r.Name)
+	b = value.AppendJacksonString(b, r.Name)
 	if r.Status == StatusSucceeded {
 		b = append(b, `,"Output":`...)
-		b = appendString(b, r.Output)
+		b = value.AppendJacksonString(b, r.Output)
 	}
 	b = append(b, `,"OutputDetails":{"Included":true},"RedriveCount":`...)
 	b = strconv.AppendInt(b, int64(r.RedriveCount), 10)
@@ -284,9 +285,9 @@ func appendRecord(b []byte, r *ChildResult) []byte {
 	b = append(b, `,"StartDate":"`...)
 	b = appendDate(b, r.StartDate)
 	b = append(b, `","StateMachineArn":`...)
-	b = appendString(b, r.StateMachineARN)
+	b = value.AppendJacksonString(b, r.StateMachineARN)
 	b = append(b, `,"Status":`...)
-	b = appendString(b, string(r.Status))
+	b = value.AppendJacksonString(b, string(r.Status))
 	b = append(b, `,"StopDate":"`...)
 	b = appendDate(b, r.StopDate)
 	return append(b, `"}`...)
@@ -294,38 +295,4 @@ func appendRecord(b []byte, r *ChildResult) []byte {
 
 func appendDate(b []byte, t time.Time) []byte {
 	return t.UTC().AppendFormat(b, "2006-01-02T15:04:05.000Z")
-}
-
-// appendString quotes s as Jackson does (and asl/intrinsic): \" \\ \b \t \n \f \r, \u00XX for the other
-// control characters, everything else as UTF-8.
-func appendString(b []byte, s string) []byte {
-	const hexDigits = "0123456789ABCDEF"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
-			continue
-		}
-		b = append(b, s[start:i]...)
-		start = i + 1
-		switch c {
-		case '"', '\\':
-			b = append(b, '\\', c)
-		case '\b':
-			b = append(b, `\b`...)
-		case '\t':
-			b = append(b, `\t`...)
-		case '\n':
-			b = append(b, `\n`...)
-		case '\f':
-			b = append(b, `\f`...)
-		case '\r':
-			b = append(b, `\r`...)
-		default:
-			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-		}
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }

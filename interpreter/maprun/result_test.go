@@ -106,19 +106,6 @@ func TestTransform(t *testing.T) {
 	})
 }
 
-func TestAppendString(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"", `""`},
-		{"plain é €", `"plain é €"`},
-		{"q\"b\\", `"q\"b\\"`},
-		{"\b\t\n\f\r\x01\x1f", `"\b\t\n\f\r\u0001\u001F"`},
-		{"<&>\u2028", "\"<&>\u2028\""}, // Jackson escapes none of these
-	}
-	for _, tt := range tests {
-		assert.Equal(t, tt.want, string(appendString(nil, tt.in)), "%q", tt.in)
-	}
-}
-
 func TestAppendDate(t *testing.T) {
 	paris := time.FixedZone("CET", 3600)
 	tests := []struct {

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/ohler55/ojg/oj"
+	"github.com/aslrun/aslrun/asl/value"
 
 	"github.com/aslrun/aslrun/asl/failure"
 )
@@ -65,7 +65,7 @@ func build(ctx context.Context, svc Service, action string, in map[string]any, e
 					body = []byte(s)
 				} else {
 					// As Step Functions does: the JSON text of the payload (for S3's Body, even of a string).
-					body = []byte(oj.JSON(p, &oj.Options{Sort: true, HTMLUnsafe: true}))
+					body = []byte(value.JSON(p))
 				}
 			}
 			if len(rest) > 0 {
@@ -96,7 +96,7 @@ func paramError(svc Service, action string, err error) error {
 		svc.Name, action, svc.Protocol, err))
 }
 
-func jsonText(v any) string { return oj.JSON(v, &oj.Options{Sort: true, HTMLUnsafe: true}) }
+func jsonText(v any) string { return value.JSON(v) }
 
 var labelRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{([A-Za-z0-9]+)(\+?)\}`) })
 

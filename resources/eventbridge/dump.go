@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/aslrun/aslrun/asl/value"
+
 	"github.com/aslrun/aslrun/asl/source"
 	"github.com/ohler55/ojg/jp"
-	"github.com/ohler55/ojg/oj"
 )
 
 // Dump returns every bus, its rules and every event put on it, in order, for inspection after a run:
@@ -75,7 +76,7 @@ func (b *Broker) LoadFixtures(v any) error {
 	}
 	section, ok := v.(map[string]any)
 	if !ok {
-		return fmt.Errorf("eventbridge fixtures: want an object, got %s", oj.JSON(v))
+		return fmt.Errorf("eventbridge fixtures: want an object, got %s", value.JSON(v))
 	}
 	if err := onlyFields(section, "rules"); err != nil {
 		return fmt.Errorf("eventbridge fixtures: %w", err)
@@ -118,7 +119,7 @@ func (b *Broker) LoadFixtures(v any) error {
 func fixtureRule(e any) (*rule, string, error) {
 	x, ok := e.(map[string]any)
 	if !ok {
-		return nil, "", fmt.Errorf(`want {"name", "eventBusName", "eventPattern", "targets"}, got %s`, oj.JSON(e))
+		return nil, "", fmt.Errorf(`want {"name", "eventBusName", "eventPattern", "targets"}, got %s`, value.JSON(e))
 	}
 	if err := onlyFields(x, "name", "eventBusName", "eventPattern", "targets"); err != nil {
 		return nil, "", err
@@ -160,7 +161,7 @@ func fixtureRule(e any) (*rule, string, error) {
 func fixtureTarget(e any) (target, error) {
 	x, ok := e.(map[string]any)
 	if !ok {
-		return target{}, fmt.Errorf(`want {"stateMachine": NAME or ARN}, got %s`, oj.JSON(e))
+		return target{}, fmt.Errorf(`want {"stateMachine": NAME or ARN}, got %s`, value.JSON(e))
 	}
 	if err := onlyFields(x, "stateMachine", "input", "inputPath"); err != nil {
 		return target{}, err
@@ -178,7 +179,7 @@ func fixtureTarget(e any) (target, error) {
 		s, _ := raw.(string)
 		expr, err := jp.ParseString(s)
 		if err != nil || s == "" {
-			return target{}, fmt.Errorf(`"inputPath" must be a JSONPath such as $.detail, not %s`, oj.JSON(raw))
+			return target{}, fmt.Errorf(`"inputPath" must be a JSONPath such as $.detail, not %s`, value.JSON(raw))
 		}
 		t.inputPath = expr
 	}

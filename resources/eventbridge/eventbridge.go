@@ -20,7 +20,6 @@ import (
 	"github.com/aslrun/aslrun/asl/value"
 
 	"github.com/ohler55/ojg/jp"
-	"github.com/ohler55/ojg/oj"
 
 	"github.com/aslrun/aslrun/asl/source"
 	"github.com/aslrun/aslrun/resources/awserr"
@@ -201,7 +200,7 @@ func (b *Broker) PutEvents(ctx context.Context, request map[string]any, from Ori
 	for i, e := range entries {
 		entry, ok := e.(map[string]any)
 		if !ok {
-			return nil, awserr.Newf("ValidationException", http.StatusBadRequest, "Entries[%d] must be an object, not %s", i, oj.JSON(e))
+			return nil, awserr.Newf("ValidationException", http.StatusBadRequest, "Entries[%d] must be an object, not %s", i, value.JSON(e))
 		}
 		ev, bus, err := newEvent(entry, from.Now, region, account)
 		var rejected *entryError
@@ -280,7 +279,7 @@ func newEvent(entry map[string]any, now time.Time, region, account string) (*eve
 		case "Source", "DetailType", "Detail", "EventBusName", "TraceHeader":
 			s, ok := v.(string)
 			if !ok {
-				return nil, "", fmt.Errorf("%s must be a string, not %s", k, oj.JSON(v))
+				return nil, "", fmt.Errorf("%s must be a string, not %s", k, value.JSON(v))
 			}
 			strs[k] = s
 		case "Resources", "Time":
@@ -292,11 +291,11 @@ func newEvent(entry map[string]any, now time.Time, region, account string) (*eve
 	if raw, ok := entry["Resources"]; ok {
 		list, ok := raw.([]any)
 		if !ok {
-			return nil, "", fmt.Errorf("Resources must be a list of strings, not %s", oj.JSON(raw))
+			return nil, "", fmt.Errorf("Resources must be a list of strings, not %s", value.JSON(raw))
 		}
 		for _, r := range list {
 			if _, ok := r.(string); !ok {
-				return nil, "", fmt.Errorf("Resources must be a list of strings, not %s", oj.JSON(raw))
+				return nil, "", fmt.Errorf("Resources must be a list of strings, not %s", value.JSON(raw))
 			}
 		}
 		resources = list
@@ -340,7 +339,7 @@ func eventTime(v any) (time.Time, error) {
 			return at, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("Time must be a timestamp (seconds since the epoch, or RFC 3339 text), not %s", oj.JSON(v))
+	return time.Time{}, fmt.Errorf("Time must be a timestamp (seconds since the epoch, or RFC 3339 text), not %s", value.JSON(v))
 }
 
 // deliver records the event on its bus and starts the targets of the rules that match it.

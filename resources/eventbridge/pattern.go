@@ -10,8 +10,6 @@ import (
 	"strings"
 
 	"github.com/aslrun/aslrun/asl/value"
-
-	"github.com/ohler55/ojg/oj"
 )
 
 // Pattern is a compiled EventBridge event pattern
@@ -55,7 +53,7 @@ func CompilePattern(v any) (*Pattern, error) {
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("the event pattern must be a JSON object, not %s", oj.JSON(v))
+		return nil, fmt.Errorf("the event pattern must be a JSON object, not %s", value.JSON(v))
 	}
 	root, err := compileGroup(obj, nil)
 	if err != nil {
@@ -125,7 +123,7 @@ func compileGroup(obj map[string]any, path []string) (*group, error) {
 			}
 			g.fields = append(g.fields, c)
 		default:
-			return nil, fmt.Errorf("%s must be an object or an array of values and filters, not %s", where(sub), oj.JSON(v))
+			return nil, fmt.Errorf("%s must be an object or an array of values and filters, not %s", where(sub), value.JSON(v))
 		}
 	}
 	return g, nil
@@ -321,13 +319,13 @@ func compileFilter(e any) (filter, error) {
 		case "equals-ignore-case":
 			s, ok := arg.(string)
 			if !ok {
-				return nil, fmt.Errorf(`"equals-ignore-case" takes a string, not %s`, oj.JSON(arg))
+				return nil, fmt.Errorf(`"equals-ignore-case" takes a string, not %s`, value.JSON(arg))
 			}
 			return stringFilter(func(v string) bool { return strings.EqualFold(v, s) }), nil
 		case "wildcard":
 			s, ok := arg.(string)
 			if !ok {
-				return nil, fmt.Errorf(`"wildcard" takes a string, not %s`, oj.JSON(arg))
+				return nil, fmt.Errorf(`"wildcard" takes a string, not %s`, value.JSON(arg))
 			}
 			return wildcard(s)
 		case "anything-but":
@@ -341,14 +339,14 @@ func compileFilter(e any) (filter, error) {
 		case "exists":
 			b, ok := arg.(bool)
 			if !ok {
-				return nil, fmt.Errorf(`"exists" takes true or false, not %s`, oj.JSON(arg))
+				return nil, fmt.Errorf(`"exists" takes true or false, not %s`, value.JSON(arg))
 			}
 			return exists(b), nil
 		case "cidr":
 			s, _ := arg.(string)
 			prefix, err := netip.ParsePrefix(s)
 			if err != nil {
-				return nil, fmt.Errorf(`"cidr" takes an IP address range such as 10.0.0.0/24, not %s`, oj.JSON(arg))
+				return nil, fmt.Errorf(`"cidr" takes an IP address range such as 10.0.0.0/24, not %s`, value.JSON(arg))
 			}
 			return stringFilter(func(v string) bool {
 				addr, err := netip.ParseAddr(v)
@@ -421,7 +419,7 @@ func anythingButOf(arg any) (filter, error) {
 			case string, int64, float64, json.Number:
 				out[i] = exact{e}
 			default:
-				return nil, fmt.Errorf(`"anything-but" lists strings or numbers, not %s`, oj.JSON(e))
+				return nil, fmt.Errorf(`"anything-but" lists strings or numbers, not %s`, value.JSON(e))
 			}
 		}
 		return out, nil
@@ -457,7 +455,7 @@ func anythingButOf(arg any) (filter, error) {
 func numericOf(arg any) (filter, error) {
 	list, ok := arg.([]any)
 	if !ok || len(list) == 0 || len(list)%2 != 0 || len(list) > 4 {
-		return nil, fmt.Errorf(`"numeric" takes [OP, NUMBER] or [OP, NUMBER, OP, NUMBER], not %s`, oj.JSON(arg))
+		return nil, fmt.Errorf(`"numeric" takes [OP, NUMBER] or [OP, NUMBER, OP, NUMBER], not %s`, value.JSON(arg))
 	}
 	var out numeric
 	lower, upper := false, false
@@ -465,7 +463,7 @@ func numericOf(arg any) (filter, error) {
 		op, _ := list[i].(string)
 		n, ok := number(list[i+1])
 		if !ok {
-			return nil, fmt.Errorf(`"numeric": %s is not a number`, oj.JSON(list[i+1]))
+			return nil, fmt.Errorf(`"numeric": %s is not a number`, value.JSON(list[i+1]))
 		}
 		switch op {
 		case "=":
@@ -483,7 +481,7 @@ func numericOf(arg any) (filter, error) {
 			}
 			upper = true
 		default:
-			return nil, fmt.Errorf(`"numeric": unknown operator %s (=, <, <=, >, >=)`, oj.JSON(list[i]))
+			return nil, fmt.Errorf(`"numeric": unknown operator %s (=, <, <=, >, >=)`, value.JSON(list[i]))
 		}
 		out = append(out, struct {
 			op    string

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ohler55/ojg/oj"
+	"github.com/aslrun/aslrun/asl/value"
 
 	"github.com/aslrun/aslrun/resources/awserr"
 )
@@ -266,7 +266,7 @@ func (s *Store) putObject(req map[string]any) (map[string]any, error) {
 	if v, ok := req["Body"]; ok {
 		// Step Functions sends Body as its JSON text, even a string (quotes included): recorded on AWS,
 		// a Body of "text data" stores the 11 bytes "text data" with its quotes.
-		body = []byte(oj.JSON(v, &oj.Options{Sort: true, HTMLUnsafe: true}))
+		body = []byte(value.JSON(v))
 	}
 	if err := s.ensureBucket(bucket); err != nil {
 		return nil, err

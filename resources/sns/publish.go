@@ -14,7 +14,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/ohler55/ojg/oj"
+	"github.com/aslrun/aslrun/asl/value"
 )
 
 // published is one published message and what became of its deliveries.
@@ -261,5 +261,5 @@ func bodyText(v any) string {
 }
 
 func jsonText(v any) string {
-	return oj.JSON(v, &oj.Options{Sort: true, HTMLUnsafe: true})
+	return value.JSON(v)
 }

@@ -14,7 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/ohler55/ojg/oj"
+	"github.com/aslrun/aslrun/asl/value"
 )
 
 // message is one message as the queue keeps it, from its sending until long after its deletion.
@@ -171,7 +171,7 @@ func bodyText(v any) string {
 }
 
 func jsonText(v any) string {
-	return oj.JSON(v, &oj.Options{Sort: true, HTMLUnsafe: true})
+	return value.JSON(v)
 }
 
 // checkCharacters rejects what SQS rejects: characters outside XML 1.0's #x9 | #xA | #xD | [#x20-#xD7FF] |

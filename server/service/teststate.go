@@ -11,8 +11,6 @@ import (
 
 	"github.com/aslrun/aslrun/asl/value"
 
-	"github.com/ohler55/ojg/oj"
-
 	"github.com/aslrun/aslrun/asl"
 	"github.com/aslrun/aslrun/asl/source"
 	"github.com/aslrun/aslrun/interpreter"
@@ -276,7 +274,7 @@ func (s *Service) testProgram(definition string, stateName *string) (*interprete
 	b.WriteString(definition)
 	for _, target := range transitions(state) {
 		if target != testStateName {
-			b.WriteString("," + oj.JSON(target) + `:{"Type":"Succeed"}`)
+			b.WriteString("," + value.JSON(target) + `:{"Type":"Succeed"}`)
 		}
 	}
 	b.WriteString("}}")
