@@ -129,6 +129,21 @@ func checkDecodeSized(t *testing.T, data []byte) {
 	if size >= 0 {
 		require.Equal(t, value.Size(v, math.MaxInt), size, "%q", data)
 	}
+	// What aslrun writes of the value reads back as the same value, and is as long as its size.
+	text := value.JSON(v)
+	again, againSize, err := DecodeSized([]byte(text))
+	require.NoError(t, err, "%q", text)
+	assertEach(t, v, again, func(want, got any) {
+		if f, ok := want.(float64); ok {
+			if i, ok := got.(int64); ok { // 100.0 is written 100 (and -0.0 -0), which reads back as an integer
+				require.Equal(t, f, float64(i), "%q", text)
+				return
+			}
+		}
+		require.Equal(t, want, got, "%q", text)
+	})
+	require.Equal(t, len(text), value.Size(v, math.MaxInt), "%q", text)
+	require.Equal(t, value.Size(again, math.MaxInt), againSize, "%q", text) // -0.0, written -0, reads back as 0
 	want, ojgErr := oj.Parse(data)
 	if ojgErr != nil || escapedSurrogate.Match(data) || zeroExponent.Match(data) || !utf8.Valid(data) {
 		var want any
