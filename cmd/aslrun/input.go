@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"unsafe"
 
 	"github.com/spf13/cobra"
 
@@ -80,5 +81,6 @@ func readInput(stdin io.Reader, flag, arg string) (any, string, int, error) {
 	if err != nil {
 		return nil, "", 0, &notJSON{fmt.Sprintf("%s: not JSON: %v", from, err)}
 	}
-	return v, string(data), size, nil
+	// data is not written again: the text shares it rather than copy an input of maybe megabytes.
+	return v, unsafe.String(unsafe.SliceData(data), len(data)), size, nil
 }
