@@ -13,7 +13,6 @@ import (
 
 	"github.com/aslrun/aslrun/asl/value"
 
-	"github.com/ohler55/ojg/oj"
 	"github.com/spf13/cobra"
 
 	"github.com/aslrun/aslrun/asl"
@@ -335,7 +334,7 @@ func report(cmd *cobra.Command, fin *service.Finished, format string) error {
 	} else if res.Status == interpreter.Succeed {
 		fmt.Fprintln(out, *fin.Output)
 	} else if format == "pretty" {
-		fmt.Fprintln(out, oj.JSON(env, &oj.Options{Sort: true, Indent: 2}))
+		fmt.Fprintln(out, indented(value.JSON(env)))
 	} else {
 		fmt.Fprintln(out, value.JSON(env))
 	}
