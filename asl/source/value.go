@@ -26,7 +26,7 @@ func DecodeString(s string) (any, error) { return Decode([]byte(s)) }
 // one stands, so the text overstates the value).
 //
 // It accepts exactly what encoding/json.Valid accepts, and its errors are encoding/json's. Numbers come
-// come out as int64 where exact, float64, or json.Number past both (see number); strings keep their
+// out as int64 where exact, float64, or json.Number past both (see number); strings keep their
 // bytes, and escaped surrogate pairs make one character, as in encoding/json.
 func DecodeSized(data []byte) (v any, size int, err error) {
 	d := decoder{data: data}
@@ -38,7 +38,7 @@ func DecodeSized(data []byte) (v any, size int, err error) {
 		}
 		return v, size, nil
 	}
-	// The error says what and where as encoding/json does; a text it takes is ours to fix.
+	// encoding/json says what is wrong and where. (Were it to take the text, the fault would be ours.)
 	if err = json.Unmarshal(data, new(any)); err == nil {
 		err = errors.New("invalid JSON")
 	}
