@@ -204,42 +204,48 @@ func (d *decoder) next(close byte) (more, ok bool) {
 // str reads the string at d.i, its opening quote.
 func (d *decoder) str() (string, int, bool) {
 	start := d.i + 1
-	j := start
-	// Plain bytes, all but the quote, the backslash and the control characters, stand for themselves,
-	// in the value and in its compact text.
-	for j < len(d.data) && d.data[j] >= 0x20 && d.data[j] != '"' && d.data[j] != '\\' {
-		j++
-	}
-	if j < len(d.data) && d.data[j] == '"' {
-		d.i = j + 1
-		return string(d.data[start:j]), j - start + 2, true
-	}
-	return d.escaped(start, j)
+	return d.strFrom(start, d.plain(start))
 }
 
 // key reads an object's key, the string at d.i. Documents repeat their keys (an array of records), so
 // the decoder keeps one copy of each short one.
 func (d *decoder) key() (string, int, bool) {
 	start := d.i + 1
-	j := start
-	for j < len(d.data) && j-start <= maxKept && d.data[j] >= 0x20 && d.data[j] != '"' && d.data[j] != '\\' {
-		j++
+	j := d.plain(start)
+	if j == len(d.data) || d.data[j] != '"' || j-start > maxKept || len(d.data) < minKeeping {
+		return d.strFrom(start, j)
 	}
-	if j < len(d.data) && d.data[j] == '"' && j-start <= maxKept {
-		d.i = j + 1
-		if k, ok := d.keys[string(d.data[start:j])]; ok {
-			return k, j - start + 2, true
-		}
-		k := string(d.data[start:j])
-		if len(d.keys) < maxKeys && len(d.data) >= minKeeping {
-			if d.keys == nil {
-				d.keys = map[string]string{}
-			}
-			d.keys[k] = k
-		}
+	d.i = j + 1
+	if k, ok := d.keys[string(d.data[start:j])]; ok {
 		return k, j - start + 2, true
 	}
-	return d.str()
+	k := string(d.data[start:j])
+	if len(d.keys) < maxKeys {
+		if d.keys == nil {
+			d.keys = map[string]string{}
+		}
+		d.keys[k] = k
+	}
+	return k, j - start + 2, true
+}
+
+// plain finds the end of the run of plain bytes from start: all but the quote, the backslash and the
+// control characters, which stand for themselves in the value and in its compact text.
+func (d *decoder) plain(start int) int {
+	j := start
+	for j < len(d.data) && d.data[j] >= 0x20 && d.data[j] != '"' && d.data[j] != '\\' {
+		j++
+	}
+	return j
+}
+
+// strFrom reads the rest of the string that starts at start, whose plain bytes run to j.
+func (d *decoder) strFrom(start, j int) (string, int, bool) {
+	if j < len(d.data) && d.data[j] == '"' {
+		d.i = j + 1
+		return string(d.data[start:j]), j - start + 2, true
+	}
+	return d.escaped(start, j)
 }
 
 // maxKept and maxKeys bound the keys a decoder keeps: a document of many distinct keys is not worth it;
