@@ -8,10 +8,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/aslrun/aslrun/asl/value"
-
 	"github.com/aslrun/aslrun/asl"
 	"github.com/aslrun/aslrun/asl/failure"
+	"github.com/aslrun/aslrun/asl/value"
 	"github.com/aslrun/aslrun/resources/awscall"
 	"github.com/aslrun/aslrun/resources/awserr"
 	"github.com/aslrun/aslrun/resources/jobs"

@@ -8,10 +8,9 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/aslrun/aslrun/asl/value"
-
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/source"
+	"github.com/aslrun/aslrun/asl/value"
 )
 
 // The lambdaEndpoint stub runs a function through Lambda's Invoke API at another endpoint, such as

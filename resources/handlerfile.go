@@ -16,13 +16,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aslrun/aslrun/asl/value"
-
 	"go.yaml.in/yaml/v3"
 
 	"github.com/aslrun/aslrun/asl"
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/source"
+	"github.com/aslrun/aslrun/asl/value"
 	"github.com/aslrun/aslrun/interpreter"
 )
 

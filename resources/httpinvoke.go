@@ -11,10 +11,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/aslrun/aslrun/asl/value"
-
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/source"
+	"github.com/aslrun/aslrun/asl/value"
 	"github.com/aslrun/aslrun/internal/egress"
 	"github.com/aslrun/aslrun/interpreter"
 )

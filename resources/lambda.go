@@ -15,10 +15,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aslrun/aslrun/asl/value"
-
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/source"
+	"github.com/aslrun/aslrun/asl/value"
 	"github.com/aslrun/aslrun/interpreter"
 )
 

@@ -8,9 +8,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/aslrun/aslrun/asl/value"
-
 	"github.com/aslrun/aslrun/asl/source"
+	"github.com/aslrun/aslrun/asl/value"
 )
 
 // The pseudo parameters' local values.

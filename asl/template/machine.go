@@ -11,9 +11,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/aslrun/aslrun/asl/value"
-
 	"github.com/aslrun/aslrun/asl/source"
+	"github.com/aslrun/aslrun/asl/value"
 )
 
 // Options are what reading a state machine needs beyond its template.

@@ -11,11 +11,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aslrun/aslrun/asl/value"
-
 	"github.com/spf13/cobra"
 
 	"github.com/aslrun/aslrun/asl"
+	"github.com/aslrun/aslrun/asl/value"
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/resources"
 	"github.com/aslrun/aslrun/server/service"

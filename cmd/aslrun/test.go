@@ -7,11 +7,10 @@ import (
 	"os"
 	"time"
 
-	"github.com/aslrun/aslrun/asl/value"
-
 	"github.com/spf13/cobra"
 
 	"github.com/aslrun/aslrun/asl/graph"
+	"github.com/aslrun/aslrun/asl/value"
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/resources"
 	"github.com/aslrun/aslrun/server/service"

@@ -9,9 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aslrun/aslrun/asl/value"
-
 	"github.com/aslrun/aslrun/asl/graph"
+	"github.com/aslrun/aslrun/asl/value"
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/resources"
 )

@@ -13,9 +13,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/aslrun/aslrun/asl/value"
-
 	"github.com/aslrun/aslrun/asl/failure"
+	"github.com/aslrun/aslrun/asl/value"
 )
 
 // request is a built call: the HTTP request and its body, which the signature hashes.

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/aslrun/aslrun/asl/value"
+	"github.com/ohler55/ojg/jp"
 
 	"github.com/aslrun/aslrun/asl/source"
-	"github.com/ohler55/ojg/jp"
+	"github.com/aslrun/aslrun/asl/value"
 )
 
 // Dump returns every bus, its rules and every event put on it, in order, for inspection after a run:

@@ -17,11 +17,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aslrun/aslrun/asl/value"
-
 	"github.com/ohler55/ojg/jp"
 
 	"github.com/aslrun/aslrun/asl/source"
+	"github.com/aslrun/aslrun/asl/value"
 	"github.com/aslrun/aslrun/resources/awserr"
 )
 

@@ -3,9 +3,8 @@ package jobs
 import (
 	"time"
 
-	"github.com/aslrun/aslrun/asl/value"
-
 	"github.com/aslrun/aslrun/asl/failure"
+	"github.com/aslrun/aslrun/asl/value"
 )
 
 // table holds the modelled .sync integrations by service:action, as the Resource writes them.

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/aslrun/aslrun/asl/value"
-
 	"github.com/aslrun/aslrun/resources/awserr"
 )
 

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/aslrun/aslrun/asl/source"
-
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/server/store"
 )

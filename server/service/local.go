@@ -6,7 +6,6 @@ import (
 	"errors"
 
 	"github.com/aslrun/aslrun/asl/value"
-
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/server/store"
 	"github.com/aslrun/aslrun/server/store/memory"

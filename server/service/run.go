@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/aslrun/aslrun/asl/value"
-
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/server/store"
 )
