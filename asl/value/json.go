@@ -87,7 +87,7 @@ func (w *Writer) append(b []byte, v any, depth int) []byte {
 		w.wr = oj.Writer{Options: ojg.Options{Sort: true}}
 		w.init = true
 	}
-	return append(b, w.wr.MustJSON(v)...)
+	return append(b, w.wr.JSON(v)...) // nothing for what oj cannot write (it recovers), as oj.JSON did
 }
 
 // grow doubles b's capacity when little is left, where append would grow a large b by a quarter at a time
