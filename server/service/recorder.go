@@ -52,11 +52,17 @@ func (s *Service) Subscribe(arn string, fn func(ExecutionEvent)) (cancel func())
 	}
 }
 
-// subscribed reports whether anyone subscribed to events.
-func (s *Service) subscribed() bool {
+// subscribed reports whether anyone subscribed to the events of the execution arn: to its own, or to
+// every execution's (a console's page follows one execution: the others need not record for it).
+func (s *Service) subscribed(arn string) bool {
 	s.subMu.RLock()
 	defer s.subMu.RUnlock()
-	return len(s.subs) > 0
+	for sub := range s.subs {
+		if sub.arn == "" || sub.arn == arn {
+			return true
+		}
+	}
+	return false
 }
 
 // publish hands an event to its subscribers.
@@ -281,7 +287,7 @@ type recorded struct {
 // sink is the execution's interpreter.EventSink: the recorder, or none when no one will read the events
 // (no history is kept and no one subscribed when it started): the interpreter then only counts them.
 func (r *recorder) sink() interpreter.EventSink {
-	if !r.keep && !r.s.subscribed() {
+	if !r.keep && !r.s.subscribed(r.arn) {
 		return nil
 	}
 	return r

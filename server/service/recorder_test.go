@@ -67,14 +67,20 @@ func TestRecorderKeepsConcurrentEventsInOrder(t *testing.T) {
 }
 
 // TestNobodyReadsNoSink: with no history kept and no subscriber the execution gets no sink (its events
-// are only counted); a subscriber or a kept history gives it the recorder.
+// are only counted); a subscriber to it or to every execution, or a kept history, gives it the recorder.
+// A subscriber to another execution (a console page) does not.
 func TestNobodyReadsNoSink(t *testing.T) {
 	s := newTestService(t, Options{NoHistory: true})
 	rec := newRecorder(s, &store.Execution{Arn: "arn:e"}, 1, false, false)
 	assert.Nil(t, rec.sink())
 	assert.NotNil(t, newRecorder(s, &store.Execution{Arn: "arn:e"}, 1, true, false).sink())
-	cancel := s.Subscribe("", func(ExecutionEvent) {})
-	assert.NotNil(t, rec.sink())
-	cancel()
-	assert.Nil(t, rec.sink())
+	for _, arn := range []string{"", "arn:e"} {
+		cancel := s.Subscribe(arn, func(ExecutionEvent) {})
+		assert.NotNil(t, rec.sink(), "subscribed to %q", arn)
+		cancel()
+		assert.Nil(t, rec.sink())
+	}
+	cancel := s.Subscribe("arn:other", func(ExecutionEvent) {})
+	defer cancel()
+	assert.Nil(t, rec.sink(), "a subscriber to another execution")
 }
