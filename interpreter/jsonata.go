@@ -3,6 +3,7 @@ package interpreter
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -26,8 +27,8 @@ type ataExpr struct {
 	field string
 	src   string
 	expr  *jsonata.Expr
-	// readsStates: the expression reads $states, so it may read $states.context.
-	readsStates bool
+	// readsContext: the expression may read $states.context, which is then built.
+	readsContext bool
 }
 
 // ataNode is a compiled JSONata template: a JSON value whose "{% %}" strings are expressions.
@@ -58,11 +59,9 @@ func compileExpression(field, s string) (*ataExpr, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the JSONata expression in field '%s' is malformed: %w", field, err)
 	}
-	x := &ataExpr{field: field, src: strings.TrimSpace(body), expr: e}
-	for _, v := range e.FreeVariables() {
-		x.readsStates = x.readsStates || v.Name == "states"
-	}
-	return x, nil
+	fields, whole := e.FieldsOf("states")
+	return &ataExpr{field: field, src: strings.TrimSpace(body), expr: e,
+		readsContext: whole || slices.Contains(fields, "context")}, nil
 }
 
 // compileATA compiles a template. A nil node gives nil: the field is absent.
@@ -145,7 +144,7 @@ func (a *ataArray) eval(env *ataEnv) (any, error) {
 }
 
 func (x *ataExpr) eval(env *ataEnv) (any, error) {
-	if x.readsStates {
+	if x.readsContext {
 		env.addContext()
 	}
 	v, defined, err := x.expr.EvalWithoutInput(env.f.ctx, env.options())
@@ -232,9 +231,8 @@ func (f *frame) ataEnv(input any) *ataEnv {
 	return &ataEnv{f: f, states: map[string]any{"input": input}}
 }
 
-// addContext sets $states.context, the first time an expression that reads $states runs: most
-// expressions read none of it, and building $$ for each Map item cost a fifth of a Map's time. The
-// bindings hold env.states itself, so they see it.
+// addContext sets $states.context, the first time an expression that may read it runs: most expressions
+// read none of it, and building $$ for each Map item, or for each state, cost a fifth of its time.
 func (env *ataEnv) addContext() {
 	if _, ok := env.states["context"]; !ok {
 		env.states["context"] = env.f.contextObject()
@@ -252,16 +250,22 @@ func (env *ataEnv) with(key string, v any) *ataEnv {
 }
 
 func (env *ataEnv) options() *jsonata.Options {
-	if env.opts != nil {
-		return env.opts
+	if env.opts == nil {
+		env.opts = &jsonata.Options{Lookup: env.lookup, Timeout: ataTimeout, Now: env.f.ex.clock.Now,
+			Disabled: []string{"eval"}, RejectFunctions: true} // Step Functions refuses $eval
 	}
-	b := make(map[string]any, len(stepFunctions)+8)
-	for k, v := range stepFunctions {
-		b[k] = v
-	}
-	env.f.vars.each(func(name string, x any) { b[name] = x })
-	b["states"] = env.states
-	env.opts = &jsonata.Options{Bindings: b, Timeout: ataTimeout, Now: env.f.ex.clock.Now,
-		Disabled: []string{"eval"}, RejectFunctions: true}
 	return env.opts
+}
+
+// lookup finds a variable an expression reads: $states, then the state's variables, then the functions
+// AWS adds. Looked up as read, nothing is copied for an expression that reads few of them.
+func (env *ataEnv) lookup(name string) (any, bool) {
+	if name == "states" {
+		return env.states, true
+	}
+	if v, ok := env.f.vars.get(name); ok {
+		return v, true
+	}
+	v, ok := stepFunctions[name]
+	return v, ok
 }

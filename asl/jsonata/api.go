@@ -26,6 +26,10 @@ type Expr struct {
 type Options struct {
 	// Bindings are variables ($name) bound before evaluation: plain values, or Function values.
 	Bindings map[string]any
+	// Lookup, when set, finds the variables that Bindings does not hold, as they are read: a host with
+	// many variables, or values that change from one evaluation to the next, binds them without building
+	// a map for each evaluation. Its values are as Bindings' are.
+	Lookup func(name string) (any, bool)
 	// Timeout stops an evaluation that runs longer with U1001; 0 means none.
 	Timeout time.Duration
 	// MaxBytes is the memory budget of the evaluation: the estimated bytes of the values it may
@@ -110,15 +114,7 @@ func (e *Expr) evaluate(ctx context.Context, input any, hasInput bool, opts *Opt
 	} else {
 		ev.now = time.Now()
 	}
-	if len(opts.Disabled) > 0 {
-		ev.disabled = make(map[string]bool, len(opts.Disabled))
-		for _, name := range opts.Disabled {
-			if len(name) > 0 && name[0] == '$' {
-				name = name[1:]
-			}
-			ev.disabled[name] = true
-		}
-	}
+	ev.disabled, ev.hostLookup = opts.Disabled, opts.Lookup
 	if len(opts.Bindings) > 0 {
 		ev.globals = make(map[string]any, len(opts.Bindings))
 		for name, v := range opts.Bindings {

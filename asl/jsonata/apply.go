@@ -99,7 +99,7 @@ func (ev *evaluator) evalFunction(n *node, input any, env *frame, applyTo any, h
 				return nil, newError("T1005", n.pos, name, nil)
 			}
 		}
-		if n.procedure.typ == nVariable && ev.disabled[name] {
+		if n.procedure.typ == nVariable && ev.isDisabled(name) {
 			return nil, &Error{Code: "T1006", Position: n.pos, Token: name, Message: "The function $" + name + " is not available"}
 		}
 	}

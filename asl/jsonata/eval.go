@@ -16,7 +16,26 @@ type evaluator struct {
 	maxDepth int
 	now      time.Time
 	globals  map[string]any
-	disabled map[string]bool
+	// hostLookup is Options.Lookup; disabled is Options.Disabled (a few names: a map costs more).
+	hostLookup func(name string) (any, bool)
+	looked     []binding
+	disabled   []string
+}
+
+// binding is a host variable as the evaluation read it.
+type binding struct {
+	name string
+	v    any
+}
+
+// isDisabled reports whether the built-in name is refused (Options.Disabled, with or without its $).
+func (ev *evaluator) isDisabled(name string) bool {
+	for _, d := range ev.disabled {
+		if d == name || len(d) == len(name)+1 && d[0] == '$' && d[1:] == name {
+			return true
+		}
+	}
+	return false
 }
 
 // enter counts a nested node evaluation and checks the limits; time and cancellation are
@@ -41,7 +60,20 @@ func (ev *evaluator) lookup(env *frame, name string) (any, bool) {
 	if v, ok := ev.globals[name]; ok {
 		return v, true
 	}
-	if ev.disabled[name] {
+	if ev.hostLookup != nil {
+		// Read once per evaluation: a value is normalised on the way in, which walks an array.
+		for _, b := range ev.looked {
+			if b.name == name {
+				return b.v, true
+			}
+		}
+		if v, ok := ev.hostLookup(name); ok {
+			v = bindingValue(name, v)
+			ev.looked = append(ev.looked, binding{name, v})
+			return v, true
+		}
+	}
+	if ev.isDisabled(name) {
 		return nil, false
 	}
 	if b, ok := builtins()[name]; ok {

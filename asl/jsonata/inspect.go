@@ -1,6 +1,7 @@
 package jsonata
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -30,6 +31,26 @@ func (e *Expr) FreeVariables() []Name {
 	return firstOfEach(out)
 }
 
+// FieldsOf tells how the expression reads the free variable name: the fields it reads right after it
+// ($states.input and $states.input[0] give "input"), and whole when it reads the variable in any other
+// way (alone, as an argument, filtered itself, through a wildcard or a computed step). A host can then
+// leave out what no expression reads.
+func (e *Expr) FieldsOf(name string) (fields []string, whole bool) {
+	w := &walker{src: e.src}
+	w.walk(e.ast, &scope{}, false)
+	for _, r := range w.reads {
+		if r.at.Name != name || r.scope.binds(name) {
+			continue
+		}
+		if r.field == "" {
+			whole = true
+		} else if !slices.Contains(fields, r.field) {
+			fields = append(fields, r.field)
+		}
+	}
+	return fields, whole
+}
+
 // TopLevelNames lists the field names the expression reads from its input at the top level, each once,
 // at its first position: the first step of a path that is not inside a predicate, a group-by, a sort
 // term or a transform, and not a later step of another path. A host that evaluates the expression with
@@ -45,11 +66,15 @@ type walker struct {
 	src    string
 	reads  []read
 	fields []Name
+	// follow is the field the next variable read is followed by, in a path ($v.field): "" when none.
+	follow string
 }
 
 type read struct {
 	at    Name
 	scope *scope
+	// field is the field read right after the variable, "" when the variable is read otherwise.
+	field string
 }
 
 // scope holds the variables a block, a function or a path binds. Reads are resolved after the walk, so
@@ -89,8 +114,9 @@ func (w *walker) walk(n *node, sc *scope, top bool) {
 	case nVariable:
 		// "" is $ (the context) and "$" is $$ (the input): not variables.
 		if n.str != "" && n.str != "$" {
-			w.reads = append(w.reads, read{Name{n.str, n.pos - len(n.str) - 1}, sc})
+			w.reads = append(w.reads, read{Name{n.str, n.pos - len(n.str) - 1}, sc, w.follow})
 		}
+		w.follow = ""
 	case nName:
 		if top {
 			w.fields = append(w.fields, Name{n.str, w.nameStart(n)})
@@ -106,6 +132,10 @@ func (w *walker) walk(n *node, sc *scope, top bool) {
 			}
 		}
 		for i, st := range n.steps {
+			if i == 0 && len(n.steps) > 1 && st.typ == nVariable && len(st.stages) == 0 && len(st.predicate) == 0 &&
+				n.steps[1].typ == nName {
+				w.follow = n.steps[1].str
+			}
 			w.walk(st, inner, top && i == 0)
 		}
 	case nBlock:

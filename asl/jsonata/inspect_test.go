@@ -44,6 +44,35 @@ func TestFreeVariables(t *testing.T) {
 	}
 }
 
+func TestFieldsOf(t *testing.T) {
+	for _, tc := range []struct {
+		expr   string
+		fields []string
+		whole  bool
+	}{
+		{"$states.input.a + $states.input.b", []string{"input"}, false},
+		{"$states.input[0] & $states.result.x", []string{"input", "result"}, false},
+		{"$states.context.Execution.Id", []string{"context"}, false},
+		{"$states", nil, true},
+		{"$keys($states)", nil, true},
+		{"$states.*", nil, true},
+		{"$states[0].input", nil, true},
+		{"$states.(input)", nil, true},
+		{"$other.context & $states.input", []string{"input"}, false},
+		{"( $states := {'input': 1}; $states.context )", nil, false},
+		{"$map([1], function($v) { $states.errorOutput })", []string{"errorOutput"}, false},
+		{"$states.input.items[$states.context.Map.Item.Index > 1]", []string{"input", "context"}, false},
+	} {
+		t.Run(tc.expr, func(t *testing.T) {
+			e, err := Compile(tc.expr)
+			require.NoError(t, err)
+			fields, whole := e.FieldsOf("states")
+			assert.Equal(t, tc.fields, fields)
+			assert.Equal(t, tc.whole, whole)
+		})
+	}
+}
+
 func TestTopLevelNames(t *testing.T) {
 	for _, tc := range []struct {
 		expr string

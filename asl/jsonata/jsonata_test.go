@@ -145,6 +145,27 @@ func TestBindingsAndDisabled(t *testing.T) {
 	require.ErrorAs(t, err, &je)
 	assert.Equal(t, "T1006", je.Code)
 
+	// Lookup finds what Bindings does not hold, once per evaluation, values as Bindings' are.
+	reads := map[string]int{}
+	lookup := func(name string) (any, bool) {
+		reads[name]++
+		switch name {
+		case "x":
+			return 7, true // Bindings' x stands
+		case "y":
+			return map[string]any{"z": int64(2)}, true
+		case "double":
+			return double, true
+		}
+		return nil, false
+	}
+	e, err = Compile("$double($x) + $y.z + $y.z + ($exists($nope) ? 1 : 0)")
+	require.NoError(t, err)
+	v, _, err = e.Eval(context.Background(), nil, &Options{Bindings: map[string]any{"x": 4}, Lookup: lookup})
+	require.NoError(t, err)
+	assert.Equal(t, int64(12), v)
+	assert.Equal(t, map[string]int{"double": 1, "y": 1, "nope": 1, "exists": 1}, reads, "asked before the built-ins, as Bindings are")
+
 	now := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
 	n, err := Compile("$now()")
 	require.NoError(t, err)
@@ -178,5 +199,35 @@ func TestStepFunctions(t *testing.T) {
 		require.NoError(t, err, expr)
 		_, _, err = e.Eval(context.Background(), nil, opts)
 		assert.Error(t, err, expr)
+	}
+}
+
+// TestFieldsOfVariable: a path of fields of a variable, which the evaluator looks up directly where the
+// values allow it, gives what the general path gives ($v in parentheses takes the general path), for
+// objects, arrays and nulls at every step.
+func TestFieldsOfVariable(t *testing.T) {
+	values := []any{
+		nil, int64(3), "s",
+		map[string]any{"a": map[string]any{"b": int64(1), "c": nil, "d": []any{int64(1)}, "e": []any{int64(1), int64(2)}}},
+		map[string]any{"a": []any{map[string]any{"b": int64(1)}, map[string]any{"b": int64(2)}}},
+		map[string]any{"a": []any{map[string]any{"b": []any{int64(5)}}}},
+		map[string]any{"a": map[string]any{"b": map[string]any{"c": []any{}}}},
+		map[string]any{"a": []any{[]any{int64(1), int64(2)}, []any{int64(3)}}},
+		[]any{map[string]any{"a": map[string]any{"b": int64(7)}}},
+	}
+	for _, path := range []string{".a", ".a.b", ".a.c", ".a.d", ".a.e", ".a.b.c", ".missing.b"} {
+		fast, err := Compile("$v" + path)
+		require.NoError(t, err)
+		general, err := Compile("($v)" + path)
+		require.NoError(t, err)
+		for _, v := range values {
+			opts := &Options{Bindings: map[string]any{"v": v}}
+			want, wantDefined, err := general.Eval(context.Background(), nil, opts)
+			require.NoError(t, err)
+			got, gotDefined, err := fast.Eval(context.Background(), nil, opts)
+			require.NoError(t, err)
+			assert.Equal(t, want, got, "$v%s of %v", path, v)
+			assert.Equal(t, wantDefined, gotDefined, "$v%s of %v", path, v)
+		}
 	}
 }

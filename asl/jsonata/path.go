@@ -13,6 +13,41 @@ func asItems(v any) ([]any, bool) {
 	return []any{v}, false
 }
 
+// fieldsOfVariable evaluates a path of fields of a variable ($states.input.order.id) as the general path
+// below would, by looking them up, where every value on the way is an object (a step over an array maps
+// over its items). A last value that is an array is left to the general path too, though it gives the
+// array as it is today: one rule fewer to keep in step with it. ok is false when the path is not such a
+// path, or its values are not such values.
+func (ev *evaluator) fieldsOfVariable(n *node, env *frame) (any, bool) {
+	first := n.steps[0]
+	if len(n.steps) < 2 || first.typ != nVariable || first.str == "" || first.stages != nil || first.predicate != nil ||
+		n.keepSingletonArray || n.group != nil || n.tuple {
+		return nil, false
+	}
+	for _, st := range n.steps[1:] {
+		if st.typ != nName || st.stages != nil || st.predicate != nil || st.tuple || st.focus != "" || st.index != "" ||
+			st.keepArray || st.group != nil {
+			return nil, false
+		}
+	}
+	v, _ := ev.lookup(env, first.str)
+	for _, st := range n.steps[1:] {
+		switch v.(type) {
+		case map[string]any, *object:
+			v, _ = field(v, st.str)
+		default:
+			return nil, false
+		}
+		if v == nil {
+			return nil, true
+		}
+	}
+	if isArray(v) {
+		return nil, false
+	}
+	return v, true
+}
+
 // evalPath evaluates a location path step by step; with '@', '#' or '%' in it the steps
 // carry a stream of binding tuples instead of plain values.
 func (ev *evaluator) evalPath(n *node, input any, env *frame) (any, error) {
@@ -23,6 +58,9 @@ func (ev *evaluator) evalPath(n *node, input any, env *frame) (any, error) {
 		if s, ok := v.(*sequence); ok && s.isSeq {
 			return &sequence{items: s.items, isSeq: true}, nil
 		}
+		return v, nil
+	}
+	if v, ok := ev.fieldsOfVariable(n, env); ok {
 		return v, nil
 	}
 	var inputSeq *sequence

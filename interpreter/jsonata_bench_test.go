@@ -1,0 +1,42 @@
+package interpreter_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/aslrun/aslrun/asl"
+	"github.com/aslrun/aslrun/interpreter"
+)
+
+// BenchmarkQueryLanguages runs the same 1,000-state chain of Pass states in both query languages: each
+// state reads two fields of its input and writes a new document of four (JSONPath Parameters, JSONata
+// Output), so that JSONata's cost per state can be set against JSONPath's.
+func BenchmarkQueryLanguages(b *testing.B) {
+	const states = 1000
+	for _, lang := range []struct{ name, top, state string }{
+		{"jsonpath", ``, `"Parameters":{"step":%[1]d,"prev.$":"$.last.step","run.$":"$.run","last":{"step":%[1]d}}`},
+		{"jsonata", `"QueryLanguage":"JSONata",`, `"Output":{"step":%[1]d,"prev":"{%% $states.input.last.step %%}","run":"{%% $states.input.run %%}","last":{"step":%[1]d}}`},
+	} {
+		var def strings.Builder
+		def.WriteString(`{` + lang.top + `"StartAt":"S0","States":{`)
+		for k := range states {
+			next := fmt.Sprintf(`"Next":"S%d"},`, k+1)
+			if k == states-1 {
+				next = `"End":true}`
+			}
+			fmt.Fprintf(&def, `"S%d":{"Type":"Pass",`+lang.state+`,`+next, k)
+		}
+		def.WriteString(`}}`)
+		sm, diags := asl.Check([]byte(def.String()), asl.Options{})
+		require.False(b, asl.HasErrors(diags), "%v", diags)
+		prog, err := interpreter.Compile(sm)
+		require.NoError(b, err)
+		input := map[string]any{"run": "chain", "last": map[string]any{"step": int64(-1)}}
+		b.Run(lang.name, func(b *testing.B) {
+			runChain(b, prog, input, interpreter.NewConfig("chain", "bench", false), states)
+		})
+	}
+}
