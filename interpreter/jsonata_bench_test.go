@@ -5,20 +5,31 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ohler55/ojg/oj"
 	"github.com/stretchr/testify/require"
 
 	"github.com/aslrun/aslrun/asl"
+	"github.com/aslrun/aslrun/asl/source"
 	"github.com/aslrun/aslrun/interpreter"
 )
 
 // BenchmarkQueryLanguages runs the same 1,000-state chain of Pass states in both query languages: each
 // state reads two fields of its input and writes a new document of four (JSONPath Parameters, JSONata
 // Output), so that JSONata's cost per state can be set against JSONPath's.
+//
+// The passthrough cases hand a legal 200 KB document from state to state unchanged (JSONPath's
+// OutputPath $, JSONata's $states.input), which should cost what a small one costs.
 func BenchmarkQueryLanguages(b *testing.B) {
 	const states = 1000
+	small := map[string]any{"run": "chain", "last": map[string]any{"step": int64(-1)}}
+	text := oj.JSON(map[string]any{"run": "chain", "payload": blob(200_000), "last": map[string]any{"step": int64(-1)}})
+	large, size, err := source.DecodeSized([]byte(text))
+	require.NoError(b, err)
 	for _, lang := range []struct{ name, top, state string }{
 		{"jsonpath", ``, `"Parameters":{"step":%[1]d,"prev.$":"$.last.step","run.$":"$.run","last":{"step":%[1]d}}`},
 		{"jsonata", `"QueryLanguage":"JSONata",`, `"Output":{"step":%[1]d,"prev":"{%% $states.input.last.step %%}","run":"{%% $states.input.run %%}","last":{"step":%[1]d}}`},
+		{"jsonpath-passthrough-200KB", ``, `"OutputPath":"$"`},
+		{"jsonata-passthrough-200KB", `"QueryLanguage":"JSONata",`, `"Output":"{%% $states.input %%}"`},
 	} {
 		var def strings.Builder
 		def.WriteString(`{` + lang.top + `"StartAt":"S0","States":{`)
@@ -34,9 +45,13 @@ func BenchmarkQueryLanguages(b *testing.B) {
 		require.False(b, asl.HasErrors(diags), "%v", diags)
 		prog, err := interpreter.Compile(sm)
 		require.NoError(b, err)
-		input := map[string]any{"run": "chain", "last": map[string]any{"step": int64(-1)}}
 		b.Run(lang.name, func(b *testing.B) {
-			runChain(b, prog, input, interpreter.NewConfig("chain", "bench", false), states)
+			cfg := interpreter.NewConfig("chain", "bench", false)
+			input := any(small)
+			if strings.HasSuffix(lang.name, "200KB") {
+				input, cfg.InputSize = large, size
+			}
+			runChain(b, prog, input, cfg, states)
 		})
 	}
 }

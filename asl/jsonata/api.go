@@ -143,14 +143,11 @@ func (e *Expr) evaluate(ctx context.Context, input any, hasInput bool, opts *Opt
 		}
 		return nil, false, nil
 	}
-	// converted first, within the budget, so that a result sharing one value many times is
-	// refused before it is walked again
+	// Converted within the budget, so that a result sharing one value many times is refused before it is
+	// walked again; the conversion also refuses the numbers that are not finite.
 	out := toOutput(result, &ev.meter)
 	if ev.err != nil {
 		return nil, false, ev.err
-	}
-	if err := checkFinite(out); err != nil {
-		return nil, false, err
 	}
 	return out, true, nil
 }
@@ -189,25 +186,4 @@ func newHostFunction(name string, f *Function) any {
 		return nil
 	}
 	return h
-}
-
-// checkFinite rejects output values holding numbers JSON cannot represent.
-func checkFinite(v any) error {
-	switch x := v.(type) {
-	case float64:
-		return checkNumber(x)
-	case []any:
-		for _, it := range x {
-			if err := checkFinite(it); err != nil {
-				return err
-			}
-		}
-	case map[string]any:
-		for _, v := range x {
-			if err := checkFinite(v); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
 }

@@ -14,8 +14,13 @@ func toOutput(v any, m *meter) any {
 		if x == math.Trunc(x) && math.Abs(x) <= 1<<53 {
 			return int64(x)
 		}
+		if err := checkNumber(x); err != nil && m.err == nil {
+			m.err = err
+		}
 		return x
 	case string, bool, map[string]any:
+		// A map is the host's (the evaluation builds objects): JSON's values, whose numbers are finite,
+		// handed on as they are, not walked again for each expression that reads them.
 		return v
 	case []any:
 		return outputArray(x, m)
