@@ -73,8 +73,17 @@ func (f *frame) contextPart(p *jsonpath.Path) (node any, k int, ok bool) {
 		return nil, 0, false
 	}
 	second, _ := p.Name(1)
+	third, _ := p.Name(2)
+	return f.contextNames(top, second, third)
+}
+
+// contextNames is contextPart for a path whose first names are top, second and third ("" past its end).
+func (f *frame) contextNames(top, second, third string) (node any, k int, ok bool) {
+	if f.ctxObject != nil {
+		return f.ctxObject, 0, true
+	}
 	if f.item.set {
-		return f.item.part(top, second, p)
+		return f.item.part(top, second, third)
 	}
 	switch top {
 	case "Execution", "StateMachine":
@@ -99,8 +108,8 @@ func (f *frame) contextPart(p *jsonpath.Path) (node any, k int, ok bool) {
 	return nil, 0, false
 }
 
-// part is contextPart for an ItemSelector's $$.
-func (it *mapItemView) part(top, second string, p *jsonpath.Path) (any, int, bool) {
+// part is contextNames for an ItemSelector's $$.
+func (it *mapItemView) part(top, second, third string) (any, int, bool) {
 	if top != "Map" {
 		v, ok := it.base[top]
 		return v, 1, ok
@@ -108,7 +117,7 @@ func (it *mapItemView) part(top, second string, p *jsonpath.Path) (any, int, boo
 	if second != "Item" {
 		return nil, 0, false
 	}
-	switch third, _ := p.Name(2); third {
+	switch third {
 	case "Index":
 		return int64(it.index), 3, true
 	case "Value":

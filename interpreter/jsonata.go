@@ -144,9 +144,7 @@ func (a *ataArray) eval(env *ataEnv) (any, error) {
 }
 
 func (x *ataExpr) eval(env *ataEnv) (any, error) {
-	if x.readsContext {
-		env.addContext()
-	}
+	env.wantContext = x.readsContext
 	v, defined, err := x.expr.EvalWithoutInput(env.f.ctx, env.options())
 	switch {
 	case errors.Is(err, jsonata.ErrFunctionResult):
@@ -224,6 +222,8 @@ type ataEnv struct {
 	f      *frame
 	states map[string]any
 	opts   *jsonata.Options
+	// wantContext: the expression being evaluated may read $states.context.
+	wantContext bool
 }
 
 // ataEnv starts the environment of a state whose input is input.
@@ -231,12 +231,40 @@ func (f *frame) ataEnv(input any) *ataEnv {
 	return &ataEnv{f: f, states: map[string]any{"input": input}}
 }
 
-// addContext sets $states.context, the first time an expression that may read it runs: most expressions
-// read none of it, and building $$ for each Map item, or for each state, cost a fifth of its time.
+// addContext sets $states.context, the first time an expression that may read it reads $states whole:
+// most expressions read none of it, or read it through paths (lookupPath), and building $$ for each Map
+// item, or for each state, cost a fifth of its time.
 func (env *ataEnv) addContext() {
 	if _, ok := env.states["context"]; !ok {
 		env.states["context"] = env.f.contextObject()
 	}
+}
+
+// lookupPath serves the paths of $states: $states.input and its kin from the state, $states.context's
+// from the frame's fields, as JSONPath's $$ paths are (contextNames), building $$ only for a part the
+// fields do not hold.
+func (env *ataEnv) lookupPath(name string, fields []string) (any, int, bool) {
+	if name != "states" {
+		return nil, 0, false
+	}
+	if fields[0] != "context" {
+		v, ok := env.states[fields[0]]
+		return v, 1, ok
+	}
+	if c, ok := env.states["context"]; ok {
+		return c, 1, true
+	}
+	at := func(i int) string {
+		if i < len(fields) {
+			return fields[i]
+		}
+		return ""
+	}
+	if v, k, ok := env.f.contextNames(at(1), at(2), at(3)); ok {
+		return v, 1 + k, true
+	}
+	env.addContext()
+	return env.states["context"], 1, true
 }
 
 // with returns a copy of env with $states.<key> set (result, errorOutput).
@@ -251,7 +279,7 @@ func (env *ataEnv) with(key string, v any) *ataEnv {
 
 func (env *ataEnv) options() *jsonata.Options {
 	if env.opts == nil {
-		env.opts = &jsonata.Options{Lookup: env.lookup, Timeout: ataTimeout, Now: env.f.ex.clock.Now,
+		env.opts = &jsonata.Options{Lookup: env.lookup, LookupPath: env.lookupPath, Timeout: ataTimeout, Now: env.f.ex.clock.Now,
 			Disabled: []string{"eval"}, RejectFunctions: true} // Step Functions refuses $eval
 	}
 	return env.opts
@@ -261,6 +289,9 @@ func (env *ataEnv) options() *jsonata.Options {
 // AWS adds. Looked up as read, nothing is copied for an expression that reads few of them.
 func (env *ataEnv) lookup(name string) (any, bool) {
 	if name == "states" {
+		if env.wantContext {
+			env.addContext()
+		}
 		return env.states, true
 	}
 	if v, ok := env.f.vars.get(name); ok {

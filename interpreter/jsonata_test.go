@@ -2,6 +2,7 @@ package interpreter_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -174,4 +175,47 @@ func TestAssignedVariablesInHistory(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `"assignedVariables":{"s":"\"t\"","x":"{\"k\":[1]}"}`)
 	assert.Contains(t, string(b), `"assignedVariablesDetails":{"truncated":false}`)
+}
+
+// TestJSONataContextPaths: a path into $states.context, which the frame serves from its fields, gives what
+// the same path gives when $states is read whole (in parentheses) and the context built: in a Map's
+// ItemSelector, in a state, and for parts the fields do not hold.
+func TestJSONataContextPaths(t *testing.T) {
+	itemPaths := []string{"Map.Item.Value", "Map.Item.Value.id", "Map.Item.Index", "Map.Item.Source"}
+	statePaths := []string{"Execution.Id", "Execution.Input.xs", "StateMachine.Name", "State.Name", "State.EnteredTime", "Execution"}
+	pairs := func(paths []string) string {
+		var fields []string
+		for i, p := range paths {
+			fields = append(fields, fmt.Sprintf(`"f%d":"{%% $states.context.%s %%}","g%d":"{%% ($states).context.%s %%}"`, i, p, i, p))
+		}
+		return "{" + strings.Join(fields, ",") + "}"
+	}
+	check := func(t *testing.T, obj map[string]any, n int) {
+		for i := range n {
+			f, g := fmt.Sprintf("f%d", i), fmt.Sprintf("g%d", i)
+			assert.NotNil(t, obj[f], f)
+			assert.Equal(t, obj[g], obj[f], f)
+		}
+	}
+	const input = `{"xs":[{"id":1},{"id":2}]}`
+	t.Run("in a Map's ItemSelector", func(t *testing.T) {
+		res, _ := run(t, machine(`"A":{"Type":"Map","Items":"{% $states.input.xs %}","ItemSelector":`+pairs(append(itemPaths, statePaths...))+`,
+			"ItemProcessor":{"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}},"End":true}`), input, nil)
+		require.Equal(t, interpreter.Succeed, res.Status, "%s: %s", res.Error, res.Cause)
+		items := res.Output.([]any)
+		require.Len(t, items, 2)
+		for i, it := range items {
+			obj := it.(map[string]any)
+			check(t, obj, len(itemPaths)+len(statePaths))
+			assert.Equal(t, int64(i+1), obj["f1"])
+			assert.Equal(t, int64(i), obj["f2"])
+		}
+	})
+	t.Run("in a state", func(t *testing.T) {
+		res, _ := run(t, machine(`"A":{"Type":"Pass","Output":`+pairs(statePaths)+`,"End":true}`), input, nil)
+		require.Equal(t, interpreter.Succeed, res.Status, "%s: %s", res.Error, res.Cause)
+		obj := res.Output.(map[string]any)
+		check(t, obj, len(statePaths))
+		assert.Equal(t, "A", obj["f3"])
+	})
 }

@@ -30,6 +30,11 @@ type Options struct {
 	// many variables, or values that change from one evaluation to the next, binds them without building
 	// a map for each evaluation. Its values are as Bindings' are.
 	Lookup func(name string) (any, bool)
+	// LookupPath, when set, is asked first for a path of fields of a variable that Bindings does not
+	// hold ($v.a.b: name v, fields a and b): v is the value of the path's first used fields, and the
+	// evaluation reads the rest. A host can serve a path without building the variable's whole value;
+	// ok false leaves the path to Lookup.
+	LookupPath func(name string, fields []string) (v any, used int, ok bool)
 	// Timeout stops an evaluation that runs longer with U1001; 0 means none.
 	Timeout time.Duration
 	// MaxBytes is the memory budget of the evaluation: the estimated bytes of the values it may
@@ -67,7 +72,51 @@ func Compile(expr string) (*Expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	markFieldPaths(ast)
 	return &Expr{src: expr, ast: ast}, nil
+}
+
+// markFieldPaths records in each path of fields of a variable ($v.a.b) its fields, for the evaluator's
+// direct lookup (fieldsOfVariable). A path it does not reach is merely evaluated the general way.
+func markFieldPaths(n *node) {
+	if n == nil {
+		return
+	}
+	if n.typ == nPath && len(n.steps) > 1 && n.steps[0].typ == nVariable {
+		fields := make([]string, 0, len(n.steps)-1)
+		for _, st := range n.steps[1:] {
+			if st.typ != nName {
+				fields = nil
+				break
+			}
+			fields = append(fields, st.str)
+		}
+		n.fields = fields
+	}
+	for _, c := range []*node{n.lhs, n.rhs, n.procedure, n.body, n.cond, n.then, n.els, n.pattern, n.update, n.delete} {
+		markFieldPaths(c)
+	}
+	for _, group := range [][]*node{n.exprs, n.steps} {
+		for _, c := range group {
+			markFieldPaths(c)
+		}
+	}
+	for _, p := range n.pairs {
+		markFieldPaths(p[0])
+		markFieldPaths(p[1])
+	}
+	for _, t := range n.terms {
+		markFieldPaths(t.expr)
+	}
+	for _, st := range append(n.stages, n.predicate...) {
+		markFieldPaths(st.expr)
+	}
+	if n.group != nil {
+		for _, p := range n.group.pairs {
+			markFieldPaths(p[0])
+			markFieldPaths(p[1])
+		}
+	}
 }
 
 // String returns the source of the expression.
@@ -114,7 +163,7 @@ func (e *Expr) evaluate(ctx context.Context, input any, hasInput bool, opts *Opt
 	} else {
 		ev.now = time.Now()
 	}
-	ev.disabled, ev.hostLookup = opts.Disabled, opts.Lookup
+	ev.disabled, ev.hostLookup, ev.hostLookupPath = opts.Disabled, opts.Lookup, opts.LookupPath
 	if len(opts.Bindings) > 0 {
 		ev.globals = make(map[string]any, len(opts.Bindings))
 		for name, v := range opts.Bindings {

@@ -66,9 +66,11 @@ type node struct {
 	needsFrame         bool   // a block that binds variables
 	focus              string // @$var
 	index              string // #$var
-	ancestor           *slot
-	slot               *slot
-	seekingParent      []*slot
+	// fields: a path of fields of a variable ($v.a.b) holds them here (a, b), for Options.LookupPath.
+	fields        []string
+	ancestor      *slot
+	slot          *slot
+	seekingParent []*slot
 }
 
 // stage is a predicate filter, or an index binding, applied to the result of a step.

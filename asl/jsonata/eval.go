@@ -17,9 +17,10 @@ type evaluator struct {
 	now      time.Time
 	globals  map[string]any
 	// hostLookup is Options.Lookup; disabled is Options.Disabled (a few names: a map costs more).
-	hostLookup func(name string) (any, bool)
-	looked     []binding
-	disabled   []string
+	hostLookup     func(name string) (any, bool)
+	hostLookupPath func(name string, fields []string) (any, int, bool)
+	looked         []binding
+	disabled       []string
 }
 
 // binding is a host variable as the evaluation read it.

@@ -221,13 +221,40 @@ func TestFieldsOfVariable(t *testing.T) {
 		general, err := Compile("($v)" + path)
 		require.NoError(t, err)
 		for _, v := range values {
-			opts := &Options{Bindings: map[string]any{"v": v}}
-			want, wantDefined, err := general.Eval(context.Background(), nil, opts)
+			bound := &Options{Bindings: map[string]any{"v": v}}
+			want, wantDefined, err := general.Eval(context.Background(), nil, bound)
 			require.NoError(t, err)
-			got, gotDefined, err := fast.Eval(context.Background(), nil, opts)
-			require.NoError(t, err)
-			assert.Equal(t, want, got, "$v%s of %v", path, v)
-			assert.Equal(t, wantDefined, gotDefined, "$v%s of %v", path, v)
+			// The same from Bindings, and from a host that serves the first fields of the path itself
+			// (LookupPath), as many as it can, or none.
+			for _, opts := range []*Options{bound, hostServing(v, 0), hostServing(v, 1), hostServing(v, 9)} {
+				got, gotDefined, err := fast.Eval(context.Background(), nil, opts)
+				require.NoError(t, err)
+				assert.Equal(t, want, got, "$v%s of %v", path, v)
+				assert.Equal(t, wantDefined, gotDefined, "$v%s of %v", path, v)
+			}
 		}
 	}
+}
+
+// hostServing is a host whose variable $v is v, which serves up to most fields of a path of $v through
+// LookupPath, where they lead through objects, and $v itself through Lookup.
+func hostServing(v any, most int) *Options {
+	lookup := func(name string) (any, bool) { return v, name == "v" }
+	return &Options{Lookup: lookup, LookupPath: func(name string, fields []string) (any, int, bool) {
+		if name != "v" {
+			return nil, 0, false
+		}
+		at, used := v, 0
+		for _, f := range fields[:min(most, len(fields))] {
+			m, ok := at.(map[string]any)
+			if !ok {
+				break
+			}
+			if at, ok = m[f]; !ok {
+				return nil, 0, false // absent: left to the evaluation
+			}
+			used++
+		}
+		return at, used, true
+	}}
 }

@@ -20,21 +20,27 @@ func asItems(v any) ([]any, bool) {
 // path, or its values are not such values.
 func (ev *evaluator) fieldsOfVariable(n *node, env *frame) (any, bool) {
 	first := n.steps[0]
-	if len(n.steps) < 2 || first.typ != nVariable || first.str == "" || first.stages != nil || first.predicate != nil ||
+	if n.fields == nil || first.str == "" || first.stages != nil || first.predicate != nil ||
 		n.keepSingletonArray || n.group != nil || n.tuple {
 		return nil, false
 	}
 	for _, st := range n.steps[1:] {
-		if st.typ != nName || st.stages != nil || st.predicate != nil || st.tuple || st.focus != "" || st.index != "" ||
-			st.keepArray || st.group != nil {
+		if st.stages != nil || st.predicate != nil || st.tuple || st.focus != "" || st.index != "" || st.keepArray ||
+			st.group != nil {
 			return nil, false
 		}
 	}
-	v, _ := ev.lookup(env, first.str)
-	for _, st := range n.steps[1:] {
+	fields := n.fields
+	var v any
+	if served, used, ok := ev.lookupPath(env, first.str, fields); ok {
+		v, fields = served, fields[used:]
+	} else {
+		v, _ = ev.lookup(env, first.str)
+	}
+	for _, name := range fields {
 		switch v.(type) {
 		case map[string]any, *object:
-			v, _ = field(v, st.str)
+			v, _ = field(v, name)
 		default:
 			return nil, false
 		}
@@ -46,6 +52,25 @@ func (ev *evaluator) fieldsOfVariable(n *node, env *frame) (any, bool) {
 		return nil, false
 	}
 	return v, true
+}
+
+// lookupPath asks the host for a path of fields of one of its variables (Options.LookupPath): not for a
+// variable the expression or the caller's Bindings bind.
+func (ev *evaluator) lookupPath(env *frame, name string, fields []string) (any, int, bool) {
+	if ev.hostLookupPath == nil {
+		return nil, 0, false
+	}
+	if _, ok := env.lookup(name); ok {
+		return nil, 0, false
+	}
+	if _, ok := ev.globals[name]; ok {
+		return nil, 0, false
+	}
+	v, used, ok := ev.hostLookupPath(name, fields)
+	if !ok || used < 0 || used > len(fields) {
+		return nil, 0, false
+	}
+	return bindingValue(name, v), used, true
 }
 
 // evalPath evaluates a location path step by step; with '@', '#' or '%' in it the steps
