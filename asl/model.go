@@ -2,7 +2,10 @@
 // (JSON or YAML, keeping the position of every state and field) and its validator.
 package asl
 
-import "github.com/aslrun/aslrun/asl/source"
+import (
+	"github.com/aslrun/aslrun/asl/jsonata"
+	"github.com/aslrun/aslrun/asl/source"
+)
 
 // QueryLanguage is the language of a state's paths and expressions.
 type QueryLanguage string
@@ -33,7 +36,13 @@ type StateMachine struct {
 	TimeoutSeconds *int64
 	// Node is the document the machine was read from; its positions locate every field.
 	Node *source.Node
+	// expressions are the JSONata expressions the checks compiled, by their text (Expression).
+	expressions map[string]*jsonata.Expr
 }
+
+// Expression is the JSONata expression text ("{% text %}") as the checks compiled it, so that the
+// interpreter does not compile it again; nil when they did not.
+func (sm *StateMachine) Expression(text string) *jsonata.Expr { return sm.expressions[text] }
 
 // Machine is a set of states with a start: the whole definition, a Parallel branch or a Map's processor.
 type Machine struct {

@@ -27,6 +27,10 @@ func (v *validator) expression(n *source.Node, ptr, expr string) {
 		v.ds.errorf(CodeInvalidJSONata, v.text.at(n, exprStart+errorOffset(je, expr)), ptr, "%s", jsonataMessage(je, expr))
 		return
 	}
+	if v.sm.expressions == nil {
+		v.sm.expressions = map[string]*jsonata.Expr{}
+	}
+	v.sm.expressions[expr] = e
 	if names := e.TopLevelNames(); len(names) > 0 {
 		// AWS's code and wording (floci-io/floci#2670): a JSONata state has no input document at the top
 		// level; it reads its input as $states.input.

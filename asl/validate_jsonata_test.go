@@ -90,3 +90,17 @@ func TestJSONataPositions(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckKeepsExpressions: the checks keep the JSONata expressions they compiled, by their text, for
+// the interpreter to reuse; a text they did not compile has none.
+func TestCheckKeepsExpressions(t *testing.T) {
+	sm, diags := Check([]byte(`{"QueryLanguage":"JSONata","StartAt":"A","States":{
+		"A":{"Type":"Pass","Output":{"x":"{% $states.input.x %}","y":"{%$states.input.y%}"},"End":true}}}`), Options{})
+	require.False(t, HasErrors(diags), "%v", diags)
+	for _, text := range []string{" $states.input.x ", "$states.input.y"} {
+		e := sm.Expression(text)
+		require.NotNil(t, e, text)
+		assert.Equal(t, text, e.String())
+	}
+	assert.Nil(t, sm.Expression("$states.input.z"))
+}

@@ -47,7 +47,7 @@ func (c *compiler) choice(m *machine, n *node, s *asl.Choice, fail failFunc) err
 	st := &choiceState{}
 	for i, r := range s.Choices {
 		field := fmt.Sprintf("Choices[%d]", i)
-		cr, err := compileRule(r)
+		cr, err := c.rule(r)
 		if err != nil {
 			return fail(field, err)
 		}
@@ -56,11 +56,11 @@ func (c *compiler) choice(m *machine, n *node, s *asl.Choice, fail failFunc) err
 			return fail(field+".Next", fmt.Errorf("no state is named %q", r.Next))
 		}
 		cf := &choiceFields{}
-		if cf.assign, err = compileAssign(n.ata, r.Assign); err != nil {
+		if cf.assign, err = c.assign(n.ata, r.Assign); err != nil {
 			return fail(field+".Assign", err)
 		}
 		if n.ata {
-			if cf.output, err = compileATA("Output", r.Output); err != nil {
+			if cf.output, err = c.ata("Output", r.Output); err != nil {
 				return fail(field+".Output", err)
 			}
 		}
@@ -77,30 +77,30 @@ func (c *compiler) choice(m *machine, n *node, s *asl.Choice, fail failFunc) err
 	return nil
 }
 
-func compileRule(r *asl.ChoiceRule) (*choiceRule, error) {
+func (c *compiler) rule(r *asl.ChoiceRule) (*choiceRule, error) {
 	cr := &choiceRule{}
 	var err error
 	for _, sub := range r.And {
-		x, err := compileRule(sub)
+		x, err := c.rule(sub)
 		if err != nil {
 			return nil, err
 		}
 		cr.and = append(cr.and, x)
 	}
 	for _, sub := range r.Or {
-		x, err := compileRule(sub)
+		x, err := c.rule(sub)
 		if err != nil {
 			return nil, err
 		}
 		cr.or = append(cr.or, x)
 	}
 	if r.Not != nil {
-		if cr.not, err = compileRule(r.Not); err != nil {
+		if cr.not, err = c.rule(r.Not); err != nil {
 			return nil, err
 		}
 	}
 	if r.Condition != nil {
-		if cr.condition, err = compileATA("Condition", r.Condition); err != nil {
+		if cr.condition, err = c.ata("Condition", r.Condition); err != nil {
 			return nil, err
 		}
 		return cr, nil

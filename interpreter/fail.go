@@ -23,7 +23,7 @@ type failField struct {
 	call *intrinsic.Call
 }
 
-func compileFailField(name, s string) (*failField, error) {
+func (c *compiler) failField(name, s string) (*failField, error) {
 	if s == "" {
 		return nil, nil
 	}
@@ -40,17 +40,17 @@ func (c *compiler) fail(m *machine, n *node, s *asl.Fail, fail failFunc) error {
 	n.inputPath, _ = compileSelector(&whole)
 	st := failState{err: s.Error, cause: s.Cause}
 	var err error
-	if st.errPath, err = compileFailField("ErrorPath", s.ErrorPath); err != nil {
+	if st.errPath, err = c.failField("ErrorPath", s.ErrorPath); err != nil {
 		return fail("ErrorPath", err)
 	}
-	if st.causePath, err = compileFailField("CausePath", s.CausePath); err != nil {
+	if st.causePath, err = c.failField("CausePath", s.CausePath); err != nil {
 		return fail("CausePath", err)
 	}
 	if n.ata {
-		if st.errExpr, err = compileATAString("Error", s.Error); err != nil {
+		if st.errExpr, err = c.ataString("Error", s.Error); err != nil {
 			return fail("Error", err)
 		}
-		if st.causeExpr, err = compileATAString("Cause", s.Cause); err != nil {
+		if st.causeExpr, err = c.ataString("Cause", s.Cause); err != nil {
 			return fail("Cause", err)
 		}
 	}

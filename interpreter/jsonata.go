@@ -52,33 +52,36 @@ func isExpression(s string) bool {
 	return len(s) >= 4 && strings.HasPrefix(s, "{%") && strings.HasSuffix(s, "%}")
 }
 
-// compileExpression compiles the expression a "{% ... %}" string holds.
-func compileExpression(field, s string) (*ataExpr, error) {
+// expression compiles the expression a "{% ... %}" string holds.
+func (c *compiler) expression(field, s string) (*ataExpr, error) {
 	body := s[2 : len(s)-2]
-	e, err := jsonata.Compile(body)
-	if err != nil {
-		return nil, fmt.Errorf("the JSONata expression in field '%s' is malformed: %w", field, err)
+	e := c.sm.Expression(body) // compiled by the checks already
+	if e == nil {
+		var err error
+		if e, err = jsonata.Compile(body); err != nil {
+			return nil, fmt.Errorf("the JSONata expression in field '%s' is malformed: %w", field, err)
+		}
 	}
 	fields, whole := e.FieldsOf("states")
 	return &ataExpr{field: field, src: strings.TrimSpace(body), expr: e,
 		readsContext: whole || slices.Contains(fields, "context")}, nil
 }
 
-// compileATA compiles a template. A nil node gives nil: the field is absent.
-func compileATA(field string, n *source.Node) (ataNode, error) {
+// ata compiles a template. A nil node gives nil: the field is absent.
+func (c *compiler) ata(field string, n *source.Node) (ataNode, error) {
 	if n == nil {
 		return nil, nil
 	}
 	switch n.Kind {
 	case source.String:
 		if isExpression(n.Str) {
-			return compileExpression(field, n.Str)
+			return c.expression(field, n.Str)
 		}
 	case source.Object:
 		obj := &ataObject{}
 		dynamic := false
 		for _, m := range n.Members {
-			v, err := compileATA(field+"/"+m.Key, m.Value)
+			v, err := c.ata(field+"/"+m.Key, m.Value)
 			if err != nil {
 				return nil, err
 			}
@@ -93,7 +96,7 @@ func compileATA(field string, n *source.Node) (ataNode, error) {
 		arr := &ataArray{}
 		dynamic := false
 		for i, it := range n.Items {
-			v, err := compileATA(field+"/"+strconv.Itoa(i), it)
+			v, err := c.ata(field+"/"+strconv.Itoa(i), it)
 			if err != nil {
 				return nil, err
 			}
@@ -108,13 +111,13 @@ func compileATA(field string, n *source.Node) (ataNode, error) {
 	return ataConst{v: n.Value()}, nil
 }
 
-// compileATAString compiles a field a JSONata state may give as an expression string (Wait's Timestamp,
+// ataString compiles a field a JSONata state may give as an expression string (Wait's Timestamp,
 // Fail's Error and Cause, the numeric fields): nil when s is no expression.
-func compileATAString(field, s string) (*ataExpr, error) {
+func (c *compiler) ataString(field, s string) (*ataExpr, error) {
 	if !isExpression(s) {
 		return nil, nil
 	}
-	return compileExpression(field, s)
+	return c.expression(field, s)
 }
 
 func (c ataConst) eval(*ataEnv) (any, error) { return c.v, nil }

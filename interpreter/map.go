@@ -81,7 +81,7 @@ func (c *compiler) mapState(m *machine, n *node, s *asl.Map, fail failFunc) erro
 		}
 	}
 	if n.ata {
-		if err := ms.compileJSONata(s, fail); err != nil {
+		if err := ms.compileJSONata(c, s, fail); err != nil {
 			return err
 		}
 	}
@@ -110,12 +110,12 @@ func (c *compiler) mapState(m *machine, n *node, s *asl.Map, fail failFunc) erro
 }
 
 // compileJSONata compiles the fields of a JSONata Map state.
-func (ms *mapState) compileJSONata(s *asl.Map, fail failFunc) error {
+func (ms *mapState) compileJSONata(c *compiler, s *asl.Map, fail failFunc) error {
 	var err error
-	if ms.items, err = compileATA("Items", s.Items); err != nil {
+	if ms.items, err = c.ata("Items", s.Items); err != nil {
 		return fail("Items", err)
 	}
-	if ms.itemSelector, err = compileATA("ItemSelector", s.ItemSelector); err != nil {
+	if ms.itemSelector, err = c.ata("ItemSelector", s.ItemSelector); err != nil {
 		return fail("ItemSelector", err)
 	}
 	ms.selector = nil
@@ -129,7 +129,7 @@ func (ms *mapState) compileJSONata(s *asl.Map, fail failFunc) error {
 		{"ToleratedFailurePercentage", s.ToleratedFailurePercentage.Expr, &ms.tolPctExpr},
 	}
 	for _, e := range exprs {
-		if *e.dst, err = compileATAString(e.name, e.src); err != nil {
+		if *e.dst, err = c.ataString(e.name, e.src); err != nil {
 			return fail(e.name, err)
 		}
 	}

@@ -109,7 +109,7 @@ func (c *compiler) distributed(s *asl.Map, ata bool, fail failFunc) (*distribute
 		if p.node == nil {
 			continue
 		}
-		part, err := compilePart(p.node, p.name, p.tmplKey, p.nested, ata)
+		part, err := c.part(p.node, p.name, p.tmplKey, p.nested, ata)
 		if err != nil {
 			return nil, fail(p.name, err)
 		}
@@ -131,8 +131,8 @@ func (c *compiler) distributed(s *asl.Map, ata bool, fail failFunc) (*distribute
 	return d, nil
 }
 
-// compilePart compiles an ItemReader, ItemBatcher or ResultWriter object.
-func compilePart(n *source.Node, name, tmplKey, nested string, ata bool) (*mapPart, error) {
+// part compiles an ItemReader, ItemBatcher or ResultWriter object.
+func (c *compiler) part(n *source.Node, name, tmplKey, nested string, ata bool) (*mapPart, error) {
 	v, ok := n.Value().(map[string]any)
 	if !ok {
 		return nil, fmt.Errorf("%s must be an object", name)
@@ -140,7 +140,7 @@ func compilePart(n *source.Node, name, tmplKey, nested string, ata bool) (*mapPa
 	part := &mapPart{value: v}
 	if ata {
 		var err error
-		part.ata, err = compileATA(name, n)
+		part.ata, err = c.ata(name, n)
 		return part, err
 	}
 	for _, m := range n.Members {

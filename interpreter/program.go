@@ -66,7 +66,7 @@ type behaviour interface {
 // Compile compiles a parsed and validated definition. It fails on what Validate reports as errors; run
 // Validate first for diagnostics with positions.
 func Compile(sm *asl.StateMachine) (*Program, error) {
-	c := &compiler{}
+	c := &compiler{sm: sm}
 	root, err := c.machine(&sm.Machine)
 	if err != nil {
 		return nil, err
@@ -78,7 +78,10 @@ func Compile(sm *asl.StateMachine) (*Program, error) {
 	return p, nil
 }
 
-type compiler struct{}
+type compiler struct {
+	// sm is the definition compiled: its checks compiled its JSONata expressions already.
+	sm *asl.StateMachine
+}
 
 // compileError names the state and field a compile problem sits in.
 type compileError struct {
@@ -147,11 +150,11 @@ func (c *compiler) state(m *machine, st asl.State, n *node) error {
 	}
 	n.ata = b.QueryLanguage == asl.JSONata
 	var err error
-	if n.assign, err = compileAssign(n.ata, b.Assign); err != nil {
+	if n.assign, err = c.assign(n.ata, b.Assign); err != nil {
 		return fail("Assign", err)
 	}
 	if n.ata {
-		if n.output, err = compileATA("Output", b.Output); err != nil {
+		if n.output, err = c.ata("Output", b.Output); err != nil {
 			return fail("Output", err)
 		}
 	}
@@ -205,7 +208,7 @@ func (c *compiler) parameters(n *node, params, args *source.Node, fail failFunc)
 		}
 	}
 	if n.ata {
-		if n.arguments, err = compileATA("Arguments", args); err != nil {
+		if n.arguments, err = c.ata("Arguments", args); err != nil {
 			return fail("Arguments", err)
 		}
 	}
@@ -257,11 +260,11 @@ func (c *compiler) errors(m *machine, n *node, e asl.Errors, fail failFunc) erro
 			return fail(fmt.Sprintf("Catch[%d].ResultPath", i), err)
 		}
 		cat := &catcher{errors: ct.ErrorEquals, next: next, resultPath: rp}
-		if cat.assign, err = compileAssign(n.ata, ct.Assign); err != nil {
+		if cat.assign, err = c.assign(n.ata, ct.Assign); err != nil {
 			return fail(fmt.Sprintf("Catch[%d].Assign", i), err)
 		}
 		if n.ata {
-			if cat.output, err = compileATA("Output", ct.Output); err != nil {
+			if cat.output, err = c.ata("Output", ct.Output); err != nil {
 				return fail(fmt.Sprintf("Catch[%d].Output", i), err)
 			}
 		}

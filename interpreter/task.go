@@ -61,14 +61,14 @@ func (c *compiler) task(m *machine, n *node, s *asl.Task, fail failFunc) error {
 		}
 	}
 	if n.ata {
-		if t.credentialsATA, err = compileATA("Credentials", s.Credentials); err != nil {
+		if t.credentialsATA, err = c.ata("Credentials", s.Credentials); err != nil {
 			return fail("Credentials", err)
 		}
 		t.credentials = nil
-		if t.timeoutExpr, err = compileATAString("TimeoutSeconds", s.TimeoutSeconds.Expr); err != nil {
+		if t.timeoutExpr, err = c.ataString("TimeoutSeconds", s.TimeoutSeconds.Expr); err != nil {
 			return fail("TimeoutSeconds", err)
 		}
-		if t.heartbeatExpr, err = compileATAString("HeartbeatSeconds", s.HeartbeatSeconds.Expr); err != nil {
+		if t.heartbeatExpr, err = c.ataString("HeartbeatSeconds", s.HeartbeatSeconds.Expr); err != nil {
 			return fail("HeartbeatSeconds", err)
 		}
 	}

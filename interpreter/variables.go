@@ -80,12 +80,12 @@ type assignment struct {
 	ata  ataNode
 }
 
-func compileAssign(jsonataState bool, n *source.Node) (*assignment, error) {
+func (c *compiler) assign(jsonataState bool, n *source.Node) (*assignment, error) {
 	if n == nil {
 		return nil, nil
 	}
 	if jsonataState {
-		t, err := compileATA("Assign", n)
+		t, err := c.ata("Assign", n)
 		return &assignment{ata: t}, err
 	}
 	t, err := compileTemplate(n)

@@ -28,11 +28,11 @@ func (c *compiler) wait(m *machine, n *node, s *asl.Wait, fail failFunc) error {
 	var err error
 	switch {
 	case n.ata && s.Seconds.Expr != "":
-		if w.secondsExpr, err = compileATAString("Seconds", s.Seconds.Expr); err != nil {
+		if w.secondsExpr, err = c.ataString("Seconds", s.Seconds.Expr); err != nil {
 			return fail("Seconds", err)
 		}
 	case n.ata && isExpression(s.Timestamp):
-		if w.timestampExpr, err = compileATAString("Timestamp", s.Timestamp); err != nil {
+		if w.timestampExpr, err = c.ataString("Timestamp", s.Timestamp); err != nil {
 			return fail("Timestamp", err)
 		}
 	case s.Seconds.Set:
