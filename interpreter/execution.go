@@ -500,7 +500,7 @@ func (f *frame) caught(n *node, c *catcher, raw any, errOut map[string]any) (out
 	var vals map[string]any
 	var err error
 	if n.ata {
-		env := f.ataEnv(raw).with("errorOutput", errOut)
+		env := f.ataEnv(raw).withErrorOutput(errOut)
 		if vals, err = c.assign.eval(f, nil, env); err != nil {
 			return outcome{}, err
 		}

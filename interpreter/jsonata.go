@@ -220,27 +220,68 @@ func (x *ataExpr) evalString(env *ataEnv) (string, error) {
 	return s, nil
 }
 
-// ataEnv is what a state's expressions see: $states and the variables.
+// ataEnv is what a state's expressions see: $states and the variables. $states is held as its members,
+// and made a map only for an expression that reads it whole.
 type ataEnv struct {
-	f      *frame
-	states map[string]any
-	opts   *jsonata.Options
+	f *frame
+	// input, result and errorOutput are $states' members; the state has a result or an error output when
+	// hasResult or hasErrorOutput says so.
+	input, result, errorOutput any
+	hasResult, hasErrorOutput  bool
+	// context is $states.context once built (addContext); states is $states as a map, once built.
+	context map[string]any
+	states  map[string]any
+	opts    jsonata.Options
+	optsSet bool
 	// wantContext: the expression being evaluated may read $states.context.
 	wantContext bool
 }
 
 // ataEnv starts the environment of a state whose input is input.
 func (f *frame) ataEnv(input any) *ataEnv {
-	return &ataEnv{f: f, states: map[string]any{"input": input}}
+	return &ataEnv{f: f, input: input}
 }
 
-// addContext sets $states.context, the first time an expression that may read it reads $states whole:
-// most expressions read none of it, or read it through paths (lookupPath), and building $$ for each Map
-// item, or for each state, cost a fifth of its time.
-func (env *ataEnv) addContext() {
-	if _, ok := env.states["context"]; !ok {
-		env.states["context"] = env.f.contextObject()
+// member is $states' member name, if the state has it.
+func (env *ataEnv) member(name string) (any, bool) {
+	switch name {
+	case "input":
+		return env.input, true
+	case "result":
+		return env.result, env.hasResult
+	case "errorOutput":
+		return env.errorOutput, env.hasErrorOutput
+	case "context":
+		return env.context, env.context != nil
 	}
+	return nil, false
+}
+
+// addContext builds $states.context, the first time an expression that may read it reads $states whole
+// or a part of the context that the frame's fields do not hold: most expressions read none of it, or read
+// it through paths (lookupPath), and building $$ for each Map item, or for each state, cost a fifth of its
+// time.
+func (env *ataEnv) addContext() {
+	if env.context == nil {
+		env.context = env.f.contextObject()
+		env.states = nil // a $states handed out already stays as it was
+	}
+}
+
+// statesMap is $states as a map, for an expression that reads it whole.
+func (env *ataEnv) statesMap() map[string]any {
+	if env.wantContext {
+		env.addContext()
+	}
+	if env.states == nil {
+		env.states = map[string]any{"input": env.input}
+		for _, name := range []string{"result", "errorOutput", "context"} {
+			if v, ok := env.member(name); ok {
+				env.states[name] = v
+			}
+		}
+	}
+	return env.states
 }
 
 // lookupPath serves the paths of $states: $states.input and its kin from the state, $states.context's
@@ -251,11 +292,11 @@ func (env *ataEnv) lookupPath(name string, fields []string) (any, int, bool) {
 		return nil, 0, false
 	}
 	if fields[0] != "context" {
-		v, ok := env.states[fields[0]]
+		v, ok := env.member(fields[0])
 		return v, 1, ok
 	}
-	if c, ok := env.states["context"]; ok {
-		return c, 1, true
+	if env.context != nil {
+		return env.context, 1, true
 	}
 	at := func(i int) string {
 		if i < len(fields) {
@@ -267,35 +308,32 @@ func (env *ataEnv) lookupPath(name string, fields []string) (any, int, bool) {
 		return v, 1 + k, true
 	}
 	env.addContext()
-	return env.states["context"], 1, true
+	return env.context, 1, true
 }
 
-// with returns a copy of env with $states.<key> set (result, errorOutput).
-func (env *ataEnv) with(key string, v any) *ataEnv {
-	states := make(map[string]any, len(env.states)+1)
-	for k, x := range env.states {
-		states[k] = x
-	}
-	states[key] = v
-	return &ataEnv{f: env.f, states: states}
+// withResult and withErrorOutput are env with $states.result or $states.errorOutput set.
+func (env *ataEnv) withResult(v any) *ataEnv {
+	return &ataEnv{f: env.f, input: env.input, result: v, hasResult: true, context: env.context}
+}
+
+func (env *ataEnv) withErrorOutput(v any) *ataEnv {
+	return &ataEnv{f: env.f, input: env.input, errorOutput: v, hasErrorOutput: true, context: env.context}
 }
 
 func (env *ataEnv) options() *jsonata.Options {
-	if env.opts == nil {
-		env.opts = &jsonata.Options{Lookup: env.lookup, LookupPath: env.lookupPath, Timeout: ataTimeout, Now: env.f.ex.clock.Now,
+	if !env.optsSet {
+		env.opts = jsonata.Options{Lookup: env.lookup, LookupPath: env.lookupPath, Timeout: ataTimeout, Now: env.f.ex.clock.Now,
 			Disabled: []string{"eval"}, RejectFunctions: true} // Step Functions refuses $eval
+		env.optsSet = true
 	}
-	return env.opts
+	return &env.opts
 }
 
 // lookup finds a variable an expression reads: $states, then the state's variables, then the functions
 // AWS adds. Looked up as read, nothing is copied for an expression that reads few of them.
 func (env *ataEnv) lookup(name string) (any, bool) {
 	if name == "states" {
-		if env.wantContext {
-			env.addContext()
-		}
-		return env.states, true
+		return env.statesMap(), true
 	}
 	if v, ok := env.f.vars.get(name); ok {
 		return v, true

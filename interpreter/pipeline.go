@@ -171,7 +171,7 @@ func (f *frame) attemptJSONata(n *node, raw any, resume *resumePoint) (outcome, 
 	f.observe(n, StageResult, result)
 	switch n.typ {
 	case "Task", "Map", "Parallel":
-		env = env.with("result", result)
+		env = env.withResult(result)
 	}
 	vals, err := act.assignment(n).eval(f, nil, env)
 	if err != nil {
