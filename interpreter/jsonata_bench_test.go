@@ -17,19 +17,24 @@ import (
 // state reads two fields of its input and writes a new document of four (JSONPath Parameters, JSONata
 // Output), so that JSONata's cost per state can be set against JSONPath's.
 //
-// The passthrough cases hand a legal 200 KB document from state to state unchanged (JSONPath's
-// OutputPath $, JSONata's $states.input), which should cost what a small one costs.
+// The passthrough cases hand a legal 200 KB document (an object, or an array of records) from state to
+// state unchanged (JSONPath's OutputPath $, JSONata's $states.input), which should cost what a small one
+// costs.
 func BenchmarkQueryLanguages(b *testing.B) {
 	const states = 1000
 	small := map[string]any{"run": "chain", "last": map[string]any{"step": int64(-1)}}
 	text := oj.JSON(map[string]any{"run": "chain", "payload": blob(200_000), "last": map[string]any{"step": int64(-1)}})
 	large, size, err := source.DecodeSized([]byte(text))
 	require.NoError(b, err)
+	array, arraySize, err := source.DecodeSized([]byte(oj.JSON(blob(200_000))))
+	require.NoError(b, err)
 	for _, lang := range []struct{ name, top, state string }{
 		{"jsonpath", ``, `"Parameters":{"step":%[1]d,"prev.$":"$.last.step","run.$":"$.run","last":{"step":%[1]d}}`},
 		{"jsonata", `"QueryLanguage":"JSONata",`, `"Output":{"step":%[1]d,"prev":"{%% $states.input.last.step %%}","run":"{%% $states.input.run %%}","last":{"step":%[1]d}}`},
 		{"jsonpath-passthrough-200KB", ``, `"OutputPath":"$"`},
 		{"jsonata-passthrough-200KB", `"QueryLanguage":"JSONata",`, `"Output":"{%% $states.input %%}"`},
+		{"jsonpath-passthrough-array-200KB", ``, `"OutputPath":"$"`},
+		{"jsonata-passthrough-array-200KB", `"QueryLanguage":"JSONata",`, `"Output":"{%% $states.input %%}"`},
 	} {
 		var def strings.Builder
 		def.WriteString(`{` + lang.top + `"StartAt":"S0","States":{`)
@@ -48,7 +53,10 @@ func BenchmarkQueryLanguages(b *testing.B) {
 		b.Run(lang.name, func(b *testing.B) {
 			cfg := interpreter.NewConfig("chain", "bench", false)
 			input := any(small)
-			if strings.HasSuffix(lang.name, "200KB") {
+			switch {
+			case strings.Contains(lang.name, "array"):
+				input, cfg.InputSize = array, arraySize
+			case strings.HasSuffix(lang.name, "200KB"):
 				input, cfg.InputSize = large, size
 			}
 			runChain(b, prog, input, cfg, states)

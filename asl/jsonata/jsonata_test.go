@@ -258,3 +258,19 @@ func hostServing(v any, most int) *Options {
 		return at, used, true
 	}}
 }
+
+// TestHostArrayHandedOn: a host's array of objects or strings comes out of an evaluation as the same
+// array (the host then knows it, and its size), while one whose items need converting comes out new.
+func TestHostArrayHandedOn(t *testing.T) {
+	records := []any{map[string]any{"a": int64(1)}, "s", map[string]any{}}
+	e, err := Compile("$v")
+	require.NoError(t, err)
+	v, _, err := e.Eval(context.Background(), nil, &Options{Bindings: map[string]any{"v": records}})
+	require.NoError(t, err)
+	out := v.([]any)
+	assert.Same(t, &records[0], &out[0], "the same array")
+	numbers := []any{int64(1), 2.5, nil}
+	v, _, err = e.Eval(context.Background(), nil, &Options{Bindings: map[string]any{"v": numbers}})
+	require.NoError(t, err)
+	assert.Equal(t, []any{int64(1), 2.5, nil}, v)
+}

@@ -48,13 +48,41 @@ func toOutput(v any, m *meter) any {
 	return nil
 }
 
+// outputArray converts an array's items; an array whose items need no conversion (a host's array of
+// objects or strings, handed on) is given back as it is, so that the host knows it again (its size).
 func outputArray(items []any, m *meter) []any {
 	if !m.charge(len(items) * (slotBytes + numberBytes)) {
 		return nil
 	}
-	out := make([]any, len(items))
+	var out []any
 	for i, it := range items {
-		out[i] = toOutput(it, m)
+		o := toOutput(it, m)
+		if out == nil {
+			if unconverted(o, it) {
+				continue
+			}
+			out = make([]any, len(items))
+			copy(out, items[:i])
+		}
+		out[i] = o
+	}
+	if out == nil {
+		return items
 	}
 	return out
+}
+
+// unconverted reports whether o, what toOutput made of it, is it as it was.
+func unconverted(o, it any) bool {
+	switch x := it.(type) {
+	case nil, string, bool, map[string]any:
+		return true
+	case float64:
+		_, still := o.(float64) // not made an integer
+		return still
+	case []any:
+		y, ok := o.([]any)
+		return ok && len(x) == len(y) && (len(x) == 0 || &x[0] == &y[0])
+	}
+	return false
 }
