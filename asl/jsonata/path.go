@@ -15,9 +15,8 @@ func asItems(v any) ([]any, bool) {
 
 // fieldsOfVariable evaluates a path of fields of a variable ($states.input.order.id) as the general path
 // below would, by looking them up, where every value on the way is an object (a step over an array maps
-// over its items). A last value that is an array is left to the general path too, though it gives the
-// array as it is today: one rule fewer to keep in step with it. ok is false when the path is not such a
-// path, or its values are not such values.
+// over its items; the last value is given as it is, an array too, as the general path gives it). ok is
+// false when the path is not such a path, or its values are not such values.
 func (ev *evaluator) fieldsOfVariable(n *node, env *frame) (any, bool) {
 	first := n.steps[0]
 	if n.fields == nil || first.str == "" || first.stages != nil || first.predicate != nil ||
@@ -47,9 +46,6 @@ func (ev *evaluator) fieldsOfVariable(n *node, env *frame) (any, bool) {
 		if v == nil {
 			return nil, true
 		}
-	}
-	if isArray(v) {
-		return nil, false
 	}
 	return v, true
 }
