@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/aslrun/aslrun/asl/failure"
+	"github.com/aslrun/aslrun/asl/value"
 )
 
 // maxBytes is the memory budget of one evaluation of a call with the calls nested in it. AWS holds a
@@ -13,7 +14,8 @@ import (
 const maxBytes = 64 << 20
 
 // Estimated sizes of values on 64-bit platforms: an array slot, an object member (key slot, map
-// entry), a boxed scalar and a string header.
+// entry), a boxed scalar and a string header. A value.Object's member is charged as a map's, so that a
+// call fits the budget or not whatever form its objects take.
 const (
 	slotBytes   = 16
 	memberBytes = 64
@@ -51,6 +53,15 @@ func sizeOf(v any, limit int64) int64 {
 				break
 			}
 			n += int64(len(k)) + sizeOf(e, limit-n)
+		}
+		return n
+	case *value.Object:
+		n := int64(memberBytes * x.Len())
+		for _, m := range x.Members() {
+			if n > limit {
+				break
+			}
+			n += int64(len(m.Key)) + sizeOf(m.Value, limit-n)
 		}
 		return n
 	}

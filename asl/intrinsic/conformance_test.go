@@ -61,7 +61,11 @@ func TestRecordedIntrinsics(t *testing.T) {
 			continue
 		}
 		ran++
-		if t.Run(filepath.Base(file), func(t *testing.T) { checkRecorded(t, c, calls) }) {
+		if t.Run(filepath.Base(file), func(t *testing.T) {
+			for _, f := range forms {
+				t.Run(f.name, func(t *testing.T) { checkRecorded(t, c, calls, f) })
+			}
+		}) {
 			passed++
 		}
 	}
@@ -89,10 +93,10 @@ func runnable(c recordedCase) map[string]string {
 	return calls
 }
 
-func checkRecorded(t *testing.T, c recordedCase, calls map[string]string) {
+func checkRecorded(t *testing.T, c recordedCase, calls map[string]string, f form) {
 	input, err := oj.Parse(c.Input)
 	require.NoError(t, err)
-	env := envFor(input)
+	env := f.env(input)
 	out := map[string]any{}
 	var failed error
 	for key, src := range calls {
@@ -103,7 +107,7 @@ func checkRecorded(t *testing.T, c recordedCase, calls map[string]string) {
 			failed = err
 			break
 		}
-		out[key] = v
+		out[key] = f.back(v)
 	}
 	if c.Expect.Status == "FAILED" {
 		var f *failure.Error

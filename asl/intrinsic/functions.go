@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/aslrun/aslrun/asl/failure"
+	"github.com/aslrun/aslrun/asl/value"
 )
 
 // function describes one States.* intrinsic.
@@ -99,7 +100,7 @@ const maxInput = 10000
 var (
 	aString      = &param{"a string", isString}
 	anArray      = &param{"an array", isArray}
-	anObject     = &param{"a JSON object", isObject}
+	anObject     = &param{"a JSON object", value.IsObject}
 	aShortString = &param{"a string of at most 10000 characters", isShortString}
 	anAddend     = &param{"a number between -2147483648 and 2147483647", isAddend}
 	anInt        = &param{"an integer between -2147483648 and 2147483647", func(v any) bool { return intIs(v, nil) }}
@@ -115,8 +116,6 @@ var (
 func isString(v any) bool { _, ok := v.(string); return ok }
 
 func isArray(v any) bool { _, ok := v.([]any); return ok }
-
-func isObject(v any) bool { _, ok := v.(map[string]any); return ok }
 
 func isShortString(v any) bool { s, ok := v.(string); return ok && utf16Len(s) <= maxInput }
 

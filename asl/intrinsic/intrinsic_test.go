@@ -16,6 +16,7 @@ import (
 
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/jsonpath"
+	"github.com/aslrun/aslrun/asl/value"
 )
 
 func nested(depth int) string {
@@ -331,15 +332,18 @@ func TestEval(t *testing.T) {
 				input, err = oj.ParseString(tc.input)
 				require.NoError(t, err)
 			}
-			before := oj.JSON(input, &oj.Options{Sort: true})
-			got, err := c.Eval(envFor(input))
-			assert.Equal(t, before, oj.JSON(input, &oj.Options{Sort: true}), "the input is not modified")
-			if tc.err != nil {
-				assert.Equal(t, tc.err, err)
-				return
+			for _, f := range forms {
+				env := f.env(input)
+				before := oj.JSON(value.Plain(env.input), &oj.Options{Sort: true})
+				got, err := c.Eval(env)
+				assert.Equal(t, before, oj.JSON(value.Plain(env.input), &oj.Options{Sort: true}), "%s: the input is not modified", f.name)
+				if tc.err != nil {
+					assert.Equal(t, tc.err, err, f.name)
+					continue
+				}
+				require.NoError(t, err, f.name)
+				assert.Equal(t, tc.want, f.back(got), f.name)
 			}
-			require.NoError(t, err)
-			assert.Equal(t, tc.want, got)
 		})
 	}
 }

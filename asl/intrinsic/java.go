@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
+
+	"github.com/aslrun/aslrun/asl/value"
 )
 
 // AWS evaluates intrinsics in Java on plain Java values (Map, List, Integer, Long, BigInteger, Double,
@@ -15,8 +17,8 @@ import (
 // States.ArrayUnique returns the distinct values in HashSet order. This file reproduces those Java
 // behaviours on ojg values.
 
-// javaString renders v as Java's String.valueOf renders the value AWS holds for it. Go maps have no key
-// order, so object keys come out sorted where Java would keep the input order.
+// javaString renders v as Java's String.valueOf renders the value AWS holds for it. Objects (maps and
+// value.Objects) keep no key order, so keys come out sorted where Java would keep the input order.
 func javaString(v any) string {
 	if s, ok := v.(string); ok {
 		return s
@@ -48,6 +50,17 @@ func appendJavaString(b []byte, v any) []byte {
 			b = appendJavaString(b, x[k])
 		}
 		return append(b, '}')
+	case *value.Object:
+		b = append(b, '{')
+		for i, m := range x.Members() {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = append(b, m.Key...)
+			b = append(b, '=')
+			b = appendJavaString(b, m.Value)
+		}
+		return append(b, '}')
 	}
 	return appendScalar(b, v)
 }
@@ -72,6 +85,8 @@ func appendScalar(b []byte, v any) []byte {
 	return append(b, "null"...)
 }
 
+// sortedKeys orders a map's keys as an Object's members are ordered (by bytes), so that both forms of
+// an object render alike.
 func sortedKeys(m map[string]any) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -154,6 +169,12 @@ func javaHash(v any) int32 {
 			h += javaHash(k) ^ javaHash(e)
 		}
 		return h
+	case *value.Object:
+		var h int32
+		for _, m := range x.Members() {
+			h += javaHash(m.Key) ^ javaHash(m.Value)
+		}
+		return h
 	}
 	n, _ := toNumber(v)
 	if n.big != "" {
@@ -187,7 +208,7 @@ func bigIntegerHash(n *big.Int) int32 {
 }
 
 // javaEqual is equals() of the Java values AWS holds for a and b: an Integer never equals a Double,
-// objects are equal whatever their key order.
+// objects are equal whatever their key order, and whether maps or value.Objects hold them.
 func javaEqual(a, b any) bool {
 	switch x := a.(type) {
 	case nil:
@@ -202,13 +223,23 @@ func javaEqual(a, b any) bool {
 		y, ok := b.([]any)
 		return ok && slices.EqualFunc(x, y, javaEqual)
 	case map[string]any:
-		y, ok := b.(map[string]any)
-		if !ok || len(x) != len(y) {
+		if n, ok := value.Len(b); !ok || n != len(x) {
 			return false
 		}
 		for k, e := range x {
-			f, ok := y[k]
+			f, ok := value.Field(b, k)
 			if !ok || !javaEqual(e, f) {
+				return false
+			}
+		}
+		return true
+	case *value.Object:
+		if n, ok := value.Len(b); !ok || n != x.Len() {
+			return false
+		}
+		for _, m := range x.Members() {
+			f, ok := value.Field(b, m.Key)
+			if !ok || !javaEqual(m.Value, f) {
 				return false
 			}
 		}

@@ -66,8 +66,8 @@ func numbers(v any) (any, bool) {
 }
 
 // jsonToString is States.JsonToString: compact JSON as Jackson writes it (a Double as Java prints it,
-// 100.0 and 1.0E20). Object keys are sorted: ojg objects are Go maps, which keep no order, while AWS
-// keeps the input's order.
+// 100.0 and 1.0E20). Object keys are sorted: neither Go maps nor value.Objects keep the input's order,
+// which AWS keeps.
 func jsonToString(_ *Call, args []any) (any, error) {
 	return string(appendJSON(nil, args[0])), nil
 }
@@ -96,6 +96,17 @@ func appendJSON(b []byte, v any) []byte {
 			b = appendJSON(b, x[k])
 		}
 		return append(b, '}')
+	case *value.Object:
+		b = append(b, '{')
+		for i, m := range x.Members() {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = value.AppendJacksonString(b, m.Key)
+			b = append(b, ':')
+			b = appendJSON(b, m.Value)
+		}
+		return append(b, '}')
 	case nil, bool:
 		return appendScalar(b, x)
 	}
@@ -106,11 +117,31 @@ func appendJSON(b []byte, v any) []byte {
 }
 
 // jsonMerge is States.JsonMerge: a new object with the keys of the first, then those of the second
-// (shallow: a nested object of the second replaces that of the first).
+// (shallow: a nested object of the second replaces that of the first). The result is a value.Object,
+// the compact form, unless both are maps: Go code that merges maps gets a map.
 func jsonMerge(_ *Call, args []any) (any, error) {
-	a, b := args[0].(map[string]any), args[1].(map[string]any)
-	out := make(map[string]any, len(a)+len(b))
-	maps.Copy(out, a)
-	maps.Copy(out, b)
-	return out, nil
+	a, aMap := args[0].(map[string]any)
+	b, bMap := args[1].(map[string]any)
+	if aMap && bMap {
+		out := make(map[string]any, len(a)+len(b))
+		maps.Copy(out, a)
+		maps.Copy(out, b)
+		return out, nil
+	}
+	na, _ := value.Len(args[0])
+	nb, _ := value.Len(args[1])
+	members := appendMembers(make([]value.Member, 0, na+nb), args[0])
+	// NewObject sorts stably and keeps the last of a key given twice: the second object's.
+	return value.NewObject(appendMembers(members, args[1])), nil
+}
+
+// appendMembers appends the members of the object v, in no particular order.
+func appendMembers(members []value.Member, v any) []value.Member {
+	if o, ok := v.(*value.Object); ok {
+		return append(members, o.Members()...)
+	}
+	for k, e := range v.(map[string]any) {
+		members = append(members, value.Member{Key: k, Value: e})
+	}
+	return members
 }

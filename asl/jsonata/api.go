@@ -4,10 +4,12 @@
 //
 // Input and output values are the generic JSON values of github.com/ohler55/ojg
 // (map[string]any, []any, int64, float64, string, bool, nil); json.Number and the other Go
-// integer types are accepted on input. Go maps have no key order, so where JSONata depends on
-// key order ($keys, $each, $spread, *, **, $string) the keys of an input map are visited in
-// sorted order (integer-like keys first, ascending, as JavaScript lists them). Objects built by
-// an expression keep their order internally but are returned as map[string]any.
+// integer types are accepted on input, and so are objects as *value.Object, at any depth. Neither
+// form has a key order, so where JSONata depends on key order ($keys, $each, $spread, *, **,
+// $string) the keys of an input object are visited in sorted order (integer-like keys first,
+// ascending, as JavaScript lists them). Input objects are read, never changed, and come out as
+// they went in (the same map or *value.Object). Objects built by an expression keep their order
+// internally but are returned as map[string]any.
 package jsonata
 
 import (

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"time"
+
+	"github.com/aslrun/aslrun/asl/value"
 )
 
 // DefaultMaxBytes is the memory budget of an evaluation when Options.MaxBytes is 0: large enough
@@ -114,6 +116,13 @@ func (m *meter) chargeValue(v any) {
 			for k, it := range x {
 				m.charge(len(k))
 				m.chargeValue(it)
+			}
+		}
+	case *value.Object:
+		if m.charge(x.Len() * memberBytes) {
+			for _, e := range x.Members() {
+				m.charge(len(e.Key))
+				m.chargeValue(e.Value)
 			}
 		}
 	}

@@ -79,13 +79,16 @@ func TestMemoryBudgetKeepsLegitimateExpressions(t *testing.T) {
 		{"spread", `$count($spread(items[[0..999]]))`},
 		{"big range", `$count([1..10000000])`},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			e, err := Compile(tc.expr)
-			require.NoError(t, err)
-			_, ok, err := e.Eval(context.Background(), map[string]any{"items": items}, nil)
-			require.NoError(t, err)
-			assert.True(t, ok)
-		})
+	for _, form := range hostForms {
+		input := form.of(map[string]any{"items": items})
+		for _, tc := range cases {
+			t.Run(form.name+"/"+tc.name, func(t *testing.T) {
+				e, err := Compile(tc.expr)
+				require.NoError(t, err)
+				_, ok, err := e.Eval(context.Background(), input, nil)
+				require.NoError(t, err)
+				assert.True(t, ok)
+			})
+		}
 	}
 }

@@ -3,6 +3,8 @@ package jsonata
 import (
 	"math"
 	"time"
+
+	"github.com/aslrun/aslrun/asl/value"
 )
 
 // defaultMaxDepth bounds nested evaluation when the caller sets no limit, so that runaway
@@ -218,7 +220,7 @@ func (ev *evaluator) evalNode(n *node, input any, env *frame) (any, error) {
 // lookupField is jsonata-js's lookup: a field of an object, or of each object in an array.
 func lookupField(input any, key string, m *meter) any {
 	switch x := input.(type) {
-	case *object, map[string]any:
+	case *object, map[string]any, *value.Object:
 		v, _ := field(x, key)
 		return v
 	case []any:
@@ -264,8 +266,7 @@ func evalWildcard(input any, m *meter) any {
 		}
 	}
 	if isObject(input) {
-		for _, k := range objectKeys(input) {
-			v, _ := field(input, k)
+		for _, v := range members(input) {
 			add(v)
 		}
 	} else if a, ok := arrayItems(input); ok {
@@ -312,11 +313,8 @@ func recurseDescendants(input any, results *sequence, m *meter) {
 		return
 	}
 	results.items = append(results.items, input)
-	if isObject(input) {
-		for _, k := range objectKeys(input) {
-			v, _ := field(input, k)
-			recurseDescendants(v, results, m)
-		}
+	for _, v := range members(input) {
+		recurseDescendants(v, results, m)
 	}
 }
 
@@ -589,7 +587,7 @@ func strictEqual(a, b any) bool {
 	switch x := a.(type) {
 	case float64, string, bool, jsonNull:
 		return a == b
-	case *object, *sequence, *lambda, *builtin:
+	case *object, *value.Object, *sequence, *lambda, *builtin:
 		return a == b
 	case map[string]any:
 		y, ok := b.(map[string]any)

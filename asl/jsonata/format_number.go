@@ -26,9 +26,9 @@ func fnFormatNumber(_ *evaluator, _ *call, args []any) (any, error) {
 		"pattern-separator":  ";",
 	}
 	if opts := argAt(args, 2); opts != nil {
-		for _, k := range objectKeys(opts) {
-			if v, ok := fieldOf(opts, k).(string); ok {
-				props[k] = v
+		for k, v := range members(opts) {
+			if s, ok := v.(string); ok {
+				props[k] = s
 			}
 		}
 	}

@@ -1,6 +1,10 @@
 package jsonata
 
-import "math"
+import (
+	"math"
+
+	"github.com/aslrun/aslrun/asl/value"
+)
 
 func registerMiscFunctions(t table) {
 	t.def("boolean", "<x-:b>", 1, func(_ *evaluator, _ *call, args []any) (any, error) {
@@ -39,13 +43,12 @@ func cloneValue(v any, m *meter) any {
 		return cloneArray(x, m)
 	case *sequence:
 		return cloneArray(x.items, m)
-	case *object, map[string]any:
+	case *object, map[string]any, *value.Object:
 		if !m.charge(objectLen(x) * memberBytes) {
 			return nil
 		}
 		o := newObject(objectLen(x))
-		for _, k := range objectKeys(x) {
-			val, _ := field(x, k)
+		for k, val := range members(x) {
 			if val == nil || isFunction(val) {
 				continue
 			}

@@ -21,8 +21,7 @@ func registerObjectFunctions(t table) {
 			if !ev.charge(objectLen(it) * memberBytes) {
 				return nil, ev.err
 			}
-			for _, k := range objectKeys(it) {
-				v, _ := field(it, k)
+			for k, v := range members(it) {
 				result.set(k, v)
 			}
 		}
@@ -31,8 +30,7 @@ func registerObjectFunctions(t table) {
 	t.def("sift", "<o-f?:o>", 2, func(ev *evaluator, c *call, args []any) (any, error) {
 		obj, fn := argAt(args, 0), argAt(args, 1)
 		result := newObject(4)
-		for _, k := range objectKeys(obj) {
-			v, _ := field(obj, k)
+		for k, v := range members(obj) {
 			r, err := ev.callFunction(fn, c, hofArgs(fn, v, k, obj)...)
 			if err != nil {
 				return nil, err
@@ -49,8 +47,7 @@ func registerObjectFunctions(t table) {
 	t.def("each", "<o-f:a>", 2, func(ev *evaluator, c *call, args []any) (any, error) {
 		obj, fn := argAt(args, 0), argAt(args, 1)
 		result := newSeq(objectLen(obj))
-		for _, k := range objectKeys(obj) {
-			v, _ := field(obj, k)
+		for k, v := range members(obj) {
 			r, err := ev.callFunction(fn, c, hofArgs(fn, v, k, obj)...)
 			if err != nil {
 				return nil, err
@@ -107,7 +104,7 @@ func keysOf(v any, m *meter) any {
 	if !m.charge(objectLen(v) * memberBytes) {
 		return nil
 	}
-	result := newSeq(4)
+	result := newSeq(max(objectLen(v), 4))
 	if items, ok := arrayItems(v); ok {
 		seen := map[string]bool{}
 		merged := newObject(8)
@@ -124,8 +121,8 @@ func keysOf(v any, m *meter) any {
 		result.items = append(result.items, stringsToAny(merged.keys)...)
 		return result
 	}
-	if isObject(v) {
-		result.items = append(result.items, stringsToAny(objectKeys(v))...)
+	for k := range members(v) {
+		result.items = append(result.items, k)
 	}
 	return result
 }
@@ -161,9 +158,8 @@ func spread(v any, m *meter) any {
 			return nil
 		}
 		result := newSeq(objectLen(v))
-		for _, k := range objectKeys(v) {
+		for k, val := range members(v) {
 			o := newObject(1)
-			val, _ := field(v, k)
 			o.set(k, val)
 			result.items = append(result.items, o)
 		}

@@ -25,11 +25,17 @@ func FuzzCompileEval(f *testing.F) {
 			map[string]any{"OrderID": "o2", "Product": []any{map[string]any{"Price": 21.67, "Quantity": int64(1), "Description": nil}}},
 		}},
 	}
+	var inputs []any
+	for _, form := range hostForms {
+		inputs = append(inputs, form.of(input))
+	}
 	f.Fuzz(func(t *testing.T, expr string) {
 		e, err := Compile(expr)
 		if err != nil {
 			return
 		}
-		_, _, _ = e.Eval(context.Background(), input, &Options{Timeout: 200 * time.Millisecond, MaxDepth: 500})
+		for _, in := range inputs {
+			_, _, _ = e.Eval(context.Background(), in, &Options{Timeout: 200 * time.Millisecond, MaxDepth: 500})
+		}
 	})
 }

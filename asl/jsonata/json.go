@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/aslrun/aslrun/asl/value"
 )
 
 // toStringValue is $string without the pretty option: strings unchanged, functions empty, the
@@ -68,12 +70,10 @@ func writeJSON(b *strings.Builder, v any, pretty bool, indent int, m *meter) err
 		return writeJSONArray(b, x, pretty, indent, m)
 	case *sequence:
 		return writeJSONArray(b, x.items, pretty, indent, m)
-	case *object, map[string]any:
-		keys := objectKeys(x)
+	case *object, map[string]any, *value.Object:
 		first := true
 		b.WriteByte('{')
-		for _, k := range keys {
-			val, _ := field(x, k)
+		for k, val := range members(x) {
 			if val == nil {
 				continue
 			}

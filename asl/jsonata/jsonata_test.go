@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aslrun/aslrun/asl/value"
 	"github.com/ohler55/ojg/oj"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -37,10 +38,12 @@ func BenchmarkAccountSum(b *testing.B) {
 func TestAccountSum(t *testing.T) {
 	e, err := Compile("$sum(Account.Order.Product.(Price * Quantity))")
 	require.NoError(t, err)
-	v, defined, err := e.Eval(context.Background(), accountInput(t), nil)
-	require.NoError(t, err)
-	assert.True(t, defined)
-	assert.InDelta(t, 336.36, v, 1e-9)
+	for _, form := range hostForms {
+		v, defined, err := e.Eval(context.Background(), form.of(accountInput(t)), nil)
+		require.NoError(t, err, form.name)
+		assert.True(t, defined, form.name)
+		assert.InDelta(t, 336.36, v, 1e-9, form.name)
+	}
 	assert.Equal(t, "$sum(Account.Order.Product.(Price * Quantity))", e.String())
 }
 
@@ -48,20 +51,22 @@ func TestAccountSum(t *testing.T) {
 func TestConcurrentEval(t *testing.T) {
 	e, err := Compile(`Account.Order@$o.Product{ $o.OrderID: $sum(Price * Quantity) } ~> $each(function($v, $k){ $k & '=' & $string($v) })`)
 	require.NoError(t, err)
-	input := accountInput(t)
-	want, _, err := e.Eval(context.Background(), input, nil)
-	require.NoError(t, err)
-	var wg sync.WaitGroup
-	for range 16 {
-		wg.Go(func() {
-			for range 50 {
-				got, _, err := e.Eval(context.Background(), input, nil)
-				assert.NoError(t, err)
-				assert.Equal(t, want, got)
-			}
-		})
+	for _, form := range hostForms {
+		input := form.of(accountInput(t))
+		want, _, err := e.Eval(context.Background(), input, nil)
+		require.NoError(t, err)
+		var wg sync.WaitGroup
+		for range 16 {
+			wg.Go(func() {
+				for range 50 {
+					got, _, err := e.Eval(context.Background(), input, nil)
+					assert.NoError(t, err)
+					assert.Equal(t, want, got)
+				}
+			})
+		}
+		wg.Wait()
 	}
-	wg.Wait()
 }
 
 func TestEvalValues(t *testing.T) {
@@ -77,17 +82,21 @@ func TestEvalValues(t *testing.T) {
 	} {
 		e, err := Compile(expr)
 		require.NoError(t, err, expr)
-		v, defined, err := e.Eval(context.Background(), map[string]any{"n": int64(2), "l": []any{int64(1), nil, json.Number("2")}}, nil)
-		require.NoError(t, err, expr)
-		require.True(t, defined, expr)
-		got, err := json.Marshal(v)
-		require.NoError(t, err)
-		assert.JSONEq(t, want, string(got), expr)
+		for _, form := range hostForms {
+			v, defined, err := e.Eval(context.Background(), form.of(map[string]any{"n": int64(2), "l": []any{int64(1), nil, json.Number("2")}}), nil)
+			require.NoError(t, err, expr)
+			require.True(t, defined, expr)
+			got, err := json.Marshal(value.Plain(v))
+			require.NoError(t, err)
+			assert.JSONEq(t, want, string(got), "%s of %s", expr, form.name)
+		}
 	}
 	e, _ := Compile("$.missing")
-	_, defined, err := e.Eval(context.Background(), map[string]any{}, nil)
-	require.NoError(t, err)
-	assert.False(t, defined)
+	for _, form := range hostForms {
+		_, defined, err := e.Eval(context.Background(), form.of(map[string]any{}), nil)
+		require.NoError(t, err)
+		assert.False(t, defined, form.name)
+	}
 }
 
 func TestSyntaxErrorPosition(t *testing.T) {
@@ -204,7 +213,7 @@ func TestStepFunctions(t *testing.T) {
 
 // TestFieldsOfVariable: a path of fields of a variable, which the evaluator looks up directly where the
 // values allow it, gives what the general path gives ($v in parentheses takes the general path), for
-// objects, arrays and nulls at every step.
+// objects (in both host forms), arrays and nulls at every step.
 func TestFieldsOfVariable(t *testing.T) {
 	values := []any{
 		nil, int64(3), "s",
@@ -214,6 +223,9 @@ func TestFieldsOfVariable(t *testing.T) {
 		map[string]any{"a": map[string]any{"b": map[string]any{"c": []any{}}}},
 		map[string]any{"a": []any{[]any{int64(1), int64(2)}, []any{int64(3)}}},
 		[]any{map[string]any{"a": map[string]any{"b": int64(7)}}},
+	}
+	for _, form := range hostForms[1:] {
+		values = append(values, form.of(values).([]any)...)
 	}
 	for _, path := range []string{".a", ".a.b", ".a.c", ".a.d", ".a.e", ".a.b.c", ".missing.b"} {
 		fast, err := Compile("$v" + path)
@@ -246,11 +258,11 @@ func hostServing(v any, most int) *Options {
 		}
 		at, used := v, 0
 		for _, f := range fields[:min(most, len(fields))] {
-			m, ok := at.(map[string]any)
-			if !ok {
+			if !value.IsObject(at) {
 				break
 			}
-			if at, ok = m[f]; !ok {
+			var ok bool
+			if at, ok = value.Field(at, f); !ok {
 				return nil, 0, false // absent: left to the evaluation
 			}
 			used++
@@ -259,18 +271,21 @@ func hostServing(v any, most int) *Options {
 	}}
 }
 
-// TestHostArrayHandedOn: a host's array of objects or strings comes out of an evaluation as the same
-// array (the host then knows it, and its size), while one whose items need converting comes out new.
+// TestHostArrayHandedOn: a host's array of objects (in either form) or strings comes out of an evaluation
+// as the same array (the host then knows it, and its size), while one whose items need converting comes
+// out new.
 func TestHostArrayHandedOn(t *testing.T) {
-	records := []any{map[string]any{"a": int64(1)}, "s", map[string]any{}}
 	e, err := Compile("$v")
 	require.NoError(t, err)
-	v, _, err := e.Eval(context.Background(), nil, &Options{Bindings: map[string]any{"v": records}})
-	require.NoError(t, err)
-	out := v.([]any)
-	assert.Same(t, &records[0], &out[0], "the same array")
+	for _, form := range hostForms {
+		records := form.of([]any{map[string]any{"a": int64(1)}, "s", map[string]any{}}).([]any)
+		v, _, err := e.Eval(context.Background(), nil, &Options{Bindings: map[string]any{"v": records}})
+		require.NoError(t, err)
+		out := v.([]any)
+		assert.Same(t, &records[0], &out[0], "the same array of %s", form.name)
+	}
 	numbers := []any{int64(1), 2.5, nil}
-	v, _, err = e.Eval(context.Background(), nil, &Options{Bindings: map[string]any{"v": numbers}})
+	v, _, err := e.Eval(context.Background(), nil, &Options{Bindings: map[string]any{"v": numbers}})
 	require.NoError(t, err)
 	assert.Equal(t, []any{int64(1), 2.5, nil}, v)
 }

@@ -1,11 +1,16 @@
 package jsonata
 
-import "math"
+import (
+	"math"
+
+	"github.com/aslrun/aslrun/asl/value"
+)
 
 // toOutput converts an evaluator value to the generic JSON values of the API: null to nil,
 // integral numbers to int64, sequences to []any and ordered objects to map[string]any. Caller
-// maps are returned as they were given. Functions have no JSON form and become nil. The copies
-// are charged to m: a value that holds another many times is copied as many times.
+// objects (maps and *value.Object) are returned as they were given. Functions have no JSON form
+// and become nil. The copies are charged to m: a value that holds another many times is copied as
+// many times.
 func toOutput(v any, m *meter) any {
 	switch x := v.(type) {
 	case nil, jsonNull:
@@ -18,9 +23,9 @@ func toOutput(v any, m *meter) any {
 			m.err = err
 		}
 		return x
-	case string, bool, map[string]any:
-		// A map is the host's (the evaluation builds objects): JSON's values, whose numbers are finite,
-		// handed on as they are, not walked again for each expression that reads them.
+	case string, bool, map[string]any, *value.Object:
+		// These objects are the host's (the evaluation builds *object): JSON's values, whose numbers are
+		// finite, handed on as they are, not walked again for each expression that reads them.
 		return v
 	case []any:
 		return outputArray(x, m)
@@ -75,7 +80,7 @@ func outputArray(items []any, m *meter) []any {
 // unconverted reports whether o, what toOutput made of it, is it as it was.
 func unconverted(o, it any) bool {
 	switch x := it.(type) {
-	case nil, string, bool, map[string]any:
+	case nil, string, bool, map[string]any, *value.Object:
 		return true
 	case float64:
 		_, still := o.(float64) // not made an integer

@@ -1,6 +1,10 @@
 package jsonata
 
-import "math"
+import (
+	"math"
+
+	"github.com/aslrun/aslrun/asl/value"
+)
 
 // asItems returns a value as a list: an array's items, or the value alone.
 func asItems(v any) ([]any, bool) {
@@ -38,7 +42,7 @@ func (ev *evaluator) fieldsOfVariable(n *node, env *frame) (any, bool) {
 	}
 	for _, name := range fields {
 		switch v.(type) {
-		case map[string]any, *object:
+		case map[string]any, *value.Object, *object:
 			v, _ = field(v, name)
 		default:
 			return nil, false

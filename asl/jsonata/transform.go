@@ -34,8 +34,7 @@ func (ev *evaluator) transformer(n *node, env *frame) *builtin {
 					return nil, newError("T2011", n.update.pos, "", update)
 				}
 				if target != nil {
-					for _, k := range objectKeys(update) {
-						v, _ := field(update, k)
+					for k, v := range members(update) {
 						target.set(k, v)
 					}
 				}

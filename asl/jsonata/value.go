@@ -1,18 +1,24 @@
 package jsonata
 
 import (
+	"cmp"
 	"encoding/json"
+	"iter"
 	"math"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
+
+	"github.com/aslrun/aslrun/asl/value"
 )
 
 // Inside the evaluator, Go nil is JSONata's undefined and nullValue is JSON null. Numbers are
 // float64, strings string, booleans bool. Arrays are []any (plain arrays) or *sequence (the
 // reference's sequences and flagged arrays). Objects are *object (built by the evaluator, ordered)
-// or map[string]any (caller input, read-only, visited in sorted key order). Caller input is
-// normalised lazily where it is read (see norm), so a large input is never copied up front.
+// or map[string]any and *value.Object (caller input, read-only, visited in sorted key order). Caller
+// input is normalised lazily where it is read (see norm), so a large input is never copied up front.
 
 // jsonNull is the type of JSON null.
 type jsonNull struct{}
@@ -103,7 +109,7 @@ func arrayIndexKey(k string) (uint64, bool) {
 }
 
 // sortedKeys lists a caller map's keys in JavaScript order, with the others sorted, since Go
-// maps have no order.
+// maps have no order (hostMembers visits a *value.Object's in the same order).
 func sortedKeys(m map[string]any) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -126,7 +132,7 @@ func sortedKeys(m map[string]any) []string {
 // isObject reports whether v is a JSON object.
 func isObject(v any) bool {
 	switch v.(type) {
-	case *object, map[string]any:
+	case *object, map[string]any, *value.Object:
 		return true
 	}
 	return false
@@ -139,19 +145,64 @@ func objectLen(v any) int {
 		return len(o.keys)
 	case map[string]any:
 		return len(o)
+	case *value.Object:
+		return o.Len()
 	}
 	return 0
 }
 
-// objectKeys lists an object's keys in enumeration order.
-func objectKeys(v any) []string {
-	switch o := v.(type) {
-	case *object:
-		return o.keys
-	case map[string]any:
-		return sortedKeys(o)
+// members visits an object's members in enumeration order, normalising caller values.
+func members(v any) iter.Seq2[string, any] {
+	return func(yield func(string, any) bool) {
+		switch o := v.(type) {
+		case *object:
+			for _, k := range o.keys {
+				if !yield(k, o.vals[k]) {
+					return
+				}
+			}
+		case map[string]any:
+			for _, k := range sortedKeys(o) {
+				if !yield(k, norm(o[k])) {
+					return
+				}
+			}
+		case *value.Object:
+			hostMembers(o.Members(), yield)
+		}
 	}
-	return nil
+}
+
+// hostMembers visits a caller Object's members in JavaScript order. They are sorted by key already, so
+// only array-index keys need moving first, in numeric order; most objects have none, and cost nothing.
+func hostMembers(ms []value.Member, yield func(string, any) bool) {
+	var index []value.Member
+	for _, m := range ms {
+		if _, ok := arrayIndexKey(m.Key); ok {
+			index = append(index, m)
+		}
+	}
+	if index != nil {
+		// canonical indexes have no leading zeros: the shorter is the smaller
+		slices.SortFunc(index, func(a, b value.Member) int {
+			return cmp.Or(cmp.Compare(len(a.Key), len(b.Key)), strings.Compare(a.Key, b.Key))
+		})
+		for _, m := range index {
+			if !yield(m.Key, norm(m.Value)) {
+				return
+			}
+		}
+	}
+	for _, m := range ms {
+		if index != nil {
+			if _, ok := arrayIndexKey(m.Key); ok {
+				continue
+			}
+		}
+		if !yield(m.Key, norm(m.Value)) {
+			return
+		}
+	}
 }
 
 // field reads a key of an object, normalising caller values.
@@ -162,6 +213,12 @@ func field(v any, k string) (any, bool) {
 		return r, ok
 	case map[string]any:
 		r, ok := o[k]
+		if !ok {
+			return nil, false
+		}
+		return norm(r), true
+	case *value.Object:
+		r, ok := o.Get(k)
 		if !ok {
 			return nil, false
 		}
@@ -199,7 +256,7 @@ func isSequence(v any) bool {
 // normalised when their fields are read.
 func norm(v any) any {
 	switch x := v.(type) {
-	case float64, string, bool, map[string]any, *object, jsonNull:
+	case float64, string, bool, map[string]any, *value.Object, *object, jsonNull:
 		return v
 	case nil:
 		return nullValue
@@ -274,7 +331,7 @@ func normArray(a []any) []any {
 // sameValue reports whether norm left a value unchanged (arrays by identity).
 func sameValue(n, item any) bool {
 	switch x := item.(type) {
-	case float64, string, bool, map[string]any, *object, jsonNull, *sequence, tuple:
+	case float64, string, bool, map[string]any, *value.Object, *object, jsonNull, *sequence, tuple:
 		return true
 	case []any:
 		y, ok := n.([]any)
@@ -313,7 +370,7 @@ func typeSymbol(v any) byte {
 		return 'l'
 	case []any, *sequence:
 		return 'a'
-	case *object, map[string]any, tuple:
+	case *object, map[string]any, *value.Object, tuple:
 		return 'o'
 	default:
 		if isFunction(x) {
@@ -342,6 +399,8 @@ func truthy(v any) bool {
 		return len(x.keys) > 0
 	case map[string]any:
 		return len(x) > 0
+	case *value.Object:
+		return x.Len() > 0
 	}
 	return false
 }
@@ -392,8 +451,7 @@ func deepEqual(a, b any) bool {
 		if !isObject(b) || objectLen(a) != objectLen(b) {
 			return false
 		}
-		for _, k := range objectKeys(a) {
-			av, _ := field(a, k)
+		for k, av := range members(a) {
 			bv, ok := field(b, k)
 			if !ok || !deepEqual(av, bv) {
 				return false
@@ -417,7 +475,7 @@ func checkNumber(f float64) error {
 // json.Number, ...); ok is false for types with no JSON meaning.
 func normKnown(v any) (any, bool) {
 	switch v.(type) {
-	case nil, float64, string, bool, map[string]any, *object, jsonNull, []any, *sequence:
+	case nil, float64, string, bool, map[string]any, *value.Object, *object, jsonNull, []any, *sequence:
 		return v, false
 	}
 	n := norm(v)

@@ -96,11 +96,15 @@ func lookup(segs []segment, node any) (any, int) {
 		s := &segs[i]
 		switch s.kind {
 		case kName:
-			m, ok := node.(map[string]any)
-			if !ok {
-				return node, i
+			// a switch, not value.Field, which is not inlined: this runs for every step of every path
+			var v any
+			ok := false
+			switch m := node.(type) {
+			case map[string]any:
+				v, ok = m[s.name]
+			case *value.Object:
+				v, ok = m.Get(s.name)
 			}
-			v, ok := m[s.name]
 			if !ok {
 				return node, i
 			}
@@ -116,11 +120,10 @@ func lookup(segs []segment, node any) (any, int) {
 			}
 			node = a[j]
 		default: // kNames, which only ends a definite path
-			m, ok := node.(map[string]any)
-			if !ok {
+			if !value.IsObject(node) {
 				return node, i
 			}
-			return pick(m, s.names), -1
+			return pick(node, s.names), -1
 		}
 	}
 	return node, -1
@@ -134,15 +137,26 @@ func resolve(i, n int) (int, bool) {
 	return i, 0 <= i && i < n
 }
 
-// pick is Jayway's result for "['a','b']" ending a path: an object with those of the keys that exist.
-func pick(m map[string]any, names []string) map[string]any {
-	out := make(map[string]any, len(names))
+// pick is Jayway's result for "['a','b']" ending a path: an object with those of the keys of the object
+// node that exist, held as node is (a map from a map, an Object from an Object).
+func pick(node any, names []string) any {
+	if m, ok := node.(map[string]any); ok {
+		out := make(map[string]any, len(names))
+		for _, n := range names {
+			if v, ok := m[n]; ok {
+				out[n] = v
+			}
+		}
+		return out
+	}
+	o := node.(*value.Object)
+	members := make([]value.Member, 0, len(names))
 	for _, n := range names {
-		if v, ok := m[n]; ok {
-			out[n] = v
+		if v, ok := o.Get(n); ok {
+			members = append(members, value.Member{Key: n, Value: v})
 		}
 	}
-	return out
+	return value.NewObject(members) // sorts them, and keeps one of a name given twice
 }
 
 // The provider AWS's Jayway uses is not known; Jayway's default is json-smart.
@@ -161,7 +175,7 @@ func reason(segs []segment, i int, node any) string {
 		return "Filter: " + normalized(segs[i:])[1:] + " can only be applied to arrays. Current context is: " +
 			javaString(node)
 	}
-	if _, ok := node.(map[string]any); ok {
+	if value.IsObject(node) {
 		if i == len(segs)-1 {
 			return "No results for path: " + normalized(segs)
 		}
@@ -223,21 +237,18 @@ func collect(segs []segment, root, node any, out []any) []any {
 	s, rest := &segs[0], segs[1:]
 	switch s.kind {
 	case kName:
-		if m, ok := node.(map[string]any); ok {
-			if v, ok := m[s.name]; ok {
-				out = collect(rest, root, v, out)
-			}
+		if v, ok := value.Field(node, s.name); ok {
+			out = collect(rest, root, v, out)
 		}
 	case kNames:
-		m, ok := node.(map[string]any)
-		if !ok {
+		if !value.IsObject(node) {
 			break
 		}
 		if len(rest) == 0 {
-			return append(out, pick(m, s.names))
+			return append(out, pick(node, s.names))
 		}
 		for _, n := range s.names {
-			if v, ok := m[n]; ok {
+			if v, ok := value.Field(node, n); ok {
 				out = collect(rest, root, v, out)
 			}
 		}
@@ -270,6 +281,10 @@ func collect(segs []segment, root, node any, out []any) []any {
 			for _, k := range sortedKeys(t) {
 				out = collect(rest, root, t[k], out)
 			}
+		case *value.Object:
+			for _, m := range t.Members() {
+				out = collect(rest, root, m.Value, out)
+			}
 		case []any:
 			for _, v := range t {
 				out = collect(rest, root, v, out)
@@ -277,13 +292,13 @@ func collect(segs []segment, root, node any, out []any) []any {
 		}
 	case kFilter:
 		switch t := node.(type) {
-		case map[string]any:
+		case map[string]any, *value.Object:
 			if s.filter.match(root, t) {
 				out = collect(rest, root, t, out)
 			}
 		case []any:
 			for _, v := range t {
-				if m, ok := v.(map[string]any); ok && s.filter.match(root, m) {
+				if value.IsObject(v) && s.filter.match(root, v) {
 					out = collect(rest, root, v, out)
 				}
 			}
@@ -298,27 +313,29 @@ func collect(segs []segment, root, node any, out []any) []any {
 // descend applies segs (what follows "..") to node and then to every node below it, depth first, the
 // way Jayway's ScanPathToken walks: a name or filter applies to objects, an index or slice to arrays.
 func descend(segs []segment, root, node any, out []any) []any {
-	m, isMap := node.(map[string]any)
-	a, isArray := node.([]any)
 	switch segs[0].kind {
 	case kName, kNames, kFilter:
-		if isMap {
+		if value.IsObject(node) {
 			out = collect(segs, root, node, out)
 		}
 	case kIndex, kIndexes, kSlice:
-		if isArray {
+		if _, ok := node.([]any); ok {
 			out = collect(segs, root, node, out)
 		}
 	case kWildcard:
 		out = collect(segs, root, node, out)
 	}
-	switch {
-	case isMap:
-		for _, k := range sortedKeys(m) {
-			out = descend(segs, root, m[k], out)
+	switch t := node.(type) {
+	case map[string]any:
+		for _, k := range sortedKeys(t) {
+			out = descend(segs, root, t[k], out)
 		}
-	case isArray:
-		for _, v := range a {
+	case *value.Object:
+		for _, m := range t.Members() {
+			out = descend(segs, root, m.Value, out)
+		}
+	case []any:
+		for _, v := range t {
 			out = descend(segs, root, v, out)
 		}
 	}
@@ -345,7 +362,8 @@ func sliceBounds(s *segment, n int) (from, to int) {
 	return s.from, min(n, s.to)
 }
 
-// sortedKeys stands in for document order, which Go maps do not keep.
+// sortedKeys stands in for document order, which Go maps do not keep. It is the order of an Object's
+// members too (both sort by bytes), so a map and an Object of the same members are visited alike.
 func sortedKeys(m map[string]any) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {

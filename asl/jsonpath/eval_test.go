@@ -6,6 +6,8 @@ import (
 	"github.com/ohler55/ojg/oj"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/aslrun/aslrun/asl/value"
 )
 
 // js parses JSON into ojg's generic values (int64 for integers, as the interpreter holds them).
@@ -102,13 +104,15 @@ func TestGet(t *testing.T) {
 		t.Run(tc.path, func(t *testing.T) {
 			p, err := Parse(tc.path)
 			require.NoError(t, err)
-			got, found := p.Get(doc)
-			require.Equal(t, tc.found, found)
-			if !found {
-				assert.Nil(t, got)
-				return
+			for _, f := range forms {
+				got, found := p.Get(f.in(doc))
+				require.Equal(t, tc.found, found, f.name)
+				if !found {
+					assert.Nil(t, got, f.name)
+					continue
+				}
+				assert.Equal(t, js(t, tc.want), f.back(t, got), f.name)
 			}
-			assert.Equal(t, js(t, tc.want), got)
 		})
 	}
 }
@@ -123,9 +127,11 @@ func TestGetRecordedAWS(t *testing.T) {
 	} {
 		p, err := Parse(path)
 		require.NoError(t, err)
-		got, found := p.Get(map[string]any{})
-		assert.True(t, found, path)
-		assert.Equal(t, []any{}, got, path)
+		for _, f := range forms {
+			got, found := p.Get(f.in(map[string]any{}))
+			assert.True(t, found, path)
+			assert.Equal(t, []any{}, got, path)
+		}
 	}
 	// base__test_json_path_array_access_.items_0 and _10: an index gives the element itself.
 	doc := js(t, `{"items": [{"item_key": 0}, {"item_key": 1}, {"item_key": 2}, {"item_key": 3}, {"item_key": 4},
@@ -133,9 +139,11 @@ func TestGetRecordedAWS(t *testing.T) {
 	for path, want := range map[string]string{"$.items[0]": `{"item_key": 0}`, "$.items[10]": `{"item_key": 10}`} {
 		p, err := Parse(path)
 		require.NoError(t, err)
-		got, found := p.Get(doc)
-		assert.True(t, found)
-		assert.Equal(t, js(t, want), got, path)
+		for _, f := range forms {
+			got, found := p.Get(f.in(doc))
+			assert.True(t, found)
+			assert.Equal(t, js(t, want), f.back(t, got), path)
+		}
 	}
 }
 
@@ -149,9 +157,11 @@ func TestGetRoots(t *testing.T) {
 	} {
 		p, err := Parse(path)
 		require.NoError(t, err)
-		got, found := p.Get(ctx)
-		assert.True(t, found, path)
-		assert.Equal(t, want, got, path)
+		for _, f := range forms {
+			got, found := p.Get(f.in(ctx))
+			assert.True(t, found, path)
+			assert.Equal(t, want, f.back(t, got), path)
+		}
 	}
 	p, err := Parse("$items[1]")
 	require.NoError(t, err)
@@ -196,13 +206,15 @@ func TestLookup(t *testing.T) {
 		t.Run(tc.path, func(t *testing.T) {
 			p, err := Parse(tc.path)
 			require.NoError(t, err)
-			got, err := p.Lookup(doc)
-			assert.Nil(t, got)
-			var nf *NotFoundError
-			require.ErrorAs(t, err, &nf)
-			assert.Equal(t, tc.reason, nf.Reason)
-			assert.Equal(t, tc.step, nf.Step)
-			assert.Equal(t, tc.path, nf.Path)
+			for _, f := range forms {
+				got, err := p.Lookup(f.in(doc))
+				assert.Nil(t, got, f.name)
+				var nf *NotFoundError
+				require.ErrorAs(t, err, &nf, f.name)
+				assert.Equal(t, tc.reason, nf.Reason, f.name)
+				assert.Equal(t, tc.step, nf.Step, f.name)
+				assert.Equal(t, tc.path, nf.Path, f.name)
+			}
 		})
 	}
 
@@ -210,9 +222,11 @@ func TestLookup(t *testing.T) {
 	for path, want := range map[string]string{"$.a.b.c": `1`, "$.missing[*]": `[]`, "$['s','f']": `{"s":"str","f":false}`} {
 		p, err := Parse(path)
 		require.NoError(t, err)
-		got, err := p.Lookup(doc)
-		require.NoError(t, err, path)
-		assert.Equal(t, js(t, want), got, path)
+		for _, f := range forms {
+			got, err := p.Lookup(f.in(doc))
+			require.NoError(t, err, path)
+			assert.Equal(t, js(t, want), f.back(t, got), path)
+		}
 	}
 }
 
@@ -230,22 +244,26 @@ func TestLookupRecordedAWS(t *testing.T) {
 	} {
 		p, err := Parse(tc.path)
 		require.NoError(t, err)
-		_, err = p.Lookup(js(t, tc.input))
-		require.Error(t, err, tc.name)
-		assert.Equal(t, tc.cause, err.Error(), tc.name)
+		for _, f := range forms {
+			_, err = p.Lookup(f.in(js(t, tc.input)))
+			require.Error(t, err, tc.name)
+			assert.Equal(t, tc.cause, err.Error(), tc.name)
+		}
 	}
 }
 
 // TestGetDoesNotMutate guards the rule that a value handed in is never changed.
 func TestGetDoesNotMutate(t *testing.T) {
-	doc := js(t, testDoc)
-	before := compact(doc)
-	for _, s := range []string{"$..*", "$['a','s']", "$.items[?(@.x)]", "$.o.*", "$..[0]"} {
-		p, err := Parse(s)
-		require.NoError(t, err)
-		p.Get(doc)
+	for _, f := range forms {
+		doc := f.in(js(t, testDoc))
+		before := compact(doc)
+		for _, s := range []string{"$..*", "$['a','s']", "$.items[?(@.x)]", "$.o.*", "$..[0]"} {
+			p, err := Parse(s)
+			require.NoError(t, err)
+			p.Get(doc)
+		}
+		assert.Equal(t, before, compact(doc), f.name)
 	}
-	assert.Equal(t, before, compact(doc))
 }
 
 // TestFrom checks that a path taken up after its first steps (the caller's own nodes) selects, and fails
@@ -276,14 +294,24 @@ func TestFrom(t *testing.T) {
 				_, ok := p.Name(i)
 				require.True(t, ok, "step %d", i)
 			}
-			want, wantOK := p.Get(doc)
-			got, ok := p.GetFrom(tc.k, tc.node)
-			assert.Equal(t, wantOK, ok)
-			assert.Equal(t, want, got)
-			want, wantErr := p.Lookup(doc)
-			got, err = p.LookupFrom(tc.k, tc.node)
-			assert.Equal(t, want, got)
-			assert.Equal(t, wantErr, err)
+			for _, f := range forms {
+				doc, node := f.in(doc), tc.node
+				if f.objects { // the node the first k steps reach in the Objects
+					node = doc
+					for i := range tc.k {
+						name, _ := p.Name(i)
+						node, _ = value.Field(node, name)
+					}
+				}
+				want, wantOK := p.Get(doc)
+				got, ok := p.GetFrom(tc.k, node)
+				assert.Equal(t, wantOK, ok, f.name)
+				assert.Equal(t, want, got, f.name)
+				want, wantErr := p.Lookup(doc)
+				got, err = p.LookupFrom(tc.k, node)
+				assert.Equal(t, want, got, f.name)
+				assert.Equal(t, wantErr, err, f.name)
+			}
 		})
 	}
 }

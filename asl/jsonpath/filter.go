@@ -7,6 +7,8 @@ import (
 	"unicode/utf16"
 
 	"github.com/ohler55/ojg/sen"
+
+	"github.com/aslrun/aslrun/asl/value"
 )
 
 // Filter expressions ([?(...)]) follow Jayway's filter language, since AWS evaluates them with Jayway:
@@ -549,10 +551,8 @@ func length(v any) (int, bool) {
 		return n, true
 	case []any:
 		return len(t), true
-	case map[string]any:
-		return len(t), true
 	}
-	return 0, false
+	return value.Len(v)
 }
 
 func regexMatch(l, r fvalue) bool {
@@ -572,7 +572,7 @@ func regexMatch(l, r fvalue) bool {
 		return re.MatchString(strconv.FormatBool(t))
 	case nil:
 		return false
-	case []any, map[string]any:
+	case []any, map[string]any, *value.Object:
 		return re.MatchString(compact(t))
 	}
 	if n, ok := toNumber(other.v); ok {
@@ -596,7 +596,7 @@ func kindOf(v fvalue) int {
 		return 3
 	case string:
 		return 4
-	case []any, map[string]any:
+	case []any, map[string]any, *value.Object:
 		return 5
 	}
 	return 6 // a number
@@ -622,7 +622,7 @@ func equal(l, r fvalue) bool {
 		}
 		n, ok := toNumber(r.v)
 		return ok && lv == n.String()
-	case []any, map[string]any:
+	case []any, map[string]any, *value.Object:
 		return deepEqual(lv, r.v)
 	}
 	ln, ok := toNumber(l.v)
@@ -650,14 +650,24 @@ func deepEqual(a, b any) bool {
 			}
 		}
 		return true
-	case map[string]any:
-		bt, ok := b.(map[string]any)
-		if !ok || len(at) != len(bt) {
+	case map[string]any: // b may be a map or an Object: the same members are the same object
+		if n, ok := value.Len(b); !ok || n != len(at) {
 			return false
 		}
 		for k, v := range at {
-			w, ok := bt[k]
+			w, ok := value.Field(b, k)
 			if !ok || !deepEqual(v, w) {
+				return false
+			}
+		}
+		return true
+	case *value.Object:
+		if n, ok := value.Len(b); !ok || n != at.Len() {
+			return false
+		}
+		for _, m := range at.Members() {
+			w, ok := value.Field(b, m.Key)
+			if !ok || !deepEqual(m.Value, w) {
 				return false
 			}
 		}

@@ -63,6 +63,7 @@ func TestFilter(t *testing.T) {
 		{"$.people[?(@.nick === null)].name", `["ann"]`},
 		{"$.people[?(@.ok === true)].name", `["ann"]`},
 		{"$.people[?(@.tags === ['y'])].name", `["cy"]`},
+		{"$.people[?(@.addr === {'city': 'Oslo'})].name", `["cy"]`},
 		{"$.people[?(@.age === '30')].name", `[]`},
 		// =~ matches the whole string, flags as in Java.
 		{"$.people[?(@.name =~ /a/)].name", `[]`},
@@ -119,9 +120,11 @@ func TestFilter(t *testing.T) {
 		t.Run(tc.path, func(t *testing.T) {
 			p, err := Parse(tc.path)
 			require.NoError(t, err)
-			got, found := p.Get(doc)
-			require.True(t, found)
-			assert.Equal(t, js(t, tc.want), got)
+			for _, f := range forms {
+				got, found := p.Get(f.in(doc))
+				require.True(t, found, f.name)
+				assert.Equal(t, js(t, tc.want), f.back(t, got), f.name)
+			}
 		})
 	}
 }
@@ -130,8 +133,10 @@ func TestFilterRootIsTheDocument(t *testing.T) {
 	ctx := js(t, `{"Map": {"Item": {"Index": 1}}, "list": [{"i": 0}, {"i": 1}]}`)
 	p, err := Parse("$$.list[?(@.i == $.Map.Item.Index)]")
 	require.NoError(t, err)
-	got, _ := p.Get(ctx)
-	assert.Equal(t, js(t, `[{"i": 1}]`), got)
+	for _, f := range forms {
+		got, _ := p.Get(f.in(ctx))
+		assert.Equal(t, js(t, `[{"i": 1}]`), f.back(t, got), f.name)
+	}
 }
 
 // TestFilterGoInts covers values built in Go rather than parsed from JSON.
@@ -139,6 +144,8 @@ func TestFilterGoInts(t *testing.T) {
 	doc := map[string]any{"l": []any{map[string]any{"n": 3}, map[string]any{"n": int64(4)}}}
 	p, err := Parse("$.l[?(@.n < 4)].n")
 	require.NoError(t, err)
-	got, _ := p.Get(doc)
-	assert.Equal(t, []any{3}, got)
+	for _, f := range forms {
+		got, _ := p.Get(f.in(doc))
+		assert.Equal(t, []any{3}, got, f.name)
+	}
 }

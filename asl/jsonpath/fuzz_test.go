@@ -2,6 +2,8 @@ package jsonpath
 
 import (
 	"testing"
+
+	"github.com/aslrun/aslrun/asl/value"
 )
 
 // FuzzParseGet parses any string and, when it is a path, evaluates it: nothing may panic, and a value
@@ -36,7 +38,7 @@ func FuzzParseGet(f *testing.F) {
 		_ = p.Normalized()
 		doc := js(t, testDoc)
 		before := compact(doc)
-		for _, d := range []any{doc, nil, "s", []any{int64(1), map[string]any{"x": int64(2)}}} {
+		for _, d := range []any{doc, value.Compact(doc), nil, "s", []any{int64(1), map[string]any{"x": int64(2)}}} {
 			v, ok := p.Get(d)
 			_, err := p.Lookup(d)
 			if ok != (err == nil) {

@@ -29,8 +29,8 @@
 //     "could not be found in the input" (re:Post QUYiQKP0XfThWEc_ahsMnLOA) and the guide says that
 //     functions are not supported.
 //
-// Go maps do not keep the order of the JSON text, so wildcards and '..' visit object members in
-// sorted key order where AWS would use document order.
+// Objects (Go maps or value.Objects) do not keep the order of the JSON text, so wildcards and '..' visit
+// object members in sorted key order where AWS would use document order.
 package jsonpath
 
 import (

@@ -24,9 +24,10 @@ type SetError struct {
 func (e *SetError) Error() string { return e.Cause }
 
 // Set returns a new document with value placed at the path, for ResultPath. Only the objects and
-// arrays along the path are copied: doc is never changed, and value is placed as it is. "$" returns
-// value. A missing key on the way is created as an object; nothing else is created (an index must
-// exist). Only a Reference Path can be set.
+// arrays along the path are copied, each into the form it had (a map or a value.Object): doc is never
+// changed, and value is placed as it is. "$" returns value. A missing key on the way is created as an
+// object of the form of the one that lacks it; nothing else is created (an index must exist). Only a
+// Reference Path can be set.
 func (p *Path) Set(doc, value any) (any, error) {
 	if p.mode != modeReference {
 		return nil, fmt.Errorf("jsonpath: %s is not a reference path and cannot be set", p.src)
@@ -35,11 +36,11 @@ func (p *Path) Set(doc, value any) (any, error) {
 		return value, nil
 	}
 	switch doc.(type) {
-	case map[string]any, []any:
+	case map[string]any, *jsonvalue.Object, []any:
 	default:
 		return nil, &SetError{Path: p.src, Cause: "Unable to apply ReferencePath " + p.src + " to input " + compact(doc)}
 	}
-	out, fail := set(p.segs, doc, true, value)
+	out, fail := set(p.segs, doc, value)
 	if fail >= 0 {
 		step := stepText(&p.segs[fail])
 		return nil, &SetError{Path: p.src, Step: step,
@@ -48,32 +49,49 @@ func (p *Path) Set(doc, value any) (any, error) {
 	return out, nil
 }
 
-// set returns a copy of node with value placed at segs. exists is false when node is a missing key,
-// which a name creates as an object. fail is the index of the segment that could not be applied.
-func set(segs []segment, node any, exists bool, value any) (any, int) {
+// set returns a copy of node with value placed at segs. fail is the index of the segment that could not
+// be applied. A missing key arrives as a nil map or a nil *Object, after the object that lacks it, and a
+// name creates it in that form: Go code that builds maps gets maps back, while a decoded document (of
+// Objects) grows Objects, which are smaller.
+func set(segs []segment, node, value any) (any, int) {
 	if len(segs) == 0 {
 		return value, -1
 	}
 	s := &segs[0]
 	if s.kind == kName {
-		var m map[string]any
-		if exists {
-			var ok bool
-			if m, ok = node.(map[string]any); !ok {
-				return nil, 0
+		switch m := node.(type) {
+		case map[string]any:
+			child, has := m[s.name]
+			if !has {
+				child = map[string]any(nil)
 			}
+			v, fail := set(segs[1:], child, value)
+			if fail >= 0 {
+				return nil, fail + 1
+			}
+			out := maps.Clone(m) // copies the table wholesale, twice as fast as a loop
+			if out == nil {
+				out = make(map[string]any, 1)
+			}
+			out[s.name] = v
+			return out, -1
+		case *jsonvalue.Object:
+			var child any = (*jsonvalue.Object)(nil)
+			if m != nil {
+				if c, has := m.Get(s.name); has {
+					child = c
+				}
+			}
+			v, fail := set(segs[1:], child, value)
+			if fail >= 0 {
+				return nil, fail + 1
+			}
+			if m == nil {
+				return jsonvalue.NewObject([]jsonvalue.Member{{Key: s.name, Value: v}}), -1
+			}
+			return m.With(s.name, v), -1
 		}
-		child, has := m[s.name]
-		v, fail := set(segs[1:], child, has, value)
-		if fail >= 0 {
-			return nil, fail + 1
-		}
-		out := maps.Clone(m) // copies the table wholesale, twice as fast as a loop
-		if out == nil {
-			out = make(map[string]any, 1)
-		}
-		out[s.name] = v
-		return out, -1
+		return nil, 0
 	}
 	a, ok := node.([]any) // a missing key is not an array: indexes are never created
 	if !ok {
@@ -83,7 +101,7 @@ func set(segs []segment, node any, exists bool, value any) (any, int) {
 	if !ok {
 		return nil, 0
 	}
-	v, fail := set(segs[1:], a[j], true, value)
+	v, fail := set(segs[1:], a[j], value)
 	if fail >= 0 {
 		return nil, fail + 1
 	}
@@ -120,8 +138,7 @@ func sizeChange(segs []segment, node, value any, size func(any) int) (n int, ok 
 			node = a[j]
 			continue
 		}
-		m := node.(map[string]any)
-		child, has := m[s.name]
+		child, has := jsonvalue.Field(node, s.name)
 		if has {
 			node = child
 			continue
@@ -132,7 +149,7 @@ func sizeChange(segs []segment, node, value any, size func(any) int) (n int, ok 
 			return 0, false
 		}
 		n = jsonvalue.StringSize(s.name) + 1 + vs
-		if len(m) > 0 {
+		if members, _ := jsonvalue.Len(node); members > 0 {
 			n++ // the comma
 		}
 		for _, r := range segs[i+1:] {

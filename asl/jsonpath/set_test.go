@@ -35,20 +35,22 @@ func TestSet(t *testing.T) {
 		{"context root", `{"a": 1}`, "$$.b", `2`, `{"a": 1, "b": 2}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			doc := js(t, tc.doc)
-			before := compact(doc)
 			p, err := ParseReference(tc.path)
 			require.NoError(t, err)
-			got, err := p.Set(doc, js(t, tc.value))
-			require.NoError(t, err)
-			assert.Equal(t, js(t, tc.want), got)
-			assert.Equal(t, before, compact(doc), "the input was changed")
-			got, size, err := p.SetSized(doc, len(before), js(t, tc.value), measure)
-			require.NoError(t, err)
-			assert.Equal(t, js(t, tc.want), got)
-			assert.Equal(t, len(compact(got)), size, "the new document's size")
-			_, size, _ = p.SetSized(doc, -1, js(t, tc.value), measure)
-			assert.Equal(t, -1, size, "from a size not known")
+			for _, f := range forms {
+				doc, v := f.in(js(t, tc.doc)), f.in(js(t, tc.value))
+				before := compact(doc)
+				got, err := p.Set(doc, v)
+				require.NoError(t, err, f.name)
+				assert.Equal(t, js(t, tc.want), f.back(t, got), f.name)
+				assert.Equal(t, before, compact(doc), "%s: the input was changed", f.name)
+				got, size, err := p.SetSized(doc, len(before), v, measure)
+				require.NoError(t, err, f.name)
+				assert.Equal(t, js(t, tc.want), f.back(t, got), f.name)
+				assert.Equal(t, len(compact(got)), size, "%s: the new document's size", f.name)
+				_, size, _ = p.SetSized(doc, -1, v, measure)
+				assert.Equal(t, -1, size, "%s: from a size not known", f.name)
+			}
 		})
 	}
 }
@@ -72,18 +74,20 @@ func TestSetErrors(t *testing.T) {
 		{"index on the object input", `{"a": 1}`, "$[0]", "[0]", `Unable to apply step "[0]" to input {"a":1}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			doc := js(t, tc.doc)
-			before := compact(doc)
 			p, err := ParseReference(tc.path)
 			require.NoError(t, err)
-			got, err := p.Set(doc, "v")
-			assert.Nil(t, got)
-			var se *SetError
-			require.ErrorAs(t, err, &se)
-			assert.Equal(t, tc.cause, se.Error())
-			assert.Equal(t, tc.step, se.Step)
-			assert.Equal(t, tc.path, se.Path)
-			assert.Equal(t, before, compact(doc), "the input was changed")
+			for _, f := range forms {
+				doc := f.in(js(t, tc.doc))
+				before := compact(doc)
+				got, err := p.Set(doc, "v")
+				assert.Nil(t, got, f.name)
+				var se *SetError
+				require.ErrorAs(t, err, &se, f.name)
+				assert.Equal(t, tc.cause, se.Error(), f.name)
+				assert.Equal(t, tc.step, se.Step, f.name)
+				assert.Equal(t, tc.path, se.Path, f.name)
+				assert.Equal(t, before, compact(doc), "%s: the input was changed", f.name)
+			}
 		})
 	}
 }
@@ -92,8 +96,10 @@ func TestSetOnlyReferencePaths(t *testing.T) {
 	for _, s := range []string{"$.a[*]", "$..a", "$['a','b']", "$.a[?(@.b)]", "$.a.length()"} {
 		p, err := Parse(s)
 		require.NoError(t, err)
-		_, err = p.Set(map[string]any{}, 1)
-		assert.ErrorContains(t, err, "not a reference path", s)
+		for _, f := range forms {
+			_, err = p.Set(f.in(map[string]any{}), 1)
+			assert.ErrorContains(t, err, "not a reference path", s)
+		}
 	}
 }
 
@@ -164,14 +170,17 @@ func TestSetSizedProperty(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		var measured []any
-		got, size, err := p.SetSized(doc, len(compact(doc)), v, func(x any) int {
-			measured = append(measured, x)
-			return measure(x)
-		})
-		require.NoError(t, err)
-		require.Equal(t, want, got)
-		require.Equal(t, len(compact(got)), size, "%s into %s at %s", compact(v), compact(doc), path)
-		require.LessOrEqual(t, len(measured), 2)
+		for _, f := range forms {
+			doc, v := f.in(doc), f.in(v)
+			var measured []any
+			got, size, err := p.SetSized(doc, len(compact(doc)), v, func(x any) int {
+				measured = append(measured, x)
+				return measure(x)
+			})
+			require.NoError(t, err, f.name)
+			require.Equal(t, want, f.back(t, got), f.name)
+			require.Equal(t, len(compact(got)), size, "%s: %s into %s at %s", f.name, compact(v), compact(doc), path)
+			require.LessOrEqual(t, len(measured), 2, f.name)
+		}
 	}
 }

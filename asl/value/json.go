@@ -82,6 +82,18 @@ func (w *Writer) append(b []byte, v any, depth int) []byte {
 			b = w.append(b, x[k], depth+1)
 		}
 		return append(b, '}')
+	case *Object:
+		b = grow(b)
+		b = append(b, '{')
+		for i, m := range x.members {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = AppendJacksonString(b, m.Key)
+			b = append(b, ':')
+			b = w.append(b, m.Value, depth+1)
+		}
+		return append(b, '}')
 	}
 	if !w.init {
 		w.wr = oj.Writer{Options: ojg.Options{Sort: true}}
