@@ -36,7 +36,10 @@ func harnessError(err error) *Outcome {
 }
 
 // RunInProcess runs a case through the library, as `aslrun execute` does, on a virtual clock.
-func RunInProcess(c *Case) *Outcome {
+func RunInProcess(c *Case) *Outcome { return runInProcess(c, source.Decode) }
+
+// runInProcess is RunInProcess with the input decoded by decode.
+func runInProcess(c *Case, decode func([]byte) (any, error)) *Outcome {
 	typ := c.machineType()
 	sm, diags := asl.Check(c.DefinitionText(), asl.Options{Type: typ})
 	if asl.HasErrors(diags) {
@@ -50,7 +53,7 @@ func RunInProcess(c *Case) *Outcome {
 	if err != nil {
 		return harnessError(err)
 	}
-	input, err := source.Decode(c.Input)
+	input, err := decode(c.Input)
 	if err != nil {
 		return harnessError(err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/aslrun/aslrun/asl/source"
 	"github.com/aslrun/aslrun/server/store/sqlite"
 )
 
@@ -63,10 +64,13 @@ func newAPI(t *testing.T) *API {
 }
 
 // TestSuites runs every suite in-process and through the API, judges both the same way, and requires
-// the same verdict from both.
+// the same verdict from both. In-process, it also runs each case on its input with objects as maps (as
+// resources and Go code make them) where execute decodes them as value.Objects: every reader of values
+// must read both alike.
 func TestSuites(t *testing.T) {
 	api := newAPI(t)
-	modes := []mode{{"in-process", RunInProcess}, {"api", api.Run}}
+	maps := func(c *Case) *Outcome { return runInProcess(c, source.DecodePlain) }
+	modes := []mode{{"in-process", RunInProcess}, {"in-process, objects as maps", maps}, {"api", api.Run}}
 	var total tally
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {

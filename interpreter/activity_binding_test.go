@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aslrun/aslrun/asl/failure"
+	"github.com/aslrun/aslrun/asl/value"
 	"github.com/aslrun/aslrun/interpreter"
 )
 
@@ -29,7 +30,7 @@ func TestBoundActivity(t *testing.T) {
 		"Catch":[{"ErrorEquals":["Rejected"],"ResultPath":"$.error","Next":"Caught"}],"End":true},
 		"Caught":{"Type":"Pass","End":true}}}`
 	approve := func(_ context.Context, req *interpreter.TaskRequest) (any, error) {
-		in := req.Input.(map[string]any)
+		in, _ := value.AsMap(req.Input)
 		if in["token"] == "" || in["token"] != req.Token {
 			return nil, failure.New("NoToken", "the activity did not get its task token")
 		}

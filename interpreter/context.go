@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/aslrun/aslrun/asl/jsonpath"
+	"github.com/aslrun/aslrun/asl/value"
 	"github.com/aslrun/aslrun/interpreter/maprun"
 )
 
@@ -27,15 +28,15 @@ type mapItemView struct {
 // key and val are the item's $$.Map.Item.Key (ok false when it has none) and .Value: an entry of an object
 // shows as its Key and its Value.
 func (it *mapItemView) key() (any, bool) {
-	if e, ok := it.value.(map[string]any); ok && it.origin.Entry {
-		return e["Key"], true
+	if it.origin.Entry {
+		return value.Field(it.value, "Key")
 	}
 	return nil, false
 }
 
 func (it *mapItemView) val() any {
-	if e, ok := it.value.(map[string]any); ok && it.origin.Entry {
-		return e["Value"]
+	if e, ok := value.Field(it.value, "Value"); ok && it.origin.Entry {
+		return e
 	}
 	return it.value
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/jsonpath"
+	"github.com/aslrun/aslrun/asl/value"
 	"github.com/aslrun/aslrun/interpreter"
 )
 
@@ -40,7 +41,7 @@ func fieldKey(i int) string { return "f" + string(rune('a'+i/26)) + string(rune(
 // context object built as a map.
 func requireFromWhole(t *testing.T, paths []string, got any) {
 	t.Helper()
-	obj, ok := got.(map[string]any)
+	obj, ok := value.Plain(got).(map[string]any)
 	require.True(t, ok, "%v", got)
 	whole := obj["whole"]
 	require.NotNil(t, whole)
@@ -61,7 +62,7 @@ func TestContextPathsOfAState(t *testing.T) {
 	calls := 0
 	inv := interpreter.InvokerFunc(func(_ context.Context, req *interpreter.TaskRequest) (any, error) {
 		calls++
-		params := req.Input.(map[string]any)
+		params, _ := value.AsMap(req.Input)
 		assert.Equal(t, req.Token, params[fieldKey(len(paths)-1)], "the token the Task was given")
 		assert.Equal(t, int64(calls-1), params[fieldKey(len(paths)-2)], "$$.State.RetryCount")
 		if calls == 1 {

@@ -6,12 +6,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ohler55/ojg/oj"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/aslrun/aslrun/asl"
 	"github.com/aslrun/aslrun/asl/failure"
+	"github.com/aslrun/aslrun/asl/source"
+	"github.com/aslrun/aslrun/asl/value"
 	"github.com/aslrun/aslrun/interpreter"
 )
 
@@ -44,9 +45,11 @@ func runWith(t *testing.T, def, input string, inv interpreter.Invoker, events in
 	clock := interpreter.NewVirtualClock(epoch)
 	cfg := interpreter.NewConfig("test", "exec", false)
 	cfg.Clock, cfg.Invoker, cfg.Events = clock, inv, events
-	in, err := oj.ParseString(input)
+	in, err := source.DecodeString(input) // objects are Objects, as execute and StartExecution decode them
 	require.NoError(t, err)
-	return compile(t, def).Run(context.Background(), in, cfg), clock
+	res := compile(t, def).Run(context.Background(), in, cfg)
+	res.Output = value.Plain(res.Output) // compared with maps
+	return res, clock
 }
 
 // failing fails its first n calls with err, then returns "ok".
@@ -249,7 +252,7 @@ func TestProgramIsSharedByConcurrentExecutions(t *testing.T) {
 	for range 50 {
 		r := <-results
 		require.Equal(t, interpreter.Succeed, r.Status)
-		seen[r.Output.(map[string]any)["v"].(int64)] = true
+		seen[value.Plain(r.Output).(map[string]any)["v"].(int64)] = true
 	}
 	assert.Len(t, seen, 50)
 }

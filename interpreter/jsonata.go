@@ -11,6 +11,7 @@ import (
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/jsonata"
 	"github.com/aslrun/aslrun/asl/source"
+	"github.com/aslrun/aslrun/asl/value"
 )
 
 // JSONata expressions and templates; pipeline.go runs them as a JSONata state's stages.
@@ -43,7 +44,11 @@ type ataField struct {
 	value ataNode
 }
 
-type ataObject struct{ fields []ataField }
+type ataObject struct {
+	fields []ataField
+	// slots are the places of the fields among the members, in key order (nil when a key repeats).
+	slots []int
+}
 
 type ataArray struct{ items []ataNode }
 
@@ -90,6 +95,7 @@ func (c *compiler) ata(field string, n *source.Node) (ataNode, error) {
 			obj.fields = append(obj.fields, ataField{name: m.Key, value: v})
 		}
 		if dynamic {
+			obj.slots = keySlots(len(obj.fields), func(i int) string { return obj.fields[i].name })
 			return obj, nil
 		}
 	case source.Array:
@@ -123,15 +129,19 @@ func (c *compiler) ataString(field, s string) (*ataExpr, error) {
 func (c ataConst) eval(*ataEnv) (any, error) { return c.v, nil }
 
 func (o *ataObject) eval(env *ataEnv) (any, error) {
-	out := make(map[string]any, len(o.fields))
-	for _, f := range o.fields {
+	members := make([]value.Member, len(o.fields))
+	for i, f := range o.fields {
 		v, err := f.value.eval(env)
 		if err != nil {
 			return nil, err
 		}
-		out[f.name] = v
+		slot := i
+		if o.slots != nil {
+			slot = o.slots[i]
+		}
+		members[slot] = value.Member{Key: f.name, Value: v}
 	}
-	return out, nil
+	return value.NewObject(members), nil
 }
 
 func (a *ataArray) eval(env *ataEnv) (any, error) {

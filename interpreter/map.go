@@ -8,6 +8,7 @@ import (
 	"github.com/aslrun/aslrun/asl"
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/jsonpath"
+	"github.com/aslrun/aslrun/asl/value"
 	"github.com/aslrun/aslrun/interpreter/maprun"
 )
 
@@ -160,7 +161,7 @@ func (ms *mapState) itemsOf(sc scope, env *ataEnv) (list []any, entries bool, er
 		}
 	}
 	list, ok := maprun.ItemsOf(items)
-	_, entries = items.(map[string]any)
+	entries = value.IsObject(items)
 	switch {
 	case ok:
 		return list, entries, nil

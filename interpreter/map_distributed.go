@@ -12,6 +12,7 @@ import (
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/jsonpath"
 	"github.com/aslrun/aslrun/asl/source"
+	"github.com/aslrun/aslrun/asl/value"
 	"github.com/aslrun/aslrun/interpreter/maprun"
 )
 
@@ -187,7 +188,7 @@ func (p *mapPart) eval(sc scope, env *ataEnv) (map[string]any, error) {
 		if err != nil {
 			return nil, err
 		}
-		obj, ok := v.(map[string]any)
+		obj, ok := value.Plain(v).(map[string]any) // the Map Run reads its configuration as maps
 		if !ok {
 			return nil, stateErrorf(failure.QueryEvaluationError, "expected an object, got %s", compactJSON(v))
 		}
@@ -221,7 +222,7 @@ func (p *mapPart) eval(sc scope, env *ataEnv) (map[string]any, error) {
 		delete(obj, pp.field+"Path")
 		obj[pp.field] = v
 	}
-	return out, nil
+	return value.Plain(out).(map[string]any), nil
 }
 
 // runDistributed runs a Distributed Map as a Map Run of child executions.

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/aslrun/aslrun/asl/value"
 	"github.com/aslrun/aslrun/interpreter"
 )
 
@@ -130,7 +131,7 @@ func TestParkAtWaitAndResume(t *testing.T) {
 	d.clock.set(res.Parked.Due)
 	res = d.resume(res.Parked, interpreter.Wake{})
 	require.Equal(t, interpreter.Succeed, res.Status, res.Cause)
-	assert.Equal(t, map[string]any{"v": int64(1), "in": map[string]any{"k": "x"}}, res.Output)
+	assert.Equal(t, map[string]any{"v": int64(1), "in": map[string]any{"k": "x"}}, value.Plain(res.Output))
 	assert.Equal(t, []string{"ExecutionStarted", "PassStateEntered", "PassStateExited", "WaitStateEntered",
 		"WaitStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"}, d.types())
 }

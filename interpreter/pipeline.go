@@ -3,6 +3,7 @@ package interpreter
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/aslrun/aslrun/asl/failure"
@@ -386,7 +387,9 @@ type tfield struct {
 // tobject and tarray know the size of their own text: brackets, commas and member names. An object
 // that names a member twice (its value keeps one) does not know its size.
 type tobject struct {
-	fields  []tfield
+	fields []tfield
+	// slots are the places of the fields among the members, in key order (nil when a name repeats).
+	slots   []int
 	own     int
 	repeats bool
 }
@@ -442,6 +445,7 @@ func (t *template) compile(n *source.Node) (tnode, bool, error) {
 			obj.own += value.StringSize(m.Key) + 1
 			dynamic = dynamic || d
 		}
+		obj.slots = keySlots(len(obj.fields), func(i int) string { return obj.fields[i].name })
 		return obj, dynamic, nil
 	case source.Array:
 		arr := &tarray{own: 2 + max(len(n.Items)-1, 0)}
@@ -543,16 +547,39 @@ func (o *tobject) eval(sc scope, sized bool) (any, int, error) {
 	if o.repeats || !sized {
 		size = -1
 	}
-	out := make(map[string]any, len(o.fields))
-	for _, f := range o.fields {
+	// The fields are evaluated in the order they are written, so that the first to fail is the one named.
+	members := make([]value.Member, len(o.fields))
+	for i, f := range o.fields {
 		v, n, err := f.value.eval(sc, sized && size >= 0)
 		if err != nil {
 			return nil, -1, err
 		}
-		out[f.name] = v
+		slot := i
+		if o.slots != nil {
+			slot = o.slots[i]
+		}
+		members[slot] = value.Member{Key: f.name, Value: v}
 		size = addSize(size, n)
 	}
-	return out, size, nil
+	return value.NewObject(members), size, nil
+}
+
+// keySlots are the places of n fields, named by name, in key order; nil when a name repeats (then the
+// object is sorted as it is made, and the last of a name stands).
+func keySlots(n int, name func(int) string) []int {
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return strings.Compare(name(a), name(b)) })
+	slots := make([]int, n)
+	for place, i := range order {
+		if place > 0 && name(order[place-1]) == name(i) {
+			return nil
+		}
+		slots[i] = place
+	}
+	return slots
 }
 
 func (a *tarray) eval(sc scope, sized bool) (any, int, error) {

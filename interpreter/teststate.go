@@ -13,6 +13,7 @@ import (
 
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/source"
+	"github.com/aslrun/aslrun/asl/value"
 	"github.com/aslrun/aslrun/interpreter/maprun"
 )
 
@@ -486,7 +487,7 @@ func (d readerData) List(_ context.Context, _, _ string, fn func(maprun.Object) 
 		return fmt.Errorf("the ItemReader data must be a JSON array of the objects listed")
 	}
 	for _, v := range list {
-		obj, _ := v.(map[string]any)
+		obj, _ := value.AsMap(v)
 		o := maprun.Object{StorageClass: "STANDARD"}
 		o.Key, _ = obj["Key"].(string)
 		o.ETag, _ = obj["ETag"].(string)

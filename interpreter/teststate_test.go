@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/aslrun/aslrun/asl/value"
 	"github.com/aslrun/aslrun/interpreter"
 )
 
@@ -356,7 +357,7 @@ func TestTestStateContextObject(t *testing.T) {
 	t.Run("built", func(t *testing.T) {
 		res := testState(t, def, "S", `{"a":1}`, interpreter.TestSpec{Mock: mock, Config: cfg, RetrierRetryCount: 2})
 		require.Equal(t, interpreter.TestSucceeded, res.Status, res.Cause)
-		ctx := res.Stages[interpreter.StageParameters].(map[string]any)["ctx"].(map[string]any)
+		ctx := value.Plain(res.Stages[interpreter.StageParameters]).(map[string]any)["ctx"].(map[string]any)
 		exec := ctx["Execution"].(map[string]any)
 		assert.Nil(t, exec["RoleArn"])
 		assert.NotContains(t, exec, "RedriveCount")
@@ -370,7 +371,7 @@ func TestTestStateContextObject(t *testing.T) {
 		given := map[string]any{"Execution": map[string]any{"Id": "x"}, "Task": map[string]any{"Token": "abcd123"}}
 		res := testState(t, def, "S", `{}`, interpreter.TestSpec{Mock: mock, Config: cfg, Context: given})
 		require.Equal(t, interpreter.TestSucceeded, res.Status, res.Cause)
-		assert.Equal(t, given, res.Stages[interpreter.StageParameters].(map[string]any)["ctx"])
+		assert.Equal(t, given, value.Plain(res.Stages[interpreter.StageParameters]).(map[string]any)["ctx"])
 	})
 }
 

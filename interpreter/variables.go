@@ -3,6 +3,7 @@ package interpreter
 import (
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/source"
+	"github.com/aslrun/aslrun/asl/value"
 )
 
 // The limits AWS sets on workflow variables: one variable, and everything one Assign sets, at most
@@ -108,7 +109,7 @@ func (a *assignment) eval(f *frame, doc any, env *ataEnv) (map[string]any, error
 	if err != nil {
 		return nil, err
 	}
-	vals, _ := v.(map[string]any)
+	vals, _ := value.AsMap(v)
 	if err := f.checkAssigned(vals); err != nil {
 		return nil, err
 	}

@@ -90,7 +90,7 @@ func (s *endpointStub) Handle(ctx context.Context, call *Call) (any, error) {
 func endpointStubServiceError(resp *http.Response, body []byte) error {
 	code, _, _ := strings.Cut(resp.Header.Get("X-Amzn-ErrorType"), ":")
 	var message string
-	if v, err := source.Decode(body); err == nil {
+	if v, err := source.DecodePlain(body); err == nil {
 		obj, _ := v.(map[string]any)
 		for _, k := range []string{"Message", "message"} {
 			if m, ok := obj[k].(string); ok && message == "" {

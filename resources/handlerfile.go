@@ -218,7 +218,7 @@ func decodeHandlerFile(name string, data []byte) (any, error) {
 		isJSON = false
 	}
 	if isJSON {
-		v, err := source.Decode(data)
+		v, err := source.DecodePlain(data)
 		if err != nil {
 			return nil, fmt.Errorf("invalid JSON: %w", err)
 		}
@@ -333,10 +333,10 @@ func parseStub(v any, sc stubScope) (Handler, error) {
 		if stub["echo"] != true {
 			return nil, errors.New(`"echo" must be true`)
 		}
-		return InlineFunc(func(_ context.Context, call *Call) (any, error) { return call.Input, nil }), nil
+		return stubFunc(func(_ context.Context, call *Call) (any, error) { return call.Input, nil }), nil
 	case "return":
 		result := stub["return"] // shared by every call: nobody mutates a value handed on
-		return InlineFunc(func(context.Context, *Call) (any, error) { return result, nil }), nil
+		return stubFunc(func(context.Context, *Call) (any, error) { return result, nil }), nil
 	case "exec":
 		return parseExec(stub, sc)
 	case "http":
@@ -363,7 +363,7 @@ func parseStub(v any, sc stubScope) (Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf(`"throw": %w`, err)
 	}
-	return InlineFunc(func(context.Context, *Call) (any, error) { return nil, failure.New(name, cause) }), nil
+	return stubFunc(func(context.Context, *Call) (any, error) { return nil, failure.New(name, cause) }), nil
 }
 
 func stubQuoteAll(names []string) string {
@@ -398,7 +398,7 @@ func parseThrow(v any) (name, cause string, err error) {
 	}
 	switch {
 	case hasCause && hasPayload:
-		parsed, perr := source.DecodeString(cause)
+		parsed, perr := source.DecodePlain([]byte(cause))
 		if perr != nil {
 			return "", "", fmt.Errorf(`"cause" is not JSON, so it cannot be the text of "payload": %w`, perr)
 		}
@@ -503,7 +503,7 @@ func stubResult(data []byte) (any, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, nil
 	}
-	return source.Decode(data)
+	return source.DecodePlain(data)
 }
 
 // stubFunctionError finds a Lambda function's error payload, an object with a string errorType, in an
@@ -524,7 +524,7 @@ func stubErrorPayload(text []byte) (*failure.Error, bool) {
 	if len(text) == 0 || text[0] != '{' {
 		return nil, false
 	}
-	v, err := source.Decode(text)
+	v, err := source.DecodePlain(text)
 	obj, _ := v.(map[string]any)
 	name, _ := obj["errorType"].(string)
 	if err != nil || name == "" {

@@ -106,7 +106,7 @@ func invokeHTTP(ctx context.Context, call *Call, client *http.Client) (any, erro
 		headers[strings.ToLower(k)] = list
 	}
 	var responseBody any = string(raw)
-	if v, err := source.Decode(raw); err == nil && len(bytes.TrimSpace(raw)) > 0 {
+	if v, err := source.DecodePlain(raw); err == nil && len(bytes.TrimSpace(raw)) > 0 {
 		responseBody = v
 	}
 	out := map[string]any{

@@ -255,7 +255,7 @@ func eventPayload(p any) any {
 	case nil:
 		return map[string]any{}
 	case string:
-		if v, err := source.DecodeString(t); err == nil {
+		if v, err := source.DecodePlain([]byte(t)); err == nil {
 			return v
 		}
 	}

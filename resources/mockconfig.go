@@ -77,7 +77,7 @@ func LoadMockConfig(path string) (*MockConfig, error) {
 
 // ParseMockConfig reads the contents of a mock configuration file.
 func ParseMockConfig(data []byte) (*MockConfig, error) {
-	doc, err := source.Decode(data)
+	doc, err := source.DecodePlain(data)
 	if err != nil {
 		return nil, fmt.Errorf("invalid JSON: %w", err)
 	}

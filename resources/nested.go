@@ -89,7 +89,7 @@ func (r *Registry) invokeStartExecution(ctx context.Context, pattern string, cal
 	switch in := params["Input"].(type) {
 	case nil:
 	case string:
-		v, err := source.DecodeString(in)
+		v, err := source.DecodePlain([]byte(in))
 		if err != nil {
 			return nil, stepFunctions.taskError(awserr.Newf("InvalidExecutionInput", http.StatusBadRequest,
 				"Invalid State Machine Execution Input: '%v'", err), false)

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aslrun/aslrun/asl"
+	"github.com/aslrun/aslrun/asl/value"
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/resources"
 	"github.com/aslrun/aslrun/resources/awserr"
@@ -134,7 +135,11 @@ func runLogged(t *testing.T, def string, inv interpreter.Invoker) (*interpreter.
 	t.Helper()
 	log := &interpreter.EventLog{}
 	res := runEvents(t, def, inv, interpreter.NewVirtualClock(epoch), log)
-	return res, log.Events()
+	events := log.Events()
+	for i := range events { // compared with maps
+		events[i].Input, events[i].Output = value.Plain(events[i].Input), value.Plain(events[i].Output)
+	}
+	return res, events
 }
 
 func runEvents(t *testing.T, def string, inv interpreter.Invoker, clock interpreter.Clock, events interpreter.EventSink) *interpreter.Result {
@@ -142,7 +147,9 @@ func runEvents(t *testing.T, def string, inv interpreter.Invoker, clock interpre
 	prog := compileDef(t, def)
 	cfg := interpreter.NewConfig("parent", "p1", false)
 	cfg.Invoker, cfg.Clock, cfg.Events = inv, clock, events
-	return prog.Run(context.Background(), map[string]any{}, cfg)
+	res := prog.Run(context.Background(), map[string]any{}, cfg)
+	res.Output = value.Plain(res.Output) // compared with maps
+	return res
 }
 
 // localMachines starts the definitions of a directory as the control plane would (server/service runs them

@@ -15,6 +15,7 @@ import (
 	"github.com/aslrun/aslrun/asl"
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/source"
+	"github.com/aslrun/aslrun/asl/value"
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/resources/awscall"
 )
@@ -51,6 +52,17 @@ func (f InlineFunc) Handle(ctx context.Context, call *Call) (any, error) { retur
 
 // Inline is true: f answers at once.
 func (InlineFunc) Inline() bool { return true }
+
+// stubFunc is an InlineFunc that reads no object of its input (the stubs echo, return and throw): it gets
+// the input as the interpreter holds it (objects may be *value.Object), without the copy into maps that
+// the other handlers get.
+type stubFunc func(ctx context.Context, call *Call) (any, error)
+
+// Handle calls f.
+func (f stubFunc) Handle(ctx context.Context, call *Call) (any, error) { return f(ctx, call) }
+
+// Inline is true: f answers at once.
+func (stubFunc) Inline() bool { return true }
 
 // inline reports whether h answers inline.
 func inline(h Handler) bool {
@@ -254,8 +266,15 @@ func (r *Registry) Invoke(ctx context.Context, req *interpreter.TaskRequest) (an
 	}
 	if call.Context == nil {
 		call.Context = noContext
+	} else {
+		context := req.Context
+		call.Context = func() map[string]any { return value.Plain(context()).(map[string]any) }
 	}
 	state, res, fn := r.bound(req.StateName, rt)
+	// The resources read objects as maps, but for the stubs.
+	if _, stub := direct(rt, state, res, fn).(stubFunc); !stub {
+		call.Input = value.Plain(req.Input)
+	}
 	if state == nil && res != nil {
 		return invokeRaw(ctx, res, call)
 	}
@@ -287,6 +306,22 @@ func (r *Registry) Invoke(ctx context.Context, req *interpreter.TaskRequest) (an
 	// would fail it, which a Catch sees as a task failure, so this is one too (and States.ALL catches it).
 	return nil, failure.New(failure.TaskFailed, fmt.Sprintf("no handler for the resource %q of the state %q: %s",
 		resource, req.StateName, bindHint(resource, req.StateName)))
+}
+
+// direct is the handler that Invoke hands the call to as it is (invokeRaw), if any: by the order of
+// Invoke's cases.
+func direct(rt *route, state, res, fn Handler) Handler {
+	switch {
+	case state == nil && res != nil:
+		return res
+	case rt.legacy && state != nil:
+		return state
+	case rt.legacy:
+		return fn
+	case rt.invoke:
+		return nil
+	}
+	return state
 }
 
 // unbound fails a call of an AWS service that nothing serves: no handler, no endpoint bound to the service,
@@ -339,8 +374,8 @@ func (r *Registry) handler(req *interpreter.TaskRequest) Handler {
 		return fn
 	}
 	if rt.invoke {
-		params, _ := req.Input.(map[string]any)
-		name, _ := params["FunctionName"].(string)
+		fname, _ := value.Field(req.Input, "FunctionName")
+		name, _ := fname.(string)
 		if fn, ok := parseFunction(name); ok {
 			return r.lookup(r.functions, fn.name)
 		}
@@ -390,11 +425,11 @@ func normalise(v any) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the handler returned a value that cannot be serialised to JSON: %w", err)
 	}
-	return source.Decode(b)
+	return source.DecodePlain(b)
 }
 
-// generic reports whether v is made of the values ojg's parser gives (json.Number for numbers that fit
-// neither int64 nor float64).
+// generic reports whether v is made of the values source.Decode gives (json.Number for numbers that fit
+// neither int64 nor float64), objects of either form.
 func generic(v any) bool {
 	switch t := v.(type) {
 	case nil, bool, int64, float64, json.Number, string:
@@ -409,6 +444,13 @@ func generic(v any) bool {
 	case map[string]any:
 		for _, e := range t {
 			if !generic(e) {
+				return false
+			}
+		}
+		return true
+	case *value.Object:
+		for _, m := range t.Members() {
+			if !generic(m.Value) {
 				return false
 			}
 		}

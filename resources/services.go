@@ -118,7 +118,7 @@ func (s *Services) LoadFixtures(path string) error {
 	}
 	// SNS subscriptions name queues, so queues come first.
 	if raw, ok := sections["sqs"]; ok {
-		v, err := source.Decode(raw)
+		v, err := source.DecodePlain(raw)
 		if err == nil {
 			err = s.SQS.LoadFixtures(v)
 		}
@@ -127,7 +127,7 @@ func (s *Services) LoadFixtures(path string) error {
 		}
 	}
 	if raw, ok := sections["sns"]; ok {
-		v, err := source.Decode(raw)
+		v, err := source.DecodePlain(raw)
 		if err == nil {
 			err = s.SNS.LoadFixtures(v, s.SQS)
 		}
@@ -147,7 +147,7 @@ func (s *Services) LoadFixtures(path string) error {
 		if s.EventBridge == nil {
 			return fmt.Errorf("%s: eventbridge: these services have no EventBridge", path)
 		}
-		v, err := source.Decode(raw)
+		v, err := source.DecodePlain(raw)
 		if err == nil {
 			err = s.EventBridge.LoadFixtures(v)
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aslrun/aslrun/asl"
+	"github.com/aslrun/aslrun/asl/value"
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/resources"
 	"github.com/aslrun/aslrun/resources/dynamodb"
@@ -108,7 +109,7 @@ func TestSQSCallbackEndToEnd(t *testing.T) {
 	cfg.Invoker, cfg.Clock, cfg.Callbacks, cfg.Events = reg, interpreter.NewVirtualClock(epoch), cb, log
 	res := sm.Run(context.Background(), map[string]any{}, cfg)
 	require.Equal(t, interpreter.Succeed, res.Status, "%s %s", res.Error, res.Cause)
-	out := res.Output.(map[string]any)
+	out := value.Plain(res.Output).(map[string]any)
 	assert.Equal(t, "Ann", out["courier"])
 	assert.NotEmpty(t, out["published"].(map[string]any)["id"])
 
@@ -201,7 +202,7 @@ func TestS3PutThenGet(t *testing.T) {
 	cfg.Invoker, cfg.Clock = reg, interpreter.NewVirtualClock(epoch)
 	res := prog.Run(context.Background(), map[string]any{"text": "hello"}, cfg)
 	require.Equal(t, interpreter.Succeed, res.Status, "%s %s", res.Error, res.Cause)
-	out := res.Output.(map[string]any)
+	out := value.Plain(res.Output).(map[string]any)
 	assert.Equal(t, `"hello"`, out["got"].(map[string]any)["body"])
 	assert.Equal(t, out["put"].(map[string]any)["ETag"], out["got"].(map[string]any)["etag"])
 	objects := s.Dump()["s3"].(map[string]any)["made-on-first-use"].(map[string]any)["Objects"].(map[string]any)

@@ -4,16 +4,26 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/aslrun/aslrun/asl/value"
 )
 
-// Decode parses JSON text into the generic values the interpreter works on (ojg's: map[string]any,
-// []any, int64, float64, string, bool, nil), keeping integers exact.
+// Decode parses JSON text into the values the interpreter works on (objects as *value.Object, []any,
+// int64, float64, string, bool, nil), keeping integers exact.
 func Decode(data []byte) (any, error) {
 	v, _, err := DecodeSized(data)
+	return v, err
+}
+
+// DecodePlain is Decode with objects as map[string]any, for documents that Go code reads as maps
+// (configuration files, the resources' requests and answers).
+func DecodePlain(data []byte) (any, error) {
+	d := decoder{data: data, maps: true}
+	v, _, err := d.decode()
 	return v, err
 }
 
@@ -30,6 +40,11 @@ func DecodeString(s string) (any, error) { return Decode([]byte(s)) }
 // bytes, and escaped surrogate pairs make one character, as in encoding/json.
 func DecodeSized(data []byte) (v any, size int, err error) {
 	d := decoder{data: data}
+	return d.decode()
+}
+
+func (d *decoder) decode() (v any, size int, err error) {
+	data := d.data
 	d.space()
 	v, size, ok := d.value(0)
 	if d.space(); ok && d.i == len(data) {
@@ -55,9 +70,14 @@ type decoder struct {
 	i    int
 	// items holds the elements of the arrays being read, innermost last.
 	items []any
-	buf   []byte
+	// members holds the members of the objects being read, innermost last.
+	members []value.Member
+	buf     []byte
 	// keys holds one copy of each short key read so far.
-	keys map[string]string
+	keys  map[string]string
+	order keyOrder
+	// maps: objects are made maps.
+	maps bool
 	// dup: some object had a key twice, so the sizes counted from the text are too large.
 	dup bool
 }
@@ -111,12 +131,15 @@ func (d *decoder) object(depth int) (any, int, bool) {
 		return nil, 0, false
 	}
 	d.i++
-	m := map[string]any{}
-	size, n := 2, 0
+	base := len(d.members)
+	size := 2
 	d.space()
 	if d.i < len(d.data) && d.data[d.i] == '}' {
 		d.i++
-		return m, size, true
+		if d.maps {
+			return map[string]any{}, size, true
+		}
+		return value.NewObject(nil), size, true
 	}
 	for {
 		if d.i >= len(d.data) || d.data[d.i] != '"' {
@@ -135,19 +158,79 @@ func (d *decoder) object(depth int) (any, int, bool) {
 		if !ok {
 			return nil, 0, false
 		}
-		m[k] = v
-		n++
+		d.members = append(d.members, value.Member{Key: k, Value: v})
 		size += ks + 1 + vs
 		more, ok := d.next('}')
 		if !ok {
 			return nil, 0, false
 		}
 		if !more {
-			d.dup = d.dup || len(m) < n
-			return m, size, true
+			v, n := d.made(base)
+			d.dup = d.dup || n < len(d.members)-base
+			clear(d.members[base:]) // the scratch must not keep the values alive
+			d.members = d.members[:base]
+			return v, size, true
 		}
 		size++ // the comma
 	}
+}
+
+// made is the object of the members read from base on, and its number of members.
+func (d *decoder) made(base int) (any, int) {
+	if d.maps {
+		m := make(map[string]any, len(d.members)-base)
+		for _, e := range d.members[base:] {
+			m[e.Key] = e.Value
+		}
+		return m, len(m)
+	}
+	src := d.members[base:]
+	members := make([]value.Member, len(src))
+	if d.order.fits(src) {
+		for i, p := range d.order.places {
+			members[i] = src[p]
+		}
+	} else {
+		copy(members, src)
+		if len(d.data) >= minKeeping { // a small document repeats few objects
+			d.order.learn(src)
+		}
+	}
+	o := value.NewObject(members)
+	return o, o.Len()
+}
+
+// keyOrder remembers the keys of the last object read out of key order, and where each of its members
+// goes in key order: the records of an array share their keys, so that most objects are put in order
+// without a sort.
+type keyOrder struct {
+	keys   []string
+	places []int
+}
+
+func (k *keyOrder) fits(src []value.Member) bool {
+	if len(src) != len(k.keys) || len(src) == 0 {
+		return false
+	}
+	for i := range src {
+		if src[i].Key != k.keys[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// learn remembers src's order if its keys are out of order.
+func (k *keyOrder) learn(src []value.Member) {
+	if slices.IsSortedFunc(src, func(a, b value.Member) int { return strings.Compare(a.Key, b.Key) }) {
+		return
+	}
+	k.keys, k.places = k.keys[:0], k.places[:0]
+	for i, m := range src {
+		k.keys = append(k.keys, m.Key)
+		k.places = append(k.places, i)
+	}
+	slices.SortStableFunc(k.places, func(a, b int) int { return strings.Compare(k.keys[a], k.keys[b]) })
 }
 
 func (d *decoder) array(depth int) (any, int, bool) {

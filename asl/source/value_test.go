@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -27,7 +28,11 @@ func TestDecode(t *testing.T) {
 	}
 	v, err := DecodeString(`{"n":12345678901234567,"f":1.5,"a":[true,null,"s"]}`)
 	require.NoError(t, err)
-	assert.Equal(t, map[string]any{"n": int64(12345678901234567), "f": 1.5, "a": []any{true, nil, "s"}}, v)
+	want := map[string]any{"n": int64(12345678901234567), "f": 1.5, "a": []any{true, nil, "s"}}
+	assert.Equal(t, value.Compact(want), v, "objects are Objects")
+	v, err = DecodePlain([]byte(`{"n":12345678901234567,"f":1.5,"a":[true,null,"s"]}`))
+	require.NoError(t, err)
+	assert.Equal(t, want, v, "or maps")
 }
 
 func TestDecodeSized(t *testing.T) {
@@ -51,7 +56,7 @@ func TestDecodeSized(t *testing.T) {
 	} {
 		v, size, err := DecodeSized([]byte(c.text))
 		require.NoError(t, err, c.text)
-		assert.Equal(t, c.want, v, c.text)
+		assert.Equal(t, c.want, value.Plain(v), c.text)
 		assert.Equal(t, c.size, size, c.text)
 		if size >= 0 {
 			assert.Equal(t, value.Size(v, math.MaxInt), size, c.text)
@@ -133,6 +138,13 @@ func checkDecodeSized(t *testing.T, data []byte) {
 	text := value.JSON(v)
 	again, againSize, err := DecodeSized([]byte(text))
 	require.NoError(t, err, "%q", text)
+	require.Equal(t, len(text), value.Size(v, math.MaxInt), "%q", text)
+	require.Equal(t, value.Size(again, math.MaxInt), againSize, "%q", text) // -0.0, written -0, reads back as 0
+	// Objects are compared as maps, which DecodePlain gives.
+	v, again = value.Plain(v), value.Plain(again)
+	plain, err := DecodePlain(data)
+	require.NoError(t, err)
+	require.Equal(t, v, plain, "%q", data)
 	assertEach(t, v, again, func(want, got any) {
 		if f, ok := want.(float64); ok {
 			if i, ok := got.(int64); ok { // 100.0 is written 100 (and -0.0 -0), which reads back as an integer
@@ -142,8 +154,6 @@ func checkDecodeSized(t *testing.T, data []byte) {
 		}
 		require.Equal(t, want, got, "%q", text)
 	})
-	require.Equal(t, len(text), value.Size(v, math.MaxInt), "%q", text)
-	require.Equal(t, value.Size(again, math.MaxInt), againSize, "%q", text) // -0.0, written -0, reads back as 0
 	want, ojgErr := oj.Parse(data)
 	if ojgErr != nil || escapedSurrogate.Match(data) || zeroExponent.Match(data) || !utf8.Valid(data) {
 		var want any
@@ -276,4 +286,33 @@ func randomString(r *rand.Rand, b *strings.Builder, prefix string) {
 		}
 	}
 	b.WriteByte('"')
+}
+
+// TestDecodeRecordsOutOfOrder: a large document's records share their keys, out of key order, which the
+// decoder learns to put in order; records of other keys, of the same keys in another order, and with a
+// key twice, in between, come out right too (NewObject checks the order it is given, so a wrong guess
+// costs a sort, never a wrong object).
+func TestDecodeRecordsOutOfOrder(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("[")
+	records := []string{`{"z":1,"b":2,"a":3}`, `{"z":1,"b":2,"a":3}`, `{"b":1,"z":2,"a":3}`, `{"z":1,"b":2,"a":3,"a":4}`,
+		`{"y":1,"b":2,"a":3}`, `{"a":1,"b":2,"z":3}`, `{"z":{"d":1,"c":2},"b":[{"q":1,"p":2}],"a":3}`}
+	for i := range 400 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(records[i%len(records)])
+	}
+	b.WriteString("]")
+	text := []byte(b.String())
+	require.GreaterOrEqual(t, len(text), minKeeping)
+	v, _, err := DecodeSized(text)
+	require.NoError(t, err)
+	want, err := DecodePlain(text)
+	require.NoError(t, err)
+	assert.Equal(t, want, value.Plain(v))
+	for _, o := range v.([]any) {
+		obj := o.(*value.Object)
+		assert.True(t, slices.IsSortedFunc(obj.Members(), func(a, b value.Member) int { return strings.Compare(a.Key, b.Key) }))
+	}
 }

@@ -59,7 +59,7 @@ Resources:
 `, nil)
 	m, warnings, err := read(t, path, "M", Options{Keep: true})
 	require.NoError(t, err)
-	v, err := source.Decode(m.Text)
+	v, err := source.DecodePlain(m.Text)
 	require.NoError(t, err)
 	result := v.(map[string]any)["States"].(map[string]any)["P"].(map[string]any)["Result"]
 	assert.Equal(t, map[string]any{

@@ -135,7 +135,7 @@ func testState(cmd *cobra.Command, arg string, fl testStateFlags) error {
 
 // startAt is the StartAt of a definition that is a whole state machine.
 func startAt(data []byte) (string, bool) {
-	v, err := source.Decode(data)
+	v, err := source.DecodePlain(data)
 	obj, _ := v.(map[string]any)
 	start, ok := obj["StartAt"].(string)
 	_, machine := obj["States"]

@@ -10,6 +10,8 @@ import (
 	"github.com/ohler55/ojg/oj"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/aslrun/aslrun/asl/value"
 )
 
 // sliceItems serves values, each with its source, then err (io.EOF when nil).
@@ -55,7 +57,7 @@ func collect(t *testing.T, it Items) ([]any, []Origin, error) {
 		if err != nil {
 			return out, origins, err
 		}
-		out = append(out, v)
+		out = append(out, value.Plain(v)) // compared with maps
 		origins = append(origins, it.Origin())
 	}
 }

@@ -11,8 +11,10 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/aslrun/aslrun/asl/failure"
+	"github.com/aslrun/aslrun/asl/value"
 )
 
 // The values of ReaderConfig's fields.
@@ -72,7 +74,7 @@ func ParseReaderConfig(v any) (ReaderConfig, error) {
 	if v == nil {
 		return c, nil
 	}
-	m, ok := v.(map[string]any)
+	m, ok := value.Plain(v).(map[string]any)
 	if !ok {
 		return c, fmt.Errorf("ReaderConfig must be an object, not %s", typeName(v))
 	}

@@ -7,11 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/aslrun/aslrun/asl/source"
+	"github.com/aslrun/aslrun/asl/value"
 )
 
 // notIterable is AWS's cause for a JSON dataset that is neither an array nor an object, as recorded.
@@ -308,8 +308,8 @@ func (p Pointer) Resolve(doc any) (any, error) {
 	for i, t := range p {
 		ok := false
 		switch x := v.(type) {
-		case map[string]any:
-			v, ok = x[t]
+		case map[string]any, *value.Object:
+			v, ok = value.Field(x, t)
 		case []any:
 			var n int
 			if n, ok = arrayIndex(t); ok && n < len(x) {
@@ -335,29 +335,25 @@ func arrayIndex(t string) (int, bool) {
 }
 
 // ItemsOf gives the items a Map iterates over in a JSON value: an array's elements, or an object's
-// entries (see ObjectItems); ok is false for any other value.
+// entries (see objectItems); ok is false for any other value.
 func ItemsOf(v any) (items []any, ok bool) {
-	switch x := v.(type) {
-	case []any:
+	if x, ok := v.([]any); ok {
 		return x, true
-	case map[string]any:
-		return ObjectItems(x), true
+	}
+	if members, ok := value.Members(v); ok {
+		return objectItems(members), true
 	}
 	return nil, false
 }
 
-// ObjectItems gives the items of a Map over a JSON object: one {"Key": key, "Value": value} per entry,
+// objectItems gives the items of a Map over a JSON object: one {"Key": key, "Value": value} per entry,
 // the shape AWS hands each iteration ($$.Map.Item.Key is the key, $$.Map.Item.Value the value). AWS
-// keeps the object's order; a Go map has none, so the entries come sorted by key (UTF-8 byte order).
-func ObjectItems(obj map[string]any) []any {
-	keys := make([]string, 0, len(obj))
-	for k := range obj {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	items := make([]any, len(keys))
-	for i, k := range keys {
-		items[i] = map[string]any{"Key": k, "Value": obj[k]}
+// keeps the object's order; aslrun's objects have none, so the entries come sorted by key (UTF-8 byte
+// order).
+func objectItems(members []value.Member) []any {
+	items := make([]any, len(members))
+	for i, m := range members {
+		items[i] = map[string]any{"Key": m.Key, "Value": m.Value}
 	}
 	return items
 }

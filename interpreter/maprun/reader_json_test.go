@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/aslrun/aslrun/asl/failure"
+	"github.com/aslrun/aslrun/asl/value"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -178,16 +179,19 @@ func TestItemsOf(t *testing.T) {
 	items, ok := ItemsOf([]any{int64(1), "a"})
 	assert.True(t, ok)
 	assert.Equal(t, []any{int64(1), "a"}, items)
-	items, ok = ItemsOf(map[string]any{"b": int64(2), "a": map[string]any{"x": true}, "é": nil})
-	assert.True(t, ok)
-	assert.Equal(t, []any{
-		map[string]any{"Key": "a", "Value": map[string]any{"x": true}},
-		map[string]any{"Key": "b", "Value": int64(2)},
-		map[string]any{"Key": "é", "Value": nil},
-	}, items)
+	obj := map[string]any{"b": int64(2), "a": map[string]any{"x": true}, "é": nil}
+	for _, o := range []any{obj, value.Compact(obj)} { // an object of either form
+		items, ok = ItemsOf(o)
+		assert.True(t, ok)
+		assert.Equal(t, []any{
+			map[string]any{"Key": "a", "Value": map[string]any{"x": true}},
+			map[string]any{"Key": "b", "Value": int64(2)},
+			map[string]any{"Key": "é", "Value": nil},
+		}, value.Plain(items))
+	}
 	for _, v := range []any{"s", int64(1), nil, true} {
 		_, ok = ItemsOf(v)
 		assert.False(t, ok, "%v", v)
 	}
-	assert.Empty(t, ObjectItems(map[string]any{}))
+	assert.Empty(t, objectItems(nil))
 }

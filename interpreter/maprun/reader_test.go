@@ -17,6 +17,8 @@ import (
 	"github.com/klauspost/compress/zstd"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/aslrun/aslrun/asl/value"
 )
 
 // readerObjects is an in-memory Objects for the reader tests: bucket -> key -> body; bodies are
@@ -133,7 +135,7 @@ func readAll(t *testing.T, objs Objects, spec ReaderSpec) ([]any, []Origin, erro
 		if err != nil {
 			return items, origins, err
 		}
-		items = append(items, v)
+		items = append(items, value.Plain(v)) // compared with maps
 		origins = append(origins, it.Origin())
 	}
 }

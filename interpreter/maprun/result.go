@@ -87,7 +87,7 @@ func ParseWriterConfig(v any) (WriterConfig, error) {
 	if v == nil {
 		return c, nil
 	}
-	m, ok := v.(map[string]any)
+	m, ok := value.Plain(v).(map[string]any)
 	if !ok {
 		return c, fmt.Errorf("WriterConfig must be an object, not %s", typeName(v))
 	}
@@ -136,7 +136,7 @@ func typeName(v any) string {
 		return "a string"
 	case []any:
 		return "an array"
-	case map[string]any:
+	case map[string]any, *value.Object:
 		return "an object"
 	}
 	return "a number"

@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/aslrun/aslrun/asl/value"
 )
 
 func TestParseWriterConfig(t *testing.T) {
@@ -80,7 +82,7 @@ func TestTransform(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := Transform(results, tt.config)
 			require.NoError(t, err)
-			assert.Equal(t, tt.want, got)
+			assert.Equal(t, tt.want, value.Plain(got))
 		})
 	}
 
@@ -88,7 +90,7 @@ func TestTransform(t *testing.T) {
 		got, err := Transform(results[1:2], WriterConfig{Transformation: TransformNone})
 		require.NoError(t, err)
 		require.Len(t, got, 1)
-		rec := got.([]any)[0].(map[string]any)
+		rec := value.Plain(got).([]any)[0].(map[string]any)
 		assert.Equal(t, `{"f":1.5, "n": 9007199254740993}`, rec["Output"], "the output as written, in a string")
 		assert.Equal(t, "c1", rec["Name"])
 		assert.Equal(t, "NOT_REDRIVABLE", rec["RedriveStatus"])

@@ -48,7 +48,7 @@ func env(vars map[string]string) func(string) string {
 
 func decodeJSON(t *testing.T, s string) any {
 	t.Helper()
-	v, err := source.DecodeString(s)
+	v, err := source.DecodePlain([]byte(s))
 	require.NoError(t, err)
 	return v
 }

@@ -81,7 +81,7 @@ func jsonObject(body []byte, svc Service) (map[string]any, error) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return map[string]any{}, nil
 	}
-	v, err := source.Decode(body)
+	v, err := source.DecodePlain(body)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +119,7 @@ func decodeError(svc Service, resp *http.Response, body []byte) *ServiceError {
 	}
 	switch svc.Protocol {
 	case JSON, RESTJSON:
-		if v, err := source.Decode(body); err == nil {
+		if v, err := source.DecodePlain(body); err == nil {
 			obj, _ := v.(map[string]any)
 			for _, k := range []string{"__type", "code", "Code"} {
 				if t, ok := obj[k].(string); ok && e.Code == "" {

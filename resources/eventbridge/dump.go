@@ -27,7 +27,7 @@ func (b *Broker) Dump() map[string]any {
 			for i, t := range r.targets {
 				targets[i] = t.raw
 			}
-			pattern, _ := source.DecodeString(r.pattern.String()) // compact JSON of a valid pattern
+			pattern, _ := source.DecodePlain([]byte(r.pattern.String())) // compact JSON of a valid pattern
 			rules = append(rules, map[string]any{"Name": r.name, "EventPattern": pattern, "Targets": targets})
 		}
 		events := make([]any, 0, len(x.events))

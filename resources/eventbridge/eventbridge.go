@@ -312,7 +312,7 @@ func newEvent(entry map[string]any, now time.Time, region, account string) (*eve
 			return nil, "", &entryError{"InvalidArgument", fmt.Sprintf("Parameter %s is not valid. Reason: %s is a required argument.", k, k)}
 		}
 	}
-	detail, err := source.DecodeString(strs["Detail"])
+	detail, err := source.DecodePlain([]byte(strs["Detail"]))
 	if _, isObject := detail.(map[string]any); err != nil || !isObject { // the API reference: "a valid JSON object"
 		return nil, "", &entryError{"MalformedDetail", "Detail is malformed."}
 	}

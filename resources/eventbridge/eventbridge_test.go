@@ -20,7 +20,7 @@ var now = time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
 
 func decode(t *testing.T, s string) map[string]any {
 	t.Helper()
-	v, err := source.DecodeString(s)
+	v, err := source.DecodePlain([]byte(s))
 	require.NoError(t, err)
 	return v.(map[string]any)
 }
@@ -160,7 +160,7 @@ func TestRuleFixtureErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
-			v, err := source.DecodeString(tt.fixtures)
+			v, err := source.DecodePlain([]byte(tt.fixtures))
 			require.NoError(t, err)
 			err = New(Options{}).LoadFixtures(v)
 			require.Error(t, err)

@@ -82,7 +82,7 @@ func TestPatternMatch(t *testing.T) {
 		{"$or nested under detail", `{"detail": {"$or": [{"state": ["PAID"]}, {"total": [0]}]}}`, true},
 		{"filters or values", `{"detail": {"state": ["NEW", {"prefix": "PA"}]}}`, true},
 	}
-	event, err := source.DecodeString(patternEvent)
+	event, err := source.DecodePlain([]byte(patternEvent))
 	require.NoError(t, err)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -124,7 +124,7 @@ func TestPatternErrors(t *testing.T) {
 
 // BenchmarkPatternMatch is one rule of several fields and filters against the envelope of an order.
 func BenchmarkPatternMatch(b *testing.B) {
-	event, err := source.DecodeString(patternEvent)
+	event, err := source.DecodePlain([]byte(patternEvent))
 	require.NoError(b, err)
 	p, err := CompilePattern(`{"source": [{"prefix": "com.shop"}], "detail-type": ["Order Placed"],
 		"detail": {"total": [{"numeric": [">", 0, "<=", 100]}], "state": [{"anything-but": ["NEW", "CANCELLED"]}],

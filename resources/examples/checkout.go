@@ -188,7 +188,7 @@ func restoreRedeemPoints(ctx context.Context, env *resources.Env, call *resource
 func sqsWorker(env *resources.Env) resources.Worker {
 	const fn = "src/functions/sqsWorker"
 	return func(ctx context.Context, m sqs.Message) error {
-		body, err := source.DecodeString(m.Body)
+		body, err := source.DecodePlain([]byte(m.Body))
 		token, _ := field(body, "Token").(string)
 		if err == nil {
 			var input any

@@ -160,7 +160,7 @@ func orderInsert(ctx context.Context, env *resources.Env, call *resources.Call) 
 // times out.
 func orderProcessor(env *resources.Env) resources.Worker {
 	return func(ctx context.Context, m sqs.Message) error {
-		body, err := source.DecodeString(m.Body)
+		body, err := source.DecodePlain([]byte(m.Body))
 		if err != nil {
 			return nodeError("SyntaxError", "Unexpected token in JSON", "order-processor")
 		}

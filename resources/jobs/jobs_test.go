@@ -29,10 +29,10 @@ func (f *fakeCaller) Call(_ context.Context, service, action string, params any)
 	f.calls = append(f.calls, service+":"+action+" "+compact(params))
 	f.times = append(f.times, f.clock.Now())
 	if len(f.calls) == 1 {
-		return source.DecodeString(f.submit)
+		return source.DecodePlain([]byte(f.submit))
 	}
 	i := min(len(f.calls)-2, len(f.statuses)-1)
-	return source.DecodeString(f.statuses[i])
+	return source.DecodePlain([]byte(f.statuses[i]))
 }
 
 func compact(v any) string { return oj.JSON(v, &oj.Options{Sort: true}) }
@@ -189,7 +189,7 @@ func TestRun(t *testing.T) {
 			fake := &fakeCaller{submit: tc.submit, statuses: tc.statuses, clock: clock}
 			params := map[string]any{}
 			if tc.params != "" {
-				v, err := source.DecodeString(tc.params)
+				v, err := source.DecodePlain([]byte(tc.params))
 				require.NoError(t, err)
 				params = v.(map[string]any)
 			}

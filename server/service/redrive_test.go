@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aslrun/aslrun/asl/failure"
+	"github.com/aslrun/aslrun/asl/value"
 	"github.com/aslrun/aslrun/interpreter"
 	"github.com/aslrun/aslrun/server/store"
 )
@@ -24,7 +25,7 @@ type firstCallFails struct {
 
 func (f *firstCallFails) Invoke(_ context.Context, req *interpreter.TaskRequest) (any, error) {
 	key := req.StateName
-	in, _ := req.Input.(map[string]any)
+	in, _ := value.AsMap(req.Input)
 	if n, ok := in["n"]; ok {
 		key += "/" + string(must(json.Marshal(n)))
 	}

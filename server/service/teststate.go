@@ -183,7 +183,7 @@ func (s *Service) TestState(ctx context.Context, in *TestStateInput) (*TestState
 	}
 	if in.Variables != "" {
 		v, err := source.DecodeString(in.Variables)
-		vars, ok := v.(map[string]any)
+		vars, ok := value.AsMap(v)
 		if err != nil || !ok {
 			return nil, newError(CodeValidation, "Invalid variables provided: variables must be a JSON object of the variables' names and values")
 		}
@@ -258,7 +258,7 @@ func (s *Service) testProgram(definition string, stateName *string) (*interprete
 		prog, err := s.programs.compile(definition, store.TypeStandard)
 		return prog, *stateName, err
 	}
-	v, err := source.DecodeString(definition)
+	v, err := source.DecodePlain([]byte(definition))
 	state, ok := v.(map[string]any)
 	if err != nil || !ok {
 		// Not a JSON object: the checks of a definition word the problem.
@@ -374,7 +374,7 @@ func checkMock(in *TestStateInput, st asl.State) (*interpreter.Mock, error) {
 	}
 	switch x := st.(type) {
 	case *asl.Map:
-		if _, isObject := result.(map[string]any); x.ResultWriter != nil && !isObject {
+		if isObject := value.IsObject(result); x.ResultWriter != nil && !isObject {
 			return nil, newError(CodeValidation, "Mocked result must be a JSON object.")
 		}
 		if _, isArray := result.([]any); x.ResultWriter == nil && !isArray {
@@ -466,7 +466,7 @@ func parseTestContext(text string, waits bool) (map[string]any, error) {
 	invalid := func(format string, args ...any) error {
 		return newError(CodeValidation, "Invalid Context object provided: "+format, args...)
 	}
-	v, err := source.DecodeString(text)
+	v, err := source.DecodePlain([]byte(text))
 	obj, ok := v.(map[string]any)
 	if err != nil || !ok {
 		return nil, invalid("the context object must be a JSON object")

@@ -3,6 +3,8 @@ package service
 import (
 	"slices"
 	"strings"
+
+	"github.com/aslrun/aslrun/asl/value"
 )
 
 // A mocked result of a Task is checked against the response shape of its integration (mock's
@@ -53,6 +55,7 @@ func validateMockResult(resource string, result any, strict bool) string {
 	if sh == nil {
 		return ""
 	}
+	result = value.Plain(result)
 	if _, ok := result.(map[string]any); !ok {
 		// aslrun's wording: every known response is an object.
 		return "The mocked result must be a JSON object"
