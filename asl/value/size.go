@@ -1,5 +1,6 @@
-// Package value holds helpers for the JSON values states pass around (ojg's generic values): one place
-// for what the interpreter and the Map Run both need.
+// Package value holds the JSON values states pass around: nil, bool, int64, float64, json.Number,
+// string, []any, and objects as *Object (decoded documents, payload templates) or map[string]any (Go
+// code, the resources); with their size and their text, one place for what every package needs.
 package value
 
 import (
