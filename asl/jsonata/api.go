@@ -2,14 +2,13 @@
 // implementation jsonata-js 2.x: the same operators, built-in functions, error codes and
 // sequence semantics, checked against its conformance suite.
 //
-// Input and output values are the generic JSON values of github.com/ohler55/ojg
-// (map[string]any, []any, int64, float64, string, bool, nil); json.Number and the other Go
-// integer types are accepted on input, and so are objects as *value.Object, at any depth. Neither
-// form has a key order, so where JSONata depends on key order ($keys, $each, $spread, *, **,
-// $string) the keys of an input object are visited in sorted order (integer-like keys first,
-// ascending, as JavaScript lists them). Input objects are read, never changed, and come out as
-// they went in (the same map or *value.Object). Objects built by an expression keep their order
-// internally but are returned as map[string]any.
+// Input and output values are aslrun's JSON values (package value: objects as *value.Object or
+// map[string]any, []any, int64, float64, string, bool, nil); json.Number and the other Go integer
+// types are accepted on input. Neither object form has a key order, so where JSONata depends on key
+// order ($keys, $each, $spread, *, **, $string) the keys of an input object are visited in sorted
+// order (integer-like keys first, ascending, as JavaScript lists them). Input objects are read,
+// never changed, and come out as they went in (the same map or *value.Object). Objects built by an
+// expression keep their order internally but are returned as *value.Object, the compact form.
 package jsonata
 
 import (

@@ -103,7 +103,7 @@ func TestHostObjectsHandedOn(t *testing.T) {
 			`$`:        func(v any) any { return v },
 			`o`:        func(v any) any { return v },
 			`[1, o]`:   func(v any) any { return v.([]any)[1] },
-			`{"k": o}`: func(v any) any { return v.(map[string]any)["k"] },
+			`{"k": o}`: func(v any) any { k, _ := value.Field(v, "k"); return k },
 		} {
 			e, err := Compile(expr)
 			require.NoError(t, err)

@@ -7,7 +7,7 @@ import (
 )
 
 // toOutput converts an evaluator value to the generic JSON values of the API: null to nil,
-// integral numbers to int64, sequences to []any and ordered objects to map[string]any. Caller
+// integral numbers to int64, sequences to []any and ordered objects to *value.Object. Caller
 // objects (maps and *value.Object) are returned as they were given. Functions have no JSON form
 // and become nil. The copies are charged to m: a value that holds another many times is copied as
 // many times.
@@ -35,15 +35,15 @@ func toOutput(v any, m *meter) any {
 		if !m.charge(len(x.keys) * memberBytes) {
 			return nil
 		}
-		out := make(map[string]any, len(x.keys))
+		members := make([]value.Member, 0, len(x.keys))
 		for _, k := range x.keys {
 			val := x.vals[k]
 			if val == nil || isFunction(val) {
 				continue
 			}
-			out[k] = toOutput(val, m)
+			members = append(members, value.Member{Key: k, Value: toOutput(val, m)})
 		}
-		return out
+		return value.NewObject(members)
 	case tuple:
 		return toOutput(x["@"], m)
 	}
