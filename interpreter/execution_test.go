@@ -300,3 +300,14 @@ func TestStoppedSiblingTaskRecordsNoFailure(t *testing.T) {
 	}
 	assert.Equal(t, []string{"LambdaFunctionFailed Boom", "ParallelStateFailed ", "ExecutionFailed Boom"}, failed)
 }
+
+// TestWaitingChildrenWaitTogether: iterations that wait run at once, whatever the number of processors
+// (a fork of children that cannot wait runs them on a few goroutines): five Waits of 10 s take 10 s.
+func TestWaitingChildrenWaitTogether(t *testing.T) {
+	def := `{"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":0,"ItemProcessor":{"StartAt":"W","States":{
+		"W":{"Type":"Wait","Seconds":10,"Next":"P"},"P":{"Type":"Pass","End":true}}},"End":true}}}`
+	res, _ := run(t, def, `[1,2,3,4,5]`, nil)
+	require.Equal(t, interpreter.Succeed, res.Status, "%s %s", res.Error, res.Cause)
+	assert.Equal(t, 10*time.Second, res.StopDate.Sub(res.StartDate))
+	assert.Equal(t, []any{int64(1), int64(2), int64(3), int64(4), int64(5)}, res.Output)
+}

@@ -314,7 +314,7 @@ func (ms *mapState) run(f *frame, n *node, in stateInput) (actionOutcome, error)
 		base = f.contextObject()
 	}
 	spec := forkSpec{count: len(list), limit: limit, started: started, resume: resume, tolerate: tolerate,
-		assigns: func(int) bool { return ms.processor.assigns }}
+		assigns: func(int) bool { return ms.processor.assigns }, waits: ms.processor.waits}
 	results, parked, err := f.fork(spec, func(i int, it *frame, cp *checkpoint) (outcome, error) {
 		var oc outcome
 		var err error

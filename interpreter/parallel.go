@@ -3,6 +3,7 @@ package interpreter
 import (
 	"context"
 	"maps"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -42,7 +43,8 @@ func (p *parallelState) run(f *frame, n *node, in stateInput) (actionOutcome, er
 		resume, wake, started = in.resume.cp.Fork, in.resume.wake, nil
 	}
 	spec := forkSpec{count: len(p.branches), limit: len(p.branches), started: started, resume: resume,
-		assigns: func(i int) bool { return p.branches[i].assigns }}
+		assigns: func(i int) bool { return p.branches[i].assigns },
+		waits:   slices.ContainsFunc(p.branches, func(b *machine) bool { return b.waits })}
 	results, parked, err := f.fork(spec,
 		func(i int, bf *frame, cp *checkpoint) (outcome, error) {
 			if cp != nil {
@@ -71,6 +73,10 @@ type forkSpec struct {
 	tolerate func(i int, err error) bool
 	// assigns tells whether child i runs a machine that assigns variables, and so needs a scope of its own.
 	assigns func(i int) bool
+	// waits: a child may wait (machine.waits). Children that cannot run on as many goroutines as there are
+	// processors: a million of them would otherwise be a million goroutines at once, whose stacks the
+	// garbage collector scans and whose half-done work it keeps.
+	waits bool
 }
 
 // forkEnded records the end of a fork, with the state's position: its action ended with results or err.
@@ -136,6 +142,9 @@ func (f *frame) fork(spec forkSpec, child func(i int, cf *frame, cp *checkpoint)
 	defer cancel(nil)
 	if limit <= 0 || limit > remaining {
 		limit = remaining
+	}
+	if !spec.waits {
+		limit = min(limit, runtime.GOMAXPROCS(0))
 	}
 	var (
 		mu        sync.Mutex

@@ -4,6 +4,7 @@ package interpreter
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/aslrun/aslrun/asl"
@@ -27,6 +28,10 @@ type machine struct {
 	// assigns: a state of the machine (not of its branches or iterations) has an Assign, so a Parallel
 	// branch or Map iteration that runs it needs a variable scope of its own.
 	assigns bool
+	// waits: a state of the machine, or of its branches or iterations, may wait (node.waits). Children
+	// that may wait each run on a goroutine of their own, so that they wait together as AWS's do; the
+	// others only keep the processors busy.
+	waits bool
 }
 
 // node is one compiled state: what every state type shares, and its behaviour.
@@ -114,8 +119,24 @@ func (c *compiler) machine(m *asl.Machine) (*machine, error) {
 	}
 	for _, n := range out.nodes {
 		out.assigns = out.assigns || n.assigns()
+		out.waits = out.waits || n.waits()
 	}
 	return out, nil
+}
+
+// waits reports whether the state may wait for anything but the processor: a Task (its resource), a Wait,
+// a Retry's interval, a Distributed Map's run, or such a state in a branch or iteration.
+func (n *node) waits() bool {
+	if n.typ == "Task" || n.typ == "Wait" || len(n.retry) > 0 {
+		return true
+	}
+	switch impl := n.impl.(type) {
+	case *mapState:
+		return impl.distributed || impl.processor.waits
+	case *parallelState:
+		return slices.ContainsFunc(impl.branches, func(b *machine) bool { return b.waits })
+	}
+	return false
 }
 
 // assigns reports whether the state has an Assign: its own, a Catcher's or a Choice rule's.
