@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"math"
 	"regexp"
 	"strings"
 	"testing"
@@ -381,16 +380,6 @@ func TestUUID(t *testing.T) {
 	require.NoError(t, err)
 	assert.Regexp(t, regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`), a)
 	assert.NotEqual(t, a, b)
-}
-
-func TestJavaDouble(t *testing.T) {
-	for f, want := range map[float64]string{
-		0: "0.0", 1: "1.0", -1.5: "-1.5", 1.1: "1.1", 100: "100.0", 1234567.5: "1234567.5",
-		1e7: "1.0E7", 12345678.9: "1.23456789E7", 1e-3: "0.001", 1e-4: "1.0E-4", 1.5e-10: "1.5E-10",
-		1e21: "1.0E21", -2.5e300: "-2.5E300", math.Nextafter(0.3, 1): "0.30000000000000004",
-	} {
-		assert.Equal(t, want, javaDouble(f), "%v", f)
-	}
 }
 
 func TestJavaHash(t *testing.T) {

@@ -5,7 +5,6 @@ import (
 	"math/big"
 	"slices"
 	"strconv"
-	"strings"
 	"unicode/utf16"
 
 	"github.com/aslrun/aslrun/asl/value"
@@ -96,41 +95,8 @@ func sortedKeys(m map[string]any) []string {
 	return keys
 }
 
-// javaDouble formats f as Java's Double.toString: plain notation with at least one decimal for
-// 1e-3 <= |f| < 1e7, otherwise "d.dddE[-]n"; the shortest digits that read back as f.
-func javaDouble(f float64) string {
-	switch {
-	case math.IsNaN(f):
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "Infinity"
-	case math.IsInf(f, -1):
-		return "-Infinity"
-	case f == 0:
-		if math.Signbit(f) {
-			return "-0.0"
-		}
-		return "0.0"
-	}
-	if a := math.Abs(f); a >= 1e-3 && a < 1e7 {
-		s := strconv.FormatFloat(f, 'f', -1, 64)
-		if !strings.Contains(s, ".") {
-			s += ".0"
-		}
-		return s
-	}
-	s := strconv.FormatFloat(f, 'E', -1, 64) // e.g. 1.5E+20, 1E-04
-	mant, exp, _ := strings.Cut(s, "E")
-	if !strings.Contains(mant, ".") {
-		mant += ".0"
-	}
-	neg := exp[0] == '-'
-	exp = strings.TrimLeft(exp[1:], "0")
-	if neg {
-		exp = "-" + exp
-	}
-	return mant + "E" + exp
-}
+// javaDouble formats f as Java's Double.toString (value.AppendDouble).
+func javaDouble(f float64) string { return string(value.AppendDouble(nil, f)) }
 
 // utf16Len is Java's String.length(): the limits AWS documents in characters count UTF-16 units.
 func utf16Len(s string) int {

@@ -1,7 +1,9 @@
 package value
 
 import (
+	"bytes"
 	"encoding/json"
+	"math"
 	"slices"
 	"strconv"
 	"unsafe"
@@ -43,7 +45,7 @@ func (w *Writer) append(b []byte, v any, depth int) []byte {
 	case int:
 		return strconv.AppendInt(b, int64(x), 10)
 	case float64:
-		return strconv.AppendFloat(b, x, 'g', -1, 64)
+		return AppendDouble(b, x)
 	case json.Number:
 		return append(b, x...)
 	case string:
@@ -100,6 +102,46 @@ func (w *Writer) append(b []byte, v any, depth int) []byte {
 		w.init = true
 	}
 	return append(b, w.wr.JSON(v)...) // nothing for what oj cannot write (it recovers), as oj.JSON did
+}
+
+// AppendDouble appends f as AWS writes a double (Jackson, Java's Double.toString): plain notation with at
+// least one decimal for 1e-3 <= |f| < 1e7 (100.0, 0.001), otherwise d.dddE[-]n (1.0E21, 1.5E-10); the
+// shortest digits that read back as f. AWS keeps a number written with a fraction or an exponent as a
+// double: a Lambda function's 0.0 comes back 0.0 (recorded in ../shared/conformance-aws, lambda_task).
+func AppendDouble(b []byte, f float64) []byte {
+	switch {
+	case math.IsNaN(f):
+		return append(b, "NaN"...)
+	case math.IsInf(f, 1):
+		return append(b, "Infinity"...)
+	case math.IsInf(f, -1):
+		return append(b, "-Infinity"...)
+	case f == 0:
+		if math.Signbit(f) {
+			return append(b, "-0.0"...)
+		}
+		return append(b, "0.0"...)
+	}
+	if a := math.Abs(f); a >= 1e-3 && a < 1e7 {
+		start := len(b)
+		b = strconv.AppendFloat(b, f, 'f', -1, 64)
+		if bytes.IndexByte(b[start:], '.') < 0 {
+			b = append(b, ".0"...)
+		}
+		return b
+	}
+	var buf [32]byte
+	s := strconv.AppendFloat(buf[:0], f, 'E', -1, 64) // 1.5E+20, 1E-04
+	e := bytes.IndexByte(s, 'E')
+	b = append(b, s[:e]...)
+	if bytes.IndexByte(s[:e], '.') < 0 {
+		b = append(b, ".0"...)
+	}
+	b = append(b, 'E')
+	if s[e+1] == '-' {
+		b = append(b, '-')
+	}
+	return append(b, bytes.TrimLeft(s[e+2:], "0")...)
 }
 
 // grow doubles b's capacity when little is left, where append would grow a large b by a quarter at a time

@@ -5,7 +5,6 @@ package value
 
 import (
 	"encoding/json"
-	"strconv"
 	"unsafe"
 )
 
@@ -202,7 +201,7 @@ func (c *counter) add(v any) int {
 		own = intSize(x)
 	case float64:
 		var buf [32]byte
-		own = len(strconv.AppendFloat(buf[:0], x, 'g', -1, 64))
+		own = len(AppendDouble(buf[:0], x))
 	case []any:
 		if c.memo == nil {
 			return c.array(x)

@@ -22,9 +22,9 @@ func TestSize(t *testing.T) {
 		int64(0), int64(9), int64(10), int64(-1), int64(-10), int64(math.MaxInt64), int64(math.MinInt64),
 		map[string]any{}, map[string]any{"a": []any{map[string]any{"b": false}}, "c\td": "日本"},
 	} {
-		assert.Equal(t, len(oj.JSON(v)), Size(v, 1<<20), "%#v", v)
+		assert.Equal(t, len(JSON(v)), Size(v, 1<<20), "%#v", v)
 		var s Sizer
-		assert.Equal(t, len(oj.JSON(v)), s.Size(v, 1<<20), "%#v", v)
+		assert.Equal(t, len(JSON(v)), s.Size(v, 1<<20), "%#v", v)
 	}
 	assert.Less(t, Size([]any{strings.Repeat("a", 100), strings.Repeat("b", 100)}, 10), 110, "counting stops past the limit")
 }
@@ -49,7 +49,7 @@ func TestSizerProperty(t *testing.T) {
 					docs = docs[1:]
 				}
 				want := Size(d, math.MaxInt) // the full recount
-				require.Equal(t, len(oj.JSON(d)), want)
+				require.Equal(t, len(JSON(d)), want)
 				largest = max(largest, want)
 				// A count cut short first: what it counted must not be remembered.
 				for _, limit := range []int{want / 2, want - 1, want, 1 << 30} {
@@ -180,7 +180,7 @@ func TestSizerRemembersLargeParts(t *testing.T) {
 	}
 	doc := map[string]any{"payload": big, "last": int64(1)}
 	var s Sizer
-	want := len(oj.JSON(doc))
+	want := len(JSON(doc))
 	require.Equal(t, want, s.Size(doc, 1<<20))
 	next := maps.Clone(doc)
 	next["last"] = "two"
@@ -234,7 +234,7 @@ func TestStringSize(t *testing.T) {
 		s := string(b)
 		require.Equal(t, old(s), StringSize(s), "%q", s)
 		if v := strings.ToValidUTF8(s, "?"); !strings.ContainsAny(v, "\u2028\u2029\x7f") {
-			require.Equal(t, len(oj.JSON(v)), StringSize(v), "%q", v)
+			require.Equal(t, len(JSON(v)), StringSize(v), "%q", v)
 		}
 	}
 	for c := range 256 {

@@ -84,7 +84,7 @@ func TestPublishResponse(t *testing.T) {
 			"MessageAttributes": map[string]any{"kind": map[string]any{"DataType": "String", "StringValue": "ship"}}}, "orders", "m", false},
 		{"FIFO", map[string]any{"TopicArn": "orders.fifo", "Message": "m", "MessageGroupId": "g", "MessageDeduplicationId": "d"}, "orders.fifo", "m", true},
 		{"MessageGroupId on a standard topic", map[string]any{"TopicArn": arn, "Message": "m", "MessageGroupId": "tenant"}, "orders", "m", false},
-		{"message structure", map[string]any{"TopicArn": arn, "MessageStructure": "json", "Message": map[string]any{"default": "d", "sqs": "q", "email": 3.0}},
+		{"message structure", map[string]any{"TopicArn": arn, "MessageStructure": "json", "Message": map[string]any{"default": "d", "sqs": "q", "email": int64(3)}},
 			"orders", `{"default":"d","email":3,"sqs":"q"}`, false},
 	}
 	for _, tt := range tests {

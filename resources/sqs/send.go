@@ -114,7 +114,7 @@ func (b *Broker) admit(q *queue, delayValue any, body string, attrs map[string]a
 	if delayValue != nil {
 		n, ok := integer(delayValue)
 		if !ok || n < 0 || time.Duration(n)*time.Second > maxDelay {
-			return nil, false, errInvalidParameter("DelaySeconds", jsonText(delayValue), "DelaySeconds must be >= 0 and <= 900.")
+			return nil, false, errInvalidParameter("DelaySeconds", numberText(delayValue), "DelaySeconds must be >= 0 and <= 900.")
 		}
 		if q.fifo && n != 0 {
 			return nil, false, errInvalidParameter("DelaySeconds", n, "The request include parameter that is not valid for this queue type.")
@@ -166,6 +166,15 @@ func bodyText(v any) string {
 		return ""
 	case string:
 		return x
+	}
+	return jsonText(v)
+}
+
+// numberText is a parameter's value as SQS echoes it in an error: a number as a number (-1, 1.5; the
+// SDK sends the integer of a double such as -1.0), anything else as JSON.
+func numberText(v any) string {
+	if f, ok := v.(float64); ok {
+		return strconv.FormatFloat(f, 'g', -1, 64)
 	}
 	return jsonText(v)
 }
