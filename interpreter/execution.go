@@ -105,9 +105,11 @@ type Result struct {
 
 // Execution is one running execution of a Program.
 type Execution struct {
-	prog      *Program
-	cfg       Config
-	clock     Clock
+	prog  *Program
+	cfg   Config
+	clock Clock
+	// now is clock.Now, made once: JSONata reads it (Options.Now) in each state.
+	now       func() time.Time
 	input     any
 	start     time.Time
 	ctx       context.Context
@@ -170,6 +172,7 @@ func (p *Program) newExecution(ctx context.Context, input any, cfg Config, start
 		cfg.Clock = RealClock{}
 	}
 	ex := &Execution{prog: p, cfg: cfg, clock: cfg.Clock, input: input, done: make(chan struct{})}
+	ex.now = ex.clock.Now
 	ex.callbacks = cfg.Callbacks
 	if ex.callbacks == nil {
 		ex.callbacks = NewCallbacks()

@@ -269,7 +269,7 @@ func (env *ataEnv) member(name string) (any, bool) {
 
 // addContext builds $states.context, the first time an expression that may read it reads $states whole
 // or a part of the context that the frame's fields do not hold: most expressions read none of it, or read
-// it through paths (lookupPath), and building $$ for each Map item, or for each state, cost a fifth of its
+// it through paths (LookupPath), and building $$ for each Map item, or for each state, cost a fifth of its
 // time.
 func (env *ataEnv) addContext() {
 	if env.context == nil {
@@ -294,10 +294,10 @@ func (env *ataEnv) statesMap() map[string]any {
 	return env.states
 }
 
-// lookupPath serves the paths of $states: $states.input and its kin from the state, $states.context's
+// LookupPath serves the paths of $states: $states.input and its kin from the state, $states.context's
 // from the frame's fields, as JSONPath's $$ paths are (contextNames), building $$ only for a part the
 // fields do not hold.
-func (env *ataEnv) lookupPath(name string, fields []string) (any, int, bool) {
+func (env *ataEnv) LookupPath(name string, fields []string) (any, int, bool) {
 	if name != "states" {
 		return nil, 0, false
 	}
@@ -332,16 +332,16 @@ func (env *ataEnv) withErrorOutput(v any) *ataEnv {
 
 func (env *ataEnv) options() *jsonata.Options {
 	if !env.optsSet {
-		env.opts = jsonata.Options{Lookup: env.lookup, LookupPath: env.lookupPath, Timeout: ataTimeout, Now: env.f.ex.clock.Now,
+		env.opts = jsonata.Options{Host: env, Timeout: ataTimeout, Now: env.f.ex.now,
 			Disabled: []string{"eval"}, RejectFunctions: true} // Step Functions refuses $eval
 		env.optsSet = true
 	}
 	return &env.opts
 }
 
-// lookup finds a variable an expression reads: $states, then the state's variables, then the functions
+// Lookup finds a variable an expression reads: $states, then the state's variables, then the functions
 // AWS adds. Looked up as read, nothing is copied for an expression that reads few of them.
-func (env *ataEnv) lookup(name string) (any, bool) {
+func (env *ataEnv) Lookup(name string) (any, bool) {
 	if name == "states" {
 		return env.statesMap(), true
 	}

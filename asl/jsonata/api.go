@@ -27,15 +27,8 @@ type Expr struct {
 type Options struct {
 	// Bindings are variables ($name) bound before evaluation: plain values, or Function values.
 	Bindings map[string]any
-	// Lookup, when set, finds the variables that Bindings does not hold, as they are read: a host with
-	// many variables, or values that change from one evaluation to the next, binds them without building
-	// a map for each evaluation. Its values are as Bindings' are.
-	Lookup func(name string) (any, bool)
-	// LookupPath, when set, is asked first for a path of fields of a variable that Bindings does not
-	// hold ($v.a.b: name v, fields a and b): v is the value of the path's first used fields, and the
-	// evaluation reads the rest. A host can serve a path without building the variable's whole value;
-	// ok false leaves the path to Lookup.
-	LookupPath func(name string, fields []string) (v any, used int, ok bool)
+	// Host, when set, finds the variables that Bindings does not hold, as they are read.
+	Host Host
 	// Timeout stops an evaluation that runs longer with U1001; 0 means none.
 	Timeout time.Duration
 	// MaxBytes is the memory budget of the evaluation: the estimated bytes of the values it may
@@ -52,6 +45,18 @@ type Options struct {
 	// RejectFunctions makes a function result an ErrFunctionResult instead of undefined: Step
 	// Functions refuses such a result where the reference would hand on nothing.
 	RejectFunctions bool
+}
+
+// A Host finds variables as an evaluation reads them: a host with many variables, or values that change
+// from one evaluation to the next, binds them without building a map for each evaluation. It is an
+// interface, so that a host hands itself over without making closures for each evaluation.
+type Host interface {
+	// Lookup finds a variable that Bindings does not hold. Its values are as Bindings' are.
+	Lookup(name string) (any, bool)
+	// LookupPath is asked first for a path of fields of such a variable ($v.a.b: name v, fields a and
+	// b): v is the value of the path's first used fields, and the evaluation reads the rest. A host can
+	// serve a path without building the variable's whole value; ok false leaves the path to Lookup.
+	LookupPath(name string, fields []string) (v any, used int, ok bool)
 }
 
 // ErrFunctionResult is the error of an expression whose result is a function, under
@@ -153,18 +158,12 @@ func (e *Expr) evaluate(ctx context.Context, input any, hasInput bool, opts *Opt
 	if ev.maxDepth <= 0 {
 		ev.maxDepth = defaultMaxDepth
 	}
-	if opts.Timeout > 0 {
-		ev.deadline = time.Now().Add(opts.Timeout)
-	}
-	if d, ok := ctx.Deadline(); ok && (ev.deadline.IsZero() || d.Before(ev.deadline)) {
+	ev.timeout = opts.Timeout
+	if d, ok := ctx.Deadline(); ok {
 		ev.deadline = d
 	}
-	if opts.Now != nil {
-		ev.now = opts.Now()
-	} else {
-		ev.now = time.Now()
-	}
-	ev.disabled, ev.hostLookup, ev.hostLookupPath = opts.Disabled, opts.Lookup, opts.LookupPath
+	ev.nowFunc = opts.Now
+	ev.disabled, ev.host = opts.Disabled, opts.Host
 	if len(opts.Bindings) > 0 {
 		ev.globals = make(map[string]any, len(opts.Bindings))
 		for name, v := range opts.Bindings {
@@ -178,7 +177,8 @@ func (e *Expr) evaluate(ctx context.Context, input any, hasInput bool, opts *Opt
 	if hasInput {
 		in = prepareInput(input)
 	}
-	env := newFrame(nil)
+	env := &ev.root // with ev: one allocation, where the scope and its binding of $ took three more
+	env.names, env.vals = ev.rootNames[:0], ev.rootVals[:0]
 	env.bind("$", in)
 	result, err := ev.eval(e.ast, in, env)
 	if err != nil {

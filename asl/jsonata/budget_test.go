@@ -92,3 +92,21 @@ func TestMemoryBudgetKeepsLegitimateExpressions(t *testing.T) {
 		}
 	}
 }
+
+// TestClockReadWhenAsked: an evaluation reads the host's clock once, the first time an expression asks
+// for the time, and never when it does not ask; every call sees that one time.
+func TestClockReadWhenAsked(t *testing.T) {
+	for expr, reads := range map[string]int{`1 + 2`: 0, `[$now(), $millis(), $now()]`: 1, `$fromMillis($millis())`: 1} {
+		calls := 0
+		now := func() time.Time { calls++; return time.UnixMilli(int64(1000 * calls)).UTC() }
+		e, err := Compile(expr)
+		require.NoError(t, err)
+		v, _, err := e.Eval(context.Background(), nil, &Options{Now: now, Timeout: time.Second})
+		require.NoError(t, err)
+		assert.Equal(t, reads, calls, expr)
+		if list, ok := v.([]any); ok {
+			assert.Equal(t, list[0], list[2], "one time for the evaluation")
+			assert.Equal(t, int64(1000), list[1])
+		}
+	}
+}

@@ -58,7 +58,7 @@ func registerDateTimeFunctions(t table) {
 			return nil, nil
 		}
 		if picture, ok := str(args, 1); ok {
-			return parseDateTime(s, picture, ev.now)
+			return parseDateTime(s, picture, ev.currentTime())
 		}
 		ms, ok := parseISO(s)
 		if !ok {
@@ -67,10 +67,10 @@ func registerDateTimeFunctions(t table) {
 		return ms, nil
 	})
 	t.def("now", "<s?s?:s>", 2, func(ev *evaluator, _ *call, args []any) (any, error) {
-		return formatDateTime(float64(ev.now.UnixMilli()), argAt(args, 0), argAt(args, 1))
+		return formatDateTime(float64(ev.currentTime().UnixMilli()), argAt(args, 0), argAt(args, 1))
 	})
 	t.def("millis", "<:n>", 0, func(ev *evaluator, _ *call, _ []any) (any, error) {
-		return float64(ev.now.UnixMilli()), nil
+		return float64(ev.currentTime().UnixMilli()), nil
 	})
 }
 

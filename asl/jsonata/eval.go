@@ -16,13 +16,32 @@ type evaluator struct {
 	meter
 	depth    int
 	maxDepth int
-	now      time.Time
-	globals  map[string]any
-	// hostLookup is Options.Lookup; disabled is Options.Disabled (a few names: a map costs more).
-	hostLookup     func(name string) (any, bool)
-	hostLookupPath func(name string, fields []string) (any, int, bool)
-	looked         []binding
-	disabled       []string
+	// nowFunc is Options.Now; now is its time, read the first time an expression asks for it ($now,
+	// $millis), so that every call in one evaluation sees the same time, and an evaluation that never
+	// asks reads no clock.
+	nowFunc func() time.Time
+	now     time.Time
+	globals map[string]any
+	// host is Options.Host; disabled is Options.Disabled (a few names: a map costs more).
+	host     Host
+	looked   []binding
+	disabled []string
+	// root is the scope of the evaluation, which binds $ (in rootNames and rootVals).
+	root      frame
+	rootNames [1]string
+	rootVals  [1]any
+}
+
+// currentTime is the evaluation's time (now).
+func (ev *evaluator) currentTime() time.Time {
+	if ev.now.IsZero() {
+		if ev.nowFunc != nil {
+			ev.now = ev.nowFunc()
+		} else {
+			ev.now = time.Now()
+		}
+	}
+	return ev.now
 }
 
 // binding is a host variable as the evaluation read it.
@@ -63,14 +82,14 @@ func (ev *evaluator) lookup(env *frame, name string) (any, bool) {
 	if v, ok := ev.globals[name]; ok {
 		return v, true
 	}
-	if ev.hostLookup != nil {
+	if ev.host != nil {
 		// Read once per evaluation: a value is normalised on the way in, which walks an array.
 		for _, b := range ev.looked {
 			if b.name == name {
 				return b.v, true
 			}
 		}
-		if v, ok := ev.hostLookup(name); ok {
+		if v, ok := ev.host.Lookup(name); ok {
 			v = bindingValue(name, v)
 			ev.looked = append(ev.looked, binding{name, v})
 			return v, true

@@ -170,7 +170,7 @@ func TestBindingsAndDisabled(t *testing.T) {
 	}
 	e, err = Compile("$double($x) + $y.z + $y.z + ($exists($nope) ? 1 : 0)")
 	require.NoError(t, err)
-	v, _, err = e.Eval(context.Background(), nil, &Options{Bindings: map[string]any{"x": 4}, Lookup: lookup})
+	v, _, err = e.Eval(context.Background(), nil, &Options{Bindings: map[string]any{"x": 4}, Host: hostFuncs{lookup: lookup}})
 	require.NoError(t, err)
 	assert.Equal(t, int64(12), v)
 	assert.Equal(t, map[string]int{"double": 1, "y": 1, "nope": 1, "exists": 1}, reads, "asked before the built-ins, as Bindings are")
@@ -248,11 +248,26 @@ func TestFieldsOfVariable(t *testing.T) {
 	}
 }
 
+// hostFuncs is a Host of two functions; a nil lookupPath serves no path.
+type hostFuncs struct {
+	lookup     func(name string) (any, bool)
+	lookupPath func(name string, fields []string) (any, int, bool)
+}
+
+func (h hostFuncs) Lookup(name string) (any, bool) { return h.lookup(name) }
+
+func (h hostFuncs) LookupPath(name string, fields []string) (any, int, bool) {
+	if h.lookupPath == nil {
+		return nil, 0, false
+	}
+	return h.lookupPath(name, fields)
+}
+
 // hostServing is a host whose variable $v is v, which serves up to most fields of a path of $v through
 // LookupPath, where they lead through objects, and $v itself through Lookup.
 func hostServing(v any, most int) *Options {
 	lookup := func(name string) (any, bool) { return v, name == "v" }
-	return &Options{Lookup: lookup, LookupPath: func(name string, fields []string) (any, int, bool) {
+	return &Options{Host: hostFuncs{lookup: lookup, lookupPath: func(name string, fields []string) (any, int, bool) {
 		if name != "v" {
 			return nil, 0, false
 		}
@@ -268,7 +283,7 @@ func hostServing(v any, most int) *Options {
 			used++
 		}
 		return at, used, true
-	}}
+	}}}
 }
 
 // TestHostArrayHandedOn: a host's array of objects (in either form) or strings comes out of an evaluation

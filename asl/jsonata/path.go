@@ -57,7 +57,7 @@ func (ev *evaluator) fieldsOfVariable(n *node, env *frame) (any, bool) {
 // lookupPath asks the host for a path of fields of one of its variables (Options.LookupPath): not for a
 // variable the expression or the caller's Bindings bind.
 func (ev *evaluator) lookupPath(env *frame, name string, fields []string) (any, int, bool) {
-	if ev.hostLookupPath == nil {
+	if ev.host == nil {
 		return nil, 0, false
 	}
 	if _, ok := env.lookup(name); ok {
@@ -66,7 +66,7 @@ func (ev *evaluator) lookupPath(env *frame, name string, fields []string) (any, 
 	if _, ok := ev.globals[name]; ok {
 		return nil, 0, false
 	}
-	v, used, ok := ev.hostLookupPath(name, fields)
+	v, used, ok := ev.host.LookupPath(name, fields)
 	if !ok || used < 0 || used > len(fields) {
 		return nil, 0, false
 	}
