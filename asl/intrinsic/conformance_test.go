@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aslrun/aslrun/asl/failure"
+	"github.com/aslrun/aslrun/internal/valuetest"
 )
 
 // casesDir holds the executions recorded on AWS (see its README).
@@ -62,8 +63,8 @@ func TestRecordedIntrinsics(t *testing.T) {
 		}
 		ran++
 		if t.Run(filepath.Base(file), func(t *testing.T) {
-			for _, f := range forms {
-				t.Run(f.name, func(t *testing.T) { checkRecorded(t, c, calls, f) })
+			for _, f := range valuetest.Forms() {
+				t.Run(f.Name, func(t *testing.T) { checkRecorded(t, c, calls, f) })
 			}
 		}) {
 			passed++
@@ -93,10 +94,10 @@ func runnable(c recordedCase) map[string]string {
 	return calls
 }
 
-func checkRecorded(t *testing.T, c recordedCase, calls map[string]string, f form) {
+func checkRecorded(t *testing.T, c recordedCase, calls map[string]string, f valuetest.Form) {
 	input, err := oj.Parse(c.Input)
 	require.NoError(t, err)
-	env := f.env(input)
+	env := formEnv(f, input)
 	out := map[string]any{}
 	var failed error
 	for key, src := range calls {
@@ -107,7 +108,7 @@ func checkRecorded(t *testing.T, c recordedCase, calls map[string]string, f form
 			failed = err
 			break
 		}
-		out[key] = f.back(v)
+		out[key] = back(f, v)
 	}
 	if c.Expect.Status == "FAILED" {
 		var f *failure.Error

@@ -7,37 +7,21 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aslrun/aslrun/asl/value"
+	"github.com/aslrun/aslrun/internal/valuetest"
 )
-
-// A form is how the values a call reads hold their objects: as maps (what oj and Go code build) or as
-// value.Objects (what the decoder and the payload templates build). The data-driven tests run in both.
-type form struct {
-	name    string
-	objects bool
-}
-
-var forms = []form{{"maps", false}, {"Objects", true}}
-
-// in is v held in form f.
-func (f form) in(v any) any {
-	if f.objects {
-		return value.Compact(v)
-	}
-	return v
-}
 
 // back is a result made of maps, to compare with what a test expects; a map input's result is taken as
 // it is, so that it must be made of maps.
-func (f form) back(v any) any {
-	if f.objects {
+func back(f valuetest.Form, v any) any {
+	if f.Objects {
 		return value.Plain(v)
 	}
 	return v
 }
 
-// env is envFor(input) with every value in form f.
-func (f form) env(input any) testEnv {
-	return testEnv{input: f.in(input), context: f.in(contextFor(input))}
+// formEnv is envFor(input) with every value in form f.
+func formEnv(f valuetest.Form, input any) testEnv {
+	return testEnv{input: f.In(input), context: f.In(contextFor(input))}
 }
 
 // TestObjectForms: a map and a value.Object of the same members render, hash, compare and cost alike,

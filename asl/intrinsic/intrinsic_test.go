@@ -16,6 +16,7 @@ import (
 	"github.com/aslrun/aslrun/asl/failure"
 	"github.com/aslrun/aslrun/asl/jsonpath"
 	"github.com/aslrun/aslrun/asl/value"
+	"github.com/aslrun/aslrun/internal/valuetest"
 )
 
 func nested(depth int) string {
@@ -331,17 +332,17 @@ func TestEval(t *testing.T) {
 				input, err = oj.ParseString(tc.input)
 				require.NoError(t, err)
 			}
-			for _, f := range forms {
-				env := f.env(input)
+			for _, f := range valuetest.Forms() {
+				env := formEnv(f, input)
 				before := oj.JSON(value.Plain(env.input), &oj.Options{Sort: true})
 				got, err := c.Eval(env)
-				assert.Equal(t, before, oj.JSON(value.Plain(env.input), &oj.Options{Sort: true}), "%s: the input is not modified", f.name)
+				assert.Equal(t, before, oj.JSON(value.Plain(env.input), &oj.Options{Sort: true}), "%s: the input is not modified", f.Name)
 				if tc.err != nil {
-					assert.Equal(t, tc.err, err, f.name)
+					assert.Equal(t, tc.err, err, f.Name)
 					continue
 				}
-				require.NoError(t, err, f.name)
-				assert.Equal(t, tc.want, f.back(got), f.name)
+				require.NoError(t, err, f.Name)
+				assert.Equal(t, tc.want, back(f, got), f.Name)
 			}
 		})
 	}

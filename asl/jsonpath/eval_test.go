@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aslrun/aslrun/asl/value"
+	"github.com/aslrun/aslrun/internal/valuetest"
 )
 
 // js parses JSON into ojg's generic values (int64 for integers, as the interpreter holds them).
@@ -104,14 +105,14 @@ func TestGet(t *testing.T) {
 		t.Run(tc.path, func(t *testing.T) {
 			p, err := Parse(tc.path)
 			require.NoError(t, err)
-			for _, f := range forms {
-				got, found := p.Get(f.in(doc))
-				require.Equal(t, tc.found, found, f.name)
+			for _, f := range valuetest.Forms() {
+				got, found := p.Get(f.In(doc))
+				require.Equal(t, tc.found, found, f.Name)
 				if !found {
-					assert.Nil(t, got, f.name)
+					assert.Nil(t, got, f.Name)
 					continue
 				}
-				assert.Equal(t, js(t, tc.want), f.back(t, got), f.name)
+				assert.Equal(t, js(t, tc.want), back(t, f, got), f.Name)
 			}
 		})
 	}
@@ -127,8 +128,8 @@ func TestGetRecordedAWS(t *testing.T) {
 	} {
 		p, err := Parse(path)
 		require.NoError(t, err)
-		for _, f := range forms {
-			got, found := p.Get(f.in(map[string]any{}))
+		for _, f := range valuetest.Forms() {
+			got, found := p.Get(f.In(map[string]any{}))
 			assert.True(t, found, path)
 			assert.Equal(t, []any{}, got, path)
 		}
@@ -139,10 +140,10 @@ func TestGetRecordedAWS(t *testing.T) {
 	for path, want := range map[string]string{"$.items[0]": `{"item_key": 0}`, "$.items[10]": `{"item_key": 10}`} {
 		p, err := Parse(path)
 		require.NoError(t, err)
-		for _, f := range forms {
-			got, found := p.Get(f.in(doc))
+		for _, f := range valuetest.Forms() {
+			got, found := p.Get(f.In(doc))
 			assert.True(t, found)
-			assert.Equal(t, js(t, want), f.back(t, got), path)
+			assert.Equal(t, js(t, want), back(t, f, got), path)
 		}
 	}
 }
@@ -157,10 +158,10 @@ func TestGetRoots(t *testing.T) {
 	} {
 		p, err := Parse(path)
 		require.NoError(t, err)
-		for _, f := range forms {
-			got, found := p.Get(f.in(ctx))
+		for _, f := range valuetest.Forms() {
+			got, found := p.Get(f.In(ctx))
 			assert.True(t, found, path)
-			assert.Equal(t, want, f.back(t, got), path)
+			assert.Equal(t, want, back(t, f, got), path)
 		}
 	}
 	p, err := Parse("$items[1]")
@@ -206,14 +207,14 @@ func TestLookup(t *testing.T) {
 		t.Run(tc.path, func(t *testing.T) {
 			p, err := Parse(tc.path)
 			require.NoError(t, err)
-			for _, f := range forms {
-				got, err := p.Lookup(f.in(doc))
-				assert.Nil(t, got, f.name)
+			for _, f := range valuetest.Forms() {
+				got, err := p.Lookup(f.In(doc))
+				assert.Nil(t, got, f.Name)
 				var nf *NotFoundError
-				require.ErrorAs(t, err, &nf, f.name)
-				assert.Equal(t, tc.reason, nf.Reason, f.name)
-				assert.Equal(t, tc.step, nf.Step, f.name)
-				assert.Equal(t, tc.path, nf.Path, f.name)
+				require.ErrorAs(t, err, &nf, f.Name)
+				assert.Equal(t, tc.reason, nf.Reason, f.Name)
+				assert.Equal(t, tc.step, nf.Step, f.Name)
+				assert.Equal(t, tc.path, nf.Path, f.Name)
 			}
 		})
 	}
@@ -222,10 +223,10 @@ func TestLookup(t *testing.T) {
 	for path, want := range map[string]string{"$.a.b.c": `1`, "$.missing[*]": `[]`, "$['s','f']": `{"s":"str","f":false}`} {
 		p, err := Parse(path)
 		require.NoError(t, err)
-		for _, f := range forms {
-			got, err := p.Lookup(f.in(doc))
+		for _, f := range valuetest.Forms() {
+			got, err := p.Lookup(f.In(doc))
 			require.NoError(t, err, path)
-			assert.Equal(t, js(t, want), f.back(t, got), path)
+			assert.Equal(t, js(t, want), back(t, f, got), path)
 		}
 	}
 }
@@ -244,8 +245,8 @@ func TestLookupRecordedAWS(t *testing.T) {
 	} {
 		p, err := Parse(tc.path)
 		require.NoError(t, err)
-		for _, f := range forms {
-			_, err = p.Lookup(f.in(js(t, tc.input)))
+		for _, f := range valuetest.Forms() {
+			_, err = p.Lookup(f.In(js(t, tc.input)))
 			require.Error(t, err, tc.name)
 			assert.Equal(t, tc.cause, err.Error(), tc.name)
 		}
@@ -254,15 +255,15 @@ func TestLookupRecordedAWS(t *testing.T) {
 
 // TestGetDoesNotMutate guards the rule that a value handed in is never changed.
 func TestGetDoesNotMutate(t *testing.T) {
-	for _, f := range forms {
-		doc := f.in(js(t, testDoc))
+	for _, f := range valuetest.Forms() {
+		doc := f.In(js(t, testDoc))
 		before := compact(doc)
 		for _, s := range []string{"$..*", "$['a','s']", "$.items[?(@.x)]", "$.o.*", "$..[0]"} {
 			p, err := Parse(s)
 			require.NoError(t, err)
 			p.Get(doc)
 		}
-		assert.Equal(t, before, compact(doc), f.name)
+		assert.Equal(t, before, compact(doc), f.Name)
 	}
 }
 
@@ -294,9 +295,9 @@ func TestFrom(t *testing.T) {
 				_, ok := p.Name(i)
 				require.True(t, ok, "step %d", i)
 			}
-			for _, f := range forms {
-				doc, node := f.in(doc), tc.node
-				if f.objects { // the node the first k steps reach in the Objects
+			for _, f := range valuetest.Forms() {
+				doc, node := f.In(doc), tc.node
+				if f.Objects { // the node the first k steps reach in the Objects
 					node = doc
 					for i := range tc.k {
 						name, _ := p.Name(i)
@@ -305,12 +306,12 @@ func TestFrom(t *testing.T) {
 				}
 				want, wantOK := p.Get(doc)
 				got, ok := p.GetFrom(tc.k, node)
-				assert.Equal(t, wantOK, ok, f.name)
-				assert.Equal(t, want, got, f.name)
+				assert.Equal(t, wantOK, ok, f.Name)
+				assert.Equal(t, want, got, f.Name)
 				want, wantErr := p.Lookup(doc)
 				got, err = p.LookupFrom(tc.k, node)
-				assert.Equal(t, want, got, f.name)
-				assert.Equal(t, wantErr, err, f.name)
+				assert.Equal(t, want, got, f.Name)
+				assert.Equal(t, wantErr, err, f.Name)
 			}
 		})
 	}

@@ -5,6 +5,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/aslrun/aslrun/internal/valuetest"
 )
 
 const filterDoc = `{
@@ -120,10 +122,10 @@ func TestFilter(t *testing.T) {
 		t.Run(tc.path, func(t *testing.T) {
 			p, err := Parse(tc.path)
 			require.NoError(t, err)
-			for _, f := range forms {
-				got, found := p.Get(f.in(doc))
-				require.True(t, found, f.name)
-				assert.Equal(t, js(t, tc.want), f.back(t, got), f.name)
+			for _, f := range valuetest.Forms() {
+				got, found := p.Get(f.In(doc))
+				require.True(t, found, f.Name)
+				assert.Equal(t, js(t, tc.want), back(t, f, got), f.Name)
 			}
 		})
 	}
@@ -133,9 +135,9 @@ func TestFilterRootIsTheDocument(t *testing.T) {
 	ctx := js(t, `{"Map": {"Item": {"Index": 1}}, "list": [{"i": 0}, {"i": 1}]}`)
 	p, err := Parse("$$.list[?(@.i == $.Map.Item.Index)]")
 	require.NoError(t, err)
-	for _, f := range forms {
-		got, _ := p.Get(f.in(ctx))
-		assert.Equal(t, js(t, `[{"i": 1}]`), f.back(t, got), f.name)
+	for _, f := range valuetest.Forms() {
+		got, _ := p.Get(f.In(ctx))
+		assert.Equal(t, js(t, `[{"i": 1}]`), back(t, f, got), f.Name)
 	}
 }
 
@@ -144,8 +146,8 @@ func TestFilterGoInts(t *testing.T) {
 	doc := map[string]any{"l": []any{map[string]any{"n": 3}, map[string]any{"n": int64(4)}}}
 	p, err := Parse("$.l[?(@.n < 4)].n")
 	require.NoError(t, err)
-	for _, f := range forms {
-		got, _ := p.Get(f.in(doc))
-		assert.Equal(t, []any{3}, got, f.name)
+	for _, f := range valuetest.Forms() {
+		got, _ := p.Get(f.In(doc))
+		assert.Equal(t, []any{3}, got, f.Name)
 	}
 }

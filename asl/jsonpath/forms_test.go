@@ -7,30 +7,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aslrun/aslrun/asl/value"
+	"github.com/aslrun/aslrun/internal/valuetest"
 )
-
-// A form is how a document holds its objects: as maps (what js and Go code build) or as value.Objects
-// (what the decoder and the payload templates build). The data-driven tests run in both.
-type form struct {
-	name    string
-	objects bool
-}
-
-var forms = []form{{"maps", false}, {"Objects", true}}
-
-// in is v held in form f.
-func (f form) in(v any) any {
-	if f.objects {
-		return value.Compact(v)
-	}
-	return v
-}
 
 // back is a result of a document in form f, made of maps to compare with what a test expects. A map
 // document must give maps (nothing is converted), and a document of Objects only Objects.
-func (f form) back(t testing.TB, v any) any {
+func back(t testing.TB, f valuetest.Form, v any) any {
 	t.Helper()
-	if !f.objects {
+	if !f.Objects {
 		return v
 	}
 	assert.False(t, holdsMap(v), "a map in a result from Objects: %#v", v)

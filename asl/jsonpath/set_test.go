@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/aslrun/aslrun/asl/value"
+	"github.com/aslrun/aslrun/internal/valuetest"
 )
 
 func TestSet(t *testing.T) {
@@ -37,19 +38,19 @@ func TestSet(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p, err := ParseReference(tc.path)
 			require.NoError(t, err)
-			for _, f := range forms {
-				doc, v := f.in(js(t, tc.doc)), f.in(js(t, tc.value))
+			for _, f := range valuetest.Forms() {
+				doc, v := f.In(js(t, tc.doc)), f.In(js(t, tc.value))
 				before := compact(doc)
 				got, err := p.Set(doc, v)
-				require.NoError(t, err, f.name)
-				assert.Equal(t, js(t, tc.want), f.back(t, got), f.name)
-				assert.Equal(t, before, compact(doc), "%s: the input was changed", f.name)
+				require.NoError(t, err, f.Name)
+				assert.Equal(t, js(t, tc.want), back(t, f, got), f.Name)
+				assert.Equal(t, before, compact(doc), "%s: the input was changed", f.Name)
 				got, size, err := p.SetSized(doc, len(before), v, measure)
-				require.NoError(t, err, f.name)
-				assert.Equal(t, js(t, tc.want), f.back(t, got), f.name)
-				assert.Equal(t, len(compact(got)), size, "%s: the new document's size", f.name)
+				require.NoError(t, err, f.Name)
+				assert.Equal(t, js(t, tc.want), back(t, f, got), f.Name)
+				assert.Equal(t, len(compact(got)), size, "%s: the new document's size", f.Name)
 				_, size, _ = p.SetSized(doc, -1, v, measure)
-				assert.Equal(t, -1, size, "%s: from a size not known", f.name)
+				assert.Equal(t, -1, size, "%s: from a size not known", f.Name)
 			}
 		})
 	}
@@ -76,17 +77,17 @@ func TestSetErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p, err := ParseReference(tc.path)
 			require.NoError(t, err)
-			for _, f := range forms {
-				doc := f.in(js(t, tc.doc))
+			for _, f := range valuetest.Forms() {
+				doc := f.In(js(t, tc.doc))
 				before := compact(doc)
 				got, err := p.Set(doc, "v")
-				assert.Nil(t, got, f.name)
+				assert.Nil(t, got, f.Name)
 				var se *SetError
-				require.ErrorAs(t, err, &se, f.name)
-				assert.Equal(t, tc.cause, se.Error(), f.name)
-				assert.Equal(t, tc.step, se.Step, f.name)
-				assert.Equal(t, tc.path, se.Path, f.name)
-				assert.Equal(t, before, compact(doc), "%s: the input was changed", f.name)
+				require.ErrorAs(t, err, &se, f.Name)
+				assert.Equal(t, tc.cause, se.Error(), f.Name)
+				assert.Equal(t, tc.step, se.Step, f.Name)
+				assert.Equal(t, tc.path, se.Path, f.Name)
+				assert.Equal(t, before, compact(doc), "%s: the input was changed", f.Name)
 			}
 		})
 	}
@@ -96,8 +97,8 @@ func TestSetOnlyReferencePaths(t *testing.T) {
 	for _, s := range []string{"$.a[*]", "$..a", "$['a','b']", "$.a[?(@.b)]", "$.a.length()"} {
 		p, err := Parse(s)
 		require.NoError(t, err)
-		for _, f := range forms {
-			_, err = p.Set(f.in(map[string]any{}), 1)
+		for _, f := range valuetest.Forms() {
+			_, err = p.Set(f.In(map[string]any{}), 1)
 			assert.ErrorContains(t, err, "not a reference path", s)
 		}
 	}
@@ -170,17 +171,17 @@ func TestSetSizedProperty(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		for _, f := range forms {
-			doc, v := f.in(doc), f.in(v)
+		for _, f := range valuetest.Forms() {
+			doc, v := f.In(doc), f.In(v)
 			var measured []any
 			got, size, err := p.SetSized(doc, len(compact(doc)), v, func(x any) int {
 				measured = append(measured, x)
 				return measure(x)
 			})
-			require.NoError(t, err, f.name)
-			require.Equal(t, want, f.back(t, got), f.name)
-			require.Equal(t, len(compact(got)), size, "%s: %s into %s at %s", f.name, compact(v), compact(doc), path)
-			require.LessOrEqual(t, len(measured), 2, f.name)
+			require.NoError(t, err, f.Name)
+			require.Equal(t, want, back(t, f, got), f.Name)
+			require.Equal(t, len(compact(got)), size, "%s: %s into %s at %s", f.Name, compact(v), compact(doc), path)
+			require.LessOrEqual(t, len(measured), 2, f.Name)
 		}
 	}
 }
