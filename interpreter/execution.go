@@ -350,6 +350,8 @@ type frame struct {
 	taskNode        *node
 	// req is the request of the frame's Task calls (taskRequest).
 	req *TaskRequest
+	// ata is the frame's JSONata working memory, made once for the frame (see ataEnv).
+	ata *ataMemory
 }
 
 // outcome is how a state, or one attempt at it, ended: with its output and the next state, nil when the

@@ -247,9 +247,27 @@ type ataEnv struct {
 	wantContext bool
 }
 
-// ataEnv starts the environment of a state whose input is input.
+// ataEnv starts the environment of a state whose input is input. A frame has two environments, which
+// its states take in turn: the state's, and its result's or error output's (withResult,
+// withErrorOutput); an environment is not used once its state's expressions are evaluated.
 func (f *frame) ataEnv(input any) *ataEnv {
-	return &ataEnv{f: f, input: input}
+	env := &f.ataMemory().envs[0]
+	*env = ataEnv{f: f, input: input}
+	return env
+}
+
+// ataMemory is what a frame's JSONata evaluations work in: its two environments, and the evaluator's
+// memory, which evaluations reuse one after another (jsonata.Scratch).
+type ataMemory struct {
+	envs    [2]ataEnv
+	scratch jsonata.Scratch
+}
+
+func (f *frame) ataMemory() *ataMemory {
+	if f.ata == nil {
+		f.ata = new(ataMemory)
+	}
+	return f.ata
 }
 
 // member is $states' member name, if the state has it.
@@ -323,16 +341,23 @@ func (env *ataEnv) LookupPath(name string, fields []string) (any, int, bool) {
 
 // withResult and withErrorOutput are env with $states.result or $states.errorOutput set.
 func (env *ataEnv) withResult(v any) *ataEnv {
-	return &ataEnv{f: env.f, input: env.input, result: v, hasResult: true, context: env.context}
+	return env.f.secondEnv(ataEnv{f: env.f, input: env.input, result: v, hasResult: true, context: env.context})
 }
 
 func (env *ataEnv) withErrorOutput(v any) *ataEnv {
-	return &ataEnv{f: env.f, input: env.input, errorOutput: v, hasErrorOutput: true, context: env.context}
+	return env.f.secondEnv(ataEnv{f: env.f, input: env.input, errorOutput: v, hasErrorOutput: true, context: env.context})
+}
+
+// secondEnv makes e the frame's second environment.
+func (f *frame) secondEnv(e ataEnv) *ataEnv {
+	m := f.ataMemory()
+	m.envs[1] = e
+	return &m.envs[1]
 }
 
 func (env *ataEnv) options() *jsonata.Options {
 	if !env.optsSet {
-		env.opts = jsonata.Options{Host: env, Timeout: ataTimeout, Now: env.f.ex.now,
+		env.opts = jsonata.Options{Host: env, Scratch: &env.f.ata.scratch, Timeout: ataTimeout, Now: env.f.ex.now,
 			Disabled: []string{"eval"}, RejectFunctions: true} // Step Functions refuses $eval
 		env.optsSet = true
 	}

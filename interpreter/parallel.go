@@ -188,7 +188,8 @@ func (f *frame) fork(spec forkSpec, child func(i int, cf *frame, cp *checkpoint)
 				cf = new(frame)
 			}
 			reuse = nil
-			*cf = frame{ex: f.ex, ctx: ctx, last: f.last, stateName: f.stateName, enteredTime: f.enteredTime, vars: f.vars}
+			// (A reused frame keeps its JSONata environments, which its states reset as they take them.)
+			*cf = frame{ex: f.ex, ctx: ctx, last: f.last, stateName: f.stateName, enteredTime: f.enteredTime, vars: f.vars, ata: cf.ata}
 			// A child that assigns nothing reads its parent's variables, which do not change while it runs;
 			// a durable one keeps its own scope, which its checkpoint holds.
 			if track || cp != nil || spec.assigns == nil || spec.assigns(i) {

@@ -29,6 +29,9 @@ type Options struct {
 	Bindings map[string]any
 	// Host, when set, finds the variables that Bindings does not hold, as they are read.
 	Host Host
+	// Scratch, when set, is the memory the evaluation works in, reused from the evaluation before: a
+	// host that evaluates many expressions in turn saves allocating it (300 bytes) each time.
+	Scratch *Scratch
 	// Timeout stops an evaluation that runs longer with U1001; 0 means none.
 	Timeout time.Duration
 	// MaxBytes is the memory budget of the evaluation: the estimated bytes of the values it may
@@ -46,6 +49,10 @@ type Options struct {
 	// Functions refuses such a result where the reference would hand on nothing.
 	RejectFunctions bool
 }
+
+// A Scratch is the working memory of evaluations that follow one another (Options.Scratch). One
+// evaluation at a time uses it; its zero value is ready.
+type Scratch struct{ ev evaluator }
 
 // A Host finds variables as an evaluation reads them: a host with many variables, or values that change
 // from one evaluation to the next, binds them without building a map for each evaluation. It is an
@@ -150,7 +157,15 @@ func (e *Expr) evaluate(ctx context.Context, input any, hasInput bool, opts *Opt
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	ev := &evaluator{meter: meter{ctx: ctx, limit: opts.MaxBytes}, maxDepth: opts.MaxDepth}
+	var ev *evaluator
+	if s := opts.Scratch; s != nil {
+		looked := s.ev.looked[:0]
+		clear(s.ev.looked) // the last evaluation's host values are not kept alive
+		s.ev = evaluator{meter: meter{ctx: ctx, limit: opts.MaxBytes}, maxDepth: opts.MaxDepth, looked: looked}
+		ev = &s.ev
+	} else {
+		ev = &evaluator{meter: meter{ctx: ctx, limit: opts.MaxBytes}, maxDepth: opts.MaxDepth}
+	}
 	if ev.limit <= 0 {
 		ev.limit = DefaultMaxBytes
 	}

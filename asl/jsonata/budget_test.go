@@ -110,3 +110,34 @@ func TestClockReadWhenAsked(t *testing.T) {
 		}
 	}
 }
+
+// TestScratchReused: evaluations that share a Scratch, one after another, give what evaluations of their
+// own give, also after one that failed (its budget, depth and error are not carried over), and allocate
+// less.
+func TestScratchReused(t *testing.T) {
+	doc := map[string]any{"a": []any{int64(1), int64(2), int64(3)}, "o": map[string]any{"k": "v"}}
+	exprs := []string{
+		`$sum(a)`, `a[$ > 1]`, `($f := function($x) { $x * 2 }; a.$f($))`, `$count(**)`,
+		`$string(o)`, `[1..5000000]`, `{"n": $count(a), "k": o.k}`, `$undefined.x`, `$error("boom")`,
+		`a ~> $map(function($v, $i) { $v + $i })`, `o.k & "!"`, `$reduce(a, function($x, $y) { $x + $y })`,
+	}
+	var scratch Scratch
+	for round := range 2 {
+		for _, src := range exprs {
+			e, err := Compile(src)
+			require.NoError(t, err)
+			opts := &Options{MaxBytes: 1 << 20, Timeout: time.Second}
+			want, wantDefined, wantErr := e.Eval(context.Background(), doc, opts)
+			opts.Scratch = &scratch
+			got, gotDefined, gotErr := e.Eval(context.Background(), doc, opts)
+			assert.Equal(t, want, got, "%s, round %d", src, round)
+			assert.Equal(t, wantDefined, gotDefined, src)
+			assert.Equal(t, wantErr, gotErr, src)
+		}
+	}
+	e, err := Compile(`$sum(a)`)
+	require.NoError(t, err)
+	fresh := testing.AllocsPerRun(50, func() { _, _, _ = e.Eval(context.Background(), doc, &Options{}) })
+	reused := testing.AllocsPerRun(50, func() { _, _, _ = e.Eval(context.Background(), doc, &Options{Scratch: &scratch}) })
+	assert.Less(t, reused, fresh)
+}
