@@ -202,36 +202,16 @@ func (c *counter) add(v any) int {
 	case float64:
 		var buf [32]byte
 		own = len(AppendDouble(buf[:0], x))
-	case []any:
+	case []any, map[string]any, *Object:
 		if c.memo == nil {
-			return c.array(x)
+			return c.container(v)
 		}
 		k, own, hit := c.lookup(v)
 		if hit {
 			return own
 		}
 		start := c.n
-		return c.counted(k, start, c.array(x))
-	case map[string]any:
-		if c.memo == nil {
-			return c.object(x)
-		}
-		k, own, hit := c.lookup(v)
-		if hit {
-			return own
-		}
-		start := c.n
-		return c.counted(k, start, c.object(x))
-	case *Object:
-		if c.memo == nil {
-			return c.members(x.members)
-		}
-		k, own, hit := c.lookup(v)
-		if hit {
-			return own
-		}
-		start := c.n
-		return c.counted(k, start, c.members(x.members))
+		return c.counted(k, start, c.container(v))
 	default:
 		b, _ := json.Marshal(x)
 		own = len(b)
@@ -265,6 +245,19 @@ func (c *counter) counted(k key, start, own int) int {
 		return 0
 	}
 	return own
+}
+
+// container counts an array or an object, member by member.
+func (c *counter) container(v any) int {
+	switch x := v.(type) {
+	case []any:
+		return c.array(x)
+	case map[string]any:
+		return c.object(x)
+	case *Object:
+		return c.members(x.members)
+	}
+	return 0
 }
 
 func (c *counter) array(x []any) int {
