@@ -9,7 +9,7 @@ import (
 // An Object is a JSON object held compactly: its members in one slice, sorted by key, each key once.
 // A Go map of up to eight members costs 336 bytes whatever it holds; an Object of three costs 120. The
 // decoder and the payload templates build Objects, so that a Map state over a million records holds
-// a third of the memory. An Object is never changed once built (With and Without return new ones), so
+// a third of the memory. An Object is never changed once built (With returns a new one), so
 // it may be shared between states and goroutines.
 //
 // JSON objects are either Objects or map[string]any (what Go code and the resources build): every
@@ -110,17 +110,6 @@ func (o *Object) With(key string, v any) *Object {
 	members[i] = Member{key, v}
 	copy(members[i+1:], o.members[i:])
 	return &Object{members: members}
-}
-
-// Without is o without the member key.
-func (o *Object) Without(key string) *Object {
-	i, ok := o.find(key)
-	if !ok {
-		return o
-	}
-	members := make([]Member, 0, len(o.members)-1)
-	members = append(members, o.members[:i]...)
-	return &Object{members: append(members, o.members[i+1:]...)}
 }
 
 // Map is a map of o's members (not of what they hold).
