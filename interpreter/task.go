@@ -472,6 +472,10 @@ func (t *taskState) invoke(f *frame, req *TaskRequest, ev taskEvents, r *resumeP
 			ev.started(now.worker)
 		}
 		switch {
+		case now.done && !clock.Now().Before(deadline):
+			// The timeout's timer, due when the answer came, may not have been seen yet: at the same time
+			// the timeout wins, as for an inline call (invokeInline), not whichever goroutine ran first.
+			return nil, false, failure.New(failure.Timeout, "")
 		case now.done:
 			return now.value, false, now.err
 		case now.answered && (now.submitted || t.activity):
