@@ -2,6 +2,7 @@ package jsonpath
 
 import (
 	"fmt"
+	"iter"
 	"math"
 	"slices"
 
@@ -276,19 +277,8 @@ func collect(segs []segment, root, node any, out []any) []any {
 			}
 		}
 	case kWildcard:
-		switch t := node.(type) {
-		case map[string]any:
-			for _, k := range sortedKeys(t) {
-				out = collect(rest, root, t[k], out)
-			}
-		case *value.Object:
-			for _, m := range t.Members() {
-				out = collect(rest, root, m.Value, out)
-			}
-		case []any:
-			for _, v := range t {
-				out = collect(rest, root, v, out)
-			}
+		for c := range children(node) {
+			out = collect(rest, root, c, out)
 		}
 	case kFilter:
 		switch t := node.(type) {
@@ -325,21 +315,37 @@ func descend(segs []segment, root, node any, out []any) []any {
 	case kWildcard:
 		out = collect(segs, root, node, out)
 	}
-	switch t := node.(type) {
-	case map[string]any:
-		for _, k := range sortedKeys(t) {
-			out = descend(segs, root, t[k], out)
-		}
-	case *value.Object:
-		for _, m := range t.Members() {
-			out = descend(segs, root, m.Value, out)
-		}
-	case []any:
-		for _, v := range t {
-			out = descend(segs, root, v, out)
-		}
+	for c := range children(node) {
+		out = descend(segs, root, c, out)
 	}
 	return out
+}
+
+// children are what node holds, in document order as this package stands for it: an object's values by
+// key, an array's elements; nothing for a scalar.
+func children(node any) iter.Seq[any] {
+	return func(yield func(any) bool) {
+		switch t := node.(type) {
+		case map[string]any:
+			for _, k := range sortedKeys(t) {
+				if !yield(t[k]) {
+					return
+				}
+			}
+		case *value.Object:
+			for _, m := range t.Members() {
+				if !yield(m.Value) {
+					return
+				}
+			}
+		case []any:
+			for _, v := range t {
+				if !yield(v) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // sliceBounds gives the positions Jayway's ArraySliceToken visits. Only a lone bound wraps when
